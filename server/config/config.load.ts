@@ -1,0 +1,116 @@
+/**
+ * Reading and validating `panthr_config.json`: a bad file is reported with one line per
+ * bad key and never half-applied.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { configSchema, type Config } from './config.schema.ts';
+
+/** A configuration that cannot be used; `problems` has one line per bad key. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(file: string, problems: readonly string[]) {
+    super(`invalid configuration in ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function valueAt(input: unknown, keys: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const k of keys) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+/** One readable line per issue: `timeout: expected a number, got "soon"`. */
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  const where = issue.path.map(String).join('.');
+  const prefix = where === '' ? '' : `${where}.`;
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => `${prefix}${k}: unknown key`);
+  }
+  const got = describe(valueAt(input, issue.path));
+  let what: string;
+  if (issue.code === 'invalid_type') {
+    const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
+    what = `expected ${article} ${issue.expected === 'number' ? 'number' : issue.expected}`;
+  } else {
+    what = issue.message.replace(/^Invalid input: /, '');
+  }
+  return [`${where || '(top level)'}: ${what}, got ${got}`];
+}
+
+/** Validates a parsed configuration object; throws ConfigError naming every bad key. */
+export function parseConfig(input: unknown, file = '(inline)'): Config {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ConfigError(file, [`expected one JSON object, got ${describe(input)}`]);
+  }
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      file,
+      result.error.issues.flatMap((i) => formatIssue(i, input)),
+    );
+  }
+  return deepFreeze(result.data);
+}
+
+/**
+ * Reads and validates the configuration file. Relative paths inside it (data_dir,
+ * user_validation, extensions, session_secret_file) are resolved against the file's folder.
+ */
+export function loadConfig(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : String(code ?? err);
+    throw new ConfigError(file, [`cannot read the file: ${why}`]);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ConfigError(file, [`not valid JSON: ${(err as Error).message}`]);
+  }
+  const config = parseConfig(input, file);
+  return resolvePaths(config, path.dirname(path.resolve(file)));
+}
+
+function resolvePaths(config: Config, base: string): Config {
+  const abs = (p: string): string => path.resolve(base, p);
+  return deepFreeze({
+    ...config,
+    data_dir: abs(config.data_dir),
+    user_validation: config.user_validation === null ? null : abs(config.user_validation),
+    session_secret_file:
+      config.session_secret_file === null ? null : abs(config.session_secret_file),
+    extensions: Object.fromEntries(Object.entries(config.extensions).map(([k, v]) => [k, abs(v)])),
+    r: { ...config.r },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

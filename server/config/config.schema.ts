@@ -1,0 +1,75 @@
+/**
+ * The configuration file's schema (API.md §4): every key, its type and its default, in
+ * one place. An empty object `{}` is a valid configuration.
+ */
+import { z } from 'zod';
+
+const seconds = z.number().int().positive();
+const nameRe = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/** The mail transport: SMTP when set, else `.eml` files in `data_dir/outbox`. */
+const mailSchema = z.strictObject({
+  smtp_url: z.string().regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL'),
+  from: z.string().min(3).max(320),
+});
+
+/** Settings of the R session pool (the project's own keys). */
+const rSchema = z.strictObject({
+  /** Sessions forked ahead of demand. */
+  warm_sessions: z.number().int().min(0).max(64).default(2),
+  /** Sessions at most (one per connected user); null: as many as users. */
+  max_sessions: z.number().int().positive().nullable().default(null),
+  /** Address-space limit of one R session, in megabytes (prlimit); null: none. */
+  session_memory_mb: z.number().int().min(256).nullable().default(4096),
+  /** Seconds to wait for Rserve to be ready at start. */
+  start_timeout: seconds.default(30),
+});
+
+/** The whole configuration, with defaults. */
+export const configSchema = z.strictObject({
+  name: z.string().min(1).max(200).default('PanthR server'),
+  owner: z.string().min(1).max(200).optional(),
+  location: z.string().min(1).max(200).optional(),
+  timeout: seconds.default(3600),
+  max_time: seconds.nullable().default(86400),
+  max_users: z.number().int().positive().nullable().default(null),
+  max_data: z.number().int().positive().nullable().default(null),
+  port: z.number().int().min(0).max(65535).default(80),
+  /** Address to bind; the project's own key. */
+  host: z.string().min(1).default('0.0.0.0'),
+  user_validation: z.string().min(1).nullable().default(null),
+  allow_full_r: z.boolean().default(false),
+  extensions: z
+    .record(
+      z.string().regex(nameRe, 'extension names are letters, digits, _ . -'),
+      z.string().min(1),
+    )
+    .default({}),
+  public: z.boolean().default(false),
+  data_dir: z.string().min(1).default('data'),
+  mongodb_url: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// URL')
+    .nullable()
+    .default(null),
+  mail: mailSchema.nullable().default(null),
+  compute_timeout: seconds.default(60),
+  /** The project's own keys. */
+  /** Public URL of the server, used in mailed links; null: derived from the request. */
+  base_url: z.string().url().nullable().default(null),
+  /** Origins allowed besides the server's own (CSRF and Socket.IO handshake checks). */
+  allowed_origins: z.array(z.string().url()).default([]),
+  /** File holding the session secret; created (mode 0600) when missing. Default: in data_dir. */
+  session_secret_file: z.string().min(1).nullable().default(null),
+  /** Days a "keep me logged in" cookie lasts. */
+  remember_days: z.number().int().positive().max(365).default(30),
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** Bearer token for GET /metrics; null: /metrics is served only on loopback. */
+  metrics_token: z.string().min(16).nullable().default(null),
+  /** Set when behind a reverse proxy (Express's `trust proxy`). */
+  trust_proxy: z.union([z.boolean(), z.number().int().min(0), z.string()]).default(false),
+  r: rSchema.default(rSchema.parse({})),
+});
+
+/** The validated, frozen configuration the server runs with. */
+export type Config = z.infer<typeof configSchema>;

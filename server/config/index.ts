@@ -1,0 +1,3 @@
+/** The configuration: schema, defaults, loading. */
+export { configSchema, type Config } from './config.schema.ts';
+export { ConfigError, loadConfig, parseConfig } from './config.load.ts';

@@ -1,0 +1,153 @@
+/**
+ * The store's contract: the documents the server keeps and the subset of the MongoDB
+ * driver's `Collection` API the code uses. A real driver collection satisfies
+ * {@link StoreCollection} as it is; the embedded backend implements the same subset over
+ * SQLite with mingo's query semantics. Duplicate keys fail with `code: 11000` on both.
+ */
+import type {
+  Document,
+  Filter,
+  FindOptions,
+  IndexSpecification,
+  CreateIndexesOptions,
+  OptionalUnlessRequiredId,
+  UpdateFilter,
+  WithId,
+  Sort,
+} from 'mongodb';
+
+/** A cursor over found documents (the driver's FindCursor subset). */
+export interface StoreCursor<T> {
+  sort(sort: Sort): StoreCursor<T>;
+  skip(n: number): StoreCursor<T>;
+  limit(n: number): StoreCursor<T>;
+  toArray(): Promise<T[]>;
+}
+
+/** The subset of the driver's Collection<T> that the server uses. */
+export interface StoreCollection<T extends Document> {
+  insertOne(doc: OptionalUnlessRequiredId<T>): Promise<{ acknowledged: boolean }>;
+  findOne(filter: Filter<T>, options?: FindOptions): Promise<WithId<T> | null>;
+  find(filter: Filter<T>, options?: FindOptions): StoreCursor<WithId<T>>;
+  updateOne(
+    filter: Filter<T>,
+    update: UpdateFilter<T>,
+    options?: { upsert?: boolean },
+  ): Promise<{ matchedCount: number; modifiedCount: number; upsertedCount: number }>;
+  updateMany(
+    filter: Filter<T>,
+    update: UpdateFilter<T>,
+  ): Promise<{ matchedCount: number; modifiedCount: number }>;
+  findOneAndUpdate(
+    filter: Filter<T>,
+    update: UpdateFilter<T>,
+    options: { returnDocument: 'before' | 'after'; upsert?: boolean },
+  ): Promise<WithId<T> | null>;
+  deleteOne(filter: Filter<T>): Promise<{ deletedCount: number }>;
+  deleteMany(filter: Filter<T>): Promise<{ deletedCount: number }>;
+  countDocuments(filter?: Filter<T>): Promise<number>;
+  createIndex(spec: IndexSpecification, options?: CreateIndexesOptions): Promise<string>;
+}
+
+/** A registered account. `email` is trimmed and lower-cased; it is the username. */
+export interface UserDoc {
+  _id: string;
+  email: string;
+  passwordHash: string;
+  verified: boolean;
+  createdAt: Date;
+  /** The workspace restored at the next login. */
+  currentWorkspace: string;
+  /** The preference set in use, if any. */
+  currentPreferences?: string | null;
+}
+
+/** A single-use email verification token; `_id` is the token's SHA-256 (hex). */
+export interface VerifyTokenDoc {
+  _id: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+/**
+ * A "keep me logged in" token: `_id` is the public selector, `validatorHash` the SHA-256 of
+ * the secret validator. A replaced token is kept (with `replacedAt`) until it expires, so
+ * that presenting it again is recognised as theft.
+ */
+export interface RememberTokenDoc {
+  _id: string;
+  userId: string;
+  validatorHash: string;
+  expiresAt: Date;
+  replacedAt?: Date | null;
+}
+
+/** An HTTP session (express-session data). */
+export interface SessionDoc {
+  _id: string;
+  session: Record<string, unknown>;
+  userId?: string | null;
+  expiresAt: Date;
+}
+
+/** A named preference set of one user. */
+export interface PreferenceDoc {
+  _id: string;
+  userId: string;
+  name: string;
+  settings: Record<string, unknown>;
+  updatedAt: Date;
+}
+
+/** A workspace of one user; its objects live in {@link WorkspaceObjectDoc}s. */
+export interface WorkspaceDoc {
+  _id: string;
+  userId: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The next `hash` to give an object of this workspace (never reused). */
+  nextHash: number;
+}
+
+/** One PanthR object of a workspace (a request with its result, a dataset, ...). */
+export interface WorkspaceObjectDoc {
+  /** `${workspaceId}/${name}`: names are unique in a workspace. */
+  _id: string;
+  workspaceId: string;
+  name: string;
+  hash: number;
+  /** Order of creation, so a workspace reloads in the order it was built. */
+  order: number;
+  object: Record<string, unknown>;
+}
+
+/** One client connection, for the connection log. Never holds data values. */
+export interface ConnectionLogDoc {
+  _id: string;
+  userId: string | null;
+  address: string;
+  openedAt: Date;
+  closedAt?: Date | null;
+  reason?: string | null;
+  messages?: number;
+}
+
+/** Every collection of the store. */
+export interface Store {
+  readonly kind: 'embedded' | 'mongodb';
+  readonly users: StoreCollection<UserDoc>;
+  readonly verifyTokens: StoreCollection<VerifyTokenDoc>;
+  readonly rememberTokens: StoreCollection<RememberTokenDoc>;
+  readonly sessions: StoreCollection<SessionDoc>;
+  readonly preferences: StoreCollection<PreferenceDoc>;
+  readonly workspaces: StoreCollection<WorkspaceDoc>;
+  readonly workspaceObjects: StoreCollection<WorkspaceObjectDoc>;
+  readonly connections: StoreCollection<ConnectionLogDoc>;
+  /** Creates the indexes (unique email, TTLs); idempotent. */
+  init(): Promise<void>;
+  /** Deletes expired tokens and sessions (the embedded backend has no TTL monitor). */
+  sweepExpired(now?: Date): Promise<void>;
+  /** Closes the underlying database; idempotent. */
+  close(): Promise<void>;
+}
