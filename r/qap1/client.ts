@@ -1,0 +1,435 @@
+/**
+ * One QAP1 connection to an Rserve session: a FIFO queue of requests run one at a time,
+ * per-request timeouts and cancellation by SIGINT to the session's pid, and a close that
+ * never cuts a running evaluation.
+ */
+import net from 'node:net';
+import type { RAddress, RConnection, RequestOptions } from './connection.types.ts';
+import { RError } from './connection.types.ts';
+import type { Response } from './protocol.ts';
+import {
+  checkGreeting,
+  CMD,
+  GREETING_LENGTH,
+  MessageAssembler,
+  STATUS_EVAL_ERROR,
+} from './protocol.ts';
+import {
+  assignMessage,
+  checkWrappedValue,
+  evalMessage,
+  isParseStatus,
+  parseMessageCode,
+  responseValue,
+  statusError,
+  wrapCode,
+} from './requests.ts';
+import type { RValue } from './sexp.ts';
+import { rString } from './sexp.ts';
+
+/** Options of {@link connectR}. */
+export interface ConnectOptions {
+  /** Milliseconds to connect, read the greeting and learn the pid (default 10000). */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Milliseconds an interrupted evaluation may take to stop before the session process is
+   * killed (SIGKILL) and the connection closes (default 10000). R only notices SIGINT at its
+   * interrupt checkpoints; C code that never checks must be killed.
+   */
+  readonly interruptGraceMs?: number;
+}
+
+type Interrupt = 'timeout' | 'cancelled';
+
+interface Job {
+  readonly message: Buffer;
+  readonly read: (response: Response) => Promise<RValue | undefined>;
+  readonly resolve: (value: RValue | undefined) => void;
+  readonly reject: (error: RError) => void;
+  state: 'queued' | 'running' | 'done';
+  interrupt?: Interrupt;
+  readonly cleanups: (() => void)[];
+}
+
+interface Waiter {
+  readonly resolve: (response: Response) => void;
+  readonly reject: (error: RError) => void;
+}
+
+const PARSE_VARIABLE = '.qap1_parse_code';
+
+/** A QAP1 connection; create it with {@link connectR}. */
+export class Qap1Connection implements RConnection {
+  pid = 0;
+  private readonly queue: Job[] = [];
+  private running: Job | undefined;
+  private waiter: Waiter | undefined;
+  private pumping = false;
+  private closedError: RError | undefined;
+  private isClosed = false;
+  /** What onClose listeners were told (undefined after a clean close()). */
+  private closeReported: RError | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly closeListeners: ((error?: RError) => void)[] = [];
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly assembler = new MessageAssembler((r) => this.onResponse(r));
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly interruptGraceMs: number,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.assembler.push(chunk));
+    socket.on('error', (err) => {
+      this.closedError ??= new RError('closed', `connection to R failed: ${err.message}`, {
+        cause: err,
+      });
+    });
+    socket.on('close', () => this.onSocketClosed());
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  eval(code: string, options?: RequestOptions): Promise<RValue> {
+    return this.submit(
+      () => evalMessage(wrapCode(code, false)),
+      (r) => this.readEval(r, code, true),
+      options,
+    ) as Promise<RValue>;
+  }
+
+  async voidEval(code: string, options?: RequestOptions): Promise<void> {
+    await this.submit(
+      () => evalMessage(wrapCode(code, true)),
+      async (r) => {
+        await this.readEval(r, code, true);
+        return undefined;
+      },
+      options,
+    );
+  }
+
+  async assign(name: string, value: RValue, options?: RequestOptions): Promise<void> {
+    await this.submit(
+      () => assignMessage(name, value),
+      (r) => this.readStatus(r),
+      options,
+    );
+  }
+
+  /** Evaluates code as it is (no error wrapping); for the connection's own requests. */
+  evalRaw(code: string, options?: RequestOptions): Promise<RValue> {
+    return this.submit(
+      () => evalMessage(code),
+      (r) => this.readEval(r, code, false),
+      options,
+    ) as Promise<RValue>;
+  }
+
+  async cancel(): Promise<void> {
+    const job = this.running;
+    if (job === undefined) return;
+    this.interrupt(job, 'cancelled');
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (this.running === job) this.idleWaiters.push(check);
+        else resolve();
+      };
+      check();
+    });
+  }
+
+  close(options?: { cancel?: boolean }): Promise<void> {
+    this.closing ??= this.closeOrderly(options?.cancel === true);
+    return this.closing;
+  }
+
+  onClose(listener: (error?: RError) => void): void {
+    if (this.isClosed) queueMicrotask(() => listener(this.closeReported));
+    else this.closeListeners.push(listener);
+  }
+
+  private async closeOrderly(cancel: boolean): Promise<void> {
+    if (cancel) {
+      for (const job of this.queue.splice(0))
+        this.settle(job, new RError('closed', 'connection closed'));
+      if (this.running !== undefined) this.interrupt(this.running, 'cancelled');
+    }
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (this.running !== undefined || this.queue.length > 0) this.idleWaiters.push(check);
+        else resolve();
+      };
+      check();
+    });
+    if (this.isClosed) return;
+    const done = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
+    this.socket.end();
+    await done;
+  }
+
+  private submit(
+    build: () => Buffer,
+    read: (response: Response) => Promise<RValue | undefined>,
+    options: RequestOptions | undefined,
+  ): Promise<RValue | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.isClosed || this.closing !== undefined) {
+        reject(this.closedError ?? new RError('closed', 'connection closed'));
+        return;
+      }
+      if (options?.signal?.aborted === true) {
+        reject(new RError('cancelled', 'request cancelled before it started'));
+        return;
+      }
+      // Built now, so a value that cannot be encoded (EncodeError) fails the call itself.
+      const job: Job = { message: build(), read, resolve, reject, state: 'queued', cleanups: [] };
+      this.watch(job, options);
+      this.queue.push(job);
+      void this.pump();
+    });
+  }
+
+  /** Arms the request's timeout and abort signal (timed from the call, queueing included). */
+  private watch(job: Job, options: RequestOptions | undefined): void {
+    const timeoutMs = options?.timeoutMs;
+    if (timeoutMs !== undefined) {
+      const timer = setTimeout(() => this.interrupt(job, 'timeout'), timeoutMs);
+      job.cleanups.push(() => clearTimeout(timer));
+    }
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      const onAbort = (): void => this.interrupt(job, 'cancelled');
+      signal.addEventListener('abort', onAbort, { once: true });
+      job.cleanups.push(() => signal.removeEventListener('abort', onAbort));
+    }
+  }
+
+  private interrupt(job: Job, why: Interrupt): void {
+    if (job.state === 'queued') {
+      this.queue.splice(this.queue.indexOf(job), 1);
+      this.settle(job, interruptError(why));
+      return;
+    }
+    if (job.state !== 'running' || job.interrupt !== undefined) return;
+    job.interrupt = why;
+    this.signal('SIGINT');
+    const killer = setTimeout(() => {
+      if (job.state === 'running') this.signal('SIGKILL');
+    }, this.interruptGraceMs);
+    job.cleanups.push(() => clearTimeout(killer));
+  }
+
+  private signal(name: NodeJS.Signals): void {
+    if (this.pid <= 0) return;
+    try {
+      process.kill(this.pid, name);
+    } catch {
+      // The session is already gone: its socket closes and fails the request.
+    }
+  }
+
+  private settle(job: Job, error: RError | undefined, value?: RValue): void {
+    if (job.state === 'done') return;
+    job.state = 'done';
+    for (const c of job.cleanups) c();
+    if (error !== undefined) job.reject(error);
+    else job.resolve(value);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    let job: Job | undefined;
+    while (!this.isClosed && (job = this.queue.shift()) !== undefined) {
+      this.running = job;
+      job.state = 'running';
+      try {
+        const value = await job.read(await this.roundTrip(job.message));
+        this.settle(
+          job,
+          job.interrupt === undefined ? undefined : interruptError(job.interrupt),
+          value,
+        );
+      } catch (e) {
+        this.settle(job, this.failure(job, e));
+      }
+      // A SIGINT that reached an idle R would abort the next evaluation: absorb it.
+      if (job.interrupt !== undefined && !this.isClosed) {
+        await this.roundTrip(evalMessage('Sys.sleep(0)', CMD.voidEval)).catch(() => undefined);
+      }
+      this.running = undefined;
+      this.notifyIdle();
+    }
+    this.pumping = false;
+    this.notifyIdle();
+  }
+
+  private failure(job: Job, e: unknown): RError {
+    if (job.interrupt !== undefined) {
+      const err = interruptError(job.interrupt);
+      return this.isClosed
+        ? new RError(job.interrupt, `${err.message}; the R session was killed`)
+        : err;
+    }
+    if (e instanceof RError) return e;
+    return new RError('protocol', `unexpected failure: ${String(e)}`, { cause: e });
+  }
+
+  private notifyIdle(): void {
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private roundTrip(message: Buffer): Promise<Response> {
+    if (this.isClosed)
+      return Promise.reject(this.closedError ?? new RError('closed', 'connection closed'));
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+      this.socket.write(message);
+    });
+  }
+
+  private onResponse(response: Response): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    if (w !== undefined) {
+      w.resolve(response);
+      return;
+    }
+    this.closedError = new RError('protocol', 'Rserve sent a message nobody asked for');
+    this.socket.destroy();
+  }
+
+  /** Reads an eval answer: the value, R's error, or a parse error with parse()'s message. */
+  private async readEval(response: Response, code: string, wrapped: boolean): Promise<RValue> {
+    if (response.ok) {
+      const value = responseValue(response);
+      return wrapped ? checkWrappedValue(value) : value;
+    }
+    if (isParseStatus(response.status)) {
+      const message = await this.parseMessage(code);
+      throw new RError('parse_error', message, { status: response.status });
+    }
+    if (response.status === STATUS_EVAL_ERROR && this.running?.interrupt === undefined) {
+      // An error the wrapper did not catch (or unwrapped code): R still has its message.
+      const m = await this.roundTrip(evalMessage('geterrmessage()'));
+      const v = m.ok ? responseValue(m) : undefined;
+      throw statusError(
+        response.status,
+        v?.kind === 'string' ? (v.values[0] ?? undefined) : undefined,
+      );
+    }
+    throw statusError(response.status);
+  }
+
+  private async readStatus(response: Response): Promise<undefined> {
+    if (!response.ok) throw statusError(response.status);
+    return Promise.resolve(undefined);
+  }
+
+  /** parse()'s own message for code that did not parse (two more round trips, errors only). */
+  private async parseMessage(code: string): Promise<string> {
+    const assigned = await this.roundTrip(assignMessage(PARSE_VARIABLE, rString([code])));
+    if (!assigned.ok) return 'parse error';
+    const answer = await this.roundTrip(evalMessage(parseMessageCode(PARSE_VARIABLE)));
+    if (!answer.ok) return 'parse error';
+    const v = responseValue(answer);
+    const m = v.kind === 'string' ? v.values[0] : undefined;
+    return m !== undefined && m !== null && m !== '' ? m : 'parse error';
+  }
+
+  private onSocketClosed(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    // Closed by close() without any failure: listeners get no error.
+    const expected = this.closing !== undefined && this.closedError === undefined;
+    this.closedError ??= new RError(
+      'closed',
+      expected ? 'connection closed' : 'the R session closed the connection',
+    );
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.reject(this.closedError);
+    for (const job of this.queue.splice(0)) this.settle(job, this.closedError);
+    this.notifyIdle();
+    this.closeReported = expected ? undefined : this.closedError;
+    for (const l of this.closeListeners.splice(0)) l(this.closeReported);
+  }
+}
+
+function interruptError(why: Interrupt): RError {
+  return why === 'timeout'
+    ? new RError('timeout', 'the R evaluation ran past its time limit and was interrupted')
+    : new RError('cancelled', 'the R evaluation was cancelled');
+}
+
+/**
+ * Connects to Rserve at `address`, checks the QAP1 greeting (no authentication) and learns
+ * the session's pid. Fails with RError('closed') when it cannot connect in time and
+ * RError('protocol') when the peer is not an Rserve it can talk to.
+ */
+export async function connectR(address: RAddress, options?: ConnectOptions): Promise<RConnection> {
+  const timeoutMs = options?.connectTimeoutMs ?? 10_000;
+  const socket =
+    'path' in address
+      ? net.createConnection(address.path)
+      : net.createConnection(address.port, address.host);
+  if (!('path' in address)) socket.setNoDelay(true);
+  const timer = setTimeout(() => {
+    socket.destroy(new Error(`no Rserve greeting within ${timeoutMs} ms`));
+  }, timeoutMs);
+  try {
+    const rest = await readGreeting(socket);
+    const conn = new Qap1Connection(socket, options?.interruptGraceMs ?? 10_000);
+    if (rest.length > 0) socket.unshift(rest);
+    socket.resume();
+    const pid = await conn.evalRaw('Sys.getpid()');
+    if (pid.kind !== 'integer' || pid.values.length !== 1) {
+      throw new RError('protocol', `Sys.getpid() answered a ${pid.kind}`);
+    }
+    conn.pid = pid.values[0] ?? 0;
+    return conn;
+  } catch (e) {
+    socket.destroy();
+    if (e instanceof RError) throw e;
+    throw new RError('closed', `cannot connect to Rserve: ${(e as Error).message}`, { cause: e });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reads the 32-byte greeting; resolves with any bytes that followed it. */
+function readGreeting(socket: net.Socket): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const cleanup = (): void => {
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length < GREETING_LENGTH) return;
+      cleanup();
+      socket.pause();
+      const all = Buffer.concat(chunks);
+      const problem = checkGreeting(all.subarray(0, GREETING_LENGTH));
+      if (problem !== undefined) reject(new RError('protocol', problem));
+      else resolve(all.subarray(GREETING_LENGTH));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(new Error('connection closed before the greeting'));
+    };
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+  });
+}

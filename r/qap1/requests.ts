@@ -1,0 +1,125 @@
+/**
+ * The requests the client sends (whole QAP1 messages in one buffer) and how their answers
+ * are read: how user code is wrapped so that R's own error message comes back, and how
+ * statuses map to {@link RError} codes.
+ */
+import { RError } from './connection.types.ts';
+import { decodeSEXP, DecodeError } from './decode.ts';
+import { encodeSEXP } from './encode.ts';
+import type { Response } from './protocol.ts';
+import {
+  CMD,
+  DT,
+  HEADER_LENGTH,
+  itemHeaderLength,
+  messageHeader,
+  PARSE_STATUS,
+  readItemHeader,
+  STATUS_EVAL_ERROR,
+  stringParameter,
+  writeItemHeader,
+} from './protocol.ts';
+import type { RValue } from './sexp.ts';
+import { inherits } from './sexp.ts';
+
+/** The class of the value our wrapper returns when user code raised an R error. */
+export const ERROR_CLASS = '.qap1_condition_error';
+
+/**
+ * Wraps user code so an R error comes back as a value of class {@link ERROR_CLASS} holding
+ * `conditionMessage(e)`. The braces take several expressions; the newlines keep a trailing
+ * comment from swallowing the closing brace. Interrupts are not errors, so SIGINT still
+ * aborts the evaluation with status 127. `voidEval` ends in NULL so nothing is sent back.
+ */
+export function wrapCode(code: string, discardValue: boolean): string {
+  const body = discardValue ? `{{\n${code}\n}; NULL}` : `{\n${code}\n}`;
+  return (
+    `tryCatch(${body}, error = function(e) ` +
+    `structure(conditionMessage(e), class = "${ERROR_CLASS}"))`
+  );
+}
+
+/** A whole eval (CMD_eval) or voidEval (CMD_voidEval) message for `code`, unwrapped. */
+export function evalMessage(code: string, command: number = CMD.eval): Buffer {
+  const param = stringParameter(code);
+  return Buffer.concat([messageHeader(command, param.length), param]);
+}
+
+/**
+ * A whole CMD_setSEXP message assigning `value` to `name`, built in one buffer: the SEXP
+ * is encoded after room reserved for the headers, which are then written in front of it.
+ */
+export function assignMessage(name: string, value: RValue): Buffer {
+  const nameParam = stringParameter(name);
+  const reserve = HEADER_LENGTH + nameParam.length + 8;
+  const buf = encodeSEXP(value, reserve);
+  const sexpLength = buf.length - reserve;
+  const dtStart = reserve - itemHeaderLength(sexpLength);
+  writeItemHeader(buf, dtStart, DT.sexp, sexpLength);
+  const nameStart = dtStart - nameParam.length;
+  nameParam.copy(buf, nameStart);
+  const start = nameStart - HEADER_LENGTH;
+  messageHeader(CMD.setSEXP, buf.length - nameStart).copy(buf, start);
+  return buf.subarray(start);
+}
+
+/** Decodes the DT_SEXP parameter of an OK eval answer. */
+export function responseValue(response: Response): RValue {
+  const payload = response.payload;
+  try {
+    const h = readItemHeader(payload, 0);
+    if (h.type !== DT.sexp) {
+      throw new RError('protocol', `Rserve answered parameter type ${h.type}, not a SEXP`);
+    }
+    return decodeSEXP(payload, h.start);
+  } catch (e) {
+    if (e instanceof RError) throw e;
+    const message =
+      e instanceof DecodeError ? e.message : `cannot read Rserve's answer: ${String(e)}`;
+    throw new RError('protocol', message, { cause: e });
+  }
+}
+
+/** Turns a wrapped evaluation's value into R's error when it is one. */
+export function checkWrappedValue(value: RValue): RValue {
+  if (value.kind === 'string' && inherits(value, ERROR_CLASS)) {
+    throw new RError('r_error', value.values[0] ?? 'R error (no message)');
+  }
+  return value;
+}
+
+/** Whether an error response is a parse error. */
+export function isParseStatus(status: number): boolean {
+  return status === PARSE_STATUS.incomplete || status === PARSE_STATUS.error;
+}
+
+/** The RError for an error response that is neither a parse error nor an interrupt. */
+export function statusError(status: number, detail?: string): RError {
+  if (status === STATUS_EVAL_ERROR) {
+    return new RError(
+      'r_error',
+      detail !== undefined && detail !== '' ? detail : 'R evaluation failed',
+      {
+        status,
+      },
+    );
+  }
+  const known: Record<number, string> = {
+    0x43: 'Rserve: invalid command',
+    0x44: 'Rserve: invalid parameter',
+    0x49: 'Rserve: unsupported command',
+    0x4b: 'Rserve: request larger than the server accepts (maxinbuf)',
+    0x4c: 'Rserve: object too big to send',
+    0x4d: 'Rserve: out of memory',
+  };
+  const text = known[status] ?? `Rserve error status 0x${status.toString(16)}`;
+  return new RError(status === 0x4c || status === 0x4d ? 'r_error' : 'protocol', text, { status });
+}
+
+/** R code that parses the code in `variable` and returns parse()'s message ("" if it parses). */
+export function parseMessageCode(variable: string): string {
+  return (
+    `local({ m <- tryCatch({ parse(text = get("${variable}", envir = globalenv()), keep.source = FALSE); "" }, ` +
+    `error = conditionMessage); rm(list = "${variable}", envir = globalenv()); m })`
+  );
+}
