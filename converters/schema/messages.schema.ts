@@ -1,0 +1,23 @@
+/** The payloads a client sends over Socket.IO (API.md §2); objects are checked one by one. */
+import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
+import { boundedJson } from './common.schema.ts';
+
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A client's `data`: `{seq, objects}`. The objects stay `unknown` here: each one is checked
+ * with `validateObject`, so one bad object is answered with an error without losing the rest.
+ */
+export const dataMessageSchema = z.object({
+  seq,
+  objects: z.array(z.unknown()).max(LIMITS.objectsPerMessage),
+});
+/** A client's `ok`: `{seq}` of the server's `data` it has received. */
+export const okMessageSchema = z.object({ seq });
+/** A client's `ping`: `{t}`, any small JSON value, echoed back. */
+export const pingMessageSchema = z.object({ t: boundedJson });
+
+export type DataMessage = z.infer<typeof dataMessageSchema>;
+export type OkMessage = z.infer<typeof okMessageSchema>;
+export type PingMessage = z.infer<typeof pingMessageSchema>;

@@ -1,0 +1,205 @@
+/**
+ * The request objects of API.md §3 besides vectors and datasets: filters, commands, reports,
+ * tests, graphs, full R, and the error objects the server answers with.
+ *
+ * Commands carry their kind in `command` and its arguments beside it:
+ * `{"type":"command","name":"n1","command":"newvar","dataset":"d","variable":"v","formula":"x*2"}`,
+ * `{"type":"command","name":"d","command":"read","format":"csv","text":"a,b\n1,2"}`,
+ * `{"type":"command","name":"del1","command":"delete","target":"d"}`.
+ * Unknown keys are dropped (the project may add fields); options and settings are strict,
+ * so a misspelt option is an error rather than silently ignored.
+ */
+import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
+import {
+  baseShape,
+  boundedJson,
+  isBoundedJson,
+  nameSchema,
+  shortString,
+  variableList,
+} from './common.schema.ts';
+import { graphSettingsSchema } from './graph-settings.schema.ts';
+
+const formula = z.string().min(1).max(LIMITS.formula);
+
+/** A filter: the rows of `dataset` for which `formula` is true. */
+export const filterSchema = z.object({
+  type: z.literal('filter'),
+  ...baseShape,
+  dataset: nameSchema,
+  formula,
+});
+
+const commandBase = { type: z.literal('command'), ...baseShape };
+/** The commands by kind. */
+export const COMMAND_SCHEMAS = {
+  newvar: z.object({
+    ...commandBase,
+    command: z.literal('newvar'),
+    dataset: nameSchema,
+    variable: nameSchema,
+    formula,
+  }),
+  read: z.object({
+    ...commandBase,
+    command: z.literal('read'),
+    format: z.literal('csv'),
+    text: z.string().max(LIMITS.csvText),
+  }),
+  delete: z.object({ ...commandBase, command: z.literal('delete'), target: nameSchema }),
+} as const;
+
+/** Options of extension kinds: a small JSON object the extension's R function receives. */
+const extensionOptions = z
+  .record(z.string().max(LIMITS.short), z.unknown())
+  .refine((o) => isBoundedJson(o), {
+    message: `must be JSON of at most ${LIMITS.jsonDepth} levels and ${LIMITS.jsonNodes} values`,
+  });
+
+function reportSchema<K extends z.ZodType<string>>(kind: K) {
+  return z.object({
+    type: z.literal('report'),
+    ...baseShape,
+    reportType: kind,
+    dataset: nameSchema,
+    variables: variableList(1),
+    by: nameSchema.optional(),
+    filter: nameSchema.optional(),
+  });
+}
+/** The built-in reports by kind. */
+export const REPORT_SCHEMAS = {
+  descriptives: reportSchema(z.literal('descriptives')),
+  frequency: reportSchema(z.literal('frequency')),
+} as const;
+/** A report of a kind an R extension registered; `options` go to the extension as they are. */
+export const extensionReportSchema = reportSchema(z.string().max(64)).extend({
+  options: extensionOptions.optional(),
+});
+
+const alternative = z.enum(['two.sided', 'less', 'greater']);
+function testSchema<K extends z.ZodType<string>, O extends z.ZodType>(
+  kind: K,
+  min: number,
+  max: number,
+  options: O,
+) {
+  return z.object({
+    type: z.literal('test'),
+    ...baseShape,
+    test: kind,
+    dataset: nameSchema,
+    variables: variableList(min, max),
+    options: options.optional(),
+    filter: nameSchema.optional(),
+  });
+}
+/** The built-in tests and models by kind, with the options of API.md. */
+export const TEST_SCHEMAS = {
+  't.test': testSchema(
+    z.literal('t.test'),
+    1,
+    2,
+    z.strictObject({
+      mu: z.number().optional(),
+      alternative: alternative.optional(),
+      paired: z.boolean().optional(),
+      'var.equal': z.boolean().optional(),
+      'conf.level': z.number().gt(0).lt(1).optional(),
+    }),
+  ),
+  'chisq.test': testSchema(
+    z.literal('chisq.test'),
+    2,
+    2,
+    z.strictObject({ correct: z.boolean().optional() }),
+  ),
+  'cor.test': testSchema(
+    z.literal('cor.test'),
+    2,
+    2,
+    z.strictObject({
+      method: z.enum(['pearson', 'spearman', 'kendall']).optional(),
+      alternative: alternative.optional(),
+    }),
+  ),
+  lm: testSchema(z.literal('lm'), 2, LIMITS.variables, z.strictObject({})),
+  aov: testSchema(z.literal('aov'), 2, 2, z.strictObject({})),
+} as const;
+/** A test of a kind an R extension registered. */
+export const extensionTestSchema = testSchema(
+  z.string().max(64),
+  1,
+  LIMITS.variables,
+  extensionOptions,
+);
+
+const axis = z.strictObject({
+  label: shortString.optional(),
+  limits: z.tuple([z.number(), z.number()]).optional(),
+});
+function graphSchema<K extends z.ZodType<string>>(kind: K) {
+  return z.object({
+    type: z.literal('graph'),
+    ...baseShape,
+    graphType: kind,
+    dataset: nameSchema,
+    variables: variableList(1, 3),
+    format: z.enum(['svg', 'png', 'pdf']).optional(),
+    width: z.number().int().min(50).max(8000).optional(),
+    height: z.number().int().min(50).max(8000).optional(),
+    /** PNG only: device pixels per CSS pixel (2 for a high-density screen); ignored otherwise. */
+    scale: z.number().min(0.5).max(4).optional(),
+    xaxis: axis.optional(),
+    yaxis: axis.optional(),
+    settings: graphSettingsSchema.optional(),
+    filter: nameSchema.optional(),
+  });
+}
+/** The graph kinds of API.md. */
+export const GRAPH_TYPES = ['hist', 'box', 'scatter', 'bar', 'dot', 'quantile'] as const;
+/** The built-in graphs by kind (one shape; the kind is in `graphType`). */
+export const builtinGraphSchema = graphSchema(z.enum(GRAPH_TYPES));
+/** A graph of a kind an R extension registered. */
+export const extensionGraphSchema = graphSchema(z.string().max(64)).extend({
+  options: extensionOptions.optional(),
+});
+
+/** Full R: evaluated only when `allow_full_r` is true. */
+export const rSchema = z.object({
+  type: z.literal('r'),
+  ...baseShape,
+  code: z.string().max(LIMITS.rCode),
+});
+
+/** The error codes of API.md §2. */
+export const ERROR_CODES = [
+  'invalid_message',
+  'invalid_object',
+  'unknown_type',
+  'not_found',
+  'too_large',
+  'forbidden',
+  'r_error',
+  'timeout',
+] as const;
+/** An error object, as the server answers a request it cannot serve. */
+export const errorObjectSchema = z.object({
+  type: z.literal('error'),
+  name: nameSchema.nullable(),
+  code: z.enum(ERROR_CODES),
+  message: z.string().max(LIMITS.message),
+});
+
+export type PanthrFilter = z.infer<typeof filterSchema>;
+export type PanthrCommand = z.infer<(typeof COMMAND_SCHEMAS)[keyof typeof COMMAND_SCHEMAS]>;
+export type PanthrReport = z.infer<(typeof REPORT_SCHEMAS)[keyof typeof REPORT_SCHEMAS]>;
+export type PanthrExtensionReport = z.infer<typeof extensionReportSchema>;
+export type PanthrTest = z.infer<(typeof TEST_SCHEMAS)[keyof typeof TEST_SCHEMAS]>;
+export type PanthrExtensionTest = z.infer<typeof extensionTestSchema>;
+export type PanthrGraph = z.infer<typeof builtinGraphSchema>;
+export type PanthrExtensionGraph = z.infer<typeof extensionGraphSchema>;
+export type PanthrR = z.infer<typeof rSchema>;
+export type PanthrError = z.infer<typeof errorObjectSchema>;
+export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,201 @@
+/**
+ * Vectors (variables) and datasets, API.md §3 "Structures".
+ *
+ * `values` per `variableType` (`null` is missing everywhere):
+ * - `scalar`: finite numbers, or the strings `"NaN"`, `"Inf"`, `"-Inf"` (JSON has no such
+ *   numbers; results use the same strings). Or binary: a `Float64Array`, or a `Buffer` /
+ *   `Uint8Array` of float64 little-endian (8 bytes a value), as Socket.IO delivers binary;
+ *   in binary form any NaN is a missing value.
+ * - `nominal` / `ordinal`: all strings, or all numbers (codes). With `labels` as an array of
+ *   distinct strings, the labels are the levels in order: string values must be labels, and
+ *   number values are 1-based positions in it (R's factor codes). With `labels` as an object
+ *   `{"code": "label"}` (numbers only), each code maps to its label, levels ordered by code.
+ *   Without labels, strings make levels in order of first appearance, numbers in ascending
+ *   order. Every non-missing value must have a level (`invalid_object` otherwise).
+ * - `logical`: booleans. `datetime`: numbers, seconds since 1970-01-01 UTC.
+ * `missing` lists values (as they appear in `values`) that count as missing.
+ */
+import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
+import { baseShape } from './common.schema.ts';
+
+/** The variable types of API.md. */
+export const VARIABLE_TYPES = ['scalar', 'nominal', 'ordinal', 'logical', 'datetime'] as const;
+/** A variable type. */
+export type VariableType = (typeof VARIABLE_TYPES)[number];
+
+/** One JSON value of a vector. */
+export type VectorValue = number | string | boolean | null;
+/** A vector's values: JSON, or (scalar vectors only) binary float64 little-endian. */
+export type VectorValues = readonly VectorValue[] | Float64Array | Uint8Array;
+/** Value labels: levels in order, or a map from numeric code to label. */
+export type Labels = readonly string[] | Readonly<Record<string, string>>;
+
+const NON_FINITE = new Set(['NaN', 'Inf', '-Inf']);
+
+const valuesSchema = z.custom<VectorValues>(
+  (v) =>
+    (Array.isArray(v) && v.length <= LIMITS.vectorLength) ||
+    v instanceof Float64Array ||
+    (v instanceof Uint8Array && v.byteLength % 8 === 0 && v.byteLength / 8 <= LIMITS.vectorLength),
+  { message: 'must be an array, or binary float64 data (a multiple of 8 bytes)' },
+);
+
+const labelString = z.string().max(LIMITS.stringValue);
+const labelsSchema = z.union([
+  z.array(labelString).max(LIMITS.labels),
+  z.record(
+    z.string().regex(/^-?\d{1,15}$/, { message: 'label codes must be integers' }),
+    labelString,
+  ),
+]);
+
+/** The number of elements of a vector's values. */
+export function valuesLength(values: VectorValues): number {
+  return values instanceof Uint8Array ? values.byteLength / 8 : values.length;
+}
+
+type ValueCheck = (x: VectorValue) => boolean;
+const CHECKS: Record<VariableType, [ValueCheck, string]> = {
+  scalar: [
+    (x) =>
+      (typeof x === 'number' && Number.isFinite(x)) || (typeof x === 'string' && NON_FINITE.has(x)),
+    'a number',
+  ],
+  datetime: [(x) => typeof x === 'number' && Number.isFinite(x), 'a number of seconds'],
+  logical: [(x) => typeof x === 'boolean', 'true or false'],
+  nominal: [
+    (x) =>
+      (typeof x === 'string' && x.length <= LIMITS.stringValue) ||
+      (typeof x === 'number' && Number.isFinite(x)),
+    'a string or a number',
+  ],
+  ordinal: [
+    (x) =>
+      (typeof x === 'string' && x.length <= LIMITS.stringValue) ||
+      (typeof x === 'number' && Number.isFinite(x)),
+    'a string or a number',
+  ],
+};
+
+/** The first problem of a vector's values, as [index or null, message], or null. */
+function checkValues(v: {
+  variableType: VariableType;
+  values: VectorValues;
+  missing?: readonly (string | number)[] | undefined;
+  labels?: Labels | undefined;
+}): [number | null, string] | null {
+  const { variableType, values } = v;
+  if (!Array.isArray(values)) {
+    return variableType === 'scalar' ? null : [null, 'binary values are only for scalar vectors'];
+  }
+  const arr: readonly VectorValue[] = values;
+  const [check, what] = CHECKS[variableType];
+  const missing = v.missing && v.missing.length > 0 ? new Set<unknown>(v.missing) : null;
+  const factor = variableType === 'nominal' || variableType === 'ordinal';
+  const level = factor ? levelCheck(v.labels) : null;
+  let kind: 'string' | 'number' | null = null;
+  for (let i = 0; i < arr.length; i++) {
+    const x = arr[i] ?? null;
+    if (x === null) continue;
+    if (!check(x)) return [i, `must be ${what} or null`];
+    if (missing?.has(x)) continue;
+    if (!factor || typeof x === 'boolean') continue;
+    const k = typeof x === 'string' ? 'string' : 'number';
+    if (kind !== null && k !== kind) return [i, 'must not mix strings and numbers'];
+    kind = k;
+    const problem = level?.(x);
+    if (problem) return [i, problem];
+  }
+  return null;
+}
+
+/** For factor values: a function returning why a value has no level, or undefined. */
+function levelCheck(
+  labels: Labels | undefined,
+): ((x: string | number) => string | undefined) | null {
+  if (labels === undefined) return null;
+  if (Array.isArray(labels)) {
+    const arr: readonly string[] = labels;
+    const set = new Set(arr);
+    return (x) => {
+      if (typeof x === 'string')
+        return set.has(x)
+          ? undefined
+          : `${JSON.stringify(x.slice(0, 40))} is not one of the labels`;
+      return Number.isInteger(x) && x >= 1 && x <= arr.length
+        ? undefined
+        : `code ${x} is not a position in labels (1 to ${arr.length})`;
+    };
+  }
+  const map = labels as Readonly<Record<string, string>>;
+  return (x) => {
+    if (typeof x === 'string') return 'labels given as an object need number codes';
+    return Object.hasOwn(map, String(x)) ? undefined : `code ${x} has no label`;
+  };
+}
+
+/** A PanthR vector (a variable). See the module comment for `values`. */
+export const vectorSchema = z
+  .object({
+    type: z.literal('vector'),
+    ...baseShape,
+    variableType: z.enum(VARIABLE_TYPES),
+    values: valuesSchema,
+    missing: z
+      .array(z.union([z.number(), z.string().max(LIMITS.stringValue)]))
+      .max(LIMITS.missing)
+      .optional(),
+    labels: labelsSchema.optional(),
+    decimals: z.number().int().min(0).max(20).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (Array.isArray(v.labels) && new Set(v.labels).size !== v.labels.length) {
+      ctx.addIssue({ code: 'custom', path: ['labels'], message: 'labels must be distinct' });
+    }
+    if (
+      v.labels &&
+      !Array.isArray(v.labels) &&
+      new Set(Object.values(v.labels)).size !== Object.keys(v.labels).length
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['labels'], message: 'labels must be distinct' });
+    }
+    const problem = checkValues(v);
+    if (problem) {
+      const [i, message] = problem;
+      ctx.addIssue({ code: 'custom', path: i === null ? ['values'] : ['values', i], message });
+    }
+  });
+
+/** A PanthR vector. */
+export type PanthrVector = z.infer<typeof vectorSchema>;
+
+/** A PanthR dataset: distinct variable names, every variable the same length. */
+export const datasetSchema = z
+  .object({
+    type: z.literal('dataset'),
+    ...baseShape,
+    variables: z.array(vectorSchema).max(LIMITS.variables),
+  })
+  .superRefine((d, ctx) => {
+    const seen = new Set<string>();
+    const n = d.variables[0] ? valuesLength(d.variables[0].values) : 0;
+    d.variables.forEach((v, i) => {
+      if (seen.has(v.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['variables', i, 'name'],
+          message: `variable name "${v.name}" is used twice`,
+        });
+      seen.add(v.name);
+      if (valuesLength(v.values) !== n)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['variables', i, 'values'],
+          message: `has ${valuesLength(v.values)} values where the first variable has ${n}`,
+        });
+    });
+  });
+
+/** A PanthR dataset. */
+export type PanthrDataset = z.infer<typeof datasetSchema>;
