@@ -1,0 +1,130 @@
+# The built-in graph kinds. Each is registered as fun(data, variables, o) and draws on the
+# device panthr_graph() opened; `o` holds main, xlab, ylab, xlim, ylim and style.
+
+# x and an optional group from variables [x, group?] (scatter: [x, y, group?]).
+.panthr_xg <- function(data, variables, kind_x, with_y = FALSE) {
+  n <- if (with_y) 2L else 1L
+  .panthr_vars(data, variables, n, n + 1L)
+  x <- panthr_column(data, variables[[1L]], kind_x)
+  y <- if (with_y) panthr_column(data, variables[[2L]], "scalar") else NULL
+  g <- if (length(variables) > n) panthr_column(data, variables[[n + 1L]], "nominal") else NULL
+  list(x = x, y = y, g = if (is.null(g)) NULL else droplevels(g))
+}
+
+.panthr_or <- function(a, b) if (is.null(a)) b else a
+
+.panthr_legend <- function(o, levels, pch = NULL, fill = NULL) {
+  if (length(levels) < 2L) return(invisible())
+  cols <- rep_len(o$style$colors, length(levels))
+  graphics::legend("topright", legend = levels, bty = "n", col = cols,
+                   pch = if (is.null(fill)) .panthr_or(pch, o$style$pch) else NULL,
+                   fill = if (is.null(fill)) NULL else cols, cex = 0.9)
+}
+
+.panthr_hist <- function(data, variables, o) {
+  v <- .panthr_xg(data, variables, "scalar")
+  x <- v$x[!is.na(v$x)]
+  if (!length(x)) panthr_stop("invalid_object", "no values to draw")
+  st <- o$style
+  breaks <- graphics::hist(x, plot = FALSE)$breaks
+  xlab <- .panthr_or(o$xlab, variables[[1L]])
+  if (is.null(v$g)) {
+    graphics::hist(x, breaks = breaks, col = st$fill, border = st$border, main = o$main,
+                   xlab = xlab, ylab = .panthr_or(o$ylab, "Frequency"), xlim = o$xlim,
+                   ylim = o$ylim)
+    return(invisible())
+  }
+  g <- v$g[!is.na(v$x)]
+  parts <- lapply(levels(g), function(l) graphics::hist(x[!is.na(g) & g == l], breaks = breaks,
+                                                        plot = FALSE))
+  top <- max(vapply(parts, function(h) max(h$counts), 0))
+  cols <- rep_len(st$colors, length(parts))
+  graphics::plot(NULL, xlim = .panthr_or(o$xlim, range(breaks)), ylim = .panthr_or(o$ylim, c(0, top)),
+                 main = o$main, xlab = xlab, ylab = .panthr_or(o$ylab, "Frequency"))
+  for (i in seq_along(parts)) graphics::plot(parts[[i]], add = TRUE, border = st$border,
+                                             col = grDevices::adjustcolor(cols[[i]], 0.5))
+  .panthr_legend(o, levels(g), fill = TRUE)
+}
+
+.panthr_box <- function(data, variables, o) {
+  v <- .panthr_xg(data, variables, "scalar")
+  groups <- if (is.null(v$g)) list(v$x) else split(v$x, v$g)
+  names(groups) <- if (is.null(v$g)) "" else levels(v$g)
+  st <- o$style
+  graphics::boxplot(groups, col = if (is.null(v$g)) st$fill else rep_len(st$colors, length(groups)),
+                    border = st$border, main = o$main, pch = st$pch, cex = st$cex,
+                    xlab = .panthr_or(o$xlab, if (is.null(v$g)) "" else variables[[2L]]),
+                    ylab = .panthr_or(o$ylab, variables[[1L]]), ylim = o$ylim)
+}
+
+.panthr_scatter <- function(data, variables, o) {
+  v <- .panthr_xg(data, variables, "scalar", with_y = TRUE)
+  st <- o$style
+  col <- if (is.null(v$g)) st$colors[[1L]] else rep_len(st$colors, nlevels(v$g))[as.integer(v$g)]
+  graphics::plot(v$x, v$y, col = col, pch = st$pch, cex = st$cex, main = o$main,
+                 xlab = .panthr_or(o$xlab, variables[[1L]]), ylab = .panthr_or(o$ylab, variables[[2L]]),
+                 xlim = o$xlim, ylim = o$ylim)
+  if (!is.null(v$g)) .panthr_legend(o, levels(v$g))
+}
+
+.panthr_bar <- function(data, variables, o) {
+  v <- .panthr_xg(data, variables, "nominal")
+  st <- o$style
+  if (is.null(v$g)) {
+    counts <- table(v$x)
+    fill <- st$fill
+  } else {
+    counts <- table(v$g, v$x)
+    fill <- rep_len(st$colors, nrow(counts))
+  }
+  graphics::barplot(counts, beside = !is.null(v$g), col = fill, border = st$border,
+                    space = if (is.null(v$g)) st$space else c(0, 1 + st$space),
+                    main = o$main, xlab = .panthr_or(o$xlab, variables[[1L]]),
+                    ylab = .panthr_or(o$ylab, "Count"), ylim = o$ylim)
+  if (!is.null(v$g)) .panthr_legend(o, levels(v$g), fill = TRUE)
+}
+
+.panthr_dot <- function(data, variables, o) {
+  v <- .panthr_xg(data, variables, "any")
+  st <- o$style
+  if (is.factor(v$x) || is.character(v$x) || is.logical(v$x)) {
+    x <- panthr_column(data, variables[[1L]], "nominal")
+    counts <- if (is.null(v$g)) table(x) else table(x, v$g)
+    graphics::dotchart(counts, pch = st$pch, pt.cex = st$cex, main = o$main,
+                       xlab = .panthr_or(o$xlab, "Count"), xlim = o$xlim,
+                       color = graphics::par("fg"), gcolor = graphics::par("fg"))
+    return(invisible())
+  }
+  x <- panthr_column(data, variables[[1L]], "scalar")
+  groups <- if (is.null(v$g)) list(x) else split(x, v$g)
+  graphics::stripchart(groups, method = "stack", pch = st$pch, cex = st$cex,
+                       col = rep_len(st$colors, length(groups)), main = o$main,
+                       group.names = if (is.null(v$g)) "" else levels(v$g),
+                       xlab = .panthr_or(o$xlab, variables[[1L]]), xlim = o$xlim)
+}
+
+# Cleveland's quantile plot: each sorted value against its f-value (i - 0.5) / n.
+.panthr_quantile <- function(data, variables, o) {
+  v <- .panthr_xg(data, variables, "scalar")
+  groups <- if (is.null(v$g)) list(v$x) else split(v$x, v$g)
+  groups <- lapply(groups, function(x) sort(x[!is.na(x)]))
+  st <- o$style
+  cols <- rep_len(st$colors, length(groups))
+  graphics::plot(NULL, xlim = .panthr_or(o$xlim, c(0, 1)),
+                 ylim = .panthr_or(o$ylim, range(unlist(groups), finite = TRUE)),
+                 main = o$main, xlab = .panthr_or(o$xlab, "f-value"),
+                 ylab = .panthr_or(o$ylab, variables[[1L]]))
+  for (i in seq_along(groups)) {
+    q <- groups[[i]]
+    if (length(q)) graphics::points(stats::ppoints(length(q), a = 0.5), q, col = cols[[i]],
+                                    pch = st$pch, cex = st$cex, type = "o", lty = st$lty)
+  }
+  if (!is.null(v$g)) .panthr_legend(o, levels(v$g))
+}
+
+panthr_register("graph", "hist", .panthr_hist)
+panthr_register("graph", "box", .panthr_box)
+panthr_register("graph", "scatter", .panthr_scatter)
+panthr_register("graph", "bar", .panthr_bar)
+panthr_register("graph", "dot", .panthr_dot)
+panthr_register("graph", "quantile", .panthr_quantile)
