@@ -1,0 +1,197 @@
+/**
+ * PanthR vectors and datasets to R values for the QAP1 client's binary assign (never R
+ * source text). `null` and the values listed in `missing` become NA:
+ * - `scalar` -> double; binary values are copied in one block and only NaN is touched (-> NA);
+ *   the strings "NaN", "Inf", "-Inf" -> R's NaN, Inf, -Inf;
+ * - `nominal` -> factor, `ordinal` -> ordered factor, levels as `schema/vector.schema.ts`
+ *   describes (labels in order; codes through labels; else first appearance / ascending);
+ * - `logical` -> logical; `datetime` -> POSIXct (double seconds, tzone "UTC");
+ * - a dataset -> a data.frame whose column names are the variable names exactly as written.
+ * Inputs are expected to have passed the schemas; a value that still has no level throws
+ * {@link ConversionError} (`invalid_object`).
+ */
+import {
+  NA_INTEGER,
+  NA_LOGICAL,
+  rDataFrame,
+  rDouble,
+  rFactor,
+  rLogical,
+  rString,
+  type RList,
+  type RValue,
+} from '../r/qap1/sexp.ts';
+import { ConversionError } from './errors.ts';
+import type { Labels, PanthrDataset, PanthrVector, VectorValue } from './schema/vector.schema.ts';
+import { valuesLength } from './schema/vector.schema.ts';
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const NA_LO = 1954;
+const NA_HI = 0x7ff00000;
+
+/** Marks element i of `w` (the 32-bit words of a Float64Array) as R's NA. */
+function markNA(w: Uint32Array, i: number): void {
+  w[LITTLE_ENDIAN ? 2 * i : 2 * i + 1] = NA_LO;
+  w[LITTLE_ENDIAN ? 2 * i + 1 : 2 * i] = NA_HI;
+}
+
+function missingSet(v: PanthrVector): ReadonlySet<unknown> | null {
+  return v.missing && v.missing.length > 0 ? new Set<unknown>(v.missing) : null;
+}
+
+/**
+ * Binary float64 little-endian values -> a fresh Float64Array with NaN and `missing` as NA.
+ * Copied (one memcpy) rather than viewed: a Buffer may sit at an unaligned offset, and the
+ * caller's object (kept in the workspace) must not change under it.
+ */
+function binaryDoubles(
+  values: Float64Array | Uint8Array,
+  missing: ReadonlySet<unknown> | null,
+): Float64Array {
+  const out = new Float64Array(valuesLength(values));
+  const bytes =
+    values instanceof Float64Array
+      ? new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
+      : values;
+  new Uint8Array(out.buffer).set(bytes);
+  const w = new Uint32Array(out.buffer);
+  for (let i = 0; i < out.length; i++) {
+    const x = out[i] as number;
+    if (x !== x || (missing !== null && missing.has(x))) markNA(w, i);
+  }
+  return out;
+}
+
+/** JSON number values -> doubles with NA for null and `missing`. */
+function jsonDoubles(
+  values: readonly VectorValue[],
+  missing: ReadonlySet<unknown> | null,
+): Float64Array {
+  const out = new Float64Array(values.length);
+  const w = new Uint32Array(out.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] ?? null;
+    if (typeof x === 'number' && (missing === null || !missing.has(x))) out[i] = x;
+    else if (x === null || missing?.has(x)) markNA(w, i);
+    else if (x === 'NaN') out[i] = NaN;
+    else if (x === 'Inf') out[i] = Infinity;
+    else if (x === '-Inf') out[i] = -Infinity;
+    else throw new ConversionError('invalid_object', `value ${i + 1} is not a number`);
+  }
+  return out;
+}
+
+function logicals(
+  values: readonly VectorValue[],
+  missing: ReadonlySet<unknown> | null,
+): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] ?? null;
+    out[i] = x === null || missing?.has(x) ? NA_LOGICAL : x === true ? 1 : 0;
+  }
+  return out;
+}
+
+/** The levels of a factor and the map from a (non-missing) value to its 1-based code. */
+function levelsOf(
+  values: readonly VectorValue[],
+  labels: Labels | undefined,
+  missing: ReadonlySet<unknown> | null,
+) {
+  const codes = new Map<VectorValue, number>();
+  if (Array.isArray(labels)) {
+    const arr: readonly string[] = labels;
+    arr.forEach((l, i) => {
+      codes.set(l, i + 1);
+      codes.set(i + 1, i + 1);
+    });
+    return { levels: arr, codes };
+  }
+  if (labels !== undefined) {
+    const map = labels as Readonly<Record<string, string>>;
+    const keys = Object.keys(map).sort((a, b) => Number(a) - Number(b));
+    keys.forEach((k, i) => codes.set(Number(k), i + 1));
+    return { levels: keys.map((k) => map[k] as string), codes };
+  }
+  const seen: VectorValue[] = [];
+  const unique = new Set<VectorValue>();
+  for (const x of values) {
+    if (x !== null && !missing?.has(x) && !unique.has(x)) {
+      unique.add(x);
+      seen.push(x);
+    }
+  }
+  if (typeof seen[0] === 'number') (seen as number[]).sort((a, b) => a - b);
+  seen.forEach((x, i) => codes.set(x, i + 1));
+  return { levels: seen.map(String), codes };
+}
+
+function factor(v: PanthrVector, ordered: boolean): RValue {
+  if (!Array.isArray(v.values))
+    throw new ConversionError(
+      'invalid_object',
+      `${v.name}: binary values are only for scalar vectors`,
+    );
+  const values: readonly VectorValue[] = v.values;
+  const missing = missingSet(v);
+  const { levels, codes } = levelsOf(values, v.labels, missing);
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] ?? null;
+    if (x === null || missing?.has(x)) {
+      out[i] = NA_INTEGER;
+      continue;
+    }
+    const c = codes.get(x);
+    if (c === undefined)
+      throw new ConversionError('invalid_object', `${v.name}: value ${i + 1} has no label`);
+    out[i] = c;
+  }
+  return rFactor(out, levels, ordered);
+}
+
+/** One PanthR vector as an R value (see the module comment for the mapping). */
+export function vectorToR(v: PanthrVector): RValue {
+  const missing = missingSet(v);
+  const { values } = v;
+  switch (v.variableType) {
+    case 'scalar':
+      return rDouble(
+        Array.isArray(values)
+          ? jsonDoubles(values, missing)
+          : binaryDoubles(values as Float64Array | Uint8Array, missing),
+      );
+    case 'datetime':
+      if (!Array.isArray(values))
+        throw new ConversionError(
+          'invalid_object',
+          `${v.name}: binary values are only for scalar vectors`,
+        );
+      return rDouble(jsonDoubles(values, missing), {
+        class: rString(['POSIXct', 'POSIXt']),
+        tzone: rString(['UTC']),
+      });
+    case 'logical':
+      if (!Array.isArray(values))
+        throw new ConversionError(
+          'invalid_object',
+          `${v.name}: binary values are only for scalar vectors`,
+        );
+      return rLogical(logicals(values, missing));
+    case 'nominal':
+      return factor(v, false);
+    case 'ordinal':
+      return factor(v, true);
+  }
+}
+
+/** A PanthR dataset as an R data.frame; column names exactly as the variables are named. */
+export function datasetToR(d: PanthrDataset): RList {
+  const first = d.variables[0];
+  const nrow = first ? valuesLength(first.values) : 0;
+  return rDataFrame(
+    d.variables.map((v) => [v.name, vectorToR(v)] as const),
+    nrow,
+  );
+}
