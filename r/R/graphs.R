@@ -11,8 +11,11 @@
 .panthr_line_styles <- c("solid", "dashed", "dotted", "dotdash", "longdash", "twodash")
 .panthr_mimes <- c(svg = "image/svg+xml", png = "image/png", pdf = "application/pdf")
 
-# One color string, checked by R's own color parser (a string, never code).
+# One color string, checked by R's own color parser (a string, never code). #rgb, which
+# R does not read, is widened to #rrggbb (the converters accept it).
 .panthr_color <- function(x, what) {
+  if (is.character(x) && length(x) == 1L && !is.na(x) && grepl("^#[0-9A-Fa-f]{3}$", x))
+    x <- paste0("#", paste(rep(strsplit(substring(x, 2L), "")[[1L]], each = 2L), collapse = ""))
   ok <- is.character(x) && length(x) == 1L && !is.na(x) && nchar(x) <= 64L &&
     !inherits(try(grDevices::col2rgb(x), silent = TRUE), "try-error")
   if (!ok) panthr_stop("invalid_object", what, " must be a color name or #RRGGBB[AA]")
@@ -30,11 +33,14 @@
 #'   {size (cex, 0.1-10), symbol (0-25 or "circle", "square", "triangle", "diamond",
 #'   "plus", "cross", "dot", "filled-circle", "filled-square", "filled-triangle",
 #'   "filled-diamond")}, line {width (lwd, 0.1-20), style ("solid", "dashed", "dotted",
-#'   "dotdash", "longdash", "twodash")}, text {size (points, 4-72), family ("sans",
-#'   "serif", "mono" or a font name of letters, digits, spaces, - and _)},
-#'   "background-color" (a color), bar {fill, border (colors), space (0-5, gap between
-#'   bars as a share of a bar's width)}. Other keys are ignored (a preference set holds more).
-#' @return list(colors, pch, cex, lwd, lty, ps, family, bg, fill, border, space).
+#'   "dotdash", "longdash", "twodash")}, text {size (relative to R's default 12 pt,
+#'   0.1-10), family ("sans", "serif", "mono" or a font name of letters, digits, spaces,
+#'   - and _)}, "background-color" (a color), bar {fill, border (colors), width (share of
+#'   each bar's slot, 0.05-1)}. Colors: R color names, #rgb, #rrggbb, #rrggbbaa. Other keys
+#'   are ignored (a preference set holds more); converters/schema/graph-settings.schema.ts
+#'   is the strict client-facing schema.
+#' @return list(colors, pch, cex, lwd, lty, ps (device pointsize), family, bg, fill,
+#'   border, space (barplot's gap as a share of a bar's width)).
 panthr_graph_style <- function(settings = NULL) {
   s <- if (is.list(settings)) settings else list()
   colors <- s$colors
@@ -55,16 +61,17 @@ panthr_graph_style <- function(settings = NULL) {
     panthr_stop("invalid_object", "text.family must be a font name (letters, digits, spaces)")
   num <- function(v, lo, hi, what, default) if (is.null(v)) default else .panthr_num_in(v, lo, hi, what)
   col <- function(v, what, default) if (is.null(v)) default else .panthr_color(v, what)
+  bar_width <- num(s$bar$width, 0.05, 1, "bar.width", 1 / 1.2)  # R's default gap 0.2
   list(colors = colors, pch = pch,
        cex = num(s$point$size, 0.1, 10, "point.size", 1),
        lwd = num(s$line$width, 0.1, 20, "line.width", 1),
        lty = if (is.null(lty)) "solid" else lty,
-       ps = num(s$text$size, 4, 72, "text.size", 12),
+       ps = 12 * num(s$text$size, 0.1, 10, "text.size", 1),
        family = if (is.null(family)) "sans" else family,
        bg = col(s[["background-color"]], "background-color", "white"),
        fill = col(s$bar$fill, "bar.fill", colors[[1L]]),
        border = col(s$bar$border, "bar.border", "black"),
-       space = num(s$bar$space, 0, 5, "bar.space", 0.2))
+       space = (1 - bar_width) / bar_width)
 }
 
 .panthr_text <- function(x, what) {
@@ -83,7 +90,7 @@ panthr_graph_style <- function(settings = NULL) {
 # Checked graph options; main/xlab/ylab/xlim/ylim are ready for R's plot functions.
 .panthr_graph_options <- function(options) {
   .panthr_known_options(options, c("format", "width", "height", "scale", "label", "xaxis",
-                                   "yaxis", "settings"))
+                                   "yaxis", "settings", "options"))
   o <- options
   list(format = panthr_option(o, "format", "svg", "choice", names(.panthr_mimes)),
        width = .panthr_num_in(if (is.null(o$width)) 640 else o$width, 16, 8000, "width"),
@@ -94,7 +101,8 @@ panthr_graph_style <- function(settings = NULL) {
        ylab = .panthr_text(o$yaxis$label, "yaxis.label"),
        xlim = .panthr_limits(o$xaxis$limits, "xaxis.limits"),
        ylim = .panthr_limits(o$yaxis$limits, "yaxis.limits"),
-       style = panthr_graph_style(o$settings))
+       style = panthr_graph_style(o$settings),
+       options = if (is.list(o$options)) o$options else list())
 }
 
 # A per-session directory for graph files: the Rserve sessions share one tempdir().
@@ -127,7 +135,8 @@ panthr_graph_style <- function(settings = NULL) {
 #'   hist, box, bar, dot, quantile; [x, y, group?] for scatter.
 #' @param options NULL or named list: format ("svg" | "png" | "pdf"), width, height (pixels,
 #'   16-8000, default 640x480), scale (PNG pixel density, 0.25-4, default 1), label (title),
-#'   xaxis / yaxis {label, limits = c(lo, hi)}, settings (see panthr_graph_style).
+#'   xaxis / yaxis {label, limits = c(lo, hi)}, settings (see panthr_graph_style), options
+#'   (a named list passed to an extension kind as o$options).
 #' @param rows NULL or logical(nrow(data)): the filter.
 #' @return list(format, mime, data, warnings): data is the SVG text (character) or the
 #'   PNG/PDF bytes (raw, base64 in JSON).
