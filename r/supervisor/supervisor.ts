@@ -1,0 +1,239 @@
+/**
+ * RSupervisor owns the Rserve process: it starts it (see launch.ts), knows when it is
+ * ready, restarts it with capped exponential backoff when it dies, and stops it with the
+ * server leaving no R process behind. The pool listens to its events.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { connectR, type RAddress, type RConnection } from '../qap1/index.ts';
+import { checkFiles, describeExit, launch, teardown, type Generation, type LaunchParams } from './launch.ts';
+import { isAlive } from './process-group.ts';
+import { isConfSafePath, privateLayout, type PrivateLayout } from './rserve-conf.ts';
+import {
+  RStartError,
+  type RServerInfo,
+  type RState,
+  type RSupervisorEvents,
+  type RSupervisorOptions,
+} from './supervisor.types.ts';
+
+const DEFAULT_R = '/usr/bin/R';
+const DEFAULT_RSERVE = '/usr/lib/R/site-library/Rserve/libs/Rserve';
+/** A server up this long before it died starts the backoff over. */
+const STABLE_MS = 60_000;
+
+/** Supervises one Rserve (one generation at a time); see the file comment. */
+export class RSupervisor extends EventEmitter<RSupervisorEvents> {
+  private stateValue: RState = 'stopped';
+  private layout: PrivateLayout | undefined;
+  private current: Generation | undefined;
+  private generationCount = 0;
+  private restartCount = 0;
+  private failures = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private launching: { controller: AbortController; done: Promise<unknown> } | undefined;
+  private started = false;
+  private stopped: Promise<void> | undefined;
+  private readonly connect: (address: RAddress) => Promise<RConnection>;
+
+  constructor(private readonly options: RSupervisorOptions) {
+    super();
+    this.connect = (address) => connectR(address, { connectTimeoutMs: this.startTimeoutMs });
+  }
+
+  /** The current state. */
+  get state(): RState {
+    return this.stateValue;
+  }
+
+  /** The running generation while `ready`, else undefined. */
+  get server(): RServerInfo | undefined {
+    return this.stateValue === 'ready' ? this.current?.info : undefined;
+  }
+
+  /** Times Rserve was restarted after dying (for /metrics). */
+  get restarts(): number {
+    return this.restartCount;
+  }
+
+  /** Rserve's workdir: each session runs in `conn<pid>` under it. */
+  get workdir(): string | undefined {
+    return this.layout?.work;
+  }
+
+  private get startTimeoutMs(): number {
+    return this.options.startTimeoutMs ?? 30_000;
+  }
+
+  /**
+   * Starts Rserve and resolves when it answered the QAP1 handshake and its preload checked
+   * out. Rejects with RStartError (state `failed`, nothing left running). Call once.
+   */
+  async start(): Promise<RServerInfo> {
+    if (this.started) throw new Error('RSupervisor.start() may be called once');
+    this.started = true;
+    this.stateValue = 'starting';
+    try {
+      await checkFiles(this.params());
+      this.layout = await this.makePrivateDir();
+      return await this.launchNext();
+    } catch (err) {
+      if (this.stateValue === 'starting') this.stateValue = 'failed';
+      await this.removePrivateDir();
+      throw err;
+    }
+  }
+
+  /**
+   * Stops Rserve: SIGTERM to its process group, SIGKILL after `stopGraceMs`, then removes
+   * the private directory. Idempotent; resolves when no process of the group is left.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.doStop();
+    return this.stopped;
+  }
+
+  /** Removes the workdirs (`conn<pid>`) of sessions that have exited. Never throws. */
+  async sweepWorkdirs(): Promise<void> {
+    const work = this.layout?.work;
+    if (work === undefined) return;
+    try {
+      for (const entry of await readdir(work)) {
+        const pid = /^conn(\d+)$/.exec(entry)?.[1];
+        if (pid !== undefined && !isAlive(Number(pid))) {
+          await rm(path.join(work, entry), { recursive: true, force: true });
+        }
+      }
+    } catch (err) {
+      this.options.log.debug({ err }, 'could not sweep R session workdirs');
+    }
+  }
+
+  private async doStop(): Promise<void> {
+    const wasState = this.stateValue;
+    this.stateValue = 'stopping';
+    clearTimeout(this.restartTimer);
+    if (this.launching !== undefined) {
+      this.launching.controller.abort(new Error('stopping'));
+      await this.launching.done.catch(() => undefined);
+    }
+    const g = this.current;
+    this.current = undefined;
+    if (g !== undefined) {
+      await teardown(g, this.options.stopGraceMs ?? 2000);
+      this.emit('exit', g.info, { code: null, signal: 'SIGTERM', expected: true });
+    }
+    await this.removePrivateDir();
+    this.stateValue = wasState === 'failed' ? 'failed' : 'stopped';
+    this.options.log.info('R stopped');
+  }
+
+  private params(): LaunchParams {
+    const o = this.options;
+    const layout = this.layout ?? privateLayout('/nonexistent');
+    return {
+      layout,
+      generation: this.generationCount,
+      preload: o.preload,
+      rBinary: o.rBinary ?? DEFAULT_R,
+      rserveBinary: o.rserveBinary ?? DEFAULT_RSERVE,
+      env: {
+        PATH: '/usr/local/bin:/usr/bin:/bin',
+        ...o.env,
+        HOME: layout.home,
+        LANG: 'C.UTF-8',
+        TMPDIR: layout.tmp,
+      },
+      startTimeoutMs: this.startTimeoutMs,
+      log: o.log,
+      connect: this.connect,
+    };
+  }
+
+  /** Launches the next generation and wires its exit; state becomes `ready`. */
+  private async launchNext(): Promise<RServerInfo> {
+    this.generationCount++;
+    const controller = new AbortController();
+    const pending = launch(this.params(), controller.signal);
+    this.launching = { controller, done: pending };
+    let g: Generation;
+    try {
+      g = await pending;
+    } finally {
+      this.launching = undefined;
+    }
+    if (controller.signal.aborted) {
+      await teardown(g, 0);
+      throw new RStartError('R was stopped while starting', 'Nothing to do');
+    }
+    this.current = g;
+    this.stateValue = 'ready';
+    void g.exited.then(({ code, signal }) => this.onExit(g, code, signal));
+    this.options.log.info({ generation: g.info.generation, pgid: g.info.pgid }, 'Rserve is ready');
+    this.emit('ready', g.info);
+    return g.info;
+  }
+
+  /** Rserve went away by itself: clear its group away and schedule a restart. */
+  private onExit(g: Generation, code: number | null, signal: string | null): void {
+    if (this.current !== g) return;
+    this.current = undefined;
+    const uptime = Date.now() - g.startedAt;
+    this.options.log.error({ generation: g.info.generation, code, signal }, `Rserve exited (${describeExit(code, signal)})`);
+    void teardown(g, 0).finally(() => {
+      this.emit('exit', g.info, { code, signal, expected: false });
+      if (this.stateValue !== 'ready') return;
+      if (uptime >= STABLE_MS) this.failures = 0;
+      this.scheduleRestart();
+    });
+  }
+
+  private scheduleRestart(): void {
+    const o = this.options;
+    this.failures++;
+    if (this.failures > (o.maxRestartFailures ?? 10)) {
+      this.stateValue = 'failed';
+      const error = new RStartError(`Rserve failed ${this.failures - 1} times in a row`, 'See the log for R errors');
+      this.options.log.error({ err: error }, 'giving up on Rserve');
+      this.emit('failed', error);
+      return;
+    }
+    this.stateValue = 'restarting';
+    const delayMs = Math.min(o.restartMaxMs ?? 30_000, (o.restartBaseMs ?? 500) * 2 ** (this.failures - 1));
+    this.emit('restart', { attempt: this.failures, delayMs });
+    this.restartTimer = setTimeout(() => void this.restart(), delayMs);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stateValue !== 'restarting') return;
+    this.restartCount++;
+    try {
+      await this.launchNext();
+    } catch (err) {
+      if (this.stateValue !== 'restarting') return;
+      this.options.log.error({ err }, 'Rserve restart failed');
+      this.scheduleRestart();
+    }
+  }
+
+  private async makePrivateDir(): Promise<PrivateLayout> {
+    const root = this.options.tmpRoot ?? os.tmpdir();
+    const dir = await mkdtemp(path.join(root, 'panthr-r-'));
+    if (!isConfSafePath(dir)) {
+      await rm(dir, { recursive: true, force: true });
+      throw new RStartError(
+        `the temporary directory ${dir} has characters Rserve's configuration cannot hold`,
+        'Use a plain temporary directory (letters, digits, / . _ -)',
+      );
+    }
+    const layout = privateLayout(dir);
+    for (const sub of [layout.work, layout.tmp, layout.home]) await mkdir(sub, { mode: 0o700 });
+    return layout;
+  }
+
+  private async removePrivateDir(): Promise<void> {
+    if (this.layout !== undefined) await rm(this.layout.dir, { recursive: true, force: true });
+  }
+}
