@@ -188,7 +188,8 @@ function countedBytes(bytes: Uint8Array, start: number, end: number): Uint8Array
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getUint32(start, true);
   if (start + 4 + n > end) throw new DecodeError(`byte vector of ${n} elements runs past its SEXP`);
-  return bytes.slice(start + 4, start + 4 + n);
+  // A copy, not a view (Buffer#slice would keep the whole message alive).
+  return new Uint8Array(copyAligned(bytes, start + 4, start + 4 + n, 1));
 }
 
 function cString(bytes: Uint8Array, start: number, end: number): string {
@@ -205,15 +206,21 @@ function utf8(bytes: Uint8Array, start: number, end: number): string {
 /**
  * XT_ARRAY_STR: NUL-terminated UTF-8 strings, padded with 0x01 to 4 bytes. NA is the lone
  * byte 0xFF; a real string starting with 0xFF has that byte doubled. 0xFF never occurs in
- * UTF-8, so a block without it decodes with one decode and one split.
+ * UTF-8, so a block without it decodes with one decode and one split. `blockSize` bounds
+ * the bytes decoded at once (V8 caps a string's length).
  */
-export function decodeStrings(bytes: Uint8Array, start: number, end: number): (string | null)[] {
+export function decodeStrings(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  blockSize = STRING_BLOCK,
+): (string | null)[] {
   const last = bytes.lastIndexOf(0, end - 1);
   if (last < start) return [];
   const out: (string | null)[] = [];
   let pos = start;
   while (pos <= last) {
-    const blockEnd = pos + STRING_BLOCK > last ? last : bytes.lastIndexOf(0, pos + STRING_BLOCK);
+    const blockEnd = pos + blockSize > last ? last : bytes.lastIndexOf(0, pos + blockSize);
     const stop = blockEnd < pos ? bytes.indexOf(0, pos) : blockEnd;
     decodeBlock(bytes, pos, stop, out);
     pos = stop + 1;

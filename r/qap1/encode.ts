@@ -69,7 +69,7 @@ function node(
 }
 
 function attributesPlan(attributes: RAttributes): Plan {
-  return pairListPlan(XT.listTag, Object.values(attributes), Object.keys(attributes), undefined);
+  return pairListPlan(XT.listNoTag, Object.values(attributes), Object.keys(attributes), undefined);
 }
 
 function plan(value: RValue): Plan {
