@@ -1,0 +1,31 @@
+/** The typed Socket.IO event contract of API.md §2. Payloads from clients are untrusted. */
+import type { ServerData } from '../sessions/outbound.queue.ts';
+import type { ByeReason } from '../sessions/client.connection.ts';
+
+/** Events a client sends; every payload is checked before use. */
+export interface ClientToServerEvents {
+  data: (payload: unknown) => void;
+  ok: (payload: unknown) => void;
+  ping: (payload: unknown) => void;
+}
+
+/** Events the server sends. */
+export interface ServerToClientEvents {
+  data: (payload: ServerData) => void;
+  ok: (payload: { seq: number }) => void;
+  ping: (payload: Record<string, unknown>) => void;
+  bye: (payload: { reason: ByeReason }) => void;
+}
+
+/** Per-socket data kept by the server. */
+export interface SocketData {
+  userId: string;
+  sessionId: string | null;
+}
+
+/** Errors a refused handshake carries (`connect_error`'s message). */
+export const HandshakeError = {
+  unauthorized: 'unauthorized',
+  serverFull: 'server_full',
+  shuttingDown: 'shutting_down',
+} as const;

@@ -1,0 +1,97 @@
+/**
+ * Thin handlers for one connected socket: check each payload, hand it to the sessions
+ * layer, answer `ok` and `ping`. A malformed message is answered, never fatal.
+ */
+import type { Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import {
+  dataMessageSchema,
+  okMessageSchema,
+  pingMessageSchema,
+} from '../../converters/index.ts';
+import { ErrorCode } from '../errors.ts';
+import type { ClientConnection } from '../sessions/client.connection.ts';
+import type { SessionMetrics } from '../sessions/metrics.ts';
+import type { ErrorObject, PanthRObject } from '../sessions/ports.ts';
+import type { SessionManager } from '../sessions/session.manager.ts';
+import { errorObject } from '../sessions/user.session.ts';
+import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.ts';
+
+type PanthRSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** What the handlers need. */
+export interface HandlerDeps {
+  readonly sessions: SessionManager;
+  readonly validate: (raw: unknown) => PanthRObject | ErrorObject;
+  readonly metrics: SessionMetrics;
+  readonly log: Logger;
+}
+
+function seqOf(payload: unknown): number | null {
+  const seq = (payload as { seq?: unknown } | null)?.seq;
+  return Number.isSafeInteger(seq) && (seq as number) >= 0 ? (seq as number) : null;
+}
+
+/** Wires the events of one socket to its client connection. */
+export function bindHandlers(socket: PanthRSocket, client: ClientConnection, deps: HandlerDeps): void {
+  const guard =
+    <A extends unknown[]>(event: string, fn: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        fn(...args);
+      } catch (err) {
+        deps.log.error({ err, event, socket: socket.id }, 'handler failed');
+      }
+    };
+
+  socket.on(
+    'data',
+    guard('data', (payload: unknown) => {
+      const parsed = dataMessageSchema.safeParse(payload);
+      if (!parsed.success) {
+        deps.metrics.countMessage('data', 'invalid');
+        const seq = seqOf(payload);
+        client.outbound.push({
+          replyTo: seq,
+          objects: [
+            errorObject(
+              null,
+              ErrorCode.invalidMessage,
+              'a data message is {"seq": integer, "objects": [object, ...]} (at most the documented number of objects)',
+            ),
+          ],
+        });
+        if (seq !== null) socket.emit('ok', { seq });
+        return;
+      }
+      deps.metrics.countMessage('data', 'accepted');
+      const { seq, objects } = parsed.data;
+      deps.sessions.submit(client, seq, objects.map(deps.validate));
+      socket.emit('ok', { seq });
+    }),
+  );
+
+  socket.on(
+    'ok',
+    guard('ok', (payload: unknown) => {
+      const parsed = okMessageSchema.safeParse(payload);
+      const accepted = parsed.success && client.outbound.ack(parsed.data.seq);
+      deps.metrics.countMessage('ok', accepted ? 'accepted' : 'invalid');
+    }),
+  );
+
+  socket.on(
+    'ping',
+    guard('ping', (payload: unknown) => {
+      const parsed = pingMessageSchema.safeParse(payload);
+      deps.metrics.countMessage('ping', parsed.success ? 'accepted' : 'invalid');
+      const t: unknown = parsed.success ? parsed.data.t : null;
+      socket.emit('ping', { t, from: 'server' });
+      void deps.sessions.pingR(client, t);
+    }),
+  );
+
+  socket.on('disconnect', (reason) => {
+    void deps.sessions.disconnect(client, reason);
+  });
+}

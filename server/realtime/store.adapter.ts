@@ -1,0 +1,64 @@
+/** The sessions layer's store ports over the store's repositories. */
+import {
+  createWorkspace,
+  deleteObject,
+  listWorkspaces,
+  loadObjects,
+  logConnectionClosed,
+  logConnectionOpened,
+  saveObject,
+  type Store,
+} from '../store/index.ts';
+import type { ConnectionLog } from '../sessions/session.manager.ts';
+import type { PanthRObject, WorkspacePersistence } from '../sessions/ports.ts';
+
+const FIRST_WORKSPACE = 'Workspace 1';
+
+/** Workspaces of users, as the sessions layer needs them. */
+export function storePersistence(store: Store): WorkspacePersistence {
+  return {
+    async current(userId) {
+      const user = await store.users.findOne({ _id: userId });
+      if (user === null) throw new Error(`no user ${userId}`);
+      const ws = await store.workspaces.findOne({ _id: user.currentWorkspace, userId });
+      if (ws !== null) return { id: ws._id, name: ws.name };
+      // The current workspace is gone (deleted elsewhere): fall back to another, or a new one.
+      const other = (await listWorkspaces(store, userId))[0] ?? (await createWorkspace(store, userId, FIRST_WORKSPACE));
+      await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: other._id } });
+      return { id: other._id, name: other.name };
+    },
+    async load(workspaceId) {
+      return (await loadObjects(store, workspaceId)) as unknown as PanthRObject[];
+    },
+    async save(workspaceId, object) {
+      if (object.name === null) throw new Error('only named objects are stored');
+      const stored = await saveObject(store, workspaceId, { ...object, name: object.name });
+      if (stored === null) throw new Error(`workspace ${workspaceId} no longer exists`);
+      return stored as unknown as PanthRObject;
+    },
+    async remove(workspaceId, name) {
+      await deleteObject(store, workspaceId, name);
+    },
+    async purge(userId) {
+      const fresh = await createWorkspace(store, userId, FIRST_WORKSPACE);
+      await store.users.updateOne(
+        { _id: userId },
+        { $set: { currentWorkspace: fresh._id, currentPreferences: null } },
+      );
+      for (const ws of await listWorkspaces(store, userId)) {
+        if (ws._id === fresh._id) continue;
+        await store.workspaceObjects.deleteMany({ workspaceId: ws._id });
+        await store.workspaces.deleteOne({ _id: ws._id });
+      }
+      await store.preferences.deleteMany({ userId });
+    },
+  };
+}
+
+/** The connection log over the store. */
+export function storeConnectionLog(store: Store): ConnectionLog {
+  return {
+    opened: (entry) => logConnectionOpened(store, entry),
+    closed: (id, entry) => logConnectionClosed(store, id, entry),
+  };
+}

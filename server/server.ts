@@ -1,0 +1,102 @@
+/**
+ * Starting and stopping the whole server in order: store -> R -> app -> listen, and
+ * back. `main.ts` and the test harness both use it, so tests run the production path.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from './config/index.ts';
+import { openStore, type Store } from './store/index.ts';
+import { startR, type RService } from '../r/index.ts';
+import { createApp, type App } from './app.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** A listening server. */
+export interface RunningServer {
+  readonly app: App;
+  readonly store: Store;
+  readonly r: RService;
+  /** `http://host:port` it listens on. */
+  readonly url: string;
+  /** Orderly stop: clients (bye) -> sessions -> R -> store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The R files preloaded into Rserve: the PanthR library, then each extension. */
+export function preloadFiles(config: Config): string[] {
+  return [path.join(ROOT, 'r/R/panthr.R'), ...Object.values(config.extensions)];
+}
+
+/** Reads the session secret, creating it (mode 0600) on first start. */
+export function loadSecret(config: Config): string {
+  const file = config.session_secret_file ?? path.join(config.data_dir, 'session.secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}
+
+/** Opens the store, starts R, builds the app and listens; undoes what it did on failure. */
+export async function startServer(
+  config: Config,
+  log: Logger,
+  options: { clientDir?: string } = {},
+): Promise<RunningServer> {
+  mkdirSync(config.data_dir, { recursive: true, mode: 0o750 });
+  let store: Store | undefined;
+  let r: RService | undefined;
+  let app: App | undefined;
+  try {
+    store = await openStore({ data_dir: config.data_dir, mongodb_url: config.mongodb_url }, log);
+    r = await startR({
+      preload: preloadFiles(config),
+      log,
+      warm: config.r.warm_sessions,
+      max: config.r.max_sessions,
+      sessionMemoryMb: config.r.session_memory_mb,
+      startTimeoutMs: config.r.start_timeout * 1000,
+    });
+    app = createApp({
+      config,
+      store,
+      log,
+      r,
+      secret: loadSecret(config),
+      ...(options.clientDir === undefined ? {} : { clientDir: options.clientDir }),
+    });
+    const http = app.http;
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await r?.stop().catch(() => undefined);
+    await store?.close().catch(() => undefined);
+    throw err;
+  }
+  const { port } = app.http.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  const running = { app, store, r };
+  let stopping: Promise<void> | undefined;
+  return {
+    ...running,
+    url: `http://${host}:${port}`,
+    stop() {
+      stopping ??= (async () => {
+        await running.app.close();
+        await running.r.stop();
+        await running.store.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * One connected client (a browser tab): its outbound queue and its limits. Inactivity is
+ * measured from the later of the last `data` it sent and the end of its last computation;
+ * a running computation is not idle, and pings are not activity (API.md §2).
+ */
+import type { Logger } from 'pino';
+import { OutboundQueue, type ServerData } from './outbound.queue.ts';
+
+/** Why the server ended a connection; the first three are API.md's, `backlog` our own. */
+export type ByeReason = 'timeout' | 'max_time' | 'shutdown' | 'backlog';
+
+/** The part of a Socket.IO socket a connection uses. */
+export interface ClientSocket {
+  readonly id: string;
+  emit(event: 'data', payload: ServerData): unknown;
+  emit(event: 'ok', payload: { seq: number }): unknown;
+  emit(event: 'ping', payload: Record<string, unknown>): unknown;
+  emit(event: 'bye', payload: { reason: ByeReason }): unknown;
+  disconnect(close?: boolean): unknown;
+}
+
+/** Limits of one connection, in milliseconds. */
+export interface ConnectionLimits {
+  readonly timeoutMs: number;
+  readonly maxTimeMs: number | null;
+  /** Outbound messages waiting for `ok` before the client is disconnected. */
+  readonly maxOutbound: number;
+}
+
+/** setTimeout's largest delay; longer limits are re-armed. */
+const MAX_DELAY = 2 ** 31 - 1;
+
+/** A connected client. */
+export class ClientConnection {
+  readonly outbound: OutboundQueue;
+  readonly openedAt = Date.now();
+  /** Messages received, for the connection log. */
+  messages = 0;
+  /** Settles once the client's first `data` (its workspace) is queued; replies wait for it. */
+  ready: Promise<void> = Promise.resolve();
+  private lastActivity = Date.now();
+  private running = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lifeTimer: NodeJS.Timeout | undefined;
+  private closedWith: ByeReason | 'disconnected' | undefined;
+
+  constructor(
+    readonly socket: ClientSocket,
+    readonly userId: string,
+    readonly address: string,
+    private readonly limits: ConnectionLimits,
+    private readonly log: Logger,
+  ) {
+    this.outbound = new OutboundQueue((m) => socket.emit('data', m), {
+      maxMessages: limits.maxOutbound,
+      onOverflow: () => this.bye('backlog'),
+    });
+    this.armIdle(limits.timeoutMs);
+    if (limits.maxTimeMs !== null) this.armLife(limits.maxTimeMs);
+  }
+
+  /** Why it closed, once closed. */
+  get closeReason(): ByeReason | 'disconnected' | undefined {
+    return this.closedWith;
+  }
+
+  /** The client sent `data`. */
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  /** A computation for this client started; returns the function that ends it. */
+  beginWork(): () => void {
+    this.running += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.running -= 1;
+      this.lastActivity = Date.now();
+    };
+  }
+
+  /** Tells the client why, then disconnects it. Idempotent. */
+  bye(reason: ByeReason): void {
+    if (this.closedWith !== undefined) return;
+    this.closedWith = reason;
+    this.stopTimers();
+    this.log.info({ socket: this.socket.id, reason }, 'disconnecting client');
+    this.socket.emit('bye', { reason });
+    // engine.io flushes the bye packet before it closes the transport.
+    this.socket.disconnect(true);
+  }
+
+  /** The socket closed (by either side). */
+  closed(): void {
+    this.closedWith ??= 'disconnected';
+    this.stopTimers();
+  }
+
+  private armIdle(delay: number): void {
+    this.idleTimer = setTimeout(() => this.checkIdle(), Math.min(Math.max(delay, 0), MAX_DELAY));
+    this.idleTimer.unref();
+  }
+
+  private checkIdle(): void {
+    if (this.closedWith !== undefined) return;
+    const idleFor = Date.now() - this.lastActivity;
+    if (this.running > 0) this.armIdle(this.limits.timeoutMs);
+    else if (idleFor >= this.limits.timeoutMs) this.bye('timeout');
+    else this.armIdle(this.limits.timeoutMs - idleFor);
+  }
+
+  private armLife(remaining: number): void {
+    const delay = Math.min(remaining, MAX_DELAY);
+    this.lifeTimer = setTimeout(() => {
+      if (remaining > delay) this.armLife(remaining - delay);
+      else this.bye('max_time');
+    }, delay);
+    this.lifeTimer.unref();
+  }
+
+  private stopTimers(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.lifeTimer);
+  }
+}

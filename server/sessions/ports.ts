@@ -1,0 +1,70 @@
+/**
+ * What the sessions layer needs from R, the compute layer and the store, as narrow ports.
+ * `server/realtime/index.ts` adapts the real modules to them; tests can use the real
+ * modules through the same adapters.
+ */
+import type { RConnection } from '../../r/qap1/connection.types.ts';
+import type { ErrorCode } from '../errors.ts';
+
+/** A PanthR object as it travels and is stored (validated by converters/ before it gets here). */
+export type PanthRObject = { readonly type: string; readonly name: string | null } & Record<
+  string,
+  unknown
+>;
+
+/** The error object of API.md §2, in a `data` reply in place of a result. */
+export interface ErrorObject {
+  readonly type: 'error';
+  readonly name: string | null;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** An R session leased to one user. */
+export interface RLease {
+  readonly conn: RConnection;
+  /** Gives the session back; it is never handed to another user. Waits for running work. */
+  release(): Promise<void>;
+}
+
+/** Hands out R sessions; `onLost` fires if the session dies while leased. */
+export interface RLeaser {
+  lease(ownerId: string, onLost: (reason: string) => void): Promise<RLease>;
+  /** A trivial evaluation in the session, for `ping`; milliseconds it took. */
+}
+
+/** What running one object produced. */
+export interface RunOutcome {
+  /** Objects to store (new or replaced), in order; results included. */
+  readonly store: readonly PanthRObject[];
+  /** Names of objects to remove from the workspace. */
+  readonly remove: readonly string[];
+  /** Objects to send back (results, or an error object). */
+  readonly reply: readonly (PanthRObject | ErrorObject)[];
+}
+
+/** The R-side state of one workspace in one R session. */
+export interface WorkspaceRuntime {
+  run(object: PanthRObject, options: { timeoutMs: number; signal?: AbortSignal }): Promise<RunOutcome>;
+}
+
+/** Loads a stored workspace into an R session. */
+export interface RuntimeFactory {
+  load(conn: RConnection, objects: readonly PanthRObject[]): Promise<WorkspaceRuntime>;
+  /** Validates a raw object from a client: the object, or an error object in its place. */
+  validate(raw: unknown): PanthRObject | ErrorObject;
+}
+
+/** A user's workspaces in the store. */
+export interface WorkspacePersistence {
+  /** The user's current workspace (every user has one). */
+  current(userId: string): Promise<{ id: string; name: string }>;
+  /** Every object of a workspace, in creation order. */
+  load(workspaceId: string): Promise<PanthRObject[]>;
+  /** Stores an object (replacing one of the same name); returns it with its `hash`. */
+  save(workspaceId: string, object: PanthRObject): Promise<PanthRObject>;
+  /** Removes an object by name; absent is fine. */
+  remove(workspaceId: string, name: string): Promise<void>;
+  /** Public mode: deletes all the user created, leaving one empty current workspace. */
+  purge(userId: string): Promise<void>;
+}

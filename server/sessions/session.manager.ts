@@ -1,0 +1,144 @@
+/**
+ * Who is connected: user <-> clients (tabs) <-> current workspace <-> R session lease.
+ * The realtime handlers call it; it owns the limits, the connection log and shutdown.
+ */
+import type { Logger } from 'pino';
+import { ClientConnection, type ClientSocket, type ConnectionLimits } from './client.connection.ts';
+import type { ErrorObject, PanthRObject, WorkspacePersistence } from './ports.ts';
+import { UserSession, type UserSessionDeps } from './user.session.ts';
+
+/** The connection log (store), without any data values. */
+export interface ConnectionLog {
+  opened(entry: { userId: string | null; address: string }): Promise<string>;
+  closed(id: string, entry: { reason: string; messages: number; durationMs: number }): Promise<void>;
+}
+
+/** What the session manager is built from. */
+export interface SessionManagerDeps extends UserSessionDeps {
+  readonly limits: ConnectionLimits;
+  readonly persistence: WorkspacePersistence;
+  readonly connectionLog: ConnectionLog;
+  /** Public server: purge what a user created when their last client leaves. */
+  readonly publicMode: boolean;
+  readonly log: Logger;
+}
+
+/** How long shutdown lets running computations finish before cancelling them. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
+/** Tracks every connected client and user session. */
+export class SessionManager {
+  private readonly users = new Map<string, UserSession>();
+  private readonly clients = new Map<ClientConnection, Promise<string | null>>();
+  private closing = false;
+
+  constructor(private readonly deps: SessionManagerDeps) {}
+
+  /** Clients connected now (`no_users` in /status). */
+  get clientCount(): number {
+    return this.clients.size;
+  }
+  /** Users with at least one client. */
+  get userCount(): number {
+    return this.users.size;
+  }
+  /** Whether shutdown has begun (new connections are refused). */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+  /** Outbound messages awaiting an ok, over all clients. */
+  outboundDepth(): number {
+    let n = 0;
+    for (const c of this.clients.keys()) n += c.outbound.depth;
+    return n;
+  }
+  /** Requests queued or running, over all users. */
+  workDepth(): number {
+    let n = 0;
+    for (const u of this.users.values()) n += u.queueDepth;
+    return n;
+  }
+
+  /**
+   * A client connected: registers it at once (so no message is lost) and starts sending it
+   * its workspace; `client.ready` settles when that first `data` is queued.
+   */
+  connect(socket: ClientSocket, userId: string, address: string): ClientConnection {
+    const client = new ClientConnection(socket, userId, address, this.deps.limits, this.deps.log);
+    const logId = this.deps.connectionLog
+      .opened({ userId: this.deps.publicMode ? null : userId, address })
+      .catch((err: unknown) => {
+        this.deps.log.error({ err }, 'could not write the connection log');
+        return null;
+      });
+    this.clients.set(client, logId);
+    let user = this.users.get(userId);
+    if (user === undefined) {
+      user = new UserSession(userId, this.deps);
+      this.users.set(userId, user);
+    }
+    this.deps.log.info({ socket: socket.id, user: userId, address }, 'client connected');
+    client.ready = user.attach(client);
+    return client;
+  }
+
+  /** Queues a checked client message. */
+  submit(client: ClientConnection, seq: number, items: readonly (PanthRObject | ErrorObject)[]): void {
+    client.touch();
+    client.messages += 1;
+    this.users.get(client.userId)?.submit(client, seq, items);
+  }
+
+  /** Answers the R half of a ping. */
+  pingR(client: ClientConnection, t: unknown): Promise<void> {
+    return this.users.get(client.userId)?.pingR(client, t) ?? Promise.resolve();
+  }
+
+  /** The user's current workspace changed elsewhere (REST): reload it in every tab. */
+  workspaceChanged(userId: string): void {
+    this.users.get(userId)?.switchWorkspace();
+  }
+
+  /** Ends every client of a user (logout elsewhere). */
+  byeUser(userId: string): void {
+    for (const c of this.clients.keys()) if (c.userId === userId) c.socket.disconnect(true);
+  }
+
+  /** A client's socket closed: log it; the user's last client releases R (and purges if public). */
+  async disconnect(client: ClientConnection, why: string): Promise<void> {
+    const logId = this.clients.get(client);
+    if (logId === undefined) return;
+    this.clients.delete(client);
+    client.closed();
+    const reason = client.closeReason === 'disconnected' ? why : (client.closeReason ?? why);
+    const durationMs = Date.now() - client.openedAt;
+    this.deps.log.info(
+      { socket: client.socket.id, user: client.userId, reason, durationMs, messages: client.messages },
+      'client disconnected',
+    );
+    const id = await logId;
+    if (id !== null) {
+      await this.deps.connectionLog
+        .closed(id, { reason, messages: client.messages, durationMs })
+        .catch((err: unknown) => this.deps.log.error({ err }, 'could not write the connection log'));
+    }
+    const user = this.users.get(client.userId);
+    if (user === undefined || !user.detach(client)) return;
+    this.users.delete(client.userId);
+    // Work already queued still runs and is saved (each computation is bounded by compute_timeout).
+    await user.close(this.closing ? SHUTDOWN_GRACE_MS : null);
+    if (this.deps.publicMode) {
+      await this.deps.persistence
+        .purge(client.userId)
+        .catch((err: unknown) => this.deps.log.error({ err }, 'public mode: purge failed'));
+    }
+  }
+
+  /** Shutdown: refuse new clients, say bye, let work finish (bounded), release every R session. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const users = [...this.users.values()];
+    for (const c of this.clients.keys()) c.bye('shutdown');
+    await Promise.allSettled(users.map((u) => u.close(SHUTDOWN_GRACE_MS)));
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * One logged-in user: the tabs they have open, their one R session, their current
+ * workspace loaded into it, and the queue that runs their requests in order. Every change
+ * is saved in the store before its result is sent.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { RError } from '../../r/qap1/connection.types.ts';
+import { ErrorCode } from '../errors.ts';
+import type { ClientConnection } from './client.connection.ts';
+import type { SessionMetrics } from './metrics.ts';
+import type {
+  ErrorObject,
+  PanthRObject,
+  RLease,
+  RLeaser,
+  RuntimeFactory,
+  WorkspacePersistence,
+  WorkspaceRuntime,
+} from './ports.ts';
+import { SerialQueue } from './serial.queue.ts';
+
+/** What a user session is built from. */
+export interface UserSessionDeps {
+  readonly leaser: RLeaser;
+  readonly runtimes: RuntimeFactory;
+  readonly persistence: WorkspacePersistence;
+  readonly log: Logger;
+  readonly metrics: SessionMetrics;
+  readonly computeTimeoutMs: number;
+}
+
+/** An error object for `name`. */
+export function errorObject(name: string | null, code: ErrorCode, message: string): ErrorObject {
+  return { type: 'error', name, code, message };
+}
+
+const PING_TIMEOUT_MS = 30_000;
+
+/** The server side of one user while at least one of their tabs is connected. */
+export class UserSession {
+  readonly clients = new Set<ClientConnection>();
+  private readonly queue = new SerialQueue();
+  private lease: RLease | null = null;
+  private runtime: WorkspaceRuntime | null = null;
+  private workspace: { id: string; name: string } | null = null;
+  private readonly abort = new AbortController();
+  private pinging = new WeakSet<ClientConnection>();
+
+  constructor(
+    readonly userId: string,
+    private readonly deps: UserSessionDeps,
+  ) {}
+
+  /** Requests queued or running. */
+  get queueDepth(): number {
+    return this.queue.depth;
+  }
+
+  /** Adds a tab and sends it the whole current workspace as its first `data`. */
+  async attach(client: ClientConnection): Promise<void> {
+    this.clients.add(client);
+    const workspace = await this.currentWorkspace();
+    const objects = await this.deps.persistence.load(workspace.id);
+    client.outbound.push({ replyTo: null, objects, workspace, reset: true });
+    if (this.runtime === null) void this.queue.run(() => this.startRuntime());
+  }
+
+  /** Removes a tab; returns true when it was the last one. */
+  detach(client: ClientConnection): boolean {
+    this.clients.delete(client);
+    return this.clients.size === 0;
+  }
+
+  /** Queues the checked objects of client message `seq`; results go back as one `data`. */
+  submit(client: ClientConnection, seq: number, items: readonly (PanthRObject | ErrorObject)[]): void {
+    const endWork = client.beginWork();
+    void this.queue
+      .run(() => this.process(client, seq, items))
+      .finally(endWork);
+  }
+
+  /** Answers a ping from R: a trivial evaluation in this user's session (one at a time). */
+  async pingR(client: ClientConnection, t: unknown): Promise<void> {
+    if (this.pinging.has(client)) return;
+    this.pinging.add(client);
+    const started = performance.now();
+    try {
+      const lease = this.lease;
+      if (lease === null) throw new RError('closed', 'no R session yet');
+      await lease.conn.eval('NULL', { timeoutMs: PING_TIMEOUT_MS });
+      const r_ms = Math.round((performance.now() - started) * 100) / 100;
+      client.socket.emit('ping', { t, from: 'r', r_ms });
+    } catch (err) {
+      client.socket.emit('ping', { t, from: 'r', r_ms: null, error: (err as Error).message });
+    } finally {
+      this.pinging.delete(client);
+    }
+  }
+
+  /** The current workspace changed (REST): load it and send it to every tab. */
+  switchWorkspace(): void {
+    void this.queue.run(async () => {
+      this.workspace = null;
+      await this.stopRuntime();
+      const workspace = await this.currentWorkspace();
+      const objects = await this.deps.persistence.load(workspace.id);
+      for (const c of this.clients) c.outbound.push({ replyTo: null, objects, workspace, reset: true });
+      await this.startRuntime();
+    });
+  }
+
+  /** Finishes queued work (bounded by `graceMs` if given, then cancelled) and gives R back. */
+  async close(graceMs: number | null): Promise<void> {
+    const timer = graceMs === null ? undefined : setTimeout(() => this.abort.abort(), graceMs);
+    try {
+      await this.queue.idle();
+    } finally {
+      clearTimeout(timer);
+    }
+    await this.stopRuntime();
+  }
+
+  private async currentWorkspace(): Promise<{ id: string; name: string }> {
+    this.workspace ??= await this.deps.persistence.current(this.userId);
+    return this.workspace;
+  }
+
+  /** Leases an R session and loads the workspace into it. Runs inside the queue. */
+  private async startRuntime(): Promise<void> {
+    if (this.runtime !== null || this.abort.signal.aborted) return;
+    const workspace = await this.currentWorkspace();
+    const lease = await this.deps.leaser.lease(this.userId, (reason) => this.lost(lease, reason));
+    this.lease = lease;
+    try {
+      const objects = await this.deps.persistence.load(workspace.id);
+      this.runtime = await this.deps.runtimes.load(lease.conn, objects);
+    } catch (err) {
+      await this.stopRuntime();
+      throw err;
+    }
+  }
+
+  private async stopRuntime(): Promise<void> {
+    const lease = this.lease;
+    this.lease = null;
+    this.runtime = null;
+    await lease?.release();
+  }
+
+  /** The leased session died: forget it; the next request (or now) gets a fresh one. */
+  private lost(lease: RLease, reason: string): void {
+    if (this.lease !== lease) return;
+    this.deps.log.warn({ user: this.userId, reason }, 'R session lost; starting a new one');
+    this.lease = null;
+    this.runtime = null;
+    void lease.release().catch(() => undefined);
+    if (this.clients.size > 0) {
+      void this.queue.run(() => this.startRuntime()).catch((err: unknown) => {
+        this.deps.log.error({ err, user: this.userId }, 'could not restart the R session');
+      });
+    }
+  }
+
+  private async process(
+    client: ClientConnection,
+    seq: number,
+    items: readonly (PanthRObject | ErrorObject)[],
+  ): Promise<void> {
+    await client.ready.catch(() => undefined);
+    const replies: (PanthRObject | ErrorObject)[] = [];
+    for (const item of items) {
+      if (item.type === 'error') replies.push(item);
+      else replies.push(...(await this.runOne(item)));
+    }
+    client.outbound.push({ replyTo: seq, objects: replies });
+    const shared = replies.filter((r) => r.type !== 'error');
+    if (shared.length === 0) return;
+    for (const other of this.clients) {
+      if (other !== client) other.outbound.push({ replyTo: null, objects: shared });
+    }
+  }
+
+  /** Runs one object and saves what it changed; never throws. */
+  private async runOne(object: PanthRObject): Promise<readonly (PanthRObject | ErrorObject)[]> {
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      if (this.runtime === null) await this.startRuntime();
+      const runtime = this.runtime;
+      if (runtime === null) throw new RError('closed', 'the server is shutting down');
+      const result = await runtime.run(object, {
+        timeoutMs: this.deps.computeTimeoutMs,
+        signal: this.abort.signal,
+      });
+      const workspace = await this.currentWorkspace();
+      const saved = new Map<string, PanthRObject>();
+      for (const o of result.store) {
+        const s = await this.deps.persistence.save(workspace.id, o);
+        if (o.name !== null) saved.set(o.name, s);
+      }
+      for (const name of result.remove) await this.deps.persistence.remove(workspace.id, name);
+      const err = result.reply.find((r) => r.type === 'error');
+      if (err !== undefined) outcome = (err as ErrorObject).code;
+      return result.reply.map((r) =>
+        r.type !== 'error' && r.name !== null ? (saved.get(r.name) ?? r) : r,
+      );
+    } catch (err) {
+      const failure = this.failure(object, err);
+      outcome = failure.code;
+      return [failure];
+    } finally {
+      this.deps.metrics.observeRequest(object.type, outcome, (performance.now() - started) / 1000);
+      this.deps.log.info(
+        { user: this.userId, type: object.type, outcome, ms: Math.round(performance.now() - started) },
+        'computation',
+      );
+    }
+  }
+
+  private failure(object: PanthRObject, err: unknown): ErrorObject {
+    if (err instanceof RError) {
+      switch (err.code) {
+        case 'closed':
+          this.runtime = null;
+          return errorObject(
+            object.name,
+            ErrorCode.rError,
+            'the R session ended unexpectedly; a new session was started with your workspace: send the request again',
+          );
+        case 'timeout':
+          return errorObject(object.name, ErrorCode.timeout, 'the computation took too long and was stopped');
+        case 'cancelled':
+          return errorObject(object.name, ErrorCode.timeout, 'the computation was stopped (server shutdown)');
+        case 'r_error':
+        case 'parse_error':
+        case 'protocol':
+          return errorObject(object.name, ErrorCode.rError, err.message);
+      }
+    }
+    const id = randomUUID();
+    this.deps.log.error({ err, id, user: this.userId, type: object.type }, 'request failed');
+    return errorObject(object.name, ErrorCode.internal, `internal error (id ${id})`);
+  }
+}
