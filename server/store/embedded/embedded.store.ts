@@ -1,0 +1,119 @@
+/**
+ * The embedded default backend: one SQLite file `panthr.sqlite` in `data_dir`, in WAL mode
+ * with `synchronous=FULL`, so that a write is on disk (fsynced) before it is acknowledged
+ * and survives a `kill -9` or a power loss. No server to install.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type {
+  ConnectionLogDoc,
+  PreferenceDoc,
+  RememberTokenDoc,
+  SessionDoc,
+  Store,
+  UserDoc,
+  VerifyTokenDoc,
+  WorkspaceDoc,
+  WorkspaceObjectDoc,
+} from '../store.types.ts';
+import { createStoreIndexes } from '../store.indexes.ts';
+import { SqliteCollection } from './sqlite.collection.ts';
+
+/** The database file's name inside `data_dir`. */
+export const EMBEDDED_FILE = 'panthr.sqlite';
+
+/** Options of {@link openEmbeddedStore}. */
+export interface EmbeddedStoreOptions {
+  /** Milliseconds between automatic {@link Store.sweepExpired} runs; 0 turns them off. */
+  sweepEveryMs?: number;
+  /** Where a failed automatic sweep is reported. */
+  log?: Pick<Logger, 'error'>;
+}
+
+/** The embedded {@link Store}. */
+export class EmbeddedStore implements Store {
+  readonly kind = 'embedded';
+  readonly users: SqliteCollection<UserDoc>;
+  readonly verifyTokens: SqliteCollection<VerifyTokenDoc>;
+  readonly rememberTokens: SqliteCollection<RememberTokenDoc>;
+  readonly sessions: SqliteCollection<SessionDoc>;
+  readonly preferences: SqliteCollection<PreferenceDoc>;
+  readonly workspaces: SqliteCollection<WorkspaceDoc>;
+  readonly workspaceObjects: SqliteCollection<WorkspaceObjectDoc>;
+  readonly connections: SqliteCollection<ConnectionLogDoc>;
+  readonly #db: Database.Database;
+  #timer: NodeJS.Timeout | null = null;
+
+  /** Opens (creating when missing) `file`; see {@link openEmbeddedStore}. */
+  constructor(file: string) {
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.#db = db;
+    this.users = new SqliteCollection(db, 'users');
+    this.verifyTokens = new SqliteCollection(db, 'verifyTokens');
+    this.rememberTokens = new SqliteCollection(db, 'rememberTokens');
+    this.sessions = new SqliteCollection(db, 'sessions');
+    this.preferences = new SqliteCollection(db, 'preferences');
+    this.workspaces = new SqliteCollection(db, 'workspaces');
+    this.workspaceObjects = new SqliteCollection(db, 'workspaceObjects');
+    this.connections = new SqliteCollection(db, 'connections');
+  }
+
+  async init(): Promise<void> {
+    await createStoreIndexes(this);
+  }
+
+  /** Starts the periodic sweep (unref'd: it never keeps the process alive). */
+  startSweeping(everyMs: number, log?: Pick<Logger, 'error'>): void {
+    if (everyMs <= 0 || this.#timer !== null) return;
+    this.#timer = setInterval(() => {
+      this.sweepExpired().catch((error: unknown) =>
+        log?.error({ err: error }, 'store sweep failed'),
+      );
+    }, everyMs);
+    this.#timer.unref();
+  }
+
+  async sweepExpired(now: Date = new Date()): Promise<void> {
+    if (!this.#db.open) return;
+    await this.verifyTokens.sweepExpired(now);
+    await this.rememberTokens.sweepExpired(now);
+    await this.sessions.sweepExpired(now);
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    if (this.#db.open) this.#db.close();
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Opens the embedded store in `dataDir` (created, mode 0700, when missing), creates its
+ * indexes and starts the expiry sweep (every minute by default, like MongoDB's TTL monitor).
+ */
+export async function openEmbeddedStore(
+  dataDir: string,
+  options: EmbeddedStoreOptions = {},
+): Promise<EmbeddedStore> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const store = new EmbeddedStore(join(dataDir, EMBEDDED_FILE));
+  try {
+    await store.init();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  store.startSweeping(options.sweepEveryMs ?? 60_000, options.log);
+  return store;
+}

@@ -1,0 +1,367 @@
+/**
+ * One collection of the embedded store: a SQLite table `(_id TEXT PRIMARY KEY, doc TEXT)`
+ * holding EJSON documents, queried and updated with mingo's MongoDB semantics. Equality on
+ * `_id` and on indexed scalar fields is pushed down into SQL so the row set mingo scans
+ * stays small; mingo still applies the whole filter, so pushdown never changes a result.
+ * Every write runs in its own IMMEDIATE transaction (the read that decides it included).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Database, Statement } from 'better-sqlite3';
+import { EJSON } from 'bson';
+import { find as mingoFind, Query } from 'mingo';
+import type { CreateIndexesOptions, Document, FindOptions, IndexSpecification } from 'mongodb';
+import type { StoreCollection, StoreCursor } from '../store.types.ts';
+import {
+  applyUpdate,
+  defaultIndexName,
+  DuplicateKeyError,
+  isPlainObject,
+  keysToObject,
+  normalizeKeys,
+  seedFromFilter,
+  type Doc,
+} from '../mql.ts';
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const FIELD_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** The SQL expression an index on `field` is built on; queries must use the very same text. */
+function fieldExpr(field: string): string {
+  return `json_extract(doc, '$.${field}')`;
+}
+
+function serialize(doc: Doc): string {
+  return EJSON.stringify(doc, { relaxed: true });
+}
+
+function parse(text: string): Doc {
+  return EJSON.parse(text, { relaxed: true }) as Doc;
+}
+
+/** The `_id` column value: the embedded store keeps string ids only. */
+function idKey(id: unknown): string {
+  if (typeof id !== 'string') throw new TypeError('the embedded store needs string _id values');
+  return id;
+}
+
+/** A value SQL equality finds exactly as MongoDB would (strings, non-zero finite numbers). */
+function pushable(value: unknown, idColumn: boolean): value is string | number {
+  if (typeof value === 'string') return true;
+  return !idColumn && typeof value === 'number' && Number.isFinite(value) && value !== 0;
+}
+
+/** A TTL index: documents whose `field` is older than `seconds` ago are swept. */
+interface TtlIndex {
+  field: string;
+  seconds: number;
+}
+
+/** The embedded backend's {@link StoreCollection}. */
+export class SqliteCollection<T extends Document> implements StoreCollection<T> {
+  readonly #db: Database;
+  readonly #name: string;
+  readonly #indexed = new Set<string>();
+  readonly #ttl: TtlIndex[] = [];
+  readonly #statements = new Map<string, Statement>();
+
+  /** Creates the table when missing. `name` is a plain identifier. */
+  constructor(db: Database, name: string) {
+    if (!NAME_RE.test(name)) throw new TypeError(`bad collection name: ${name}`);
+    this.#db = db;
+    this.#name = name;
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS "${name}" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT`,
+    );
+  }
+
+  #statement(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      if (this.#statements.size < 200) this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction; unique violations become {@link DuplicateKeyError}. */
+  #write<R>(fn: () => R): R {
+    try {
+      return this.#db.transaction(fn).immediate();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        const message = (error as Error).message;
+        const index = /index '([^']+)'/.exec(message)?.[1]?.split('__')[1] ?? '_id_';
+        throw new DuplicateKeyError(this.#name, index, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** The rows that may match `filter`, in insertion order, parsed. */
+  #candidates(filter: Doc): Doc[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    for (const [field, condition] of Object.entries(filter)) {
+      const isId = field === '_id';
+      if (!isId && !this.#indexed.has(field)) continue;
+      const column = isId ? '_id' : fieldExpr(field);
+      const inList =
+        isPlainObject(condition) && Object.keys(condition).length === 1 ? condition.$in : undefined;
+      if (pushable(condition, isId)) {
+        where.push(`${column} = ?`);
+        params.push(condition);
+      } else if (Array.isArray(inList) && inList.every((v) => pushable(v, isId))) {
+        where.push(inList.length === 0 ? '0' : `${column} IN (${inList.map(() => '?').join(',')})`);
+        params.push(...inList);
+      }
+    }
+    const sql =
+      `SELECT doc FROM "${this.#name}"` +
+      (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+      ' ORDER BY rowid';
+    const rows = this.#statement(sql).all(...params) as { doc: string }[];
+    return rows.map((row) => parse(row.doc));
+  }
+
+  /** The documents matching `filter`, sorted, skipped, limited and projected. */
+  #query(filter: Doc, options: FindOptions = {}): Doc[] {
+    let cursor = mingoFind(this.#candidates(filter), filter, options.projection);
+    const sort = normalizeKeys(options.sort);
+    if (sort.length > 0) cursor = cursor.sort(keysToObject(sort));
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
+    return cursor.all();
+  }
+
+  #insertRow(doc: Doc): void {
+    this.#statement(`INSERT INTO "${this.#name}" (_id, doc) VALUES (?, ?)`).run(
+      idKey(doc._id),
+      serialize(doc),
+    );
+  }
+
+  #replaceRow(doc: Doc): void {
+    this.#statement(`UPDATE "${this.#name}" SET doc = ? WHERE _id = ?`).run(
+      serialize(doc),
+      idKey(doc._id),
+    );
+  }
+
+  #deleteRow(doc: Doc): void {
+    this.#statement(`DELETE FROM "${this.#name}" WHERE _id = ?`).run(idKey(doc._id));
+  }
+
+  /** Upsert's insert: the filter's equalities, then the update with `$setOnInsert`. */
+  #upsert(filter: Doc, update: Doc): Doc {
+    const doc = seedFromFilter(filter);
+    applyUpdate(doc, update, true);
+    doc._id ??= randomUUID();
+    this.#insertRow(doc);
+    return doc;
+  }
+
+  async insertOne(doc: Parameters<StoreCollection<T>['insertOne']>[0]) {
+    const row = doc as Doc;
+    // The driver adds a missing _id to the caller's object; so does this backend.
+    row._id ??= randomUUID();
+    this.#write(() => this.#insertRow(row));
+    return Promise.resolve({ acknowledged: true, insertedId: row._id });
+  }
+
+  async findOne(filter: Parameters<StoreCollection<T>['findOne']>[0], options?: FindOptions) {
+    const [doc] = this.#query(filter, { ...options, limit: 1 });
+    return Promise.resolve((doc ?? null) as Awaited<ReturnType<StoreCollection<T>['findOne']>>);
+  }
+
+  find(filter: Parameters<StoreCollection<T>['find']>[0], options: FindOptions = {}) {
+    type Row = Awaited<ReturnType<StoreCollection<T>['findOne']>> & object;
+    return new SqliteCursor<Row>((more) => this.#query(filter, { ...options, ...more }) as Row[]);
+  }
+
+  async updateOne(
+    filter: Parameters<StoreCollection<T>['updateOne']>[0],
+    update: Parameters<StoreCollection<T>['updateOne']>[1],
+    options: { upsert?: boolean } = {},
+  ) {
+    return Promise.resolve(
+      this.#write(() => {
+        const [doc] = this.#query(filter, { limit: 1 });
+        if (doc !== undefined) {
+          const changed = applyUpdate(doc, update, false);
+          if (changed) this.#replaceRow(doc);
+          return {
+            acknowledged: true,
+            matchedCount: 1,
+            modifiedCount: changed ? 1 : 0,
+            upsertedCount: 0,
+            upsertedId: null,
+          };
+        }
+        if (options.upsert !== true) {
+          return {
+            acknowledged: true,
+            matchedCount: 0,
+            modifiedCount: 0,
+            upsertedCount: 0,
+            upsertedId: null,
+          };
+        }
+        const inserted = this.#upsert(filter, update);
+        return {
+          acknowledged: true,
+          matchedCount: 0,
+          modifiedCount: 0,
+          upsertedCount: 1,
+          upsertedId: inserted._id,
+        };
+      }),
+    );
+  }
+
+  async updateMany(
+    filter: Parameters<StoreCollection<T>['updateMany']>[0],
+    update: Parameters<StoreCollection<T>['updateMany']>[1],
+  ) {
+    return Promise.resolve(
+      this.#write(() => {
+        const docs = this.#query(filter);
+        let modifiedCount = 0;
+        for (const doc of docs) {
+          if (applyUpdate(doc, update, false)) {
+            this.#replaceRow(doc);
+            modifiedCount += 1;
+          }
+        }
+        return { acknowledged: true, matchedCount: docs.length, modifiedCount };
+      }),
+    );
+  }
+
+  async findOneAndUpdate(
+    filter: Parameters<StoreCollection<T>['findOneAndUpdate']>[0],
+    update: Parameters<StoreCollection<T>['findOneAndUpdate']>[1],
+    options: { returnDocument: 'before' | 'after'; upsert?: boolean },
+  ) {
+    type Result = Awaited<ReturnType<StoreCollection<T>['findOneAndUpdate']>>;
+    return Promise.resolve(
+      this.#write((): Result => {
+        const [doc] = this.#query(filter, { limit: 1 });
+        if (doc === undefined) {
+          if (options.upsert !== true) return null;
+          const inserted = this.#upsert(filter, update);
+          return (options.returnDocument === 'after' ? inserted : null) as Result;
+        }
+        const before = options.returnDocument === 'before' ? structuredClone(doc) : doc;
+        if (applyUpdate(doc, update, false)) this.#replaceRow(doc);
+        return before as Result;
+      }),
+    );
+  }
+
+  async deleteOne(filter: Parameters<StoreCollection<T>['deleteOne']>[0]) {
+    return Promise.resolve(
+      this.#write(() => {
+        const [doc] = this.#query(filter, { limit: 1 });
+        if (doc !== undefined) this.#deleteRow(doc);
+        return { acknowledged: true, deletedCount: doc === undefined ? 0 : 1 };
+      }),
+    );
+  }
+
+  async deleteMany(filter: Parameters<StoreCollection<T>['deleteMany']>[0]) {
+    return Promise.resolve(
+      this.#write(() => {
+        const docs = this.#query(filter);
+        for (const doc of docs) this.#deleteRow(doc);
+        return { acknowledged: true, deletedCount: docs.length };
+      }),
+    );
+  }
+
+  async countDocuments(filter: Parameters<StoreCollection<T>['countDocuments']>[0] = {}) {
+    if (Object.keys(filter).length === 0) {
+      const row = this.#statement(`SELECT count(*) AS n FROM "${this.#name}"`).get() as {
+        n: number;
+      };
+      return Promise.resolve(row.n);
+    }
+    const query = new Query(filter, {});
+    return Promise.resolve(this.#candidates(filter as Doc).filter((d) => query.test(d)).length);
+  }
+
+  /**
+   * A SQL expression index on `json_extract` of each field (UNIQUE when asked; creating it
+   * over duplicates fails with code 11000). `expireAfterSeconds` makes it a TTL index that
+   * {@link sweepExpired} applies. Fields are plain dotted names; directions 1 or -1.
+   */
+  async createIndex(spec: IndexSpecification, options: CreateIndexesOptions = {}) {
+    const keys = normalizeKeys(spec);
+    if (keys.length === 0) throw new TypeError('an index needs at least one field');
+    for (const [field] of keys) {
+      if (!FIELD_RE.test(field)) throw new TypeError(`unsupported index field: ${field}`);
+    }
+    const name = options.name ?? defaultIndexName(keys);
+    const sqlName = `${this.#name}__${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    const columns = keys.map(([f, d]) => `${fieldExpr(f)} ${d === 1 ? 'ASC' : 'DESC'}`);
+    this.#write(() =>
+      this.#db.exec(
+        `CREATE ${options.unique === true ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${sqlName}" ` +
+          `ON "${this.#name}" (${columns.join(', ')})`,
+      ),
+    );
+    for (const [field] of keys) this.#indexed.add(field);
+    const [first] = keys;
+    if (options.expireAfterSeconds !== undefined && first !== undefined && keys.length === 1) {
+      if (!this.#ttl.some((t) => t.field === first[0])) {
+        this.#ttl.push({ field: first[0], seconds: options.expireAfterSeconds });
+      }
+    }
+    return Promise.resolve(name);
+  }
+
+  /**
+   * Deletes the documents that MongoDB's TTL monitor would: those whose TTL-indexed Date
+   * field is more than `expireAfterSeconds` before `now`. Returns how many were deleted.
+   */
+  async sweepExpired(now: Date): Promise<number> {
+    let deleted = 0;
+    for (const { field, seconds } of this.#ttl) {
+      const limit = new Date(now.getTime() - seconds * 1000);
+      const result = await this.deleteMany({ [field]: { $lt: limit } } as Parameters<
+        StoreCollection<T>['deleteMany']
+      >[0]);
+      deleted += result.deletedCount;
+    }
+    return deleted;
+  }
+}
+
+/** A lazy cursor: the query runs at `toArray()`, with the sort, skip and limit set by then. */
+export class SqliteCursor<R> implements StoreCursor<R> {
+  readonly #run: (options: FindOptions) => R[];
+  readonly #options: FindOptions = {};
+
+  constructor(run: (options: FindOptions) => R[]) {
+    this.#run = run;
+  }
+
+  sort(sort: FindOptions['sort']): this {
+    this.#options.sort = sort;
+    return this;
+  }
+
+  skip(n: number): this {
+    this.#options.skip = n;
+    return this;
+  }
+
+  limit(n: number): this {
+    this.#options.limit = n;
+    return this;
+  }
+
+  async toArray(): Promise<R[]> {
+    return Promise.resolve(this.#run(this.#options));
+  }
+}

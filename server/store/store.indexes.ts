@@ -1,0 +1,47 @@
+/**
+ * The indexes every backend creates at `init()`: the unique email, the TTLs on the
+ * expiring documents, and the lookups the server makes (a user's workspaces, sessions and
+ * tokens; a workspace's objects in order; a user's preference set by name).
+ */
+import type { CreateIndexesOptions } from 'mongodb';
+import type { Store, StoreCollection } from './store.types.ts';
+
+/** The name of one collection of the {@link Store}. */
+export type CollectionName = {
+  [K in keyof Store]: Store[K] extends StoreCollection<infer _D> ? K : never;
+}[keyof Store];
+
+/** One index of the store's schema. */
+export interface IndexDefinition {
+  readonly collection: CollectionName;
+  readonly key: Readonly<Record<string, 1 | -1>>;
+  readonly options: CreateIndexesOptions;
+}
+
+/** Expire at `expiresAt` itself (MongoDB's monitor runs about once a minute). */
+const ttl: CreateIndexesOptions = { expireAfterSeconds: 0 };
+
+/** Every index of the store, in creation order. */
+export const STORE_INDEXES: readonly IndexDefinition[] = [
+  { collection: 'users', key: { email: 1 }, options: { unique: true } },
+  { collection: 'verifyTokens', key: { expiresAt: 1 }, options: ttl },
+  { collection: 'verifyTokens', key: { userId: 1 }, options: {} },
+  { collection: 'rememberTokens', key: { expiresAt: 1 }, options: ttl },
+  { collection: 'rememberTokens', key: { userId: 1 }, options: {} },
+  { collection: 'sessions', key: { expiresAt: 1 }, options: ttl },
+  { collection: 'sessions', key: { userId: 1 }, options: {} },
+  { collection: 'preferences', key: { userId: 1, name: 1 }, options: { unique: true } },
+  { collection: 'workspaces', key: { userId: 1 }, options: {} },
+  { collection: 'workspaceObjects', key: { workspaceId: 1, order: 1 }, options: {} },
+  { collection: 'connections', key: { openedAt: 1 }, options: {} },
+];
+
+/** The collections with a TTL on `expiresAt`. */
+export const EXPIRING_COLLECTIONS = ['verifyTokens', 'rememberTokens', 'sessions'] as const;
+
+/** Creates every index of {@link STORE_INDEXES} on `store`; idempotent. */
+export async function createStoreIndexes(store: Store): Promise<void> {
+  for (const { collection, key, options } of STORE_INDEXES) {
+    await store[collection].createIndex({ ...key }, options);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Workspaces and their objects, on top of the store's collections; used by the accounts
+ * routes and by the realtime handlers alike. Ids are random UUIDs. An object's `hash` comes
+ * from an atomic `$inc` of the workspace's `nextHash`, so it is never reused, even after
+ * the object is deleted or replaced.
+ */
+import { randomUUID } from 'node:crypto';
+import { isDuplicateKeyError } from './mql.ts';
+import type { Store, WorkspaceDoc, WorkspaceObjectDoc } from './store.types.ts';
+
+/** A PanthR object as the workspace keeps it (API.md §3): at least a `name`. */
+export type WorkspaceObject = Record<string, unknown> & { name: string };
+
+/** A stored object: the same, with the `hash` the server gave it. */
+export type StoredObject = WorkspaceObject & { hash: number };
+
+/** What {@link deleteWorkspace} did. */
+export type DeleteWorkspaceResult = 'deleted' | 'not_found' | 'last_workspace';
+
+/**
+ * Workspace deletions of one user run one at a time in this process, so that two
+ * concurrent deletes cannot both see "two left" and remove the last one.
+ */
+const userLocks = new Map<string, Promise<unknown>>();
+
+async function withUserLock<R>(userId: string, fn: () => Promise<R>): Promise<R> {
+  const previous = userLocks.get(userId) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  userLocks.set(userId, tail);
+  try {
+    return await run;
+  } finally {
+    if (userLocks.get(userId) === tail) userLocks.delete(userId);
+  }
+}
+
+/** Creates an empty workspace named `name` for `userId` and returns it. */
+export async function createWorkspace(
+  store: Store,
+  userId: string,
+  name: string,
+): Promise<WorkspaceDoc> {
+  const now = new Date();
+  const doc: WorkspaceDoc = {
+    _id: randomUUID(),
+    userId,
+    name,
+    createdAt: now,
+    updatedAt: now,
+    nextHash: 1,
+  };
+  await store.workspaces.insertOne(doc);
+  return doc;
+}
+
+/** The workspaces of `userId`, oldest first. */
+export async function listWorkspaces(store: Store, userId: string): Promise<WorkspaceDoc[]> {
+  return store.workspaces.find({ userId }).sort({ createdAt: 1, _id: 1 }).toArray();
+}
+
+/** The workspace `workspaceId` if it belongs to `userId`, else null. */
+export async function getWorkspace(
+  store: Store,
+  userId: string,
+  workspaceId: string,
+): Promise<WorkspaceDoc | null> {
+  return store.workspaces.findOne({ _id: workspaceId, userId });
+}
+
+/** Renames a workspace of `userId`; returns it renamed, or null when it is not theirs. */
+export async function renameWorkspace(
+  store: Store,
+  userId: string,
+  workspaceId: string,
+  name: string,
+): Promise<WorkspaceDoc | null> {
+  return store.workspaces.findOneAndUpdate(
+    { _id: workspaceId, userId },
+    { $set: { name, updatedAt: new Date() } },
+    { returnDocument: 'after' },
+  );
+}
+
+/**
+ * Deletes a workspace of `userId` with its objects, unless it is their last one. When it
+ * was the user's current workspace, the most recently updated remaining one becomes current.
+ */
+export async function deleteWorkspace(
+  store: Store,
+  userId: string,
+  workspaceId: string,
+): Promise<DeleteWorkspaceResult> {
+  return withUserLock(userId, async () => {
+    const workspaces = await store.workspaces.find({ userId }).toArray();
+    if (!workspaces.some((w) => w._id === workspaceId)) return 'not_found';
+    const rest = workspaces.filter((w) => w._id !== workspaceId);
+    const next = rest.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0];
+    if (next === undefined) return 'last_workspace';
+    await store.users.updateOne(
+      { _id: userId, currentWorkspace: workspaceId },
+      { $set: { currentWorkspace: next._id } },
+    );
+    const { deletedCount } = await store.workspaces.deleteOne({ _id: workspaceId, userId });
+    await store.workspaceObjects.deleteMany({ workspaceId });
+    return deletedCount === 1 ? 'deleted' : 'not_found';
+  });
+}
+
+/** The `_id` of the object named `name` in `workspaceId`. */
+export function objectId(workspaceId: string, name: string): string {
+  return `${workspaceId}/${name}`;
+}
+
+/**
+ * Stores `object` in `workspaceId` with a fresh `hash` and returns it with that hash. An
+ * object with the same name is replaced and keeps its place in the creation order. Returns
+ * null when the workspace does not exist.
+ */
+export async function saveObject(
+  store: Store,
+  workspaceId: string,
+  object: WorkspaceObject,
+): Promise<StoredObject | null> {
+  const workspace = await store.workspaces.findOneAndUpdate(
+    { _id: workspaceId },
+    { $inc: { nextHash: 1 }, $set: { updatedAt: new Date() } },
+    { returnDocument: 'before' },
+  );
+  if (workspace === null) return null;
+  const hash = workspace.nextHash;
+  const stored: StoredObject = { ...object, hash };
+  const write = () =>
+    store.workspaceObjects.updateOne(
+      { _id: objectId(workspaceId, object.name) },
+      {
+        $set: { workspaceId, name: object.name, hash, object: stored },
+        // hashes only grow, so the first hash of a name is its place in creation order
+        $setOnInsert: { order: hash },
+      },
+      { upsert: true },
+    );
+  try {
+    await write();
+  } catch (error) {
+    // MongoDB: two concurrent upserts of one new _id; the loser retries as an update
+    if (!isDuplicateKeyError(error)) throw error;
+    await write();
+  }
+  return stored;
+}
+
+/** Deletes the object named `name` from `workspaceId`; true when there was one. */
+export async function deleteObject(
+  store: Store,
+  workspaceId: string,
+  name: string,
+): Promise<boolean> {
+  const { deletedCount } = await store.workspaceObjects.deleteOne({
+    _id: objectId(workspaceId, name),
+  });
+  if (deletedCount === 1) {
+    await store.workspaces.updateOne({ _id: workspaceId }, { $set: { updatedAt: new Date() } });
+  }
+  return deletedCount === 1;
+}
+
+/** The object named `name` in `workspaceId`, or null. */
+export async function findObject(
+  store: Store,
+  workspaceId: string,
+  name: string,
+): Promise<StoredObject | null> {
+  const doc = await store.workspaceObjects.findOne({ _id: objectId(workspaceId, name) });
+  return doc === null ? null : (doc.object as StoredObject);
+}
+
+/** Every object of `workspaceId`, in creation order (a replaced object keeps its place). */
+export async function loadObjects(store: Store, workspaceId: string): Promise<StoredObject[]> {
+  const docs: WorkspaceObjectDoc[] = await store.workspaceObjects
+    .find({ workspaceId })
+    .sort({ order: 1 })
+    .toArray();
+  return docs.map((doc) => doc.object as StoredObject);
+}
