@@ -1,0 +1,13 @@
+/** The formula language of API.md: parse, then translate the tree to R. */
+export { FormulaError, type BinaryOp, type FormulaNode, type UnaryOp } from './ast.ts';
+export { FUNCTIONS, parseFormula, type ParseResult } from './parser.ts';
+export {
+  compileFormula,
+  formulaToR,
+  rNumber,
+  type CompileResult,
+  type FormulaToROptions,
+  type VariableNames,
+} from './to-r.ts';
+export { isRQuotable, rQuote } from './r-quote.ts';
+export { tokenize, type Token } from './lexer.ts';

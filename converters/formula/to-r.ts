@@ -1,0 +1,159 @@
+/**
+ * Formula syntax tree -> R source text, built from the tree only: every variable becomes
+ * `<dataVar>[["<name>"]]`, every string and name goes through {@link rQuote}, every node is
+ * parenthesised (R's own precedence never matters), and functions are called by their
+ * namespace (`base::log`), so nothing the user typed is ever R syntax.
+ *
+ * Missing values (NA): arithmetic, comparisons and `&`/`|` follow R, so a comparison with NA
+ * is NA (a filter keeps only rows where its formula is TRUE). The aggregates ignore missing
+ * values (`na.rm = TRUE`): `sum` of nothing is 0; `mean`, `min`, `max` of nothing are NA (R
+ * would give NaN or +-Inf with a warning); `sd` needs two values, else NA. Aggregates give one
+ * value, which R recycles over the rows (`x - mean(x)`).
+ */
+import { FormulaError, type FormulaNode } from './ast.ts';
+import { parseFormula } from './parser.ts';
+import { rQuote } from './r-quote.ts';
+
+/** Anything that can say whether a variable exists (a Set of names, a Map by name). */
+export interface VariableNames {
+  has(name: string): boolean;
+}
+
+/** Options of {@link formulaToR}. */
+export interface FormulaToROptions {
+  /** The R variable holding the data frame (an R identifier the caller controls). */
+  readonly dataVar: string;
+  /** The variables the formula may name. */
+  readonly variables: VariableNames;
+  /**
+   * `value` (default): the expression as it is. `filter`: a logical vector of `nrow(data)`
+   * values, TRUE only where the formula is TRUE (NA and FALSE rows dropped); an R error
+   * "the filter formula must give true or false" if it is not logical.
+   */
+  readonly mode?: 'value' | 'filter';
+}
+
+const R_IDENTIFIER = /^\.?[A-Za-z][A-Za-z0-9._]{0,63}$/;
+const R_RESERVED = new Set([
+  'if',
+  'else',
+  'repeat',
+  'while',
+  'function',
+  'for',
+  'next',
+  'break',
+  'TRUE',
+  'FALSE',
+  'NULL',
+  'Inf',
+  'NaN',
+  'NA',
+  'in',
+]);
+
+/** A double literal R parses to exactly `n` (n >= 0): short decimals as they are, others in hex. */
+export function rNumber(n: number): string {
+  if (n === Infinity) return 'Inf';
+  if (!Number.isFinite(n) || n < 0) throw new TypeError(`not a formula number: ${n}`);
+  if (n === 0 || Number(n.toPrecision(15)) === n) return String(n);
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, n);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const exp = (hi >>> 20) & 0x7ff;
+  const mant = (
+    (hi & 0xfffff).toString(16).padStart(5, '0') + lo.toString(16).padStart(8, '0')
+  ).replace(/0+$/, '');
+  return exp === 0 ? `0x0.${mant}p-1022` : `0x1.${mant || '0'}p${exp - 1023}`;
+}
+
+const NA_SAFE_AGGREGATE = (fn: string): string =>
+  `(function(...) { v <- base::c(...); if (base::all(base::is.na(v))) NA else base::${fn}(v, na.rm = TRUE) })`;
+
+function call(fn: string, args: readonly string[]): string {
+  const list = args.join(', ');
+  switch (fn) {
+    case 'sum':
+      return `base::sum(${list}, na.rm = TRUE)`;
+    case 'sd':
+      return `stats::sd(${list}, na.rm = TRUE)`;
+    case 'mean':
+    case 'min':
+    case 'max':
+      return `${NA_SAFE_AGGREGATE(fn)}(${list})`;
+    default:
+      return `base::${fn}(${list})`;
+  }
+}
+
+function emit(node: FormulaNode, opts: FormulaToROptions): string {
+  switch (node.kind) {
+    case 'number':
+      return rNumber(node.value);
+    case 'string':
+      return rQuote(node.value);
+    case 'variable':
+      if (!opts.variables.has(node.name))
+        throw new FormulaError(`unknown variable ${JSON.stringify(node.name)}`, node.pos);
+      return `${opts.dataVar}[[${rQuote(node.name)}]]`;
+    case 'unary':
+      return `(${node.op}${emit(node.operand, opts)})`;
+    case 'binary':
+      return `(${emit(node.left, opts)} ${node.op} ${emit(node.right, opts)})`;
+    case 'call':
+      return call(
+        node.fn,
+        node.args.map((a) => emit(a, opts)),
+      );
+  }
+}
+
+/**
+ * R source for a parsed formula (see the module comment). Throws {@link FormulaError} for a
+ * variable not in `variables`, a TypeError if `dataVar` is not a plain R identifier.
+ */
+export function formulaToR(ast: FormulaNode, opts: FormulaToROptions): string {
+  if (!R_IDENTIFIER.test(opts.dataVar) || R_RESERVED.has(opts.dataVar)) {
+    throw new TypeError(
+      `dataVar must be a plain R identifier, not ${JSON.stringify(opts.dataVar)}`,
+    );
+  }
+  const code = emit(ast, opts);
+  if (opts.mode !== 'filter') return code;
+  return (
+    '(function(v, n) { if (!base::is.logical(v)) base::stop("the filter formula must give true or false", call. = FALSE); ' +
+    `w <- base::rep_len(v, n); !base::is.na(w) & w })(${code}, base::nrow(${opts.dataVar}))`
+  );
+}
+
+/** The outcome of {@link compileFormula}. */
+export type CompileResult =
+  | { readonly ok: true; readonly code: string }
+  | { readonly ok: false; readonly message: string; readonly position: number };
+
+/**
+ * Parses and translates a formula in one step. Never throws for bad formulas: the error
+ * message reads like `unknown function "system" at 1` (1-based column = `position`).
+ */
+export function compileFormula(
+  text: string,
+  variables: VariableNames,
+  options: { dataVar?: string; mode?: 'value' | 'filter' } = {},
+): CompileResult {
+  const parsed = parseFormula(text);
+  if (!parsed.ok) return parsed;
+  try {
+    return {
+      ok: true,
+      code: formulaToR(parsed.ast, {
+        dataVar: options.dataVar ?? 'data',
+        variables,
+        mode: options.mode ?? 'value',
+      }),
+    };
+  } catch (e) {
+    if (e instanceof FormulaError) return { ok: false, message: e.message, position: e.position };
+    throw e;
+  }
+}
