@@ -1,0 +1,163 @@
+// The HTTP half of API.md section 1. Same-origin fetch with the session cookie and JSON
+// bodies (the server checks Origin against CSRF). Every failure becomes an ApiError with
+// the server's code and a message in plain words.
+
+/** A failed HTTP call: the wire `code` (API.md), the HTTP status, a message for people. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Plain-words messages for the codes a person can act on. */
+const MESSAGES: Record<string, string> = {
+  email_taken: 'An account with this email already exists. Log in instead.',
+  invalid_email: 'This does not look like an email address.',
+  weak_password: 'This password is too weak. Use a longer one.',
+  not_allowed: 'This server does not accept accounts for this email address.',
+  bad_credentials: 'The email or the password is wrong.',
+  unverified: 'Please confirm your email address first: open the link we mailed you.',
+  server_full: 'The server is full right now. Please try again in a few minutes.',
+  unauthorized: 'You are not logged in.',
+  network: 'The server cannot be reached. Check your connection and try again.',
+};
+
+/** The message to show for an error code (the server's own message as a fallback). */
+export function messageFor(code: string, fallback?: string): string {
+  return MESSAGES[code] ?? fallback ?? 'Something went wrong. Please try again.';
+}
+
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiError('network', 0, messageFor('network'));
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? null : JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const e = (json ?? {}) as { error?: unknown; message?: unknown };
+    const code = typeof e.error === 'string' ? e.error : `http_${res.status}`;
+    throw new ApiError(
+      code,
+      res.status,
+      messageFor(code, typeof e.message === 'string' ? e.message : undefined),
+    );
+  }
+  return json as T;
+}
+
+/** `/status`: the server's public configuration. */
+export interface Status {
+  name: string;
+  owner?: string;
+  location?: string;
+  server_version: string;
+  api_version: string;
+  timeout: number;
+  max_time: number | null;
+  no_users: number;
+  max_users: number | null;
+}
+
+/** A workspace as the list endpoint returns it; `current` marks the current one. */
+export interface WorkspaceInfo {
+  id: string;
+  name: string;
+  current: boolean;
+}
+
+/** The logged-in user as `/login` answers. */
+export interface LoginResult {
+  email: string;
+  workspace: { id: string; name: string };
+}
+
+/** Reads the workspace list whatever its envelope: an array, or `{workspaces, current}`. */
+export function normalizeWorkspaces(raw: unknown): WorkspaceInfo[] {
+  const r = raw as { workspaces?: unknown; current?: unknown; currentId?: unknown } | null;
+  const list: unknown[] = Array.isArray(raw)
+    ? raw
+    : Array.isArray(r?.workspaces)
+      ? r.workspaces
+      : [];
+  const cur = r !== null && !Array.isArray(raw) ? (r.current ?? r.currentId) : undefined;
+  const curId = typeof cur === 'object' && cur !== null ? (cur as { id?: unknown }).id : cur;
+  return list.flatMap((w) => {
+    const o = w as { id?: unknown; _id?: unknown; name?: unknown; current?: unknown };
+    const id = o.id ?? o._id;
+    if ((typeof id !== 'string' && typeof id !== 'number') || typeof o.name !== 'string') return [];
+    return [
+      { id: String(id), name: o.name, current: o.current === true || String(id) === String(curId) },
+    ];
+  });
+}
+
+/** Reads the preference-set list: names as strings, or objects with a `name`, or a map. */
+export function normalizePrefNames(raw: unknown): string[] {
+  const r = raw as { preferences?: unknown; sets?: unknown } | null;
+  const list: unknown = Array.isArray(raw) ? raw : (r?.preferences ?? r?.sets ?? raw);
+  if (Array.isArray(list))
+    return list.flatMap((x) =>
+      typeof x === 'string'
+        ? [x]
+        : typeof (x as { name?: unknown })?.name === 'string'
+          ? [(x as { name: string }).name]
+          : [],
+    );
+  return typeof list === 'object' && list !== null ? Object.keys(list) : [];
+}
+
+/** The HTTP calls the client makes. */
+export const api = {
+  status: (): Promise<Status> => call<Status>('GET', '/status'),
+  register: (email: string, password: string): Promise<unknown> =>
+    call('POST', '/register', { email, password }),
+  /** Asks for a new verification mail (`POST /verify/resend`, an addition to API.md). */
+  resend: (email: string): Promise<unknown> => call('POST', '/verify/resend', { email }),
+  login: (email: string, password: string, remember: boolean): Promise<LoginResult> =>
+    call<LoginResult>('POST', '/login', { email, password, remember }),
+  logout: (): Promise<unknown> => call('POST', '/logout'),
+  workspaces: async (): Promise<WorkspaceInfo[]> =>
+    normalizeWorkspaces(await call('GET', '/api/v1/workspaces')),
+  createWorkspace: (name: string): Promise<unknown> => call('POST', '/api/v1/workspaces', { name }),
+  renameWorkspace: (id: string, name: string): Promise<unknown> =>
+    call('PATCH', `/api/v1/workspaces/${encodeURIComponent(id)}`, { name }),
+  deleteWorkspace: (id: string): Promise<unknown> =>
+    call('DELETE', `/api/v1/workspaces/${encodeURIComponent(id)}`),
+  switchWorkspace: (id: string): Promise<unknown> =>
+    call('POST', `/api/v1/workspaces/${encodeURIComponent(id)}/current`),
+  prefNames: async (): Promise<string[]> =>
+    normalizePrefNames(await call('GET', '/api/v1/preferences')),
+  getPrefs: (name: string): Promise<unknown> =>
+    call('GET', `/api/v1/preferences/${encodeURIComponent(name)}`),
+  putPrefs: (name: string, value: unknown): Promise<unknown> =>
+    call('PUT', `/api/v1/preferences/${encodeURIComponent(name)}`, value),
+  deletePrefs: (name: string): Promise<unknown> =>
+    call('DELETE', `/api/v1/preferences/${encodeURIComponent(name)}`),
+};

@@ -1,0 +1,55 @@
+// Entry point: read the server's status, find out whether a session exists (a session
+// cookie or a "keep me logged in" cookie), and show either the log-in screen or the app.
+import { api, ApiError, type Status } from './api.ts';
+import { App } from './app.ts';
+import { h, replace } from './dom.ts';
+import { renderAuth } from './views/auth.view.ts';
+import { mountShell } from './views/shell.view.ts';
+
+const root = document.getElementById('app') ?? document.body;
+
+function showAuth(status: Status | null, notice: string | null): void {
+  document.title = status?.name ?? 'PanthR';
+  renderAuth(root, status, notice, (r) => {
+    localStorage.setItem('panthr.email', r.email);
+    void showApp(status, r.email);
+  });
+}
+
+async function showApp(status: Status | null, email: string): Promise<void> {
+  const app = new App(status, email, (reason) => showAuth(status, reason));
+  mountShell(root, app);
+  try {
+    await app.start();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401)
+      showAuth(status, 'Your session has ended. Please log in again.');
+    else
+      replace(
+        root,
+        h(
+          'main',
+          { class: 'auth-card' },
+          h('h1', {}, 'The server cannot be reached'),
+          h('p', {}, e instanceof Error ? e.message : String(e)),
+        ),
+      );
+  }
+}
+
+async function boot(): Promise<void> {
+  const status = await api.status().catch(() => null);
+  // A request that needs a user tells whether the session (or the remember cookie) is valid.
+  try {
+    await api.workspaces();
+  } catch (e) {
+    showAuth(
+      status,
+      e instanceof ApiError && e.status === 401 ? null : e instanceof Error ? e.message : null,
+    );
+    return;
+  }
+  await showApp(status, localStorage.getItem('panthr.email') ?? '');
+}
+
+void boot();

@@ -1,0 +1,142 @@
+// The client's copy of the current workspace: every object by name, updated from the
+// server's `data` messages. The first message after connecting holds the whole
+// workspace and replaces what was there. DOM-free; views subscribe to changes.
+import {
+  isDataset,
+  isPObject,
+  type Dataset,
+  type ErrorObject,
+  type PObject,
+  type Vector,
+} from './types.ts';
+
+/** Object types shown in the outputs list. */
+export const OUTPUT_TYPES: ReadonlySet<string> = new Set(['report', 'test', 'graph', 'r']);
+
+/** Prefix of helper objects the client makes for its own views (hidden from outputs). */
+export const VIEW_PREFIX = 'view.';
+
+/** The workspace as the client knows it. */
+export class WorkspaceModel {
+  private readonly objects = new Map<string, PObject>();
+  private readonly errors = new Map<string, ErrorObject>();
+  private readonly listeners = new Set<() => void>();
+  private order = 0;
+  private readonly arrival = new Map<string, number>();
+
+  /** Calls `fn` after every change; returns the unsubscribe function. */
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Forgets everything (a new workspace arrives). */
+  reset(objects: PObject[]): void {
+    this.objects.clear();
+    this.errors.clear();
+    this.arrival.clear();
+    this.apply(objects);
+  }
+
+  /** Applies objects from the server: results, datasets, variables, deletions, errors. */
+  apply(objects: PObject[]): void {
+    for (const o of objects) this.applyOne(o);
+    for (const fn of this.listeners) fn();
+  }
+
+  private put(o: PObject): void {
+    this.objects.set(o.name, o);
+    this.errors.delete(o.name);
+    this.arrival.set(o.name, this.order++);
+  }
+
+  private applyOne(o: PObject): void {
+    if (!isPObject(o)) return;
+    if (o.type === 'error') {
+      const e = o as ErrorObject;
+      if (typeof e.name === 'string') this.errors.set(e.name, e);
+      return;
+    }
+    if (o.type === 'command') return this.applyCommand(o);
+    this.put(o);
+  }
+
+  private applyCommand(o: PObject): void {
+    const result = o.result as Record<string, unknown> | undefined;
+    switch (o['command']) {
+      case 'read':
+        if (isDataset(result?.['dataset'])) this.put({ ...result['dataset'], name: o.name });
+        return;
+      case 'newvar': {
+        const v = result?.['variable'];
+        const ds = this.dataset(String(o['dataset']));
+        if (ds !== undefined && isPObject(v)) {
+          const vars = ds.variables.filter((x) => x.name !== v.name);
+          this.put({ ...ds, variables: [...vars, v as Vector] });
+        }
+        return;
+      }
+      case 'delete':
+        this.objects.delete(String(o['target']));
+        this.errors.delete(String(o['target']));
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The object called `name`, if any. */
+  get(name: string): PObject | undefined {
+    return this.objects.get(name);
+  }
+
+  /** The error the server gave for the object called `name`, if its last request failed. */
+  errorFor(name: string): ErrorObject | undefined {
+    return this.errors.get(name);
+  }
+
+  /** True when `name` is used by an object (so a new one would replace it). */
+  has(name: string): boolean {
+    return this.objects.has(name);
+  }
+
+  /** Every dataset, by name. */
+  datasets(): Dataset[] {
+    return [...this.objects.values()]
+      .filter(isDataset)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The dataset called `name`, if it exists. */
+  dataset(name: string): Dataset | undefined {
+    const o = this.objects.get(name);
+    return isDataset(o) ? o : undefined;
+  }
+
+  /** Filters, optionally only those on `dataset`. */
+  filters(dataset?: string): PObject[] {
+    return [...this.objects.values()].filter(
+      (o) => o.type === 'filter' && (dataset === undefined || o['dataset'] === dataset),
+    );
+  }
+
+  /** Reports, tests and graphs, newest first (by the server's `hash`, else arrival). */
+  outputs(): PObject[] {
+    const key = (o: PObject): number => o.hash ?? 1e15 + (this.arrival.get(o.name) ?? 0);
+    return [...this.objects.values()]
+      .filter((o) => OUTPUT_TYPES.has(o.type) && !o.name.startsWith(VIEW_PREFIX))
+      .sort((a, b) => key(b) - key(a));
+  }
+
+  /** Errors for outputs whose request failed (no stored object), newest last. */
+  failedOutputs(): ErrorObject[] {
+    return [...this.errors.values()].filter(
+      (e) => !this.objects.has(e.name) && !e.name.startsWith(VIEW_PREFIX),
+    );
+  }
+
+  /** Drops the error shown for `name` (the user dismissed it). */
+  dismissError(name: string): void {
+    if (this.errors.delete(name)) for (const fn of this.listeners) fn();
+  }
+}

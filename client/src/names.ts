@@ -1,0 +1,30 @@
+// Object names: API.md requires `^[A-Za-z][A-Za-z0-9_.]{0,63}$`, unique in the workspace.
+
+/** The pattern every object name must match. */
+export const NAME_RE = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
+
+/** True when `s` is a valid object name. */
+export function isValidName(s: string): boolean {
+  return NAME_RE.test(s);
+}
+
+/** `prefix` plus the smallest number >= 1 that makes a name not in `taken`. */
+export function freshName(prefix: string, taken: (name: string) => boolean): string {
+  const p = prefix.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 56);
+  for (let i = 1; ; i++) {
+    const name = `${p}${i}`;
+    if (!taken(name)) return name;
+  }
+}
+
+/**
+ * A stable, valid name for a helper object derived from several parts (e.g. the summary
+ * of one variable): readable when short, shortened with a hash when long.
+ */
+export function derivedName(prefix: string, ...parts: string[]): string {
+  const full = [prefix, ...parts].join('.').replace(/[^A-Za-z0-9_.]/g, '_');
+  if (full.length <= 64) return full;
+  let h = 5381;
+  for (let i = 0; i < full.length; i++) h = ((h * 33) ^ full.charCodeAt(i)) >>> 0;
+  return `${full.slice(0, 55)}.${h.toString(36)}`;
+}

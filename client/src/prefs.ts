@@ -1,0 +1,110 @@
+// Preference sets: which one is current (remembered in this browser), its graph
+// settings, and saving each change the moment it is made (PUT, stored before answered).
+import { api } from './api.ts';
+import { defaultSettings, normalizeSettings, type GraphSettings } from './settings.ts';
+
+const CURRENT_KEY = 'panthr.preferenceSet';
+
+/** Unwraps a stored set whether it is the settings themselves or `{settings|value: ...}`. */
+export function unwrapSet(raw: unknown): unknown {
+  const r = raw as Record<string, unknown> | null;
+  if (r !== null && typeof r === 'object' && !('colors' in r)) {
+    for (const k of ['settings', 'value', 'graph', 'preferences'])
+      if (typeof r[k] === 'object' && r[k] !== null) return r[k];
+  }
+  return raw;
+}
+
+/** The user's preference sets and the current one. */
+export class PrefsStore {
+  names: string[] = [];
+  current = 'default';
+  settings: GraphSettings = defaultSettings();
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private saving: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
+
+  /** Calls `fn` after the current set or its settings change. */
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(): void {
+    for (const fn of this.listeners) fn();
+  }
+
+  /** Loads the list and the current set (the remembered one, else the first, else defaults). */
+  async load(): Promise<void> {
+    this.names = await api.prefNames();
+    const remembered = localStorage.getItem(CURRENT_KEY);
+    const name =
+      remembered !== null && this.names.includes(remembered)
+        ? remembered
+        : (this.names[0] ?? 'default');
+    await this.select(name);
+  }
+
+  /** Makes `name` current and loads its settings (defaults if it is not stored yet). */
+  async select(name: string): Promise<void> {
+    await this.flush();
+    this.current = name;
+    localStorage.setItem(CURRENT_KEY, name);
+    this.settings = this.names.includes(name)
+      ? normalizeSettings(unwrapSet(await api.getPrefs(name)))
+      : defaultSettings();
+    this.emit();
+  }
+
+  /** Changes the current settings; they are saved right away (coalesced over 200 ms). */
+  update(settings: GraphSettings): void {
+    this.settings = settings;
+    this.emit();
+    if (this.saveTimer !== null) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.flush(), 200);
+  }
+
+  /** Saves a pending change now; resolves when the server has stored it. */
+  async flush(): Promise<void> {
+    if (this.saveTimer !== null) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+      const name = this.current;
+      const value = this.settings;
+      this.saving = this.saving.then(() => api.putPrefs(name, value));
+      if (!this.names.includes(name)) this.names = [...this.names, name];
+    }
+    await this.saving;
+  }
+
+  /** Creates a set called `name` from the defaults and makes it current. */
+  async create(name: string): Promise<void> {
+    await this.flush();
+    await api.putPrefs(name, defaultSettings());
+    this.names = [...this.names.filter((n) => n !== name), name];
+    await this.select(name);
+  }
+
+  /** Renames a set: stores it under the new name, then deletes the old one. */
+  async rename(from: string, to: string): Promise<void> {
+    await this.flush();
+    const value =
+      from === this.current
+        ? this.settings
+        : normalizeSettings(unwrapSet(await api.getPrefs(from)));
+    await api.putPrefs(to, value);
+    if (this.names.includes(from)) await api.deletePrefs(from);
+    this.names = [...this.names.filter((n) => n !== from && n !== to), to];
+    if (this.current === from) await this.select(to);
+    else this.emit();
+  }
+
+  /** Deletes a set; the first remaining one (or defaults) becomes current. */
+  async remove(name: string): Promise<void> {
+    await this.flush();
+    if (this.names.includes(name)) await api.deletePrefs(name);
+    this.names = this.names.filter((n) => n !== name);
+    if (this.current === name) await this.select(this.names[0] ?? 'default');
+    else this.emit();
+  }
+}

@@ -1,0 +1,145 @@
+// The client half of API.md section 2: `data` goes out one message at a time (the next
+// only after the server's `ok` for the previous one), every server `data` is acked with
+// `ok {seq}`, and replies are matched to requests by `replyTo`. DOM-free and
+// transport-agnostic so that it can be tested without a browser or a server.
+import { isPObject, type PObject } from './types.ts';
+
+/** The two things the queue sends; a Socket.IO socket satisfies it. */
+export interface Transport {
+  emit(event: 'data', payload: { seq: number; objects: PObject[] }): unknown;
+  emit(event: 'ok', payload: { seq: number }): unknown;
+}
+
+/** A server `data` message: results for the client's message `replyTo`, or a push. */
+export interface ServerData {
+  seq: number;
+  replyTo?: number;
+  objects: PObject[];
+}
+
+/** Raised to a waiting caller when the connection drops before its reply came. */
+export class DisconnectedError extends Error {
+  constructor() {
+    super('The connection dropped before the result came back.');
+    this.name = 'DisconnectedError';
+  }
+}
+
+interface Outgoing {
+  seq: number;
+  objects: PObject[];
+}
+
+interface Waiter {
+  resolve(objects: PObject[]): void;
+  reject(e: Error): void;
+}
+
+/** Parses an incoming `data` payload; null when it is not `{seq: int, objects: [...]}`. */
+export function parseServerData(payload: unknown): ServerData | null {
+  if (typeof payload !== 'object' || payload === null) return null;
+  const p = payload as Record<string, unknown>;
+  if (!Number.isInteger(p['seq']) || !Array.isArray(p['objects'])) return null;
+  const objects = (p['objects'] as unknown[]).filter(isPObject);
+  const replyTo = Number.isInteger(p['replyTo']) ? (p['replyTo'] as number) : undefined;
+  return { seq: p['seq'] as number, objects, ...(replyTo === undefined ? {} : { replyTo }) };
+}
+
+/**
+ * The outbound queue and reply matcher. Call `setConnected` on connect/disconnect,
+ * `handleOk` and `handleData` with the server's events; `send` returns the reply's objects.
+ */
+export class ProtocolQueue {
+  private nextSeq = 1;
+  private readonly waiting: Outgoing[] = [];
+  private inFlight: Outgoing | null = null;
+  private readonly waiters = new Map<number, Waiter>();
+  private connected = false;
+
+  /** `onData` sees every server message (pushes and replies) after it was acked. */
+  constructor(
+    private readonly transport: Transport,
+    private readonly onData: (msg: ServerData) => void,
+  ) {}
+
+  /** Queues `objects` as one `data` message; resolves with the objects of its reply. */
+  send(objects: PObject[]): Promise<PObject[]> {
+    const seq = this.nextSeq++;
+    this.waiting.push({ seq, objects });
+    const p = new Promise<PObject[]>((resolve, reject) =>
+      this.waiters.set(seq, { resolve, reject }),
+    );
+    this.pump();
+    return p;
+  }
+
+  /** Messages not yet acknowledged by the server (queued or in flight). */
+  get pending(): number {
+    return this.waiting.length + (this.inFlight === null ? 0 : 1);
+  }
+
+  /** Messages acknowledged but still waiting for their reply. */
+  get awaitingReplies(): number {
+    return this.waiters.size - this.pending;
+  }
+
+  /**
+   * Tells the queue whether the transport is up. On a drop, the unacked message goes back
+   * to the front of the queue (it is sent again on reconnect) and callers whose messages
+   * were already acked get a DisconnectedError: their reply went to the old connection.
+   */
+  setConnected(up: boolean): void {
+    this.connected = up;
+    if (!up) {
+      if (this.inFlight !== null) this.waiting.unshift(this.inFlight);
+      this.inFlight = null;
+      const queued = new Set(this.waiting.map((m) => m.seq));
+      for (const [seq, w] of this.waiters) {
+        if (queued.has(seq)) continue;
+        this.waiters.delete(seq);
+        w.reject(new DisconnectedError());
+      }
+      return;
+    }
+    this.pump();
+  }
+
+  /** The server's `ok {seq}`: the in-flight message was received; send the next one. */
+  handleOk(payload: unknown): void {
+    const seq = (payload as { seq?: unknown } | null)?.seq;
+    if (this.inFlight !== null && seq === this.inFlight.seq) {
+      this.inFlight = null;
+      this.pump();
+    }
+  }
+
+  /** The server's `data`: ack it at once, hand it to `onData`, settle its caller. */
+  handleData(payload: unknown): void {
+    const msg = parseServerData(payload);
+    if (msg === null) {
+      const seq = (payload as { seq?: unknown } | null)?.seq;
+      if (Number.isInteger(seq)) this.transport.emit('ok', { seq: seq as number });
+      return;
+    }
+    this.transport.emit('ok', { seq: msg.seq });
+    if (msg.replyTo !== undefined && this.inFlight?.seq === msg.replyTo) {
+      // A reply implies the message was received even if its `ok` was lost.
+      this.inFlight = null;
+    }
+    this.onData(msg);
+    if (msg.replyTo !== undefined) {
+      const w = this.waiters.get(msg.replyTo);
+      this.waiters.delete(msg.replyTo);
+      w?.resolve(msg.objects);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    if (!this.connected || this.inFlight !== null) return;
+    const next = this.waiting.shift();
+    if (next === undefined) return;
+    this.inFlight = next;
+    this.transport.emit('data', { seq: next.seq, objects: next.objects });
+  }
+}

@@ -1,0 +1,72 @@
+// Turning wire values into text and numbers. R's non-finite numbers arrive as the
+// strings "NaN", "Inf", "-Inf"; missing values as null (or as a member of `missing`).
+import type { Cell, Vector } from './types.ts';
+
+const NON_FINITE: Record<string, number> = { NaN: NaN, Inf: Infinity, '-Inf': -Infinity };
+
+/** The number a cell stands for, or null when it is missing or not a number. */
+export function toNumber(c: Cell | undefined): number | null {
+  if (typeof c === 'number') return c;
+  if (typeof c === 'string' && c in NON_FINITE) return NON_FINITE[c] ?? null;
+  return null;
+}
+
+/** Formats a number for tables: up to `digits` significant digits, no trailing noise. */
+export function formatNumber(n: number, digits = 6): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Inf';
+  if (n === -Infinity) return '-Inf';
+  if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n);
+  const a = Math.abs(n);
+  if (a !== 0 && (a < 1e-4 || a >= 1e15)) return n.toExponential(digits - 1).replace(/\.?0+e/, 'e');
+  return String(Number(n.toPrecision(digits)));
+}
+
+/** Text for any result cell: numbers formatted, null shown as "NA". */
+export function formatCell(c: Cell | undefined, digits = 6): string {
+  if (c === null || c === undefined) return 'NA';
+  if (typeof c === 'number') return formatNumber(c, digits);
+  if (typeof c === 'boolean') return c ? 'TRUE' : 'FALSE';
+  return c;
+}
+
+/** True when the cell is missing for this variable (null or listed in `missing`). */
+export function isMissing(v: Pick<Vector, 'missing'>, c: Cell | undefined): boolean {
+  if (c === null || c === undefined) return true;
+  return v.missing !== undefined && v.missing.includes(c);
+}
+
+/** The label of a coded value, when the variable has `labels` (array: code 1 is the first). */
+export function labelOf(v: Pick<Vector, 'labels'>, c: Cell): string | undefined {
+  const labels = v.labels;
+  if (labels === undefined || c === null) return undefined;
+  if (Array.isArray(labels)) {
+    if (typeof c === 'number' && Number.isInteger(c)) return labels[c - 1];
+    return undefined;
+  }
+  return labels[String(c)];
+}
+
+/** Text of one value of a variable, as the spreadsheet shows it. */
+export function formatValue(v: Vector, c: Cell | undefined): string {
+  if (c === undefined || isMissing(v, c)) return '';
+  const label = labelOf(v, c);
+  if (label !== undefined) return label;
+  if (v.variableType === 'datetime') {
+    const n = toNumber(c);
+    if (n !== null && Number.isFinite(n))
+      return new Date(n * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  if (typeof c === 'number' && v.decimals !== undefined && Number.isFinite(c)) {
+    return c.toFixed(v.decimals);
+  }
+  return formatCell(c);
+}
+
+/** The distinct non-missing values of a variable, in label order when labels exist. */
+export function levelsOf(v: Vector): string[] {
+  if (Array.isArray(v.labels)) return [...v.labels];
+  const seen = new Set<string>();
+  for (const c of v.values) if (!isMissing(v, c)) seen.add(formatValue(v, c));
+  return [...seen].sort();
+}

@@ -1,0 +1,144 @@
+// New variables and filters, written in the formula language. The formula is highlighted
+// as it is typed and checked in the browser; an error (ours or the server's) is shown
+// under the formula, pointing at its position.
+import type { App } from '../app.ts';
+import { field, h, openDialog, replace, toast } from '../dom.ts';
+import { checkFormula, errorOffset, tokenize, FUNCTIONS, type FormulaError } from '../formula.ts';
+import { derivedName, isValidName } from '../names.ts';
+import { str } from '../types.ts';
+
+/** The formula as highlighted spans, with the error's span marked. */
+export function highlight(src: string, err: FormulaError | null): HTMLElement {
+  const out = h('div', { class: 'formula-view', 'aria-hidden': 'true' });
+  for (const t of tokenize(src)) {
+    const bad = err !== null && t.start < Math.max(err.end, err.start + 1) && t.end > err.start;
+    out.append(h('span', { class: `tok-${t.kind}${bad ? ' tok-error' : ''}` }, t.text));
+  }
+  if (err !== null && err.start >= src.length)
+    out.append(h('span', { class: 'tok-error tok-end' }, ' '));
+  return out;
+}
+
+/** Opens the dialog for a new variable (`kind: 'newvar'`) or filter on dataset `dsName`. */
+export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: string): void {
+  const ds = app.model.dataset(dsName);
+  if (ds === undefined) return;
+  const varNames = ds.variables.map((v) => v.name);
+  const name = h('input', {
+    type: 'text',
+    name: 'name',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: false,
+  });
+  const formula = h('input', {
+    type: 'text',
+    name: 'formula',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: false,
+    class: 'mono',
+  });
+  const nameF = field(kind === 'newvar' ? 'Variable name' : 'Filter name', name);
+  const formF = field(
+    'Formula',
+    formula,
+    kind === 'filter'
+      ? 'Rows where the formula is true are kept, e.g. age >= 18 & !is.na(score)'
+      : 'e.g. log(income) or (score - mean(score)) / sd(score)',
+  );
+  const preview = h('div', { class: 'formula-preview' });
+  const message = h('p', { class: 'formula-error', role: 'alert', 'aria-live': 'polite' });
+  const insert = (text: string): void => {
+    const at = formula.selectionStart ?? formula.value.length;
+    formula.setRangeText(text, at, formula.selectionEnd ?? at, 'end');
+    formula.focus();
+    update(null);
+  };
+  const chips = h(
+    'div',
+    { class: 'chips', 'aria-label': 'Insert a variable or function' },
+    varNames.map((v) =>
+      h('button', { type: 'button', class: 'chip', on: { click: () => insert(v) } }, v),
+    ),
+    FUNCTIONS.map((f) =>
+      h(
+        'button',
+        { type: 'button', class: 'chip fn', on: { click: () => insert(`${f}(`) } },
+        `${f}()`,
+      ),
+    ),
+  );
+  const update = (serverErr: FormulaError | null): FormulaError | null => {
+    const err =
+      serverErr ?? (formula.value.trim() === '' ? null : checkFormula(formula.value, varNames));
+    replace(preview, highlight(formula.value, err));
+    message.textContent = err === null ? '' : `${err.message} (at character ${err.start + 1})`;
+    formula.setAttribute('aria-invalid', String(err !== null));
+    return err;
+  };
+  formula.addEventListener('input', () => update(null));
+  const submit = h(
+    'button',
+    { type: 'submit', class: 'primary' },
+    kind === 'newvar' ? 'Create variable' : 'Create filter',
+  );
+  const form = h(
+    'form',
+    { class: 'dialog-form', noValidate: true },
+    h('p', { class: 'hint' }, `Dataset: ${ds.name}`),
+    nameF.row,
+    formF.row,
+    preview,
+    message,
+    chips,
+    h('div', { class: 'actions' }, submit),
+  );
+  const { close } = openDialog(kind === 'newvar' ? 'New variable' : 'New filter', form, {
+    wide: true,
+  });
+  name.focus();
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    nameF.error.textContent = '';
+    if (!isValidName(name.value)) {
+      nameF.error.textContent =
+        'A name starts with a letter and has only letters, digits, "_" and "." (at most 64).';
+      return;
+    }
+    if (update(null) !== null || formula.value.trim() === '') {
+      if (formula.value.trim() === '') message.textContent = 'Write a formula.';
+      return;
+    }
+    const obj =
+      kind === 'newvar'
+        ? {
+            type: 'command',
+            name: derivedName('cmd.newvar', ds.name, name.value),
+            command: 'newvar',
+            dataset: ds.name,
+            variable: name.value,
+            formula: formula.value,
+          }
+        : { type: 'filter', name: name.value, dataset: ds.name, formula: formula.value };
+    submit.disabled = true;
+    app
+      .request([obj])
+      .then((reply) => {
+        const err = reply.find((r) => r.type === 'error');
+        if (err === undefined) {
+          close();
+          toast(
+            kind === 'newvar' ? `Variable ${name.value} created.` : `Filter ${name.value} created.`,
+          );
+          return;
+        }
+        const msg = str(err['message'], 'The server refused the formula.');
+        const at = errorOffset(msg);
+        if (at !== null) update({ message: msg, start: at, end: at + 1 });
+        else message.textContent = msg;
+      })
+      .catch((e: unknown) => (message.textContent = String(e)))
+      .finally(() => (submit.disabled = false));
+  });
+}

@@ -1,0 +1,148 @@
+// The outputs list: every report, test and graph of the workspace, newest first, with
+// requests still computing on top and failed ones shown with the server's words.
+import type { App } from '../app.ts';
+import { download, h, toast } from '../dom.ts';
+import { derivedName } from '../names.ts';
+import { isGraphResult, str, type PObject } from '../types.ts';
+import { graphBlob, renderResult, warningsOf } from './render-result.ts';
+
+const KIND: Record<string, string> = { report: 'Report', test: 'Test', graph: 'Graph', r: 'R' };
+
+function describe(o: PObject): string {
+  const what = str(o['reportType'] ?? o['test'] ?? o['graphType'], o.type);
+  const vars = Array.isArray(o['variables']) ? (o['variables'] as unknown[]).join(', ') : '';
+  const ds = typeof o['dataset'] === 'string' ? ` in ${o['dataset']}` : '';
+  return `${what}${vars ? ` of ${vars}` : ''}${ds}`;
+}
+
+/** Asks the server for the same graph in another format and downloads it. */
+async function exportGraph(app: App, o: PObject, format: 'svg' | 'png' | 'pdf'): Promise<void> {
+  const current = o.result;
+  if (format === 'svg' && isGraphResult(current) && current.format === 'svg') {
+    download(graphBlob(current), `${o.name}.svg`);
+    return;
+  }
+  const name = derivedName('view.export', o.name, format);
+  const req: PObject = { ...o, name, format, ...(format === 'png' ? { scale: 2 } : {}) };
+  delete req.result;
+  delete req.hash;
+  const reply = await app.request([req]);
+  const got = reply.find((r) => r.name === name);
+  if (got === undefined || !isGraphResult(got.result)) {
+    toast(
+      `The ${format.toUpperCase()} export failed: ${str(got?.['message'], 'no result')}`,
+      'error',
+    );
+    return;
+  }
+  download(graphBlob(got.result), `${o.name}.${format}`);
+  // The export copy is not part of the user's work: remove it from the workspace.
+  void app.request([
+    { type: 'command', name: derivedName('view.delete', name), command: 'delete', target: name },
+  ]);
+}
+
+function deleteOutput(app: App, name: string): void {
+  void app
+    .request([
+      { type: 'command', name: derivedName('view.delete', name), command: 'delete', target: name },
+    ])
+    .then((reply) => {
+      const err = reply.find((r) => r.type === 'error');
+      if (err) toast(`Could not delete ${name}: ${String(err['message'])}`, 'error');
+    });
+}
+
+function card(app: App, o: PObject): HTMLElement {
+  const title = o.label ?? o.name;
+  const actions = h('div', { class: 'actions' });
+  if (o.type === 'graph' && isGraphResult(o.result))
+    for (const f of ['svg', 'png', 'pdf'] as const)
+      actions.append(
+        h(
+          'button',
+          { type: 'button', class: 'small', on: { click: () => void exportGraph(app, o, f) } },
+          `Export ${f.toUpperCase()}`,
+        ),
+      );
+  actions.append(
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'small',
+        'aria-label': `Delete ${o.name}`,
+        on: { click: () => deleteOutput(app, o.name) },
+      },
+      'Delete',
+    ),
+  );
+  const warnings = warningsOf(o.result, o);
+  const err = app.model.errorFor(o.name);
+  return h(
+    'article',
+    { class: `output ${o.type}`, 'data-name': o.name },
+    h('header', {}, h('h3', {}, title), h('span', { class: 'kind' }, KIND[o.type] ?? o.type)),
+    h('p', { class: 'hint' }, describe(o)),
+    err ? h('p', { class: 'error' }, `The last update failed: ${err.message}`) : null,
+    warnings.length > 0
+      ? h(
+          'ul',
+          { class: 'warnings', 'aria-label': 'Warnings' },
+          warnings.map((w) => h('li', {}, `Warning: ${w}`)),
+        )
+      : null,
+    o.result === undefined
+      ? h('p', { class: 'hint' }, 'No result yet.')
+      : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name),
+    actions,
+  );
+}
+
+/** The outputs panel's content for the current state of `app`. */
+export function renderOutputs(app: App): HTMLElement {
+  const pending = [...app.pending.values()].filter(
+    (o) => !o.name.startsWith('view.') && o.type !== 'command',
+  );
+  const failed = app.model.failedOutputs();
+  const outs = app.model.outputs();
+  return h(
+    'section',
+    { class: 'outputs', 'aria-label': 'Outputs' },
+    h('h2', {}, 'Outputs'),
+    pending.map((o) =>
+      h(
+        'article',
+        { class: 'output pending', 'aria-busy': 'true' },
+        h(
+          'header',
+          {},
+          h('h3', {}, o.name),
+          h('span', { class: 'spinner', 'aria-label': 'Computing' }),
+        ),
+        h('p', { class: 'hint' }, `Computing ${describe(o)}…`),
+      ),
+    ),
+    failed.map((e) =>
+      h(
+        'article',
+        { class: 'output failed', role: 'alert' },
+        h(
+          'header',
+          {},
+          h('h3', {}, e.name),
+          h(
+            'button',
+            { type: 'button', class: 'small', on: { click: () => app.model.dismissError(e.name) } },
+            'Dismiss',
+          ),
+        ),
+        h('p', { class: 'error' }, e.message),
+      ),
+    ),
+    outs.length === 0 && pending.length === 0 && failed.length === 0
+      ? h('p', { class: 'hint empty' }, 'Results of reports, tests and graphs appear here.')
+      : null,
+    outs.map((o) => card(app, o)),
+  );
+}

@@ -1,0 +1,336 @@
+// Preference sets: create, rename, delete, switch, and edit the graph settings with a live
+// preview drawn in the browser. Every change is saved at once.
+import type { App } from '../app.ts';
+import { field, h, openDialog, replace, toast } from '../dom.ts';
+import { isValidName } from '../names.ts';
+import {
+  cssFamily,
+  dashArray,
+  FONT_FAMILIES,
+  LINE_STYLES,
+  POINT_SYMBOLS,
+  type GraphSettings,
+  type PointSymbol,
+} from '../settings.ts';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag: string, attrs: Record<string, string | number>): SVGElement {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
+
+function marker(sym: PointSymbol, x: number, y: number, r: number, color: string): SVGElement {
+  const s = { fill: color, stroke: color };
+  switch (sym) {
+    case 'circle':
+      return svg('circle', { cx: x, cy: y, r, ...s });
+    case 'square':
+      return svg('rect', { x: x - r, y: y - r, width: 2 * r, height: 2 * r, ...s });
+    case 'triangle':
+      return svg('polygon', { points: `${x},${y - r} ${x - r},${y + r} ${x + r},${y + r}`, ...s });
+    case 'diamond':
+      return svg('polygon', {
+        points: `${x},${y - r} ${x - r},${y} ${x},${y + r} ${x + r},${y}`,
+        ...s,
+      });
+    case 'plus':
+      return svg('path', {
+        d: `M${x - r},${y}H${x + r}M${x},${y - r}V${y + r}`,
+        stroke: color,
+        'stroke-width': 1.5,
+        fill: 'none',
+      });
+    case 'cross':
+      return svg('path', {
+        d: `M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}`,
+        stroke: color,
+        'stroke-width': 1.5,
+        fill: 'none',
+      });
+  }
+}
+
+/** A small picture of what graphs will look like with `s`: bars, a line and points. */
+export function previewSvg(s: GraphSettings): SVGSVGElement {
+  const root = svg('svg', {
+    viewBox: '0 0 320 200',
+    width: 320,
+    height: 200,
+    role: 'img',
+    'aria-label': 'Preview of the graph settings',
+  }) as SVGSVGElement;
+  root.append(
+    svg('rect', {
+      x: 0,
+      y: 0,
+      width: 320,
+      height: 200,
+      fill: s['background-color'],
+      stroke: '#ccc',
+    }),
+  );
+  [40, 90, 130, 70].forEach((hgt, i) =>
+    root.append(
+      svg('rect', {
+        x: 30 + i * 34,
+        y: 170 - hgt,
+        width: 30,
+        height: hgt,
+        fill: s.colors[i % s.colors.length] ?? s.bar.fill,
+        stroke: s.bar.color,
+        'stroke-width': s.bar.width,
+      }),
+    ),
+  );
+  const pts = [
+    [180, 150],
+    [205, 120],
+    [230, 128],
+    [255, 90],
+    [280, 70],
+    [300, 50],
+  ] as const;
+  root.append(
+    svg('polyline', {
+      points: pts.map((p) => p.join(',')).join(' '),
+      fill: 'none',
+      stroke: s.line.color,
+      'stroke-width': s.line.width,
+      'stroke-dasharray': dashArray(s.line.style, s.line.width),
+    }),
+  );
+  for (const [x, y] of pts) root.append(marker(s.point.symbol, x, y, s.point.size, s.point.color));
+  const title = svg('text', {
+    x: 160,
+    y: 22,
+    'text-anchor': 'middle',
+    'font-size': s.text.size * 1.2,
+    'font-family': cssFamily(s.text.family),
+  });
+  title.textContent = 'Preview';
+  const axis = svg('text', {
+    x: 160,
+    y: 192,
+    'text-anchor': 'middle',
+    'font-size': s.text.size,
+    'font-family': cssFamily(s.text.family),
+  });
+  axis.textContent = 'x axis label';
+  root.append(title, axis, svg('line', { x1: 20, y1: 170, x2: 310, y2: 170, stroke: '#444' }));
+  return root;
+}
+
+function editor(app: App, preview: HTMLElement): HTMLElement {
+  const s = app.prefs.settings;
+  const change = (mut: (n: GraphSettings) => void): void => {
+    const next = structuredClone(app.prefs.settings);
+    mut(next);
+    app.prefs.update(next);
+    replace(preview, previewSvg(next));
+  };
+  const color = (value: string, set: (n: GraphSettings, v: string) => void): HTMLInputElement => {
+    const el = h('input', { type: 'color', value });
+    el.addEventListener('input', () => change((n) => set(n, el.value)));
+    return el;
+  };
+  const num = (
+    value: number,
+    min: number,
+    max: number,
+    step: number,
+    set: (n: GraphSettings, v: number) => void,
+  ): HTMLInputElement => {
+    const el = h('input', {
+      type: 'number',
+      value: String(value),
+      min: String(min),
+      max: String(max),
+      step: String(step),
+    });
+    el.addEventListener('input', () => {
+      const v = Number(el.value);
+      if (Number.isFinite(v) && v >= min && v <= max) change((n) => set(n, v));
+    });
+    return el;
+  };
+  const select = <T extends string>(
+    value: T,
+    list: readonly T[],
+    set: (n: GraphSettings, v: T) => void,
+  ): HTMLSelectElement => {
+    const el = h(
+      'select',
+      {},
+      list.map((c) => h('option', { value: c, selected: c === value }, c)),
+    );
+    el.addEventListener('change', () => change((n) => set(n, el.value as T)));
+    return el;
+  };
+  return h(
+    'div',
+    { class: 'pref-fields' },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Colors'),
+      s.colors.slice(0, 4).map(
+        (c, i) =>
+          field(
+            `Color ${i + 1}`,
+            color(c, (n, v) => (n.colors[i] = v)),
+          ).row,
+      ),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Points'),
+      field(
+        'Point size',
+        num(s.point.size, 0.5, 20, 0.5, (n, v) => (n.point.size = v)),
+      ).row,
+      field(
+        'Point symbol',
+        select(s.point.symbol, POINT_SYMBOLS, (n, v) => (n.point.symbol = v)),
+      ).row,
+      field(
+        'Point color',
+        color(s.point.color, (n, v) => (n.point.color = v)),
+      ).row,
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Lines and bars'),
+      field(
+        'Line width',
+        num(s.line.width, 0.25, 10, 0.25, (n, v) => (n.line.width = v)),
+      ).row,
+      field(
+        'Line style',
+        select(s.line.style, LINE_STYLES, (n, v) => (n.line.style = v)),
+      ).row,
+      field(
+        'Line color',
+        color(s.line.color, (n, v) => (n.line.color = v)),
+      ).row,
+      field(
+        'Bar fill',
+        color(s.bar.fill, (n, v) => (n.bar.fill = v)),
+      ).row,
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Text and background'),
+      field(
+        'Text size',
+        num(s.text.size, 6, 32, 1, (n, v) => (n.text.size = v)),
+      ).row,
+      field(
+        'Text family',
+        select(s.text.family, FONT_FAMILIES, (n, v) => (n.text.family = v)),
+      ).row,
+      field(
+        'Background color',
+        color(s['background-color'], (n, v) => (n['background-color'] = v)),
+      ).row,
+    ),
+  );
+}
+
+/** Opens the preference-set dialog. */
+export function openPrefsDialog(app: App): void {
+  const body = h('div', { class: 'prefs' });
+  const setName = h('input', { type: 'text', autocomplete: 'off', placeholder: 'e.g. printing' });
+  const nameF = field('Name for a new set, or a new name for this one', setName);
+  const run = (p: Promise<void>): void => {
+    nameF.error.textContent = '';
+    p.then(render).catch((e: unknown) =>
+      toast(e instanceof Error ? e.message : String(e), 'error'),
+    );
+  };
+  const named = (): string | null => {
+    const v = setName.value.trim();
+    if (!isValidName(v)) {
+      nameF.error.textContent =
+        'A name starts with a letter and has only letters, digits, "_" and "."';
+      return null;
+    }
+    return v;
+  };
+  const render = (): void => {
+    const p = app.prefs;
+    const names = p.names.includes(p.current) ? p.names : [...p.names, p.current];
+    const list = h(
+      'select',
+      { 'aria-label': 'Preference set' },
+      names.map((n) => h('option', { value: n, selected: n === p.current }, n)),
+    );
+    list.addEventListener('change', () => run(p.select(list.value)));
+    const preview = h('div', { class: 'pref-preview' }, previewSvg(p.settings));
+    replace(
+      body,
+      h(
+        'div',
+        { class: 'pref-sets' },
+        field('Current set', list).row,
+        nameF.row,
+        h(
+          'div',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              on: {
+                click: () => {
+                  const n = named();
+                  if (n) run(p.create(n));
+                },
+              },
+            },
+            'Create',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              on: {
+                click: () => {
+                  const n = named();
+                  if (n) run(p.rename(p.current, n));
+                },
+              },
+            },
+            'Rename',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              on: {
+                click: () => {
+                  if (confirm(`Delete the preference set "${p.current}"?`))
+                    run(p.remove(p.current));
+                },
+              },
+            },
+            'Delete',
+          ),
+        ),
+        h(
+          'p',
+          { class: 'hint' },
+          'Changes are saved as you make them and apply to the next graphs.',
+        ),
+        preview,
+      ),
+      editor(app, preview),
+    );
+  };
+  render();
+  openDialog('Preferences', body, { wide: true });
+}

@@ -1,0 +1,156 @@
+// The logged-in screen: menu bar, breadcrumbs (Workspace > Dataset > Variable), the
+// current view, the outputs list and the login menu in the corner.
+import type { App } from '../app.ts';
+import { ANALYSES } from '../analyses.ts';
+import { h, replace, toast } from '../dom.ts';
+import type { Route } from '../route.ts';
+import { openAnalysisDialog } from './analysis.dialog.ts';
+import { createCorner } from './corner.view.ts';
+import { renderDataset } from './dataset.view.ts';
+import { openFormulaDialog } from './formula.dialog.ts';
+import { openImportDialog } from './import.dialog.ts';
+import { renderOutputs } from './outputs.view.ts';
+import { openPrefsDialog } from './prefs.dialog.ts';
+import { renderVariable } from './variable.view.ts';
+import { renderWorkspace } from './workspace.view.ts';
+import { openWorkspacesDialog } from './workspaces.dialog.ts';
+
+type Item = [label: string, run: () => void];
+
+function menu(label: string, items: Item[]): HTMLElement {
+  const d = h('details', { class: 'menu' });
+  const list = h(
+    'div',
+    { class: 'menu-items', role: 'menu' },
+    items.map(([l, run]) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          role: 'menuitem',
+          on: {
+            click: () => {
+              d.open = false;
+              run();
+            },
+          },
+        },
+        l,
+      ),
+    ),
+  );
+  d.append(h('summary', {}, label), list);
+  d.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      d.open = false;
+      d.querySelector('summary')?.focus();
+    }
+  });
+  return d;
+}
+
+function currentDataset(app: App): string | undefined {
+  const r = app.route;
+  return r.view === 'workspace' ? app.model.datasets()[0]?.name : r.dataset;
+}
+
+function breadcrumbs(app: App, r: Route): HTMLElement {
+  const crumbs: HTMLElement[] = [h('a', { href: '#/' }, app.workspace?.name ?? 'Workspace')];
+  if (r.view !== 'workspace')
+    crumbs.push(h('a', { href: `#/d/${encodeURIComponent(r.dataset)}` }, r.dataset));
+  if (r.view === 'variable') crumbs.push(h('span', {}, r.variable));
+  const last = crumbs[crumbs.length - 1];
+  last?.setAttribute('aria-current', 'page');
+  return h(
+    'nav',
+    { class: 'breadcrumbs', 'aria-label': 'Breadcrumbs' },
+    h(
+      'ol',
+      {},
+      crumbs.map((c) => h('li', {}, c)),
+    ),
+  );
+}
+
+/** Mounts the application screen into `root` and keeps it up to date. */
+export function mountShell(root: HTMLElement, app: App): void {
+  const needDataset = (run: (ds: string) => void) => (): void => {
+    const ds = currentDataset(app);
+    if (ds === undefined) toast('Import a dataset first: Data > Import CSV.', 'error');
+    else run(ds);
+  };
+  const analyze = (id: string) => (): void => openAnalysisDialog(app, id, currentDataset(app));
+  const corner = createCorner(app, {
+    workspaces: () => openWorkspacesDialog(app),
+    preferences: () => openPrefsDialog(app),
+  });
+  const bar = h(
+    'header',
+    { class: 'topbar' },
+    h('a', { class: 'brand', href: '#/' }, 'PanthR'),
+    h(
+      'nav',
+      { class: 'menubar', 'aria-label': 'Main menu' },
+      menu('Data', [
+        ['Import CSV…', () => openImportDialog(app)],
+        ['New variable…', needDataset((ds) => openFormulaDialog(app, 'newvar', ds))],
+        ['New filter…', needDataset((ds) => openFormulaDialog(app, 'filter', ds))],
+      ]),
+      menu(
+        'Analyze',
+        ANALYSES.filter((a) => a.kind !== 'graph').map((a): Item => [`${a.label}…`, analyze(a.id)]),
+      ),
+      menu(
+        'Graph',
+        ANALYSES.filter((a) => a.kind === 'graph').map((a): Item => [`${a.label}…`, analyze(a.id)]),
+      ),
+      menu('Settings', [
+        ['Preferences…', () => openPrefsDialog(app)],
+        ['Workspaces…', () => openWorkspacesDialog(app)],
+      ]),
+    ),
+    h('span', { class: 'grow' }),
+    corner.el,
+  );
+  const crumbsHost = h('div', { class: 'crumbs-host' });
+  const viewHost = h('div', { class: 'view-host' });
+  const outputsHost = h('aside', { class: 'outputs-host' });
+  replace(
+    root,
+    bar,
+    crumbsHost,
+    h('div', { class: 'layout' }, h('main', { class: 'main', id: 'main' }, viewHost), outputsHost),
+  );
+
+  const actions = {
+    newVariable: (ds: string) => openFormulaDialog(app, 'newvar', ds),
+    newFilter: (ds: string) => openFormulaDialog(app, 'filter', ds),
+    analyze: (id: string, ds: string) => openAnalysisDialog(app, id, ds),
+  };
+  let seen = { version: -1, route: '', ws: '' };
+  const render = (): void => {
+    corner.update();
+    const key = {
+      version: app.version,
+      route: JSON.stringify(app.route),
+      ws: app.workspace?.name ?? '',
+    };
+    if (key.version === seen.version && key.route === seen.route && key.ws === seen.ws) return;
+    seen = key;
+    const r = app.route;
+    replace(crumbsHost, breadcrumbs(app, r));
+    replace(
+      viewHost,
+      r.view === 'workspace'
+        ? renderWorkspace(app, (f) => openImportDialog(app, f))
+        : r.view === 'dataset'
+          ? renderDataset(app, r.dataset, actions)
+          : renderVariable(app, r.dataset, r.variable),
+    );
+    const scroll = outputsHost.scrollTop;
+    replace(outputsHost, renderOutputs(app));
+    outputsHost.scrollTop = scroll;
+  };
+  app.subscribe(render);
+  render();
+}

@@ -1,0 +1,111 @@
+// A variable: its type and counts, its summary (a descriptives or frequency report) and a
+// small graph (histogram or bar chart), both computed by the server in R on first view.
+import type { App } from '../app.ts';
+import { h } from '../dom.ts';
+import { derivedName } from '../names.ts';
+import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
+import { isMissing, levelsOf } from '../values.ts';
+import { graphImage, renderTable } from './render-result.ts';
+
+const requested = new Set<string>();
+
+function summaryRequests(app: App, ds: string, v: Vector): PObject[] {
+  const numeric = v.variableType === 'scalar';
+  const categorical =
+    v.variableType === 'nominal' || v.variableType === 'ordinal' || v.variableType === 'logical';
+  if (!numeric && !categorical) return [];
+  const sum: PObject = {
+    type: 'report',
+    name: derivedName('view.sum', ds, v.name),
+    reportType: numeric ? 'descriptives' : 'frequency',
+    dataset: ds,
+    variables: [v.name],
+  };
+  const graph: PObject = {
+    type: 'graph',
+    name: derivedName('view.graph', ds, v.name),
+    graphType: numeric ? 'hist' : 'bar',
+    dataset: ds,
+    variables: [v.name],
+    format: 'svg',
+    width: 420,
+    height: 300,
+    settings: app.prefs.settings,
+  };
+  return [sum, graph];
+}
+
+/** The variable view; asks the server for the summary and graph the first time. */
+export function renderVariable(app: App, dsName: string, varName: string): HTMLElement {
+  const ds = app.model.dataset(dsName);
+  const v = ds?.variables.find((x) => x.name === varName);
+  if (ds === undefined || v === undefined)
+    return h(
+      'section',
+      { class: 'view' },
+      h('p', {}, `There is no variable "${varName}" in "${dsName}".`),
+      h('a', { href: '#/' }, 'Back to the workspace'),
+    );
+  const reqs = summaryRequests(app, dsName, v);
+  // Results already in the workspace are reused; each missing one is asked for once.
+  const missingReqs = reqs.filter(
+    (r) => app.model.get(r.name) === undefined && !requested.has(r.name),
+  );
+  if (missingReqs.length > 0 && app.connInfo.state === 'connected') {
+    for (const r of missingReqs) requested.add(r.name);
+    void app.request(missingReqs);
+  }
+  const missing = v.values.filter((c) => isMissing(v, c)).length;
+  const sum = reqs[0] ? app.model.get(reqs[0].name) : undefined;
+  const graph = reqs[1] ? app.model.get(reqs[1].name) : undefined;
+  const errs = reqs.map((r) => app.model.errorFor(r.name)).filter((e) => e !== undefined);
+  const levels = v.variableType === 'scalar' || v.variableType === 'datetime' ? null : levelsOf(v);
+  return h(
+    'section',
+    { class: 'view variable-view' },
+    h('h2', {}, v.name, v.label ? h('span', { class: 'hint' }, ` ${v.label}`) : null),
+    h(
+      'dl',
+      { class: 'stats' },
+      h('dt', {}, 'Type'),
+      h('dd', { class: 'var-type' }, v.variableType),
+      h('dt', {}, 'Values'),
+      h('dd', {}, v.values.length.toLocaleString()),
+      h('dt', {}, 'Missing'),
+      h('dd', {}, missing.toLocaleString()),
+      levels
+        ? [
+            h('dt', {}, 'Levels'),
+            h(
+              'dd',
+              {},
+              levels.length > 12
+                ? `${levels.slice(0, 12).join(', ')}, … (${levels.length})`
+                : levels.join(', '),
+            ),
+          ]
+        : null,
+    ),
+    errs.map((e) => h('p', { class: 'error', role: 'alert' }, e.message)),
+    h(
+      'div',
+      { class: 'variable-panels' },
+      h(
+        'div',
+        { class: 'panel' },
+        h('h3', {}, 'Summary'),
+        isTable(sum?.result)
+          ? renderTable(sum.result, `${dsName}_${v.name}_summary`)
+          : h('p', { class: 'hint' }, reqs.length ? 'Computing…' : 'No summary for this type.'),
+      ),
+      h(
+        'div',
+        { class: 'panel' },
+        h('h3', {}, 'Graph'),
+        graph && isGraphResult(graph.result)
+          ? graphImage(`${graph.name}:${graph.hash ?? ''}`, graph.result, `Graph of ${v.name}`)
+          : h('p', { class: 'hint' }, reqs.length ? 'Computing…' : 'No graph for this type.'),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,77 @@
+// The top of the hierarchy: the workspace's datasets and filters, and a drop zone for CSV.
+import type { App } from '../app.ts';
+import { h } from '../dom.ts';
+
+/** The workspace view; `onImport` opens the import dialog (with a dropped file, if any). */
+export function renderWorkspace(app: App, onImport: (file?: File) => void): HTMLElement {
+  const datasets = app.model.datasets();
+  const filters = app.model.filters();
+  const drop = h(
+    'div',
+    { class: 'dropzone', tabIndex: 0, role: 'button', 'aria-label': 'Import a CSV file' },
+    h('strong', {}, 'Import a CSV file'),
+    h('span', {}, 'Drop it here, or press to choose a file.'),
+  );
+  drop.addEventListener('click', () => onImport());
+  drop.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      onImport();
+    }
+  });
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    const f = e.dataTransfer?.files[0];
+    if (f) onImport(f);
+  });
+  return h(
+    'section',
+    { class: 'view workspace-view' },
+    h('h2', {}, 'Datasets'),
+    datasets.length === 0 ? h('p', { class: 'hint' }, 'This workspace has no dataset yet.') : null,
+    h(
+      'ul',
+      { class: 'cards' },
+      datasets.map((d) => {
+        const rows = d.variables[0]?.values.length ?? 0;
+        return h(
+          'li',
+          {},
+          h(
+            'a',
+            { href: `#/d/${encodeURIComponent(d.name)}`, class: 'card' },
+            h('strong', {}, d.name),
+            h(
+              'span',
+              { class: 'hint' },
+              `${rows.toLocaleString()} rows × ${d.variables.length} variables`,
+            ),
+          ),
+        );
+      }),
+    ),
+    drop,
+    filters.length > 0 ? h('h2', {}, 'Filters') : null,
+    filters.length > 0
+      ? h(
+          'ul',
+          { class: 'plain' },
+          filters.map((f) =>
+            h(
+              'li',
+              {},
+              h('strong', {}, f.name),
+              ` on ${String(f['dataset'])}: `,
+              h('code', {}, String(f['formula'])),
+            ),
+          ),
+        )
+      : null,
+  );
+}
