@@ -13,6 +13,9 @@
 
 .panthr_or <- function(a, b) if (is.null(a)) b else a
 
+# Axis limits only when given: hist() and dotchart() refuse an explicit NULL.
+.panthr_lims <- function(o, which = c("xlim", "ylim")) Filter(Negate(is.null), o[which])
+
 .panthr_legend <- function(o, levels, pch = NULL, fill = NULL) {
   if (length(levels) < 2L) return(invisible())
   cols <- rep_len(o$style$colors, length(levels))
@@ -29,9 +32,9 @@
   breaks <- graphics::hist(x, plot = FALSE)$breaks
   xlab <- .panthr_or(o$xlab, variables[[1L]])
   if (is.null(v$g)) {
-    graphics::hist(x, breaks = breaks, col = st$fill, border = st$border, main = o$main,
-                   xlab = xlab, ylab = .panthr_or(o$ylab, "Frequency"), xlim = o$xlim,
-                   ylim = o$ylim)
+    do.call(graphics::hist, c(list(x, breaks = breaks, col = st$fill, border = st$border,
+                                   main = o$main, xlab = xlab,
+                                   ylab = .panthr_or(o$ylab, "Frequency")), .panthr_lims(o)))
     return(invisible())
   }
   g <- v$g[!is.na(v$x)]
@@ -89,10 +92,14 @@
   st <- o$style
   if (is.factor(v$x) || is.character(v$x) || is.logical(v$x)) {
     x <- panthr_column(data, variables[[1L]], "nominal")
-    counts <- if (is.null(v$g)) table(x) else table(x, v$g)
-    graphics::dotchart(counts, pch = st$pch, pt.cex = st$cex, main = o$main,
-                       xlab = .panthr_or(o$xlab, "Count"), xlim = o$xlim,
-                       color = graphics::par("fg"), gcolor = graphics::par("fg"))
+    counts <- if (is.null(v$g)) {
+      tab <- table(x)
+      structure(as.vector(tab), names = names(tab))  # dotchart wants a vector or a matrix
+    } else unclass(table(x, v$g))
+    do.call(graphics::dotchart, c(list(counts, pch = st$pch, pt.cex = st$cex, main = o$main,
+                                       xlab = .panthr_or(o$xlab, "Count"),
+                                       color = graphics::par("fg"), gcolor = graphics::par("fg")),
+                                  .panthr_lims(o, "xlim")))
     return(invisible())
   }
   x <- panthr_column(data, variables[[1L]], "scalar")
