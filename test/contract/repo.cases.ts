@@ -1,0 +1,119 @@
+/** Contract cases: the workspace and connection-log repositories. */
+import assert from 'node:assert/strict';
+import {
+  createWorkspace,
+  deleteObject,
+  deleteWorkspace,
+  findObject,
+  listWorkspaces,
+  loadObjects,
+  logConnectionClosed,
+  logConnectionOpened,
+  recentConnections,
+  renameWorkspace,
+  saveObject,
+  getWorkspace,
+} from '../../server/store/index.ts';
+import { user, type ContractContext } from './contract.context.ts';
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
+
+export function repoCases(ctx: ContractContext): void {
+  describe('workspace repository', () => {
+    it('creates, lists, renames workspaces per user', async () => {
+      const one = await createWorkspace(ctx.store, 'u1', 'first');
+      await tick(); // listWorkspaces orders by createdAt (ms), then by the random id
+      const two = await createWorkspace(ctx.store, 'u1', 'second');
+      await createWorkspace(ctx.store, 'u2', 'other');
+      assert.match(one._id, /^[0-9a-f-]{36}$/);
+      assert.deepEqual(
+        (await listWorkspaces(ctx.store, 'u1')).map((w) => w.name),
+        ['first', 'second'],
+      );
+      assert.equal(await renameWorkspace(ctx.store, 'u2', two._id, 'stolen'), null);
+      assert.equal(await getWorkspace(ctx.store, 'u2', two._id), null);
+      const renamed = await renameWorkspace(ctx.store, 'u1', two._id, 'renamed');
+      assert.equal(renamed?.name, 'renamed');
+      assert.equal((await getWorkspace(ctx.store, 'u1', two._id))?.name, 'renamed');
+    });
+
+    it('deletes a workspace with its objects, never the last one, and moves current', async () => {
+      const one = await createWorkspace(ctx.store, 'u1', 'first');
+      const two = await createWorkspace(ctx.store, 'u1', 'second');
+      await ctx.store.users.insertOne(user('u1', 'a@example.org', { currentWorkspace: two._id }));
+      await saveObject(ctx.store, two._id, { name: 'x', type: 'dataset' });
+      await saveObject(ctx.store, one._id, { name: 'y', type: 'dataset' });
+      assert.equal(await deleteWorkspace(ctx.store, 'u2', two._id), 'not_found');
+      assert.equal(await deleteWorkspace(ctx.store, 'u1', two._id), 'deleted');
+      assert.deepEqual(await loadObjects(ctx.store, two._id), []);
+      assert.equal((await loadObjects(ctx.store, one._id)).length, 1);
+      assert.equal((await ctx.store.users.findOne({ _id: 'u1' }))?.currentWorkspace, one._id);
+      assert.equal(await deleteWorkspace(ctx.store, 'u1', one._id), 'last_workspace');
+      assert.equal((await listWorkspaces(ctx.store, 'u1')).length, 1);
+    });
+
+    it('never deletes the last workspace under concurrent deletes', async () => {
+      const ids = [];
+      for (const name of ['a', 'b', 'c'])
+        ids.push((await createWorkspace(ctx.store, 'u1', name))._id);
+      const results = await Promise.all(ids.map((id) => deleteWorkspace(ctx.store, 'u1', id)));
+      assert.deepEqual(results.sort(), ['deleted', 'deleted', 'last_workspace']);
+      assert.equal((await listWorkspaces(ctx.store, 'u1')).length, 1);
+    });
+
+    it('saves objects with fresh hashes; a same-name save replaces and keeps its place', async () => {
+      const ws = await createWorkspace(ctx.store, 'u1', 'w');
+      const a = await saveObject(ctx.store, ws._id, { name: 'a', type: 'dataset', v: 1 });
+      const b = await saveObject(ctx.store, ws._id, { name: 'b', type: 'dataset' });
+      const a2 = await saveObject(ctx.store, ws._id, { name: 'a', type: 'dataset', v: 2 });
+      assert.deepEqual([a?.hash, b?.hash, a2?.hash], [1, 2, 3]);
+      const objects = await loadObjects(ctx.store, ws._id);
+      assert.deepEqual(objects, [
+        { name: 'a', type: 'dataset', v: 2, hash: 3 },
+        { name: 'b', type: 'dataset', hash: 2 },
+      ]);
+      assert.deepEqual(await findObject(ctx.store, ws._id, 'b'), {
+        name: 'b',
+        type: 'dataset',
+        hash: 2,
+      });
+      assert.equal(await deleteObject(ctx.store, ws._id, 'b'), true);
+      assert.equal(await deleteObject(ctx.store, ws._id, 'b'), false);
+      assert.equal(await findObject(ctx.store, ws._id, 'b'), null);
+      const b2 = await saveObject(ctx.store, ws._id, { name: 'b', type: 'dataset' });
+      assert.equal(b2?.hash, 4, 'a hash is never reused');
+      assert.deepEqual(
+        (await loadObjects(ctx.store, ws._id)).map((o) => o.name),
+        ['a', 'b'],
+      );
+      assert.equal(await saveObject(ctx.store, 'no-such-workspace', { name: 'z' }), null);
+    });
+
+    it('gives distinct hashes to concurrent saves', async () => {
+      const ws = await createWorkspace(ctx.store, 'u1', 'w');
+      const saved = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => saveObject(ctx.store, ws._id, { name: `o${i % 10}` })),
+      );
+      const hashes = saved.map((o) => o?.hash);
+      assert.equal(new Set(hashes).size, 20);
+      assert.equal((await loadObjects(ctx.store, ws._id)).length, 10);
+    });
+  });
+
+  describe('connection log', () => {
+    it('records openings and closings, newest first', async () => {
+      const first = await logConnectionOpened(ctx.store, { userId: 'u1', address: '127.0.0.1' });
+      await tick();
+      const second = await logConnectionOpened(ctx.store, { userId: null, address: '::1' });
+      await logConnectionClosed(ctx.store, first, { reason: 'client', messages: 7 });
+      const recent = await recentConnections(ctx.store, 10);
+      assert.deepEqual(
+        recent.map((c) => c._id),
+        [second, first],
+      );
+      assert.equal(recent[1]?.reason, 'client');
+      assert.equal(recent[1]?.messages, 7);
+      assert.ok(recent[1]?.closedAt instanceof Date);
+    });
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * The store contract: one suite, run on every backend (embedded SQLite; the MongoDB backend
+ * through the real driver against the wire-protocol test double; a real MongoDB when
+ * MONGODB_URL is set). Each test gets a fresh, empty store.
+ */
+import { backends } from './store.backends.ts';
+import { collectionCases } from './collection.cases.ts';
+import { queryCases } from './query.cases.ts';
+import { repoCases } from './repo.cases.ts';
+import { sessionCases } from './session.cases.ts';
+import type { ContractContext } from './contract.context.ts';
+
+for (const backend of backends()) {
+  describe(`store contract: ${backend.name}`, function () {
+    const ctx = { backend } as ContractContext;
+
+    before(async () => backend.start());
+    after(async () => backend.stop());
+
+    beforeEach(async () => {
+      const { store, place } = await backend.open();
+      ctx.store = store;
+      ctx.place = place;
+    });
+
+    afterEach(async () => {
+      await ctx.store.close();
+      await backend.drop(ctx.place);
+    });
+
+    collectionCases(ctx);
+    queryCases(ctx);
+    repoCases(ctx);
+    sessionCases(ctx);
+  });
+}
