@@ -1,0 +1,140 @@
+/**
+ * Reports, tests and models, graphs and full R: each is one fixed call of a PanthR.r
+ * function on assigned arguments; the result is the request with `result` added.
+ */
+import { rToJson } from '../../converters/r-to-json.ts';
+import type {
+  JsonValue,
+  PanthrExtensionGraph,
+  PanthrExtensionReport,
+  PanthrExtensionTest,
+  PanthrGraph,
+  PanthrR,
+  PanthrReport,
+  PanthrTest,
+} from '../../converters/panthr.schema.ts';
+import { rString, type RValue } from '../../r/qap1/sexp.ts';
+import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
+import type { DatasetEntry, RunContext } from './context.ts';
+import type { RArg } from './r.caller.ts';
+import { checkSvg, UnsafeSvgError } from './svg.sanitize.ts';
+import { jsonToR } from './values.ts';
+
+type Report = PanthrReport | PanthrExtensionReport;
+type Test = PanthrTest | PanthrExtensionTest;
+type Graph = PanthrGraph | PanthrExtensionGraph;
+
+/** The object with `result` added, stored and sent back. */
+function answered(object: StoredObject, result: unknown): RunOutcome {
+  const out = { ...object, result } as StoredObject;
+  return { store: [out], remove: [], reply: [out] };
+}
+
+function requireKind(kinds: ReadonlySet<string>, kind: string, what: string): void {
+  if (!kinds.has(kind))
+    throw computeError('unknown_type', `unknown ${what} ${JSON.stringify(kind)}`);
+}
+
+/** `not_found` for the first named variable the dataset lacks (checked before R). */
+function requireVariables(
+  entry: DatasetEntry,
+  datasetName: string,
+  names: readonly string[],
+): void {
+  const have = new Set(entry.dataset.variables.map((v) => v.name));
+  const missing = names.find((n) => !have.has(n));
+  if (missing !== undefined) {
+    throw computeError('not_found', `variable "${missing}" not found in dataset "${datasetName}"`);
+  }
+}
+
+/** The data, variables and row mask arguments shared by reports, tests and graphs. */
+async function dataArgs(
+  ctx: RunContext,
+  o: { dataset: string; variables: readonly string[]; filter?: string | undefined },
+  extra: readonly string[] = [],
+): Promise<{ data: RArg; variables: RArg; rows: RArg }> {
+  const entry = ctx.dataset(o.dataset);
+  requireVariables(entry, o.dataset, [...o.variables, ...extra]);
+  const rows = o.filter === undefined ? null : { value: await ctx.filterRows(o.filter, o.dataset) };
+  return { data: { ref: entry.rVar }, variables: { value: rString([...o.variables]) }, rows };
+}
+
+function options(o: unknown): RArg {
+  return o === undefined ? null : { value: jsonToR(o as JsonValue) };
+}
+
+/** A report: `panthr_report(kind, data, variables, by, rows, options)`. */
+export async function runReport(ctx: RunContext, o: Report): Promise<RunOutcome> {
+  requireKind(ctx.kinds.reports, o.reportType, 'reportType');
+  const a = await dataArgs(ctx, o, o.by === undefined ? [] : [o.by]);
+  const by = o.by === undefined ? null : { value: rString([o.by]) };
+  const opts = 'options' in o ? options(o.options) : null;
+  const value = await ctx.r.call(
+    'panthr_report',
+    [{ value: rString([o.reportType]) }, a.data, a.variables, by, a.rows, opts],
+    ctx.call,
+  );
+  return answered(o, rToJson(value));
+}
+
+/** A test or model: `panthr_test(kind, data, variables, options, rows)`. */
+export async function runTest(ctx: RunContext, o: Test): Promise<RunOutcome> {
+  requireKind(ctx.kinds.tests, o.test, 'test');
+  const a = await dataArgs(ctx, o);
+  const value = await ctx.r.call(
+    'panthr_test',
+    [{ value: rString([o.test]) }, a.data, a.variables, options(o.options), a.rows],
+    ctx.call,
+  );
+  return answered(o, rToJson(value));
+}
+
+/** The graph options PanthR.r reads, taken from the request as they are. */
+const GRAPH_OPTION_KEYS = [
+  'format',
+  'width',
+  'height',
+  'scale',
+  'label',
+  'xaxis',
+  'yaxis',
+  'settings',
+] as const;
+
+/**
+ * A graph: `panthr_graph(kind, data, variables, options, rows)`. SVG is checked again here
+ * against a strict allow-list ({@link checkSvg}); one that fails is an `r_error`.
+ */
+export async function runGraph(ctx: RunContext, o: Graph): Promise<RunOutcome> {
+  requireKind(ctx.kinds.graphs, o.graphType, 'graphType');
+  const a = await dataArgs(ctx, o);
+  const picked: Record<string, JsonValue> = {};
+  for (const k of GRAPH_OPTION_KEYS) if (o[k] !== undefined) picked[k] = o[k];
+  const value = await ctx.r.call(
+    'panthr_graph',
+    [{ value: rString([o.graphType]) }, a.data, a.variables, { value: jsonToR(picked) }, a.rows],
+    ctx.call,
+  );
+  const result = rToJson(value) as Record<string, JsonValue>;
+  if (result['format'] === 'svg') {
+    try {
+      const svg = result['data'];
+      if (typeof svg !== 'string') throw new UnsafeSvgError('R gave no SVG text');
+      checkSvg(svg);
+    } catch (e) {
+      if (e instanceof UnsafeSvgError) throw computeError('r_error', e.message, e);
+      throw e;
+    }
+  }
+  return answered(o, result);
+}
+
+/** Full R, only when `allow_full_r` is set; otherwise `forbidden` and R never sees the code. */
+export async function runR(ctx: RunContext, o: PanthrR): Promise<RunOutcome> {
+  if (!ctx.options.allowFullR) {
+    throw computeError('forbidden', 'full R is not allowed on this server (allow_full_r is false)');
+  }
+  const value: RValue = await ctx.r.call('panthr_eval_r', [{ value: rString([o.code]) }], ctx.call);
+  return answered(o, rToJson(value));
+}

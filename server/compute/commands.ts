@@ -1,0 +1,44 @@
+/** The commands of API.md §3: `newvar`, `read` (CSV) and `delete`. */
+import type { PanthrCommand } from '../../converters/panthr.schema.ts';
+import { rToVector } from '../../converters/r2panthr.ts';
+import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
+import type { RunContext } from './context.ts';
+import { parseCsvDataset } from './formula.ts';
+
+type Command<K extends PanthrCommand['command']> = Extract<PanthrCommand, { command: K }>;
+
+/**
+ * `newvar`: the formula's value becomes variable `variable` of the dataset (added, or
+ * replacing one of that name). Stores the command with `result.variable` and the updated
+ * dataset; replies with the command only (the client applies the variable itself).
+ */
+export async function runNewvar(ctx: RunContext, o: Command<'newvar'>): Promise<RunOutcome> {
+  const entry = ctx.dataset(o.dataset);
+  const value = await ctx.evalFormula(entry, o.formula);
+  const variable = rToVector(o.variable, value);
+  const updated = await ctx.putVariable(o.dataset, variable);
+  const out = { ...o, result: { variable } } as StoredObject;
+  // A command named like its dataset must not replace the dataset in the workspace.
+  const store = o.name === o.dataset ? [] : [out];
+  return { store: [...store, updated.dataset], remove: [], reply: [out] };
+}
+
+/**
+ * `read`: CSV text parsed in TypeScript into the dataset called `name` (size-checked
+ * before R). The dataset is stored under that name; the reply is the command with
+ * `result.dataset`.
+ */
+export async function runRead(ctx: RunContext, o: Command<'read'>): Promise<RunOutcome> {
+  const dataset = parseCsvDataset(o.name, o.text);
+  const entry = await ctx.putDataset(dataset);
+  const out = { ...o, result: { dataset: entry.dataset } } as StoredObject;
+  return { store: [entry.dataset], remove: [], reply: [out] };
+}
+
+/** `delete`: removes `target` from the workspace (and its data from R); `not_found` if absent. */
+export function runDelete(ctx: RunContext, o: Command<'delete'>): RunOutcome {
+  if (ctx.object(o.target) === undefined) {
+    throw computeError('not_found', `there is no object "${o.target}" in the workspace`);
+  }
+  return { store: [], remove: [o.target], reply: [{ ...o, result: { deleted: o.target } }] };
+}

@@ -1,0 +1,66 @@
+/**
+ * The compute layer's contract: what running one PanthR object gives back, and the
+ * options a workspace runtime works under.
+ */
+import type { PanthrObject } from '../../converters/panthr.schema.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
+
+/** A PanthR object as the workspace stores it (a request with its `result`, a dataset...). */
+export type StoredObject = PanthrObject & {
+  result?: unknown;
+  hash?: number;
+};
+
+/** The error object of API.md §2, answered in place of a result. */
+export interface ComputeErrorObject {
+  readonly type: 'error';
+  readonly name: string | null;
+  readonly code: ComputeErrorCode;
+  readonly message: string;
+}
+
+/** The codes the compute layer answers with. */
+export type ComputeErrorCode = Extract<
+  ErrorCode,
+  | 'invalid_object'
+  | 'unknown_type'
+  | 'not_found'
+  | 'too_large'
+  | 'forbidden'
+  | 'r_error'
+  | 'timeout'
+>;
+
+/**
+ * What running one object did: `store` are the objects to save in the workspace (a new
+ * object replaces the stored one of the same name; the caller adds `hash`), `remove` the
+ * names to delete from it, `reply` the objects to send back to the client (results, or one
+ * error object when the request could not be served; then nothing is stored or removed).
+ */
+export interface RunOutcome {
+  readonly store: StoredObject[];
+  readonly remove: string[];
+  readonly reply: (StoredObject | ComputeErrorObject)[];
+}
+
+/** Limits a runtime works under (from the configuration). */
+export interface RuntimeOptions {
+  /** Largest rows x variables of a dataset; null: no limit (`max_data`). */
+  readonly maxData: number | null;
+  /** Whether `r` objects are evaluated (`allow_full_r`). */
+  readonly allowFullR: boolean;
+  /** Milliseconds one computation may run (`compute_timeout` x 1000). */
+  readonly computeTimeoutMs: number;
+}
+
+/** Per-run options: an abort signal (the client left) and a tighter time limit. */
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  /** Overrides {@link RuntimeOptions.computeTimeoutMs} for this run. */
+  readonly timeoutMs?: number;
+}
+
+/** A failure with a wire code; the runtime turns it into a {@link ComputeErrorObject}. */
+export function computeError(code: ComputeErrorCode, message: string, cause?: unknown): AppError {
+  return new AppError(code, message, cause === undefined ? {} : { cause });
+}

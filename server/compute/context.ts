@@ -1,0 +1,52 @@
+/**
+ * What a handler of one object kind may use: the R caller, the limits, and the workspace's
+ * state in R (datasets under generated names, filters as cached row masks).
+ */
+import type { PanthrDataset } from '../../converters/panthr.schema.ts';
+import type { RLogical, RValue } from '../../r/qap1/sexp.ts';
+import type { RuntimeOptions, StoredObject } from './compute.types.ts';
+import type { CallOptions, RCaller } from './r.caller.ts';
+
+/** Report, test and graph kinds that R knows (built in and registered by extensions). */
+export interface RegisteredKinds {
+  readonly reports: ReadonlySet<string>;
+  readonly tests: ReadonlySet<string>;
+  readonly graphs: ReadonlySet<string>;
+}
+
+/** A dataset of the workspace as it is held in R. */
+export interface DatasetEntry {
+  /** The generated R name of its data frame. */
+  readonly rVar: string;
+  /** Its stored (JSON) form. */
+  readonly dataset: PanthrDataset;
+  readonly rows: number;
+  /** Bumped whenever its data change, so that cached filters are recomputed. */
+  readonly version: number;
+}
+
+/** The state and services one run sees. */
+export interface RunContext {
+  readonly r: RCaller;
+  readonly options: RuntimeOptions;
+  readonly call: CallOptions;
+  readonly kinds: RegisteredKinds;
+  /** The stored object called `name`, if any. */
+  object(name: string): StoredObject | undefined;
+  /** The dataset called `name` as held in R; `not_found` when there is none. */
+  dataset(name: string): DatasetEntry;
+  /**
+   * Size-checks (`too_large`, before R), assigns and records a dataset (replacing one of
+   * the same name); returns its entry, holding the stored (JSON) form.
+   */
+  putDataset(d: PanthrDataset): Promise<DatasetEntry>;
+  /** Replaces (or adds) one variable of a held dataset, in R and in its stored form. */
+  putVariable(dataset: string, variable: PanthrDataset['variables'][number]): Promise<DatasetEntry>;
+  /**
+   * The row mask of filter `name` for `dataset`: `not_found` when there is no such filter,
+   * `invalid_object` when `name` is not a filter or filters another dataset.
+   */
+  filterRows(name: string, dataset: string): Promise<RLogical>;
+  /** Evaluates a formula on a held dataset: the R vector (one value per row). */
+  evalFormula(entry: DatasetEntry, formula: string): Promise<RValue>;
+}

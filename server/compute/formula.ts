@@ -1,0 +1,24 @@
+/** Formulas and CSV through the converters, with their errors as wire codes. */
+import { compileFormula } from '../../converters/formula/index.ts';
+import type { PanthrDataset } from '../../converters/panthr.schema.ts';
+import { computeError } from './compute.types.ts';
+
+/** The R name compiled formulas use for the data frame (bound by RCaller.evalCompiledFormula). */
+const DATA_VAR = '.d';
+
+/**
+ * The R code of `formula` on `dataset`'s columns (as `.d[["name"]]`), compiled from its
+ * syntax tree; `invalid_object` with the position (`unknown function "system" at 1`).
+ */
+export function compileFormulaFor(formula: string, dataset: PanthrDataset): string {
+  const names = new Set(dataset.variables.map((v) => v.name));
+  const compiled = compileFormula(formula, names, { dataVar: DATA_VAR, mode: 'value' });
+  if (!compiled.ok) throw computeError('invalid_object', `formula: ${compiled.message}`);
+  return compiled.code;
+}
+
+/** CSV text as the dataset called `name`; `invalid_object` with the line number if bad. */
+export function parseCsvDataset(name: string, text: string): PanthrDataset {
+  void text;
+  throw computeError('invalid_object', `${name}: the CSV parser is not there yet`);
+}

@@ -1,0 +1,16 @@
+/**
+ * The compute layer: one user's workspace held in one R session, running PanthR objects
+ * (API.md §3) through PanthR.r without ever building R code from user text.
+ */
+export { WorkspaceRuntime } from './runtime.ts';
+export type {
+  ComputeErrorCode,
+  ComputeErrorObject,
+  RunOptions,
+  RunOutcome,
+  RuntimeOptions,
+  StoredObject,
+} from './compute.types.ts';
+export type { RegisteredKinds } from './context.ts';
+export { checkSvg, UnsafeSvgError } from './svg.sanitize.ts';
+export { storedDataset, checkSize } from './values.ts';

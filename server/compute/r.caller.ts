@@ -1,0 +1,176 @@
+/**
+ * The only place the compute layer talks to R. User data and arguments go in by binary
+ * assign under generated names (`.panthr_a1`, `.panthr_d3`); the only code sent is a fixed
+ * call of a PanthR.r function on those names, built here from constants. No user text is
+ * ever part of the code string.
+ */
+import { RError, type RConnection, type RValue } from '../../r/qap1/index.ts';
+import { rAttrStrings, rString } from '../../r/qap1/sexp.ts';
+import { computeError, type ComputeErrorCode } from './compute.types.ts';
+
+/** PanthR.r functions the compute layer may call (through `panthr_run`). */
+export type PanthrFunction = 'panthr_report' | 'panthr_test' | 'panthr_graph' | 'panthr_eval_r';
+
+/** An argument: a value to assign, an R object already held under a generated name, or NULL. */
+export type RArg = { readonly value: RValue } | { readonly ref: string } | null;
+
+/** The generated names the layer uses; anything else is refused before it reaches R. */
+const GENERATED = /^\.panthr_[a-z]+[0-9]+$/;
+const CODES: ReadonlySet<string> = new Set([
+  'invalid_object',
+  'not_found',
+  'unknown_type',
+  'r_error',
+]);
+
+function checkGenerated(name: string): string {
+  if (!GENERATED.test(name)) throw new Error(`not a generated R name: ${JSON.stringify(name)}`);
+  return name;
+}
+
+/** Element `name` of an R named list, if present. */
+export function listElement(value: RValue, name: string): RValue | undefined {
+  if (value.kind !== 'list') return undefined;
+  const i = rAttrStrings(value, 'names').indexOf(name);
+  return i < 0 ? undefined : value.values[i];
+}
+
+function scalarString(value: RValue | undefined): string | undefined {
+  return value?.kind === 'string' ? (value.values[0] ?? undefined) : undefined;
+}
+
+/** Bounds on one call: time limit in milliseconds and an abort signal. */
+export interface CallOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Calls PanthR.r functions in one R session; see the module comment. */
+export class RCaller {
+  private counter = 0;
+
+  constructor(readonly conn: RConnection) {}
+
+  /** A fresh generated name with the given role prefix (`d` datasets, `a` arguments). */
+  newName(role: 'a' | 'd' | 'f'): string {
+    this.counter += 1;
+    return `.panthr_${role}${this.counter}`;
+  }
+
+  /** Assigns `value` (binary) under the generated `name`. */
+  async assign(name: string, value: RValue, options: CallOptions): Promise<void> {
+    await this.guard(() => this.conn.assign(checkGenerated(name), value, options), options);
+  }
+
+  /** Removes generated names from the session (missing ones are ignored). */
+  async remove(names: readonly string[], options: CallOptions): Promise<void> {
+    if (names.length === 0) return;
+    const list = names.map((n) => `"${checkGenerated(n)}"`).join(', ');
+    await this.guard(
+      () => this.conn.voidEval(`suppressWarnings(rm(list = c(${list})))`, options),
+      options,
+    );
+  }
+
+  /**
+   * Runs `panthr_run(fn, args...)`: assigns the argument values, evaluates the fixed call,
+   * and returns the function's value, or throws an AppError with the code R reported
+   * (`invalid_object`, `not_found`, `unknown_type`, `r_error`), `timeout` past the time
+   * limit (the evaluation is interrupted in R, the session stays usable). A cancelled call
+   * or a lost session rethrows the RError (`cancelled`, `closed`, `protocol`).
+   */
+  async call(fn: PanthrFunction, args: readonly RArg[], options: CallOptions): Promise<RValue> {
+    const names: string[] = [];
+    const assigned: string[] = [];
+    for (const arg of args) {
+      if (arg === null) names.push('NULL');
+      else if ('ref' in arg) names.push(checkGenerated(arg.ref));
+      else {
+        const name = `.panthr_a${names.length + 1}`;
+        await this.assign(name, arg.value, options);
+        names.push(name);
+        assigned.push(name);
+      }
+    }
+    const code = `panthr_run(${[fn, ...names].join(', ')})`;
+    try {
+      const out = await this.guard(() => this.conn.eval(code, options), options);
+      return unwrap(out);
+    } finally {
+      // Arguments can be large (a formula's column); drop them unless the session is gone.
+      if (!this.conn.closed && !options.signal?.aborted)
+        await this.remove(assigned, options).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Sets column `column` of the data frame held under the generated name `dataVar` to
+   * `value` (both assigned first; the column name is data, never code).
+   */
+  async setColumn(
+    dataVar: string,
+    column: string,
+    value: RValue,
+    options: CallOptions,
+  ): Promise<void> {
+    const v = this.newName('a');
+    const n = this.newName('a');
+    await this.assign(v, value, options);
+    await this.assign(n, rString([column]), options);
+    const d = checkGenerated(dataVar);
+    await this.guard(
+      () => this.conn.voidEval(`${d}[[${n}]] <- ${v}; rm(${v}, ${n})`, options),
+      options,
+    );
+  }
+
+  /**
+   * Evaluates compiled formula code (from the converters' compiler, built from a syntax tree
+   * with every name and string quoted by `rQuote`; never user text) with `.d` bound to the
+   * data frame held under `dataVar`. A length-1 value is recycled over the rows; any other
+   * length than `nrow` is an `r_error`.
+   */
+  async evalCompiledFormula(dataVar: string, code: string, options: CallOptions): Promise<RValue> {
+    const d = checkGenerated(dataVar);
+    const wrapped =
+      `panthr_run(function(.d) { v <- (${code}); n <- base::nrow(.d); ` +
+      'if (base::length(v) == 1L && n != 1L) v <- base::rep(v, n); ' +
+      'if (base::length(v) != n) base::stop("the formula gives ", base::length(v), " values for ", n, " rows"); ' +
+      `v }, ${d})`;
+    return unwrap(await this.guard(() => this.conn.eval(wrapped, options), options));
+  }
+
+  /** Evaluates a fixed expression (no user text) and returns its value. */
+  async evalFixed(code: string, options: CallOptions): Promise<RValue> {
+    return this.guard(() => this.conn.eval(code, options), options);
+  }
+
+  private async guard<T>(work: () => Promise<T>, options: CallOptions): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      if (!(e instanceof RError)) throw e;
+      if (e.code === 'timeout') {
+        const s = Math.round(options.timeoutMs / 100) / 10;
+        throw computeError(
+          'timeout',
+          `the computation ran past the limit of ${s} s and was stopped`,
+          e,
+        );
+      }
+      if (e.code === 'r_error' || e.code === 'parse_error')
+        throw computeError('r_error', e.message, e);
+      throw e;
+    }
+  }
+}
+
+/** `list(ok = TRUE, value)` -> value; `list(ok = FALSE, code, message)` -> an AppError. */
+function unwrap(out: RValue): RValue {
+  const ok = listElement(out, 'ok');
+  if (ok?.kind === 'logical' && ok.values[0] === 1)
+    return listElement(out, 'value') ?? { kind: 'null' };
+  const code = scalarString(listElement(out, 'code')) ?? 'r_error';
+  const message = scalarString(listElement(out, 'message')) ?? 'R failed without a message';
+  throw computeError(CODES.has(code) ? (code as ComputeErrorCode) : 'r_error', message);
+}

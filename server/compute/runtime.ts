@@ -1,0 +1,282 @@
+/**
+ * One user's workspace held in one R session: datasets as data frames under generated
+ * names, filters as cached row masks, and every stored object. `run` executes one
+ * validated PanthR object; runs are serialised (one R session answers one call at a time).
+ */
+import { ConversionError } from '../../converters/errors.ts';
+import { datasetToR, vectorToR } from '../../converters/panthr2r.ts';
+import { rToJson } from '../../converters/r-to-json.ts';
+import type { PanthrDataset, PanthrObject, PanthrVector } from '../../converters/panthr.schema.ts';
+import { validateObject, type ValidationResult } from '../../converters/validate.ts';
+import type { RConnection } from '../../r/qap1/index.ts';
+import type { RLogical, RValue } from '../../r/qap1/sexp.ts';
+import { AppError } from '../errors.ts';
+import { runGraph, runR, runReport, runTest } from './analyses.ts';
+import { runDelete, runNewvar, runRead } from './commands.ts';
+import {
+  computeError,
+  type ComputeErrorCode,
+  type ComputeErrorObject,
+  type RunOptions,
+  type RunOutcome,
+  type RuntimeOptions,
+  type StoredObject,
+} from './compute.types.ts';
+import type { DatasetEntry, RegisteredKinds, RunContext } from './context.ts';
+import { compileFormulaFor } from './formula.ts';
+import { RCaller, type CallOptions } from './r.caller.ts';
+import { runDataset, runFilter, runVector, toMask } from './structures.ts';
+import { checkSize, datasetRows, storedDataset } from './values.ts';
+
+interface CachedMask {
+  readonly formula: string;
+  readonly version: number;
+  readonly mask: RLogical;
+}
+
+/** See the module comment. Create one with {@link WorkspaceRuntime.load}. */
+export class WorkspaceRuntime {
+  private readonly objects = new Map<string, StoredObject>();
+  private readonly datasets = new Map<string, DatasetEntry>();
+  private readonly masks = new Map<string, CachedMask>();
+  private version = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly r: RCaller,
+    /** The limits this runtime works under. */
+    readonly options: RuntimeOptions,
+    /** Report, test and graph kinds R knows (built-in and extensions), read at load. */
+    readonly kinds: RegisteredKinds,
+  ) {}
+
+  /**
+   * Prepares a fresh R session (`panthr_session_init()`), reads the registered kinds, and
+   * puts a stored workspace into it: datasets are assigned as data frames (in the given
+   * order); filters are recomputed when first used. Objects whose data cannot be loaded are
+   * kept as they are. Throws when PanthR.r is not loaded in the session or R fails.
+   */
+  static async load(
+    conn: RConnection,
+    objects: readonly StoredObject[],
+    options: RuntimeOptions,
+  ): Promise<WorkspaceRuntime> {
+    const r = new RCaller(conn);
+    const call: CallOptions = { timeoutMs: options.computeTimeoutMs };
+    let kinds: RegisteredKinds;
+    try {
+      await r.evalFixed('panthr_session_init()', call);
+      kinds = parseKinds(rToJson(await r.evalFixed('panthr_registered()', call)));
+    } catch (e) {
+      throw new Error(`PanthR.r is not usable in this R session: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    const rt = new WorkspaceRuntime(r, options, kinds);
+    for (const o of objects) {
+      rt.objects.set(o.name, o);
+      if (o.type !== 'dataset') continue;
+      try {
+        await rt.putDataset(o, call, false);
+      } catch (e) {
+        // Kept as it is: using it later answers not_found with the reason.
+        if (!(e instanceof AppError || e instanceof ConversionError)) throw e;
+      }
+    }
+    return rt;
+  }
+
+  /** Checks a raw client object against API.md §3 and this session's registered kinds. */
+  validate(raw: unknown): ValidationResult {
+    return validateObject(raw, this.kinds);
+  }
+
+  /** The workspace's objects now, in the order they were stored. */
+  list(): StoredObject[] {
+    return [...this.objects.values()];
+  }
+
+  /**
+   * Runs one validated object and says what to store, remove and send back. A request that
+   * cannot be served resolves with nothing to store or remove and its error object (codes
+   * of API.md §2) as the reply. Rejects only when the R session is lost or the run was
+   * aborted through `signal` (the RError `closed`, `cancelled` or `protocol`); a timeout is
+   * a `timeout` error object and the session stays usable.
+   */
+  run(object: PanthrObject, options: RunOptions = {}): Promise<RunOutcome> {
+    const call: CallOptions = {
+      timeoutMs: options.timeoutMs ?? this.options.computeTimeoutMs,
+      signal: options.signal,
+    };
+    const work = async (): Promise<RunOutcome> => {
+      try {
+        const outcome = await this.dispatch(object, this.context(call));
+        await this.commit(outcome, call);
+        return outcome;
+      } catch (e) {
+        return { store: [], remove: [], reply: [errorObject(object, e)] };
+      }
+    };
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private dispatch(o: PanthrObject, ctx: RunContext): Promise<RunOutcome> | RunOutcome {
+    switch (o.type) {
+      case 'vector':
+        return runVector(ctx, o);
+      case 'dataset':
+        return runDataset(ctx, o);
+      case 'filter':
+        return runFilter(ctx, o);
+      case 'report':
+        return runReport(ctx, o);
+      case 'test':
+        return runTest(ctx, o);
+      case 'graph':
+        return runGraph(ctx, o);
+      case 'r':
+        return runR(ctx, o);
+      case 'command':
+        switch (o.command) {
+          case 'newvar':
+            return runNewvar(ctx, o);
+          case 'read':
+            return runRead(ctx, o);
+          case 'delete':
+            return runDelete(ctx, o);
+        }
+    }
+  }
+
+  private context(call: CallOptions): RunContext {
+    return {
+      r: this.r,
+      options: this.options,
+      call,
+      kinds: this.kinds,
+      object: (name) => this.objects.get(name),
+      dataset: (name) => this.dataset(name),
+      putDataset: (d) => this.putDataset(d, call, true),
+      putVariable: (d, v) => this.putVariable(d, v, call),
+      filterRows: (name, d) => this.filterRows(name, d, call),
+      evalFormula: (entry, formula) => this.evalFormula(entry, formula, call),
+    };
+  }
+
+  private dataset(name: string): DatasetEntry {
+    const entry = this.datasets.get(name);
+    if (entry !== undefined) return entry;
+    const what =
+      this.objects.get(name)?.type === 'dataset' ? 'could not be loaded into R' : 'not found';
+    throw computeError('not_found', `dataset "${name}" ${what}`);
+  }
+
+  private async putDataset(
+    d: PanthrDataset,
+    call: CallOptions,
+    checked: boolean,
+  ): Promise<DatasetEntry> {
+    const rows = datasetRows(d);
+    if (checked) checkSize(d.name, rows, d.variables.length, this.options.maxData);
+    const value = datasetToR(d);
+    const rVar = this.r.newName('d');
+    await this.r.assign(rVar, value, call);
+    const old = this.datasets.get(d.name);
+    const entry: DatasetEntry = { rVar, dataset: storedDataset(d), rows, version: ++this.version };
+    this.datasets.set(d.name, entry);
+    if (old) await this.r.remove([old.rVar], call);
+    return entry;
+  }
+
+  private async putVariable(
+    name: string,
+    v: PanthrVector,
+    call: CallOptions,
+  ): Promise<DatasetEntry> {
+    const entry = this.dataset(name);
+    const others = entry.dataset.variables.filter((x) => x.name !== v.name);
+    checkSize(name, entry.rows, others.length + 1, this.options.maxData);
+    await this.r.setColumn(entry.rVar, v.name, vectorToR(v), call);
+    const replaced = others.length < entry.dataset.variables.length;
+    const variables = replaced
+      ? entry.dataset.variables.map((x) => (x.name === v.name ? v : x))
+      : [...others, v];
+    const updated: DatasetEntry = {
+      ...entry,
+      dataset: { ...entry.dataset, variables },
+      version: ++this.version,
+    };
+    this.datasets.set(name, updated);
+    return updated;
+  }
+
+  private async filterRows(name: string, dataset: string, call: CallOptions): Promise<RLogical> {
+    const f = this.objects.get(name);
+    if (f === undefined) throw computeError('not_found', `filter "${name}" not found`);
+    if (f.type !== 'filter')
+      throw computeError('invalid_object', `"${name}" is a ${f.type}, not a filter`);
+    if (f.dataset !== dataset) {
+      throw computeError(
+        'invalid_object',
+        `filter "${name}" is on dataset "${f.dataset}", not "${dataset}"`,
+      );
+    }
+    const entry = this.dataset(dataset);
+    const cached = this.masks.get(name);
+    if (cached && cached.version === entry.version && cached.formula === f.formula)
+      return cached.mask;
+    const mask = toMask(await this.evalFormula(entry, f.formula, call), f.formula);
+    this.masks.set(name, { formula: f.formula, version: entry.version, mask });
+    return mask;
+  }
+
+  private async evalFormula(
+    entry: DatasetEntry,
+    formula: string,
+    call: CallOptions,
+  ): Promise<RValue> {
+    return this.r.evalCompiledFormula(entry.rVar, compileFormulaFor(formula, entry.dataset), call);
+  }
+
+  /** Applies an outcome to the held state: removed names and replaced datasets leave R. */
+  private async commit(outcome: RunOutcome, call: CallOptions): Promise<void> {
+    const drop: string[] = [];
+    const forget = (name: string): void => {
+      const entry = this.datasets.get(name);
+      if (entry) drop.push(entry.rVar);
+      this.datasets.delete(name);
+      this.masks.delete(name);
+    };
+    for (const name of outcome.remove) {
+      forget(name);
+      this.objects.delete(name);
+    }
+    for (const o of outcome.store) {
+      if (o.type !== 'dataset') forget(o.name);
+      this.objects.delete(o.name);
+      this.objects.set(o.name, o);
+    }
+    await this.r.remove(drop, call);
+  }
+}
+
+function parseKinds(json: unknown): RegisteredKinds {
+  const rec = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  const set = (k: string): ReadonlySet<string> =>
+    new Set(
+      Array.isArray(rec[k]) ? (rec[k] as unknown[]).filter((x) => typeof x === 'string') : [],
+    );
+  return { reports: set('reports'), tests: set('tests'), graphs: set('graphs') };
+}
+
+/** An error as API.md's error object; anything else (a lost or aborted session) is rethrown. */
+function errorObject(object: PanthrObject, e: unknown): ComputeErrorObject {
+  const name = object.name;
+  if (e instanceof AppError)
+    return { type: 'error', name, code: e.code as ComputeErrorCode, message: e.message };
+  if (e instanceof ConversionError)
+    return { type: 'error', name, code: e.code, message: e.message };
+  throw e;
+}

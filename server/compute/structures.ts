@@ -1,0 +1,61 @@
+/**
+ * Vectors, datasets and filters: the data of a workspace. Datasets go to R by binary
+ * assign (after the size check); a filter is the row mask its formula gives.
+ */
+import type { PanthrDataset, PanthrFilter, PanthrVector } from '../../converters/panthr.schema.ts';
+import { NA_LOGICAL, rLogical, type RLogical, type RValue } from '../../r/qap1/sexp.ts';
+import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
+import type { RunContext } from './context.ts';
+import { checkSize, storedVector } from './values.ts';
+
+/** A vector: stored as it is (binary values as JSON); nothing goes to R. */
+export function runVector(ctx: RunContext, o: PanthrVector): RunOutcome {
+  const v = storedVector(o);
+  checkSize(o.name, v.values.length, 1, ctx.options.maxData);
+  const out = { ...v, result: { rows: v.values.length } } as StoredObject;
+  return { store: [out], remove: [], reply: [out] };
+}
+
+/** A dataset: size-checked, assigned to R as a data frame, stored in JSON form. */
+export async function runDataset(ctx: RunContext, o: PanthrDataset): Promise<RunOutcome> {
+  const entry = await ctx.putDataset(o);
+  const out = {
+    ...entry.dataset,
+    result: { rows: entry.rows, variables: o.variables.length },
+  } as StoredObject;
+  return { store: [out], remove: [], reply: [out] };
+}
+
+/**
+ * A filter's value as a row mask; `invalid_object` when the formula does not give
+ * true/false per row. NA stays NA (PanthR.r counts it as false).
+ */
+export function toMask(value: RValue, formula: string): RLogical {
+  if (value.kind !== 'logical') {
+    throw computeError(
+      'invalid_object',
+      `the filter formula ${JSON.stringify(formula)} must give true or false`,
+    );
+  }
+  // A plain copy without attributes (names, dims) so it can be assigned again as it is.
+  return rLogical(value.values);
+}
+
+/** The number of rows a mask keeps (NA counts as false, as in PanthR.r). */
+export function maskCount(mask: RLogical): number {
+  let n = 0;
+  for (const x of mask.values) if (x === 1) n++;
+  return n;
+}
+
+/** A filter: its formula is evaluated on the dataset; result `{selected, rows}`. */
+export async function runFilter(ctx: RunContext, o: PanthrFilter): Promise<RunOutcome> {
+  const entry = ctx.dataset(o.dataset);
+  const mask = toMask(await ctx.evalFormula(entry, o.formula), o.formula);
+  const missing = mask.values.reduce((n, x) => n + (x === NA_LOGICAL ? 1 : 0), 0);
+  const out = {
+    ...o,
+    result: { selected: maskCount(mask), rows: entry.rows, missing },
+  } as StoredObject;
+  return { store: [out], remove: [], reply: [out] };
+}
