@@ -3,7 +3,6 @@
  */
 import {
   inherits,
-  isNA,
   NA_INTEGER,
   NA_LOGICAL,
   rAttr,
@@ -82,7 +81,7 @@ function named(
   names: readonly (string | null)[],
 ): Json {
   return Object.fromEntries(
-    value.values.map((v, i) => [names[i] ? (names[i] as string) : String(i + 1), rToJson(v)]),
+    value.values.map((v, i) => [names[i] ? (names[i]) : String(i + 1), rToJson(v)]),
   );
 }
 

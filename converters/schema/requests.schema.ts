@@ -13,7 +13,6 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import {
   baseShape,
-  boundedJson,
   isBoundedJson,
   nameSchema,
   shortString,

@@ -1,0 +1,14 @@
+/**
+ * converters/: PanthR objects <-> R values, the formula language, CSV reading. Pure: no I/O,
+ * nothing from server/, only the R value types from r/. This file is the only way in.
+ */
+export * from './panthr.schema.ts';
+export { LIMITS } from './limits.ts';
+export { validateObject, type ExtensionKinds, type ValidationResult } from './validate.ts';
+export { ConversionError } from './errors.ts';
+export { datasetToR, vectorToR } from './panthr2r.ts';
+export { doubleToJson, rToDataset, rToVector } from './r2panthr.ts';
+export { rToJson } from './r-to-json.ts';
+export { parseCsv, type CsvOptions, type CsvResult } from './csv.ts';
+export { csvColumnNames, isoSeconds } from './csv-infer.ts';
+export * from './formula/index.ts';
