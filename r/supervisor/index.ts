@@ -1,6 +1,13 @@
 /** The Rserve supervisor: the only way into `r/supervisor/`. */
 export { RSupervisor } from './supervisor.ts';
 export { RStartError, INSTALL_HINT } from './supervisor.types.ts';
-export type { LogFn, RLogger, RServerInfo, RState, RSupervisorEvents, RSupervisorOptions } from './supervisor.types.ts';
+export type {
+  LogFn,
+  RLogger,
+  RServerInfo,
+  RState,
+  RSupervisorEvents,
+  RSupervisorOptions,
+} from './supervisor.types.ts';
 export { rQuote, SESSION_TEMPDIR_CODE } from './rserve-conf.ts';
 export { groupMembers, isAlive } from './process-group.ts';

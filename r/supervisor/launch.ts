@@ -34,7 +34,9 @@ export interface Generation {
 }
 
 /** Fails with an RStartError unless R, Rserve and every preload file are there. */
-export async function checkFiles(p: Pick<LaunchParams, 'rBinary' | 'rserveBinary' | 'preload'>): Promise<void> {
+export async function checkFiles(
+  p: Pick<LaunchParams, 'rBinary' | 'rserveBinary' | 'preload'>,
+): Promise<void> {
   for (const [what, file] of [
     ['R', p.rBinary],
     ['Rserve', p.rserveBinary],
@@ -64,7 +66,15 @@ export async function launch(p: LaunchParams, signal: AbortSignal): Promise<Gene
   await writeFile(p.layout.conf, rserveConf(p.layout, socket), { mode: 0o600 });
   await writeFile(p.layout.boot, bootScript(p.preload), { mode: 0o600 });
   await rm(socket, { force: true });
-  const command = [p.rBinary, 'CMD', p.rserveBinary, '--no-save', '--silent', '--RS-conf', p.layout.conf];
+  const command = [
+    p.rBinary,
+    'CMD',
+    p.rserveBinary,
+    '--no-save',
+    '--silent',
+    '--RS-conf',
+    p.layout.conf,
+  ];
   const child = spawnWatchdog(p.layout.dir, command, p.env);
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once('exit', (code, sig) => resolve({ code, signal: sig }));
@@ -98,11 +108,20 @@ async function becomeReady(p: LaunchParams, g: Generation, signal: AbortSignal):
   const onAbort = (): void => local.abort(signal.reason);
   signal.addEventListener('abort', onAbort);
   void g.exited.then(({ code, signal: sig }) => {
-    local.abort(new RStartError(`Rserve exited during start (${describeExit(code, sig)})${tailText(g)}`, INSTALL_HINT));
+    local.abort(
+      new RStartError(
+        `Rserve exited during start (${describeExit(code, sig)})${tailText(g)}`,
+        INSTALL_HINT,
+      ),
+    );
   });
   try {
     await waitForGreeting(g.info.path, deadline, local.signal);
-    const report = await readPreloadReport(p.connect, { path: g.info.path }, Math.max(1000, deadline - Date.now()));
+    const report = await readPreloadReport(
+      p.connect,
+      { path: g.info.path },
+      Math.max(1000, deadline - Date.now()),
+    );
     local.signal.throwIfAborted();
     if (!report.done) {
       throw new RStartError(`the R preload script did not run${tailText(g)}`, 'Check R and Rserve');

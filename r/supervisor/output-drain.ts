@@ -46,7 +46,8 @@ export class OutputDrain {
       this.line(`${this.partial.slice(0, MAX_LINE)}…`);
       this.partial = '';
     }
-    for (const line of lines) this.line(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
+    for (const line of lines)
+      this.line(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
   }
 
   private flush(): void {
@@ -76,7 +77,10 @@ export class OutputDrain {
 
   private reportDropped(): void {
     if (this.dropped === 0) return;
-    this.log.warn({ r: this.source, dropped: this.dropped }, 'R printed too fast; lines were not logged');
+    this.log.warn(
+      { r: this.source, dropped: this.dropped },
+      'R printed too fast; lines were not logged',
+    );
     this.dropped = 0;
   }
 }

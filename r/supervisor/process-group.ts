@@ -84,7 +84,8 @@ function groupProbe(pgid: number): boolean {
 /** Sends `signal` to the whole group; a group already gone is not an error. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   // kill(-0) or kill(-1) would hit the server's own group or every process.
-  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`refusing to signal process group ${pgid}`);
+  if (!Number.isInteger(pgid) || pgid <= 1)
+    throw new Error(`refusing to signal process group ${pgid}`);
   try {
     process.kill(-pgid, signal);
   } catch (err) {

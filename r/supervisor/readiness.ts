@@ -34,7 +34,11 @@ export function probeGreeting(socketPath: string, timeoutMs: number): Promise<bo
  * Polls until a greeting arrives. Rejects when `deadline` (epoch ms) passes or `signal`
  * aborts (the watchdog exited, or stop() was called).
  */
-export async function waitForGreeting(socketPath: string, deadline: number, signal: AbortSignal): Promise<void> {
+export async function waitForGreeting(
+  socketPath: string,
+  deadline: number,
+  signal: AbortSignal,
+): Promise<void> {
   for (;;) {
     signal.throwIfAborted();
     const left = deadline - Date.now();
@@ -61,11 +65,16 @@ export async function readPreloadReport(
 ): Promise<PreloadReport> {
   const conn = await connect(address);
   try {
-    const done = await conn.eval(`exists(${rQuote(BOOT_DONE_VAR)}, envir = globalenv(), inherits = FALSE)`, {
+    const done = await conn.eval(
+      `exists(${rQuote(BOOT_DONE_VAR)}, envir = globalenv(), inherits = FALSE)`,
+      {
+        timeoutMs,
+      },
+    );
+    if (!isTrue(done)) return { done: false, errors: [] };
+    const errors = await conn.eval(`get(${rQuote(BOOT_ERRORS_VAR)}, envir = globalenv())`, {
       timeoutMs,
     });
-    if (!isTrue(done)) return { done: false, errors: [] };
-    const errors = await conn.eval(`get(${rQuote(BOOT_ERRORS_VAR)}, envir = globalenv())`, { timeoutMs });
     const files = rAttrStrings(errors, 'names');
     const messages = errors.kind === 'string' ? errors.values : [];
     return {

@@ -8,7 +8,14 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { connectR, type RAddress, type RConnection } from '../qap1/index.ts';
-import { checkFiles, describeExit, launch, teardown, type Generation, type LaunchParams } from './launch.ts';
+import {
+  checkFiles,
+  describeExit,
+  launch,
+  teardown,
+  type Generation,
+  type LaunchParams,
+} from './launch.ts';
 import { isAlive } from './process-group.ts';
 import { isConfSafePath, privateLayout, type PrivateLayout } from './rserve-conf.ts';
 import {
@@ -181,7 +188,10 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     if (this.current !== g) return;
     this.current = undefined;
     const uptime = Date.now() - g.startedAt;
-    this.options.log.error({ generation: g.info.generation, code, signal }, `Rserve exited (${describeExit(code, signal)})`);
+    this.options.log.error(
+      { generation: g.info.generation, code, signal },
+      `Rserve exited (${describeExit(code, signal)})`,
+    );
     void teardown(g, 0).finally(() => {
       this.emit('exit', g.info, { code, signal, expected: false });
       if (this.stateValue !== 'ready') return;
@@ -195,13 +205,19 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     this.failures++;
     if (this.failures > (o.maxRestartFailures ?? 10)) {
       this.stateValue = 'failed';
-      const error = new RStartError(`Rserve failed ${this.failures - 1} times in a row`, 'See the log for R errors');
+      const error = new RStartError(
+        `Rserve failed ${this.failures - 1} times in a row`,
+        'See the log for R errors',
+      );
       this.options.log.error({ err: error }, 'giving up on Rserve');
       this.emit('failed', error);
       return;
     }
     this.stateValue = 'restarting';
-    const delayMs = Math.min(o.restartMaxMs ?? 30_000, (o.restartBaseMs ?? 500) * 2 ** (this.failures - 1));
+    const delayMs = Math.min(
+      o.restartMaxMs ?? 30_000,
+      (o.restartBaseMs ?? 500) * 2 ** (this.failures - 1),
+    );
     this.emit('restart', { attempt: this.failures, delayMs });
     this.restartTimer = setTimeout(() => void this.restart(), delayMs);
   }

@@ -59,7 +59,10 @@ export interface RSupervisorEvents {
   /** Rserve answered the handshake and the preload checked out. */
   ready: [info: RServerInfo];
   /** Rserve (generation `info.generation`) went away; `expected` when `stop()` asked for it. */
-  exit: [info: RServerInfo, detail: { code: number | null; signal: string | null; expected: boolean }];
+  exit: [
+    info: RServerInfo,
+    detail: { code: number | null; signal: string | null; expected: boolean },
+  ];
   /** A restart is scheduled in `delayMs` (attempt counts consecutive failures, from 1). */
   restart: [detail: { attempt: number; delayMs: number }];
   /** The supervisor gave up; state is `failed`. */
@@ -72,7 +75,10 @@ export class RStartError extends Error {
   readonly hint: string;
 
   constructor(message: string, hint: string, options?: { cause?: unknown }) {
-    super(`${message}. ${hint}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      `${message}. ${hint}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'RStartError';
     this.hint = hint;
   }

@@ -1,0 +1,130 @@
+/**
+ * The R side: the only way into `r/`. `startR` starts Rserve under the supervisor with the
+ * PanthR library preloaded and fills the session pool; the QAP1 client and the R value
+ * types are re-exported for the layers above.
+ */
+import { connectR, type RValue } from './qap1/index.ts';
+import { RSessionPool, type PoolMetrics } from './pool/index.ts';
+import { RStartError, RSupervisor, type RLogger, type RState } from './supervisor/index.ts';
+
+export * from './qap1/index.ts';
+export * from './supervisor/index.ts';
+export * from './pool/index.ts';
+
+/** Options of {@link startR} (the configuration's `r` keys, in ms and MB). */
+export interface StartROptions {
+  /** R files preloaded into Rserve: the PanthR library entry file, then each extension. */
+  readonly preload: readonly string[];
+  readonly log: RLogger;
+  /** Idle sessions kept ready. */
+  readonly warm: number;
+  /** Sessions at most; null: no limit. */
+  readonly max: number | null;
+  /** Address-space limit per session in MB; null: none. */
+  readonly sessionMemoryMb: number | null;
+  /** Milliseconds Rserve may take to become ready. */
+  readonly startTimeoutMs: number;
+  /** The R front-end (default `/usr/bin/R`). */
+  readonly binary?: string;
+  /** Rserve's binary (default Debian's). */
+  readonly rserveBinary?: string;
+  /** Where the private directory goes (default the OS temp dir). */
+  readonly tmpRoot?: string;
+}
+
+/** The kinds `panthr_registered()` lists (built-in and extensions), read once at start. */
+export interface RegisteredKinds {
+  readonly reports: readonly string[];
+  readonly tests: readonly string[];
+  readonly graphs: readonly string[];
+}
+
+/** What the R side counts, for /metrics. */
+export interface RMetrics {
+  readonly state: RState;
+  readonly restarts: number;
+  readonly pool: PoolMetrics;
+}
+
+/** R, running: Rserve under its supervisor and the session pool. */
+export interface RService {
+  readonly pool: RSessionPool;
+  readonly supervisor: RSupervisor;
+  /** What `panthr_registered()` answered at start; undefined when the preload lacks it. */
+  readonly registered: RegisteredKinds | undefined;
+  /** Counters and sizes for /metrics. */
+  metrics(): RMetrics;
+  /** Drains the pool, then stops Rserve; idempotent, leaves no R process. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Rserve, checks the preload, reads the registered kinds and fills the pool.
+ * Rejects with RStartError (nothing left running) when R cannot start.
+ */
+export async function startR(options: StartROptions): Promise<RService> {
+  const supervisor = new RSupervisor({
+    preload: options.preload,
+    log: options.log,
+    startTimeoutMs: options.startTimeoutMs,
+    ...(options.binary === undefined ? {} : { rBinary: options.binary }),
+    ...(options.rserveBinary === undefined ? {} : { rserveBinary: options.rserveBinary }),
+    ...(options.tmpRoot === undefined ? {} : { tmpRoot: options.tmpRoot }),
+  });
+  const server = await supervisor.start();
+  const pool = new RSessionPool({
+    supervisor,
+    log: options.log,
+    warm: options.warm,
+    max: options.max,
+    sessionMemoryMb: options.sessionMemoryMb,
+  });
+  let registered: RegisteredKinds | undefined;
+  try {
+    registered = await readRegistered(server.path);
+    await pool.start();
+  } catch (err) {
+    await pool.drain({ timeoutMs: 0 });
+    await supervisor.stop();
+    throw new RStartError(
+      `the first R session could not be set up: ${(err as Error).message}`,
+      'Check that prlimit (util-linux) is installed and r.session_memory_mb is large enough for R',
+      { cause: err },
+    );
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    pool,
+    supervisor,
+    registered,
+    metrics: () => ({
+      state: supervisor.state,
+      restarts: supervisor.restarts,
+      pool: pool.metrics(),
+    }),
+    stop: () => {
+      stopped ??= pool.drain().finally(() => supervisor.stop());
+      return stopped;
+    },
+  };
+}
+
+async function readRegistered(path: string): Promise<RegisteredKinds | undefined> {
+  const conn = await connectR({ path });
+  try {
+    const value = await conn.eval(
+      'if (exists("panthr_registered", mode = "function")) lapply(panthr_registered(), as.character) else NULL',
+      { timeoutMs: 10_000 },
+    );
+    if (value.kind !== 'list') return undefined;
+    const names = value.attributes?.names;
+    const field = (name: string): string[] => {
+      const i = names?.kind === 'string' ? names.values.indexOf(name) : -1;
+      const v: RValue | undefined = value.values[i];
+      return v?.kind === 'string' ? v.values.filter((s): s is string => s !== null) : [];
+    };
+    return { reports: field('reports'), tests: field('tests'), graphs: field('graphs') };
+  } finally {
+    await conn.close({ cancel: true });
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The Rserve supervisor against a real Rserve: start, readiness, preload, stop with no
+ * process left, a broken preload, a missing binary, and a restart after Rserve dies.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { connectR, RStartError, RSupervisor, type RServerInfo } from '../../r/index.ts';
+import {
+  groupProcesses,
+  memoryLogger,
+  rserveProcess,
+  waitUntil,
+} from '../fixtures/r-process-check.ts';
+
+const FIXTURES = path.join(import.meta.dirname, '../fixtures/r');
+const OK = path.join(FIXTURES, 'preload-ok.R');
+const SECOND = path.join(FIXTURES, 'preload-second.R');
+const BROKEN = path.join(FIXTURES, 'preload-broken.R');
+
+describe('RSupervisor (real Rserve)', function () {
+  this.timeout(30_000);
+  let tmpRoot: string;
+  const supervisors: RSupervisor[] = [];
+
+  /** A supervisor whose private directory lives in this suite's temp dir. */
+  function supervisor(
+    options: Partial<ConstructorParameters<typeof RSupervisor>[0]> = {},
+  ): RSupervisor {
+    const s = new RSupervisor({ preload: [OK, SECOND], log: memoryLogger(), tmpRoot, ...options });
+    supervisors.push(s);
+    return s;
+  }
+
+  function privateDirs(): string[] {
+    return readdirSync(tmpRoot).filter((f) => f.startsWith('panthr-r-'));
+  }
+
+  before(async () => {
+    tmpRoot = await mkdtemp(path.join(os.tmpdir(), 'panthr-sup-test-'));
+  });
+  after(async () => {
+    await Promise.all(supervisors.map((s) => s.stop()));
+    await rm(tmpRoot, { recursive: true, force: true });
+  });
+
+  it('starts Rserve, is ready with a socket of mode 0600, and stops leaving no process', async () => {
+    const sup = supervisor();
+    const readyEvents: RServerInfo[] = [];
+    sup.on('ready', (info) => readyEvents.push(info));
+    const info = await sup.start();
+    assert.equal(sup.state, 'ready');
+    assert.deepEqual(readyEvents, [info]);
+    assert.ok(rserveProcess(info.pgid), 'Rserve runs in the watchdog group');
+    const dir = path.dirname(info.path);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.equal(statSync(info.path).mode & 0o777, 0o600);
+    const conn = await connectR({ path: info.path });
+    assert.ok(
+      groupProcesses(info.pgid).some((p) => p.pid === conn.pid),
+      'sessions share the group',
+    );
+    await sup.stop();
+    assert.equal(sup.state, 'stopped');
+    assert.deepEqual(groupProcesses(info.pgid), []);
+    assert.equal(existsSync(dir), false, 'the private directory is removed');
+    await sup.stop(); // idempotent
+    assert.equal(conn.closed || (await waitUntil(() => conn.closed, 2000)), true);
+  });
+
+  it('preloads every file into the parent, so a fresh session sees them; sessions get their own tempdir', async () => {
+    const sup = supervisor();
+    const info = await sup.start();
+    const conn = await connectR({ path: info.path });
+    try {
+      const second = await conn.eval('fixture_second');
+      assert.deepEqual(second.kind === 'string' && second.values, ['yes, é and second']);
+      const parent = await conn.eval('fixture_parent_pid');
+      assert.ok(
+        parent.kind === 'integer' && parent.values[0] !== conn.pid,
+        'loaded once, in the parent',
+      );
+      const errors = await conn.eval('length(.panthr_boot_errors)');
+      assert.ok(errors.kind === 'integer' && errors.values[0] === 0);
+      // The parent's tempdir was deleted at boot: no session can share (or lose) it.
+      const shared = await conn.eval('dir.exists(tempdir())');
+      assert.ok(shared.kind === 'logical' && shared.values[0] === 0);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('refuses to start when a preload file fails, naming the file and R message', async () => {
+    const sup = supervisor({ preload: [OK, BROKEN] });
+    const dirsBefore = privateDirs();
+    await assert.rejects(sup.start(), (err: unknown) => {
+      assert.ok(err instanceof RStartError);
+      assert.match(
+        err.message,
+        /preload-broken\.R: fixture failure: this file is broken on purpose/,
+      );
+      assert.doesNotMatch(err.message, /preload-ok\.R/);
+      assert.ok(err.hint.length > 0);
+      return true;
+    });
+    assert.equal(sup.state, 'failed');
+    assert.deepEqual(privateDirs(), dirsBefore, 'a failed start leaves no private directory');
+  });
+
+  it('says what to install when R is missing', async () => {
+    const sup = supervisor({ rBinary: path.join(tmpRoot, 'no-such-R') });
+    await assert.rejects(sup.start(), (err: unknown) => {
+      assert.ok(err instanceof RStartError);
+      assert.match(err.message, /no-such-R/);
+      assert.match(err.message, /apt-get install r-base-core r-cran-rserve/);
+      return true;
+    });
+  });
+
+  it('says which preload file is missing', async () => {
+    const sup = supervisor({ preload: [path.join(tmpRoot, 'absent.R')] });
+    await assert.rejects(sup.start(), /absent\.R cannot be read/);
+  });
+
+  it('restarts Rserve after it is killed, clearing away the dead group', async () => {
+    const sup = supervisor({ restartBaseMs: 100 });
+    const first = await sup.start();
+    const orphan = await connectR({ path: first.path });
+    const events: string[] = [];
+    sup.on('exit', (info, d) => events.push(`exit ${info.generation} ${String(d.expected)}`));
+    sup.on('restart', (d) => events.push(`restart ${d.attempt}`));
+    const readyAgain = new Promise<RServerInfo>((resolve) => sup.once('ready', resolve));
+    const rserve = rserveProcess(first.pgid);
+    assert.ok(rserve);
+    process.kill(rserve.pid, 'SIGKILL');
+    const second = await readyAgain;
+    assert.equal(second.generation, 2);
+    assert.notEqual(second.path, first.path);
+    assert.deepEqual(events, ['exit 1 false', 'restart 1']);
+    assert.equal(sup.restarts, 1);
+    assert.equal(sup.state, 'ready');
+    assert.ok(await waitUntil(() => orphan.closed, 5000), "the dead server's sessions are killed");
+    assert.deepEqual(groupProcesses(first.pgid), []);
+    const conn = await connectR({ path: second.path });
+    const v = await conn.eval('fixture_loaded');
+    assert.deepEqual(v.kind === 'string' && v.values, ['yes, é']);
+    await conn.close();
+    await sup.stop();
+    assert.deepEqual(groupProcesses(second.pgid), []);
+  });
+});
