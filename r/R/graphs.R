@@ -108,8 +108,9 @@ panthr_graph_style <- function(settings = NULL) {
 # A per-session directory for graph files: the Rserve sessions share one tempdir().
 .panthr_tmpdir <- function() {
   dir <- getOption("panthr.tmpdir")
-  if (is.null(dir) || !dir.exists(dir)) {
-    dir <- file.path(tempdir(check = TRUE), paste0("panthr-", Sys.getpid()))
+  mine <- paste0("panthr-", Sys.getpid())  # a forked session inherits its parent's option
+  if (is.null(dir) || basename(dir) != mine || !dir.exists(dir)) {
+    dir <- file.path(tempdir(check = TRUE), mine)
     dir.create(dir, showWarnings = FALSE, mode = "0700")
     options(panthr.tmpdir = dir)
   }
