@@ -1,0 +1,239 @@
+/**
+ * The account operations behind the routes: register, verify the address, check
+ * credentials, find the current workspace. Every failure is an AppError with API.md's code.
+ * A registration that fails half-way removes what it had written.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import { AppError, ErrorCode } from '../errors.ts';
+import type { Store, UserDoc } from '../store/store.types.ts';
+import { createWorkspace, getWorkspace, listWorkspaces } from '../store/index.ts';
+import { checkPassword, MAX_PASSWORD_LENGTH, normalizeEmail } from './credentials.ts';
+import type { Mailer } from './mail.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import { isTokenShaped, newToken, sha256 } from './tokens.ts';
+import { runUserValidation } from './user-validation.ts';
+
+/** How long a verification link is valid. */
+export const VERIFY_TTL_MS = 24 * 3600 * 1000;
+/** Name of the workspace every account starts with. */
+export const FIRST_WORKSPACE_NAME = 'Workspace 1';
+
+/** What the account operations need. */
+export interface AccountDeps {
+  config: Config;
+  store: Store;
+  log: Logger;
+  mailer: Mailer;
+  now: () => Date;
+  /** Time limit of the user_validation script, in ms. */
+  validationTimeoutMs?: number;
+}
+
+/** The fields of a JSON body, refusing any other (400 `bad_request` naming it). */
+export function fieldsOf(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AppError(ErrorCode.badRequest, 'expected a JSON object as the request body');
+  }
+  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 40)));
+    throw new AppError(
+      ErrorCode.badRequest,
+      `unknown field ${shown.join(', ')}; allowed: ${allowed.join(', ')}`,
+    );
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Deletes a user and everything it owns (used for stale unverified accounts and rollback). */
+async function purgeUser(store: Store, userId: string): Promise<void> {
+  const workspaces = await store.workspaces.find({ userId }).toArray();
+  await store.workspaceObjects.deleteMany({ workspaceId: { $in: workspaces.map((w) => w._id) } });
+  await store.workspaces.deleteMany({ userId });
+  await store.preferences.deleteMany({ userId });
+  await store.verifyTokens.deleteMany({ userId });
+  await store.rememberTokens.deleteMany({ userId });
+  await store.users.deleteOne({ _id: userId });
+}
+
+/**
+ * An existing account holds its address (409 `email_taken`), except an unverified one
+ * whose link has expired: it is removed, so that nobody can squat an address they cannot read.
+ */
+async function claimAddress(deps: AccountDeps, email: string): Promise<void> {
+  const existing = await deps.store.users.findOne({ email });
+  if (existing === null) return;
+  const stale = deps.now().getTime() - existing.createdAt.getTime() > VERIFY_TTL_MS;
+  if (existing.verified || !stale) {
+    throw new AppError(ErrorCode.emailTaken, 'an account with this email address exists', {
+      status: 409,
+    });
+  }
+  deps.log.info({ userId: existing._id }, 'removing an unverified account whose link expired');
+  await purgeUser(deps.store, existing._id);
+}
+
+async function checkAllowed(deps: AccountDeps, email: string): Promise<void> {
+  const script = deps.config.user_validation;
+  if (script === null) return;
+  const verdict = await runUserValidation(script, email, deps.log, deps.validationTimeoutMs);
+  if (verdict !== 'allowed') {
+    deps.log.info({ verdict }, 'registration refused by user_validation');
+    throw new AppError(
+      ErrorCode.notAllowed,
+      'this server does not accept accounts for this address',
+      {
+        status: 403,
+      },
+    );
+  }
+}
+
+/** Creates a verification token for `userId`; resolves to the token (only its hash is kept). */
+export async function createVerifyToken(store: Store, userId: string, now: Date): Promise<string> {
+  const token = newToken();
+  await store.verifyTokens.insertOne({
+    _id: sha256(token),
+    userId,
+    expiresAt: new Date(now.getTime() + VERIFY_TTL_MS),
+  });
+  return token;
+}
+
+/**
+ * Registers an account: checks the address and password, asks user_validation, stores the
+ * user (argon2id hash) with its first workspace, and mails the link `${baseUrl}/verify?token=`.
+ */
+export async function register(
+  deps: AccountDeps,
+  body: unknown,
+  baseUrl: string,
+): Promise<{ email: string; verified: false }> {
+  const fields = fieldsOf(body, ['email', 'password']);
+  const email = normalizeEmail(fields.email);
+  const password = checkPassword(fields.password, email);
+  await claimAddress(deps, email);
+  await checkAllowed(deps, email);
+  const passwordHash = await hashPassword(password);
+  const { store } = deps;
+  const userId = randomUUID();
+  const now = deps.now();
+  try {
+    await store.users.insertOne({
+      _id: userId,
+      email,
+      passwordHash,
+      verified: false,
+      createdAt: now,
+      currentWorkspace: '',
+    });
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 11000) {
+      throw new AppError(ErrorCode.emailTaken, 'an account with this email address exists', {
+        status: 409,
+      });
+    }
+    throw err;
+  }
+  try {
+    const workspace = await createWorkspace(store, userId, FIRST_WORKSPACE_NAME);
+    await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: workspace._id } });
+    const token = await createVerifyToken(store, userId, now);
+    await deps.mailer.sendVerification(email, `${baseUrl}/verify?token=${token}`);
+  } catch (err) {
+    // Nothing half-written: without its mail the account could never be verified.
+    await purgeUser(store, userId);
+    throw new AppError(ErrorCode.internal, 'the account could not be created', {
+      status: 500,
+      expose: false,
+      cause: err,
+    });
+  }
+  deps.log.info({ userId }, 'account registered');
+  return { email, verified: false };
+}
+
+/** Uses a verification token once: 400 `invalid_token` or `expired_token`, else verified. */
+export async function verifyEmail(deps: AccountDeps, token: unknown): Promise<void> {
+  const invalid = new AppError(
+    ErrorCode.invalidToken,
+    'this link is not valid (already used, or mistyped)',
+  );
+  if (!isTokenShaped(token)) throw invalid;
+  const { store } = deps;
+  const id = sha256(token);
+  const doc = await store.verifyTokens.findOne({ _id: id });
+  if (doc === null) throw invalid;
+  if (doc.expiresAt.getTime() <= deps.now().getTime()) {
+    await store.verifyTokens.deleteOne({ _id: id });
+    throw new AppError(
+      ErrorCode.expiredToken,
+      'this link has expired; register again to get a new one',
+    );
+  }
+  // Deleting first makes the token single-use even when two clicks race.
+  if ((await store.verifyTokens.deleteOne({ _id: id })).deletedCount !== 1) throw invalid;
+  await store.users.updateOne({ _id: doc.userId }, { $set: { verified: true } });
+  await store.verifyTokens.deleteMany({ userId: doc.userId });
+  deps.log.info({ userId: doc.userId }, 'email address verified');
+}
+
+/**
+ * Checks an email and password; resolves to the user or throws 401 `bad_credentials`
+ * (unknown address or wrong password: indistinguishable, in time too) or `unverified`
+ * (only told to whoever knows the password).
+ */
+export async function checkCredentials(
+  deps: AccountDeps,
+  email: unknown,
+  password: unknown,
+): Promise<UserDoc> {
+  const bad = new AppError(ErrorCode.badCredentials, 'wrong email address or password', {
+    status: 401,
+  });
+  if (
+    typeof email !== 'string' ||
+    typeof password !== 'string' ||
+    password.length > MAX_PASSWORD_LENGTH * 4
+  ) {
+    throw bad;
+  }
+  let user: UserDoc | null = null;
+  try {
+    user = await deps.store.users.findOne({ email: normalizeEmail(email) });
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err; // a malformed address is simply no account
+  }
+  const ok = await verifyPassword(user?.passwordHash ?? null, password);
+  if (user === null || !ok) throw bad;
+  if (!user.verified) {
+    throw new AppError(
+      ErrorCode.unverified,
+      'confirm your email address first: open the link we mailed you',
+      {
+        status: 401,
+      },
+    );
+  }
+  return user;
+}
+
+/**
+ * The user's current workspace. Should it be gone (deleted elsewhere), the oldest one
+ * becomes current; a user with none gets a new one, so every user always has one.
+ */
+export async function currentWorkspaceOf(
+  store: Store,
+  userId: string,
+): Promise<{ id: string; name: string }> {
+  const user = await store.users.findOne({ _id: userId });
+  const current = user === null ? null : await getWorkspace(store, userId, user.currentWorkspace);
+  if (current !== null) return { id: current._id, name: current.name };
+  const workspace =
+    (await listWorkspaces(store, userId))[0] ??
+    (await createWorkspace(store, userId, FIRST_WORKSPACE_NAME));
+  await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: workspace._id } });
+  return { id: workspace._id, name: workspace.name };
+}

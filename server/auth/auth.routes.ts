@@ -1,0 +1,163 @@
+/**
+ * The account routes of API.md §1: POST /register, GET /verify, GET and POST /login,
+ * POST /logout. Rate-limited; state-changing ones Origin-checked.
+ */
+import express, { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import { AppError, ErrorCode } from '../errors.ts';
+import type { Store, StoreSessionStore } from '../store/index.ts';
+import {
+  checkCredentials,
+  currentWorkspaceOf,
+  fieldsOf,
+  register,
+  verifyEmail,
+  type AccountDeps,
+} from './accounts.ts';
+import { readCookie, setCookie } from './cookies.ts';
+import { parseBasicAuth } from './credentials.ts';
+import type { AuthEventBus } from './events.ts';
+import { originCheck } from './origin.ts';
+import type { RateLimits } from './rate-limits.ts';
+import { forgetRememberToken, issueRememberToken, REMEMBER_COOKIE } from './remember.ts';
+import { asError, ISSUED_REMEMBER, logIn, SESSION_COOKIE, sessionUser } from './session.ts';
+
+/** What the account routes need. */
+export interface AuthRouteDeps {
+  accounts: AccountDeps;
+  config: Config;
+  store: Store;
+  sessions: StoreSessionStore;
+  log: Logger;
+  limits: RateLimits;
+  events: AuthEventBus;
+  connectedClients: () => number;
+}
+
+/** The page GET /verify shows: static, so nothing of the request can end up in it. */
+const VERIFIED_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Email address confirmed</title></head>
+<body><h1>Email address confirmed</h1><p>Your account is ready. <a href="/">Log in</a>.</p></body></html>
+`;
+
+/** Where mailed links point: `base_url`, else the address this request was sent to. */
+function baseUrlOf(config: Config, req: Request): string {
+  if (config.base_url !== null) return config.base_url.replace(/\/+$/, '');
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
+function rememberFlag(value: unknown): boolean {
+  if (value === undefined || value === false || value === '0' || value === 'false') return false;
+  if (value === true || value === '1' || value === 'true') return true;
+  throw new AppError(ErrorCode.badRequest, '"remember" must be true or false (1 or 0)');
+}
+
+/** Credentials of GET /login: the Basic header only; credentials in the URL are refused. */
+function credentialsFromGet(req: Request): {
+  email: unknown;
+  password: unknown;
+  remember: boolean;
+} {
+  const query = req.query as Record<string, unknown>;
+  const extra = Object.keys(query).filter((k) => k !== 'remember');
+  if (extra.length > 0) {
+    throw new AppError(
+      ErrorCode.badRequest,
+      'GET /login takes only ?remember=1; send credentials in an Authorization: Basic header',
+    );
+  }
+  const remember = rememberFlag(query.remember);
+  const basic = parseBasicAuth(req.headers.authorization);
+  return { email: basic?.email, password: basic?.password, remember };
+}
+
+function credentialsFromPost(req: Request): {
+  email: unknown;
+  password: unknown;
+  remember: boolean;
+} {
+  const fields = fieldsOf(req.body, ['email', 'password', 'remember']);
+  return {
+    email: fields.email,
+    password: fields.password,
+    remember: rememberFlag(fields.remember),
+  };
+}
+
+/** Creates the router of the account routes. */
+export function authRoutes(deps: AuthRouteDeps): Router {
+  const router = Router();
+  const json = express.json({ limit: '16kb', strict: true });
+  const origin = originCheck(deps.config.allowed_origins);
+  const { config, store } = deps;
+
+  const login = async (
+    req: Request,
+    res: Response,
+    creds: ReturnType<typeof credentialsFromGet>,
+  ) => {
+    if (config.max_users !== null && deps.connectedClients() >= config.max_users) {
+      throw new AppError(ErrorCode.serverFull, 'the server is full; try again later', {
+        status: 503,
+      });
+    }
+    const user = await checkCredentials(deps.accounts, creds.email, creds.password);
+    const previous = readCookie(req, REMEMBER_COOKIE);
+    if (previous !== null) await forgetRememberToken(store, previous);
+    await logIn(req, sessionUser(user));
+    if (creds.remember) {
+      const cookie = await issueRememberToken(
+        store,
+        user._id,
+        config.remember_days,
+        deps.accounts.now(),
+      );
+      setCookie(req, res, REMEMBER_COOKIE, cookie, config.remember_days * 24 * 3600);
+    } else if (previous !== null) {
+      setCookie(req, res, REMEMBER_COOKIE, '', 0);
+    }
+    res.json({ email: user.email, workspace: await currentWorkspaceOf(store, user._id) });
+  };
+
+  router.post('/register', json, ...deps.limits.register, origin, async (req, res) => {
+    const created = await register(deps.accounts, req.body, baseUrlOf(config, req));
+    res.status(201).json(created);
+  });
+
+  router.get('/verify', ...deps.limits.verify, async (req, res) => {
+    await verifyEmail(deps.accounts, req.query.token);
+    res.status(200).type('html').send(VERIFIED_PAGE);
+  });
+
+  router.get('/login', ...deps.limits.login, async (req, res) => {
+    await login(req, res, credentialsFromGet(req));
+  });
+
+  router.post('/login', json, ...deps.limits.login, origin, async (req, res) => {
+    await login(req, res, credentialsFromPost(req));
+  });
+
+  router.post('/logout', origin, async (req, res) => {
+    for (const cookie of [
+      readCookie(req, REMEMBER_COOKIE),
+      (req as unknown as Record<symbol, string | undefined>)[ISSUED_REMEMBER],
+    ]) {
+      if (cookie !== null && cookie !== undefined) await forgetRememberToken(store, cookie);
+    }
+    setCookie(req, res, REMEMBER_COOKIE, '', 0);
+    const user = req.user;
+    const sessionId = req.sessionID;
+    if (user !== undefined) {
+      await new Promise<void>((resolve, reject) =>
+        req.session.destroy((err: unknown) => (err ? reject(asError(err)) : resolve())),
+      );
+      deps.events.userLoggedOut({ userId: user.id, sessionId, reason: 'logout' });
+      deps.log.info({ userId: user.id }, 'logged out');
+    }
+    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
+    res.status(204).end();
+  });
+
+  return router;
+}

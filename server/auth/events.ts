@@ -1,0 +1,48 @@
+/**
+ * Hooks for the realtime layer: what happened to a user's account over REST that its
+ * open connections must follow (reload the current workspace, disconnect).
+ */
+import { EventEmitter } from 'node:events';
+
+/** The current workspace of `userId` is now `workspaceId` (changed over REST). */
+export interface CurrentWorkspaceChanged {
+  userId: string;
+  workspaceId: string;
+}
+
+/**
+ * A user was logged out: `logout` ends one session (`sessionId`); `theft` (a reused
+ * remember-me token) ended every session of the user (`sessionId` is null).
+ */
+export interface UserLoggedOut {
+  userId: string;
+  sessionId: string | null;
+  reason: 'logout' | 'theft';
+}
+
+/** Subscribe to account events; each returns a function that unsubscribes. */
+export interface AuthEvents {
+  onCurrentWorkspaceChanged: (listener: (e: CurrentWorkspaceChanged) => void) => () => void;
+  onUserLoggedOut: (listener: (e: UserLoggedOut) => void) => () => void;
+}
+
+/** The emitting side, kept inside auth and the REST routes. */
+export interface AuthEventBus extends AuthEvents {
+  currentWorkspaceChanged: (e: CurrentWorkspaceChanged) => void;
+  userLoggedOut: (e: UserLoggedOut) => void;
+}
+
+/** Creates the bus; a listener that throws is the listener's bug and propagates. */
+export function createAuthEvents(): AuthEventBus {
+  const ee = new EventEmitter();
+  const on = <T>(name: string, listener: (e: T) => void): (() => void) => {
+    ee.on(name, listener);
+    return () => ee.off(name, listener);
+  };
+  return {
+    onCurrentWorkspaceChanged: (l) => on('workspace', l),
+    onUserLoggedOut: (l) => on('logout', l),
+    currentWorkspaceChanged: (e) => ee.emit('workspace', e),
+    userLoggedOut: (e) => ee.emit('logout', e),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Rate limits on the account routes (express-rate-limit, in memory: one server process).
+ * Two keys each: the client address, generous because a whole class may sit behind one
+ * NAT address, and the account or address concerned, strict, against guessing one
+ * account's password from many addresses. Over a limit: 429 `too_many_requests`.
+ */
+import type { Request, RequestHandler } from 'express';
+import { MemoryStore, rateLimit } from 'express-rate-limit';
+import { AppError, ErrorCode } from '../errors.ts';
+import { parseBasicAuth } from './credentials.ts';
+
+const MINUTE = 60_000;
+
+/** The limiters of each account route, plus a way to stop their timers. */
+export interface RateLimits {
+  login: RequestHandler[];
+  register: RequestHandler[];
+  verify: RequestHandler[];
+  resend: RequestHandler[];
+  close(): void;
+}
+
+/** The account a request is about: the email of its body or Basic header, normalised. */
+function accountOf(req: Request): string | null {
+  const body: unknown = req.body;
+  const fromBody =
+    body !== null && typeof body === 'object' ? (body as Record<string, unknown>).email : undefined;
+  const email =
+    typeof fromBody === 'string' ? fromBody : parseBasicAuth(req.headers.authorization)?.email;
+  return typeof email === 'string' && email.trim() !== ''
+    ? email.trim().toLowerCase().slice(0, 320)
+    : null;
+}
+
+/** Creates fresh limiters (one memory store each, so two servers never share counts). */
+export function createRateLimits(): RateLimits {
+  const stores: MemoryStore[] = [];
+  const limiter = (
+    windowMs: number,
+    limit: number,
+    what: string,
+    opts: { byAccount?: boolean; onlyFailures?: boolean } = {},
+  ): RequestHandler => {
+    const store = new MemoryStore();
+    stores.push(store);
+    return rateLimit({
+      windowMs,
+      limit,
+      store,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      skipSuccessfulRequests: opts.onlyFailures ?? false,
+      // A request without an account in it is not counted against any account.
+      ...(opts.byAccount === true
+        ? {
+            keyGenerator: (req: Request) => `acct:${accountOf(req) ?? ''}`,
+            skip: (req: Request) => accountOf(req) === null,
+          }
+        : {}),
+      handler: (_req, _res, next) => {
+        next(
+          new AppError(ErrorCode.tooManyRequests, `too many ${what}; try again later`, {
+            status: 429,
+          }),
+        );
+      },
+    });
+  };
+  return {
+    login: [
+      limiter(15 * MINUTE, 300, 'login attempts from this address'),
+      limiter(15 * MINUTE, 10, 'failed login attempts for this account', {
+        byAccount: true,
+        onlyFailures: true,
+      }),
+    ],
+    register: [
+      limiter(60 * MINUTE, 60, 'registrations from this address'),
+      limiter(60 * MINUTE, 5, 'registrations of this email address', { byAccount: true }),
+    ],
+    verify: [limiter(15 * MINUTE, 60, 'verification attempts from this address')],
+    resend: [
+      limiter(60 * MINUTE, 30, 'mail requests from this address'),
+      limiter(60 * MINUTE, 3, 'mails to this address', { byAccount: true }),
+    ],
+    close: () => stores.forEach((s) => s.shutdown()),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The REST API under /api/v1 (API.md §1): preference sets and workspaces of the logged-in
+ * user. Every route needs a session (401 `unauthorized`); state-changing ones pass the
+ * Origin check (403 `forbidden_origin`).
+ */
+import express, { Router } from 'express';
+import type { AuthEventBus } from '../../auth/events.ts';
+import { originCheck } from '../../auth/origin.ts';
+import type { Store } from '../../store/index.ts';
+import { requireUser } from './api.common.ts';
+import { MAX_PREFERENCE_BYTES, preferencesRoutes } from './preferences.routes.ts';
+import { workspacesRoutes } from './workspaces.routes.ts';
+
+export { MAX_PREFERENCE_BYTES, MAX_PREFERENCE_SETS } from './preferences.routes.ts';
+export { MAX_WORKSPACES, MAX_WORKSPACE_NAME } from './workspaces.routes.ts';
+
+/** What the API needs. */
+export interface ApiDeps {
+  store: Store;
+  events: AuthEventBus;
+  allowedOrigins: readonly string[];
+}
+
+/** The /api/v1 router (mount it at /api/v1, after the session middleware). */
+export function apiRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  // A little over the preference cap, so that the cap itself answers with a clear 413.
+  router.use(express.json({ limit: MAX_PREFERENCE_BYTES * 2, strict: true }));
+  router.use(originCheck(deps.allowedOrigins));
+  router.use(requireUser);
+  router.use(preferencesRoutes(deps.store));
+  router.use(workspacesRoutes(deps.store, deps.events));
+  return router;
+}

@@ -1,0 +1,120 @@
+/**
+ * Named preference sets (API.md §1): GET /preferences, GET/PUT/DELETE /preferences/:name.
+ * A set is a graph-settings object (converters' `graphSettingsSchema`: colors, point,
+ * line, text, bar, background-color), at most {@link MAX_PREFERENCE_BYTES}; a PUT is
+ * written to the store before it is answered.
+ */
+import { Router, type Request } from 'express';
+import { graphSettingsSchema } from '../../../converters/panthr.schema.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
+import type { Store } from '../../store/index.ts';
+import { objectBody, userOf } from './api.common.ts';
+
+/** Largest preference set, as serialised JSON, in bytes. */
+export const MAX_PREFERENCE_BYTES = 64 * 1024;
+/** Most preference sets one user may keep. */
+export const MAX_PREFERENCE_SETS = 100;
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
+
+function nameOf(req: Request): string {
+  const name = req.params.name;
+  if (typeof name !== 'string' || !NAME_RE.test(name)) {
+    throw new AppError(
+      ErrorCode.badRequest,
+      'a preference set name is 1 to 64 letters, digits, spaces, "_", "." or "-", starting with a letter or digit',
+    );
+  }
+  return name;
+}
+
+function settingsOf(req: Request): Record<string, unknown> {
+  const body = objectBody(req);
+  if (Buffer.byteLength(JSON.stringify(body), 'utf8') > MAX_PREFERENCE_BYTES) {
+    throw new AppError(
+      ErrorCode.payloadTooLarge,
+      `a preference set is at most ${MAX_PREFERENCE_BYTES} bytes`,
+      {
+        status: 413,
+      },
+    );
+  }
+  const parsed = graphSettingsSchema.safeParse(body);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 5).map((i) => {
+      const where = i.path.map(String).join('.') || '(top level)';
+      const message =
+        i.code === 'unrecognized_keys'
+          ? `unknown field ${i.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}`
+          : i.message;
+      return `${where.slice(0, 80)}: ${message}`;
+    });
+    throw new AppError(ErrorCode.badRequest, `invalid preference set: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** The routes, relative to /api/v1. */
+export function preferencesRoutes(store: Store): Router {
+  const router = Router();
+  const idOf = (userId: string, name: string): string => `${userId}/${name}`;
+
+  router.get('/preferences', async (req, res) => {
+    const docs = await store.preferences
+      .find({ userId: userOf(req).id })
+      .sort({ name: 1 })
+      .toArray();
+    res.json({
+      preferences: docs.map((d) => ({ name: d.name, updatedAt: d.updatedAt.toISOString() })),
+    });
+  });
+
+  router.get('/preferences/:name', async (req, res) => {
+    const name = nameOf(req);
+    const doc = await store.preferences.findOne({ _id: idOf(userOf(req).id, name) });
+    if (doc === null)
+      throw new AppError(ErrorCode.notFound, 'no preference set of that name', { status: 404 });
+    res.json({ name: doc.name, settings: doc.settings, updatedAt: doc.updatedAt.toISOString() });
+  });
+
+  router.put('/preferences/:name', async (req, res) => {
+    const name = nameOf(req);
+    const settings = settingsOf(req);
+    const userId = userOf(req).id;
+    const _id = idOf(userId, name);
+    const exists = (await store.preferences.findOne({ _id })) !== null;
+    if (!exists && (await store.preferences.countDocuments({ userId })) >= MAX_PREFERENCE_SETS) {
+      throw new AppError(
+        ErrorCode.conflict,
+        `at most ${MAX_PREFERENCE_SETS} preference sets; delete one first`,
+        {
+          status: 409,
+        },
+      );
+    }
+    const updatedAt = new Date();
+    const { upsertedCount } = await store.preferences.updateOne(
+      { _id },
+      { $set: { userId, name, settings, updatedAt } },
+      { upsert: true },
+    );
+    res
+      .status(upsertedCount === 1 ? 201 : 200)
+      .json({ name, settings, updatedAt: updatedAt.toISOString() });
+  });
+
+  router.delete('/preferences/:name', async (req, res) => {
+    const name = nameOf(req);
+    const user = userOf(req);
+    const { deletedCount } = await store.preferences.deleteOne({ _id: idOf(user.id, name) });
+    if (deletedCount === 0)
+      throw new AppError(ErrorCode.notFound, 'no preference set of that name', { status: 404 });
+    await store.users.updateOne(
+      { _id: user.id, currentPreferences: name },
+      { $set: { currentPreferences: null } },
+    );
+    res.status(204).end();
+  });
+
+  return router;
+}

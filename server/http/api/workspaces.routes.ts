@@ -1,0 +1,139 @@
+/**
+ * Workspaces (API.md §1): GET/POST /workspaces, PATCH/DELETE /workspaces/:id,
+ * POST /workspaces/:id/current. Names are display names (any printable text, trimmed,
+ * unique per user without case); the last workspace cannot be deleted; making one current
+ * tells the realtime layer, which reloads it into the user's open connections.
+ */
+import { Router, type Request } from 'express';
+import type { AuthEventBus } from '../../auth/events.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
+import {
+  createWorkspace,
+  deleteWorkspace,
+  getWorkspace,
+  listWorkspaces,
+  renameWorkspace,
+  type Store,
+  type WorkspaceDoc,
+} from '../../store/index.ts';
+import { displayName, objectBody, onlyFields, userOf } from './api.common.ts';
+
+/** Most workspaces one user may have. */
+export const MAX_WORKSPACES = 200;
+/** Longest workspace name, in characters. */
+export const MAX_WORKSPACE_NAME = 100;
+
+const ID_RE = /^[A-Za-z0-9-]{1,64}$/;
+
+function idOf(req: Request): string {
+  const id = req.params.id;
+  // Ids are UUIDs; anything else cannot name a workspace, so it is simply not found.
+  if (typeof id !== 'string' || !ID_RE.test(id)) throw notFound();
+  return id;
+}
+
+function notFound(): AppError {
+  return new AppError(ErrorCode.notFound, 'no such workspace', { status: 404 });
+}
+
+function nameFrom(req: Request): string {
+  const body = objectBody(req);
+  onlyFields(body, ['name']);
+  return displayName(body.name, 'the workspace name', MAX_WORKSPACE_NAME);
+}
+
+function view(w: WorkspaceDoc, currentId: string | undefined) {
+  return {
+    id: w._id,
+    name: w.name,
+    current: w._id === currentId,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+  };
+}
+
+async function refuseDuplicate(
+  store: Store,
+  userId: string,
+  name: string,
+  except?: string,
+): Promise<void> {
+  const lower = name.toLowerCase();
+  const clash = (await listWorkspaces(store, userId)).some(
+    (w) => w._id !== except && w.name.toLowerCase() === lower,
+  );
+  if (clash)
+    throw new AppError(ErrorCode.conflict, 'you already have a workspace of that name', {
+      status: 409,
+    });
+}
+
+/** The routes, relative to /api/v1. */
+export function workspacesRoutes(store: Store, events: AuthEventBus): Router {
+  const router = Router();
+  const currentOf = async (userId: string) =>
+    (await store.users.findOne({ _id: userId }))?.currentWorkspace;
+
+  router.get('/workspaces', async (req, res) => {
+    const userId = userOf(req).id;
+    const current = await currentOf(userId);
+    res.json({ workspaces: (await listWorkspaces(store, userId)).map((w) => view(w, current)) });
+  });
+
+  router.post('/workspaces', async (req, res) => {
+    const userId = userOf(req).id;
+    const name = nameFrom(req);
+    if ((await store.workspaces.countDocuments({ userId })) >= MAX_WORKSPACES) {
+      throw new AppError(
+        ErrorCode.conflict,
+        `at most ${MAX_WORKSPACES} workspaces; delete one first`,
+        { status: 409 },
+      );
+    }
+    await refuseDuplicate(store, userId, name);
+    const created = await createWorkspace(store, userId, name);
+    res.status(201).json(view(created, await currentOf(userId)));
+  });
+
+  router.patch('/workspaces/:id', async (req, res) => {
+    const userId = userOf(req).id;
+    const id = idOf(req);
+    const name = nameFrom(req);
+    if ((await getWorkspace(store, userId, id)) === null) throw notFound();
+    await refuseDuplicate(store, userId, name, id);
+    const renamed = await renameWorkspace(store, userId, id, name);
+    if (renamed === null) throw notFound();
+    res.json(view(renamed, await currentOf(userId)));
+  });
+
+  router.delete('/workspaces/:id', async (req, res) => {
+    const userId = userOf(req).id;
+    const id = idOf(req);
+    const before = await currentOf(userId);
+    const result = await deleteWorkspace(store, userId, id);
+    if (result === 'not_found') throw notFound();
+    if (result === 'last_workspace') {
+      throw new AppError(
+        ErrorCode.conflict,
+        'this is your last workspace; create another one first',
+        { status: 409 },
+      );
+    }
+    const after = await currentOf(userId);
+    if (after !== undefined && after !== before)
+      events.currentWorkspaceChanged({ userId, workspaceId: after });
+    res.status(204).end();
+  });
+
+  router.post('/workspaces/:id/current', async (req, res) => {
+    const userId = userOf(req).id;
+    const id = idOf(req);
+    const workspace = await getWorkspace(store, userId, id);
+    if (workspace === null) throw notFound();
+    await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: id } });
+    events.currentWorkspaceChanged({ userId, workspaceId: id });
+    res.json(view(workspace, id));
+  });
+
+  return router;
+}
