@@ -3,41 +3,23 @@
  * per-request timeouts and cancellation by SIGINT to the session's pid, and a close that
  * never cuts a running evaluation.
  */
-import net from 'node:net';
-import type { RAddress, RConnection, RequestOptions } from './connection.types.ts';
+import type { Socket } from 'node:net';
+import type { RConnection, RequestOptions } from './connection.types.ts';
 import { RError } from './connection.types.ts';
 import type { Response } from './protocol.ts';
-import {
-  checkGreeting,
-  CMD,
-  GREETING_LENGTH,
-  MessageAssembler,
-  STATUS_EVAL_ERROR,
-} from './protocol.ts';
+import { CMD, MessageAssembler, STATUS_EVAL_ERROR } from './protocol.ts';
 import {
   assignMessage,
-  checkWrappedValue,
   evalMessage,
   isParseStatus,
   parseMessageCode,
   responseValue,
   statusError,
   wrapCode,
+  LAST_ERROR_CODE,
 } from './requests.ts';
 import type { RValue } from './sexp.ts';
-import { rString } from './sexp.ts';
-
-/** Options of {@link connectR}. */
-export interface ConnectOptions {
-  /** Milliseconds to connect, read the greeting and learn the pid (default 10000). */
-  readonly connectTimeoutMs?: number;
-  /**
-   * Milliseconds an interrupted evaluation may take to stop before the session process is
-   * killed (SIGKILL) and the connection closes (default 10000). R only notices SIGINT at its
-   * interrupt checkpoints; C code that never checks must be killed.
-   */
-  readonly interruptGraceMs?: number;
-}
+import { R_NULL, rString } from './sexp.ts';
 
 type Interrupt = 'timeout' | 'cancelled';
 
@@ -58,7 +40,7 @@ interface Waiter {
 
 const PARSE_VARIABLE = '.qap1_parse_code';
 
-/** A QAP1 connection; create it with {@link connectR}. */
+/** A QAP1 connection; create it with `connectR` (connect.ts). */
 export class Qap1Connection implements RConnection {
   pid = 0;
   private readonly queue: Job[] = [];
@@ -75,7 +57,7 @@ export class Qap1Connection implements RConnection {
   private readonly assembler = new MessageAssembler((r) => this.onResponse(r));
 
   constructor(
-    private readonly socket: net.Socket,
+    private readonly socket: Socket,
     private readonly interruptGraceMs: number,
   ) {
     socket.on('data', (chunk: Buffer) => this.assembler.push(chunk));
@@ -93,17 +75,17 @@ export class Qap1Connection implements RConnection {
 
   eval(code: string, options?: RequestOptions): Promise<RValue> {
     return this.submit(
-      () => evalMessage(wrapCode(code, false)),
-      (r) => this.readEval(r, code, true),
+      () => evalMessage(wrapCode(code)),
+      (r) => this.readEval(r, code),
       options,
     ) as Promise<RValue>;
   }
 
   async voidEval(code: string, options?: RequestOptions): Promise<void> {
     await this.submit(
-      () => evalMessage(wrapCode(code, true)),
+      () => evalMessage(wrapCode(code), CMD.voidEval),
       async (r) => {
-        await this.readEval(r, code, true);
+        await this.readEval(r, code);
         return undefined;
       },
       options,
@@ -122,7 +104,7 @@ export class Qap1Connection implements RConnection {
   evalRaw(code: string, options?: RequestOptions): Promise<RValue> {
     return this.submit(
       () => evalMessage(code),
-      (r) => this.readEval(r, code, false),
+      (r) => this.readEval(r, code),
       options,
     ) as Promise<RValue>;
   }
@@ -302,18 +284,15 @@ export class Qap1Connection implements RConnection {
   }
 
   /** Reads an eval answer: the value, R's error, or a parse error with parse()'s message. */
-  private async readEval(response: Response, code: string, wrapped: boolean): Promise<RValue> {
-    if (response.ok) {
-      const value = responseValue(response);
-      return wrapped ? checkWrappedValue(value) : value;
-    }
+  private async readEval(response: Response, code: string): Promise<RValue> {
+    if (response.ok) return response.payload.length === 0 ? R_NULL : responseValue(response);
     if (isParseStatus(response.status)) {
       const message = await this.parseMessage(code);
       throw new RError('parse_error', message, { status: response.status });
     }
     if (response.status === STATUS_EVAL_ERROR && this.running?.interrupt === undefined) {
-      // An error the wrapper did not catch (or unwrapped code): R still has its message.
-      const m = await this.roundTrip(evalMessage('geterrmessage()'));
+      // R raised an error: the session's handler kept its conditionMessage.
+      const m = await this.roundTrip(evalMessage(LAST_ERROR_CODE));
       const v = m.ok ? responseValue(m) : undefined;
       throw statusError(
         response.status,
@@ -362,74 +341,4 @@ function interruptError(why: Interrupt): RError {
   return why === 'timeout'
     ? new RError('timeout', 'the R evaluation ran past its time limit and was interrupted')
     : new RError('cancelled', 'the R evaluation was cancelled');
-}
-
-/**
- * Connects to Rserve at `address`, checks the QAP1 greeting (no authentication) and learns
- * the session's pid. Fails with RError('closed') when it cannot connect in time and
- * RError('protocol') when the peer is not an Rserve it can talk to.
- */
-export async function connectR(address: RAddress, options?: ConnectOptions): Promise<RConnection> {
-  const timeoutMs = options?.connectTimeoutMs ?? 10_000;
-  const socket =
-    'path' in address
-      ? net.createConnection(address.path)
-      : net.createConnection(address.port, address.host);
-  if (!('path' in address)) socket.setNoDelay(true);
-  const timer = setTimeout(() => {
-    socket.destroy(new Error(`no Rserve greeting within ${timeoutMs} ms`));
-  }, timeoutMs);
-  try {
-    const rest = await readGreeting(socket);
-    const conn = new Qap1Connection(socket, options?.interruptGraceMs ?? 10_000);
-    if (rest.length > 0) socket.unshift(rest);
-    socket.resume();
-    const pid = await conn.evalRaw('Sys.getpid()');
-    if (pid.kind !== 'integer' || pid.values.length !== 1) {
-      throw new RError('protocol', `Sys.getpid() answered a ${pid.kind}`);
-    }
-    conn.pid = pid.values[0] ?? 0;
-    return conn;
-  } catch (e) {
-    socket.destroy();
-    if (e instanceof RError) throw e;
-    throw new RError('closed', `cannot connect to Rserve: ${(e as Error).message}`, { cause: e });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Reads the 32-byte greeting; resolves with any bytes that followed it. */
-function readGreeting(socket: net.Socket): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const cleanup = (): void => {
-      socket.off('data', onData);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-    };
-    const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length < GREETING_LENGTH) return;
-      cleanup();
-      socket.pause();
-      const all = Buffer.concat(chunks);
-      const problem = checkGreeting(all.subarray(0, GREETING_LENGTH));
-      if (problem !== undefined) reject(new RError('protocol', problem));
-      else resolve(all.subarray(GREETING_LENGTH));
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(err);
-    };
-    const onClose = (): void => {
-      cleanup();
-      reject(new Error('connection closed before the greeting'));
-    };
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-  });
 }

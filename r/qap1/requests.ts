@@ -20,23 +20,42 @@ import {
   writeItemHeader,
 } from './protocol.ts';
 import type { RValue } from './sexp.ts';
-import { inherits } from './sexp.ts';
 
-/** The class of the value our wrapper returns when user code raised an R error. */
-export const ERROR_CLASS = '.qap1_condition_error';
+/** Where the session keeps the wrapper (attached to the search path, not in globalenv). */
+const SESSION_ENV = 'qap1:session';
 
 /**
- * Wraps user code so an R error comes back as a value of class {@link ERROR_CLASS} holding
- * `conditionMessage(e)`. The braces take several expressions; the newlines keep a trailing
- * comment from swallowing the closing brace. Interrupts are not errors, so SIGINT still
- * aborts the evaluation with status 127. `voidEval` ends in NULL so nothing is sent back.
+ * Run once per connection: attaches an environment holding `.qap1_run(expr)`, which
+ * evaluates user code under a calling handler that records `conditionMessage(e)` of an
+ * error nobody caught (the error still propagates, so Rserve answers status 127), and
+ * `.qap1_last_error()`, which returns and clears it (falling back to geterrmessage()).
+ * Answers the session's pid. A calling handler, unlike tryCatch, leaves every value (and
+ * invisible()) untouched and costs a few microseconds; R's global calling handlers would
+ * cost nothing but Rserve's top-level evaluation does not run them.
  */
-export function wrapCode(code: string, discardValue: boolean): string {
-  const body = discardValue ? `{{\n${code}\n}; NULL}` : `{\n${code}\n}`;
-  return (
-    `tryCatch(${body}, error = function(e) ` +
-    `structure(conditionMessage(e), class = "${ERROR_CLASS}"))`
-  );
+export const SESSION_SETUP = `local({
+  env <- attach(NULL, name = "${SESSION_ENV}", warn.conflicts = FALSE)
+  state <- new.env(parent = emptyenv())
+  record <- function(e) assign("message", conditionMessage(e), envir = state)
+  assign(".qap1_run", function(expr) withCallingHandlers(expr, error = record), envir = env)
+  assign(".qap1_last_error", function() {
+    m <- if (exists("message", envir = state, inherits = FALSE)) get("message", envir = state) else geterrmessage()
+    if (exists("message", envir = state, inherits = FALSE)) rm("message", envir = state)
+    paste(sub("\\n$", "", m), collapse = "\n")
+  }, envir = env)
+  Sys.getpid()
+})`;
+
+/** The R call that returns (and clears) the message of the last uncaught error. */
+export const LAST_ERROR_CODE = '.qap1_last_error()';
+
+/**
+ * Wraps user code for {@link SESSION_SETUP}'s `.qap1_run`. The braces take several
+ * expressions; the newlines keep a trailing comment from swallowing the closing brace.
+ * Interrupts are not errors, so SIGINT still aborts the evaluation with status 127.
+ */
+export function wrapCode(code: string): string {
+  return `.qap1_run({\n${code}\n})`;
 }
 
 /** A whole eval (CMD_eval) or voidEval (CMD_voidEval) message for `code`, unwrapped. */
@@ -78,14 +97,6 @@ export function responseValue(response: Response): RValue {
       e instanceof DecodeError ? e.message : `cannot read Rserve's answer: ${String(e)}`;
     throw new RError('protocol', message, { cause: e });
   }
-}
-
-/** Turns a wrapped evaluation's value into R's error when it is one. */
-export function checkWrappedValue(value: RValue): RValue {
-  if (value.kind === 'string' && inherits(value, ERROR_CLASS)) {
-    throw new RError('r_error', value.values[0] ?? 'R error (no message)');
-  }
-  return value;
 }
 
 /** Whether an error response is a parse error. */

@@ -58,6 +58,8 @@ describe('QAP1 client against a real Rserve', function () {
       assert.ok(Number.isInteger(conn.pid) && conn.pid > 0);
       assert.notEqual(conn.pid, server.pid);
       assert.deepEqual(await conn.eval('Sys.getpid()'), rInteger([conn.pid]));
+      // The error recorder lives on the search path, not in the user's global environment.
+      assert.deepEqual(await conn.eval('ls(globalenv(), all.names = TRUE)'), rString([]));
     });
 
     it('refuses a peer that is not Rserve, and fails on a missing socket', async () => {
@@ -220,6 +222,14 @@ describe('QAP1 client against a real Rserve', function () {
   describe('errors', () => {
     it("returns R's own error message, and the session goes on", async () => {
       await rejectsWith(conn.eval('stop("boom: ü")'), 'r_error', /^boom: ü$/);
+      await rejectsWith(
+        conn.eval(
+          'f <- function() stop("line one\\nline two"); tryCatch(stop("caught"), error = identity); f()',
+        ),
+        'r_error',
+        /^line one\nline two$/,
+      );
+      await rejectsWith(conn.eval('stop()'), 'r_error', /^$|R evaluation failed/);
       await rejectsWith(conn.eval('log("a")'), 'r_error', /non-numeric argument/);
       await rejectsWith(
         conn.voidEval('undefined_function_xyz()'),
@@ -308,8 +318,9 @@ describe('QAP1 client against a real Rserve', function () {
     it('close({ cancel: true }) interrupts a runaway evaluation first', async () => {
       const runaway = conn.eval('while (TRUE) {}');
       await new Promise((r) => setTimeout(r, 100));
+      const failed = rejectsWith(runaway, 'cancelled');
       await conn.close({ cancel: true });
-      await rejectsWith(runaway, 'cancelled');
+      await failed;
       assert.equal(conn.closed, true);
     });
 

@@ -74,10 +74,11 @@ describe('QAP1 framing', () => {
     assert.equal(m.readDoubleLE(32), 1);
   });
 
-  it('wraps user code so that errors come back as values and comments stay harmless', () => {
-    const w = wrapCode('x <- 1 # trailing comment', false);
-    assert.match(w, /^tryCatch\(\{\nx <- 1 # trailing comment\n\}, error = /);
-    assert.match(wrapCode('y', true), /^tryCatch\(\{\{\ny\n\}; NULL\}/);
+  it('wraps user code in the session error recorder, trailing comments harmless', () => {
+    assert.equal(
+      wrapCode('x <- 1 # trailing comment'),
+      '.qap1_run({\nx <- 1 # trailing comment\n})',
+    );
   });
 
   it('accepts the Rserve greeting and refuses others', () => {
