@@ -2,17 +2,17 @@
  * Reports, tests and models, graphs and full R: each is one fixed call of a PanthR.r
  * function on assigned arguments; the result is the request with `result` added.
  */
-import { rToJson } from '../../converters/r-to-json.ts';
-import type {
-  JsonValue,
-  PanthrExtensionGraph,
-  PanthrExtensionReport,
-  PanthrExtensionTest,
-  PanthrGraph,
-  PanthrR,
-  PanthrReport,
-  PanthrTest,
-} from '../../converters/panthr.schema.ts';
+import {
+  rToJson,
+  type JsonValue,
+  type PanthrExtensionGraph,
+  type PanthrExtensionReport,
+  type PanthrExtensionTest,
+  type PanthrGraph,
+  type PanthrR,
+  type PanthrReport,
+  type PanthrTest,
+} from '../../converters/index.ts';
 import { rString, type RValue } from '../../r/qap1/sexp.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { DatasetEntry, RunContext } from './context.ts';

@@ -1,6 +1,5 @@
 /** The commands of API.md §3: `newvar`, `read` (CSV) and `delete`. */
-import type { PanthrCommand } from '../../converters/panthr.schema.ts';
-import { rToVector } from '../../converters/r2panthr.ts';
+import { type PanthrCommand, rToVector } from '../../converters/index.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 import { parseCsvDataset } from './formula.ts';
@@ -29,7 +28,7 @@ export async function runNewvar(ctx: RunContext, o: Command<'newvar'>): Promise<
  * `result.dataset`.
  */
 export async function runRead(ctx: RunContext, o: Command<'read'>): Promise<RunOutcome> {
-  const dataset = parseCsvDataset(o.name, o.text);
+  const dataset = parseCsvDataset(o.name, o.text, ctx.options.maxData);
   const entry = await ctx.putDataset(dataset);
   const out = { ...o, result: { dataset: entry.dataset } } as StoredObject;
   return { store: [entry.dataset], remove: [], reply: [out] };

@@ -2,7 +2,7 @@
  * The compute layer's contract: what running one PanthR object gives back, and the
  * options a workspace runtime works under.
  */
-import type { PanthrObject } from '../../converters/panthr.schema.ts';
+import type { PanthrObject } from '../../converters/index.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 
 /** A PanthR object as the workspace stores it (a request with its `result`, a dataset...). */

@@ -2,7 +2,7 @@
  * What a handler of one object kind may use: the R caller, the limits, and the workspace's
  * state in R (datasets under generated names, filters as cached row masks).
  */
-import type { PanthrDataset } from '../../converters/panthr.schema.ts';
+import type { PanthrDataset } from '../../converters/index.ts';
 import type { RLogical, RValue } from '../../r/qap1/sexp.ts';
 import type { RuntimeOptions, StoredObject } from './compute.types.ts';
 import type { CallOptions, RCaller } from './r.caller.ts';

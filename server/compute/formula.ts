@@ -1,6 +1,5 @@
 /** Formulas and CSV through the converters, with their errors as wire codes. */
-import { compileFormula } from '../../converters/formula/index.ts';
-import type { PanthrDataset } from '../../converters/panthr.schema.ts';
+import { compileFormula, parseCsv, type PanthrDataset } from '../../converters/index.ts';
 import { computeError } from './compute.types.ts';
 
 /** The R name compiled formulas use for the data frame (bound by RCaller.evalCompiledFormula). */
@@ -17,8 +16,12 @@ export function compileFormulaFor(formula: string, dataset: PanthrDataset): stri
   return compiled.code;
 }
 
-/** CSV text as the dataset called `name`; `invalid_object` with the line number if bad. */
-export function parseCsvDataset(name: string, text: string): PanthrDataset {
-  void text;
-  throw computeError('invalid_object', `${name}: the CSV parser is not there yet`);
+/**
+ * CSV text as the dataset called `name`: `invalid_object` with the line number when it
+ * cannot be read, `too_large` past `maxData` cells (refused while parsing, before R).
+ */
+export function parseCsvDataset(name: string, text: string, maxData: number | null): PanthrDataset {
+  const parsed = parseCsv(text, { name, maxCells: maxData });
+  if (!parsed.ok) throw computeError(parsed.code, `CSV: ${parsed.message}`);
+  return parsed.dataset;
 }

@@ -3,11 +3,17 @@
  * names, filters as cached row masks, and every stored object. `run` executes one
  * validated PanthR object; runs are serialised (one R session answers one call at a time).
  */
-import { ConversionError } from '../../converters/errors.ts';
-import { datasetToR, vectorToR } from '../../converters/panthr2r.ts';
-import { rToJson } from '../../converters/r-to-json.ts';
-import type { PanthrDataset, PanthrObject, PanthrVector } from '../../converters/panthr.schema.ts';
-import { validateObject, type ValidationResult } from '../../converters/validate.ts';
+import {
+  ConversionError,
+  datasetToR,
+  vectorToR,
+  rToJson,
+  type PanthrDataset,
+  type PanthrObject,
+  type PanthrVector,
+  validateObject,
+  type ValidationResult,
+} from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
 import type { RLogical, RValue } from '../../r/qap1/sexp.ts';
 import { AppError } from '../errors.ts';

@@ -2,7 +2,7 @@
  * Vectors, datasets and filters: the data of a workspace. Datasets go to R by binary
  * assign (after the size check); a filter is the row mask its formula gives.
  */
-import type { PanthrDataset, PanthrFilter, PanthrVector } from '../../converters/panthr.schema.ts';
+import type { PanthrDataset, PanthrFilter, PanthrVector } from '../../converters/index.ts';
 import { NA_LOGICAL, rLogical, type RLogical, type RValue } from '../../r/qap1/sexp.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { RunContext } from './context.ts';

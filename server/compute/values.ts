@@ -5,13 +5,13 @@
  * copy (converters' vectorToR), while the workspace keeps numbers and nulls so that a stored
  * dataset is plain JSON (any NaN is missing: null; +-Infinity: "Inf" / "-Inf").
  */
-import type { JsonValue } from '../../converters/panthr.schema.ts';
 import {
+  type JsonValue,
   valuesLength,
   type PanthrDataset,
   type PanthrVector,
   type VectorValue,
-} from '../../converters/panthr.schema.ts';
+} from '../../converters/index.ts';
 import { R_NULL, rDouble, rList, rLogical, rString, type RValue } from '../../r/qap1/sexp.ts';
 import { computeError } from './compute.types.ts';
 
