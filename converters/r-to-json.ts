@@ -80,16 +80,15 @@ function named(
   value: RValue & { values: readonly RValue[] },
   names: readonly (string | null)[],
 ): Json {
-  return Object.fromEntries(
-    value.values.map((v, i) => [names[i] ? (names[i]) : String(i + 1), rToJson(v)]),
-  );
+  return Object.fromEntries(value.values.map((v, i) => [names[i] || `V${i + 1}`, rToJson(v)]));
 }
 
 /**
  * An R value as JSON. The contract the R library is written against:
  * - `NULL` -> null;
  * - a list with a `names` attribute -> an object, keys in order (an empty or NA name becomes
- *   the element's 1-based position, e.g. "2"; of duplicated names the last wins);
+ *   `V` and the element's 1-based position, e.g. "V2"; of duplicated names the last
+ *   wins; JavaScript puts integer-like keys such as "1" before all others);
  *   a list without names -> an array; pairlists alike (tags as names);
  * - a data.frame -> `{"columns": [names], "rows": [[row values], ...]}` (row-major, cells
  *   mapped like vector elements, factors as labels);
