@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import { EJSON } from 'bson';
 import { find as mingoFind, Query } from 'mingo';
 import type { CreateIndexesOptions, Document, FindOptions, IndexSpecification } from 'mongodb';
 import type { StoreCollection, StoreCursor } from '../store.types.ts';
@@ -21,6 +20,7 @@ import {
   seedFromFilter,
   type Doc,
 } from '../mql.ts';
+import { decodeDoc, encodeDoc } from './doc.codec.ts';
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const FIELD_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -30,13 +30,8 @@ function fieldExpr(field: string): string {
   return `json_extract(doc, '$.${field}')`;
 }
 
-function serialize(doc: Doc): string {
-  return EJSON.stringify(doc, { relaxed: true });
-}
-
-function parse(text: string): Doc {
-  return EJSON.parse(text, { relaxed: true }) as Doc;
-}
+const serialize = encodeDoc;
+const parse = decodeDoc;
 
 /** The `_id` column value: the embedded store keeps string ids only. */
 function idKey(id: unknown): string {
