@@ -56,7 +56,11 @@ describe('compute: results equal R’s own', function () {
       (res.rows ?? []).flatMap((row) => row.slice(from));
     const htest = (res: Result): unknown[] => [
       res['statistic'],
-      ...(Array.isArray(res['df']) ? res['df'] : res['df'] === null ? [] : [res['df']]),
+      ...(Array.isArray(res['df'])
+        ? (res['df'] as unknown[])
+        : res['df'] === null
+          ? []
+          : [res['df']]),
       res['p_value'],
       ...(res['estimate'] as unknown[]),
       ...(res['conf_int'] as unknown[]),
