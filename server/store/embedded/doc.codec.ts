@@ -26,8 +26,11 @@ function needsEjson(value: unknown, depth = 0): boolean {
       }
       return false;
     }
-    default:
-      return true; // undefined, bigint, functions, symbols
+    case 'undefined': // MongoDB stores null; EJSON writes null, JSON would drop the key
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      return true;
   }
 }
 
