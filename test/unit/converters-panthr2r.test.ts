@@ -27,18 +27,20 @@ const v = (
   extra: Partial<PanthrVector> = {},
 ): PanthrVector => ({ type: 'vector', name: 'x', variableType, values, ...extra }) as PanthrVector;
 
+/** Binary values read independently of the converter (DataView, little-endian). */
+function binaryDoubles(b: Float64Array | Uint8Array): number[] {
+  if (b instanceof Float64Array) return [...b];
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return Array.from({ length: b.byteLength / 8 }, (_, i) => view.getFloat64(i * 8, true));
+}
+
 /** What a vector should look like after PanthR -> R -> PanthR (the documented mapping). */
 function expectedBack(x: PanthrVector): PanthrVector {
   const miss = new Set<unknown>(x.missing ?? []);
   const raw: VectorValue[] = Array.isArray(x.values)
     ? [...(x.values as VectorValue[])]
-    : Array.from(
-        x.values instanceof Float64Array
-          ? x.values
-          : new Float64Array(
-              x.values.buffer.slice(x.values.byteOffset, x.values.byteOffset + x.values.byteLength),
-            ),
-        (n) => (Number.isNaN(n) ? null : n === Infinity ? 'Inf' : n === -Infinity ? '-Inf' : n),
+    : Array.from(binaryDoubles(x.values as Float64Array | Uint8Array), (n) =>
+        Number.isNaN(n) ? null : n === Infinity ? 'Inf' : n === -Infinity ? '-Inf' : n,
       );
   const vals = raw.map((e) => (e === null || miss.has(e) ? null : e));
   const base = { type: 'vector' as const, name: x.name };
