@@ -24,6 +24,26 @@ export function collectionCases(ctx: ContractContext): void {
       assert.equal(await ctx.store.users.findOne({ _id: 'nobody' }), null);
     });
 
+    it('round-trips awkward values: $-text, NaN, Infinity, undefined as null', async () => {
+      const object = {
+        text: '{"$date": "2020-01-01T00:00:00Z"} and "$oid"',
+        nan: NaN,
+        inf: -Infinity,
+        missing: undefined,
+        when: [new Date(0)],
+      };
+      await ctx.store.workspaceObjects.insertOne({
+        _id: 'w/y',
+        workspaceId: 'w',
+        name: 'y',
+        hash: 1,
+        order: 1,
+        object,
+      });
+      const found = (await ctx.store.workspaceObjects.findOne({ _id: 'w/y' }))?.object;
+      assert.deepEqual(found, { ...object, missing: null });
+    });
+
     it('refuses a duplicate _id and a duplicate email with code 11000', async () => {
       await ctx.store.users.insertOne(user('u1', 'a@example.org'));
       const sameId = await rejection(() => ctx.store.users.insertOne(user('u1', 'b@example.org')));
