@@ -54,8 +54,11 @@ export interface RService {
   readonly registered: RegisteredKinds | undefined;
   /** Counters and sizes for /metrics. */
   metrics(): RMetrics;
-  /** Drains the pool, then stops Rserve; idempotent, leaves no R process. */
-  stop(): Promise<void>;
+  /**
+   * Drains the pool (leased sessions get `drainTimeoutMs`, default 5000, to be released,
+   * then are cancelled and closed), then stops Rserve. Idempotent; leaves no R process.
+   */
+  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
 
 /**
@@ -102,8 +105,10 @@ export async function startR(options: StartROptions): Promise<RService> {
       restarts: supervisor.restarts,
       pool: pool.metrics(),
     }),
-    stop: () => {
-      stopped ??= pool.drain().finally(() => supervisor.stop());
+    stop: (stopOptions) => {
+      stopped ??= pool
+        .drain({ timeoutMs: stopOptions?.drainTimeoutMs ?? 5000 })
+        .finally(() => supervisor.stop());
       return stopped;
     },
   };
