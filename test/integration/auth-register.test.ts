@@ -1,0 +1,279 @@
+/**
+ * Registration and email verification over real HTTP (API.md §1), with mail received by a
+ * real SMTP server, the outbox mode, and real user_validation scripts.
+ */
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { sha256 } from '../../server/auth/tokens.ts';
+import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { verificationLink } from '../fixtures/users.ts';
+
+const PASSWORD = 'correct horse battery staple';
+
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+  text: string;
+  headers: Headers;
+}
+
+async function call(
+  ts: TestServer,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  const res = await fetch(`${ts.url}${url}`, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // an HTML page (GET /verify): kept in `text`
+  }
+  return { status: res.status, body: parsed, text, headers: res.headers };
+}
+
+function assertError(r: Reply, status: number, code: string): void {
+  assert.equal(r.status, status, r.text);
+  assert.equal(r.body.error, code, r.text);
+  assert.equal(typeof r.body.message, 'string');
+}
+
+const register = (ts: TestServer, email: unknown, password: unknown = PASSWORD) =>
+  call(ts, 'POST', '/register', { email, password });
+
+describe('accounts: register and verify (HTTP, SMTP)', function () {
+  let ts: TestServer;
+  before(async () => {
+    ts = await startTestServer();
+  });
+  after(async () => {
+    await ts.stop();
+  });
+
+  it('registers (201), mails a single-use link, and the link verifies (200 page)', async () => {
+    const r = await register(ts, '  Grace.Hopper@Example.ORG ');
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.body, { email: 'grace.hopper@example.org', verified: false });
+    const user = await ts.server.store.users.findOne({ email: 'grace.hopper@example.org' });
+    assert.ok(user !== null);
+    assert.match(user.passwordHash, /^\$argon2id\$/);
+    assert.equal(user.verified, false);
+    const ws = await ts.server.store.workspaces.findOne({ _id: user.currentWorkspace });
+    assert.equal(ws?.name, 'Workspace 1');
+
+    const unverified = await call(ts, 'POST', '/login', {
+      email: 'grace.hopper@example.org',
+      password: PASSWORD,
+    });
+    assertError(unverified, 401, 'unverified');
+    assert.equal(unverified.headers.get('www-authenticate'), null);
+
+    const link = await verificationLink(ts, 'grace.hopper@example.org');
+    assert.ok(link.startsWith(`${ts.url}/verify?token=`), link);
+    const token = new URL(link).searchParams.get('token') ?? '';
+    // Only the hash of the token is stored.
+    assert.equal(await ts.server.store.verifyTokens.countDocuments({ _id: token }), 0);
+    assert.equal(await ts.server.store.verifyTokens.countDocuments({ _id: sha256(token) }), 1);
+
+    const page = await fetch(link);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await page.text(), /href="\/"/);
+    assert.equal((await ts.server.store.users.findOne({ _id: user._id }))?.verified, true);
+
+    assertError(
+      await call(ts, 'GET', new URL(link).pathname + new URL(link).search),
+      400,
+      'invalid_token',
+    );
+    const login = await call(ts, 'POST', '/login', {
+      email: 'GRACE.hopper@example.org',
+      password: PASSWORD,
+    });
+    assert.equal(login.status, 200, login.text);
+    assert.deepEqual(login.body, {
+      email: 'grace.hopper@example.org',
+      workspace: { id: ws?._id, name: 'Workspace 1' },
+    });
+  });
+
+  it('409 email_taken for an address already registered, whatever its case', async () => {
+    assert.equal((await register(ts, 'taken@example.org')).status, 201);
+    assertError(await register(ts, ' TAKEN@example.org'), 409, 'email_taken');
+    assert.equal(await ts.server.store.users.countDocuments({ email: 'taken@example.org' }), 1);
+  });
+
+  it('frees an address whose unverified account outlived its link', async () => {
+    assert.equal((await register(ts, 'stale@example.org')).status, 201);
+    const old = new Date(Date.now() - 25 * 3600 * 1000);
+    await ts.server.store.users.updateOne(
+      { email: 'stale@example.org' },
+      { $set: { createdAt: old } },
+    );
+    const again = await register(ts, 'stale@example.org', 'another good passphrase');
+    assert.equal(again.status, 201, again.text);
+    assert.equal(await ts.server.store.users.countDocuments({ email: 'stale@example.org' }), 1);
+  });
+
+  it('422 invalid_email and weak_password, and nothing is stored', async () => {
+    const before = await ts.server.store.users.countDocuments({});
+    assertError(await register(ts, 'not an address'), 422, 'invalid_email');
+    assertError(await register(ts, 'x@example.org\r\nBcc: all@example.org'), 422, 'invalid_email');
+    assertError(await register(ts, 'weak@example.org', 'password123'), 422, 'weak_password');
+    assertError(await register(ts, 'weak@example.org', 'short'), 422, 'weak_password');
+    assertError(await register(ts, 'weak@example.org', 12345678901234), 422, 'weak_password');
+    assert.equal(await ts.server.store.users.countDocuments({}), before);
+  });
+
+  it('400 for malformed JSON, a non-object, unknown fields; 413 for a huge body', async () => {
+    const before = await ts.server.store.users.countDocuments({});
+    assertError(
+      await call(ts, 'POST', '/register', '{"email": "a@b.org", "password": '),
+      400,
+      'bad_request',
+    );
+    assertError(await call(ts, 'POST', '/register', '["a@b.org"]'), 400, 'bad_request');
+    assertError(await call(ts, 'POST', '/register', 'null'), 400, 'bad_request');
+    assertError(
+      await call(ts, 'POST', '/register', {
+        email: 'u@example.org',
+        password: PASSWORD,
+        admin: true,
+      }),
+      400,
+      'bad_request',
+    );
+    assertError(
+      await call(ts, 'POST', '/register', 'email=a@b.org', {
+        'content-type': 'application/x-www-form-urlencoded',
+      }),
+      400,
+      'bad_request',
+    );
+    const huge = await call(ts, 'POST', '/register', {
+      email: 'h@example.org',
+      password: 'x'.repeat(2_000_000),
+    });
+    assertError(huge, 413, 'payload_too_large');
+    assert.equal(await ts.server.store.users.countDocuments({}), before);
+  });
+
+  it('survives hostile strings in every field with a 4xx error body', async () => {
+    const hostile = [
+      '<script>alert(1)</script>',
+      "'; DROP TABLE users; --",
+      '{"$gt": ""}',
+      '\u0000\u0001',
+      '../../etc/passwd',
+      '\u202Egnp.exe',
+      '💥'.repeat(300),
+      'a'.repeat(10_000),
+      '${process.exit()}',
+      '%00%0d%0a',
+    ];
+    for (const s of hostile) {
+      const r = await register(ts, s, s);
+      assert.ok(r.status >= 400 && r.status < 500, `${r.status} for ${s.slice(0, 20)}`);
+      assert.equal(typeof r.body.error, 'string');
+    }
+    // Query operators where strings belong never reach the store as queries.
+    assertError(await register(ts, { $gt: '' }, { $ne: null }), 422, 'invalid_email');
+    const l = await call(ts, 'POST', '/login', { email: { $gt: '' }, password: { $ne: null } });
+    assertError(l, 401, 'bad_credentials');
+    assert.equal((await call(ts, 'GET', '/status')).status, 200);
+  });
+
+  it('GET /verify: 400 invalid_token for a missing, malformed or unknown token; expired_token', async () => {
+    assertError(await call(ts, 'GET', '/verify'), 400, 'invalid_token');
+    assertError(await call(ts, 'GET', '/verify?token=<script>'), 400, 'invalid_token');
+    assertError(await call(ts, 'GET', '/verify?token=a&token=b'), 400, 'invalid_token');
+    assertError(await call(ts, 'GET', `/verify?token=${'A'.repeat(43)}`), 400, 'invalid_token');
+    const user = await ts.server.store.users.findOne({ email: 'taken@example.org' });
+    assert.ok(user !== null);
+    const token = 'B'.repeat(43);
+    await ts.server.store.verifyTokens.insertOne({
+      _id: sha256(token),
+      userId: user._id,
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    assertError(await call(ts, 'GET', `/verify?token=${token}`), 400, 'expired_token');
+    assert.equal((await ts.server.store.users.findOne({ _id: user._id }))?.verified, false);
+  });
+});
+
+describe('accounts: mail without a mail server, and a failing one', function () {
+  it('mail: null writes the mail to data_dir/outbox with a working link', async () => {
+    const ts = await startTestServer({ mail: null });
+    try {
+      assert.equal((await register(ts, 'outbox@example.org')).status, 201);
+      const outbox = path.join(ts.config.data_dir, 'outbox');
+      const files = await readdir(outbox);
+      assert.equal(files.length, 1);
+      const mail = await simpleParser(await readFile(path.join(outbox, files[0] ?? '')));
+      assert.match(JSON.stringify(mail.to), /outbox@example\.org/);
+      assert.match(mail.text ?? '', /confirm/);
+      const link = /http:\/\/\S+\/verify\?token=[A-Za-z0-9_-]{43}/.exec(mail.text ?? '')?.[0];
+      assert.ok(link !== undefined, mail.text);
+      assert.equal((await fetch(link)).status, 200);
+      assert.equal(ts.smtp.inbox.length, 0);
+    } finally {
+      await ts.stop();
+    }
+  });
+
+  it('a mail server that refuses: 500 internal, and the account is not left half-made', async () => {
+    const ts = await startTestServer({
+      mail: { smtp_url: 'smtp://127.0.0.1:1', from: 'x <x@localhost>' },
+    });
+    try {
+      assertError(await register(ts, 'nomail@example.org'), 500, 'internal');
+      const { store } = ts.server;
+      assert.equal(await store.users.countDocuments({}), 0);
+      assert.equal(await store.workspaces.countDocuments({}), 0);
+      assert.equal(await store.verifyTokens.countDocuments({}), 0);
+    } finally {
+      await ts.stop();
+    }
+  });
+});
+
+describe('accounts: user_validation (real script)', function () {
+  this.timeout(30_000);
+  let ts: TestServer;
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'panthr-uv-'));
+    const script = path.join(dir, 'validate.sh');
+    await writeFile(
+      script,
+      '#!/bin/sh\ncase "$1" in\n  *@allowed.org) echo 1 ;;\n  *@hang.org) sleep 60 ;;\n  *@fail.org) echo 1; exit 2 ;;\n  *) echo 0 ;;\nesac\n',
+    );
+    await chmod(script, 0o755);
+    ts = await startTestServer({ user_validation: script });
+  });
+  after(async () => {
+    await ts.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('allows what the script allows, refuses (403 not_allowed) the rest, the failing and the hanging', async () => {
+    assert.equal((await register(ts, 'ok@allowed.org')).status, 201);
+    assertError(await register(ts, 'no@example.org'), 403, 'not_allowed');
+    assertError(await register(ts, 'broken@fail.org'), 403, 'not_allowed');
+    assertError(await register(ts, 'slow@hang.org'), 403, 'not_allowed'); // after the 5 s limit
+    assert.deepEqual(
+      (await ts.server.store.users.find({}).toArray()).map((u) => u.email),
+      ['ok@allowed.org'],
+    );
+  });
+});
