@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { find as mingoFind, Query } from 'mingo';
 import type { CreateIndexesOptions, Document, FindOptions, IndexSpecification } from 'mongodb';
-import type { StoreCollection, StoreCursor } from '../store.types.ts';
+import type { StoreCollection } from '../store.types.ts';
+import { SqliteCursor } from './sqlite.cursor.ts';
 import {
   applyUpdate,
   defaultIndexName,
@@ -329,34 +330,5 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
       deleted += result.deletedCount;
     }
     return deleted;
-  }
-}
-
-/** A lazy cursor: the query runs at `toArray()`, with the sort, skip and limit set by then. */
-export class SqliteCursor<R> implements StoreCursor<R> {
-  readonly #run: (options: FindOptions) => R[];
-  readonly #options: FindOptions = {};
-
-  constructor(run: (options: FindOptions) => R[]) {
-    this.#run = run;
-  }
-
-  sort(sort: FindOptions['sort']): this {
-    this.#options.sort = sort;
-    return this;
-  }
-
-  skip(n: number): this {
-    this.#options.skip = n;
-    return this;
-  }
-
-  limit(n: number): this {
-    this.#options.limit = n;
-    return this;
-  }
-
-  async toArray(): Promise<R[]> {
-    return Promise.resolve(this.#run(this.#options));
   }
 }
