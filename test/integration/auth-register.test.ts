@@ -10,43 +10,9 @@ import { simpleParser } from 'mailparser';
 import { sha256 } from '../../server/auth/tokens.ts';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { verificationLink } from '../fixtures/users.ts';
+import { assertError, call } from './auth-http.helpers.ts';
 
 const PASSWORD = 'correct horse battery staple';
-
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-  text: string;
-  headers: Headers;
-}
-
-async function call(
-  ts: TestServer,
-  method: string,
-  url: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Reply> {
-  const res = await fetch(`${ts.url}${url}`, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: Record<string, unknown> = {};
-  try {
-    parsed = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // an HTML page (GET /verify): kept in `text`
-  }
-  return { status: res.status, body: parsed, text, headers: res.headers };
-}
-
-function assertError(r: Reply, status: number, code: string): void {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.body.error, code, r.text);
-  assert.equal(typeof r.body.message, 'string');
-}
 
 const register = (ts: TestServer, email: unknown, password: unknown = PASSWORD) =>
   call(ts, 'POST', '/register', { email, password });
