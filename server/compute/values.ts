@@ -46,7 +46,8 @@ function binaryToJson(values: Float64Array | Uint8Array): VectorValue[] {
   if (values instanceof Float64Array) f64 = values;
   else if (values.byteOffset % 8 === 0)
     f64 = new Float64Array(values.buffer, values.byteOffset, values.byteLength / 8);
-  else f64 = new Float64Array(values.slice().buffer);
+  // A Buffer's slice() is a view; the Uint8Array constructor copies into a fresh, aligned buffer.
+  else f64 = new Float64Array(new Uint8Array(values).buffer);
   const out = new Array<VectorValue>(f64.length);
   for (let i = 0; i < f64.length; i++) {
     const x = f64[i] as number;

@@ -1,0 +1,296 @@
+/**
+ * The compute layer's objects end to end on real R: binary dataset values, vectors,
+ * filters, newvar, read, delete, graphs, reloading a stored workspace, and full R.
+ */
+import assert from 'node:assert/strict';
+import type { PanthrDataset } from '../../converters/index.ts';
+import type { RConnection } from '../../r/qap1/index.ts';
+import { checkSvg, WorkspaceRuntime, type StoredObject } from '../../server/compute/index.ts';
+import { makeDataset } from '../fixtures/compute/datasets.ts';
+import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
+import { errorOf, resultOf, runRaw } from '../fixtures/compute/run.ts';
+
+const OPTIONS = { maxData: null, allowFullR: false, computeTimeoutMs: 30_000 };
+
+/** Names of the compute layer's objects in an R session's global environment. */
+async function heldInR(conn: RConnection): Promise<(string | null)[]> {
+  const v = await conn.eval(
+    'ls(globalenv(), all.names = TRUE, pattern = "^[.]panthr_[adf][0-9]+$")',
+  );
+  return v.kind === 'string' ? [...v.values] : [];
+}
+
+describe('compute: objects on real R', function () {
+  this.timeout(60_000);
+  let r: PanthrR;
+  let conn: RConnection;
+  let rt: WorkspaceRuntime;
+
+  before(async () => {
+    r = await startPanthrR();
+    conn = await r.connect();
+    rt = await WorkspaceRuntime.load(conn, [], OPTIONS);
+    await runRaw(rt, makeDataset('d', 40, 3, true));
+  });
+  after(async () => r?.stop());
+
+  it('takes binary float64 values (Float64Array, unaligned Buffer) and stores them as JSON', async () => {
+    const a = new Float64Array([1.5, NaN, 3, Infinity, -2]);
+    const bytes = Buffer.alloc(5 * 8 + 3);
+    const b = bytes.subarray(3); // Socket.IO may hand over a Buffer at any offset
+    [10, 20, NaN, 40, 50].forEach((x, i) => b.writeDoubleLE(x, i * 8));
+    const ds = {
+      type: 'dataset',
+      name: 'bin',
+      variables: [
+        { type: 'vector', name: 'a', variableType: 'scalar', values: a },
+        { type: 'vector', name: 'b', variableType: 'scalar', values: b },
+      ],
+    };
+    const out = await runRaw(rt, ds);
+    const stored = out.store[0] as PanthrDataset;
+    assert.deepEqual(
+      stored.variables.map((v) => v.values),
+      [
+        [1.5, null, 3, 'Inf', -2],
+        [10, 20, null, 40, 50],
+      ],
+    );
+    assert.deepEqual((out.reply[0] as { result: unknown }).result, { rows: 5, variables: 2 });
+    const res = await resultOf(rt, {
+      type: 'report',
+      name: 'rb',
+      reportType: 'descriptives',
+      dataset: 'bin',
+      variables: ['b'],
+    });
+    assert.deepEqual(res.rows?.[0]?.slice(0, 4), ['b', 4, 1, 30]);
+  });
+
+  it('stores a vector without sending it to R', async () => {
+    const before = await heldInR(conn);
+    const out = await runRaw(rt, {
+      type: 'vector',
+      name: 'v',
+      variableType: 'scalar',
+      values: new Float64Array([1, NaN]),
+    });
+    assert.deepEqual((out.store[0] as { values: unknown }).values, [1, null]);
+    assert.deepEqual(await heldInR(conn), before);
+  });
+
+  it('filters: counts, a non-logical formula, a filter of another dataset', async () => {
+    const res = await resultOf(rt, {
+      type: 'filter',
+      name: 'big',
+      dataset: 'bin',
+      formula: 'b >= 20',
+    });
+    assert.deepEqual(res, { selected: 3, rows: 5, missing: 1 });
+    const notLogical = await errorOf(rt, {
+      type: 'filter',
+      name: 'f2',
+      dataset: 'bin',
+      formula: 'b * 2',
+    });
+    assert.equal(notLogical.code, 'invalid_object');
+    const other = await errorOf(rt, {
+      type: 'report',
+      name: 'r',
+      reportType: 'descriptives',
+      dataset: 'd',
+      variables: ['y'],
+      filter: 'big',
+    });
+    assert.equal(other.code, 'invalid_object');
+    assert.match(other.message, /filter "big" is on dataset "bin"/);
+  });
+
+  it('newvar adds and replaces variables, stores the dataset, and filters follow it', async () => {
+    const out = await runRaw(rt, {
+      type: 'command',
+      name: 'n1',
+      command: 'newvar',
+      dataset: 'bin',
+      variable: 'c',
+      formula: 'b - mean(b)',
+    });
+    const reply = out.reply[0] as { result: { variable: { values: unknown[] } } };
+    assert.deepEqual(reply.result.variable.values, [-20, -10, null, 10, 20]);
+    const ds = out.store.find((o) => o.type === 'dataset') as PanthrDataset;
+    assert.deepEqual(
+      ds.variables.map((v) => v.name),
+      ['a', 'b', 'c'],
+    );
+    await runRaw(rt, {
+      type: 'command',
+      name: 'n2',
+      command: 'newvar',
+      dataset: 'bin',
+      variable: 'b',
+      formula: 'b / 10',
+    });
+    const res = await resultOf(rt, {
+      type: 'filter',
+      name: 'big2',
+      dataset: 'bin',
+      formula: 'b >= 2',
+    });
+    assert.deepEqual(res, { selected: 3, rows: 5, missing: 1 });
+    const rep = await resultOf(rt, {
+      type: 'report',
+      name: 'rc',
+      reportType: 'descriptives',
+      dataset: 'bin',
+      variables: ['b'],
+      filter: 'big',
+    });
+    assert.deepEqual(
+      rep.rows?.[0]?.slice(1, 2),
+      [0],
+      'the cached mask of "big" was recomputed on the new b',
+    );
+  });
+
+  it('read: CSV into a dataset named after the command; bad CSV names its line', async () => {
+    const out = await runRaw(rt, {
+      type: 'command',
+      name: 'csv',
+      command: 'read',
+      format: 'csv',
+      text: 'x,g\n1,"a, b"\n2,c\n,c\n',
+    });
+    assert.equal(out.store[0]?.type, 'dataset');
+    const res = await resultOf(rt, {
+      type: 'report',
+      name: 'rf',
+      reportType: 'frequency',
+      dataset: 'csv',
+      variables: ['g'],
+    });
+    assert.deepEqual(res.rows, [
+      ['g', 'a, b', 1, 100 / 3],
+      ['g', 'c', 2, 200 / 3],
+    ]);
+    const bad = await errorOf(rt, {
+      type: 'command',
+      name: 'csv2',
+      command: 'read',
+      format: 'csv',
+      text: 'x,y\n1,2\n3\n',
+    });
+    assert.equal(bad.code, 'invalid_object');
+    assert.match(bad.message, /line 3/);
+  });
+
+  it('delete removes the object and its data in R; deleting nothing is not_found', async () => {
+    await runRaw(rt, makeDataset('gone', 5, 1, false));
+    const held = (await heldInR(conn)).length;
+    const out = await runRaw(rt, {
+      type: 'command',
+      name: 'del',
+      command: 'delete',
+      target: 'gone',
+    });
+    assert.deepEqual(out.remove, ['gone']);
+    assert.equal((await heldInR(conn)).length, held - 1);
+    assert.equal(
+      (
+        await errorOf(rt, {
+          type: 'report',
+          name: 'r',
+          reportType: 'descriptives',
+          dataset: 'gone',
+          variables: ['y'],
+        })
+      ).code,
+      'not_found',
+    );
+    assert.equal(
+      (await errorOf(rt, { type: 'command', name: 'del', command: 'delete', target: 'gone' })).code,
+      'not_found',
+    );
+  });
+
+  it('graphs: SVG that passes the allow-list, PNG and PDF as base64, settings applied', async () => {
+    const settings = {
+      colors: ['#ff0000', 'navy'],
+      point: { size: 1.5, symbol: 16 },
+      'background-color': '#eeeeee',
+    };
+    for (const graphType of ['hist', 'box', 'scatter', 'bar', 'dot', 'quantile']) {
+      const variables =
+        graphType === 'scatter' ? ['x', 'y', 'g'] : graphType === 'bar' ? ['g'] : ['y', 'g'];
+      const res = await resultOf(rt, {
+        type: 'graph',
+        name: 'gr',
+        graphType,
+        dataset: 'd',
+        variables,
+        settings,
+        label: 'T <&> "q"',
+        xaxis: { label: 'X' },
+      });
+      assert.equal(res['mime'], 'image/svg+xml', graphType);
+      assert.equal(checkSvg(String(res['data'])), res['data'], graphType);
+      assert.match(
+        String(res['data']),
+        /T &lt;&amp;&gt;/,
+        `${graphType}: the title is text, escaped`,
+      );
+    }
+    const png = await resultOf(rt, {
+      type: 'graph',
+      name: 'gp',
+      graphType: 'scatter',
+      dataset: 'd',
+      variables: ['x', 'y'],
+      format: 'png',
+      scale: 2,
+    });
+    assert.equal(Buffer.from(String(png['data']), 'base64').subarray(1, 4).toString(), 'PNG');
+    const pdf = await resultOf(rt, {
+      type: 'graph',
+      name: 'gd',
+      graphType: 'box',
+      dataset: 'd',
+      variables: ['y'],
+      format: 'pdf',
+    });
+    assert.equal(Buffer.from(String(pdf['data']), 'base64').subarray(0, 5).toString(), '%PDF-');
+  });
+
+  it('reloads a stored workspace into a fresh session with the same results', async () => {
+    const report = {
+      type: 'report',
+      name: 'again',
+      reportType: 'descriptives',
+      dataset: 'bin',
+      variables: ['c', 'b'],
+      filter: 'big2',
+    };
+    const first = await resultOf(rt, report);
+    const stored: StoredObject[] = JSON.parse(JSON.stringify(rt.list())) as StoredObject[];
+    const fresh = await r.runtime({}, stored);
+    assert.deepEqual(
+      fresh.list().map((o) => o.name),
+      stored.map((o) => o.name),
+    );
+    assert.deepEqual(await resultOf(fresh, report), first);
+  });
+
+  it('full R: forbidden unless allowed (the code never reaches R), then value and output', async () => {
+    const probe = {
+      type: 'r',
+      name: 'code',
+      code: 'assign("reached", TRUE, globalenv()); print(1:3); 6 * 7',
+    };
+    assert.equal((await errorOf(rt, probe)).code, 'forbidden');
+    const seen = await conn.eval('exists("reached")');
+    assert.equal(seen.kind === 'logical' && seen.values[0], 0);
+    const full = await r.runtime({ allowFullR: true });
+    const res = await resultOf(full, probe);
+    assert.equal(res['value'], 42);
+    assert.match(String(res['output']), /\[1\] 1 2 3/);
+  });
+});
