@@ -110,7 +110,9 @@ export function isNA(values: Float64Array, i: number): boolean {
   const w = words(values);
   const lo = LITTLE_ENDIAN ? w[2 * i] : w[2 * i + 1];
   const hi = LITTLE_ENDIAN ? w[2 * i + 1] : w[2 * i];
-  return lo === NA_LOW_WORD && ((hi ?? 0) & 0x7fffffff) === NA_HIGH_WORD;
+  // As R's own R_IsNA: a NaN whose low word is 1954. Arithmetic on NA quiets it
+  // (0x7FF8...07A2), and R still calls that NA.
+  return lo === NA_LOW_WORD && ((hi ?? 0) & NA_HIGH_WORD) === NA_HIGH_WORD;
 }
 
 /** Writes R's NA into element `i` of a double vector. */
