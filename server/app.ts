@@ -69,8 +69,8 @@ export function createApp(deps: AppDeps): App {
   app.set('json replacer', null);
   const http = createServer(app);
 
-  let realtime: Realtime | undefined;
-  const connectedClients = (): number => realtime?.connectedClients() ?? 0;
+  // Auth asks for the client count only while serving requests, after `realtime` exists.
+  const connectedClients = (): number => realtime.connectedClients();
   const auth = createAuth({
     config,
     store: deps.store,
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): App {
     secret: deps.secret,
     connectedClients,
   });
-  realtime = createRealtime(http, { config, store: deps.store, log, r: deps.r, auth });
+  const realtime = createRealtime(http, { config, store: deps.store, log, r: deps.r, auth });
 
   app.use(securityHeaders());
   app.use(statusRoutes(config, connectedClients));

@@ -17,7 +17,7 @@ interface HttpishError {
 function fromHttpError(err: HttpishError): AppError | null {
   const status = err.status ?? err.statusCode;
   if (status === undefined || status < 400 || status >= 500) return null;
-  switch (err.type) {
+  switch (err.type ?? '') {
     case 'entity.too.large':
       return new AppError(ErrorCode.payloadTooLarge, 'the request body is too large', {
         status: 413,

@@ -4,11 +4,7 @@
  */
 import type { Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import {
-  dataMessageSchema,
-  okMessageSchema,
-  pingMessageSchema,
-} from '../../converters/index.ts';
+import { dataMessageSchema, okMessageSchema, pingMessageSchema } from '../../converters/index.ts';
 import { ErrorCode } from '../errors.ts';
 import type { ClientConnection } from '../sessions/client.connection.ts';
 import type { SessionMetrics } from '../sessions/metrics.ts';
@@ -17,7 +13,12 @@ import type { SessionManager } from '../sessions/session.manager.ts';
 import { errorObject } from '../sessions/user.session.ts';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.ts';
 
-type PanthRSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type PanthRSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 /** What the handlers need. */
 export interface HandlerDeps {
@@ -33,7 +34,11 @@ function seqOf(payload: unknown): number | null {
 }
 
 /** Wires the events of one socket to its client connection. */
-export function bindHandlers(socket: PanthRSocket, client: ClientConnection, deps: HandlerDeps): void {
+export function bindHandlers(
+  socket: PanthRSocket,
+  client: ClientConnection,
+  deps: HandlerDeps,
+): void {
   const guard =
     <A extends unknown[]>(event: string, fn: (...args: A) => void) =>
     (...args: A): void => {

@@ -23,7 +23,9 @@ export function storePersistence(store: Store): WorkspacePersistence {
       const ws = await store.workspaces.findOne({ _id: user.currentWorkspace, userId });
       if (ws !== null) return { id: ws._id, name: ws.name };
       // The current workspace is gone (deleted elsewhere): fall back to another, or a new one.
-      const other = (await listWorkspaces(store, userId))[0] ?? (await createWorkspace(store, userId, FIRST_WORKSPACE));
+      const other =
+        (await listWorkspaces(store, userId))[0] ??
+        (await createWorkspace(store, userId, FIRST_WORKSPACE));
       await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: other._id } });
       return { id: other._id, name: other.name };
     },

@@ -6,12 +6,12 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Live numbers the metrics read when scraped. */
 export interface MetricsSources {
-  connectedClients(): number;
-  connectedUsers(): number;
-  outboundDepth(): number;
-  workDepth(): number;
-  rSessions(): Record<string, number>;
-  rRestarts(): number;
+  readonly connectedClients: () => number;
+  readonly connectedUsers: () => number;
+  readonly outboundDepth: () => number;
+  readonly workDepth: () => number;
+  readonly rSessions: () => Record<string, number>;
+  readonly rRestarts: () => number;
 }
 
 /** What the sessions layer records. */
@@ -26,11 +26,26 @@ export function createMetrics(sources: MetricsSources): SessionMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'panthr' });
   const gauge = (name: string, help: string, read: () => number): void => {
-    new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
   };
   gauge('panthr_connected_clients', 'Socket.IO clients connected now', sources.connectedClients);
-  gauge('panthr_connected_users', 'Users with at least one client connected', sources.connectedUsers);
-  gauge('panthr_outbound_queue_depth', 'Server data messages awaiting a client ok', sources.outboundDepth);
+  gauge(
+    'panthr_connected_users',
+    'Users with at least one client connected',
+    sources.connectedUsers,
+  );
+  gauge(
+    'panthr_outbound_queue_depth',
+    'Server data messages awaiting a client ok',
+    sources.outboundDepth,
+  );
   gauge('panthr_work_queue_depth', 'Requests queued or running in R', sources.workDepth);
   gauge('panthr_r_restarts', 'Times Rserve was restarted after dying', sources.rRestarts);
   new Gauge({

@@ -20,6 +20,11 @@ export interface ErrorObject {
   readonly message: string;
 }
 
+/** Whether an item is an error object (a PanthRObject's `type` is any string). */
+export function isErrorObject(o: PanthRObject | ErrorObject): o is ErrorObject {
+  return o.type === 'error';
+}
+
 /** An R session leased to one user. */
 export interface RLease {
   readonly conn: RConnection;
@@ -45,7 +50,10 @@ export interface RunOutcome {
 
 /** The R-side state of one workspace in one R session. */
 export interface WorkspaceRuntime {
-  run(object: PanthRObject, options: { timeoutMs: number; signal?: AbortSignal }): Promise<RunOutcome>;
+  run(
+    object: PanthRObject,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<RunOutcome>;
 }
 
 /** Loads a stored workspace into an R session. */

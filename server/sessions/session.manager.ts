@@ -10,7 +10,10 @@ import { UserSession, type UserSessionDeps } from './user.session.ts';
 /** The connection log (store), without any data values. */
 export interface ConnectionLog {
   opened(entry: { userId: string | null; address: string }): Promise<string>;
-  closed(id: string, entry: { reason: string; messages: number; durationMs: number }): Promise<void>;
+  closed(
+    id: string,
+    entry: { reason: string; messages: number; durationMs: number },
+  ): Promise<void>;
 }
 
 /** What the session manager is built from. */
@@ -83,7 +86,11 @@ export class SessionManager {
   }
 
   /** Queues a checked client message. */
-  submit(client: ClientConnection, seq: number, items: readonly (PanthRObject | ErrorObject)[]): void {
+  submit(
+    client: ClientConnection,
+    seq: number,
+    items: readonly (PanthRObject | ErrorObject)[],
+  ): void {
     client.touch();
     client.messages += 1;
     this.users.get(client.userId)?.submit(client, seq, items);
@@ -113,14 +120,22 @@ export class SessionManager {
     const reason = client.closeReason === 'disconnected' ? why : (client.closeReason ?? why);
     const durationMs = Date.now() - client.openedAt;
     this.deps.log.info(
-      { socket: client.socket.id, user: client.userId, reason, durationMs, messages: client.messages },
+      {
+        socket: client.socket.id,
+        user: client.userId,
+        reason,
+        durationMs,
+        messages: client.messages,
+      },
       'client disconnected',
     );
     const id = await logId;
     if (id !== null) {
       await this.deps.connectionLog
         .closed(id, { reason, messages: client.messages, durationMs })
-        .catch((err: unknown) => this.deps.log.error({ err }, 'could not write the connection log'));
+        .catch((err: unknown) =>
+          this.deps.log.error({ err }, 'could not write the connection log'),
+        );
     }
     const user = this.users.get(client.userId);
     if (user === undefined || !user.detach(client)) return;

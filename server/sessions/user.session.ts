@@ -9,14 +9,15 @@ import { RError } from '../../r/qap1/connection.types.ts';
 import { ErrorCode } from '../errors.ts';
 import type { ClientConnection } from './client.connection.ts';
 import type { SessionMetrics } from './metrics.ts';
-import type {
-  ErrorObject,
-  PanthRObject,
-  RLease,
-  RLeaser,
-  RuntimeFactory,
-  WorkspacePersistence,
-  WorkspaceRuntime,
+import {
+  isErrorObject,
+  type ErrorObject,
+  type PanthRObject,
+  type RLease,
+  type RLeaser,
+  type RuntimeFactory,
+  type WorkspacePersistence,
+  type WorkspaceRuntime,
 } from './ports.ts';
 import { SerialQueue } from './serial.queue.ts';
 
@@ -73,11 +74,13 @@ export class UserSession {
   }
 
   /** Queues the checked objects of client message `seq`; results go back as one `data`. */
-  submit(client: ClientConnection, seq: number, items: readonly (PanthRObject | ErrorObject)[]): void {
+  submit(
+    client: ClientConnection,
+    seq: number,
+    items: readonly (PanthRObject | ErrorObject)[],
+  ): void {
     const endWork = client.beginWork();
-    void this.queue
-      .run(() => this.process(client, seq, items))
-      .finally(endWork);
+    void this.queue.run(() => this.process(client, seq, items)).finally(endWork);
   }
 
   /** Answers a ping from R: a trivial evaluation in this user's session (one at a time). */
@@ -86,8 +89,10 @@ export class UserSession {
     this.pinging.add(client);
     const started = performance.now();
     try {
+      // Right after connecting the session may still be starting: wait for it.
+      if (this.lease === null) await this.queue.run(() => this.startRuntime());
       const lease = this.lease;
-      if (lease === null) throw new RError('closed', 'no R session yet');
+      if (lease === null) throw new RError('closed', 'no R session');
       await lease.conn.eval('NULL', { timeoutMs: PING_TIMEOUT_MS });
       const r_ms = Math.round((performance.now() - started) * 100) / 100;
       client.socket.emit('ping', { t, from: 'r', r_ms });
@@ -105,7 +110,8 @@ export class UserSession {
       await this.stopRuntime();
       const workspace = await this.currentWorkspace();
       const objects = await this.deps.persistence.load(workspace.id);
-      for (const c of this.clients) c.outbound.push({ replyTo: null, objects, workspace, reset: true });
+      for (const c of this.clients)
+        c.outbound.push({ replyTo: null, objects, workspace, reset: true });
       await this.startRuntime();
     });
   }
@@ -156,9 +162,11 @@ export class UserSession {
     this.runtime = null;
     void lease.release().catch(() => undefined);
     if (this.clients.size > 0) {
-      void this.queue.run(() => this.startRuntime()).catch((err: unknown) => {
-        this.deps.log.error({ err, user: this.userId }, 'could not restart the R session');
-      });
+      void this.queue
+        .run(() => this.startRuntime())
+        .catch((err: unknown) => {
+          this.deps.log.error({ err, user: this.userId }, 'could not restart the R session');
+        });
     }
   }
 
@@ -170,7 +178,7 @@ export class UserSession {
     await client.ready.catch(() => undefined);
     const replies: (PanthRObject | ErrorObject)[] = [];
     for (const item of items) {
-      if (item.type === 'error') replies.push(item);
+      if (isErrorObject(item)) replies.push(item);
       else replies.push(...(await this.runOne(item)));
     }
     client.outbound.push({ replyTo: seq, objects: replies });
@@ -212,7 +220,12 @@ export class UserSession {
     } finally {
       this.deps.metrics.observeRequest(object.type, outcome, (performance.now() - started) / 1000);
       this.deps.log.info(
-        { user: this.userId, type: object.type, outcome, ms: Math.round(performance.now() - started) },
+        {
+          user: this.userId,
+          type: object.type,
+          outcome,
+          ms: Math.round(performance.now() - started),
+        },
         'computation',
       );
     }
@@ -229,9 +242,17 @@ export class UserSession {
             'the R session ended unexpectedly; a new session was started with your workspace: send the request again',
           );
         case 'timeout':
-          return errorObject(object.name, ErrorCode.timeout, 'the computation took too long and was stopped');
+          return errorObject(
+            object.name,
+            ErrorCode.timeout,
+            'the computation took too long and was stopped',
+          );
         case 'cancelled':
-          return errorObject(object.name, ErrorCode.timeout, 'the computation was stopped (server shutdown)');
+          return errorObject(
+            object.name,
+            ErrorCode.timeout,
+            'the computation was stopped (server shutdown)',
+          );
         case 'r_error':
         case 'parse_error':
         case 'protocol':

@@ -1,0 +1,101 @@
+/**
+ * Adapts the real modules (R pool, compute runtime, store) to the sessions layer's ports.
+ */
+import type { RService } from '../../r/index.ts';
+import { validateObject, type PanthrObject } from '../../converters/index.ts';
+import { WorkspaceRuntime, type StoredObject } from '../compute/index.ts';
+import type { Config } from '../config/index.ts';
+import type { Store } from '../store/index.ts';
+import { ErrorCode } from '../errors.ts';
+import type { ConnectionLog } from '../sessions/session.manager.ts';
+import type {
+  ErrorObject,
+  PanthRObject,
+  RLeaser,
+  RuntimeFactory,
+  WorkspacePersistence,
+} from '../sessions/ports.ts';
+import { storeConnectionLog, storePersistence } from './store.adapter.ts';
+
+/** Every port the session manager needs, plus live R numbers for /metrics. */
+export interface Ports {
+  readonly leaser: RLeaser;
+  readonly runtimes: RuntimeFactory;
+  readonly persistence: WorkspacePersistence;
+  readonly connectionLog: ConnectionLog;
+  readonly validate: (raw: unknown) => PanthRObject | ErrorObject;
+  rSessions(): Record<string, number>;
+  rRestarts(): number;
+}
+
+/** R sessions leased from the pool; a lost session is reported to its lessee. */
+function poolLeaser(r: RService): RLeaser {
+  return {
+    async lease(ownerId, onLost) {
+      const session = await r.pool.acquire(ownerId);
+      // The compute layer talks to the connection directly: count the session as used
+      // now, so the pool never hands it to anyone else.
+      session.markUsed();
+      session.onLost((error) => onLost(error.message));
+      return {
+        conn: session.connection,
+        release: () => r.pool.release(session),
+      };
+    },
+  };
+}
+
+/** Builds the ports over the real modules. */
+export function createPorts(deps: { config: Config; store: Store; r: RService }): Ports {
+  const { config, r } = deps;
+  const registered = r.registered;
+  const kinds = {
+    reports: new Set(registered?.reports ?? []),
+    tests: new Set(registered?.tests ?? []),
+    graphs: new Set(registered?.graphs ?? []),
+  };
+  const runtimeOptions = {
+    maxData: config.max_data,
+    allowFullR: config.allow_full_r,
+    computeTimeoutMs: config.compute_timeout * 1000,
+  };
+  return {
+    leaser: poolLeaser(r),
+    runtimes: {
+      load: async (conn, objects) => {
+        const runtime = await WorkspaceRuntime.load(
+          conn,
+          objects as unknown as StoredObject[],
+          runtimeOptions,
+        );
+        return {
+          // Objects reaching here passed validateObject, so they are PanthrObjects.
+          run: (object, options) => runtime.run(object as unknown as PanthrObject, options),
+        };
+      },
+      validate: (raw) => validateRaw(raw, kinds),
+    },
+    validate: (raw) => validateRaw(raw, kinds),
+    persistence: storePersistence(deps.store),
+    connectionLog: storeConnectionLog(deps.store),
+    rSessions: () => {
+      const m = r.pool.metrics();
+      return { idle: m.idle, leased: m.leased, starting: m.starting, closing: m.closing };
+    },
+    rRestarts: () => r.metrics().restarts,
+  };
+}
+
+function validateRaw(
+  raw: unknown,
+  kinds: Parameters<typeof validateObject>[1],
+): PanthRObject | ErrorObject {
+  const v = validateObject(raw, kinds);
+  if (v.ok) return v.object;
+  return {
+    type: 'error',
+    name: v.name,
+    code: v.code === 'unknown_type' ? ErrorCode.unknownType : ErrorCode.invalidObject,
+    message: v.message,
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The realtime layer: Socket.IO on the HTTP server, sharing the HTTP session, with the
+ * handshake checks of API.md §2 (session, Origin, max_users) and one SessionManager.
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import type { RequestHandler } from 'express';
+import type { Config } from '../config/index.ts';
+import type { Store } from '../store/index.ts';
+import type { RService } from '../../r/index.ts';
+import type { Auth } from '../auth/index.ts';
+import { createMetrics, type SessionMetrics } from '../sessions/metrics.ts';
+import { SessionManager } from '../sessions/session.manager.ts';
+import { createPorts } from './adapters.ts';
+import {
+  HandshakeError,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from './events.ts';
+import { bindHandlers } from './handlers.ts';
+import { originAllowed } from './origin.ts';
+
+type PanthRSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+/** What the realtime layer is built from. */
+export interface RealtimeDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly log: Logger;
+  readonly r: RService;
+  readonly auth: Pick<
+    Auth,
+    'middleware' | 'userOf' | 'sessionIdOf' | 'onCurrentWorkspaceChanged' | 'onUserLoggedOut'
+  >;
+}
+
+/** The running realtime layer. */
+export interface Realtime {
+  readonly io: Server<
+    ClientToServerEvents,
+    ServerToClientEvents,
+    Record<string, never>,
+    SocketData
+  >;
+  readonly metrics: SessionMetrics;
+  /** Clients connected now (`no_users`). */
+  connectedClients(): number;
+  /** Says `bye` to every client, lets work finish (bounded), releases R, closes Socket.IO. */
+  close(reason: 'shutdown'): Promise<void>;
+}
+
+/** Outbound `data` messages a client may leave unacknowledged before it is disconnected. */
+const MAX_OUTBOUND = 256;
+/** Bytes per cell a JSON dataset may take on the wire (numbers as text, commas, labels). */
+const BYTES_PER_CELL = 32;
+/** Socket.IO's message limit when max_data is null. */
+const UNLIMITED_MESSAGE_BYTES = 512 * 2 ** 20;
+
+/** Socket.IO's largest message: follows max_data (its 1 MB default would refuse real data). */
+export function maxMessageBytes(maxData: number | null): number {
+  return maxData === null
+    ? UNLIMITED_MESSAGE_BYTES
+    : Math.max(2 ** 20, maxData * BYTES_PER_CELL + 2 ** 20);
+}
+
+/** Runs an express middleware only on the first request of an Engine.IO handshake. */
+function onHandshake(mw: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const sid = (req as unknown as { _query?: { sid?: string } })._query?.sid;
+    if (sid === undefined) mw(req, res, next);
+    else next();
+  };
+}
+
+/** Creates the realtime layer on an HTTP server. */
+export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
+  const { config, log } = deps;
+  const ports = createPorts(deps);
+  // The metrics read the manager only when scraped, after it exists.
+  const metrics = createMetrics({
+    connectedClients: () => manager.clientCount,
+    connectedUsers: () => manager.userCount,
+    outboundDepth: () => manager.outboundDepth(),
+    workDepth: () => manager.workDepth(),
+    rSessions: () => ports.rSessions(),
+    rRestarts: () => ports.rRestarts(),
+  });
+  const manager = new SessionManager({
+    ...ports,
+    metrics,
+    log,
+    computeTimeoutMs: config.compute_timeout * 1000,
+    publicMode: config.public,
+    limits: {
+      timeoutMs: config.timeout * 1000,
+      maxTimeMs: config.max_time === null ? null : config.max_time * 1000,
+      maxOutbound: MAX_OUTBOUND,
+    },
+  });
+
+  const io: Realtime['io'] = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: maxMessageBytes(config.max_data),
+    allowRequest: (req: IncomingMessage, callback) => {
+      callback(
+        originAllowed(req, config.allowed_origins) ? null : 'forbidden_origin',
+        originAllowed(req, config.allowed_origins),
+      );
+    },
+  });
+  for (const mw of deps.auth.middleware) io.engine.use(onHandshake(mw));
+
+  let reserved = 0;
+  io.use((socket, next) => {
+    const user = deps.auth.userOf(socket.request);
+    if (user === null) return next(new Error(HandshakeError.unauthorized));
+    if (manager.isClosing) return next(new Error(HandshakeError.shuttingDown));
+    if (config.max_users !== null && manager.clientCount + reserved >= config.max_users) {
+      return next(new Error(HandshakeError.serverFull));
+    }
+    reserved += 1;
+    socket.data.userId = user.id;
+    socket.data.sessionId = deps.auth.sessionIdOf(socket.request);
+    next();
+  });
+
+  io.on('connection', (socket) => {
+    reserved -= 1;
+    onConnection(socket);
+  });
+
+  function onConnection(socket: PanthRSocket): void {
+    const client = manager.connect(socket, socket.data.userId, socket.handshake.address);
+    bindHandlers(socket, client, { sessions: manager, validate: ports.validate, metrics, log });
+    client.ready.catch((err: unknown) => {
+      log.error({ err, user: socket.data.userId }, 'could not open the session');
+      socket.disconnect(true);
+    });
+  }
+
+  deps.auth.onCurrentWorkspaceChanged(({ userId }) => manager.workspaceChanged(userId));
+  deps.auth.onUserLoggedOut(({ userId, sessionId }) => {
+    for (const s of io.sockets.sockets.values()) {
+      if (s.data.userId === userId && (sessionId === null || s.data.sessionId === sessionId))
+        s.disconnect(true);
+    }
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    io,
+    metrics,
+    connectedClients: () => manager.clientCount,
+    close() {
+      closing ??= (async () => {
+        await manager.close();
+        await io.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,369 @@
+/**
+ * The realtime API (API.md §2) end to end: real server, real R, real store, real
+ * socket.io-client. Each group starts its own server when it needs its own limits.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { connect, createUser, refusal, type TestClient, type TestUser } from '../fixtures/users.ts';
+
+const TEST_EXTENSION = path.resolve(import.meta.dirname, '../fixtures/r/test-extension.R');
+
+const dataset = {
+  type: 'dataset',
+  name: 'd',
+  variables: [
+    { type: 'vector', name: 'x', variableType: 'scalar', values: [1, 2, 3, 4, 5, 6, null, 8] },
+    {
+      type: 'vector',
+      name: 'g',
+      variableType: 'nominal',
+      values: ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b'],
+    },
+  ],
+};
+const descriptives = (name: string) => ({
+  type: 'report',
+  name,
+  reportType: 'descriptives',
+  dataset: 'd',
+  variables: ['x'],
+});
+
+function codeOf(o: Record<string, unknown> | undefined): unknown {
+  return o?.type === 'error' ? o.code : o?.type;
+}
+
+describe('realtime: data, ok, ping (one shared server)', function () {
+  this.timeout(60_000);
+  let ts: TestServer;
+  let user: TestUser;
+  const open: TestClient[] = [];
+  const client = async (cookie = user.cookie, autoAck = true): Promise<TestClient> => {
+    const c = await connect(ts, cookie, { autoAck });
+    open.push(c);
+    return c;
+  };
+
+  before(async () => {
+    ts = await startTestServer({
+      extensions: { testing: TEST_EXTENSION },
+      max_data: 1000,
+      compute_timeout: 2,
+    });
+    user = await createUser(ts, 'rt');
+  });
+  afterEach(() => {
+    for (const c of open.splice(0)) c.close();
+  });
+  after(async () => {
+    await ts?.stop();
+  });
+
+  it('refuses a connection without a session, with a forged cookie, or from a foreign Origin', async () => {
+    assert.equal(await refusal(ts, null), 'unauthorized');
+    assert.equal(await refusal(ts, 'connect.sid=s%3Aforged.signature'), 'unauthorized');
+    assert.match(
+      await refusal(ts, user.cookie, 'https://evil.example'),
+      /websocket error|forbidden/i,
+    );
+    // the same cookie from the server's own origin is accepted
+    const own = await connect(ts, user.cookie);
+    own.close();
+  });
+
+  it('sends the whole workspace first, acks each message, and keeps results across reconnects', async () => {
+    const a = await client();
+    const first = a.received[0];
+    assert.equal(first?.replyTo, null);
+    assert.equal(first?.reset, true);
+    assert.ok(first?.workspace?.id);
+    const seq = a.send([dataset, descriptives('summary1')]);
+    const reply = await a.reply(seq);
+    assert.ok(a.oks.includes(seq));
+    assert.deepEqual(reply.objects.map(codeOf), ['dataset', 'report']);
+    const report = reply.objects[1] as {
+      hash: number;
+      result: { columns: string[]; rows: unknown[][] };
+    };
+    assert.equal(typeof report.hash, 'number');
+    assert.deepEqual(report.result.columns.slice(0, 3), ['variable', 'n', 'missing']);
+    assert.deepEqual(report.result.rows[0]?.slice(0, 3), ['x', 7, 1]);
+    assert.ok(Math.abs((report.result.rows[0]?.[3] as number) - 29 / 7) < 1e-12);
+    a.close();
+
+    const b = await client();
+    const names = b.received[0]?.objects.map((o) => o.name);
+    assert.deepEqual(names, ['d', 'summary1']);
+    // the reloaded workspace is live in the new R session
+    const again = await b.request([descriptives('summary2')]);
+    assert.equal(codeOf(again[0]), 'report');
+  });
+
+  it('holds its next data until the client acks the last one', async () => {
+    const c = await client(user.cookie, false);
+    c.socket.emit('ok', { seq: c.received[0]?.seq });
+    const s1 = c.send([descriptives('q1')]);
+    const s2 = c.send([descriptives('q2')]);
+    const s3 = c.send([descriptives('q3')]);
+    await c.reply(s1);
+    await c.until(() => c.oks.includes(s3), 10_000, 'the acks');
+    // results for s2 and s3 are ready by now, but none is sent before the ok for s1's reply
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(c.received.length, 2);
+    c.socket.emit('ok', { seq: c.received[1]?.seq });
+    await c.reply(s2);
+    assert.equal(c.received.length, 3);
+    c.socket.emit('ok', { seq: c.received[2]?.seq });
+    await c.reply(s3);
+  });
+
+  it('answers many requests in order', async () => {
+    const c = await client();
+    const seqs = Array.from({ length: 25 }, (_, i) => c.send([descriptives(`many${i}`)]));
+    await c.reply(seqs[seqs.length - 1] ?? 0, 30_000);
+    const order = c.received.filter((m) => m.replyTo !== null).map((m) => m.replyTo);
+    assert.deepEqual(order, seqs);
+  });
+
+  it('answers a ping at once from the server, then from R', async () => {
+    const c = await client();
+    c.socket.emit('ping', { t: 'hello' });
+    const fromR = await c.until(() => c.pings.find((p) => p.from === 'r'));
+    const fromServer = c.pings.find((p) => p.from === 'server');
+    assert.ok(fromServer);
+    assert.deepEqual(fromServer, { t: 'hello', from: 'server' });
+    assert.equal(fromR.t, 'hello');
+    assert.equal(typeof fromR.r_ms, 'number');
+    assert.ok(c.pings.indexOf(fromServer) < c.pings.indexOf(fromR));
+  });
+
+  it('answers every error code with an error object and serves the other objects', async () => {
+    const c = await client();
+    await c.request([dataset]);
+    // invalid_message: not {seq, objects}
+    c.socket.emit('data', { seq: 900, objects: 'nope' });
+    const bad = await c.reply(900);
+    assert.equal(codeOf(bad.objects[0]), 'invalid_message');
+    assert.ok(c.oks.includes(900));
+    c.socket.emit('data', 'garbage');
+    c.socket.emit('data', null);
+    const big = {
+      type: 'dataset',
+      name: 'big',
+      variables: [
+        {
+          type: 'vector',
+          name: 'v',
+          variableType: 'scalar',
+          values: Array.from({ length: 1001 }, () => 1),
+        },
+      ],
+    };
+    const replies = await c.request([
+      {
+        type: 'report',
+        name: 'bad name!',
+        reportType: 'descriptives',
+        dataset: 'd',
+        variables: ['x'],
+      },
+      { type: 'teleport', name: 'u1' },
+      { type: 'report', name: 'u2', reportType: 'magic', dataset: 'd', variables: ['x'] },
+      { type: 'report', name: 'nf', reportType: 'descriptives', dataset: 'nope', variables: ['x'] },
+      big,
+      { type: 'r', name: 'code', code: 'file.create("/tmp/panthr-should-not-exist")' },
+      {
+        type: 'test',
+        name: 'constant',
+        test: 't.test',
+        dataset: 'd',
+        variables: ['x'],
+        options: { mu: 0 },
+      },
+      descriptives('fine'),
+    ]);
+    assert.deepEqual(replies.map(codeOf), [
+      'invalid_object',
+      'unknown_type',
+      'unknown_type',
+      'not_found',
+      'too_large',
+      'forbidden',
+      'test',
+      'report',
+    ]);
+    const constant = await c.request([
+      { type: 'vector', name: 'k', variableType: 'scalar', values: [1, 1, 1] },
+      {
+        type: 'dataset',
+        name: 'kd',
+        variables: [{ type: 'vector', name: 'k', variableType: 'scalar', values: [1, 1, 1] }],
+      },
+      { type: 'test', name: 'kt', test: 't.test', dataset: 'kd', variables: ['k'], options: {} },
+    ]);
+    const rError = constant[2] as { code?: string; message?: string };
+    assert.equal(rError.code, 'r_error');
+    assert.match(rError.message ?? '', /essentially constant/);
+    // the connection survived all of it
+    assert.equal(codeOf((await c.request([descriptives('after')]))[0]), 'report');
+  });
+
+  it('stops a computation past compute_timeout and keeps the session', async () => {
+    const c = await client();
+    await c.request([dataset]);
+    const [spun] = await c.request([
+      { type: 'test', name: 'spin1', test: 'spin', dataset: 'd', variables: ['x'], options: {} },
+    ]);
+    assert.equal(codeOf(spun), 'timeout');
+    assert.equal(codeOf((await c.request([descriptives('alive')]))[0]), 'report');
+  });
+
+  it('survives its R session being killed mid-request, with the workspace intact', async () => {
+    const c = await client();
+    await c.request([dataset]);
+    const [pidObj] = await c.request([
+      { type: 'test', name: 'pid', test: 'pid', dataset: 'd', variables: ['x'], options: {} },
+    ]);
+    const pid = (pidObj as { result: { pid: number } }).result.pid;
+    const seq = c.send([
+      { type: 'test', name: 'spin2', test: 'spin', dataset: 'd', variables: ['x'], options: {} },
+    ]);
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(pid, 'SIGKILL');
+    const lost = (await c.reply(seq)).objects[0] as { code?: string; message?: string };
+    assert.equal(lost.code, 'r_error');
+    assert.match(lost.message ?? '', /R session/);
+    const [after] = await c.request([descriptives('afterKill')]);
+    assert.equal(codeOf(after), 'report');
+    const [pid2] = await c.request([
+      { type: 'test', name: 'pid', test: 'pid', dataset: 'd', variables: ['x'], options: {} },
+    ]);
+    assert.notEqual((pid2 as { result: { pid: number } }).result.pid, pid);
+  });
+
+  it('shares one R session and workspace between two tabs, and tells the other tab', async () => {
+    const a = await client();
+    const b = await client();
+    const [pa] = await a
+      .request([
+        dataset,
+        { type: 'test', name: 'pidA', test: 'pid', dataset: 'd', variables: ['x'], options: {} },
+      ])
+      .then((o) => o.slice(1));
+    const seqB = b.send([
+      { type: 'test', name: 'pidB', test: 'pid', dataset: 'd', variables: ['x'], options: {} },
+    ]);
+    const pb = (await b.reply(seqB)).objects[0];
+    assert.equal(
+      (pa as { result: { pid: number } }).result.pid,
+      (pb as { result: { pid: number } }).result.pid,
+    );
+    const pushed = await b.until(() =>
+      b.received.find((m) => m.replyTo === null && m.objects.some((o) => o.name === 'pidA')),
+    );
+    assert.ok(pushed);
+  });
+});
+
+describe('realtime: limits', function () {
+  this.timeout(60_000);
+
+  it('disconnects an idle client with bye timeout; pings do not keep it, a computation does', async () => {
+    const ts = await startTestServer({
+      timeout: 2,
+      extensions: { testing: TEST_EXTENSION },
+      compute_timeout: 4,
+    });
+    try {
+      const user = await createUser(ts, 'idle');
+      const busy = await connect(ts, user.cookie);
+      await busy.request([dataset]);
+      const started = Date.now();
+      const [spun] = await busy.request([
+        { type: 'test', name: 's', test: 'spin', dataset: 'd', variables: ['x'], options: {} },
+      ]);
+      assert.equal(codeOf(spun), 'timeout');
+      assert.ok(Date.now() - started > 3000);
+      assert.deepEqual(busy.byes, [], 'a running computation is not idle');
+      const pinger = setInterval(() => busy.socket.emit('ping', { t: 1 }), 300);
+      try {
+        const bye = await busy.until(() => busy.byes[0], 10_000, 'bye');
+        assert.deepEqual(bye, { reason: 'timeout' });
+      } finally {
+        clearInterval(pinger);
+      }
+      await busy.until(() => busy.socket.disconnected || undefined, 5000, 'disconnect');
+    } finally {
+      await ts.stop();
+    }
+  });
+
+  it('ends a connection after max_time with bye max_time', async () => {
+    const ts = await startTestServer({ max_time: 2 });
+    try {
+      const user = await createUser(ts, 'life');
+      const c = await connect(ts, user.cookie);
+      const keepBusy = setInterval(() => c.send([]), 300);
+      try {
+        assert.deepEqual(await c.until(() => c.byes[0], 10_000, 'bye'), { reason: 'max_time' });
+      } finally {
+        clearInterval(keepBusy);
+      }
+    } finally {
+      await ts.stop();
+    }
+  });
+
+  it('refuses clients past max_users (login 503, socket server_full)', async () => {
+    const ts = await startTestServer({ max_users: 1 });
+    try {
+      const a = await createUser(ts, 'full');
+      const b = await createUser(ts, 'full');
+      const c = await connect(ts, a.cookie);
+      assert.equal(await refusal(ts, b.cookie), 'server_full');
+      const res = await fetch(`${ts.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: b.email, password: b.password }),
+      });
+      assert.equal(res.status, 503);
+      assert.equal(((await res.json()) as { error: string }).error, 'server_full');
+      const status = (await (await fetch(`${ts.url}/status`)).json()) as { no_users: number };
+      assert.equal(status.no_users, 1);
+      c.close();
+    } finally {
+      await ts.stop();
+    }
+  });
+
+  it('public mode: what a user created is gone after they disconnect', async () => {
+    const ts = await startTestServer({ public: true });
+    try {
+      const user = await createUser(ts, 'pub');
+      const c = await connect(ts, user.cookie);
+      await c.request([dataset]);
+      c.close();
+      await new Promise((r) => setTimeout(r, 1000));
+      const again = await connect(ts, user.cookie);
+      assert.deepEqual(again.received[0]?.objects, []);
+      again.close();
+    } finally {
+      await ts.stop();
+    }
+  });
+
+  it('says bye shutdown to every client when the server stops', async () => {
+    const ts = await startTestServer();
+    let stopped = false;
+    try {
+      const user = await createUser(ts, 'down');
+      const c = await connect(ts, user.cookie);
+      await ts.stop();
+      stopped = true;
+      assert.deepEqual(await c.until(() => c.byes[0], 5000, 'bye'), { reason: 'shutdown' });
+    } finally {
+      if (!stopped) await ts.stop();
+    }
+  });
+});
