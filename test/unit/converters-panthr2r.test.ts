@@ -25,7 +25,7 @@ const v = (
   variableType: PanthrVector['variableType'],
   values: PanthrVector['values'],
   extra: Partial<PanthrVector> = {},
-): PanthrVector => ({ type: 'vector', name: 'x', variableType, values, ...extra }) as PanthrVector;
+): PanthrVector => ({ type: 'vector', name: 'x', variableType, values, ...extra });
 
 /** Binary values read independently of the converter (DataView, little-endian). */
 function binaryDoubles(b: Float64Array | Uint8Array): number[] {
@@ -49,10 +49,10 @@ function expectedBack(x: PanthrVector): PanthrVector {
   let labels: string[];
   let toLabel: (e: VectorValue) => string;
   if (Array.isArray(x.labels)) {
-    labels = [...(x.labels as string[])];
+    labels = [...x.labels];
     toLabel = (e) => (typeof e === 'number' ? (labels[e - 1] as string) : String(e));
   } else if (x.labels) {
-    const map = x.labels as Record<string, string>;
+    const map = x.labels;
     const codes = Object.keys(map).sort((a, b) => Number(a) - Number(b));
     labels = codes.map((c) => map[c] as string);
     toLabel = (e) => map[String(e)] as string;
