@@ -217,28 +217,27 @@ export function decodeStrings(
 ): (string | null)[] {
   const last = bytes.lastIndexOf(0, end - 1);
   if (last < start) return [];
-  const out: (string | null)[] = [];
+  const blocks: (string | null)[][] = [];
   let pos = start;
   while (pos <= last) {
     const blockEnd = pos + blockSize > last ? last : bytes.lastIndexOf(0, pos + blockSize);
     const stop = blockEnd < pos ? bytes.indexOf(0, pos) : blockEnd;
-    decodeBlock(bytes, pos, stop, out);
+    blocks.push(decodeBlock(bytes, pos, stop));
     pos = stop + 1;
   }
-  return out;
+  // One block (anything under 64 MB) is returned as it is: no second array of 1e6 slots.
+  return blocks.length === 1 ? (blocks[0] ?? []) : blocks.flat();
 }
 
-/** Decodes strings in [start, stop], where `stop` is the NUL ending the last one. */
-function decodeBlock(bytes: Uint8Array, start: number, stop: number, out: (string | null)[]): void {
-  const first = out.length;
+/** Decodes the strings in [start, stop], where `stop` is the NUL ending the last one. */
+function decodeBlock(bytes: Uint8Array, start: number, stop: number): (string | null)[] {
   // Decoding replaces invalid bytes one sequence at a time and never swallows a NUL, so the
   // pieces of the split are exactly the strings between NULs.
-  const parts = utf8(bytes, start, stop).split('\0');
-  for (const p of parts) out.push(p);
+  const out: (string | null)[] = utf8(bytes, start, stop).split('\0');
   let ff = bytes.indexOf(NA_BYTE, start);
-  if (ff < 0 || ff > stop) return;
+  if (ff < 0 || ff > stop) return out;
   // Rare path: some string holds 0xFF. Walk the NULs to learn which, and re-decode it.
-  let index = first;
+  let index = 0;
   let segStart = start;
   for (let i = start; i <= stop && ff >= 0 && ff <= stop; i++) {
     if (bytes[i] !== 0) continue;
@@ -249,6 +248,7 @@ function decodeBlock(bytes: Uint8Array, start: number, stop: number, out: (strin
     index++;
     segStart = i + 1;
   }
+  return out;
 }
 
 function fromFF(bytes: Uint8Array, start: number, stop: number): string | null {
