@@ -90,6 +90,9 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
     for (;;) {
       signal?.throwIfAborted();
       if (this.stateValue !== 'running') throw new RError('closed', 'the R pool is shutting down');
+      const r = this.options.supervisor.state;
+      if (r === 'failed' || r === 'stopping' || r === 'stopped')
+        throw new RError('closed', `R is not available (${r})`);
       const session = this.idle.shift();
       if (session === undefined) break;
       this.lease(session, ownerId);

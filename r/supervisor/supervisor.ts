@@ -200,14 +200,16 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     });
   }
 
-  private scheduleRestart(): void {
+  private scheduleRestart(lastError?: unknown): void {
     const o = this.options;
     this.failures++;
     if (this.failures > (o.maxRestartFailures ?? 10)) {
       this.stateValue = 'failed';
+      const last = lastError instanceof Error ? `; the last time: ${lastError.message}` : '';
       const error = new RStartError(
-        `Rserve failed ${this.failures - 1} times in a row`,
+        `Rserve could not be restarted ${this.failures - 1} times in a row${last}`,
         'See the log for R errors',
+        { cause: lastError },
       );
       this.options.log.error({ err: error }, 'giving up on Rserve');
       this.emit('failed', error);
@@ -230,7 +232,7 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     } catch (err) {
       if (this.stateValue !== 'restarting') return;
       this.options.log.error({ err }, 'Rserve restart failed');
-      this.scheduleRestart();
+      this.scheduleRestart(err);
     }
   }
 

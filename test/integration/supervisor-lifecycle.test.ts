@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { connectR, RStartError, RSupervisor, type RServerInfo } from '../../r/index.ts';
@@ -149,5 +149,29 @@ describe('RSupervisor (real Rserve)', function () {
     await conn.close();
     await sup.stop();
     assert.deepEqual(groupProcesses(second.pgid), []);
+  });
+
+  it('gives up after repeated failed restarts: state failed, a failed event, nothing left', async () => {
+    const copy = path.join(tmpRoot, 'vanishing.R');
+    await copyFile(OK, copy);
+    const sup = supervisor({ preload: [copy], restartBaseMs: 50, maxRestartFailures: 2 });
+    const first = await sup.start();
+    const restarts: number[] = [];
+    sup.on('restart', (d) => restarts.push(d.attempt));
+    const failed = new Promise<Error>((resolve) => sup.once('failed', resolve));
+    await rm(copy);
+    process.kill(rserveProcess(first.pgid)!.pid, 'SIGKILL');
+    const error = await failed;
+    assert.ok(error instanceof RStartError);
+    assert.match(error.message, /vanishing\.R/, 'the last failure is named');
+    assert.equal(sup.state, 'failed');
+    assert.deepEqual(restarts, [1, 2]);
+    assert.equal(sup.server, undefined);
+    await sup.stop();
+    assert.equal(sup.state, 'failed');
+    assert.deepEqual(
+      privateDirs().filter((d) => first.path.includes(d)),
+      [],
+    );
   });
 });
