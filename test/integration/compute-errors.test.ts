@@ -34,7 +34,7 @@ describe('compute: error codes', function () {
       allowFullR: false,
       computeTimeoutMs: 30_000,
     });
-    await runRaw(rt, makeDataset('d', 14, 7, true) as unknown as Record<string, unknown>);
+    await runRaw(rt, makeDataset('d', 14, 7, true));
   });
   after(async () => r?.stop());
 
