@@ -1,0 +1,148 @@
+/**
+ * /api/v1/preferences over real HTTP (API.md §1): named graph-settings objects, validated,
+ * size-capped, stored before the PUT is answered; bad input gets a 4xx and stores nothing.
+ */
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { createUser, type TestUser } from '../fixtures/users.ts';
+import { assertError, call } from './auth-http.helpers.ts';
+
+const SETTINGS = {
+  colors: ['#1b9e77', '#d95f02', 'steelblue'],
+  point: { size: 1.5, symbol: 19 },
+  line: { width: 2, style: 'dashed' },
+  text: { size: 1.1, family: 'serif' },
+  bar: { fill: '#cccccc', border: 'black', width: 0.8 },
+  'background-color': '#ffffff',
+};
+
+describe('api: preference sets', function () {
+  let ts: TestServer;
+  let user: TestUser;
+  let other: TestUser;
+  const as = (u: TestUser) => ({ cookie: u.cookie });
+  before(async () => {
+    ts = await startTestServer();
+    user = await createUser(ts, 'prefs');
+    other = await createUser(ts, 'prefs-other');
+  });
+  after(async () => {
+    await ts.stop();
+  });
+
+  it('PUT stores (201 new, 200 replaced) before answering; GET reads; list; DELETE 204 then 404', async () => {
+    const put = await call(ts, 'PUT', '/api/v1/preferences/Print', SETTINGS, as(user));
+    assert.equal(put.status, 201, put.text);
+    assert.deepEqual(put.body.settings, SETTINGS);
+    const stored = await ts.server.store.preferences.findOne({ name: 'Print' });
+    assert.deepEqual(stored?.settings, SETTINGS);
+
+    const again = await call(ts, 'PUT', '/api/v1/preferences/Print', { colors: ['red'] }, as(user));
+    assert.equal(again.status, 200);
+    const got = await call(ts, 'GET', '/api/v1/preferences/Print', undefined, as(user));
+    assert.equal(got.status, 200);
+    assert.deepEqual(got.body.settings, { colors: ['red'] });
+    assert.equal(
+      (await call(ts, 'PUT', '/api/v1/preferences/class work', {}, as(user))).status,
+      201,
+    );
+
+    const list = await call(ts, 'GET', '/api/v1/preferences', undefined, as(user));
+    assert.deepEqual(
+      (list.body.preferences as { name: string }[]).map((p) => p.name),
+      ['Print', 'class work'],
+    );
+    // Another user sees none of them.
+    assertError(
+      await call(ts, 'GET', '/api/v1/preferences/Print', undefined, as(other)),
+      404,
+      'not_found',
+    );
+    assert.deepEqual((await call(ts, 'GET', '/api/v1/preferences', undefined, as(other))).body, {
+      preferences: [],
+    });
+    assertError(
+      await call(ts, 'DELETE', '/api/v1/preferences/Print', undefined, as(other)),
+      404,
+      'not_found',
+    );
+
+    assert.equal(
+      (await call(ts, 'DELETE', '/api/v1/preferences/Print', undefined, as(user))).status,
+      204,
+    );
+    assertError(
+      await call(ts, 'DELETE', '/api/v1/preferences/Print', undefined, as(user)),
+      404,
+      'not_found',
+    );
+    assertError(
+      await call(ts, 'GET', '/api/v1/preferences/Print', undefined, as(user)),
+      404,
+      'not_found',
+    );
+  });
+
+  it('400 for invalid settings, unknown fields, bad names, non-objects, malformed JSON; 413 over 64 KB', async () => {
+    const before = await ts.server.store.preferences.countDocuments({});
+    const bad: unknown[] = [
+      { colors: ['not-a-color'] },
+      { colors: [] },
+      { point: { symbol: 99 } },
+      { line: { style: 'wavy' } },
+      { text: { family: '<script>' } },
+      { 'background-color': 'url(javascript:alert(1))' },
+      { theme: 'dark' },
+      { point: { size: 1, glow: true } },
+      '{"__proto__": {"polluted": true}, "colors": ["red"]}',
+      JSON.stringify({ constructor: { prototype: { polluted: true } } }),
+      '[1, 2, 3]',
+      '"a string"',
+      '{"colors": [',
+    ];
+    for (const body of bad) {
+      const r = await call(ts, 'PUT', '/api/v1/preferences/bad', body, as(user));
+      assertError(r, 400, 'bad_request');
+    }
+    for (const name of ['.hidden', '-x', 'a'.repeat(65), 'a%2Fb', '%00', 'x%3Cy%3E', '%E2%80%AE']) {
+      assertError(
+        await call(ts, 'PUT', `/api/v1/preferences/${name}`, SETTINGS, as(user)),
+        400,
+        'bad_request',
+      );
+    }
+    const big = { colors: Array.from({ length: 32 }, () => 'red'), point: { size: 1 } } as Record<
+      string,
+      unknown
+    >;
+    big[`x${'y'.repeat(70_000)}`] = 1; // over the cap before validation
+    assertError(
+      await call(ts, 'PUT', '/api/v1/preferences/big', big, as(user)),
+      413,
+      'payload_too_large',
+    );
+    assertError(
+      await call(ts, 'PUT', '/api/v1/preferences/big', { s: 'x'.repeat(400_000) }, as(user)),
+      413,
+      'payload_too_large',
+    );
+    assert.equal(await ts.server.store.preferences.countDocuments({}), before);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('401 unauthorized without a session; 403 forbidden_origin for a foreign Origin', async () => {
+    assertError(await call(ts, 'GET', '/api/v1/preferences'), 401, 'unauthorized');
+    assertError(await call(ts, 'PUT', '/api/v1/preferences/x', SETTINGS), 401, 'unauthorized');
+    const foreign = await call(ts, 'PUT', '/api/v1/preferences/x', SETTINGS, {
+      ...as(user),
+      origin: 'http://evil.example',
+    });
+    assertError(foreign, 403, 'forbidden_origin');
+    const own = await call(ts, 'PUT', '/api/v1/preferences/x', SETTINGS, {
+      ...as(user),
+      origin: ts.url,
+    });
+    assert.equal(own.status, 201);
+    assert.equal(await ts.server.store.preferences.countDocuments({ name: 'x' }), 1);
+  });
+});
