@@ -18,11 +18,9 @@ export function createLogger(options: {
   if (!options.quiet) streams.push({ level: options.level as pino.Level, stream: process.stdout });
   if (options.dir !== null) {
     mkdirSync(options.dir, { recursive: true, mode: 0o750 });
-    const file = pino.destination({
-      dest: path.join(options.dir, 'panthr.log'),
-      sync: false,
-      mkdir: true,
-    });
+    // Synchronous: a line logged just before process.exit() (a failed start) is kept, and
+    // an exit before an asynchronous stream has opened would make pino's final flush throw.
+    const file = pino.destination({ dest: path.join(options.dir, 'panthr.log'), sync: true });
     streams.push({ level: options.level as pino.Level, stream: file });
   }
   return pino(

@@ -63,6 +63,7 @@ export async function startServer(
       max: config.r.max_sessions,
       sessionMemoryMb: config.r.session_memory_mb,
       startTimeoutMs: config.r.start_timeout * 1000,
+      ...(config.r.binary === null ? {} : { binary: config.r.binary }),
     });
     app = createApp({
       config,

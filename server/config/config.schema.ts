@@ -23,6 +23,8 @@ const rSchema = z.strictObject({
   session_memory_mb: z.number().int().min(256).nullable().default(4096),
   /** Seconds to wait for Rserve to be ready at start. */
   start_timeout: seconds.default(30),
+  /** The R front-end to start Rserve with; null: Debian's /usr/bin/R. */
+  binary: z.string().min(1).nullable().default(null),
 });
 
 /** The whole configuration, with defaults. */

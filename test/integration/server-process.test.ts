@@ -1,0 +1,184 @@
+/**
+ * The real entry point, `server/main.ts`, as a child process: configuration errors stop it
+ * before it binds, a missing R says what to install, SIGTERM shuts it down cleanly with no
+ * R process left, and /status and /metrics answer as documented.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+interface Run {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+}
+
+function startMain(config: unknown): Run {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-main-'));
+  const file = path.join(dir, 'config.json');
+  writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PANTHR_CONFIG: file },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run: Run = { child, stdout: [], stderr: [] };
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => run.stdout.push(s));
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => run.stderr.push(s));
+  return run;
+}
+
+async function exitOf(run: Run): Promise<number | null> {
+  if (run.child.exitCode !== null) return run.child.exitCode;
+  const [code] = (await once(run.child, 'exit')) as [number | null];
+  return code;
+}
+
+/** Waits for the "listening" log line and returns the URL. */
+async function listening(run: Run): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const m = /"url":"(http:\/\/[^"]+)"/.exec(run.stdout.join(''));
+    if (m?.[1]) return m[1];
+    if (run.child.exitCode !== null) throw new Error(`exited: ${run.stderr.join('')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not start');
+}
+
+describe('server/main.ts as a process', function () {
+  this.timeout(60_000);
+
+  it('stops before binding on an invalid configuration, naming each bad key (exit 2)', async () => {
+    const run = startMain({ port: 0, timeout: 'soon', colour: 'red' });
+    assert.equal(await exitOf(run), 2);
+    const err = run.stderr.join('');
+    assert.match(err, /timeout: expected a number, got "soon"/);
+    assert.match(err, /colour: unknown key/);
+    assert.doesNotMatch(err, /at .*\.ts:\d+/, 'no stack trace');
+    const notJson = startMain('{"port": 0,');
+    assert.equal(await exitOf(notJson), 2);
+    assert.match(notJson.stderr.join(''), /not valid JSON/);
+  });
+
+  it('says what to install when R cannot start (exit 3)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-main-data-'));
+    const run = startMain({
+      port: 0,
+      host: '127.0.0.1',
+      data_dir: dir,
+      r: { binary: '/nonexistent/R' },
+    });
+    assert.equal(await exitOf(run), 3);
+    const err = run.stderr.join('');
+    assert.match(err, /apt-get install r-base-core r-cran-rserve/);
+    assert.doesNotMatch(err, /at .*\.ts:\d+/, 'no stack trace');
+  });
+
+  it('serves /status and /metrics, then shuts down on SIGTERM with exit 0 and no R left', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-main-data-'));
+    const run = startMain({
+      port: 0,
+      host: '127.0.0.1',
+      data_dir: dir,
+      name: 'Test server',
+      owner: 'QA',
+      max_users: 5,
+      metrics_token: 'a-long-enough-admin-token',
+      user_validation: '/etc/secret/validate.sh',
+      extensions: { normality: path.join(ROOT, 'extensions/normality.R') },
+      r: { warm_sessions: 1 },
+    });
+    const url = await listening(run);
+    const status = (await (await fetch(`${url}/status`)).json()) as Record<string, unknown>;
+    assert.deepEqual(status, {
+      name: 'Test server',
+      owner: 'QA',
+      server_version: '1.0',
+      api_version: '1.0',
+      timeout: 3600,
+      max_time: 86400,
+      max_users: 5,
+      no_users: 0,
+      max_data: null,
+      extensions: ['normality'],
+    });
+    assert.doesNotMatch(JSON.stringify(status), /validate\.sh|normality\.R|token/);
+    assert.equal((await fetch(`${url}/metrics`)).status, 401);
+    const metrics = await fetch(`${url}/metrics`, {
+      headers: { authorization: 'Bearer a-long-enough-admin-token' },
+    });
+    assert.equal(metrics.status, 200);
+    const text = await metrics.text();
+    assert.match(text, /panthr_connected_clients\{service="panthr"\} 0/);
+    assert.match(text, /panthr_r_sessions\{state="idle",service="panthr"\}/);
+    const page = await fetch(`${url}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+
+    const rBefore = groupOf(run.child.pid ?? 0);
+    assert.ok(rBefore.length > 0, 'R runs under the server');
+    run.child.kill('SIGTERM');
+    assert.equal(await exitOf(run), 0);
+    await waitFor(() => rBefore.every((pid) => !alive(pid)), 10_000);
+  });
+
+  it('leaves no R process behind when the server is SIGKILLed', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-main-data-'));
+    const run = startMain({ port: 0, host: '127.0.0.1', data_dir: dir, r: { warm_sessions: 2 } });
+    await listening(run);
+    const r = groupOf(run.child.pid ?? 0);
+    assert.ok(r.length >= 2, 'Rserve and its sessions run');
+    run.child.kill('SIGKILL');
+    await exitOf(run);
+    await waitFor(() => r.every((pid) => !alive(pid)), 10_000);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** Every descendant process of `root` (R's watchdog, Rserve, its forked sessions). */
+function groupOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // gone
+    }
+  }
+  const out: number[] = [];
+  const stack = [...(children.get(root) ?? [])];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    out.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+async function waitFor(test: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,99 @@
+/** The configuration: defaults, one line per bad key, unknown keys, paths, files. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, parseConfig } from '../../server/config/index.ts';
+
+function problems(input: unknown): readonly string[] {
+  try {
+    parseConfig(input);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.problems;
+  }
+  assert.fail('the configuration was accepted');
+}
+
+describe('configuration', () => {
+  it('accepts {} and fills in every default of API.md §4', () => {
+    const c = parseConfig({});
+    assert.equal(c.name, 'PanthR server');
+    assert.equal(c.owner, undefined);
+    assert.equal(c.timeout, 3600);
+    assert.equal(c.max_time, 86400);
+    assert.equal(c.max_users, null);
+    assert.equal(c.max_data, null);
+    assert.equal(c.port, 80);
+    assert.equal(c.user_validation, null);
+    assert.equal(c.allow_full_r, false);
+    assert.deepEqual(c.extensions, {});
+    assert.equal(c.public, false);
+    assert.equal(c.data_dir, 'data');
+    assert.equal(c.mongodb_url, null);
+    assert.equal(c.mail, null);
+    assert.equal(c.compute_timeout, 60);
+    assert.ok(Object.isFrozen(c) && Object.isFrozen(c.r));
+  });
+
+  it('names each bad key with what was expected and what it got', () => {
+    assert.deepEqual(problems({ timeout: 'soon' }), ['timeout: expected a number, got "soon"']);
+    const many = problems({
+      port: 70000,
+      max_users: 0,
+      allow_full_r: 'yes',
+      colour: 'red',
+      mail: {},
+    });
+    assert.equal(many.length, 6);
+    assert.ok(many.some((p) => p.startsWith('port:')));
+    assert.ok(many.some((p) => p.startsWith('max_users:')));
+    assert.ok(many.some((p) => p.startsWith('allow_full_r: expected a boolean')));
+    assert.ok(many.includes('colour: unknown key'));
+    assert.ok(many.some((p) => p.startsWith('mail.smtp_url:')));
+    assert.ok(many.some((p) => p.startsWith('mail.from:')));
+    assert.deepEqual(problems({ r: { pool: 3 } }), ['r.pool: unknown key']);
+  });
+
+  it('refuses a file that is not one JSON object', () => {
+    assert.deepEqual(problems([]), ['expected one JSON object, got []']);
+    assert.deepEqual(problems(null), ['expected one JSON object, got null']);
+  });
+
+  it('reads a file, resolving relative paths against its folder', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-config-'));
+    const file = path.join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ data_dir: 'd', extensions: { x: 'ext/x.R' } }));
+    const c = loadConfig(file);
+    assert.equal(c.data_dir, path.join(dir, 'd'));
+    assert.equal(c.extensions.x, path.join(dir, 'ext/x.R'));
+  });
+
+  it('says why a file cannot be used: missing, unreadable, not JSON', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-config-'));
+    const message = (file: string): string => {
+      try {
+        loadConfig(file);
+      } catch (err) {
+        assert.ok(err instanceof ConfigError);
+        return err.message;
+      }
+      return assert.fail('accepted');
+    };
+    assert.match(message(path.join(dir, 'none.json')), /file not found/);
+    const broken = path.join(dir, 'broken.json');
+    writeFileSync(broken, '{"port": 8080,');
+    assert.match(message(broken), /not valid JSON/);
+    if (process.getuid?.() !== 0) {
+      const locked = path.join(dir, 'locked.json');
+      writeFileSync(locked, '{}');
+      chmodSync(locked, 0);
+      assert.match(message(locked), /permission denied/);
+    }
+  });
+
+  it('ships a valid panthr_config.json on port 8080', () => {
+    const c = loadConfig(path.resolve(import.meta.dirname, '../../panthr_config.json'));
+    assert.equal(c.port, 8080);
+  });
+});
