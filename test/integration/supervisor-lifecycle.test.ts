@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { connectR, RStartError, RSupervisor, type RServerInfo } from '../../r/index.ts';
@@ -90,6 +90,21 @@ describe('RSupervisor (real Rserve)', function () {
     } finally {
       await conn.close();
     }
+  });
+
+  it('quotes preload paths for R: quotes, backslashes, dollars, spaces and UTF-8 are only names', async () => {
+    const odd = path.join(tmpRoot, 'an "odd" \\ $(touch pwned) é\'s dir');
+    await mkdir(odd);
+    const file = path.join(odd, 'x"); stop("injected');
+    await copyFile(OK, file);
+    const sup = supervisor({ preload: [file] });
+    const info = await sup.start();
+    const conn = await connectR({ path: info.path });
+    const v = await conn.eval('fixture_loaded');
+    assert.deepEqual(v.kind === 'string' && v.values, ['yes, é']);
+    await conn.close();
+    await sup.stop();
+    assert.equal(existsSync(path.join(process.cwd(), 'pwned')), false);
   });
 
   it('refuses to start when a preload file fails, naming the file and R message', async () => {
