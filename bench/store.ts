@@ -168,3 +168,97 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/**
+ * 3. (accounts) Logins over real HTTP, end to end: POST /login against the whole server
+ * (express, session store, passport, argon2id) sequentially and 4 at a time, and logins by
+ * a remember-me cookie (no argon2: the token rotation and the session write), each against
+ * argon2id verify alone measured in the same run.
+ */
+async function httpLoginBench(): Promise<void> {
+  const { parseConfig } = await import('../server/config/index.ts');
+  const { silentLogger } = await import('../server/log.ts');
+  const { startServer } = await import('../server/server.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'panthr-bench-login-'));
+  const config = parseConfig({
+    port: 0,
+    host: '127.0.0.1',
+    data_dir: dir,
+    mail: null,
+    r: { warm_sessions: 0 },
+  });
+  const server = await startServer(config, silentLogger());
+  try {
+    const email = 'bench@example.org';
+    const password = 'correct horse battery staple';
+    const post = (body: unknown, cookie?: string) =>
+      fetch(`${server.url}/login`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(cookie === undefined ? {} : { cookie }),
+        },
+        body: JSON.stringify(body),
+      });
+    const reg = await fetch(`${server.url}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    if (reg.status !== 201) throw new Error(`register: ${reg.status}`);
+    await server.store.users.updateOne({ email }, { $set: { verified: true } });
+    const login = async (): Promise<Response> => {
+      const res = await post({ email, password, remember: true });
+      if (res.status !== 200) throw new Error(`login: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+      return res;
+    };
+    const hashed = (await server.store.users.findOne({ email }))?.passwordHash ?? '';
+    const verifying = await timeRuns(() => verify(hashed, password), 15);
+    const sequential = await timeRuns(login, 30, 2);
+    const parallelStart = performance.now();
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let k = 0; k < 10; k++) await login();
+      }),
+    );
+    const parallelMs = performance.now() - parallelStart;
+
+    let remember = decodeURIComponent(
+      /panthr_remember=([^;]*)/.exec((await login()).headers.getSetCookie().join('\n'))?.[1] ?? '',
+    );
+    const byCookie = await timeRuns(
+      async () => {
+        const res = await fetch(`${server.url}/api/v1/preferences`, {
+          headers: { cookie: `panthr_remember=${encodeURIComponent(remember)}` },
+        });
+        const next = /panthr_remember=([^;]+)/.exec(res.headers.getSetCookie().join('\n'))?.[1];
+        if (res.status !== 200 || next === undefined)
+          throw new Error(`remember login: ${res.status}`);
+        remember = decodeURIComponent(next);
+        await res.arrayBuffer();
+      },
+      50,
+      3,
+    );
+
+    const v = median(verifying);
+    const s = median(sequential);
+    console.log('\n3. Logins over HTTP, end to end (whole server, embedded store)');
+    console.log(`argon2id verify alone (baseline)        ${ms(v)}  -> ${(1000 / v).toFixed(1)}/s`);
+    console.log(
+      `POST /login, one at a time              ${ms(s)}  -> ${(1000 / s).toFixed(1)} logins/s  (${(s / v).toFixed(2)}x a verify)`,
+    );
+    console.log(
+      `POST /login, 4 clients at once          ${(40_000 / parallelMs).toFixed(1)} logins/s  (40 logins in ${ms(parallelMs)})`,
+    );
+    console.log(
+      `remember-me cookie login (no argon2)    ${ms(median(byCookie))}  -> ${(1000 / median(byCookie)).toFixed(0)} logins/s  (${(median(byCookie) / v).toFixed(3)}x a verify)`,
+    );
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await httpLoginBench();
