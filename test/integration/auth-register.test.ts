@@ -159,6 +159,14 @@ describe('accounts: register and verify (HTTP, SMTP)', function () {
     assert.equal((await call(ts, 'GET', '/status')).status, 200);
   });
 
+  it('429 too_many_requests: 5 registrations per address per hour', async () => {
+    assert.equal((await register(ts, 'limit@example.org')).status, 201);
+    for (let i = 0; i < 4; i++)
+      assertError(await register(ts, 'LIMIT@example.org'), 409, 'email_taken');
+    assertError(await register(ts, 'limit@example.org'), 429, 'too_many_requests');
+    assert.equal((await register(ts, 'other-limit@example.org')).status, 201);
+  });
+
   it('GET /verify: 400 invalid_token for a missing, malformed or unknown token; expired_token', async () => {
     assertError(await call(ts, 'GET', '/verify'), 400, 'invalid_token');
     assertError(await call(ts, 'GET', '/verify?token=<script>'), 400, 'invalid_token');
@@ -174,6 +182,14 @@ describe('accounts: register and verify (HTTP, SMTP)', function () {
     });
     assertError(await call(ts, 'GET', `/verify?token=${token}`), 400, 'expired_token');
     assert.equal((await ts.server.store.users.findOne({ _id: user._id }))?.verified, false);
+  });
+
+  it('429 too_many_requests after 60 verification attempts from one address (last: it uses them up)', async () => {
+    let status = 0;
+    for (let i = 0; i < 61 && status !== 429; i++) {
+      status = (await call(ts, 'GET', `/verify?token=${'C'.repeat(43)}`)).status;
+    }
+    assertError(await call(ts, 'GET', '/verify'), 429, 'too_many_requests');
   });
 });
 

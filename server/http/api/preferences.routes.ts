@@ -5,7 +5,7 @@
  * written to the store before it is answered.
  */
 import { Router, type Request } from 'express';
-import { graphSettingsSchema } from '../../../converters/panthr.schema.ts';
+import { graphSettingsSchema } from '../../../converters/index.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import type { Store } from '../../store/index.ts';
 import { objectBody, userOf } from './api.common.ts';
