@@ -115,6 +115,7 @@ async function decoding(tcp: RserveProcess): Promise<void> {
   const create = 'bench_df$s <- as.character(seq_len(1e6)); 1';
   await ours.voidEval(create);
   await legacyEval(legacy, create);
+  await raw.roundTrip(create);
   const size = (await raw.roundTrip('bench_df')).length / 1e6;
   const bigOurs = await timeRuns(() => ours.eval('bench_df'), 3);
   const bigLegacy = await legacyEval(legacy, 'bench_df').then(
