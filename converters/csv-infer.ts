@@ -80,7 +80,9 @@ function tryKind(cells: readonly (string | null)[], kind: Kind): VectorValue[] |
   const out = new Array<VectorValue>(cells.length);
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i] ?? null;
-    const t = c === null ? 'NA' : c.trim();
+    // trim() only when needed: most cells have no surrounding space, and allocation dominates.
+    const t =
+      c === null ? 'NA' : c.charCodeAt(0) <= 32 || c.charCodeAt(c.length - 1) <= 32 ? c.trim() : c;
     if (t === 'NA' || t === '') {
       out[i] = null;
       continue;

@@ -52,14 +52,16 @@ function countNewlines(s: string): number {
   return n;
 }
 
-/** Reads the records of `text`, calling `onRecord(fields, line)` for each. */
+/** Reads the records of `text`, calling `onRecord(fields, line)` for each (`fields` is reused). */
 function readRecords(text: string, onRecord: (fields: string[], line: number) => void): void {
   const n = text.length;
   let i = 0;
   let line = 1;
+  // One array reused for every record: onRecord copies what it keeps.
+  const fields: string[] = [];
   while (i < n) {
     const start = line;
-    const fields: string[] = [];
+    fields.length = 0;
     for (;;) {
       let value: string;
       if (text.charCodeAt(i) === QUOTE) {

@@ -57,7 +57,8 @@ export function rNumber(n: number): string {
   if (n === Infinity) return 'Inf';
   if (!Number.isFinite(n) || n < 0) throw new TypeError(`not a formula number: ${n}`);
   // Subnormals always in hex: decimal parsing near underflow is where strtod implementations differ.
-  if (n === 0 || (n >= 2.2250738585072014e-308 && Number(n.toPrecision(15)) === n)) return String(n);
+  if (n === 0 || (n >= 2.2250738585072014e-308 && Number(n.toPrecision(15)) === n))
+    return String(n);
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, n);
   const hi = view.getUint32(0);
