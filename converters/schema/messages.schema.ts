@@ -18,6 +18,9 @@ export const okMessageSchema = z.object({ seq });
 /** A client's `ping`: `{t}`, any small JSON value, echoed back. */
 export const pingMessageSchema = z.object({ t: boundedJson });
 
+/** A client's data payload. */
 export type DataMessage = z.infer<typeof dataMessageSchema>;
+/** A client's ok payload. */
 export type OkMessage = z.infer<typeof okMessageSchema>;
+/** A client's ping payload. */
 export type PingMessage = z.infer<typeof pingMessageSchema>;

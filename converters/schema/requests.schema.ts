@@ -191,14 +191,25 @@ export const errorObjectSchema = z.object({
   message: z.string().max(LIMITS.message),
 });
 
+/** A filter object. */
 export type PanthrFilter = z.infer<typeof filterSchema>;
+/** A command object (newvar, read or delete). */
 export type PanthrCommand = z.infer<(typeof COMMAND_SCHEMAS)[keyof typeof COMMAND_SCHEMAS]>;
+/** A built-in report. */
 export type PanthrReport = z.infer<(typeof REPORT_SCHEMAS)[keyof typeof REPORT_SCHEMAS]>;
+/** A report of an extension kind. */
 export type PanthrExtensionReport = z.infer<typeof extensionReportSchema>;
+/** A built-in test or model. */
 export type PanthrTest = z.infer<(typeof TEST_SCHEMAS)[keyof typeof TEST_SCHEMAS]>;
+/** A test of an extension kind. */
 export type PanthrExtensionTest = z.infer<typeof extensionTestSchema>;
+/** A built-in graph. */
 export type PanthrGraph = z.infer<typeof builtinGraphSchema>;
+/** A graph of an extension kind. */
 export type PanthrExtensionGraph = z.infer<typeof extensionGraphSchema>;
+/** A full-R object. */
 export type PanthrR = z.infer<typeof rSchema>;
+/** An error object (server to client). */
 export type PanthrError = z.infer<typeof errorObjectSchema>;
+/** An error code of API.md §2. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
