@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Store, UserDoc } from '../store/store.types.ts';
+import { fieldsOf } from '../http/api/api.common.ts';
 import { createWorkspace, getWorkspace, listWorkspaces } from '../store/index.ts';
 import { checkPassword, MAX_PASSWORD_LENGTH, normalizeEmail } from './credentials.ts';
 import type { Mailer } from './mail.ts';
@@ -29,22 +30,6 @@ export interface AccountDeps {
   now: () => Date;
   /** Time limit of the user_validation script, in ms. */
   validationTimeoutMs?: number;
-}
-
-/** The fields of a JSON body, refusing any other (400 `bad_request` naming it). */
-export function fieldsOf(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AppError(ErrorCode.badRequest, 'expected a JSON object as the request body');
-  }
-  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) {
-    const shown = unknown.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 40)));
-    throw new AppError(
-      ErrorCode.badRequest,
-      `unknown field ${shown.join(', ')}; allowed: ${allowed.join(', ')}`,
-    );
-  }
-  return body as Record<string, unknown>;
 }
 
 /** Deletes a user and everything it owns (used for stale unverified accounts and rollback). */

@@ -10,11 +10,11 @@ import type { Store, StoreSessionStore } from '../store/index.ts';
 import {
   checkCredentials,
   currentWorkspaceOf,
-  fieldsOf,
   register,
   verifyEmail,
   type AccountDeps,
 } from './accounts.ts';
+import { fieldsOf } from '../http/api/api.common.ts';
 import { readCookie, setCookie } from './cookies.ts';
 import { parseBasicAuth } from './credentials.ts';
 import type { AuthEventBus } from './events.ts';

@@ -22,7 +22,10 @@ export function userOf(req: Request): Express.User {
 
 /** A JSON object body or 400 `bad_request`. */
 export function objectBody(req: Request): Record<string, unknown> {
-  const body: unknown = req.body;
+  return objectOf(req.body);
+}
+
+function objectOf(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new AppError(
       ErrorCode.badRequest,
@@ -42,6 +45,13 @@ export function onlyFields(body: Record<string, unknown>, allowed: readonly stri
       `unknown field ${shown.join(', ')}; allowed: ${allowed.join(', ')}`,
     );
   }
+}
+
+/** A JSON object body with only the `allowed` fields (400 `bad_request` otherwise). */
+export function fieldsOf(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+  const fields = objectOf(body);
+  onlyFields(fields, allowed);
+  return fields;
 }
 
 /** C0/C1 control characters, bidi overrides and other invisible format characters. */

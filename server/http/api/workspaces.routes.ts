@@ -16,7 +16,7 @@ import {
   type Store,
   type WorkspaceDoc,
 } from '../../store/index.ts';
-import { displayName, objectBody, onlyFields, userOf } from './api.common.ts';
+import { displayName, fieldsOf, userOf } from './api.common.ts';
 
 /** Most workspaces one user may have. */
 export const MAX_WORKSPACES = 200;
@@ -37,8 +37,7 @@ function notFound(): AppError {
 }
 
 function nameFrom(req: Request): string {
-  const body = objectBody(req);
-  onlyFields(body, ['name']);
+  const body = fieldsOf(req.body, ['name']);
   return displayName(body.name, 'the workspace name', MAX_WORKSPACE_NAME);
 }
 
