@@ -11,3 +11,4 @@ export {
 } from './to-r.ts';
 export { isRQuotable, rQuote } from './r-quote.ts';
 export { tokenize, type Token } from './lexer.ts';
+export { typeOf, variableTypes, type FormulaType } from './types.ts';

@@ -13,6 +13,7 @@
 import { FormulaError, type FormulaNode } from './ast.ts';
 import { parseFormula } from './parser.ts';
 import { rQuote } from './r-quote.ts';
+import { typeOf, variableTypes } from './types.ts';
 
 /** Anything that can say whether a variable exists (a Set of names, a Map by name). */
 export interface VariableNames {
@@ -23,7 +24,10 @@ export interface VariableNames {
 export interface FormulaToROptions {
   /** The R variable holding the data frame (an R identifier the caller controls). */
   readonly dataVar: string;
-  /** The variables the formula may name. */
+  /**
+   * The variables the formula may name: a Set of names, or a Map from name to
+   * `variableType`, which also type-checks the formula (see `types.ts`).
+   */
   readonly variables: VariableNames;
   /**
    * `value` (default): the expression as it is. `filter`: a logical vector of `nrow(data)`
@@ -113,7 +117,7 @@ function emit(node: FormulaNode, opts: FormulaToROptions): string {
 
 /**
  * R source for a parsed formula (see the module comment). Throws {@link FormulaError} for a
- * variable not in `variables`, a TypeError if `dataVar` is not a plain R identifier.
+ * variable not in `variables` or (with typed variables) a type error, a TypeError if `dataVar` is not a plain R identifier.
  */
 export function formulaToR(ast: FormulaNode, opts: FormulaToROptions): string {
   if (!R_IDENTIFIER.test(opts.dataVar) || R_RESERVED.has(opts.dataVar)) {
@@ -122,6 +126,16 @@ export function formulaToR(ast: FormulaNode, opts: FormulaToROptions): string {
     );
   }
   const code = emit(ast, opts);
+  const types = variableTypes(opts.variables);
+  if (types) {
+    const t = typeOf(ast, types);
+    if (opts.mode === 'filter' && t !== 'logical' && t !== 'unknown') {
+      throw new FormulaError(
+        'a filter must give true or false (a comparison, &, |, ! or is.na)',
+        ast.pos,
+      );
+    }
+  }
   if (opts.mode !== 'filter') return code;
   return (
     '(function(v, n) { if (!base::is.logical(v)) base::stop("the filter formula must give true or false", call. = FALSE); ' +
@@ -135,7 +149,8 @@ export type CompileResult =
   | { readonly ok: false; readonly message: string; readonly position: number };
 
 /**
- * Parses and translates a formula in one step. Never throws for bad formulas: the error
+ * Parses and translates a formula in one step (`variables` as in {@link FormulaToROptions};
+ * `dataVar` defaults to `data`, `mode` to `value`). Never throws for bad formulas: the error
  * message reads like `unknown function "system" at 1` (1-based column = `position`).
  */
 export function compileFormula(

@@ -290,3 +290,49 @@ describe('formula: rQuote', () => {
     );
   });
 });
+
+describe('formula: type check with typed variables', () => {
+  const typed = new Map([
+    ['x', 'scalar'],
+    ['t', 'datetime'],
+    ['flag', 'logical'],
+    ['g', 'nominal'],
+    ['o', 'ordinal'],
+  ]);
+  const compile = (text: string, mode: 'value' | 'filter' = 'value') =>
+    compileFormula(text, typed, { dataVar: 'd', mode });
+  it('accepts well-typed formulas', () => {
+    for (const f of [
+      'x + t / 86400',
+      'flag & x > 1',
+      'g == "a" | o >= "mid"',
+      'mean(x) + sum(flag)',
+      'is.na(g)',
+      '!flag',
+      '-x',
+    ]) {
+      const r = compile(f);
+      assert.ok(r.ok, `${f}: ${r.ok ? '' : r.message}`);
+    }
+    for (const f of ['x > 1', 'flag', 'is.na(g) | g == "b"', 'o < "hi"'])
+      assert.ok(compile(f, 'filter').ok, f);
+  });
+  it('refuses what R would turn into NA or an error, with the position', () => {
+    const table: [string, string, 'value' | 'filter'][] = [
+      ['x + g', '"+" cannot use a nominal variable at 5', 'value'],
+      ['"a" * 2', '"*" cannot use text at 1', 'value'],
+      ['g < "b"', '"<" cannot use a nominal variable at 1', 'value'],
+      ['-g', '"-" cannot use a nominal variable at 2', 'value'],
+      ['mean(o)', 'mean() cannot use an ordinal variable at 6', 'value'],
+      ['x + 1', 'a filter must give true or false (a comparison, &, |, ! or is.na) at 3', 'filter'],
+      ['g', 'a filter must give true or false (a comparison, &, |, ! or is.na) at 1', 'filter'],
+    ];
+    for (const [f, message, mode] of table) {
+      const r = compile(f, mode);
+      assert.equal(r.ok ? 'ok' : r.message, message, f);
+    }
+  });
+  it('checks nothing with names only', () => {
+    assert.ok(compileFormula('x + g', new Set(['x', 'g']), { dataVar: 'd' }).ok);
+  });
+});
