@@ -1,0 +1,83 @@
+/**
+ * The account flow on the MongoDB backend: the real `mongodb` driver talking to the
+ * MongoDB wire-protocol test double of test/fixtures/ (a test double, not MongoDB: it
+ * drives the driver code path; MongoDB's own semantics come from mingo).
+ */
+import assert from 'node:assert/strict';
+import {
+  startMongoWireDouble,
+  type MongoWireDouble,
+} from '../fixtures/mongo-wire/mongo-wire.double.ts';
+import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { createUser } from '../fixtures/users.ts';
+import { assertError, call, cookieValue } from './auth-http.helpers.ts';
+
+describe('accounts on the MongoDB backend (wire-protocol test double)', function () {
+  let mongo: MongoWireDouble;
+  let ts: TestServer;
+  before(async () => {
+    mongo = await startMongoWireDouble();
+    ts = await startTestServer({ mongodb_url: `${mongo.url}/panthr_accounts` });
+  });
+  after(async () => {
+    await ts.stop();
+    await mongo.close();
+  });
+
+  it('registers, verifies, logs in, rotates and detects a reused token, edits workspaces and preferences', async () => {
+    assert.equal(ts.server.store.kind, 'mongodb');
+    const user = await createUser(ts, 'mongo');
+    assertError(
+      await call(ts, 'POST', '/register', { email: user.email, password: user.password }),
+      409,
+      'email_taken',
+    );
+
+    const login = await call(ts, 'POST', '/login', {
+      email: user.email,
+      password: user.password,
+      remember: true,
+    });
+    assert.equal(login.status, 200, login.text);
+    const first = cookieValue(login, 'panthr_remember') ?? '';
+    const used = await call(ts, 'GET', '/api/v1/workspaces', undefined, {
+      cookie: `panthr_remember=${first}`,
+    });
+    assert.equal(used.status, 200, used.text);
+    assert.notEqual(cookieValue(used, 'panthr_remember'), first);
+    const reused = await call(ts, 'GET', '/api/v1/workspaces', undefined, {
+      cookie: `panthr_remember=${first}`,
+    });
+    assertError(reused, 401, 'unauthorized');
+    assertError(
+      await call(ts, 'GET', '/api/v1/workspaces', undefined, { cookie: user.cookie }),
+      401,
+      'unauthorized',
+    );
+
+    const again = await call(ts, 'POST', '/login', { email: user.email, password: user.password });
+    const cookie = { cookie: `panthr.sid=${cookieValue(again, 'panthr.sid') ?? ''}` };
+    const created = await call(ts, 'POST', '/api/v1/workspaces', { name: 'Mongo' }, cookie);
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as string;
+    assert.equal(
+      (await call(ts, 'POST', `/api/v1/workspaces/${id}/current`, undefined, cookie)).status,
+      200,
+    );
+    assert.equal(
+      (await call(ts, 'PUT', '/api/v1/preferences/p', { colors: ['red'] }, cookie)).status,
+      201,
+    );
+    assert.equal(
+      (await call(ts, 'PUT', '/api/v1/preferences/p', { colors: ['blue'] }, cookie)).status,
+      200,
+    );
+    const prefs = await call(ts, 'GET', '/api/v1/preferences/p', undefined, cookie);
+    assert.deepEqual(prefs.body.settings, { colors: ['blue'] });
+    const relogin = await call(ts, 'POST', '/login', {
+      email: user.email,
+      password: user.password,
+    });
+    assert.deepEqual(relogin.body.workspace, { id, name: 'Mongo' });
+  });
+});
