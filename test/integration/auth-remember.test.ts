@@ -88,6 +88,17 @@ describe('accounts: keep me logged in (HTTP)', function () {
     assert.match(setCookieOf(r, REMEMBER) ?? '', /Max-Age=604800/);
   });
 
+  it('a Socket.IO connection carrying only the cookie is logged in by it', async () => {
+    const { cookie } = await rememberLogin();
+    const client = await connect(ts, `${REMEMBER}=${encodeURIComponent(cookie)}`);
+    client.close();
+    const [selector] = cookie.split('.');
+    assert.ok(
+      (await ts.server.store.rememberTokens.findOne({ _id: selector ?? '' }))?.replacedAt instanceof
+        Date,
+    );
+  });
+
   it('a reused token ends every session and token of the user (401), and their open connections', async () => {
     const { cookie: stolen, session: sessionA } = await rememberLogin();
     const other = await call(ts, 'POST', '/login', { email: user.email, password: user.password });
