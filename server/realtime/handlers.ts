@@ -49,13 +49,33 @@ export function bindHandlers(
       }
     };
 
+  // Bytes of the Engine.IO packets since the last event: a message's size on the wire,
+  // for the log, without serialising it again.
+  let packetBytes = 0;
+  socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
+    if (packet.type !== 'message') return;
+    const d = packet.data;
+    packetBytes +=
+      typeof d === 'string' ? Buffer.byteLength(d) : d instanceof Uint8Array ? d.byteLength : 0;
+  });
+  const takeBytes = (): number => {
+    const n = packetBytes;
+    packetBytes = 0;
+    return n;
+  };
+
   socket.on(
     'data',
     guard('data', (payload: unknown) => {
+      const bytes = takeBytes();
       const parsed = dataMessageSchema.safeParse(payload);
       if (!parsed.success) {
         deps.metrics.countMessage('data', 'invalid');
         const seq = seqOf(payload);
+        deps.log.info(
+          { socket: socket.id, user: client.userId, seq, bytes },
+          'invalid data message',
+        );
         client.outbound.push({
           replyTo: seq,
           objects: [
@@ -71,6 +91,10 @@ export function bindHandlers(
       }
       deps.metrics.countMessage('data', 'accepted');
       const { seq, objects } = parsed.data;
+      deps.log.info(
+        { socket: socket.id, user: client.userId, seq, objects: objects.length, bytes },
+        'data received',
+      );
       deps.sessions.submit(client, seq, objects.map(deps.validate));
       socket.emit('ok', { seq });
     }),
@@ -79,6 +103,7 @@ export function bindHandlers(
   socket.on(
     'ok',
     guard('ok', (payload: unknown) => {
+      takeBytes();
       const parsed = okMessageSchema.safeParse(payload);
       const accepted = parsed.success && client.outbound.ack(parsed.data.seq);
       deps.metrics.countMessage('ok', accepted ? 'accepted' : 'invalid');
@@ -88,6 +113,7 @@ export function bindHandlers(
   socket.on(
     'ping',
     guard('ping', (payload: unknown) => {
+      takeBytes();
       const parsed = pingMessageSchema.safeParse(payload);
       deps.metrics.countMessage('ping', parsed.success ? 'accepted' : 'invalid');
       const t: unknown = parsed.success ? parsed.data.t : null;

@@ -80,7 +80,21 @@ export class UserSession {
     items: readonly (PanthRObject | ErrorObject)[],
   ): void {
     const endWork = client.beginWork();
-    void this.queue.run(() => this.process(client, seq, items)).finally(endWork);
+    const received = performance.now();
+    void this.queue
+      .run(() => this.process(client, seq, items))
+      .finally(() => {
+        endWork();
+        this.deps.log.info(
+          {
+            user: this.userId,
+            seq,
+            objects: items.length,
+            ms: Math.round(performance.now() - received),
+          },
+          'data answered',
+        );
+      });
   }
 
   /** Answers a ping from R: a trivial evaluation in this user's session (one at a time). */
