@@ -143,6 +143,8 @@ export const api = {
   login: (email: string, password: string, remember: boolean): Promise<LoginResult> =>
     call<LoginResult>('POST', '/login', { email, password, remember }),
   logout: (): Promise<unknown> => call('POST', '/logout'),
+  /** Who is logged in (`GET /api/v1/me`, proposed addition to API.md): `{email, workspace}`. */
+  me: (): Promise<LoginResult> => call<LoginResult>('GET', '/api/v1/me'),
   workspaces: async (): Promise<WorkspaceInfo[]> =>
     normalizeWorkspaces(await call('GET', '/api/v1/workspaces')),
   createWorkspace: (name: string): Promise<unknown> => call('POST', '/api/v1/workspaces', { name }),

@@ -230,10 +230,13 @@ export function checkFormula(
 }
 
 /**
- * The character offset a server error message points at ("at position 7", "column 7",
- * "char 7"; 1-based as R reports it), or null when it names none.
+ * The character offset (0-based) a server error message points at, or null when it names
+ * none. The server's formula errors end in "at N" with N the 1-based column
+ * (`unknown function "system" at 1`); "position N" and "column N" are read the same way.
  */
 export function errorOffset(message: string): number | null {
-  const m = /(?:position|column|col|char(?:acter)?)\s*:?\s*(\d+)/i.exec(message);
+  const m =
+    /(?:\bat|position|column|col|char(?:acter)?)\s*:?\s*(\d+)\s*\.?\s*$/i.exec(message) ??
+    /(?:position|column)\s*:?\s*(\d+)/i.exec(message);
   return m?.[1] === undefined ? null : Math.max(0, Number(m[1]) - 1);
 }

@@ -37,11 +37,26 @@ async function showApp(status: Status | null, email: string): Promise<void> {
   }
 }
 
+/**
+ * Who is logged in, or throws (401 when nobody): asks `GET /api/v1/me`; on a server
+ * without it, a request that needs a user tells whether the session (or the remember
+ * cookie) is valid, and the email comes from this browser's last login.
+ */
+async function whoAmI(): Promise<string> {
+  try {
+    return (await api.me()).email;
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status === 401) throw e;
+  }
+  await api.workspaces();
+  return localStorage.getItem('panthr.email') ?? '';
+}
+
 async function boot(): Promise<void> {
   const status = await api.status().catch(() => null);
-  // A request that needs a user tells whether the session (or the remember cookie) is valid.
+  let email: string;
   try {
-    await api.workspaces();
+    email = await whoAmI();
   } catch (e) {
     showAuth(
       status,
@@ -49,7 +64,7 @@ async function boot(): Promise<void> {
     );
     return;
   }
-  await showApp(status, localStorage.getItem('panthr.email') ?? '');
+  await showApp(status, email);
 }
 
 void boot();

@@ -1,49 +1,56 @@
-// Graph settings of a preference set, after the PanthR design's Settings page: colors,
-// point (size, symbol), line (width, style), text (size, family), bar, background-color.
-// A preference set's JSON object is these settings. DOM-free.
+// Graph settings of a preference set, as the server's schema defines them
+// (converters/schema/graph-settings.schema.ts, strict): colors, point {size, symbol},
+// line {width, style}, text {size, family}, bar {fill, border, width}, background-color.
+// Sizes are relative to R's defaults (1 = R's default); a symbol is R's `pch`. DOM-free.
 
-/** The graph settings the client edits and sends with each graph. */
-export interface GraphSettings {
-  colors: string[];
-  point: { size: number; symbol: PointSymbol; color: string };
-  line: { width: number; style: LineStyle; color: string };
-  text: { size: number; family: FontFamily };
-  bar: { color: string; fill: string; width: number };
-  'background-color': string;
-}
-
-/** Point symbols offered. */
-export const POINT_SYMBOLS = ['circle', 'square', 'triangle', 'diamond', 'plus', 'cross'] as const;
-/** A point symbol. */
-export type PointSymbol = (typeof POINT_SYMBOLS)[number];
-/** Line styles offered. */
-export const LINE_STYLES = ['solid', 'dashed', 'dotted'] as const;
+/** Line styles (R's `lty` names). */
+export const LINE_STYLES = ['solid', 'dashed', 'dotted', 'dotdash', 'longdash', 'twodash'] as const;
 /** A line style. */
 export type LineStyle = (typeof LINE_STYLES)[number];
-/** Font families offered (generic families: present on every server). */
+/** Font families every R device maps to a real font. */
 export const FONT_FAMILIES = ['sans', 'serif', 'mono'] as const;
 /** A font family. */
 export type FontFamily = (typeof FONT_FAMILIES)[number];
 
-/** The settings of a new preference set. */
+/** The point symbols offered, by R's `pch` number. */
+export const POINT_SYMBOLS: readonly { pch: number; label: string }[] = [
+  { pch: 1, label: 'circle' },
+  { pch: 16, label: 'filled circle' },
+  { pch: 0, label: 'square' },
+  { pch: 15, label: 'filled square' },
+  { pch: 2, label: 'triangle' },
+  { pch: 17, label: 'filled triangle' },
+  { pch: 5, label: 'diamond' },
+  { pch: 18, label: 'filled diamond' },
+  { pch: 3, label: 'plus' },
+  { pch: 4, label: 'cross' },
+];
+
+/** The graph settings the client edits, stores and sends with each graph. */
+export interface GraphSettings {
+  colors: string[];
+  point: { size: number; symbol: number };
+  line: { width: number; style: LineStyle };
+  text: { size: number; family: FontFamily };
+  bar: { fill: string; border: string; width: number };
+  'background-color': string;
+}
+
+/** The settings of a new preference set (R's defaults, a readable palette). */
 export function defaultSettings(): GraphSettings {
   return {
     colors: ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'],
-    point: { size: 3, symbol: 'circle', color: '#1f77b4' },
-    line: { width: 1, style: 'solid', color: '#333333' },
-    text: { size: 12, family: 'sans' },
-    bar: { color: '#333333', fill: '#8fb8de', width: 1 },
+    point: { size: 1, symbol: 1 },
+    line: { width: 1, style: 'solid' },
+    text: { size: 1, family: 'sans' },
+    bar: { fill: '#8fb8de', border: '#333333', width: 0.8 },
     'background-color': '#ffffff',
   };
 }
 
 const HEX = /^#[0-9a-fA-F]{6}$/;
-
-function pick<T>(v: unknown, ok: (x: unknown) => x is T, fallback: T): T {
-  return ok(v) ? v : fallback;
-}
 const isHex = (x: unknown): x is string => typeof x === 'string' && HEX.test(x);
-const isNum =
+const inRange =
   (lo: number, hi: number) =>
   (x: unknown): x is number =>
     typeof x === 'number' && x >= lo && x <= hi;
@@ -54,7 +61,14 @@ const oneOf =
 const rec = (x: unknown): Record<string, unknown> =>
   typeof x === 'object' && x !== null ? (x as Record<string, unknown>) : {};
 
-/** Reads stored settings, keeping valid fields and filling the rest with defaults. */
+function pick<T>(v: unknown, ok: (x: unknown) => x is T, fallback: T): T {
+  return ok(v) ? v : fallback;
+}
+
+/**
+ * Reads stored settings, keeping valid fields and filling the rest with defaults. Colors
+ * the editor cannot show (names, #rgb) fall back to the default so the color inputs work.
+ */
 export function normalizeSettings(raw: unknown): GraphSettings {
   const d = defaultSettings();
   const r = rec(raw);
@@ -63,28 +77,27 @@ export function normalizeSettings(raw: unknown): GraphSettings {
   const t = rec(r['text']);
   const b = rec(r['bar']);
   const colors = Array.isArray(r['colors'])
-    ? (r['colors'] as unknown[]).filter(isHex).slice(0, 12)
+    ? (r['colors'] as unknown[]).filter(isHex).slice(0, 32)
     : [];
+  const isPch = (x: unknown): x is number => Number.isInteger(x) && inRange(0, 25)(x);
   return {
     colors: colors.length > 0 ? colors : d.colors,
     point: {
-      size: pick(p['size'], isNum(0.5, 20), d.point.size),
-      symbol: pick(p['symbol'], oneOf(POINT_SYMBOLS), d.point.symbol),
-      color: pick(p['color'], isHex, d.point.color),
+      size: pick(p['size'], inRange(0.1, 10), d.point.size),
+      symbol: pick(p['symbol'], isPch, d.point.symbol),
     },
     line: {
-      width: pick(l['width'], isNum(0.25, 10), d.line.width),
+      width: pick(l['width'], inRange(0.1, 10), d.line.width),
       style: pick(l['style'], oneOf(LINE_STYLES), d.line.style),
-      color: pick(l['color'], isHex, d.line.color),
     },
     text: {
-      size: pick(t['size'], isNum(6, 32), d.text.size),
+      size: pick(t['size'], inRange(0.1, 10), d.text.size),
       family: pick(t['family'], oneOf(FONT_FAMILIES), d.text.family),
     },
     bar: {
-      color: pick(b['color'], isHex, d.bar.color),
       fill: pick(b['fill'], isHex, d.bar.fill),
-      width: pick(b['width'], isNum(0, 10), d.bar.width),
+      border: pick(b['border'], isHex, d.bar.border),
+      width: pick(b['width'], inRange(0.05, 1), d.bar.width),
     },
     'background-color': pick(r['background-color'], isHex, d['background-color']),
   };
@@ -95,9 +108,21 @@ export function cssFamily(f: FontFamily): string {
   return f === 'sans' ? 'sans-serif' : f === 'mono' ? 'monospace' : 'serif';
 }
 
-/** SVG stroke-dasharray for a line style at `width`. */
+/** SVG stroke-dasharray for a line style at `width` pixels (R's lty patterns). */
 export function dashArray(style: LineStyle, width: number): string {
-  if (style === 'dashed') return `${4 * width + 2} ${3 * width + 1}`;
-  if (style === 'dotted') return `${width} ${2 * width + 1}`;
-  return 'none';
+  const u = (ns: number[]): string => ns.map((n) => n * width).join(' ');
+  switch (style) {
+    case 'dashed':
+      return u([4, 4]);
+    case 'dotted':
+      return u([1, 3]);
+    case 'dotdash':
+      return u([1, 3, 4, 3]);
+    case 'longdash':
+      return u([7, 3]);
+    case 'twodash':
+      return u([2, 2, 6, 2]);
+    case 'solid':
+      return 'none';
+  }
 }

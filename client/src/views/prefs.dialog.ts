@@ -21,35 +21,36 @@ function svg(tag: string, attrs: Record<string, string | number>): SVGElement {
   return el;
 }
 
-function marker(sym: PointSymbol, x: number, y: number, r: number, color: string): SVGElement {
-  const s = { fill: color, stroke: color };
-  switch (sym) {
-    case 'circle':
-      return svg('circle', { cx: x, cy: y, r, ...s });
-    case 'square':
-      return svg('rect', { x: x - r, y: y - r, width: 2 * r, height: 2 * r, ...s });
-    case 'triangle':
-      return svg('polygon', { points: `${x},${y - r} ${x - r},${y + r} ${x + r},${y + r}`, ...s });
-    case 'diamond':
-      return svg('polygon', {
-        points: `${x},${y - r} ${x - r},${y} ${x},${y + r} ${x + r},${y}`,
-        ...s,
-      });
-    case 'plus':
-      return svg('path', {
-        d: `M${x - r},${y}H${x + r}M${x},${y - r}V${y + r}`,
-        stroke: color,
-        'stroke-width': 1.5,
-        fill: 'none',
-      });
-    case 'cross':
-      return svg('path', {
-        d: `M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}`,
-        stroke: color,
-        'stroke-width': 1.5,
-        fill: 'none',
-      });
-  }
+function marker(pch: number, x: number, y: number, r: number, color: string): SVGElement {
+  const s = { fill: pch >= 15 ? color : 'none', stroke: color, 'stroke-width': 1.2 };
+  if (pch === 15 || pch === 0)
+    return svg('rect', { x: x - r, y: y - r, width: 2 * r, height: 2 * r, ...s });
+  if (pch === 17 || pch === 2)
+    return svg('polygon', { points: `${x},${y - r} ${x - r},${y + r} ${x + r},${y + r}`, ...s });
+  if (pch === 18 || pch === 5)
+    return svg('polygon', {
+      points: `${x},${y - r} ${x - r},${y} ${x},${y + r} ${x + r},${y}`,
+      ...s,
+    });
+  if (pch === 3) return svg('path', { d: `M${x - r},${y}H${x + r}M${x},${y - r}V${y + r}`, ...s });
+  if (pch === 4)
+    return svg('path', {
+      d: `M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}`,
+      ...s,
+    });
+  return svg('circle', { cx: x, cy: y, r, ...s });
+}
+
+function text(label: string, x: number, y: number, size: number, s: GraphSettings): SVGElement {
+  const t = svg('text', {
+    x,
+    y,
+    'text-anchor': 'middle',
+    'font-size': size * s.text.size,
+    'font-family': cssFamily(s.text.family),
+  });
+  t.textContent = label;
+  return t;
 }
 
 /** A small picture of what graphs will look like with `s`: bars, a line and points. */
@@ -71,19 +72,20 @@ export function previewSvg(s: GraphSettings): SVGSVGElement {
       stroke: '#ccc',
     }),
   );
-  [40, 90, 130, 70].forEach((hgt, i) =>
+  [40, 90, 130, 70].forEach((hgt, i) => {
+    const w = 34 * s.bar.width;
+    const fill = i === 0 ? s.bar.fill : (s.colors[(i - 1) % s.colors.length] ?? s.bar.fill);
     root.append(
       svg('rect', {
-        x: 30 + i * 34,
+        x: 30 + i * 34 + (34 - w) / 2,
         y: 170 - hgt,
-        width: 30,
+        width: w,
         height: hgt,
-        fill: s.colors[i % s.colors.length] ?? s.bar.fill,
-        stroke: s.bar.color,
-        'stroke-width': s.bar.width,
+        fill,
+        stroke: s.bar.border,
       }),
-    ),
-  );
+    );
+  });
   const pts = [
     [180, 150],
     [205, 120],
@@ -96,29 +98,18 @@ export function previewSvg(s: GraphSettings): SVGSVGElement {
     svg('polyline', {
       points: pts.map((p) => p.join(',')).join(' '),
       fill: 'none',
-      stroke: s.line.color,
+      stroke: '#333',
       'stroke-width': s.line.width,
       'stroke-dasharray': dashArray(s.line.style, s.line.width),
     }),
   );
-  for (const [x, y] of pts) root.append(marker(s.point.symbol, x, y, s.point.size, s.point.color));
-  const title = svg('text', {
-    x: 160,
-    y: 22,
-    'text-anchor': 'middle',
-    'font-size': s.text.size * 1.2,
-    'font-family': cssFamily(s.text.family),
-  });
-  title.textContent = 'Preview';
-  const axis = svg('text', {
-    x: 160,
-    y: 192,
-    'text-anchor': 'middle',
-    'font-size': s.text.size,
-    'font-family': cssFamily(s.text.family),
-  });
-  axis.textContent = 'x axis label';
-  root.append(title, axis, svg('line', { x1: 20, y1: 170, x2: 310, y2: 170, stroke: '#444' }));
+  for (const [x, y] of pts)
+    root.append(marker(s.point.symbol, x, y, 3.5 * s.point.size, s.colors[0] ?? '#000'));
+  root.append(
+    text('Preview', 160, 22, 14, s),
+    text('x axis label', 160, 192, 11, s),
+    svg('line', { x1: 20, y1: 170, x2: 310, y2: 170, stroke: '#444' }),
+  );
   return root;
 }
 
@@ -151,7 +142,7 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
     });
     el.addEventListener('input', () => {
       const v = Number(el.value);
-      if (Number.isFinite(v) && v >= min && v <= max) change((n) => set(n, v));
+      if (el.value !== '' && Number.isFinite(v) && v >= min && v <= max) change((n) => set(n, v));
     });
     return el;
   };
@@ -168,6 +159,15 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
     el.addEventListener('change', () => change((n) => set(n, el.value as T)));
     return el;
   };
+  const symbol = h(
+    'select',
+    {},
+    POINT_SYMBOLS.map((p) =>
+      h('option', { value: String(p.pch), selected: p.pch === s.point.symbol }, p.label),
+    ),
+  );
+  symbol.addEventListener('change', () => change((n) => (n.point.symbol = Number(symbol.value))));
+  const relative = '1 is R’s default.';
   return h(
     'div',
     { class: 'pref-fields' },
@@ -186,39 +186,39 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
     h(
       'fieldset',
       {},
-      h('legend', {}, 'Points'),
+      h('legend', {}, 'Points and lines'),
       field(
         'Point size',
-        num(s.point.size, 0.5, 20, 0.5, (n, v) => (n.point.size = v)),
+        num(s.point.size, 0.1, 10, 0.1, (n, v) => (n.point.size = v)),
+        relative,
       ).row,
-      field(
-        'Point symbol',
-        select(s.point.symbol, POINT_SYMBOLS, (n, v) => (n.point.symbol = v)),
-      ).row,
-      field(
-        'Point color',
-        color(s.point.color, (n, v) => (n.point.color = v)),
-      ).row,
-    ),
-    h(
-      'fieldset',
-      {},
-      h('legend', {}, 'Lines and bars'),
+      field('Point symbol', symbol).row,
       field(
         'Line width',
-        num(s.line.width, 0.25, 10, 0.25, (n, v) => (n.line.width = v)),
+        num(s.line.width, 0.1, 10, 0.1, (n, v) => (n.line.width = v)),
+        relative,
       ).row,
       field(
         'Line style',
         select(s.line.style, LINE_STYLES, (n, v) => (n.line.style = v)),
       ).row,
-      field(
-        'Line color',
-        color(s.line.color, (n, v) => (n.line.color = v)),
-      ).row,
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Bars'),
       field(
         'Bar fill',
         color(s.bar.fill, (n, v) => (n.bar.fill = v)),
+      ).row,
+      field(
+        'Bar border',
+        color(s.bar.border, (n, v) => (n.bar.border = v)),
+      ).row,
+      field(
+        'Bar width',
+        num(s.bar.width, 0.05, 1, 0.05, (n, v) => (n.bar.width = v)),
+        'Share of the space per bar.',
       ).row,
     ),
     h(
@@ -227,7 +227,8 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
       h('legend', {}, 'Text and background'),
       field(
         'Text size',
-        num(s.text.size, 6, 32, 1, (n, v) => (n.text.size = v)),
+        num(s.text.size, 0.1, 10, 0.1, (n, v) => (n.text.size = v)),
+        relative,
       ).row,
       field(
         'Text family',

@@ -1,0 +1,219 @@
+// The analyst's day in a real browser (Debian's chromium through playwright-core) against
+// the whole server (real R, real store, real SMTP): register, read the mail, verify, log
+// in, import a CSV, descriptives, a t-test, a histogram, a preference change that changes
+// the next graph, reload, the remember cookie in a fresh browser, log out, log in again.
+// Screenshots go to test/e2e/screenshots/ for a human to look at.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Page,
+} from 'playwright-core';
+import { startTestServer, type TestServer } from '../fixtures/server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(import.meta.dirname, 'screenshots');
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const EMAIL = 'ana.lyst@example.org';
+const PASSWORD = 'correct horse battery staple';
+
+/** 40 rows: a nominal group with two levels, a score that differs by group, an age. */
+function csv(): string {
+  const lines = ['group,score,age'];
+  for (let i = 0; i < 40; i++)
+    lines.push(
+      `${i % 2 ? 'B' : 'A'},${(50 + (i % 2) * 6 + ((i * 7) % 11)).toFixed(1)},${20 + (i % 17)}`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Console errors, except the expected 401 of the "is there a session?" probe. */
+function watchConsole(page: Page, errors: string[]): void {
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() !== 'error') return;
+    const url = m.location().url;
+    if (/status of 401/.test(m.text()) && /\/api\/v1\/(me|workspaces)$/.test(url)) return;
+    if (/status of 404/.test(m.text()) && /\/api\/v1\/me$/.test(url)) return;
+    errors.push(`${m.text()} (${url})`);
+  });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+}
+
+async function logIn(page: Page, remember: boolean): Promise<void> {
+  await page.getByLabel('Email').fill(EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  if (remember) await page.getByLabel('Keep me logged in').check();
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('.corner .dot.connected').waitFor();
+}
+
+async function menu(page: Page, top: string, item: string): Promise<void> {
+  await page.locator('details.menu > summary', { hasText: top }).click();
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
+describe('browser journey', function () {
+  this.timeout(240_000);
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  const shot = (name: string, p: Page = page) =>
+    p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-client.ts')],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startTestServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    watchConsole(page, errors);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('registers, verifies by mail and logs in', async () => {
+    await page.goto(server.url);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await shot('01-register');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
+    await shot('02-check-mail');
+    const mail = await server.smtp.waitForMail(EMAIL);
+    const link = /https?:\/\/\S+\/verify\?token=[^\s"'<>]+/.exec(
+      `${mail.text ?? ''} ${String(mail.html ?? '')}`,
+    )?.[0];
+    assert.ok(link, 'the mail holds a verification link');
+    await page.goto(link.replace(/&amp;/g, '&'));
+    await page.getByRole('link', { name: /log in/i }).click();
+    await logIn(page, true);
+    assert.equal(await page.locator('.corner .who').textContent(), EMAIL);
+  });
+
+  it('imports a CSV file and shows it as a spreadsheet', async () => {
+    await menu(page, 'Data', 'Import CSV…');
+    await page
+      .getByLabel('CSV file', { exact: true })
+      .setInputFiles({ name: 'scores.csv', mimeType: 'text/csv', buffer: Buffer.from(csv()) });
+    await page.getByText('40 rows, 3 columns.').waitFor();
+    assert.equal(await page.getByLabel('Dataset name').inputValue(), 'scores');
+    await shot('03-import-preview');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.locator('.grid .row[aria-rowindex="2"]').first().waitFor();
+    assert.match((await page.locator('.breadcrumbs').textContent()) ?? '', /scores/);
+    await shot('04-dataset');
+  });
+
+  it('runs descriptives, a t-test and a histogram', async () => {
+    await menu(page, 'Analyze', 'Descriptives…');
+    await page.getByRole('button', { name: 'Run' }).click();
+    const desc = page.locator('article.output.report').first();
+    await desc.locator('th', { hasText: 'median' }).waitFor();
+
+    await menu(page, 'Analyze', 't-test…');
+    await page.getByLabel('Variable').selectOption('score');
+    await page.getByLabel('Group (two levels)').selectOption('group');
+    await page.getByRole('button', { name: 'Run' }).click();
+    const test = page.locator('article.output.test').first();
+    await test.getByText('p-value').waitFor();
+
+    await menu(page, 'Graph', 'Histogram…');
+    await page.getByRole('button', { name: 'Run' }).click();
+    const img = page.locator('article.output.graph img.graph').first();
+    await img.waitFor();
+    await page.waitForFunction(() => {
+      const i = document.querySelector<HTMLImageElement>('article.output.graph img.graph');
+      return i !== null && i.complete && i.naturalWidth > 0;
+    });
+    await shot('05-outputs');
+  });
+
+  it('changes a preference and the next graph follows it', async () => {
+    await menu(page, 'Settings', 'Preferences…');
+    const saved = page.waitForResponse(
+      (r) => r.request().method() === 'PUT' && r.url().includes('/api/v1/preferences/') && r.ok(),
+    );
+    await page.getByLabel('Background color').fill('#ffeecc');
+    await saved;
+    await shot('06-preferences');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await menu(page, 'Graph', 'Histogram…');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.locator('article.output.graph[data-name="hist2"] img.graph').waitFor();
+    const download = page.waitForEvent('download');
+    await page
+      .locator('article.output.graph[data-name="hist2"]')
+      .getByRole('button', { name: 'Export SVG' })
+      .click();
+    const file = await (await download).path();
+    assert.match(readFileSync(file, 'utf8').toLowerCase(), /#ffeecc/);
+  });
+
+  it('comes back where it was after a reload', async () => {
+    await page.reload();
+    await page.locator('.corner .dot.connected').waitFor();
+    await page.locator('article.output.graph[data-name="hist2"] img.graph').waitFor();
+    assert.equal(await page.locator('article.output').count(), 4);
+    await page.locator('.grid .row[aria-rowindex="2"]').first().waitFor();
+    await shot('07-after-reload');
+  });
+
+  it('logs in from the remember cookie alone in a fresh browser', async () => {
+    const remember = (await context.cookies()).filter((c) => c.name.includes('remember'));
+    assert.equal(remember.length, 1, 'a keep-me-logged-in cookie was set');
+    const fresh = await browser.newContext({ viewport: { width: 820, height: 1180 } });
+    await fresh.addCookies(remember);
+    const tablet = await fresh.newPage();
+    watchConsole(tablet, errors);
+    await tablet.goto(server.url);
+    await tablet.locator('.corner .dot.connected').waitFor();
+    await tablet.locator('article.output.graph img.graph').first().waitFor();
+    await shot('08-tablet-remembered', tablet);
+    await fresh.close();
+  });
+
+  it('logs out and logs in again', async () => {
+    await page.locator('.corner > summary').click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await shot('09-logged-out');
+    await logIn(page, false);
+    await page.locator('article.output.graph img.graph').first().waitFor();
+    assert.deepEqual(errors, []);
+  });
+});
