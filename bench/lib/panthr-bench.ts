@@ -1,0 +1,172 @@
+/**
+ * Helpers shared by the realtime benchmarks: a seeded dataset, timed requests over a
+ * connected client, accounts made concurrently, and the memory of a process group.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import type { TestServer } from '../../test/fixtures/server.ts';
+import { createUser, type TestClient, type TestUser } from '../../test/fixtures/users.ts';
+import { now, since } from './stats.ts';
+
+/** mulberry32: a small seeded PRNG, so every run (and every baseline) sees the same data. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** A PanthR dataset of `rows` rows and scalar variables `names` (about 1% missing). */
+export function benchDataset(
+  name: string,
+  rows: number,
+  names: readonly string[],
+  seed = 1,
+): { type: 'dataset'; name: string; variables: Record<string, unknown>[] } {
+  const rnd = prng(seed);
+  return {
+    type: 'dataset',
+    name,
+    variables: names.map((v, j) => ({
+      type: 'vector',
+      name: v,
+      variableType: 'scalar',
+      values: Array.from({ length: rows }, () =>
+        rnd() < 0.01 ? null : Math.round((rnd() * 100 + j * 10) * 1000) / 1000,
+      ),
+    })),
+  };
+}
+
+/** A descriptives report request. */
+export function descriptivesRequest(
+  name: string,
+  dataset: string,
+  variables: readonly string[],
+): Record<string, unknown> {
+  return { type: 'report', name, reportType: 'descriptives', dataset, variables: [...variables] };
+}
+
+/** The reply to one request and how long it took (send to reply, in ms). */
+export interface Timed {
+  readonly ms: number;
+  readonly objects: Record<string, unknown>[];
+}
+
+/**
+ * Sends `objects` as one `data` message and resolves with the reply's objects and the
+ * round-trip time; rejects after `timeoutMs` or when the connection drops first.
+ */
+export function timedRequest(
+  client: TestClient,
+  objects: readonly unknown[],
+  timeoutMs = 30_000,
+): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const socket = client.socket;
+    let seq = -1;
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('disconnect', onDisconnect);
+    };
+    const onData = (m: { replyTo: number | null; objects: Record<string, unknown>[] }): void => {
+      if (m.replyTo !== seq) return;
+      cleanup();
+      resolve({ ms: since(started), objects: m.objects });
+    };
+    const onDisconnect = (reason: string): void => {
+      cleanup();
+      reject(new Error(`disconnected: ${reason}`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no reply within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('data', onData);
+    socket.on('disconnect', onDisconnect);
+    const started = now();
+    seq = client.send([...objects]);
+  });
+}
+
+/** Whether a reply holds an error object (its code), or null. */
+export function errorCode(objects: readonly Record<string, unknown>[]): string | null {
+  const e = objects.find((o) => o.type === 'error');
+  return e === undefined ? null : String(e.code);
+}
+
+/** Runs `fn` on every item with at most `limit` running at once; results in item order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** `n` verified, logged-in users (register, mail, verify, login), `concurrency` at a time. */
+export function createUsers(ts: TestServer, n: number, concurrency = 8): Promise<TestUser[]> {
+  return mapLimit(
+    Array.from({ length: n }, (_, i) => i),
+    concurrency,
+    () => createUser(ts, 'bench'),
+  );
+}
+
+/** A free TCP port on 127.0.0.1 (closed again at once). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Memory of a set of processes, in MB: resident (RSS) and proportional (PSS, shared pages split). */
+export interface GroupMemory {
+  readonly processes: number;
+  readonly rssMb: number;
+  readonly pssMb: number;
+}
+
+/** Sums the memory of the live processes of group `pgid` named `comm` (Linux /proc). */
+export function groupMemory(pgid: number, comm: string): GroupMemory {
+  let processes = 0;
+  let rssKb = 0;
+  let pssKb = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command (which may hold spaces) in parentheses: state ppid pgrp ...
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (Number(fields[2]) !== pgid || fields[0] === 'Z' || name !== comm) continue;
+      const rollup = readFileSync(`/proc/${entry}/smaps_rollup`, 'utf8');
+      rssKb += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      pssKb += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      processes += 1;
+    } catch {
+      // The process exited while we read it.
+    }
+  }
+  return { processes, rssMb: rssKb / 1024, pssMb: pssKb / 1024 };
+}
