@@ -140,6 +140,27 @@ export async function register(
   return { email, verified: false };
 }
 
+/**
+ * Mails a fresh verification link to an unverified account, replacing its earlier links.
+ * Answers the same whether or not such an account exists, so it tells nobody which
+ * addresses are registered; a malformed address is still 422 `invalid_email`.
+ */
+export async function resendVerification(
+  deps: AccountDeps,
+  body: unknown,
+  baseUrl: string,
+): Promise<{ email: string }> {
+  const email = normalizeEmail(fieldsOf(body, ['email']).email);
+  const { store } = deps;
+  const user = await store.users.findOne({ email });
+  if (user === null || user.verified) return { email };
+  await store.verifyTokens.deleteMany({ userId: user._id });
+  const token = await createVerifyToken(store, user._id, deps.now());
+  await deps.mailer.sendVerification(email, `${baseUrl}/verify?token=${token}`);
+  deps.log.info({ userId: user._id }, 'verification mail sent again');
+  return { email };
+}
+
 /** Uses a verification token once: 400 `invalid_token` or `expired_token`, else verified. */
 export async function verifyEmail(deps: AccountDeps, token: unknown): Promise<void> {
   const invalid = new AppError(

@@ -11,6 +11,7 @@ import {
   checkCredentials,
   currentWorkspaceOf,
   register,
+  resendVerification,
   verifyEmail,
   type AccountDeps,
 } from './accounts.ts';
@@ -123,6 +124,10 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   router.post('/register', json, ...deps.limits.register, origin, async (req, res) => {
     const created = await register(deps.accounts, req.body, baseUrlOf(config, req));
     res.status(201).json(created);
+  });
+
+  router.post('/verify/resend', json, ...deps.limits.register, origin, async (req, res) => {
+    res.status(202).json(await resendVerification(deps.accounts, req.body, baseUrlOf(config, req)));
   });
 
   router.get('/verify', ...deps.limits.verify, async (req, res) => {
