@@ -118,7 +118,7 @@ function plumberFresh(plumber: Plumber): Contender {
             try {
               resolve(rowsOf(JSON.parse(body)));
             } catch (err) {
-              reject(err);
+              reject(err instanceof Error ? err : new Error(String(err)));
             }
           });
         });
