@@ -10,7 +10,6 @@ import {
   LINE_STYLES,
   POINT_SYMBOLS,
   type GraphSettings,
-  type PointSymbol,
 } from '../settings.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
