@@ -5,7 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { TestServer } from '../../test/fixtures/server.ts';
-import { createUser, type TestClient, type TestUser } from '../../test/fixtures/users.ts';
+import {
+  createUser,
+  login,
+  verificationLink,
+  type TestClient,
+  type TestUser,
+} from '../../test/fixtures/users.ts';
 import { now, since } from './stats.ts';
 
 /** mulberry32: a small seeded PRNG, so every run (and every baseline) sees the same data. */
@@ -124,6 +130,37 @@ export function createUsers(ts: TestServer, n: number, concurrency = 8): Promise
     Array.from({ length: n }, (_, i) => i),
     concurrency,
     () => createUser(ts, 'bench'),
+  );
+}
+
+/**
+ * Like {@link createUsers}, each user registering and verifying from its own address
+ * (`X-Forwarded-For: 10.x.y.z`; the server must run with `trust_proxy: 1`), so that the
+ * per-address limits on /register and /verify (60 an hour) allow hundreds of accounts.
+ */
+export function createUsersFromOwnAddresses(
+  ts: TestServer,
+  n: number,
+  concurrency = 8,
+): Promise<TestUser[]> {
+  const password = 'correct horse battery staple';
+  return mapLimit(
+    Array.from({ length: n }, (_, i) => i),
+    concurrency,
+    async (i) => {
+      const email = `load${i}.${process.pid}@example.org`;
+      const from = { 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` };
+      const reg = await fetch(`${ts.url}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...from },
+        body: JSON.stringify({ email, password }),
+      });
+      if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
+      const link = await verificationLink(ts, email);
+      const verified = await fetch(link.replace(/^https?:\/\/[^/]+/, ts.url), { headers: from });
+      if (verified.status !== 200) throw new Error(`verify: ${verified.status}`);
+      return { email, password, cookie: await login(ts, email, password) };
+    },
   );
 }
 

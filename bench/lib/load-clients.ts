@@ -1,0 +1,98 @@
+/**
+ * Child-process side of bench/load.ts, so that the clients' own memory and CPU are not
+ * counted as the server's: `node --import tsx load-clients.ts CONFIG_JSON_FILE`.
+ * Connects every user (its own Socket.IO client, so its own R session), sends each one's
+ * dataset, prints `connected`, then has each user send one request a second (open loop,
+ * phases spread over the first second) for the duration; waits for what is in flight
+ * (bounded), disconnects, and prints one JSON line: {@link LoadResult}.
+ */
+import { readFile } from 'node:fs/promises';
+import type { TestServer } from '../../test/fixtures/server.ts';
+import { connect, type TestClient } from '../../test/fixtures/users.ts';
+import { errorCode, mapLimit, timedRequest } from './panthr-bench.ts';
+
+/** What the parent passes. */
+export interface LoadConfig {
+  readonly url: string;
+  readonly cookies: readonly string[];
+  readonly durationMs: number;
+  readonly dataset: unknown;
+  readonly request: unknown;
+  readonly connectConcurrency: number;
+}
+
+/** What the child reports. */
+export interface LoadResult {
+  readonly sent: number;
+  readonly latenciesMs: number[];
+  /** Error kind (an error object's code, `timeout`, `disconnected: REASON`) to count. */
+  readonly errors: Record<string, number>;
+  readonly connectMs: number;
+  readonly elapsedMs: number;
+}
+
+/** Milliseconds a request may take before it counts as an error. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+async function run(config: LoadConfig): Promise<LoadResult> {
+  const errors: Record<string, number> = {};
+  const fail = (kind: string): void => void (errors[kind] = (errors[kind] ?? 0) + 1);
+  const started = Date.now();
+  // connect() only reads the server's url.
+  const ts = { url: config.url } as TestServer;
+  const clients: TestClient[] = await mapLimit(
+    config.cookies,
+    config.connectConcurrency,
+    async (cookie) => {
+      const c = await connect(ts, cookie);
+      const loaded = await timedRequest(c, [config.dataset], REQUEST_TIMEOUT_MS);
+      const code = errorCode(loaded.objects);
+      if (code !== null) throw new Error(`loading the dataset: ${code}`);
+      return c;
+    },
+  );
+  const connectMs = Date.now() - started;
+  process.stdout.write('connected\n');
+
+  const latenciesMs: number[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let sent = 0;
+  const t0 = Date.now();
+  const one = (c: TestClient): void => {
+    sent += 1;
+    const p = timedRequest(c, [config.request], REQUEST_TIMEOUT_MS)
+      .then((r) => {
+        const code = errorCode(r.objects);
+        if (code === null) latenciesMs.push(r.ms);
+        else fail(code);
+      })
+      .catch((err: unknown) => fail((err as Error).message.replace(/ within \d+ ms/, '')))
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+  const timers = clients.map((c, i) => {
+    const phase = (i * 1000) / clients.length;
+    const user = { next: t0 + phase, timer: undefined as NodeJS.Timeout | undefined };
+    const tick = (): void => {
+      if (Date.now() - t0 >= config.durationMs) return;
+      one(c);
+      user.next += 1000;
+      user.timer = setTimeout(tick, Math.max(0, user.next - Date.now()));
+    };
+    user.timer = setTimeout(tick, phase);
+    return user;
+  });
+  await new Promise((r) => setTimeout(r, config.durationMs));
+  for (const t of timers) clearTimeout(t.timer);
+  await Promise.allSettled([...inFlight]);
+  const elapsedMs = Date.now() - t0;
+  for (const c of clients) c.close();
+  return { sent, latenciesMs, errors, connectMs, elapsedMs };
+}
+
+const file = process.argv[2];
+if (file === undefined) throw new Error('usage: load-clients.ts CONFIG_JSON_FILE');
+const result = await run(JSON.parse(await readFile(file, 'utf8')) as LoadConfig);
+process.stdout.write(`${JSON.stringify(result)}\n`);
+// Sockets may hold the loop open for a moment after close: leave now.
+process.exit(0);

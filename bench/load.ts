@@ -1,0 +1,182 @@
+/**
+ * Load: N simulated users, each with its own verified account, Socket.IO client and R
+ * session, each sending one descriptives request a second (on a 100-row dataset) for a
+ * duration; reports throughput, latency (p50, p99, max), errors (goal: 0), and memory per
+ * user: the server process's RSS growth, and the R sessions' RSS and PSS (the Rserve
+ * process group, read from /proc; PSS splits the pages forked sessions share).
+ * The clients run in a child process (bench/lib/load-clients.ts), so their memory and CPU
+ * are not the server's. Loopback only; every server, client and R process is stopped.
+ * Goal (issue 5): 200 users on 2 cores with p99 under 100 ms and no errors.
+ * Run: `npx tsx bench/load.ts [--duration=SECONDS] [N ...]` (default: 60 s, N = 50 then 200).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { startTestServer, type TestServer } from '../test/fixtures/server.ts';
+import type { LoadConfig, LoadResult } from './lib/load-clients.ts';
+import {
+  benchDataset,
+  createUsersFromOwnAddresses,
+  descriptivesRequest,
+  groupMemory,
+  type GroupMemory,
+} from './lib/panthr-bench.ts';
+import { collectGarbage, ms, percentile } from './lib/stats.ts';
+
+const CLIENTS = path.resolve(import.meta.dirname, 'lib/load-clients.ts');
+
+function parseArgs(argv: readonly string[]): { durationS: number; sizes: number[] } {
+  let durationS = 60;
+  const sizes: number[] = [];
+  for (const a of argv) {
+    const d = /^--duration=(\d+(?:\.\d+)?)$/.exec(a);
+    if (d?.[1] !== undefined) durationS = Number(d[1]);
+    else if (/^\d+$/.test(a)) sizes.push(Number(a));
+    else throw new Error(`usage: load.ts [--duration=SECONDS] [N ...] (got ${a})`);
+  }
+  return { durationS, sizes: sizes.length > 0 ? sizes : [50, 200] };
+}
+
+interface Row {
+  readonly users: number;
+  readonly result: LoadResult;
+  readonly serverRssMb: { before: number; peak: number };
+  readonly r: GroupMemory;
+  readonly setupS: number;
+}
+
+function rMemory(ts: TestServer): GroupMemory {
+  const pgid = ts.server.r.supervisor.server?.pgid;
+  return pgid === undefined ? { processes: 0, rssMb: 0, pssMb: 0 } : groupMemory(pgid, 'Rserve');
+}
+
+/** Runs the client child; `onConnected` fires once every user is connected. */
+async function runClients(config: LoadConfig, onConnected: () => void): Promise<LoadResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'panthr-load-'));
+  const file = path.join(dir, 'config.json');
+  await writeFile(file, JSON.stringify(config));
+  const child = spawn(process.execPath, ['--import', 'tsx', CLIENTS, file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    let result: LoadResult | undefined;
+    for await (const line of createInterface({ input: child.stdout })) {
+      if (line === 'connected') onConnected();
+      else if (line.startsWith('{')) result = JSON.parse(line) as LoadResult;
+    }
+    const code = await new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) resolve(child.exitCode);
+      else child.once('exit', resolve);
+    });
+    if (result === undefined) throw new Error(`the load clients failed (exit ${code})`);
+    return result;
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function loadRun(users: number, durationS: number): Promise<Row> {
+  const started = Date.now();
+  const ts = await startTestServer({
+    max_data: null,
+    trust_proxy: 1,
+    r: { max_sessions: null, warm_sessions: 8, session_memory_mb: null },
+  });
+  try {
+    const accounts = await createUsersFromOwnAddresses(ts, users, 8);
+    collectGarbage();
+    const before = process.memoryUsage().rss / 2 ** 20;
+    let peak = before;
+    let r: GroupMemory = { processes: 0, rssMb: 0, pssMb: 0 };
+    let sampler: NodeJS.Timeout | undefined;
+    let setupS = 0;
+    const result = await runClients(
+      {
+        url: ts.url,
+        cookies: accounts.map((a) => a.cookie),
+        durationMs: durationS * 1000,
+        dataset: benchDataset('d', 100, ['x', 'y']),
+        request: descriptivesRequest('load', 'd', ['x', 'y']),
+        connectConcurrency: 16,
+      },
+      () => {
+        setupS = (Date.now() - started) / 1000;
+        // Sampled through the run; the R figure is taken at its largest.
+        sampler = setInterval(() => {
+          peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20);
+          const now = rMemory(ts);
+          if (now.pssMb > r.pssMb) r = now;
+        }, 1000);
+      },
+    );
+    clearInterval(sampler);
+    return { users, result, serverRssMb: { before, peak }, r, setupS };
+  } finally {
+    await ts.stop();
+  }
+}
+
+function print(rows: readonly Row[], durationS: number): void {
+  console.log(
+    `\nload: each user 1 descriptives request/s on 100 rows x 2 variables, ${durationS} s\n`,
+  );
+  const head = [
+    'users',
+    'sent',
+    'req/s',
+    'p50',
+    'p99',
+    'max',
+    'errors',
+    'server MB/user',
+    'R procs',
+    'R RSS MB/user',
+    'R PSS MB/user',
+  ];
+  console.log(head.join(' | '));
+  console.log(head.map(() => '---').join(' | '));
+  for (const row of rows) {
+    const { result: res, users } = row;
+    const lat = res.latenciesMs;
+    const errors = Object.values(res.errors).reduce((a, b) => a + b, 0);
+    console.log(
+      [
+        users,
+        res.sent,
+        ((lat.length / res.elapsedMs) * 1000).toFixed(1),
+        ms(percentile(lat, 50)),
+        ms(percentile(lat, 99)),
+        ms(Math.max(...lat)),
+        errors === 0 ? '0' : `${errors} ${JSON.stringify(res.errors)}`,
+        ((row.serverRssMb.peak - row.serverRssMb.before) / users).toFixed(2),
+        row.r.processes,
+        (row.r.rssMb / users).toFixed(1),
+        (row.r.pssMb / users).toFixed(1),
+      ].join(' | '),
+    );
+  }
+  for (const row of rows) {
+    console.log(
+      `\nN=${row.users}: setup (accounts, connections, datasets) ${row.setupS.toFixed(0)} s, ` +
+        `connecting ${(row.result.connectMs / 1000).toFixed(1)} s; server RSS ` +
+        `${row.serverRssMb.before.toFixed(0)} MB before connecting, peak ${row.serverRssMb.peak.toFixed(0)} MB; ` +
+        `R total RSS ${row.r.rssMb.toFixed(0)} MB, PSS ${row.r.pssMb.toFixed(0)} MB ` +
+        `(${row.r.processes} Rserve processes: the server, warm spares and one per user)`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const { durationS, sizes } = parseArgs(process.argv.slice(2));
+  const rows: Row[] = [];
+  for (const n of sizes) {
+    console.log(`N=${n}: creating accounts, connecting, then ${durationS} s of load...`);
+    rows.push(await loadRun(n, durationS));
+  }
+  print(rows, durationS);
+}
+
+await main();
