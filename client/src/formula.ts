@@ -188,7 +188,8 @@ class Parser {
   }
 
   private call(fn: Token): void {
-    this.i++; // the "(" the tokenizer saw after the name
+    const open = this.peek() ?? fn; // the "(" the tokenizer saw after the name
+    this.i++;
     if (this.peek()?.text === ')')
       throw new ParseError(`${fn.text}() needs an argument.`, fn.start, fn.end);
     this.binary(0);
@@ -196,7 +197,7 @@ class Parser {
       this.i++;
       this.binary(0);
     }
-    this.closeParen(fn, false);
+    this.closeParen(open, false);
   }
 
   private closeParen(open: Token, parse = true): void {

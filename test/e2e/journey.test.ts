@@ -139,6 +139,24 @@ describe('browser journey', function () {
     await shot('04-dataset');
   });
 
+  it('shows a variable with its summary and graph, and makes a new one from a formula', async () => {
+    await page.locator('.grid .var-name', { hasText: 'score' }).click();
+    await page.locator('.variable-view .var-type', { hasText: 'scalar' }).waitFor();
+    await page.locator('.variable-view table.result th', { hasText: 'mean' }).waitFor();
+    await page.locator('.variable-view img.graph').waitFor();
+    await shot('05-variable');
+    await page.locator('.breadcrumbs a', { hasText: 'scores' }).click();
+    await page.getByRole('button', { name: 'New variable' }).click();
+    await page.getByLabel('Variable name').fill('logscore');
+    await page.getByLabel('Formula', { exact: true }).fill('log(score');
+    await page.locator('.formula-error', { hasText: 'not closed' }).waitFor();
+    assert.equal(await page.locator('.formula-view .tok-error').first().textContent(), '(');
+    await shot('06-formula-error');
+    await page.getByLabel('Formula', { exact: true }).fill('log(score)');
+    await page.getByRole('button', { name: 'Create variable' }).click();
+    await page.locator('.grid .var-name', { hasText: 'logscore' }).waitFor();
+  });
+
   it('runs descriptives, a t-test and a histogram', async () => {
     await menu(page, 'Analyze', 'Descriptives…');
     await page.getByRole('button', { name: 'Run' }).click();
@@ -160,7 +178,7 @@ describe('browser journey', function () {
       const i = document.querySelector<HTMLImageElement>('article.output.graph img.graph');
       return i !== null && i.complete && i.naturalWidth > 0;
     });
-    await shot('05-outputs');
+    await shot('07-outputs');
   });
 
   it('changes a preference and the next graph follows it', async () => {
@@ -170,7 +188,7 @@ describe('browser journey', function () {
     );
     await page.getByLabel('Background color').fill('#ffeecc');
     await saved;
-    await shot('06-preferences');
+    await shot('08-preferences');
     await page.getByRole('button', { name: 'Close' }).click();
     await menu(page, 'Graph', 'Histogram…');
     await page.getByRole('button', { name: 'Run' }).click();
@@ -190,7 +208,7 @@ describe('browser journey', function () {
     await page.locator('article.output.graph[data-name="hist2"] img.graph').waitFor();
     assert.equal(await page.locator('article.output').count(), 4);
     await page.locator('.grid .row[aria-rowindex="2"]').first().waitFor();
-    await shot('07-after-reload');
+    await shot('09-after-reload');
   });
 
   it('logs in from the remember cookie alone in a fresh browser', async () => {
@@ -203,7 +221,7 @@ describe('browser journey', function () {
     await tablet.goto(server.url);
     await tablet.locator('.corner .dot.connected').waitFor();
     await tablet.locator('article.output.graph img.graph').first().waitFor();
-    await shot('08-tablet-remembered', tablet);
+    await shot('10-tablet-remembered', tablet);
     await fresh.close();
   });
 
@@ -211,7 +229,7 @@ describe('browser journey', function () {
     await page.locator('.corner > summary').click();
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
-    await shot('09-logged-out');
+    await shot('11-logged-out');
     await logIn(page, false);
     await page.locator('article.output.graph img.graph').first().waitFor();
     assert.deepEqual(errors, []);

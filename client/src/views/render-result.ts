@@ -89,6 +89,9 @@ const TEST_KEYS: Record<string, string> = {
   p_value: 'p-value',
   estimate: 'Estimate',
   conf_int: 'Confidence interval',
+  conf_level: 'Confidence level',
+  alternative: 'Alternative',
+  null_value: 'Null value',
   r_squared: 'R²',
   adj_r_squared: 'Adjusted R²',
   sigma: 'Residual standard error',
@@ -119,7 +122,13 @@ export function renderTestResult(result: Record<string, unknown>, exportName: st
   const dl = h('dl', { class: 'stats' });
   const tables: HTMLElement[] = [];
   for (const [k, v] of Object.entries(result)) {
-    if (k === 'warnings' || k === 'warning') continue;
+    if (k === 'warnings' || k === 'warning' || k === 'estimate_names') continue;
+    const names = result['estimate_names'];
+    if (k === 'estimate' && Array.isArray(v) && Array.isArray(names) && names.length === v.length) {
+      const parts = v.map((x, i) => `${String(names[i])}: ${formatCell(x as Cell)}`);
+      dl.append(h('dt', {}, 'Estimate'), h('dd', {}, parts.join('; ')));
+      continue;
+    }
     if (isTable(v)) {
       tables.push(h('h4', {}, k.replace(/_/g, ' ')), renderTable(v, `${exportName}_${k}`));
     } else if (Array.isArray(v) && Array.isArray(v[0])) {
