@@ -225,11 +225,32 @@ describe('browser journey', function () {
     await fresh.close();
   });
 
+  it('creates a workspace, switches to it and back', async () => {
+    await menu(page, 'Settings', 'Workspaces…');
+    await page.getByLabel('New workspace').fill('Second');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByLabel('Name of workspace Second').waitFor();
+    await shot('11-workspaces');
+    await page
+      .locator('.ws-list li', { has: page.getByLabel('Name of workspace Second') })
+      .getByRole('button', { name: 'Open' })
+      .click();
+    await page.locator('.breadcrumbs', { hasText: 'Second' }).waitFor();
+    await page.getByText('This workspace has no dataset yet.').waitFor();
+    await menu(page, 'Settings', 'Workspaces…');
+    await page
+      .locator('.ws-list li', { has: page.getByLabel('Name of workspace Workspace 1') })
+      .getByRole('button', { name: 'Open' })
+      .click();
+    await page.locator('.breadcrumbs', { hasText: 'scores' }).waitFor();
+    await page.locator('article.output.graph img.graph').first().waitFor();
+  });
+
   it('logs out and logs in again', async () => {
     await page.locator('.corner > summary').click();
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
-    await shot('11-logged-out');
+    await shot('12-logged-out');
     await logIn(page, false);
     await page.locator('article.output.graph img.graph').first().waitFor();
     assert.deepEqual(errors, []);
