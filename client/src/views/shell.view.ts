@@ -153,4 +153,9 @@ export function mountShell(root: HTMLElement, app: App): void {
   };
   app.subscribe(render);
   render();
+  // Menus are <details>: close any open one when the user clicks elsewhere.
+  document.addEventListener('click', (e) => {
+    for (const d of root.querySelectorAll<HTMLDetailsElement>('details[open]'))
+      if (!d.contains(e.target as Node)) d.open = false;
+  });
 }
