@@ -45,6 +45,8 @@ const ALT: OptionSpec = {
   default: 'two.sided',
 };
 
+const GROUP: Slot = { key: 'group', label: 'By group', accepts: CAT, count: 'optional' };
+
 /** Every analysis the client offers, in menu order. */
 export const ANALYSES: readonly Analysis[] = [
   {
@@ -141,7 +143,7 @@ export const ANALYSES: readonly Analysis[] = [
     kind: 'graph',
     wire: 'hist',
     options: [],
-    slots: [{ key: 'x', label: 'Variable', accepts: NUM, count: 'one' }],
+    slots: [{ key: 'x', label: 'Variable', accepts: NUM, count: 'one' }, GROUP],
   },
   {
     id: 'box',
@@ -172,7 +174,7 @@ export const ANALYSES: readonly Analysis[] = [
     kind: 'graph',
     wire: 'bar',
     options: [],
-    slots: [{ key: 'x', label: 'Variable', accepts: CAT, count: 'one' }],
+    slots: [{ key: 'x', label: 'Variable', accepts: CAT, count: 'one' }, GROUP],
   },
   {
     id: 'dot',
@@ -180,7 +182,7 @@ export const ANALYSES: readonly Analysis[] = [
     kind: 'graph',
     wire: 'dot',
     options: [],
-    slots: [{ key: 'x', label: 'Variable', accepts: NUM, count: 'one' }],
+    slots: [{ key: 'x', label: 'Variable', accepts: NUM, count: 'one' }, GROUP],
   },
   {
     id: 'quantile',
@@ -188,7 +190,7 @@ export const ANALYSES: readonly Analysis[] = [
     kind: 'graph',
     wire: 'quantile',
     options: [],
-    slots: [{ key: 'x', label: 'Variable', accepts: NUM, count: 'one' }],
+    slots: [{ key: 'x', label: 'Variable', accepts: NUM, count: 'one' }, GROUP],
   },
 ];
 
@@ -217,6 +219,8 @@ export interface Choices {
   options: Record<string, string | number | boolean>;
   filter?: string;
   settings?: Record<string, unknown>;
+  /** A graph's title (`label`). */
+  label?: string;
 }
 
 /** The first problem with `choices` for `a`, in plain words, or null. */
@@ -255,6 +259,7 @@ export function buildRequest(
   }
   if (a.kind === 'graph') {
     const settings = choices.settings ? { settings: choices.settings } : {};
+    const label = choices.label ? { label: choices.label } : {};
     return {
       type: 'graph',
       name,
@@ -262,6 +267,7 @@ export function buildRequest(
       dataset,
       variables: vars,
       format: 'svg',
+      ...label,
       ...settings,
       ...filter,
     };

@@ -65,6 +65,7 @@ export function openAnalysisDialog(app: App, id: string, dsName?: string): void 
   let slotSels: [Slot, HTMLSelectElement][] = [];
   let optCtls: [Analysis['options'][number], HTMLInputElement | HTMLSelectElement][] = [];
   let filterSel: HTMLSelectElement | null = null;
+  const title = h('input', { type: 'text', name: 'title', autocomplete: 'off', maxLength: 200 });
 
   const build = (): void => {
     const ds = app.model.dataset(dsSel.value);
@@ -121,6 +122,7 @@ export function openAnalysisDialog(app: App, id: string, dsName?: string): void 
     { class: 'dialog-form' },
     field('Dataset', dsSel).row,
     body,
+    a.kind === 'graph' ? field('Title', title).row : null,
     error,
     h('div', { class: 'actions' }, run),
   );
@@ -136,6 +138,7 @@ export function openAnalysisDialog(app: App, id: string, dsName?: string): void 
         c instanceof HTMLInputElement && c.type === 'checkbox' ? c.checked : c.value;
     if (filterSel?.value) choices.filter = filterSel.value;
     if (a.kind === 'graph') choices.settings = { ...app.prefs.settings };
+    if (a.kind === 'graph' && title.value.trim()) choices.label = title.value.trim();
     const problem = validateChoices(a, choices);
     if (problem !== null) {
       error.textContent = problem;
