@@ -27,8 +27,13 @@ const MESSAGES: Record<string, string> = {
   network: 'The server cannot be reached. Check your connection and try again.',
 };
 
+/** Codes whose server message names the rule (e.g. the password policy): shown as sent. */
+const SERVER_WORDS = new Set(['weak_password']);
+
 /** The message to show for an error code (the server's own message as a fallback). */
 export function messageFor(code: string, fallback?: string): string {
+  if (SERVER_WORDS.has(code) && fallback)
+    return fallback.charAt(0).toUpperCase() + fallback.slice(1);
   return MESSAGES[code] ?? fallback ?? 'Something went wrong. Please try again.';
 }
 

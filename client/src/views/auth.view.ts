@@ -34,7 +34,7 @@ export function renderAuth(
   });
   const remember = h('input', { type: 'checkbox', name: 'remember', id: 'remember' });
   const emailF = field('Email', email);
-  const passF = field('Password', password, 'At least 8 characters.');
+  const passF = field('Password', password, 'At least 10 characters.');
   const formError = h('div', { class: 'form-error', role: 'alert' });
   const login = h('button', { type: 'submit', class: 'primary' }, 'Log in');
   const register = h('button', { type: 'button' }, 'Register');
