@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { startTestServer, type TestServer } from '../test/fixtures/server.ts';
 import type { LoadConfig, LoadResult } from './lib/load-clients.ts';
@@ -45,9 +46,11 @@ interface Row {
   readonly serverRssMb: { before: number; peak: number };
   readonly r: GroupMemory;
   readonly setupS: number;
+  /** The server process's event-loop delay during the load, in ms. */
+  readonly loopDelayMs: { p99: number; max: number };
 }
 
-function rMemory(ts: TestServer): GroupMemory {
+async function rMemory(ts: TestServer): Promise<GroupMemory> {
   const pgid = ts.server.r.supervisor.server?.pgid;
   return pgid === undefined ? { processes: 0, rssMb: 0, pssMb: 0 } : groupMemory(pgid, 'Rserve');
 }
@@ -93,6 +96,7 @@ async function loadRun(users: number, durationS: number): Promise<Row> {
     let r: GroupMemory = { processes: 0, rssMb: 0, pssMb: 0 };
     let sampler: NodeJS.Timeout | undefined;
     let setupS = 0;
+    const loop = monitorEventLoopDelay({ resolution: 10 });
     const result = await runClients(
       {
         url: ts.url,
@@ -104,16 +108,22 @@ async function loadRun(users: number, durationS: number): Promise<Row> {
       },
       () => {
         setupS = (Date.now() - started) / 1000;
-        // Sampled through the run; the R figure is taken at its largest.
+        loop.enable();
+        // Sampled through the run (R every 5 s, read off the event loop); peaks are kept.
+        let ticks = 0;
         sampler = setInterval(() => {
           peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20);
-          const now = rMemory(ts);
-          if (now.pssMb > r.pssMb) r = now;
+          if (ticks++ % 5 !== 2) return;
+          void rMemory(ts).then((now) => {
+            if (now.pssMb > r.pssMb) r = now;
+          });
         }, 1000);
       },
     );
     clearInterval(sampler);
-    return { users, result, serverRssMb: { before, peak }, r, setupS };
+    loop.disable();
+    const loopDelayMs = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
+    return { users, result, serverRssMb: { before, peak }, r, setupS, loopDelayMs };
   } finally {
     await ts.stop();
   }
@@ -164,8 +174,13 @@ function print(rows: readonly Row[], durationS: number): void {
         `connecting ${(row.result.connectMs / 1000).toFixed(1)} s; server RSS ` +
         `${row.serverRssMb.before.toFixed(0)} MB before connecting, peak ${row.serverRssMb.peak.toFixed(0)} MB; ` +
         `R total RSS ${row.r.rssMb.toFixed(0)} MB, PSS ${row.r.pssMb.toFixed(0)} MB ` +
-        `(${row.r.processes} Rserve processes: the server, warm spares and one per user)`,
+        `(${row.r.processes} Rserve processes: the server, warm spares and one per user); ` +
+        `server event-loop delay p99 ${ms(row.loopDelayMs.p99)}, max ${ms(row.loopDelayMs.max)}`,
     );
+    const slow = row.result.slowest.map(
+      (s) => `${s.ms} ms (user ${s.user} at ${(s.atMs / 1000).toFixed(1)} s)`,
+    );
+    console.log(`  slowest: ${slow.join(', ')}`);
   }
 }
 

@@ -29,6 +29,8 @@ export interface LoadResult {
   readonly errors: Record<string, number>;
   readonly connectMs: number;
   readonly elapsedMs: number;
+  /** The slowest requests: when sent (ms into the run), by which user, how long. */
+  readonly slowest: { atMs: number; user: number; ms: number }[];
 }
 
 /** Milliseconds a request may take before it counts as an error. */
@@ -55,16 +57,19 @@ async function run(config: LoadConfig): Promise<LoadResult> {
   process.stdout.write('connected\n');
 
   const latenciesMs: number[] = [];
+  const samples: { atMs: number; user: number; ms: number }[] = [];
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
   const t0 = Date.now();
-  const one = (c: TestClient): void => {
+  const one = (c: TestClient, user: number): void => {
     sent += 1;
+    const atMs = Date.now() - t0;
     const p = timedRequest(c, [config.request], REQUEST_TIMEOUT_MS)
       .then((r) => {
         const code = errorCode(r.objects);
         if (code === null) latenciesMs.push(r.ms);
         else fail(code);
+        samples.push({ atMs, user, ms: Math.round(r.ms) });
       })
       .catch((err: unknown) => fail((err as Error).message.replace(/ within \d+ ms/, '')))
       .finally(() => inFlight.delete(p));
@@ -75,7 +80,7 @@ async function run(config: LoadConfig): Promise<LoadResult> {
     const user = { next: t0 + phase, timer: undefined as NodeJS.Timeout | undefined };
     const tick = (): void => {
       if (Date.now() - t0 >= config.durationMs) return;
-      one(c);
+      one(c, i);
       user.next += 1000;
       user.timer = setTimeout(tick, Math.max(0, user.next - Date.now()));
     };
@@ -87,7 +92,8 @@ async function run(config: LoadConfig): Promise<LoadResult> {
   await Promise.allSettled([...inFlight]);
   const elapsedMs = Date.now() - t0;
   for (const c of clients) c.close();
-  return { sent, latenciesMs, errors, connectMs, elapsedMs };
+  const slowest = samples.sort((a, b) => b.ms - a.ms).slice(0, 8);
+  return { sent, latenciesMs, errors, connectMs, elapsedMs, slowest };
 }
 
 const file = process.argv[2];

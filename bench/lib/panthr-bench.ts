@@ -2,7 +2,7 @@
  * Helpers shared by the realtime benchmarks: a seeded dataset, timed requests over a
  * connected client, accounts made concurrently, and the memory of a process group.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import type { TestServer } from '../../test/fixtures/server.ts';
 import {
@@ -184,26 +184,32 @@ export interface GroupMemory {
   readonly pssMb: number;
 }
 
-/** Sums the memory of the live processes of group `pgid` named `comm` (Linux /proc). */
-export function groupMemory(pgid: number, comm: string): GroupMemory {
-  let processes = 0;
-  let rssKb = 0;
-  let pssKb = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+/**
+ * Sums the memory of the live processes of group `pgid` named `comm` (Linux /proc). Reads
+ * asynchronously (libuv's pool), so sampling does not stall the server's event loop.
+ */
+export async function groupMemory(pgid: number, comm: string): Promise<GroupMemory> {
+  const one = async (entry: string): Promise<{ rss: number; pss: number } | null> => {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command (which may hold spaces) in parentheses: state ppid pgrp ...
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      // After the command (which may hold spaces) in parentheses: state ppid pgrp ...
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (Number(fields[2]) !== pgid || fields[0] === 'Z' || name !== comm) continue;
-      const rollup = readFileSync(`/proc/${entry}/smaps_rollup`, 'utf8');
-      rssKb += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      pssKb += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      processes += 1;
+      if (Number(fields[2]) !== pgid || fields[0] === 'Z' || name !== comm) return null;
+      const rollup = await readFile(`/proc/${entry}/smaps_rollup`, 'utf8');
+      return {
+        rss: Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0),
+        pss: Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0),
+      };
     } catch {
-      // The process exited while we read it.
+      return null; // the process exited while we read it
     }
-  }
-  return { processes, rssMb: rssKb / 1024, pssMb: pssKb / 1024 };
+  };
+  const entries = (await readdir('/proc')).filter((e) => /^\d+$/.test(e));
+  const found = (await Promise.all(entries.map(one))).filter((x) => x !== null);
+  return {
+    processes: found.length,
+    rssMb: found.reduce((a, x) => a + x.rss, 0) / 1024,
+    pssMb: found.reduce((a, x) => a + x.pss, 0) / 1024,
+  };
 }
