@@ -186,11 +186,20 @@ export class WorkspaceRuntime {
   ): Promise<DatasetEntry> {
     const rows = datasetRows(d);
     if (checked) checkSize(d.name, rows, d.variables.length, this.options.maxData);
+    // datasetToR throws before R is touched, so a bad dataset leaves no trace there.
     const value = datasetToR(d);
     const rVar = this.r.newName('d');
-    await this.r.assign(rVar, value, call);
+    const assigned = this.r.assign(rVar, value, call);
+    // The stored (JSON) form is made while R reads and decodes the data frame. If the
+    // assign fails, its generated name is never used again.
+    let dataset: PanthrDataset;
+    try {
+      dataset = storedDataset(d);
+    } finally {
+      await assigned;
+    }
     const old = this.datasets.get(d.name);
-    const entry: DatasetEntry = { rVar, dataset: storedDataset(d), rows, version: ++this.version };
+    const entry: DatasetEntry = { rVar, dataset, rows, version: ++this.version };
     this.datasets.set(d.name, entry);
     if (old) await this.r.remove([old.rVar], call);
     return entry;
