@@ -40,8 +40,7 @@ export class App {
     this.conn = new Connection({
       onState: (state, detail) => {
         if (state === 'refused' && detail === 'unauthorized') {
-          this.conn.close();
-          this.onSignedOut('Your session has ended. Please log in again.');
+          this.signOut('Your session has ended. Please log in again.');
           return;
         }
         this.connInfo = { ...this.connInfo, state, detail };
@@ -60,11 +59,21 @@ export class App {
       this.version++;
       this.emit();
     });
-    window.addEventListener('hashchange', () => {
-      this.route = hashToRoute(location.hash);
-      this.remember();
-      this.emit();
-    });
+    window.addEventListener('hashchange', this.onHash);
+  }
+
+  private readonly onHash = (): void => {
+    this.route = hashToRoute(location.hash);
+    this.remember();
+    this.emit();
+  };
+
+  /** Ends this session's app: no more events reach its views, the connection is closed. */
+  private signOut(reason: string | null): void {
+    window.removeEventListener('hashchange', this.onHash);
+    this.listeners.clear();
+    this.conn.close();
+    this.onSignedOut(reason);
   }
 
   /** Calls `fn` after any change of state (model, route, connection, pending). */
@@ -155,6 +164,6 @@ export class App {
     await this.prefs.flush().catch(() => undefined);
     this.conn.close();
     await api.logout();
-    this.onSignedOut(null);
+    this.signOut(null);
   }
 }

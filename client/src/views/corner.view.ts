@@ -2,7 +2,7 @@
 // latency of the server and of R (from `ping`), the connection's state and why it ended.
 import type { App } from '../app.ts';
 import type { ConnState } from '../connection.ts';
-import { h, replace } from '../dom.ts';
+import { h, replace, toast } from '../dom.ts';
 
 const STATE_TEXT: Record<ConnState, string> = {
   connecting: 'Connecting…',
@@ -27,7 +27,21 @@ export function createCorner(
     { type: 'button', on: { click: () => app.conn.open() } },
     'Reconnect',
   );
-  const logout = h('button', { type: 'button', on: { click: () => void app.logout() } }, 'Log out');
+  const logout = h(
+    'button',
+    {
+      type: 'button',
+      on: {
+        click: () =>
+          void app
+            .logout()
+            .catch((e: unknown) =>
+              toast(e instanceof Error ? e.message : 'Logging out failed.', 'error'),
+            ),
+      },
+    },
+    'Log out',
+  );
   const update = (): void => {
     const { state, detail, latency } = app.connInfo;
     replace(
