@@ -98,6 +98,12 @@ export interface WorkspaceInfo {
 }
 
 /** The logged-in user as `/login` answers. */
+/** `GET /api/v1/me`: the logged-in user, or nulls. */
+export interface Me {
+  email: string | null;
+  workspace: { id: string; name: string } | null;
+}
+
 export interface LoginResult {
   email: string;
   workspace: { id: string; name: string };
@@ -148,8 +154,8 @@ export const api = {
   login: (email: string, password: string, remember: boolean): Promise<LoginResult> =>
     call<LoginResult>('POST', '/login', { email, password, remember }),
   logout: (): Promise<unknown> => call('POST', '/logout'),
-  /** Who is logged in (`GET /api/v1/me`, proposed addition to API.md): `{email, workspace}`. */
-  me: (): Promise<LoginResult> => call<LoginResult>('GET', '/api/v1/me'),
+  /** Who is logged in (`GET /api/v1/me`): `{email, workspace}`, both null when nobody is. */
+  me: (): Promise<Me> => call<Me>('GET', '/api/v1/me'),
   workspaces: async (): Promise<WorkspaceInfo[]> =>
     normalizeWorkspaces(await call('GET', '/api/v1/workspaces')),
   createWorkspace: (name: string): Promise<unknown> => call('POST', '/api/v1/workspaces', { name }),

@@ -10,10 +10,7 @@ const root = document.getElementById('app') ?? document.body;
 
 function showAuth(status: Status | null, notice: string | null): void {
   document.title = status?.name ?? 'PanthR';
-  renderAuth(root, status, notice, (r) => {
-    localStorage.setItem('panthr.email', r.email);
-    void showApp(status, r.email);
-  });
+  renderAuth(root, status, notice, (r) => void showApp(status, r.email));
 }
 
 async function showApp(status: Status | null, email: string): Promise<void> {
@@ -43,13 +40,9 @@ async function showApp(status: Status | null, email: string): Promise<void> {
  * cookie) is valid, and the email comes from this browser's last login.
  */
 async function whoAmI(): Promise<string> {
-  try {
-    return (await api.me()).email;
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status === 401) throw e;
-  }
-  await api.workspaces();
-  return localStorage.getItem('panthr.email') ?? '';
+  const me = await api.me();
+  if (me.email === null) throw new ApiError('unauthorized', 401, 'not logged in');
+  return me.email;
 }
 
 async function boot(): Promise<void> {

@@ -9,7 +9,7 @@ import type { Config } from '../config/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Store, UserDoc } from '../store/store.types.ts';
 import { fieldsOf } from '../http/api/api.common.ts';
-import { createWorkspace, getWorkspace, listWorkspaces } from '../store/index.ts';
+import { createWorkspace, FIRST_WORKSPACE_NAME } from '../store/index.ts';
 import { checkPassword, MAX_PASSWORD_LENGTH, normalizeEmail } from './credentials.ts';
 import type { Mailer } from './mail.ts';
 import { hashPassword, verifyPassword } from './password.ts';
@@ -18,8 +18,6 @@ import { runUserValidation } from './user-validation.ts';
 
 /** How long a verification link is valid. */
 export const VERIFY_TTL_MS = 24 * 3600 * 1000;
-/** Name of the workspace every account starts with. */
-export const FIRST_WORKSPACE_NAME = 'Workspace 1';
 
 /** What the account operations need. */
 export interface AccountDeps {
@@ -224,22 +222,4 @@ export async function checkCredentials(
     );
   }
   return user;
-}
-
-/**
- * The user's current workspace. Should it be gone (deleted elsewhere), the oldest one
- * becomes current; a user with none gets a new one, so every user always has one.
- */
-export async function currentWorkspaceOf(
-  store: Store,
-  userId: string,
-): Promise<{ id: string; name: string }> {
-  const user = await store.users.findOne({ _id: userId });
-  const current = user === null ? null : await getWorkspace(store, userId, user.currentWorkspace);
-  if (current !== null) return { id: current._id, name: current.name };
-  const workspace =
-    (await listWorkspaces(store, userId))[0] ??
-    (await createWorkspace(store, userId, FIRST_WORKSPACE_NAME));
-  await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: workspace._id } });
-  return { id: workspace._id, name: workspace.name };
 }

@@ -6,10 +6,9 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
-import type { Store, StoreSessionStore } from '../store/index.ts';
+import { currentWorkspace, type Store, type StoreSessionStore } from '../store/index.ts';
 import {
   checkCredentials,
-  currentWorkspaceOf,
   register,
   resendVerification,
   verifyEmail,
@@ -118,12 +117,20 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     } else if (previous !== null) {
       setCookie(req, res, REMEMBER_COOKIE, '', 0);
     }
-    res.json({ email: user.email, workspace: await currentWorkspaceOf(store, user._id) });
+    res.json({ email: user.email, workspace: await currentWorkspace(store, user._id) });
   };
 
   router.post('/register', json, ...deps.limits.register, origin, async (req, res) => {
     const created = await register(deps.accounts, req.body, baseUrlOf(config, req));
     res.status(201).json(created);
+  });
+
+  // Who is logged in; 200 either way, so a client can ask before login without an error.
+  router.get('/api/v1/me', async (req, res) => {
+    const user = req.user;
+    res.set('Cache-Control', 'no-store');
+    if (user === undefined) res.json({ email: null, workspace: null });
+    else res.json({ email: user.email, workspace: await currentWorkspace(store, user.id) });
   });
 
   router.post('/verify/resend', json, ...deps.limits.register, origin, async (req, res) => {

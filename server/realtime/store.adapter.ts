@@ -1,6 +1,8 @@
 /** The sessions layer's store ports over the store's repositories. */
 import {
   createWorkspace,
+  currentWorkspace,
+  FIRST_WORKSPACE_NAME,
   deleteObject,
   listWorkspaces,
   loadObjects,
@@ -12,23 +14,10 @@ import {
 import type { ConnectionLog } from '../sessions/session.manager.ts';
 import type { PanthRObject, WorkspacePersistence } from '../sessions/ports.ts';
 
-const FIRST_WORKSPACE = 'Workspace 1';
-
 /** Workspaces of users, as the sessions layer needs them. */
 export function storePersistence(store: Store): WorkspacePersistence {
   return {
-    async current(userId) {
-      const user = await store.users.findOne({ _id: userId });
-      if (user === null) throw new Error(`no user ${userId}`);
-      const ws = await store.workspaces.findOne({ _id: user.currentWorkspace, userId });
-      if (ws !== null) return { id: ws._id, name: ws.name };
-      // The current workspace is gone (deleted elsewhere): fall back to another, or a new one.
-      const other =
-        (await listWorkspaces(store, userId))[0] ??
-        (await createWorkspace(store, userId, FIRST_WORKSPACE));
-      await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: other._id } });
-      return { id: other._id, name: other.name };
-    },
+    current: (userId) => currentWorkspace(store, userId),
     async load(workspaceId) {
       return (await loadObjects(store, workspaceId)) as unknown as PanthRObject[];
     },
@@ -42,7 +31,7 @@ export function storePersistence(store: Store): WorkspacePersistence {
       await deleteObject(store, workspaceId, name);
     },
     async purge(userId) {
-      const fresh = await createWorkspace(store, userId, FIRST_WORKSPACE);
+      const fresh = await createWorkspace(store, userId, FIRST_WORKSPACE_NAME);
       await store.users.updateOne(
         { _id: userId },
         { $set: { currentWorkspace: fresh._id, currentPreferences: null } },

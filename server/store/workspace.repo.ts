@@ -54,6 +54,27 @@ export async function createWorkspace(
   return doc;
 }
 
+/** Name of the workspace every account starts with. */
+export const FIRST_WORKSPACE_NAME = 'Workspace 1';
+
+/**
+ * The current workspace of `userId`. Every user has one: when the recorded one is gone
+ * (deleted elsewhere), the oldest remaining becomes current, or a new one is created.
+ */
+export async function currentWorkspace(
+  store: Store,
+  userId: string,
+): Promise<{ id: string; name: string }> {
+  const user = await store.users.findOne({ _id: userId });
+  const current = user === null ? null : await getWorkspace(store, userId, user.currentWorkspace);
+  if (current !== null) return { id: current._id, name: current.name };
+  const workspace =
+    (await listWorkspaces(store, userId))[0] ??
+    (await createWorkspace(store, userId, FIRST_WORKSPACE_NAME));
+  await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: workspace._id } });
+  return { id: workspace._id, name: workspace.name };
+}
+
 /** The workspaces of `userId`, oldest first. */
 export async function listWorkspaces(store: Store, userId: string): Promise<WorkspaceDoc[]> {
   return store.workspaces.find({ userId }).sort({ createdAt: 1, _id: 1 }).toArray();

@@ -80,10 +80,7 @@ export function renderAuth(
           busy(true);
           api
             .login(email.value.trim(), password.value, remember.checked)
-            .then((r) => {
-              localStorage.setItem('panthr.email', r.email);
-              onLoggedIn(r);
-            })
+            .then(onLoggedIn)
             .catch(show)
             .finally(() => busy(false));
         },
