@@ -91,6 +91,8 @@ describe('realtime fuzz: random and hostile payloads', function () {
     console.log(`      fuzz seed ${SEED} (rerun with FUZZ_SEED=${SEED})`);
     ts = await startTestServer({
       max_data: MAX_DATA,
+      // A pathological computation is answered `timeout` well before a check gives up.
+      compute_timeout: 10,
       r: { warm_sessions: 2, session_memory_mb: null },
     });
     const [a, b] = await Promise.all([createUser(ts, 'fuzz'), createUser(ts, 'victim')]);
