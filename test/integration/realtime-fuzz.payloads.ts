@@ -340,6 +340,7 @@ export function hostileCases(limit: number): HostileCase[] {
     }),
     answers('an event without payload', (c) => raw(c, '2["data"]')),
     answers('an ack nobody asked for', (c) => raw(c, '3[]')),
+    dropped('a second CONNECT for the namespace', (c) => raw(c, '0{}')),
     dropped('unparsable packet', (c) => raw(c, '2["data",{"seq":')),
     dropped('an event packet that is not an array', (c) => raw(c, '2{"seq":1}')),
     dropped('a reserved event name', (c) => raw(c, '2["disconnect"]')),

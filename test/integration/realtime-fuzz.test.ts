@@ -70,11 +70,13 @@ function rssMb(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
-async function statusOk(ts: TestServer): Promise<void> {
+/** Checks that /status answers; returns `no_users`. */
+async function statusOk(ts: TestServer): Promise<number> {
   const res = await fetch(`${ts.url}/status`);
   assert.equal(res.status, 200);
-  const body = (await res.json()) as { api_version?: string };
+  const body = (await res.json()) as { api_version?: string; no_users?: number };
   assert.equal(body.api_version, '1.0');
+  return body.no_users ?? -1;
 }
 
 describe('realtime fuzz: random and hostile payloads', function () {
@@ -148,7 +150,11 @@ describe('realtime fuzz: random and hostile payloads', function () {
     assert.deepEqual(await check(victim), victimRow);
     if (!client.socket.connected) client = await connect(ts, fuzzer.cookie);
     assert.deepEqual(await check(client), victimRow);
-    await statusOk(ts);
+    // Every dropped connection is gone from the count: only the victim and the fuzzer remain.
+    const deadline = Date.now() + 10_000;
+    while ((await statusOk(ts)) !== 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await statusOk(ts), 2);
     assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), protoKeys);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     const growth = rssMb() - rssBefore;
