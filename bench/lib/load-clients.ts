@@ -25,6 +25,8 @@ export interface LoadConfig {
 export interface LoadResult {
   readonly sent: number;
   readonly latenciesMs: number[];
+  /** The latencies of the requests sent in the second half of the run (steady state). */
+  readonly secondHalfMs: number[];
   /** Error kind (an error object's code, `timeout`, `disconnected: REASON`) to count. */
   readonly errors: Record<string, number>;
   readonly connectMs: number;
@@ -57,6 +59,7 @@ async function run(config: LoadConfig): Promise<LoadResult> {
   process.stdout.write('connected\n');
 
   const latenciesMs: number[] = [];
+  const secondHalfMs: number[] = [];
   const samples: { atMs: number; user: number; ms: number }[] = [];
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
@@ -67,8 +70,10 @@ async function run(config: LoadConfig): Promise<LoadResult> {
     const p = timedRequest(c, [config.request], REQUEST_TIMEOUT_MS)
       .then((r) => {
         const code = errorCode(r.objects);
-        if (code === null) latenciesMs.push(r.ms);
-        else fail(code);
+        if (code === null) {
+          latenciesMs.push(r.ms);
+          if (atMs >= config.durationMs / 2) secondHalfMs.push(r.ms);
+        } else fail(code);
         samples.push({ atMs, user, ms: Math.round(r.ms) });
       })
       .catch((err: unknown) => fail((err as Error).message.replace(/ within \d+ ms/, '')))
@@ -93,7 +98,7 @@ async function run(config: LoadConfig): Promise<LoadResult> {
   const elapsedMs = Date.now() - t0;
   for (const c of clients) c.close();
   const slowest = samples.sort((a, b) => b.ms - a.ms).slice(0, 8);
-  return { sent, latenciesMs, errors, connectMs, elapsedMs, slowest };
+  return { sent, latenciesMs, secondHalfMs, errors, connectMs, elapsedMs, slowest };
 }
 
 const file = process.argv[2];
