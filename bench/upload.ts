@@ -1,0 +1,221 @@
+/**
+ * Uploading a dataset of ROWS x 10 scalar variables (default 1,000,000 rows) into an R data
+ * frame, each figure against a baseline measured in the same run:
+ * (a) the server's part, from the received message object (as Socket.IO hands it over) to
+ *     the data frame in R (validation, converters, binary assign, the stored JSON form), with
+ *     JSON `values` and with binary float64 `values`, against R's own readBin of the same
+ *     numbers from files (the floor; timed inside R). Goal: within 3x of the floor.
+ * (b) the whole path from a socket.io-client to the reply (a server from
+ *     test/fixtures/server.ts: login, Socket.IO, validation, R, the store, the reply), JSON
+ *     and binary, against POSTing the same dataset as JSON to a plumber endpoint that parses
+ *     it with jsonlite into a data frame (what a plumber user would write). Goal: >= 5x.
+ * Run: `npx tsx bench/upload.ts [ROWS]` (about 3 minutes at 1e6 rows; temp dirs only).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { datasetToR, validateObject } from '../converters/index.ts';
+import { rString } from '../r/qap1/sexp.ts';
+import { normal } from '../test/fixtures/compute/datasets.ts';
+import { startPanthrR } from '../test/fixtures/compute/panthr-r.ts';
+import { startTestServer } from '../test/fixtures/server.ts';
+import { connect, createUser } from '../test/fixtures/users.ts';
+import { ms, percentile, timeRuns, verdict } from './lib/stats.ts';
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+const VARS = 10;
+const RUNS = 5;
+const median = (xs: readonly number[]): number => percentile(xs, 50);
+
+/**
+ * The columns, once as Float64Arrays and once as JSON arrays. No missing values: a JSON
+ * array holding null keeps every number as a separate heap object, which would make this
+ * process's garbage collector, not the upload, the thing measured (missing values cost the
+ * same in both paths and are covered by the tests).
+ */
+function makeColumns(): { binary: Float64Array[]; json: number[][] } {
+  const rnd = normal(42);
+  const binary = Array.from({ length: VARS }, () => {
+    const col = new Float64Array(ROWS);
+    for (let i = 0; i < ROWS; i++) col[i] = Math.round(rnd() * 1e6) / 1e3;
+    return col;
+  });
+  const json = binary.map((c) => Array.from(c));
+  return { binary, json };
+}
+
+/** A dataset message object; binary values as the Buffers Socket.IO delivers. */
+function dataset(
+  values: readonly (Float64Array | number[])[],
+  asBuffer: boolean,
+): Record<string, unknown> {
+  return {
+    type: 'dataset',
+    name: 'upload',
+    variables: values.map((v, j) => ({
+      type: 'vector',
+      name: `x${j + 1}`,
+      variableType: 'scalar',
+      values:
+        asBuffer && v instanceof Float64Array
+          ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+          : v,
+    })),
+  };
+}
+
+async function serverPart(cols: ReturnType<typeof makeColumns>, dir: string): Promise<void> {
+  const r = await startPanthrR();
+  try {
+    const conn = await r.connect();
+    const files = cols.binary.map((c, j) => {
+      const f = join(dir, `x${j + 1}.bin`);
+      writeFileSync(f, c);
+      return f;
+    });
+    await conn.assign('.bench_files', rString(files));
+    const floor: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const t = await conn.eval(
+        `{ gc(); t0 <- proc.time()[[3]]; d <- as.data.frame(lapply(.bench_files, readBin, what = "double", n = ${ROWS})); ` +
+          'names(d) <- paste0("x", seq_along(d)); t <- proc.time()[[3]] - t0; rm(d); t * 1000 }',
+      );
+      if (i > 0 && t.kind === 'double') floor.push(t.values[0] ?? NaN);
+    }
+    const rt = await r.runtime();
+    const through = (msg: Record<string, unknown>) => async (): Promise<void> => {
+      const v = rt.validate(msg);
+      if (!v.ok) throw new Error(v.message);
+      const out = await rt.run(v.object);
+      if (out.reply[0]?.type !== 'dataset')
+        throw new Error(JSON.stringify(out.reply[0]).slice(0, 200));
+    };
+    const jsonMsg = dataset(cols.json, false);
+    const binMsg = dataset(cols.binary, true);
+    const ours = {
+      json: median(await timeRuns(through(jsonMsg), RUNS)),
+      binary: median(await timeRuns(through(binMsg), RUNS)),
+      assignOnly: median(
+        await timeRuns(async () => {
+          const v = validateObject(binMsg);
+          if (v.ok && v.object.type === 'dataset')
+            await conn.assign('.bench_df', datasetToR(v.object));
+        }, RUNS),
+      ),
+    };
+    const f = median(floor);
+    console.log(`(a) server part, ${ROWS} x ${VARS} into an R data frame (median of ${RUNS})`);
+    console.log(`    floor: R readBin from files, timed in R   ${ms(f)}`);
+    console.log(
+      `    binary values: validate + converters + assign only  ${ms(ours.assignOnly)}  ${verdict(ours.assignOnly / f, 3, false)}`,
+    );
+    console.log(
+      `    binary values: runtime.run (also the stored JSON form)  ${ms(ours.binary)}  ${verdict(ours.binary / f, 3, false)}`,
+    );
+    console.log(
+      `    JSON values:   runtime.run                  ${ms(ours.json)}  ${verdict(ours.json / f, 3, false)}`,
+    );
+  } finally {
+    await r.stop();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+const PLUMBER_API = `
+#* Parse a PanthR dataset posted as JSON into a data frame, as a plumber user would:
+#* plumber's own JSON body parser (jsonlite), then the columns into a data.frame.
+#* @post /upload
+function(req) {
+  d <- req$body
+  cols <- lapply(d$variables$values, as.double)
+  names(cols) <- d$variables$name
+  df <- as.data.frame(cols)
+  list(rows = nrow(df), variables = ncol(df))
+}
+`;
+
+/** Starts plumber on a free port; resolves with its URL and a stop function. */
+async function startPlumber(dir: string): Promise<{ url: string; stop: () => void }> {
+  const file = join(dir, 'plumber.R');
+  writeFileSync(file, PLUMBER_API);
+  const port = await freePort();
+  const child = spawn(
+    'Rscript',
+    [
+      '-e',
+      `plumber::pr_run(plumber::pr(${JSON.stringify(file)}), host = "127.0.0.1", port = ${port}, docs = FALSE, quiet = TRUE)`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const up = await fetch(`${url}/upload`, { method: 'GET' }).then(
+      () => true,
+      () => false,
+    );
+    if (up) return { url, stop: () => child.kill('SIGTERM') };
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`plumber did not start: ${err}`);
+}
+
+async function wholePath(cols: ReturnType<typeof makeColumns>, dir: string): Promise<void> {
+  const ts = await startTestServer({ compute_timeout: 600 });
+  const plumber = await startPlumber(dir);
+  try {
+    const client = await connect(ts, (await createUser(ts, 'bench')).cookie);
+    const viaSocket = (values: readonly (Float64Array | number[])[]) => async (): Promise<void> => {
+      const [reply] = await client.request([dataset(values, false)], 600_000);
+      if (reply?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
+    };
+    const viaPlumber = async (): Promise<void> => {
+      const res = await fetch(`${plumber.url}/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(dataset(cols.json, false)),
+      });
+      const body = (await res.json()) as { rows: number[] };
+      if (body.rows[0] !== ROWS) throw new Error(`plumber answered ${JSON.stringify(body)}`);
+    };
+    const p = median(await timeRuns(viaPlumber, 3));
+    const json = median(await timeRuns(viaSocket(cols.json), 3));
+    const binary = median(await timeRuns(viaSocket(cols.binary), 3));
+    client.close();
+    console.log(`(b) whole path from a client, ${ROWS} x ${VARS} (median of 3)`);
+    console.log(`    plumber + jsonlite, JSON POST              ${ms(p)}`);
+    console.log(
+      `    PanthR over Socket.IO, JSON values         ${ms(json)}  ${verdict(p / json, 5, true)}`,
+    );
+    console.log(
+      `    PanthR over Socket.IO, binary values       ${ms(binary)}  ${verdict(p / binary, 5, true)}`,
+    );
+  } finally {
+    plumber.stop();
+    await ts.stop();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'panthr-bench-upload-'));
+try {
+  const cols = makeColumns();
+  await serverPart(cols, dir);
+  await wholePath(cols, dir);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
