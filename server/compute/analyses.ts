@@ -100,6 +100,8 @@ const GRAPH_OPTION_KEYS = [
   'xaxis',
   'yaxis',
   'settings',
+  // An extension graph's own options (the R side passes them to the kind as o$options).
+  'options',
 ] as const;
 
 /**
@@ -110,7 +112,12 @@ export async function runGraph(ctx: RunContext, o: Graph): Promise<RunOutcome> {
   requireKind(ctx.kinds.graphs, o.graphType, 'graphType');
   const a = await dataArgs(ctx, o);
   const picked: Record<string, JsonValue> = {};
-  for (const k of GRAPH_OPTION_KEYS) if (o[k] !== undefined) picked[k] = o[k];
+  // Built-in graphs have no `options` key; an extension graph may: read both as JSON fields.
+  const fields = o as Partial<Record<(typeof GRAPH_OPTION_KEYS)[number], JsonValue>>;
+  for (const k of GRAPH_OPTION_KEYS) {
+    const v = fields[k];
+    if (v !== undefined) picked[k] = v;
+  }
   const value = await ctx.r.call(
     'panthr_graph',
     [{ value: rString([o.graphType]) }, a.data, a.variables, { value: jsonToR(picked) }, a.rows],

@@ -10,8 +10,9 @@ const DATA_VAR = '.d';
  * syntax tree; `invalid_object` with the position (`unknown function "system" at 1`).
  */
 export function compileFormulaFor(formula: string, dataset: PanthrDataset): string {
-  const names = new Set(dataset.variables.map((v) => v.name));
-  const compiled = compileFormula(formula, names, { dataVar: DATA_VAR, mode: 'value' });
+  // Names with their types: the compiler then refuses, say, arithmetic on a nominal variable.
+  const types = new Map(dataset.variables.map((v) => [v.name, v.variableType]));
+  const compiled = compileFormula(formula, types, { dataVar: DATA_VAR, mode: 'value' });
   if (!compiled.ok) throw computeError('invalid_object', `formula: ${compiled.message}`);
   return compiled.code;
 }

@@ -9,7 +9,8 @@ import { rAttrStrings, rString } from '../../r/qap1/sexp.ts';
 import { computeError, type ComputeErrorCode } from './compute.types.ts';
 
 /** PanthR.r functions the compute layer may call (through `panthr_run`). */
-export type PanthrFunction = 'panthr_report' | 'panthr_test' | 'panthr_graph' | 'panthr_eval_r';
+export type PanthrFunction =
+  'panthr_report' | 'panthr_test' | 'panthr_graph' | 'panthr_eval_r' | 'panthr_eval_formula';
 
 /** An argument: a value to assign, an R object already held under a generated name, or NULL. */
 export type RArg = { readonly value: RValue } | { readonly ref: string } | null;
@@ -126,18 +127,18 @@ export class RCaller {
 
   /**
    * Evaluates compiled formula code (from the converters' compiler, built from a syntax tree
-   * with every name and string quoted by `rQuote`; never user text) with `.d` bound to the
-   * data frame held under `dataVar`. A length-1 value is recycled over the rows; any other
-   * length than `nrow` is an `r_error`.
+   * with every name and string quoted by `rQuote`; never user text) on the data frame held
+   * under `dataVar`. The code reaches R as a string value and PanthR.r's
+   * `panthr_eval_formula` checks it against the formula language and evaluates it in an
+   * environment holding only the language's functions: even a compiler bug cannot reach
+   * `system()`. A length-1 value is recycled over the rows; another length is an `r_error`.
    */
-  async evalCompiledFormula(dataVar: string, code: string, options: CallOptions): Promise<RValue> {
-    const d = checkGenerated(dataVar);
-    const wrapped =
-      `panthr_run(function(.d) { v <- (${code}); n <- base::nrow(.d); ` +
-      'if (base::length(v) == 1L && n != 1L) v <- base::rep(v, n); ' +
-      'if (base::length(v) != n) base::stop("the formula gives ", base::length(v), " values for ", n, " rows"); ' +
-      `v }, ${d})`;
-    return unwrap(await this.guard(() => this.conn.eval(wrapped, options), options));
+  evalCompiledFormula(dataVar: string, code: string, options: CallOptions): Promise<RValue> {
+    return this.call(
+      'panthr_eval_formula',
+      [{ ref: checkGenerated(dataVar) }, { value: rString([code]) }],
+      options,
+    );
   }
 
   /** Evaluates a fixed expression (no user text) and returns its value. */

@@ -209,6 +209,24 @@ describe('realtime: data, ok, ping (one shared server)', function () {
     assert.equal(codeOf((await c.request([descriptives('after')]))[0]), 'report');
   });
 
+  it('passes an extension graph its own options', async () => {
+    const c = await client();
+    await c.request([dataset]);
+    const [graph] = await c.request([
+      {
+        type: 'graph',
+        name: 'titledGraph',
+        graphType: 'titled',
+        dataset: 'd',
+        variables: ['x'],
+        options: { title: 'Options arrive' },
+      },
+    ]);
+    const result = (graph as { result?: { mime: string; data: string } }).result;
+    assert.equal(result?.mime, 'image/svg+xml');
+    assert.match(result?.data ?? '', /Options arrive/);
+  });
+
   it('stops a computation past compute_timeout and keeps the session', async () => {
     const c = await client();
     await c.request([dataset]);
