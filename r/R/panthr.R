@@ -24,3 +24,13 @@ local({
              "graphs.R", "plots.R", "formula.R", "session.R", "extensions.R")
   for (p in parts) sys.source(file.path(here, p), envir = globalenv(), keep.source = FALSE)
 })
+
+# Byte-compile the library once, here in the Rserve parent: every forked session then starts
+# with byte code instead of compiling each function on its first calls (measured: the first
+# report of a fresh session took ~140 ms, later ones ~3 ms).
+local({
+  for (n in ls(globalenv(), all.names = TRUE, pattern = "^[.]?panthr_")) {
+    f <- get(n, envir = globalenv())
+    if (is.function(f)) assign(n, compiler::cmpfun(f), envir = globalenv())
+  }
+})

@@ -25,7 +25,8 @@ panthr_register <- function(kind, name, fun) {
     stop("panthr_register: name must match ^[A-Za-z][A-Za-z0-9_.]{0,63}$", call. = FALSE)
   if (!is.function(fun)) stop("panthr_register: fun must be a function", call. = FALSE)
   reg <- .panthr_registry[[kind]]
-  reg[[name]] <- fun
+  # Byte-compiled here, in the Rserve parent, so no forked session compiles it again.
+  reg[[name]] <- compiler::cmpfun(fun)
   assign(kind, reg, envir = .panthr_registry)
   invisible(name)
 }
