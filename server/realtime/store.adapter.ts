@@ -1,6 +1,7 @@
 /** The sessions layer's store ports over the store's repositories. */
 import {
   createWorkspace,
+  deleteWorkspace,
   currentWorkspace,
   FIRST_WORKSPACE_NAME,
   deleteObject,
@@ -37,9 +38,7 @@ export function storePersistence(store: Store): WorkspacePersistence {
         { $set: { currentWorkspace: fresh._id, currentPreferences: null } },
       );
       for (const ws of await listWorkspaces(store, userId)) {
-        if (ws._id === fresh._id) continue;
-        await store.workspaceObjects.deleteMany({ workspaceId: ws._id });
-        await store.workspaces.deleteOne({ _id: ws._id });
+        if (ws._id !== fresh._id) await deleteWorkspace(store, userId, ws._id);
       }
       await store.preferences.deleteMany({ userId });
     },

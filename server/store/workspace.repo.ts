@@ -122,10 +122,48 @@ export async function deleteWorkspace(
       { _id: userId, currentWorkspace: workspaceId },
       { $set: { currentWorkspace: next._id } },
     );
+    blocksOf(store).delete(workspaceId);
     const { deletedCount } = await store.workspaces.deleteOne({ _id: workspaceId, userId });
     await store.workspaceObjects.deleteMany({ workspaceId });
     return deletedCount === 1 ? 'deleted' : 'not_found';
   });
+}
+
+/**
+ * Hashes are reserved from a workspace's `nextHash` in blocks, so that most saves are one
+ * write, not two. A block's unused hashes are skipped, never reused (a restart, or two
+ * processes on one MongoDB, just leave gaps). The workspace's `updatedAt` moves with each
+ * reservation.
+ */
+const HASH_BLOCK = 64;
+const hashBlocks = new WeakMap<Store, Map<string, { next: number; end: number }>>();
+
+function blocksOf(store: Store): Map<string, { next: number; end: number }> {
+  let blocks = hashBlocks.get(store);
+  if (blocks === undefined) {
+    blocks = new Map();
+    hashBlocks.set(store, blocks);
+  }
+  return blocks;
+}
+
+/** The next hash of `workspaceId`, or null when the workspace does not exist. */
+async function nextHash(store: Store, workspaceId: string): Promise<number | null> {
+  const blocks = blocksOf(store);
+  const block = blocks.get(workspaceId);
+  if (block !== undefined && block.next < block.end) return block.next++;
+  const workspace = await store.workspaces.findOneAndUpdate(
+    { _id: workspaceId },
+    { $inc: { nextHash: HASH_BLOCK }, $set: { updatedAt: new Date() } },
+    { returnDocument: 'before' },
+  );
+  if (workspace === null) {
+    blocks.delete(workspaceId);
+    return null;
+  }
+  const first = workspace.nextHash;
+  blocks.set(workspaceId, { next: first + 1, end: first + HASH_BLOCK });
+  return first;
 }
 
 /** The `_id` of the object named `name` in `workspaceId`. */
@@ -143,13 +181,8 @@ export async function saveObject(
   workspaceId: string,
   object: WorkspaceObject,
 ): Promise<StoredObject | null> {
-  const workspace = await store.workspaces.findOneAndUpdate(
-    { _id: workspaceId },
-    { $inc: { nextHash: 1 }, $set: { updatedAt: new Date() } },
-    { returnDocument: 'before' },
-  );
-  if (workspace === null) return null;
-  const hash = workspace.nextHash;
+  const hash = await nextHash(store, workspaceId);
+  if (hash === null) return null;
   const stored: StoredObject = { ...object, hash };
   const write = () =>
     store.workspaceObjects.updateOne(

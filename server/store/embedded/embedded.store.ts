@@ -20,6 +20,7 @@ import type {
 } from '../store.types.ts';
 import { createStoreIndexes } from '../store.indexes.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
+import { WriteBatcher } from './write.batcher.ts';
 
 /** The database file's name inside `data_dir`. */
 export const EMBEDDED_FILE = 'panthr.sqlite';
@@ -44,6 +45,7 @@ export class EmbeddedStore implements Store {
   readonly workspaceObjects: SqliteCollection<WorkspaceObjectDoc>;
   readonly connections: SqliteCollection<ConnectionLogDoc>;
   readonly #db: Database.Database;
+  readonly #batcher: WriteBatcher;
   #timer: NodeJS.Timeout | null = null;
 
   /** Opens (creating when missing) `file`; see {@link openEmbeddedStore}. */
@@ -58,14 +60,16 @@ export class EmbeddedStore implements Store {
       throw error;
     }
     this.#db = db;
-    this.users = new SqliteCollection(db, 'users');
-    this.verifyTokens = new SqliteCollection(db, 'verifyTokens');
-    this.rememberTokens = new SqliteCollection(db, 'rememberTokens');
-    this.sessions = new SqliteCollection(db, 'sessions');
-    this.preferences = new SqliteCollection(db, 'preferences');
-    this.workspaces = new SqliteCollection(db, 'workspaces');
-    this.workspaceObjects = new SqliteCollection(db, 'workspaceObjects');
-    this.connections = new SqliteCollection(db, 'connections');
+    const batcher = new WriteBatcher(db);
+    this.#batcher = batcher;
+    this.users = new SqliteCollection(db, 'users', batcher);
+    this.verifyTokens = new SqliteCollection(db, 'verifyTokens', batcher);
+    this.rememberTokens = new SqliteCollection(db, 'rememberTokens', batcher);
+    this.sessions = new SqliteCollection(db, 'sessions', batcher);
+    this.preferences = new SqliteCollection(db, 'preferences', batcher);
+    this.workspaces = new SqliteCollection(db, 'workspaces', batcher);
+    this.workspaceObjects = new SqliteCollection(db, 'workspaceObjects', batcher);
+    this.connections = new SqliteCollection(db, 'connections', batcher);
   }
 
   async init(): Promise<void> {
@@ -93,8 +97,9 @@ export class EmbeddedStore implements Store {
   async close(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
+    // Writes already issued are committed before the database closes.
+    await this.#batcher.flush();
     if (this.#db.open) this.#db.close();
-    return Promise.resolve();
   }
 }
 

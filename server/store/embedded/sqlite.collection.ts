@@ -3,7 +3,8 @@
  * holding EJSON documents, queried and updated with mingo's MongoDB semantics. Equality on
  * `_id` and on indexed scalar fields is pushed down into SQL so the row set mingo scans
  * stays small; mingo still applies the whole filter, so pushdown never changes a result.
- * Every write runs in its own IMMEDIATE transaction (the read that decides it included).
+ * Every write runs in its own savepoint (the read that decides it included) of a group
+ * commit shared with the other writes of the same event-loop turn (see write.batcher.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
@@ -22,6 +23,7 @@ import {
   type Doc,
 } from '../mql.ts';
 import { decodeDoc, encodeDoc } from './doc.codec.ts';
+import type { WriteBatcher } from './write.batcher.ts';
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const FIELD_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -55,15 +57,17 @@ interface TtlIndex {
 /** The embedded backend's {@link StoreCollection}. */
 export class SqliteCollection<T extends Document> implements StoreCollection<T> {
   readonly #db: Database;
+  readonly #batcher: WriteBatcher;
   readonly #name: string;
   readonly #indexed = new Set<string>();
   readonly #ttl: TtlIndex[] = [];
   readonly #statements = new Map<string, Statement>();
 
   /** Creates the table when missing. `name` is a plain identifier. */
-  constructor(db: Database, name: string) {
+  constructor(db: Database, name: string, batcher: WriteBatcher) {
     if (!NAME_RE.test(name)) throw new TypeError(`bad collection name: ${name}`);
     this.#db = db;
+    this.#batcher = batcher;
     this.#name = name;
     db.exec(
       `CREATE TABLE IF NOT EXISTS "${name}" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT`,
@@ -79,10 +83,14 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     return statement;
   }
 
-  /** Runs `fn` in an IMMEDIATE transaction; unique violations become {@link DuplicateKeyError}. */
-  #write<R>(fn: () => R): R {
+  /**
+   * Runs `fn` (the read that decides the write included) in its own savepoint of the next
+   * group commit; resolves once that commit is on disk. Unique violations become
+   * {@link DuplicateKeyError}.
+   */
+  async #write<R>(fn: () => R): Promise<R> {
     try {
-      return this.#db.transaction(fn).immediate();
+      return await this.#batcher.run(fn);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
@@ -161,8 +169,8 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     const row = doc as Doc;
     // The driver adds a missing _id to the caller's object; so does this backend.
     row._id ??= randomUUID();
-    this.#write(() => this.#insertRow(row));
-    return Promise.resolve({ acknowledged: true, insertedId: row._id });
+    await this.#write(() => this.#insertRow(row));
+    return { acknowledged: true, insertedId: row._id };
   }
 
   async findOne(filter: Parameters<StoreCollection<T>['findOne']>[0], options?: FindOptions) {
@@ -300,7 +308,7 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     const name = options.name ?? defaultIndexName(keys);
     const sqlName = `${this.#name}__${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
     const columns = keys.map(([f, d]) => `${fieldExpr(f)} ${d === 1 ? 'ASC' : 'DESC'}`);
-    this.#write(() =>
+    await this.#write(() =>
       this.#db.exec(
         `CREATE ${options.unique === true ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${sqlName}" ` +
           `ON "${this.#name}" (${columns.join(', ')})`,
@@ -313,7 +321,7 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
         this.#ttl.push({ field: first[0], seconds: options.expireAfterSeconds });
       }
     }
-    return Promise.resolve(name);
+    return name;
   }
 
   /**

@@ -1,0 +1,51 @@
+/** Group commit: writes of one turn share a transaction, fail alone, and settle after commit. */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { WriteBatcher } from '../../server/store/embedded/write.batcher.ts';
+
+describe('embedded store: group commit', () => {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'panthr-batch-')), 'b.sqlite');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+  const reader = new Database(file, { readonly: true });
+  const batcher = new WriteBatcher(db);
+  const insert = (id: number, v: string) => () =>
+    db.prepare('INSERT INTO t VALUES (?, ?)').run(id, v);
+  const count = (): number =>
+    (reader.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+
+  after(() => {
+    reader.close();
+    db.close();
+  });
+
+  it('commits the writes of one turn together; a failing one rolls back alone', async () => {
+    const writes = [
+      batcher.run(insert(1, 'a')),
+      batcher.run(insert(2, 'b')),
+      batcher.run(insert(1, 'duplicate')),
+      batcher.run(insert(3, 'c')),
+    ];
+    assert.equal(count(), 0, 'nothing is written before the group commits');
+    const settled = await Promise.allSettled(writes);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    const failed = settled[2] as PromiseRejectedResult;
+    assert.equal((failed.reason as { code?: string }).code, 'SQLITE_CONSTRAINT_PRIMARYKEY');
+    assert.equal(count(), 3, 'an acknowledged write is visible to another connection');
+  });
+
+  it('hands each write its own result, and flushes what is queued', async () => {
+    const result = batcher.run(
+      () => db.prepare('UPDATE t SET v = ? WHERE id <= 2').run('z').changes,
+    );
+    await batcher.flush();
+    assert.equal(await result, 2);
+  });
+});
