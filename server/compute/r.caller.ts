@@ -5,7 +5,7 @@
  * ever part of the code string.
  */
 import { RError, type RConnection, type RValue } from '../../r/qap1/index.ts';
-import { rAttrStrings, rString } from '../../r/qap1/sexp.ts';
+import { rAttrStrings, rList, rString } from '../../r/qap1/sexp.ts';
 import { computeError, type ComputeErrorCode } from './compute.types.ts';
 
 /** PanthR.r functions the compute layer may call (through `panthr_run`). */
@@ -14,6 +14,9 @@ export type PanthrFunction =
 
 /** An argument: a value to assign, an R object already held under a generated name, or NULL. */
 export type RArg = { readonly value: RValue } | { readonly ref: string } | null;
+
+/** Where {@link RCaller.call} puts its argument values (one list, removed by the call). */
+const ARGS = '.panthr_args1';
 
 /** The generated names the layer uses; anything else is refused before it reaches R. */
 const GENERATED = /^\.panthr_[a-z]+[0-9]+$/;
@@ -81,26 +84,31 @@ export class RCaller {
    * or a lost session rethrows the RError (`cancelled`, `closed`, `protocol`).
    */
   async call(fn: PanthrFunction, args: readonly RArg[], options: CallOptions): Promise<RValue> {
-    const names: string[] = [];
-    const assigned: string[] = [];
+    // Two round trips whatever the arguments: the values go over as ONE list, and the call
+    // removes that list itself once its value is computed.
+    const values: RValue[] = [];
+    const exprs: string[] = [];
     for (const arg of args) {
-      if (arg === null) names.push('NULL');
-      else if ('ref' in arg) names.push(checkGenerated(arg.ref));
+      if (arg === null) exprs.push('NULL');
+      else if ('ref' in arg) exprs.push(checkGenerated(arg.ref));
       else {
-        const name = `.panthr_a${names.length + 1}`;
-        await this.assign(name, arg.value, options);
-        names.push(name);
-        assigned.push(name);
+        values.push(arg.value);
+        exprs.push(`${ARGS}[[${values.length}]]`);
       }
     }
-    const code = `panthr_run(${[fn, ...names].join(', ')})`;
+    const run = `panthr_run(${[fn, ...exprs].join(', ')})`;
+    if (values.length === 0) {
+      return unwrap(await this.guard(() => this.conn.eval(run, options), options));
+    }
+    await this.assign(ARGS, rList(values), options);
+    const code = `(function(r) { force(r); rm("${ARGS}", envir = globalenv()); r })(${run})`;
     try {
-      const out = await this.guard(() => this.conn.eval(code, options), options);
-      return unwrap(out);
-    } finally {
-      // Arguments can be large (a formula's column); drop them unless the session is gone.
+      return unwrap(await this.guard(() => this.conn.eval(code, options), options));
+    } catch (e) {
+      // Interrupted before its clean-up: drop the arguments unless the session is gone.
       if (!this.conn.closed && !options.signal?.aborted)
-        await this.remove(assigned, options).catch(() => undefined);
+        await this.remove([ARGS], options).catch(() => undefined);
+      throw e;
     }
   }
 
