@@ -8,7 +8,9 @@ class PlainSummary extends Mocha.reporters.Spec {
     super(runner, options);
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const s = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
-      process.stdout.write(`\ntests: ${s.passes} passed, ${s.failures} failed, ${s.pending} skipped\n`);
+      process.stdout.write(
+        `\ntests: ${s.passes} passed, ${s.failures} failed, ${s.pending} skipped\n`,
+      );
     });
   }
 }

@@ -126,7 +126,10 @@ export function setNA(values: Float64Array, i: number): void {
 export const R_NULL: RNull = { kind: 'null' };
 
 /** A double vector (copies a plain array; takes a Float64Array as it is). */
-export function rDouble(values: Float64Array | readonly number[], attributes?: RAttributes): RDouble {
+export function rDouble(
+  values: Float64Array | readonly number[],
+  attributes?: RAttributes,
+): RDouble {
   const v = values instanceof Float64Array ? values : Float64Array.from(values);
   return attributes ? { kind: 'double', values: v, attributes } : { kind: 'double', values: v };
 }
@@ -137,7 +140,9 @@ export function rInteger(
   attributes?: RAttributes,
 ): RInteger {
   const v =
-    values instanceof Int32Array ? values : Int32Array.from(values, (x) => (x === null ? NA_INTEGER : x));
+    values instanceof Int32Array
+      ? values
+      : Int32Array.from(values, (x) => (x === null ? NA_INTEGER : x));
   return attributes ? { kind: 'integer', values: v, attributes } : { kind: 'integer', values: v };
 }
 
