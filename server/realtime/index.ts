@@ -117,24 +117,23 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   });
   for (const mw of deps.auth.middleware) io.engine.use(onHandshake(mw));
 
-  let reserved = 0;
+  // The count is exact without a reservation: Socket.IO connects a socket on the next tick
+  // after its middleware (and skips it if the client left meanwhile), and every other
+  // handshake arrives on an I/O event of its own, after that tick; the connection handler
+  // registers the client synchronously.
   io.use((socket, next) => {
     const user = deps.auth.userOf(socket.request);
     if (user === null) return next(new Error(HandshakeError.unauthorized));
     if (manager.isClosing) return next(new Error(HandshakeError.shuttingDown));
-    if (config.max_users !== null && manager.clientCount + reserved >= config.max_users) {
+    if (config.max_users !== null && manager.clientCount >= config.max_users) {
       return next(new Error(HandshakeError.serverFull));
     }
-    reserved += 1;
     socket.data.userId = user.id;
     socket.data.sessionId = deps.auth.sessionIdOf(socket.request);
     next();
   });
 
-  io.on('connection', (socket) => {
-    reserved -= 1;
-    onConnection(socket);
-  });
+  io.on('connection', onConnection);
 
   function onConnection(socket: PanthRSocket): void {
     const client = manager.connect(socket, socket.data.userId, socket.handshake.address);
