@@ -56,6 +56,12 @@ export function valuesLength(values: VectorValues): number {
 }
 
 type ValueCheck = (x: VectorValue) => boolean;
+// A string's length is checked apart (TOO_LONG), so that a long label is not said to be of
+// the wrong type.
+const FACTOR_VALUE: [ValueCheck, string] = [
+  (x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)),
+  'a string or a number',
+];
 const CHECKS: Record<VariableType, [ValueCheck, string]> = {
   scalar: [
     (x) =>
@@ -64,19 +70,10 @@ const CHECKS: Record<VariableType, [ValueCheck, string]> = {
   ],
   datetime: [(x) => typeof x === 'number' && Number.isFinite(x), 'a number of seconds'],
   logical: [(x) => typeof x === 'boolean', 'true or false'],
-  nominal: [
-    (x) =>
-      (typeof x === 'string' && x.length <= LIMITS.stringValue) ||
-      (typeof x === 'number' && Number.isFinite(x)),
-    'a string or a number',
-  ],
-  ordinal: [
-    (x) =>
-      (typeof x === 'string' && x.length <= LIMITS.stringValue) ||
-      (typeof x === 'number' && Number.isFinite(x)),
-    'a string or a number',
-  ],
+  nominal: FACTOR_VALUE,
+  ordinal: FACTOR_VALUE,
 };
+const TOO_LONG = `must be at most ${LIMITS.stringValue} characters`;
 
 /** The first problem of a vector's values, as [index or null, message], or null. */
 function checkValues(v: {
@@ -99,6 +96,7 @@ function checkValues(v: {
     const x = arr[i] ?? null;
     if (x === null) continue;
     if (!check(x)) return [i, `must be ${what} or null`];
+    if (typeof x === 'string' && x.length > LIMITS.stringValue) return [i, TOO_LONG];
     if (missing?.has(x)) continue;
     if (!factor || typeof x === 'boolean') continue;
     const k = typeof x === 'string' ? 'string' : 'number';

@@ -406,6 +406,12 @@ describe('converters: validateObject', () => {
       'invalid_object',
       /values\[0\]/,
     );
+    // Too long, not of the wrong type: the message says so.
+    fails(
+      validateObject(vec({ variableType: 'ordinal', values: ['a', 'x'.repeat(3_000_000)] })),
+      'invalid_object',
+      /"values\[1\]": must be at most 65536 characters/,
+    );
     fails(
       validateObject({
         type: 'report',
