@@ -48,4 +48,45 @@ describe('embedded store: group commit', () => {
     await batcher.flush();
     assert.equal(await result, 2);
   });
+
+  it('rejects a job that throws any error alone', async () => {
+    const before = count();
+    const settled = await Promise.allSettled([
+      batcher.run(insert(20, 'a')),
+      batcher.run(() => {
+        throw new TypeError('not SQLite');
+      }),
+      batcher.run(insert(21, 'b')),
+    ]);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.ok((settled[1] as PromiseRejectedResult).reason instanceof TypeError);
+    assert.equal(count(), before + 2);
+  });
+
+  it('rejects the whole batch, and commits none of it, when SQLite ends the transaction', async () => {
+    const before = count();
+    const settled = await Promise.allSettled([
+      batcher.run(insert(30, 'a')),
+      // What SQLite does itself on a full disk or an I/O error.
+      batcher.run(() => db.exec('ROLLBACK')),
+      batcher.run(insert(31, 'b')),
+    ]);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['rejected', 'rejected', 'rejected'],
+    );
+    assert.equal(count(), before, 'no rejected write is on disk');
+  });
+
+  it('flushes a write issued while the batch being flushed committed', async () => {
+    const before = count();
+    const first = batcher.run(insert(40, 'a'));
+    const second = first.then(() => batcher.run(insert(41, 'b')));
+    await batcher.flush();
+    assert.equal(count(), before + 2, 'both writes are on disk once flush resolves');
+    await second;
+  });
 });

@@ -35,9 +35,9 @@ export class WriteBatcher {
     });
   }
 
-  /** Commits what is queued now (before the database closes). */
-  flush(): Promise<void> {
-    return this.#scheduled ?? Promise.resolve();
+  /** Resolves once no batch is scheduled any more (call it before the database closes). */
+  async flush(): Promise<void> {
+    while (this.#scheduled !== null) await this.#scheduled;
   }
 
   #commit(): void {
@@ -53,6 +53,9 @@ export class WriteBatcher {
               // Nested in the batch's transaction, this is a SAVEPOINT of its own.
               return { ok: true, value: this.db.transaction(job.fn)() };
             } catch (error) {
+              // SQLite ended the whole transaction (disk full, I/O error): the batch is lost.
+              // Going on would commit each later job alone, then reject it all the same.
+              if (!this.db.inTransaction) throw error;
               return { ok: false, error };
             }
           }),
