@@ -97,13 +97,13 @@ export interface WorkspaceInfo {
   current: boolean;
 }
 
-/** The logged-in user as `/login` answers. */
 /** `GET /api/v1/me`: the logged-in user, or nulls. */
 export interface Me {
   email: string | null;
   workspace: { id: string; name: string } | null;
 }
 
+/** The logged-in user as `/login` answers. */
 export interface LoginResult {
   email: string;
   workspace: { id: string; name: string };
@@ -149,7 +149,7 @@ export const api = {
   status: (): Promise<Status> => call<Status>('GET', '/status'),
   register: (email: string, password: string): Promise<unknown> =>
     call('POST', '/register', { email, password }),
-  /** Asks for a new verification mail (`POST /verify/resend`, an addition to API.md). */
+  /** Asks for a new verification mail (`POST /verify/resend`). */
   resend: (email: string): Promise<unknown> => call('POST', '/verify/resend', { email }),
   login: (email: string, password: string, remember: boolean): Promise<LoginResult> =>
     call<LoginResult>('POST', '/login', { email, password, remember }),

@@ -34,30 +34,17 @@ async function showApp(status: Status | null, email: string): Promise<void> {
   }
 }
 
-/**
- * Who is logged in, or throws (401 when nobody): asks `GET /api/v1/me`; on a server
- * without it, a request that needs a user tells whether the session (or the remember
- * cookie) is valid, and the email comes from this browser's last login.
- */
-async function whoAmI(): Promise<string> {
-  const me = await api.me();
-  if (me.email === null) throw new ApiError('unauthorized', 401, 'not logged in');
-  return me.email;
-}
-
 async function boot(): Promise<void> {
   const status = await api.status().catch(() => null);
-  let email: string;
+  let email: string | null;
   try {
-    email = await whoAmI();
+    ({ email } = await api.me());
   } catch (e) {
-    showAuth(
-      status,
-      e instanceof ApiError && e.status === 401 ? null : e instanceof Error ? e.message : null,
-    );
+    showAuth(status, e instanceof Error ? e.message : null);
     return;
   }
-  await showApp(status, email);
+  if (email === null) showAuth(status, null);
+  else await showApp(status, email);
 }
 
 void boot();

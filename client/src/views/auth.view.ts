@@ -116,12 +116,7 @@ export function renderAuth(
         .resend(address)
         .then(() => (result.textContent = `A new link is on its way to ${address}.`))
         .catch((e: unknown) => {
-          result.textContent =
-            e instanceof ApiError && (e.status === 404 || e.status === 405)
-              ? 'This server cannot resend the mail. Look in your spam folder; if the link has expired, ask the server’s owner.'
-              : e instanceof ApiError
-                ? e.message
-                : messageFor('network');
+          result.textContent = e instanceof ApiError ? e.message : messageFor('network');
         })
         .finally(() => (resend.disabled = false));
     });

@@ -47,7 +47,7 @@ export function createCorner(
     replace(
       summary,
       h('span', { class: `dot ${state}`, 'aria-hidden': 'true' }),
-      h('span', { class: 'who' }, app.email || 'Signed in'),
+      h('span', { class: 'who' }, app.email),
       h(
         'span',
         { class: 'state-text' },
@@ -60,7 +60,7 @@ export function createCorner(
         'dl',
         {},
         h('dt', {}, 'User'),
-        h('dd', { class: 'user-email' }, app.email || '—'),
+        h('dd', { class: 'user-email' }, app.email),
         h('dt', {}, 'Server'),
         h('dd', {}, app.status?.name ?? '—'),
         h('dt', {}, 'Connection'),
