@@ -23,6 +23,7 @@ export interface Ports {
   readonly runtimes: RuntimeFactory;
   readonly persistence: WorkspacePersistence;
   readonly connectionLog: ConnectionLog;
+  /** Checks a raw object from a client: the object, or an error object in its place. */
   readonly validate: (raw: unknown) => PanthRObject | ErrorObject;
   rSessions(): Record<string, number>;
   rRestarts(): number;
@@ -73,7 +74,6 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
           run: (object, options) => runtime.run(object as unknown as PanthrObject, options),
         };
       },
-      validate: (raw) => validateRaw(raw, kinds),
     },
     validate: (raw) => validateRaw(raw, kinds),
     persistence: storePersistence(deps.store),

@@ -35,7 +35,6 @@ export interface RLease {
 /** Hands out R sessions; `onLost` fires if the session dies while leased. */
 export interface RLeaser {
   lease(ownerId: string, onLost: (reason: string) => void): Promise<RLease>;
-  /** A trivial evaluation in the session, for `ping`; milliseconds it took. */
 }
 
 /** What running one object produced. */
@@ -59,8 +58,6 @@ export interface WorkspaceRuntime {
 /** Loads a stored workspace into an R session. */
 export interface RuntimeFactory {
   load(conn: RConnection, objects: readonly PanthRObject[]): Promise<WorkspaceRuntime>;
-  /** Validates a raw object from a client: the object, or an error object in its place. */
-  validate(raw: unknown): PanthRObject | ErrorObject;
 }
 
 /** A user's workspaces in the store. */
