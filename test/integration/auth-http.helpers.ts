@@ -1,5 +1,6 @@
 /** Small HTTP helpers shared by the auth-* and api-* integration tests. */
 import assert from 'node:assert/strict';
+import { SESSION_COOKIE } from '../../server/auth/index.ts';
 import type { TestServer } from '../fixtures/server.ts';
 
 /** A response, its JSON body read (or `{}` when it was not JSON). */
@@ -49,6 +50,12 @@ export function setCookieOf(r: Reply, name: string): string | undefined {
 export function cookieValue(r: Reply, name: string): string | undefined {
   const line = setCookieOf(r, name);
   return line === undefined ? undefined : (line.split(';')[0] ?? '').slice(name.length + 1);
+}
+
+/** The `Cookie` header value that carries the session a response set ('' when it set none). */
+export function sessionCookieOf(r: Reply): string {
+  const value = cookieValue(r, SESSION_COOKIE);
+  return value === undefined ? '' : `${SESSION_COOKIE}=${value}`;
 }
 
 /** An `Authorization: Basic` header. */

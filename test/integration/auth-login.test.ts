@@ -6,14 +6,7 @@
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { connect, createUser, type TestUser } from '../fixtures/users.ts';
-import { assertError, basic, call, setCookieOf } from './auth-http.helpers.ts';
-
-const sessionCookie = (r: { headers: Headers }): string =>
-  r.headers
-    .getSetCookie()
-    .filter((c) => c.startsWith('panthr.sid='))
-    .map((c) => c.split(';')[0])
-    .join('; ');
+import { assertError, basic, call, sessionCookieOf, setCookieOf } from './auth-http.helpers.ts';
 
 describe('accounts: login and logout (HTTP)', function () {
   let ts: TestServer;
@@ -44,7 +37,9 @@ describe('accounts: login and logout (HTTP)', function () {
     assert.match(cookie, /HttpOnly/i);
     assert.match(cookie, /SameSite=Lax/i);
     assert.equal(setCookieOf(r, 'panthr_remember'), undefined);
-    const me = await call(ts, 'GET', '/api/v1/workspaces', undefined, { cookie: sessionCookie(r) });
+    const me = await call(ts, 'GET', '/api/v1/workspaces', undefined, {
+      cookie: sessionCookieOf(r),
+    });
     assert.equal(me.status, 200);
   });
 
@@ -99,7 +94,7 @@ describe('accounts: login and logout (HTTP)', function () {
 
   it('a login replaces the session (no fixation): the old session id stops working', async () => {
     const first = await call(ts, 'POST', '/login', { email: user.email, password: user.password });
-    const old = sessionCookie(first);
+    const old = sessionCookieOf(first);
     const second = await call(
       ts,
       'POST',
@@ -108,7 +103,7 @@ describe('accounts: login and logout (HTTP)', function () {
       { cookie: old },
     );
     assert.equal(second.status, 200);
-    const fresh = sessionCookie(second);
+    const fresh = sessionCookieOf(second);
     assert.notEqual(fresh, '');
     assert.notEqual(fresh, old);
     assertError(
@@ -131,7 +126,7 @@ describe('accounts: login and logout (HTTP)', function () {
       { origin: ts.url },
     );
     assert.equal(r.status, 200);
-    const cookie = sessionCookie(r);
+    const cookie = sessionCookieOf(r);
     const evil = await call(ts, 'POST', '/logout', undefined, {
       cookie,
       origin: 'https://evil.example',
@@ -209,7 +204,7 @@ describe('accounts: 503 server_full', function () {
       }
       const ok = await call(ts, 'POST', '/login', { email: b.email, password: b.password });
       assert.equal(ok.status, 200, ok.text);
-      assert.notEqual(sessionCookie(ok), '');
+      assert.notEqual(sessionCookieOf(ok), '');
     } finally {
       await ts.stop();
     }

@@ -12,13 +12,11 @@ import {
   basic,
   call,
   cookieValue,
+  sessionCookieOf,
   setCookieOf,
-  type Reply,
 } from './auth-http.helpers.ts';
 
 const REMEMBER = 'panthr_remember';
-
-const sessionOf = (r: Reply): string => `panthr.sid=${cookieValue(r, 'panthr.sid') ?? ''}`;
 
 describe('accounts: keep me logged in (HTTP)', function () {
   let ts: TestServer;
@@ -44,7 +42,10 @@ describe('accounts: keep me logged in (HTTP)', function () {
     assert.match(line, /HttpOnly/i);
     assert.match(line, /SameSite=Lax/i);
     assert.match(line, /Max-Age=604800/);
-    return { cookie: decodeURIComponent(cookieValue(r, REMEMBER) ?? ''), session: sessionOf(r) };
+    return {
+      cookie: decodeURIComponent(cookieValue(r, REMEMBER) ?? ''),
+      session: sessionCookieOf(r),
+    };
   }
 
   const withRemember = (value: string) => ({ cookie: `${REMEMBER}=${encodeURIComponent(value)}` });
@@ -67,7 +68,8 @@ describe('accounts: keep me logged in (HTTP)', function () {
     );
     // The new session works without the remember cookie.
     assert.equal(
-      (await call(ts, 'GET', '/api/v1/workspaces', undefined, { cookie: sessionOf(r1) })).status,
+      (await call(ts, 'GET', '/api/v1/workspaces', undefined, { cookie: sessionCookieOf(r1) }))
+        .status,
       200,
     );
 
@@ -102,7 +104,7 @@ describe('accounts: keep me logged in (HTTP)', function () {
   it('a reused token ends every session and token of the user (401), and their open connections', async () => {
     const { cookie: stolen, session: sessionA } = await rememberLogin();
     const other = await call(ts, 'POST', '/login', { email: user.email, password: user.password });
-    const sessionB = sessionOf(other);
+    const sessionB = sessionCookieOf(other);
     const client = await connect(ts, sessionB);
 
     const owner = await call(ts, 'GET', '/api/v1/workspaces', undefined, withRemember(stolen));
@@ -113,7 +115,7 @@ describe('accounts: keep me logged in (HTTP)', function () {
     assertError(thief, 401, 'unauthorized');
     assert.equal(cookieValue(thief, REMEMBER), '');
 
-    for (const cookie of [sessionA, sessionB, sessionOf(owner)]) {
+    for (const cookie of [sessionA, sessionB, sessionCookieOf(owner)]) {
       assertError(
         await call(ts, 'GET', '/api/v1/workspaces', undefined, { cookie }),
         401,

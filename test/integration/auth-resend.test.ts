@@ -2,14 +2,7 @@
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { createUser, verificationLink } from '../fixtures/users.ts';
-
-async function post(ts: TestServer, path: string, body: unknown): Promise<Response> {
-  return fetch(`${ts.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-}
+import { call } from './auth-http.helpers.ts';
 
 describe('accounts: resend the verification mail', function () {
   this.timeout(60_000);
@@ -24,14 +17,15 @@ describe('accounts: resend the verification mail', function () {
   it('mails a new link that works, and the old link no longer does', async () => {
     const email = `resend.${process.pid}@example.org`;
     assert.equal(
-      (await post(ts, '/register', { email, password: 'correct horse battery staple' })).status,
+      (await call(ts, 'POST', '/register', { email, password: 'correct horse battery staple' }))
+        .status,
       201,
     );
     const first = await verificationLink(ts, email);
     ts.smtp.inbox.length = 0;
-    const res = await post(ts, '/verify/resend', { email: email.toUpperCase() });
+    const res = await call(ts, 'POST', '/verify/resend', { email: email.toUpperCase() });
     assert.equal(res.status, 202);
-    assert.deepEqual(await res.json(), { email });
+    assert.deepEqual(res.body, { email });
     const second = await verificationLink(ts, email);
     assert.notEqual(second, first);
     const local = (link: string): string => link.replace(/^https?:\/\/[^/]+/, ts.url);
@@ -43,19 +37,19 @@ describe('accounts: resend the verification mail', function () {
     const verified = await createUser(ts, 'resend');
     ts.smtp.inbox.length = 0;
     for (const email of ['nobody@example.org', verified.email]) {
-      const res = await post(ts, '/verify/resend', { email });
+      const res = await call(ts, 'POST', '/verify/resend', { email });
       assert.equal(res.status, 202);
-      assert.deepEqual(await res.json(), { email });
+      assert.deepEqual(res.body, { email });
     }
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(ts.smtp.inbox.length, 0);
   });
 
   it('refuses a malformed address or body with the error body', async () => {
-    const bad = await post(ts, '/verify/resend', { email: 'not an address' });
+    const bad = await call(ts, 'POST', '/verify/resend', { email: 'not an address' });
     assert.equal(bad.status, 422);
-    assert.equal(((await bad.json()) as { error: string }).error, 'invalid_email');
-    const extra = await post(ts, '/verify/resend', { email: 'a@example.org', admin: true });
+    assert.equal(bad.body.error, 'invalid_email');
+    const extra = await call(ts, 'POST', '/verify/resend', { email: 'a@example.org', admin: true });
     assert.equal(extra.status, 400);
   });
 });
