@@ -45,6 +45,21 @@ export function replace(el: Node, ...children: (Child | Child[])[]): void {
   append(el, children);
 }
 
+/** Makes `el` a drop target: highlighted (`over`) while a file is dragged over it. */
+export function onFileDrop(el: HTMLElement, onFile: (file: File) => void): void {
+  el.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    el.classList.add('over');
+  });
+  el.addEventListener('dragleave', () => el.classList.remove('over'));
+  el.addEventListener('drop', (e) => {
+    e.preventDefault();
+    el.classList.remove('over');
+    const f = e.dataTransfer?.files[0];
+    if (f) onFile(f);
+  });
+}
+
 /** Offers `blob` as a download called `filename`. */
 export function download(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);

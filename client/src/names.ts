@@ -1,7 +1,11 @@
 // Object names: API.md requires `^[A-Za-z][A-Za-z0-9_.]{0,63}$`, unique in the workspace.
 
 /** The pattern every object name must match. */
-export const NAME_RE = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
+const NAME_RE = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
+
+/** The rule of {@link NAME_RE} in words, shown under a name field that breaks it. */
+export const NAME_RULE =
+  'A name starts with a letter and has only letters, digits, "_" and "." (at most 64).';
 
 /** True when `s` is a valid object name. */
 export function isValidName(s: string): boolean {

@@ -4,7 +4,7 @@
 import type { App } from '../app.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import { checkFormula, errorOffset, tokenize, FUNCTIONS, type FormulaError } from '../formula.ts';
-import { derivedName, isValidName } from '../names.ts';
+import { derivedName, isValidName, NAME_RULE } from '../names.ts';
 import { str } from '../types.ts';
 
 /** The formula as highlighted spans, with the error's span marked. */
@@ -102,8 +102,7 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
     e.preventDefault();
     nameF.error.textContent = '';
     if (!isValidName(name.value)) {
-      nameF.error.textContent =
-        'A name starts with a letter and has only letters, digits, "_" and "." (at most 64).';
+      nameF.error.textContent = NAME_RULE;
       return;
     }
     if (update(null) !== null || formula.value.trim() === '') {

@@ -3,8 +3,8 @@
 // file, then the server parsing it.
 import type { App } from '../app.ts';
 import { nameFromFile, previewCsv, type CsvPreview } from '../csv.ts';
-import { field, h, openDialog, replace, toast } from '../dom.ts';
-import { isValidName } from '../names.ts';
+import { field, h, onFileDrop, openDialog, replace, toast } from '../dom.ts';
+import { isValidName, NAME_RULE } from '../names.ts';
 import { str } from '../types.ts';
 
 function previewTable(p: CsvPreview): HTMLElement {
@@ -99,17 +99,7 @@ export function openImportDialog(app: App, initial?: File): void {
     const f = input.files?.[0];
     if (f) load(f);
   });
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    const f = e.dataTransfer?.files[0];
-    if (f) load(f);
-  });
+  onFileDrop(drop, load);
 
   const form = h(
     'form',
@@ -128,8 +118,7 @@ export function openImportDialog(app: App, initial?: File): void {
     e.preventDefault();
     nameF.error.textContent = '';
     if (!isValidName(name.value)) {
-      nameF.error.textContent =
-        'A name starts with a letter and has only letters, digits, "_" and "." (at most 64).';
+      nameF.error.textContent = NAME_RULE;
       return;
     }
     if (text === null) return;

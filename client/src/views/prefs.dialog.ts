@@ -2,7 +2,7 @@
 // preview drawn in the browser. Every change is saved at once.
 import type { App } from '../app.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
-import { isValidName } from '../names.ts';
+import { isValidName, NAME_RULE } from '../names.ts';
 import {
   cssFamily,
   dashArray,
@@ -255,8 +255,7 @@ export function openPrefsDialog(app: App): void {
   const named = (): string | null => {
     const v = setName.value.trim();
     if (!isValidName(v)) {
-      nameF.error.textContent =
-        'A name starts with a letter and has only letters, digits, "_" and "."';
+      nameF.error.textContent = NAME_RULE;
       return null;
     }
     return v;

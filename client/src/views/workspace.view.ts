@@ -1,6 +1,6 @@
 // The top of the hierarchy: the workspace's datasets and filters, and a drop zone for CSV.
 import type { App } from '../app.ts';
-import { h } from '../dom.ts';
+import { h, onFileDrop } from '../dom.ts';
 
 /** The workspace view; `onImport` opens the import dialog (with a dropped file, if any). */
 export function renderWorkspace(app: App, onImport: (file?: File) => void): HTMLElement {
@@ -19,17 +19,7 @@ export function renderWorkspace(app: App, onImport: (file?: File) => void): HTML
       onImport();
     }
   });
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    const f = e.dataTransfer?.files[0];
-    if (f) onImport(f);
-  });
+  onFileDrop(drop, onImport);
   return h(
     'section',
     { class: 'view workspace-view' },
