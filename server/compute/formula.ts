@@ -2,7 +2,7 @@
 import { compileFormula, parseCsv, type PanthrDataset } from '../../converters/index.ts';
 import { computeError } from './compute.types.ts';
 
-/** The R name compiled formulas use for the data frame (bound by RCaller.evalCompiledFormula). */
+/** The R name compiled formulas use for the data frame (bound by PanthR.r's panthr_formula_env). */
 const DATA_VAR = '.d';
 
 /**

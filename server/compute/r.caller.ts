@@ -56,7 +56,7 @@ export class RCaller {
   constructor(readonly conn: RConnection) {}
 
   /** A fresh generated name with the given role prefix (`d` datasets, `a` arguments). */
-  newName(role: 'a' | 'd' | 'f'): string {
+  newName(role: 'a' | 'd'): string {
     this.counter += 1;
     return `.panthr_${role}${this.counter}`;
   }
@@ -102,14 +102,17 @@ export class RCaller {
     }
     await this.assign(ARGS, rList(values), options);
     const code = `(function(r) { force(r); rm("${ARGS}", envir = globalenv()); r })(${run})`;
+    let out: RValue;
     try {
-      return unwrap(await this.guard(() => this.conn.eval(code, options), options));
+      out = await this.guard(() => this.conn.eval(code, options), options);
     } catch (e) {
       // Interrupted before its clean-up: drop the arguments unless the session is gone.
+      // (A failure R reports through panthr_run has already run the clean-up: see unwrap.)
       if (!this.conn.closed && !options.signal?.aborted)
         await this.remove([ARGS], options).catch(() => undefined);
       throw e;
     }
+    return unwrap(out);
   }
 
   /**
@@ -144,7 +147,7 @@ export class RCaller {
   evalCompiledFormula(dataVar: string, code: string, options: CallOptions): Promise<RValue> {
     return this.call(
       'panthr_eval_formula',
-      [{ ref: checkGenerated(dataVar) }, { value: rString([code]) }],
+      [{ ref: dataVar }, { value: rString([code]) }],
       options,
     );
   }
