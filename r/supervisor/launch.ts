@@ -98,7 +98,7 @@ export async function launch(p: LaunchParams, signal: AbortSignal): Promise<Gene
     return generation;
   } catch (err) {
     await teardown(generation, 0);
-    throw asStartError(err, generation, p.startTimeoutMs);
+    throw asStartError(err, generation);
   }
 }
 
@@ -116,7 +116,12 @@ async function becomeReady(p: LaunchParams, g: Generation, signal: AbortSignal):
     );
   });
   try {
-    await waitForGreeting(g.info.path, deadline, local.signal);
+    if (!(await waitForGreeting({ path: g.info.path }, deadline, local.signal))) {
+      throw new RStartError(
+        `Rserve did not answer within ${p.startTimeoutMs} ms${tailText(g)}`,
+        'Check that R and Rserve work (apt-get install r-base-core r-cran-rserve), or raise r.start_timeout',
+      );
+    }
     const report = await readPreloadReport(
       p.connect,
       { path: g.info.path },
@@ -146,15 +151,8 @@ export async function teardown(g: Generation, graceMs: number): Promise<void> {
   await rm(g.info.path, { force: true });
 }
 
-function asStartError(err: unknown, g: Generation, timeoutMs: number): Error {
+function asStartError(err: unknown, g: Generation): Error {
   if (err instanceof RStartError) return err;
-  if (err instanceof Error && err.message.startsWith('no QAP1 greeting')) {
-    return new RStartError(
-      `Rserve did not answer within ${timeoutMs} ms${tailText(g)}`,
-      'Check that R and Rserve work (apt-get install r-base-core r-cran-rserve), or raise r.start_timeout',
-      { cause: err },
-    );
-  }
   const message = err instanceof Error ? err.message : String(err);
   return new RStartError(`R did not start: ${message}${tailText(g)}`, INSTALL_HINT, { cause: err });
 }

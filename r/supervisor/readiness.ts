@@ -10,9 +10,12 @@ import { BOOT_DONE_VAR, BOOT_ERRORS_VAR, rQuote } from './rserve-conf.ts';
 const GREETING_LENGTH = 32;
 
 /** Connects once and reads the 32-byte greeting; resolves whether it is QAP1's. */
-export function probeGreeting(socketPath: string, timeoutMs: number): Promise<boolean> {
+export function probeGreeting(address: RAddress, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.createConnection(socketPath);
+    const socket =
+      'path' in address
+        ? net.createConnection(address.path)
+        : net.createConnection(address.port, address.host);
     let data = Buffer.alloc(0);
     const done = (ok: boolean): void => {
       clearTimeout(timer);
@@ -31,19 +34,19 @@ export function probeGreeting(socketPath: string, timeoutMs: number): Promise<bo
 }
 
 /**
- * Polls until a greeting arrives. Rejects when `deadline` (epoch ms) passes or `signal`
- * aborts (the watchdog exited, or stop() was called).
+ * Polls until a greeting arrives: true then, false once `deadline` (epoch ms) passed.
+ * Rejects with the signal's reason when `signal` aborts (the server exited, or a stop).
  */
 export async function waitForGreeting(
-  socketPath: string,
+  address: RAddress,
   deadline: number,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
   for (;;) {
     signal.throwIfAborted();
     const left = deadline - Date.now();
-    if (left <= 0) throw new Error('no QAP1 greeting before the deadline');
-    if (await probeGreeting(socketPath, Math.min(left, 1000))) return;
+    if (left <= 0) return false;
+    if (await probeGreeting(address, Math.min(left, 1000))) return true;
     signal.throwIfAborted();
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
