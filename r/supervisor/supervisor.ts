@@ -27,7 +27,8 @@ import {
 } from './supervisor.types.ts';
 
 const DEFAULT_R = '/usr/bin/R';
-const DEFAULT_RSERVE = '/usr/lib/R/site-library/Rserve/libs/Rserve';
+/** Debian's Rserve server binary (r-cran-rserve). */
+export const DEFAULT_RSERVE = '/usr/lib/R/site-library/Rserve/libs/Rserve';
 /** A server up this long before it died starts the backoff over. */
 const STABLE_MS = 60_000;
 
