@@ -7,6 +7,7 @@ export { LIMITS } from './limits.ts';
 export { validateObject, type ExtensionKinds, type ValidationResult } from './validate.ts';
 export { ConversionError } from './errors.ts';
 export { datasetToR, vectorToR } from './panthr2r.ts';
+export { jsonToR } from './json-to-r.ts';
 export { doubleToJson, rToDataset, rToVector } from './r2panthr.ts';
 export { rToJson } from './r-to-json.ts';
 export { parseCsv, type CsvOptions, type CsvResult } from './csv.ts';

@@ -23,7 +23,7 @@ import {
 } from '../r/qap1/sexp.ts';
 import { ConversionError } from './errors.ts';
 import type { Labels, PanthrDataset, PanthrVector, VectorValue } from './schema/vector.schema.ts';
-import { valuesLength } from './schema/vector.schema.ts';
+import { datasetRows, valuesLength } from './schema/vector.schema.ts';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const NA_LO = 1954;
@@ -188,10 +188,8 @@ export function vectorToR(v: PanthrVector): RValue {
 
 /** A PanthR dataset as an R data.frame; column names exactly as the variables are named. */
 export function datasetToR(d: PanthrDataset): RList {
-  const first = d.variables[0];
-  const nrow = first ? valuesLength(first.values) : 0;
   return rDataFrame(
     d.variables.map((v) => [v.name, vectorToR(v)] as const),
-    nrow,
+    datasetRows(d),
   );
 }

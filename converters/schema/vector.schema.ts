@@ -55,6 +55,35 @@ export function valuesLength(values: VectorValues): number {
   return values instanceof Uint8Array ? values.byteLength / 8 : values.length;
 }
 
+/** Rows of a dataset: the length of its first variable (0 without variables). */
+export function datasetRows(d: {
+  readonly variables: readonly { values: VectorValues }[];
+}): number {
+  const first = d.variables[0];
+  return first ? valuesLength(first.values) : 0;
+}
+
+/**
+ * A vector's values in JSON form (how a workspace stores them): JSON values as they are;
+ * binary ones (any alignment) as numbers, NaN as null (missing), +-Infinity as "Inf" / "-Inf".
+ */
+export function jsonValues(values: VectorValues): readonly VectorValue[] {
+  if (Array.isArray(values)) return values as readonly VectorValue[];
+  const bin = values as Float64Array | Uint8Array;
+  let f64: Float64Array;
+  if (bin instanceof Float64Array) f64 = bin;
+  else if (bin.byteOffset % 8 === 0)
+    f64 = new Float64Array(bin.buffer, bin.byteOffset, bin.byteLength / 8);
+  // A Buffer's slice() is a view; the Uint8Array constructor copies into a fresh, aligned buffer.
+  else f64 = new Float64Array(new Uint8Array(bin).buffer);
+  const out = new Array<VectorValue>(f64.length);
+  for (let i = 0; i < f64.length; i++) {
+    const x = f64[i] as number;
+    out[i] = Number.isFinite(x) ? x : x !== x ? null : x > 0 ? 'Inf' : '-Inf';
+  }
+  return out;
+}
+
 type ValueCheck = (x: VectorValue) => boolean;
 // A string's length is checked apart (TOO_LONG), so that a long label is not said to be of
 // the wrong type.
@@ -177,7 +206,7 @@ export const datasetSchema = z
   })
   .superRefine((d, ctx) => {
     const seen = new Set<string>();
-    const n = d.variables[0] ? valuesLength(d.variables[0].values) : 0;
+    const n = datasetRows(d);
     d.variables.forEach((v, i) => {
       if (seen.has(v.name))
         ctx.addIssue({

@@ -3,6 +3,7 @@
  * function on assigned arguments; the result is the request with `result` added.
  */
 import {
+  jsonToR,
   rToJson,
   type JsonValue,
   type PanthrExtensionGraph,
@@ -18,7 +19,6 @@ import { computeError, type RunOutcome, type StoredObject } from './compute.type
 import type { DatasetEntry, RunContext } from './context.ts';
 import type { RArg } from './r.caller.ts';
 import { checkSvg, UnsafeSvgError } from './svg.sanitize.ts';
-import { jsonToR } from './values.ts';
 
 type Report = PanthrReport | PanthrExtensionReport;
 type Test = PanthrTest | PanthrExtensionTest;

@@ -5,6 +5,7 @@
  */
 import {
   ConversionError,
+  datasetRows,
   datasetToR,
   vectorToR,
   rToJson,
@@ -32,7 +33,7 @@ import type { DatasetEntry, RegisteredKinds, RunContext } from './context.ts';
 import { compileFormulaFor } from './formula.ts';
 import { RCaller, type CallOptions } from './r.caller.ts';
 import { runDataset, runFilter, runVector, toMask } from './structures.ts';
-import { checkSize, datasetRows, storedDataset } from './values.ts';
+import { checkSize, storedDataset } from './values.ts';
 
 interface CachedMask {
   readonly formula: string;
