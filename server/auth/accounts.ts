@@ -9,7 +9,7 @@ import type { Config } from '../config/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Store, UserDoc } from '../store/store.types.ts';
 import { fieldsOf } from '../http/api/api.common.ts';
-import { createWorkspace, FIRST_WORKSPACE_NAME } from '../store/index.ts';
+import { createWorkspace, FIRST_WORKSPACE_NAME, isDuplicateKeyError } from '../store/index.ts';
 import { checkPassword, MAX_PASSWORD_LENGTH, normalizeEmail } from './credentials.ts';
 import type { Mailer } from './mail.ts';
 import { hashPassword, verifyPassword } from './password.ts';
@@ -41,6 +41,12 @@ async function purgeUser(store: Store, userId: string): Promise<void> {
   await store.users.deleteOne({ _id: userId });
 }
 
+function emailTaken(): AppError {
+  return new AppError(ErrorCode.emailTaken, 'an account with this email address exists', {
+    status: 409,
+  });
+}
+
 /**
  * An existing account holds its address (409 `email_taken`), except an unverified one
  * whose link has expired: it is removed, so that nobody can squat an address they cannot read.
@@ -49,11 +55,7 @@ async function claimAddress(deps: AccountDeps, email: string): Promise<void> {
   const existing = await deps.store.users.findOne({ email });
   if (existing === null) return;
   const stale = deps.now().getTime() - existing.createdAt.getTime() > VERIFY_TTL_MS;
-  if (existing.verified || !stale) {
-    throw new AppError(ErrorCode.emailTaken, 'an account with this email address exists', {
-      status: 409,
-    });
-  }
+  if (existing.verified || !stale) throw emailTaken();
   deps.log.info({ userId: existing._id }, 'removing an unverified account whose link expired');
   await purgeUser(deps.store, existing._id);
 }
@@ -113,11 +115,8 @@ export async function register(
       currentWorkspace: '',
     });
   } catch (err) {
-    if ((err as { code?: unknown }).code === 11000) {
-      throw new AppError(ErrorCode.emailTaken, 'an account with this email address exists', {
-        status: 409,
-      });
-    }
+    // Another registration of the same address won the race.
+    if (isDuplicateKeyError(err)) throw emailTaken();
     throw err;
   }
   try {
@@ -126,8 +125,11 @@ export async function register(
     const token = await createVerifyToken(store, userId, now);
     await deps.mailer.sendVerification(email, `${baseUrl}/verify?token=${token}`);
   } catch (err) {
-    // Nothing half-written: without its mail the account could never be verified.
-    await purgeUser(store, userId);
+    // Nothing half-written: without its mail the account could never be verified. A failed
+    // clean-up is logged, and the failure that caused it is the one reported.
+    await purgeUser(store, userId).catch((purgeErr: unknown) =>
+      deps.log.error({ err: purgeErr, userId }, 'a half-registered account could not be removed'),
+    );
     throw new AppError(ErrorCode.internal, 'the account could not be created', {
       status: 500,
       expose: false,
