@@ -1,23 +1,10 @@
 // The formula language of API.md section 3 (filters, `newvar`): a tokenizer for
 // highlighting and a small parser that finds the first error and where it is, so the
 // editor can point at it before the request ever leaves the browser. DOM-free.
+import { FUNCTIONS as LANGUAGE_FUNCTIONS } from '../../converters/formula/index.ts';
 
-/** The functions the language allows. */
-export const FUNCTIONS: readonly string[] = [
-  'is.na',
-  'log',
-  'exp',
-  'sqrt',
-  'abs',
-  'round',
-  'floor',
-  'ceiling',
-  'mean',
-  'sd',
-  'min',
-  'max',
-  'sum',
-];
+/** The functions the language allows: the server's own table (`converters/formula`). */
+export const FUNCTIONS: readonly string[] = Object.keys(LANGUAGE_FUNCTIONS);
 
 /** What a token is, which is also its highlighting class. */
 export type TokenKind =
