@@ -84,16 +84,24 @@ export async function startR(options: StartROptions): Promise<RService> {
   });
   let registered: RegisteredKinds | undefined;
   try {
-    registered = await readRegistered(server.path);
-    await pool.start();
+    registered = await readRegistered(server.path).catch((err: unknown) => {
+      throw new RStartError(
+        `panthr_registered() could not be read: ${(err as Error).message}`,
+        'Check the PanthR library and the extensions in the configuration',
+        { cause: err },
+      );
+    });
+    await pool.start().catch((err: unknown) => {
+      throw new RStartError(
+        `the first R session could not be set up: ${(err as Error).message}`,
+        'Check that prlimit (util-linux) is installed and r.session_memory_mb is large enough for R',
+        { cause: err },
+      );
+    });
   } catch (err) {
     await pool.drain({ timeoutMs: 0 });
     await supervisor.stop();
-    throw new RStartError(
-      `the first R session could not be set up: ${(err as Error).message}`,
-      'Check that prlimit (util-linux) is installed and r.session_memory_mb is large enough for R',
-      { cause: err },
-    );
+    throw err;
   }
   let stopped: Promise<void> | undefined;
   return {
