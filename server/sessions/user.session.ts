@@ -15,6 +15,7 @@ import {
   type PanthRObject,
   type RLease,
   type RLeaser,
+  type RunOutcome,
   type RuntimeFactory,
   type WorkspacePersistence,
   type WorkspaceRuntime,
@@ -46,7 +47,7 @@ export class UserSession {
   private runtime: WorkspaceRuntime | null = null;
   private workspace: { id: string; name: string } | null = null;
   private readonly abort = new AbortController();
-  private pinging = new WeakSet<ClientConnection>();
+  private readonly pinging = new WeakSet<ClientConnection>();
 
   constructor(
     readonly userId: string,
@@ -64,7 +65,14 @@ export class UserSession {
     const workspace = await this.currentWorkspace();
     const objects = await this.deps.persistence.load(workspace.id);
     client.outbound.push({ replyTo: null, objects, workspace, reset: true });
-    if (this.runtime === null) void this.queue.run(() => this.startRuntime());
+    if (this.runtime === null) {
+      // Started ahead of the first request; if it fails, that request tries again and says why.
+      this.queue
+        .run(() => this.startRuntime())
+        .catch((err: unknown) => {
+          this.deps.log.warn({ err, user: this.userId }, 'could not start the R session');
+        });
+    }
   }
 
   /** Removes a tab; returns true when it was the last one. */
@@ -119,15 +127,19 @@ export class UserSession {
 
   /** The current workspace changed (REST): load it and send it to every tab. */
   switchWorkspace(): void {
-    void this.queue.run(async () => {
-      this.workspace = null;
-      await this.stopRuntime();
-      const workspace = await this.currentWorkspace();
-      const objects = await this.deps.persistence.load(workspace.id);
-      for (const c of this.clients)
-        c.outbound.push({ replyTo: null, objects, workspace, reset: true });
-      await this.startRuntime();
-    });
+    this.queue
+      .run(async () => {
+        this.workspace = null;
+        await this.stopRuntime();
+        const workspace = await this.currentWorkspace();
+        const objects = await this.deps.persistence.load(workspace.id);
+        for (const c of this.clients)
+          c.outbound.push({ replyTo: null, objects, workspace, reset: true });
+        await this.startRuntime();
+      })
+      .catch((err: unknown) => {
+        this.deps.log.error({ err, user: this.userId }, 'could not switch workspace');
+      });
   }
 
   /** Finishes queued work (bounded by `graceMs` if given, then cancelled) and gives R back. */
@@ -215,13 +227,7 @@ export class UserSession {
         timeoutMs: this.deps.computeTimeoutMs,
         signal: this.abort.signal,
       });
-      const workspace = await this.currentWorkspace();
-      const saved = new Map<string, PanthRObject>();
-      for (const o of result.store) {
-        const s = await this.deps.persistence.save(workspace.id, o);
-        if (o.name !== null) saved.set(o.name, s);
-      }
-      for (const name of result.remove) await this.deps.persistence.remove(workspace.id, name);
+      const saved = await this.persist(result);
       const err = result.reply.find((r) => r.type === 'error');
       if (err !== undefined) outcome = (err as ErrorObject).code;
       return result.reply.map((r) =>
@@ -242,6 +248,29 @@ export class UserSession {
         },
         'computation',
       );
+    }
+  }
+
+  /**
+   * Saves what a run changed; returns the stored objects by name. If the store fails, R
+   * already holds the change and the store may hold part of it: the R session is given
+   * back, so that the next request loads the workspace as the store has it.
+   */
+  private async persist(result: RunOutcome): Promise<Map<string, PanthRObject>> {
+    try {
+      const workspace = await this.currentWorkspace();
+      const saved = new Map<string, PanthRObject>();
+      for (const o of result.store) {
+        const s = await this.deps.persistence.save(workspace.id, o);
+        if (o.name !== null) saved.set(o.name, s);
+      }
+      for (const name of result.remove) await this.deps.persistence.remove(workspace.id, name);
+      return saved;
+    } catch (err) {
+      await this.stopRuntime().catch((e: unknown) => {
+        this.deps.log.warn({ err: e, user: this.userId }, 'could not release the R session');
+      });
+      throw err;
     }
   }
 
