@@ -7,25 +7,11 @@
 import assert from 'node:assert/strict';
 import { datasetToR } from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
-import type { RunOutcome, WorkspaceRuntime } from '../../server/compute/index.ts';
+import type { WorkspaceRuntime } from '../../server/compute/index.ts';
 import { assertClose, rNumbers } from '../fixtures/compute/compare.ts';
 import { DATASETS } from '../fixtures/compute/datasets.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
-
-type Result = Record<string, unknown> & { columns?: string[]; rows?: unknown[][] };
-
-/** Runs a raw object through validation and the runtime; returns its result or fails. */
-export async function resultOf(
-  rt: WorkspaceRuntime,
-  raw: Record<string, unknown>,
-): Promise<Result> {
-  const v = rt.validate(raw);
-  assert.ok(v.ok, `invalid: ${JSON.stringify(v)}`);
-  const out: RunOutcome = await rt.run(v.object);
-  const reply = out.reply[0] as Record<string, unknown>;
-  assert.notEqual(reply['type'], 'error', JSON.stringify(reply));
-  return reply['result'] as Result;
-}
+import { resultOf, type Result } from '../fixtures/compute/run.ts';
 
 const DESCRIBE = `function(x) { ok <- x[!is.na(x)]; c(length(ok), sum(is.na(x)), mean(ok), sd(ok), min(ok),
   quantile(ok, c(0.25, 0.5, 0.75), names = FALSE, type = 7), max(ok)) }`;

@@ -15,7 +15,8 @@ const OPTIONS = { maxData: null, allowFullR: false, computeTimeoutMs: 30_000 };
 /** Names of the compute layer's objects in an R session's global environment. */
 async function heldInR(conn: RConnection): Promise<(string | null)[]> {
   const v = await conn.eval(
-    'ls(globalenv(), all.names = TRUE, pattern = "^[.]panthr_[adf][0-9]+$")',
+    // Every generated name (RCaller's pattern), the argument list `.panthr_args1` too.
+    'ls(globalenv(), all.names = TRUE, pattern = "^[.]panthr_[a-z]+[0-9]+$")',
   );
   return v.kind === 'string' ? [...v.values] : [];
 }
