@@ -2,6 +2,7 @@
 // type and the number of data rows. The server does the real parsing (`read` command);
 // this only has to agree with it on what a user sees first. RFC 4180: quoted fields,
 // "" inside quotes, embedded commas and newlines, CRLF, a UTF-8 BOM. DOM-free.
+import { csvColumnNames } from '../../converters/csv-infer.ts';
 import type { VariableType } from './types.ts';
 
 /** What the import dialog shows before sending. */
@@ -81,7 +82,10 @@ export function inferType(values: readonly string[]): VariableType {
   return 'nominal';
 }
 
-/** Previews `text`: header, the first `maxRows` rows, column types from up to 1000 rows. */
+/**
+ * Previews `text`: the header as the server will name the variables (`csvColumnNames`),
+ * the first `maxRows` rows, column types from up to 1000 rows.
+ */
 export function previewCsv(text: string, maxRows = 10): CsvPreview {
   let header: string[] | null = null;
   const rows: string[][] = [];
@@ -90,7 +94,7 @@ export function previewCsv(text: string, maxRows = 10): CsvPreview {
   let problem: string | null = null;
   const closed = eachRecord(text, (fields, line) => {
     if (header === null) {
-      header = fields.map((f) => f.trim());
+      header = csvColumnNames(fields);
       return;
     }
     rowCount++;
