@@ -13,4 +13,3 @@ export type {
 } from './compute.types.ts';
 export type { RegisteredKinds } from './context.ts';
 export { checkSvg, UnsafeSvgError } from './svg.sanitize.ts';
-export { storedDataset, checkSize } from './values.ts';
