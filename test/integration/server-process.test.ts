@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { alive, liveProcesses, waitUntil } from '../fixtures/r-process-check.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -121,64 +122,38 @@ describe('server/main.ts as a process', function () {
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
 
-    const rBefore = groupOf(run.child.pid ?? 0);
+    const rBefore = descendantsOf(run.child.pid ?? 0);
     assert.ok(rBefore.length > 0, 'R runs under the server');
     run.child.kill('SIGTERM');
     assert.equal(await exitOf(run), 0);
-    await waitFor(() => rBefore.every((pid) => !alive(pid)), 10_000);
+    assert.ok(await waitUntil(() => rBefore.every((pid) => !alive(pid)), 10_000), 'R is gone');
   });
 
   it('leaves no R process behind when the server is SIGKILLed', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-main-data-'));
     const run = startMain({ port: 0, host: '127.0.0.1', data_dir: dir, r: { warm_sessions: 2 } });
     await listening(run);
-    const r = groupOf(run.child.pid ?? 0);
+    const r = descendantsOf(run.child.pid ?? 0);
     assert.ok(r.length >= 2, 'Rserve and its sessions run');
     run.child.kill('SIGKILL');
     await exitOf(run);
-    await waitFor(() => r.every((pid) => !alive(pid)), 10_000);
+    assert.ok(await waitUntil(() => r.every((pid) => !alive(pid)), 10_000), 'R is gone');
   });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/\) Z /.test(stat);
-  } catch {
-    return false;
-  }
-}
-
-/** Every descendant process of `root` (R's watchdog, Rserve, its forked sessions). */
-function groupOf(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // gone
+/** Every live descendant of `root` (R's watchdog, Rserve, its forked sessions). */
+function descendantsOf(root: number): number[] {
+  const procs = liveProcesses();
+  const found = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs) {
+      if (found.has(p.ppid) && !found.has(p.pid)) {
+        found.add(p.pid);
+        grew = true;
+      }
     }
   }
-  const out: number[] = [];
-  const stack = [...(children.get(root) ?? [])];
-  while (stack.length > 0) {
-    const pid = stack.pop() as number;
-    out.push(pid);
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return out;
-}
-
-async function waitFor(test: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  found.delete(root);
+  return [...found];
 }
