@@ -10,4 +10,3 @@ export type {
   RSupervisorOptions,
 } from './supervisor.types.ts';
 export { rQuote, SESSION_TEMPDIR_CODE } from './rserve-conf.ts';
-export { groupMembers, isAlive } from './process-group.ts';

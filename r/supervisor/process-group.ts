@@ -42,7 +42,7 @@ export function spawnWatchdog(
  * The pids of live (not zombie) processes in process group `pgid`, from /proc. Zombies are
  * left out: they hold no memory and their parent (or init) reaps them.
  */
-export function groupMembers(pgid: number): number[] {
+function groupMembers(pgid: number): number[] {
   const pids: number[] = [];
   let entries: string[];
   try {
@@ -61,7 +61,7 @@ export function groupMembers(pgid: number): number[] {
 }
 
 /** State and process group of a pid from /proc/PID/stat (the command may hold spaces). */
-export function readStat(pid: string | number): { state: string; pgid: number } | undefined {
+function readStat(pid: string | number): { state: string; pgid: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');

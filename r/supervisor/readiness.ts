@@ -10,7 +10,7 @@ import { BOOT_DONE_VAR, BOOT_ERRORS_VAR, rQuote } from './rserve-conf.ts';
 const GREETING_LENGTH = 32;
 
 /** Connects once and reads the 32-byte greeting; resolves whether it is QAP1's. */
-export function probeGreeting(address: RAddress, timeoutMs: number): Promise<boolean> {
+function probeGreeting(address: RAddress, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket =
       'path' in address
