@@ -13,7 +13,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetToR, validateObject } from '../converters/index.ts';
@@ -22,6 +21,7 @@ import { normal } from '../test/fixtures/compute/datasets.ts';
 import { startPanthrR } from '../test/fixtures/compute/panthr-r.ts';
 import { startTestServer } from '../test/fixtures/server.ts';
 import { connect, createUser } from '../test/fixtures/users.ts';
+import { freePort } from './lib/panthr-bench.ts';
 import { ms, percentile, timeRuns, verdict } from './lib/stats.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
@@ -120,17 +120,6 @@ async function serverPart(cols: ReturnType<typeof makeColumns>, dir: string): Pr
   } finally {
     await r.stop();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 const PLUMBER_API = `
