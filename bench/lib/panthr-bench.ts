@@ -5,26 +5,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import type { TestServer } from '../../test/fixtures/server.ts';
-import {
-  createUser,
-  login,
-  verificationLink,
-  type TestClient,
-  type TestUser,
-} from '../../test/fixtures/users.ts';
+import { uniform } from '../../test/fixtures/compute/datasets.ts';
+import { createUser, type TestClient, type TestUser } from '../../test/fixtures/users.ts';
 import { now, since } from './stats.ts';
-
-/** mulberry32: a small seeded PRNG, so every run (and every baseline) sees the same data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** A PanthR dataset of `rows` rows and scalar variables `names` (about 1% missing). */
 export function benchDataset(
@@ -33,7 +16,7 @@ export function benchDataset(
   names: readonly string[],
   seed = 1,
 ): { type: 'dataset'; name: string; variables: Record<string, unknown>[] } {
-  const rnd = prng(seed);
+  const rnd = uniform(seed);
   return {
     type: 'dataset',
     name,
@@ -124,43 +107,24 @@ export async function mapLimit<T, R>(
   return out;
 }
 
-/** `n` verified, logged-in users (register, mail, verify, login), `concurrency` at a time. */
-export function createUsers(ts: TestServer, n: number, concurrency = 8): Promise<TestUser[]> {
-  return mapLimit(
-    Array.from({ length: n }, (_, i) => i),
-    concurrency,
-    () => createUser(ts, 'bench'),
-  );
-}
-
 /**
- * Like {@link createUsers}, each user registering and verifying from its own address
- * (`X-Forwarded-For: 10.x.y.z`; the server must run with `trust_proxy: 1`), so that the
- * per-address limits on /register and /verify (60 an hour) allow hundreds of accounts.
+ * `n` verified, logged-in users, `concurrency` at a time, each registering and verifying
+ * from its own address (`X-Forwarded-For: 10.x.y.z`; the server must run with
+ * `trust_proxy: 1`), so that the per-address limits on /register and /verify (60 an hour)
+ * allow hundreds of accounts.
  */
 export function createUsersFromOwnAddresses(
   ts: TestServer,
   n: number,
   concurrency = 8,
 ): Promise<TestUser[]> {
-  const password = 'correct horse battery staple';
   return mapLimit(
     Array.from({ length: n }, (_, i) => i),
     concurrency,
-    async (i) => {
-      const email = `load${i}.${process.pid}@example.org`;
-      const from = { 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` };
-      const reg = await fetch(`${ts.url}/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...from },
-        body: JSON.stringify({ email, password }),
-      });
-      if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
-      const link = await verificationLink(ts, email);
-      const verified = await fetch(link.replace(/^https?:\/\/[^/]+/, ts.url), { headers: from });
-      if (verified.status !== 200) throw new Error(`verify: ${verified.status}`);
-      return { email, password, cookie: await login(ts, email, password) };
-    },
+    (i) =>
+      createUser(ts, 'load', {
+        'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      }),
   );
 }
 
