@@ -18,7 +18,7 @@ import type {
   WorkspaceDoc,
   WorkspaceObjectDoc,
 } from '../store.types.ts';
-import { createStoreIndexes } from '../store.indexes.ts';
+import { createStoreIndexes, EXPIRING_COLLECTIONS } from '../store.indexes.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
 import { WriteBatcher } from './write.batcher.ts';
 
@@ -89,9 +89,7 @@ export class EmbeddedStore implements Store {
 
   async sweepExpired(now: Date = new Date()): Promise<void> {
     if (!this.#db.open) return;
-    await this.verifyTokens.sweepExpired(now);
-    await this.rememberTokens.sweepExpired(now);
-    await this.sessions.sweepExpired(now);
+    for (const name of EXPIRING_COLLECTIONS) await this[name].sweepExpired(now);
   }
 
   async close(): Promise<void> {
