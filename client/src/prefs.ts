@@ -1,6 +1,7 @@
 // Preference sets: which one is current (remembered in this browser), its graph
 // settings, and saving each change the moment it is made (PUT, stored before answered).
 import { api } from './api.ts';
+import { toast } from './dom.ts';
 import { defaultSettings, normalizeSettings, type GraphSettings } from './settings.ts';
 
 const CURRENT_KEY = 'panthr.preferenceSet';
@@ -21,7 +22,8 @@ export class PrefsStore {
   current = 'default';
   settings: GraphSettings = defaultSettings();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
-  private saving: Promise<unknown> = Promise.resolve();
+  /** The last save; never rejects (its caller reports the failure). */
+  private saving: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
 
   /** Calls `fn` after the current set or its settings change. */
@@ -61,20 +63,34 @@ export class PrefsStore {
     this.settings = settings;
     this.emit();
     if (this.saveTimer !== null) clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => void this.flush(), 200);
+    this.saveTimer = setTimeout(() => {
+      this.flush().catch((e: unknown) =>
+        toast(
+          `Your preferences could not be saved: ${e instanceof Error ? e.message : String(e)}`,
+          'error',
+        ),
+      );
+    }, 200);
   }
 
-  /** Saves a pending change now; resolves when the server has stored it. */
+  /**
+   * Saves a pending change now; resolves when the server has stored it (and any save
+   * before it has ended), rejects when this call's save failed. A failed save is reported
+   * once, by its caller, and does not stop the saves after it.
+   */
   async flush(): Promise<void> {
-    if (this.saveTimer !== null) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = null;
-      const name = this.current;
-      const value = this.settings;
-      this.saving = this.saving.then(() => api.putPrefs(name, value));
-      if (!this.names.includes(name)) this.names = [...this.names, name];
-    }
-    await this.saving;
+    if (this.saveTimer === null) return this.saving;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const name = this.current;
+    const value = this.settings;
+    const put = this.saving.then(() => api.putPrefs(name, value));
+    this.saving = put.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (!this.names.includes(name)) this.names = [...this.names, name];
+    await put;
   }
 
   /** Creates a set called `name` from the defaults and makes it current. */

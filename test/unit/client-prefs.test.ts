@@ -1,0 +1,29 @@
+// Saving preference sets (client/src/prefs.ts): one failed save must not stop the next.
+import assert from 'node:assert/strict';
+import { PrefsStore } from '../../client/src/prefs.ts';
+import { defaultSettings } from '../../client/src/settings.ts';
+
+describe('client preference saving', () => {
+  const realFetch = globalThis.fetch;
+  afterEach(() => (globalThis.fetch = realFetch));
+
+  it('rejects the failed save, then saves the next change', async () => {
+    const bodies: unknown[] = [];
+    let fail = true;
+    globalThis.fetch = (_url: string | URL | Request, init?: RequestInit) => {
+      bodies.push(JSON.parse(init?.body as string));
+      if (fail) return Promise.reject(new TypeError('offline'));
+      return Promise.resolve(new Response('{}', { status: 200 }));
+    };
+    const store = new PrefsStore();
+    const first = { ...defaultSettings(), colors: ['#112233'] };
+    store.update(first);
+    await assert.rejects(store.flush(), { code: 'network' });
+    fail = false;
+    await store.flush(); // nothing pending: the earlier failure is not raised again
+    const second = { ...defaultSettings(), colors: ['#445566'] };
+    store.update(second);
+    await store.flush();
+    assert.deepEqual(bodies, [first, second]);
+  });
+});
