@@ -10,7 +10,7 @@ import {
 } from '../fixtures/mongo-wire/mongo-wire.double.ts';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { createUser } from '../fixtures/users.ts';
-import { assertError, call, cookieValue } from './auth-http.helpers.ts';
+import { assertError, call, cookieValue, sessionCookieOf } from './auth-http.helpers.ts';
 
 describe('accounts on the MongoDB backend (wire-protocol test double)', function () {
   let mongo: MongoWireDouble;
@@ -56,7 +56,7 @@ describe('accounts on the MongoDB backend (wire-protocol test double)', function
     );
 
     const again = await call(ts, 'POST', '/login', { email: user.email, password: user.password });
-    const cookie = { cookie: `panthr.sid=${cookieValue(again, 'panthr.sid') ?? ''}` };
+    const cookie = { cookie: sessionCookieOf(again) };
     const created = await call(ts, 'POST', '/api/v1/workspaces', { name: 'Mongo' }, cookie);
     assert.equal(created.status, 201, created.text);
     const id = created.body.id as string;
