@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   datasetToR,
+  jsonToR,
+  jsonValues,
   rToDataset,
   rToVector,
   validateObject,
@@ -253,5 +255,31 @@ describe('panthr2r: RValue kinds are exhaustive', () => {
       { kind: 'opaque', xt: 18 },
     ];
     for (const k of kinds) assert.throws(() => rToVector('x', k), new RegExp(k.kind));
+  });
+});
+
+describe('converters: jsonValues and jsonToR', () => {
+  it('gives binary values their stored JSON form, at any alignment', () => {
+    const f = new Float64Array([1.5, NaN, Infinity, -Infinity, -2]);
+    const bytes = Buffer.alloc(f.byteLength + 3);
+    Buffer.from(f.buffer).copy(bytes, 3);
+    const want = [1.5, null, 'Inf', '-Inf', -2];
+    assert.deepEqual(jsonValues(f), want);
+    assert.deepEqual(jsonValues(bytes.subarray(3)), want);
+    const json = [1, null, 'NaN'];
+    assert.equal(jsonValues(json), json);
+  });
+
+  it('maps JSON to R: scalars, atomic arrays, mixed arrays as lists, objects as named lists', () => {
+    assert.deepEqual(jsonToR(null), { kind: 'null' });
+    assert.deepEqual(jsonToR(undefined), { kind: 'null' });
+    const o = jsonToR({ a: 1, b: ['x', 'y'], c: [true], d: [1, 'x'], e: [] });
+    assert.equal(o.kind, 'list');
+    if (o.kind !== 'list') return;
+    assert.deepEqual(rAttrStrings(o, 'names'), ['a', 'b', 'c', 'd', 'e']);
+    assert.deepEqual(
+      o.values.map((x) => x.kind),
+      ['double', 'string', 'logical', 'list', 'list'],
+    );
   });
 });
