@@ -37,6 +37,11 @@ export function messageFor(code: string, fallback?: string): string {
   return MESSAGES[code] ?? fallback ?? 'Something went wrong. Please try again.';
 }
 
+/** The words to show for a caught error: its message (never "Error: ..."). */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 async function call<T>(
   method: string,
   path: string,

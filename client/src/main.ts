@@ -1,6 +1,6 @@
 // Entry point: read the server's status, find out whether a session exists (a session
 // cookie or a "keep me logged in" cookie), and show either the log-in screen or the app.
-import { api, ApiError, type Status } from './api.ts';
+import { api, ApiError, messageOf, type Status } from './api.ts';
 import { App } from './app.ts';
 import { h, replace } from './dom.ts';
 import { renderAuth } from './views/auth.view.ts';
@@ -28,7 +28,7 @@ async function showApp(status: Status | null, email: string): Promise<void> {
           'main',
           { class: 'auth-card' },
           h('h1', {}, 'The server cannot be reached'),
-          h('p', {}, e instanceof Error ? e.message : String(e)),
+          h('p', {}, messageOf(e)),
         ),
       );
   }

@@ -1,6 +1,6 @@
 // Preference sets: which one is current (remembered in this browser), its graph
 // settings, and saving each change the moment it is made (PUT, stored before answered).
-import { api } from './api.ts';
+import { api, messageOf } from './api.ts';
 import { toast } from './dom.ts';
 import { defaultSettings, normalizeSettings, type GraphSettings } from './settings.ts';
 
@@ -65,10 +65,7 @@ export class PrefsStore {
     if (this.saveTimer !== null) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.flush().catch((e: unknown) =>
-        toast(
-          `Your preferences could not be saved: ${e instanceof Error ? e.message : String(e)}`,
-          'error',
-        ),
+        toast(`Your preferences could not be saved: ${messageOf(e)}`, 'error'),
       );
     }, 200);
   }

@@ -1,6 +1,7 @@
 // New variables and filters, written in the formula language. The formula is highlighted
 // as it is typed and checked in the browser; an error (ours or the server's) is shown
 // under the formula, pointing at its position.
+import { messageOf } from '../api.ts';
 import type { App } from '../app.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import { checkFormula, errorOffset, tokenize, FUNCTIONS, type FormulaError } from '../formula.ts';
@@ -137,7 +138,7 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
         if (at !== null) update({ message: msg, start: at, end: at + 1 });
         else message.textContent = msg;
       })
-      .catch((e: unknown) => (message.textContent = String(e)))
+      .catch((e: unknown) => (message.textContent = messageOf(e)))
       .finally(() => (submit.disabled = false));
   });
 }

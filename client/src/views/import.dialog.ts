@@ -1,6 +1,7 @@
 // Importing a CSV file: choose or drop a file, see a preview with the inferred column
 // types, name the dataset, and send it as a `read` command. Progress shows reading the
 // file, then the server parsing it.
+import { messageOf } from '../api.ts';
 import type { App } from '../app.ts';
 import { nameFromFile, previewCsv, type CsvPreview } from '../csv.ts';
 import { field, h, onFileDrop, openDialog, replace, toast } from '../dom.ts';
@@ -143,7 +144,7 @@ export function openImportDialog(app: App, initial?: File): void {
         app.navigate({ view: 'dataset', dataset });
       })
       .catch((e: unknown) => {
-        toast(String(e), 'error');
+        toast(messageOf(e), 'error');
       })
       .finally(() => (submit.disabled = false));
   });

@@ -1,5 +1,6 @@
 // Preference sets: create, rename, delete, switch, and edit the graph settings with a live
 // preview drawn in the browser. Every change is saved at once.
+import { messageOf } from '../api.ts';
 import type { App } from '../app.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import { isValidName, NAME_RULE } from '../names.ts';
@@ -248,9 +249,7 @@ export function openPrefsDialog(app: App): void {
   const nameF = field('Name for a new set, or a new name for this one', setName);
   const run = (p: Promise<void>): void => {
     nameF.error.textContent = '';
-    p.then(render).catch((e: unknown) =>
-      toast(e instanceof Error ? e.message : String(e), 'error'),
-    );
+    p.then(render).catch((e: unknown) => toast(messageOf(e), 'error'));
   };
   const named = (): string | null => {
     const v = setName.value.trim();

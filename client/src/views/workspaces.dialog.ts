@@ -1,13 +1,13 @@
 // Workspaces: list, create, rename, delete and switch. Switching makes the server load
 // the other workspace; the connection is reopened so it arrives whole.
 import type { App } from '../app.ts';
-import { api, type WorkspaceInfo } from '../api.ts';
+import { api, messageOf, type WorkspaceInfo } from '../api.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 
 /** Opens the workspaces dialog. */
 export function openWorkspacesDialog(app: App): void {
   const body = h('div', { class: 'workspaces' });
-  const fail = (e: unknown): void => toast(e instanceof Error ? e.message : String(e), 'error');
+  const fail = (e: unknown): void => toast(messageOf(e), 'error');
   const { close } = openDialog('Workspaces', body);
 
   const row = (w: WorkspaceInfo, count: number): HTMLElement => {
