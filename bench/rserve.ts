@@ -201,19 +201,14 @@ async function assigning(server: RserveProcess): Promise<void> {
     collectGarbage();
     const oursRuns = await timeRuns(() => conn.assign('bench_df', df), 5, 1);
     const same = await conn.eval('identical(bench_df, bench_rb)');
-    await assignSummary(baseline, oursRuns, encodeRuns, same);
+    assignSummary(baseline, oursRuns, encodeRuns, same);
   } finally {
     await conn.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function assignSummary(
-  baseline: number[],
-  ours: number[],
-  encode: number[],
-  same: RValue,
-): Promise<void> {
+function assignSummary(baseline: number[], ours: number[], encode: number[], same: RValue): void {
   const identical = same.kind === 'logical' && same.values[0] === 1;
   console.log('\n3. Assigning a 1e6 x 10 numeric data frame (80 MB) over the Unix socket');
   console.log(
@@ -224,7 +219,6 @@ async function assignSummary(
   );
   console.log(`   identical(assigned, readBin's) in R: ${identical}`);
   console.log(`   ours / readBin: ${verdict(median(ours) / median(baseline), 3, false)}`);
-  return Promise.resolve();
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,8 @@
 /**
  * The floor for a round trip: a minimal hand-written QAP1 eval on a bare net.Socket, with
  * no queue, no wrapping and no decoding. Also records whole answers for the replay server.
+ * It does not use r/qap1/protocol.ts on purpose: a floor built from the client's own framing
+ * would measure part of the client it is the baseline for.
  */
 import net from 'node:net';
 import type { RAddress } from '../../r/qap1/index.ts';
@@ -13,7 +15,7 @@ export interface RawQap1 {
 }
 
 /** A CMD_eval frame for `code`: header, DT_STRING parameter. */
-export function evalFrame(code: string): Buffer {
+function evalFrame(code: string): Buffer {
   const text = Buffer.from(`${code}\0`);
   const padded = (text.length + 3) & ~3;
   const frame = Buffer.alloc(16 + 4 + padded);
@@ -32,9 +34,21 @@ export async function rawQap1(address: RAddress): Promise<RawQap1> {
   let chunks: Buffer[] = [];
   let have = 0;
   let skip = 32; // the greeting
-  let done: ((answer: Buffer) => void) | undefined;
+  let done: { resolve: (answer: Buffer) => void; reject: (err: Error) => void } | undefined;
   let greeted: () => void = () => undefined;
-  const greeting = new Promise<void>((resolve) => (greeted = resolve));
+  let failed: (err: Error) => void = () => undefined;
+  const greeting = new Promise<void>((resolve, reject) => {
+    greeted = resolve;
+    failed = reject;
+  });
+  // A benchmark must stop with the reason, not wait forever, when Rserve goes away.
+  const gone = (err: Error): void => {
+    failed(err);
+    done?.reject(err);
+    done = undefined;
+  };
+  socket.on('error', gone);
+  socket.on('close', () => gone(new Error('Rserve closed the connection')));
   socket.on('data', (chunk: Buffer) => {
     if (skip > 0) {
       const n = Math.min(skip, chunk.length);
@@ -55,13 +69,13 @@ export async function rawQap1(address: RAddress): Promise<RawQap1> {
     have = 0;
     const d = done;
     done = undefined;
-    d?.(all.subarray(0, total));
+    d?.resolve(all.subarray(0, total));
   });
   await greeting;
   return {
     roundTrip: (code) =>
-      new Promise<Buffer>((resolve) => {
-        done = resolve;
+      new Promise<Buffer>((resolve, reject) => {
+        done = { resolve, reject };
         socket.write(evalFrame(code));
       }),
     close: () => socket.destroy(),

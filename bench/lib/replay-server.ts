@@ -10,7 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeSEXP, rInteger } from '../../r/qap1/index.ts';
-import { MessageAssembler, messageHeader, RESP_OK } from '../../r/qap1/protocol.ts';
+import {
+  DT,
+  itemHeaderLength,
+  MessageAssembler,
+  messageHeader,
+  RESP_OK,
+  writeItemHeader,
+} from '../../r/qap1/protocol.ts';
 
 const GREETING = Buffer.from('Rsrv0103QAP1\r\n\r\n--------------\r\n', 'latin1');
 
@@ -23,8 +30,8 @@ export interface ReplayServer {
 /** Serves `response` (a whole QAP1 message, header included) to every eval. */
 export async function replayServer(response: Buffer): Promise<ReplayServer> {
   const sexp = encodeSEXP(rInteger([0]));
-  const param = Buffer.alloc(4);
-  param.writeUInt32LE(10 | (sexp.length << 8)); // DT_SEXP
+  const param = Buffer.alloc(itemHeaderLength(sexp.length));
+  writeItemHeader(param, 0, DT.sexp, sexp.length);
   const pid = Buffer.concat([messageHeader(RESP_OK, param.length + sexp.length), param, sexp]);
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
