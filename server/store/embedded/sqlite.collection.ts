@@ -33,9 +33,6 @@ function fieldExpr(field: string): string {
   return `json_extract(doc, '$.${field}')`;
 }
 
-const serialize = encodeDoc;
-const parse = decodeDoc;
-
 /** The `_id` column value: the embedded store keeps string ids only. */
 function idKey(id: unknown): string {
   if (typeof id !== 'string') throw new TypeError('the embedded store needs string _id values');
@@ -125,7 +122,7 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       ' ORDER BY rowid';
     const rows = this.#statement(sql).all(...params) as { doc: string }[];
-    return rows.map((row) => parse(row.doc));
+    return rows.map((row) => decodeDoc(row.doc));
   }
 
   /** The documents matching `filter`, sorted, skipped, limited and projected. */
@@ -141,13 +138,13 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
   #insertRow(doc: Doc): void {
     this.#statement(`INSERT INTO "${this.#name}" (_id, doc) VALUES (?, ?)`).run(
       idKey(doc._id),
-      serialize(doc),
+      encodeDoc(doc),
     );
   }
 
   #replaceRow(doc: Doc): void {
     this.#statement(`UPDATE "${this.#name}" SET doc = ? WHERE _id = ?`).run(
-      serialize(doc),
+      encodeDoc(doc),
       idKey(doc._id),
     );
   }
