@@ -44,7 +44,7 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   let what: string;
   if (issue.code === 'invalid_type') {
     const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
-    what = `expected ${article} ${issue.expected === 'number' ? 'number' : issue.expected}`;
+    what = `expected ${article} ${issue.expected}`;
   } else {
     what = issue.message.replace(/^Invalid input: /, '');
   }
@@ -103,7 +103,6 @@ function resolvePaths(config: Config, base: string): Config {
     session_secret_file:
       config.session_secret_file === null ? null : abs(config.session_secret_file),
     extensions: Object.fromEntries(Object.entries(config.extensions).map(([k, v]) => [k, abs(v)])),
-    r: { ...config.r },
   });
 }
 
