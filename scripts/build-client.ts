@@ -19,7 +19,7 @@ const BUDGET_GZ = 300 * 1024;
  * pages the browser opens outside the client (the server's verification page) find one.
  * Browsers sniff PNG data whatever the file name says.
  */
-export function faviconPng(): Buffer {
+function faviconPng(): Buffer {
   const size = 32;
   const raw = Buffer.alloc(size * (1 + size * 3));
   const bars = [
@@ -72,6 +72,10 @@ export async function buildClient(): Promise<number> {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  // The client imports pure modules of converters/ one by one; their index (and the
+  // schemas) would bring zod, a server-side validator, into every page load.
+  if (Object.keys(result.metafile.inputs).some((f) => f.includes('node_modules/zod/')))
+    throw new Error('the client bundle includes zod: import converters/ modules, not their index');
   const outputs = Object.keys(result.metafile.outputs).filter((f) => !f.endsWith('.map'));
   const js = outputs.find((f) => f.endsWith('.js'));
   const css = outputs.find((f) => f.endsWith('.css'));
