@@ -3,7 +3,7 @@
  * PanthR library preloaded and fills the session pool; the QAP1 client and the R value
  * types are re-exported for the layers above.
  */
-import { connectR, type RValue } from './qap1/index.ts';
+import { connectR, rAttrStrings, type RValue } from './qap1/index.ts';
 import { RSessionPool, type PoolMetrics } from './pool/index.ts';
 import { RStartError, RSupervisor, type RLogger, type RState } from './supervisor/index.ts';
 
@@ -130,10 +130,9 @@ async function readRegistered(path: string): Promise<RegisteredKinds | undefined
       { timeoutMs: 10_000 },
     );
     if (value.kind !== 'list') return undefined;
-    const names = value.attributes?.names;
+    const names = rAttrStrings(value, 'names');
     const field = (name: string): string[] => {
-      const i = names?.kind === 'string' ? names.values.indexOf(name) : -1;
-      const v: RValue | undefined = value.values[i];
+      const v: RValue | undefined = value.values[names.indexOf(name)];
       return v?.kind === 'string' ? v.values.filter((s): s is string => s !== null) : [];
     };
     return { reports: field('reports'), tests: field('tests'), graphs: field('graphs') };
