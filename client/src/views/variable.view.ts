@@ -7,6 +7,7 @@ import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
 import { isMissing, levelsOf } from '../values.ts';
 import { graphImage, renderTable } from './render-result.ts';
 
+/** Requests already sent, as `workspace id/name`: each is asked for once per workspace. */
 const requested = new Set<string>();
 
 function summaryRequests(app: App, ds: string, v: Vector): PObject[] {
@@ -14,19 +15,18 @@ function summaryRequests(app: App, ds: string, v: Vector): PObject[] {
   const categorical =
     v.variableType === 'nominal' || v.variableType === 'ordinal' || v.variableType === 'logical';
   if (!numeric && !categorical) return [];
+  const of = { dataset: ds, variables: [v.name] };
   const sum: PObject = {
     type: 'report',
     name: derivedName('view.sum', ds, v.name),
     reportType: numeric ? 'descriptives' : 'frequency',
-    dataset: ds,
-    variables: [v.name],
+    ...of,
   };
   const graph: PObject = {
     type: 'graph',
     name: derivedName('view.graph', ds, v.name),
     graphType: numeric ? 'hist' : 'bar',
-    dataset: ds,
-    variables: [v.name],
+    ...of,
     format: 'svg',
     width: 420,
     height: 300,
@@ -48,11 +48,12 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
     );
   const reqs = summaryRequests(app, dsName, v);
   // Results already in the workspace are reused; each missing one is asked for once.
+  const key = (r: PObject): string => `${app.workspace?.id ?? ''}/${r.name}`;
   const missingReqs = reqs.filter(
-    (r) => app.model.get(r.name) === undefined && !requested.has(r.name),
+    (r) => app.model.get(r.name) === undefined && !requested.has(key(r)),
   );
   if (missingReqs.length > 0 && app.connInfo.state === 'connected') {
-    for (const r of missingReqs) requested.add(r.name);
+    for (const r of missingReqs) requested.add(key(r));
     void app.request(missingReqs);
   }
   const missing = v.values.filter((c) => isMissing(v, c)).length;
