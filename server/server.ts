@@ -79,9 +79,13 @@ export async function startServer(
       http.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
-    await app?.close().catch(() => undefined);
-    await r?.stop().catch(() => undefined);
-    await store?.close().catch(() => undefined);
+    // Undo what started; a failure here is logged, the start failure is what is thrown.
+    const undo = (what: string) => (e: unknown) => {
+      log.warn({ err: e }, `after a failed start: could not ${what}`);
+    };
+    await app?.close().catch(undo('close the app'));
+    await r?.stop().catch(undo('stop R'));
+    await store?.close().catch(undo('close the store'));
     throw err;
   }
   const { port } = app.http.address() as AddressInfo;
@@ -92,10 +96,17 @@ export async function startServer(
     ...running,
     url: `http://${host}:${port}`,
     stop() {
+      // Each step runs even if an earlier one failed: no R process is left behind.
       stopping ??= (async () => {
-        await running.app.close();
-        await running.r.stop();
-        await running.store.close();
+        try {
+          await running.app.close();
+        } finally {
+          try {
+            await running.r.stop();
+          } finally {
+            await running.store.close();
+          }
+        }
       })();
       return stopping;
     },
