@@ -9,13 +9,10 @@ import { pino, type Logger } from 'pino';
 export type { Logger } from 'pino';
 
 /** Creates the logger; `dir` null logs to stdout only (tests). */
-export function createLogger(options: {
-  level: string;
-  dir: string | null;
-  quiet?: boolean;
-}): Logger {
-  const streams: pino.StreamEntry[] = [];
-  if (!options.quiet) streams.push({ level: options.level as pino.Level, stream: process.stdout });
+export function createLogger(options: { level: string; dir: string | null }): Logger {
+  const streams: pino.StreamEntry[] = [
+    { level: options.level as pino.Level, stream: process.stdout },
+  ];
   if (options.dir !== null) {
     mkdirSync(options.dir, { recursive: true, mode: 0o750 });
     // Synchronous: a line logged just before process.exit() (a failed start) is kept, and
