@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): App {
     realtime,
     close() {
       closing ??= (async () => {
-        await realtime.close('shutdown');
+        await realtime.close();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
           http.closeAllConnections();

@@ -1,4 +1,5 @@
 /** The typed Socket.IO event contract of API.md §2. Payloads from clients are untrusted. */
+import type { Server, Socket } from 'socket.io';
 import type { ServerData } from '../sessions/outbound.queue.ts';
 import type { ByeReason } from '../sessions/client.connection.ts';
 
@@ -22,6 +23,22 @@ export interface SocketData {
   userId: string;
   sessionId: string | null;
 }
+
+/** The Socket.IO server of this contract (no inter-server events). */
+export type PanthRServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+/** One connected socket of {@link PanthRServer}. */
+export type PanthRSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 /** Errors a refused handshake carries (`connect_error`'s message). */
 export const HandshakeError = {

@@ -2,7 +2,6 @@
  * Thin handlers for one connected socket: check each payload, hand it to the sessions
  * layer, answer `ok` and `ping`. A malformed message is answered, never fatal.
  */
-import type { Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { dataMessageSchema, okMessageSchema, pingMessageSchema } from '../../converters/index.ts';
 import { ErrorCode } from '../errors.ts';
@@ -11,14 +10,7 @@ import type { SessionMetrics } from '../sessions/metrics.ts';
 import type { ErrorObject, PanthRObject } from '../sessions/ports.ts';
 import type { SessionManager } from '../sessions/session.manager.ts';
 import { errorObject } from '../sessions/user.session.ts';
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.ts';
-
-type PanthRSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
+import type { PanthRSocket } from './events.ts';
 
 /** What the handlers need. */
 export interface HandlerDeps {
@@ -123,6 +115,8 @@ export function bindHandlers(
   );
 
   socket.on('disconnect', (reason) => {
-    void deps.sessions.disconnect(client, reason);
+    deps.sessions.disconnect(client, reason).catch((err: unknown) => {
+      deps.log.error({ err, socket: socket.id }, 'disconnect cleanup failed');
+    });
   });
 }

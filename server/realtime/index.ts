@@ -3,7 +3,7 @@
  * handshake checks of API.md §2 (session, Origin, max_users) and one SessionManager.
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/index.ts';
@@ -13,21 +13,9 @@ import type { Auth } from '../auth/index.ts';
 import { createMetrics, type SessionMetrics } from '../sessions/metrics.ts';
 import { SessionManager } from '../sessions/session.manager.ts';
 import { createPorts } from './adapters.ts';
-import {
-  HandshakeError,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-  type SocketData,
-} from './events.ts';
+import { HandshakeError, type PanthRServer, type PanthRSocket } from './events.ts';
 import { bindHandlers } from './handlers.ts';
 import { originAllowed } from './origin.ts';
-
-type PanthRSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
 
 /** What the realtime layer is built from. */
 export interface RealtimeDeps {
@@ -43,17 +31,12 @@ export interface RealtimeDeps {
 
 /** The running realtime layer. */
 export interface Realtime {
-  readonly io: Server<
-    ClientToServerEvents,
-    ServerToClientEvents,
-    Record<string, never>,
-    SocketData
-  >;
+  readonly io: PanthRServer;
   readonly metrics: SessionMetrics;
   /** Clients connected now (`no_users`). */
   connectedClients(): number;
   /** Says `bye` to every client, lets work finish (bounded), releases R, closes Socket.IO. */
-  close(reason: 'shutdown'): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Outbound `data` messages a client may leave unacknowledged before it is disconnected. */
@@ -105,7 +88,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     },
   });
 
-  const io: Realtime['io'] = new Server(http, {
+  const io: PanthRServer = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: maxMessageBytes(config.max_data),
     allowRequest: (req: IncomingMessage, callback) => {
