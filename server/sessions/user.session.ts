@@ -222,7 +222,7 @@ export class UserSession {
     try {
       if (this.runtime === null) await this.startRuntime();
       const runtime = this.runtime;
-      if (runtime === null) throw new RError('closed', 'the server is shutting down');
+      if (runtime === null) throw new RError('cancelled', 'the server is shutting down');
       const result = await runtime.run(object, {
         timeoutMs: this.deps.computeTimeoutMs,
         signal: this.abort.signal,
