@@ -114,39 +114,26 @@ export interface LoginResult {
   workspace: { id: string; name: string };
 }
 
-/** Reads the workspace list whatever its envelope: an array, or `{workspaces, current}`. */
+/** Reads the workspace list (`{workspaces: [{id, name, current}]}`), skipping bad entries. */
 export function normalizeWorkspaces(raw: unknown): WorkspaceInfo[] {
-  const r = raw as { workspaces?: unknown; current?: unknown; currentId?: unknown } | null;
-  const list: unknown[] = Array.isArray(raw)
-    ? raw
-    : Array.isArray(r?.workspaces)
-      ? r.workspaces
-      : [];
-  const cur = r !== null && !Array.isArray(raw) ? (r.current ?? r.currentId) : undefined;
-  const curId = typeof cur === 'object' && cur !== null ? (cur as { id?: unknown }).id : cur;
+  const list = (raw as { workspaces?: unknown } | null)?.workspaces;
+  if (!Array.isArray(list)) return [];
   return list.flatMap((w) => {
-    const o = w as { id?: unknown; _id?: unknown; name?: unknown; current?: unknown };
-    const id = o.id ?? o._id;
-    if ((typeof id !== 'string' && typeof id !== 'number') || typeof o.name !== 'string') return [];
-    return [
-      { id: String(id), name: o.name, current: o.current === true || String(id) === String(curId) },
-    ];
+    const o = w as { id?: unknown; name?: unknown; current?: unknown } | null;
+    return typeof o?.id === 'string' && typeof o.name === 'string'
+      ? [{ id: o.id, name: o.name, current: o.current === true }]
+      : [];
   });
 }
 
-/** Reads the preference-set list: names as strings, or objects with a `name`, or a map. */
+/** Reads the preference-set list (`{preferences: [{name, updatedAt}]}`): the names. */
 export function normalizePrefNames(raw: unknown): string[] {
-  const r = raw as { preferences?: unknown; sets?: unknown } | null;
-  const list: unknown = Array.isArray(raw) ? raw : (r?.preferences ?? r?.sets ?? raw);
-  if (Array.isArray(list))
-    return list.flatMap((x) =>
-      typeof x === 'string'
-        ? [x]
-        : typeof (x as { name?: unknown })?.name === 'string'
-          ? [(x as { name: string }).name]
-          : [],
-    );
-  return typeof list === 'object' && list !== null ? Object.keys(list) : [];
+  const list = (raw as { preferences?: unknown } | null)?.preferences;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((x) => {
+    const name = (x as { name?: unknown } | null)?.name;
+    return typeof name === 'string' ? [name] : [];
+  });
 }
 
 /** The HTTP calls the client makes. */

@@ -6,14 +6,9 @@ import { defaultSettings, normalizeSettings, type GraphSettings } from './settin
 
 const CURRENT_KEY = 'panthr.preferenceSet';
 
-/** Unwraps a stored set whether it is the settings themselves or `{settings|value: ...}`. */
-export function unwrapSet(raw: unknown): unknown {
-  const r = raw as Record<string, unknown> | null;
-  if (r !== null && typeof r === 'object' && !('colors' in r)) {
-    for (const k of ['settings', 'value', 'graph', 'preferences'])
-      if (typeof r[k] === 'object' && r[k] !== null) return r[k];
-  }
-  return raw;
+/** The settings of a stored set as `GET /api/v1/preferences/:name` answers it. */
+function settingsOf(raw: unknown): unknown {
+  return (raw as { settings?: unknown } | null)?.settings;
 }
 
 /** The user's preference sets and the current one. */
@@ -53,7 +48,7 @@ export class PrefsStore {
     this.current = name;
     localStorage.setItem(CURRENT_KEY, name);
     this.settings = this.names.includes(name)
-      ? normalizeSettings(unwrapSet(await api.getPrefs(name)))
+      ? normalizeSettings(settingsOf(await api.getPrefs(name)))
       : defaultSettings();
     this.emit();
   }
@@ -104,7 +99,7 @@ export class PrefsStore {
     const value =
       from === this.current
         ? this.settings
-        : normalizeSettings(unwrapSet(await api.getPrefs(from)));
+        : normalizeSettings(settingsOf(await api.getPrefs(from)));
     await api.putPrefs(to, value);
     if (this.names.includes(from)) await api.deletePrefs(from);
     this.names = [...this.names.filter((n) => n !== from && n !== to), to];

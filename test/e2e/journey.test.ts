@@ -205,6 +205,10 @@ describe('browser journey', function () {
     assert.equal(await page.locator('article.output').count(), 4);
     await page.locator('.grid .row[aria-rowindex="2"]').first().waitFor();
     await shot('09-after-reload');
+    // The preference change was stored and is read back.
+    await menu(page, 'Settings', 'Preferences…');
+    assert.equal(await page.getByLabel('Background color').inputValue(), '#ffeecc');
+    await page.getByRole('button', { name: 'Close' }).click();
   });
 
   it('logs in from the remember cookie alone in a fresh browser', async () => {
