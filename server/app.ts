@@ -83,7 +83,8 @@ export function createApp(deps: AppDeps): App {
   app.use(securityHeaders());
   app.use(statusRoutes(config, connectedClients));
   app.use(metricsRoutes(config, realtime));
-  app.use(express.json({ limit: '256kb', strict: true }));
+  // No app-wide body parser: each router parses JSON with its own limit (accounts 16 KB,
+  // /api/v1 sized to preference sets), and a global one would run first and override them.
   app.use(auth.middleware);
   app.use(auth.routes);
   app.use('/api/v1', auth.api);
