@@ -3,11 +3,13 @@
  * connected client, accounts made concurrently, and the memory of a process group.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import net from 'node:net';
 import type { TestServer } from '../../test/fixtures/server.ts';
 import { uniform } from '../../test/fixtures/compute/datasets.ts';
+import { freePort } from '../../test/fixtures/rserve-process.ts';
 import { createUser, type TestClient, type TestUser } from '../../test/fixtures/users.ts';
 import { now, since } from './stats.ts';
+
+export { freePort };
 
 /** A PanthR dataset of `rows` rows and scalar variables `names` (about 1% missing). */
 export function benchDataset(
@@ -126,19 +128,6 @@ export function createUsersFromOwnAddresses(
         'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
       }),
   );
-}
-
-/** A free TCP port on 127.0.0.1 (closed again at once). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Memory of a set of processes, in MB: resident (RSS) and proportional (PSS, shared pages split). */
