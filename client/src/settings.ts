@@ -3,6 +3,8 @@
 // line {width, style}, text {size, family}, bar {fill, border, width}, background-color.
 // Sizes are relative to R's defaults (1 = R's default); a symbol is R's `pch`. DOM-free.
 
+import { isColor, normalizeColor } from '../../converters/schema/colors.ts';
+
 /** Line styles (R's `lty` names). */
 export const LINE_STYLES = ['solid', 'dashed', 'dotted', 'dotdash', 'longdash', 'twodash'] as const;
 /** A line style. */
@@ -48,8 +50,16 @@ export function defaultSettings(): GraphSettings {
   };
 }
 
-const HEX = /^#[0-9a-fA-F]{6}$/;
-const isHex = (x: unknown): x is string => typeof x === 'string' && HEX.test(x);
+/**
+ * A stored color in the editor's `#rrggbb` form: every color the server accepts (names,
+ * `#rgb`, `#rrggbbaa`; converters' own rule) is kept, with its opacity dropped; anything
+ * else is null. Without this a set stored with `"red"` showed the defaults and the next save
+ * overwrote it.
+ */
+function editorColor(x: unknown): string | null {
+  return typeof x === 'string' && isColor(x) ? normalizeColor(x).slice(0, 7).toLowerCase() : null;
+}
+const color = (x: unknown, fallback: string): string => editorColor(x) ?? fallback;
 const inRange =
   (lo: number, hi: number) =>
   (x: unknown): x is number =>
@@ -66,8 +76,8 @@ function pick<T>(v: unknown, ok: (x: unknown) => x is T, fallback: T): T {
 }
 
 /**
- * Reads stored settings, keeping valid fields and filling the rest with defaults. Colors
- * the editor cannot show (names, #rgb) fall back to the default so the color inputs work.
+ * Reads stored settings, keeping valid fields and filling the rest with defaults; colors
+ * come in the editor's `#rrggbb` form (see {@link editorColor}).
  */
 export function normalizeSettings(raw: unknown): GraphSettings {
   const d = defaultSettings();
@@ -77,7 +87,10 @@ export function normalizeSettings(raw: unknown): GraphSettings {
   const t = rec(r['text']);
   const b = rec(r['bar']);
   const colors = Array.isArray(r['colors'])
-    ? (r['colors'] as unknown[]).filter(isHex).slice(0, 32)
+    ? (r['colors'] as unknown[])
+        .map(editorColor)
+        .filter((c): c is string => c !== null)
+        .slice(0, 32)
     : [];
   const isPch = (x: unknown): x is number => Number.isInteger(x) && inRange(0, 25)(x);
   return {
@@ -95,11 +108,11 @@ export function normalizeSettings(raw: unknown): GraphSettings {
       family: pick(t['family'], oneOf(FONT_FAMILIES), d.text.family),
     },
     bar: {
-      fill: pick(b['fill'], isHex, d.bar.fill),
-      border: pick(b['border'], isHex, d.bar.border),
+      fill: color(b['fill'], d.bar.fill),
+      border: color(b['border'], d.bar.border),
       width: pick(b['width'], inRange(0.05, 1), d.bar.width),
     },
-    'background-color': pick(r['background-color'], isHex, d['background-color']),
+    'background-color': color(r['background-color'], d['background-color']),
   };
 }
 

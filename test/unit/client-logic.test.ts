@@ -214,11 +214,25 @@ describe('client settings, names, routes and API envelopes', () => {
       line: { style: 'dotdash' },
       'background-color': '#ffeecc',
     });
-    assert.deepEqual(s.colors, ['#000000']);
+    // Every color the server accepts is kept (in the editor's #rrggbb form), so that a set
+    // stored by another client is not overwritten with defaults at the next save.
+    assert.deepEqual(s.colors, ['#000000', '#ff0000']);
     assert.equal(s.point.size, 2);
     assert.equal(s.point.symbol, defaultSettings().point.symbol);
     assert.equal(s.line.style, 'dotdash');
     assert.equal(s['background-color'], '#ffeecc');
+  });
+
+  it('reads every color form the server accepts, and drops what it refuses', () => {
+    const s = normalizeSettings({
+      colors: ['#abc', '#11223380', 'SteelBlue', 'not-a-color', 7],
+      bar: { fill: 'tomato', border: '#FFF' },
+      'background-color': 'transparent',
+    });
+    assert.deepEqual(s.colors, ['#aabbcc', '#112233', '#4682b4']);
+    assert.equal(s.bar.fill, '#ff6347');
+    assert.equal(s.bar.border, '#ffffff');
+    assert.equal(s['background-color'], '#ffffff');
   });
 
   it('makes fresh and derived names that are valid', () => {
