@@ -13,3 +13,11 @@ export { rToJson } from './r-to-json.ts';
 export { parseCsv, type CsvOptions, type CsvResult } from './csv.ts';
 export { csvColumnNames, isoSeconds } from './csv-infer.ts';
 export * from './formula/index.ts';
+export {
+  binaryToJson,
+  float64View,
+  isBinaryValues,
+  mapBinaryValues,
+  mapValuesKeys,
+  type BinaryValues,
+} from './binary-values.ts';

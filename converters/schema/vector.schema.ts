@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import { baseShape } from './common.schema.ts';
+import { binaryToJson, type BinaryValues } from '../binary-values.ts';
 
 /** The variable types of API.md. */
 export const VARIABLE_TYPES = ['scalar', 'nominal', 'ordinal', 'logical', 'datetime'] as const;
@@ -64,24 +65,13 @@ export function datasetRows(d: {
 }
 
 /**
- * A vector's values in JSON form (how a workspace stores them): JSON values as they are;
+ * A vector's values in JSON form (how JSON clients receive them): JSON values as they are;
  * binary ones (any alignment) as numbers, NaN as null (missing), +-Infinity as "Inf" / "-Inf".
  */
 export function jsonValues(values: VectorValues): readonly VectorValue[] {
-  if (Array.isArray(values)) return values as readonly VectorValue[];
-  const bin = values as Float64Array | Uint8Array;
-  let f64: Float64Array;
-  if (bin instanceof Float64Array) f64 = bin;
-  else if (bin.byteOffset % 8 === 0)
-    f64 = new Float64Array(bin.buffer, bin.byteOffset, bin.byteLength / 8);
-  // A Buffer's slice() is a view; the Uint8Array constructor copies into a fresh, aligned buffer.
-  else f64 = new Float64Array(new Uint8Array(bin).buffer);
-  const out = new Array<VectorValue>(f64.length);
-  for (let i = 0; i < f64.length; i++) {
-    const x = f64[i] as number;
-    out[i] = Number.isFinite(x) ? x : x !== x ? null : x > 0 ? 'Inf' : '-Inf';
-  }
-  return out;
+  return Array.isArray(values)
+    ? (values as readonly VectorValue[])
+    : binaryToJson(values as BinaryValues);
 }
 
 type ValueCheck = (x: VectorValue) => boolean;

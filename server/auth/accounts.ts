@@ -9,7 +9,12 @@ import type { Config } from '../config/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Store, UserDoc } from '../store/store.types.ts';
 import { fieldsOf } from '../http/api/api.common.ts';
-import { createWorkspace, FIRST_WORKSPACE_NAME, isDuplicateKeyError } from '../store/index.ts';
+import {
+  createWorkspace,
+  deleteWorkspaceObjects,
+  FIRST_WORKSPACE_NAME,
+  isDuplicateKeyError,
+} from '../store/index.ts';
 import { checkPassword, MAX_PASSWORD_LENGTH, normalizeEmail } from './credentials.ts';
 import type { Mailer } from './mail.ts';
 import { hashPassword, verifyPassword } from './password.ts';
@@ -33,7 +38,10 @@ export interface AccountDeps {
 /** Deletes a user and everything it owns (used for stale unverified accounts and rollback). */
 async function purgeUser(store: Store, userId: string): Promise<void> {
   const workspaces = await store.workspaces.find({ userId }).toArray();
-  await store.workspaceObjects.deleteMany({ workspaceId: { $in: workspaces.map((w) => w._id) } });
+  await deleteWorkspaceObjects(
+    store,
+    workspaces.map((w) => w._id),
+  );
   await store.workspaces.deleteMany({ userId });
   await store.preferences.deleteMany({ userId });
   await store.verifyTokens.deleteMany({ userId });

@@ -18,7 +18,7 @@ export interface RegisteredKinds {
 export interface DatasetEntry {
   /** The generated R name of its data frame. */
   readonly rVar: string;
-  /** Its stored (JSON) form. */
+  /** Its stored form (binary values kept, as Buffers). */
   readonly dataset: PanthrDataset;
   readonly rows: number;
   /** Bumped whenever its data change, so that cached filters are recomputed. */
@@ -37,7 +37,7 @@ export interface RunContext {
   dataset(name: string): DatasetEntry;
   /**
    * Size-checks (`too_large`, before R), assigns and records a dataset (replacing one of
-   * the same name); returns its entry, holding the stored (JSON) form.
+   * the same name); returns its entry, holding the stored form.
    */
   putDataset(d: PanthrDataset): Promise<DatasetEntry>;
   /** Replaces (or adds) one variable of a held dataset, in R and in its stored form. */

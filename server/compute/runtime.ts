@@ -190,15 +190,9 @@ export class WorkspaceRuntime {
     // datasetToR throws before R is touched, so a bad dataset leaves no trace there.
     const value = datasetToR(d);
     const rVar = this.r.newName('d');
-    const assigned = this.r.assign(rVar, value, call);
-    // The stored (JSON) form is made while R reads and decodes the data frame. If the
-    // assign fails, its generated name is never used again.
-    let dataset: PanthrDataset;
-    try {
-      dataset = storedDataset(d);
-    } finally {
-      await assigned;
-    }
+    // If the assign fails, its generated name is never used again.
+    await this.r.assign(rVar, value, call);
+    const dataset = storedDataset(d);
     const old = this.datasets.get(d.name);
     const entry: DatasetEntry = { rVar, dataset, rows, version: ++this.version };
     this.datasets.set(d.name, entry);

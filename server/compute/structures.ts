@@ -2,21 +2,27 @@
  * Vectors, datasets and filters: the data of a workspace. Datasets go to R by binary
  * assign (after the size check); a filter is the row mask its formula gives.
  */
-import type { PanthrDataset, PanthrFilter, PanthrVector } from '../../converters/index.ts';
+import {
+  valuesLength,
+  type PanthrDataset,
+  type PanthrFilter,
+  type PanthrVector,
+} from '../../converters/index.ts';
 import { NA_LOGICAL, rLogical, type RLogical, type RValue } from '../../r/qap1/sexp.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 import { checkSize, storedVector } from './values.ts';
 
-/** A vector: stored as it is (binary values as JSON); nothing goes to R. */
+/** A vector: stored as it is (binary values as a Buffer); nothing goes to R. */
 export function runVector(ctx: RunContext, o: PanthrVector): RunOutcome {
   const v = storedVector(o);
-  checkSize(o.name, v.values.length, 1, ctx.options.maxData);
-  const out = { ...v, result: { rows: v.values.length } } as StoredObject;
+  const rows = valuesLength(v.values);
+  checkSize(o.name, rows, 1, ctx.options.maxData);
+  const out = { ...v, result: { rows } } as StoredObject;
   return { store: [out], remove: [], reply: [out] };
 }
 
-/** A dataset: size-checked, assigned to R as a data frame, stored in JSON form. */
+/** A dataset: size-checked, assigned to R as a data frame, stored (binary values kept). */
 export async function runDataset(ctx: RunContext, o: PanthrDataset): Promise<RunOutcome> {
   const entry = await ctx.putDataset(o);
   const out = {

@@ -1,12 +1,17 @@
 /**
- * Dataset sizes and the stored (JSON) form of values.
+ * Dataset sizes and the stored form of values.
  * Clients may send a scalar vector's values as binary float64 (a Float64Array, or a Buffer /
  * Uint8Array of little-endian float64 as Socket.IO delivers it); R gets those bytes in one
- * copy (converters' vectorToR), while the workspace keeps numbers and nulls so that a stored
- * dataset is plain JSON (converters' jsonValues: any NaN is missing, null; +-Infinity is
- * "Inf" / "-Inf").
+ * copy (converters' vectorToR), and the workspace keeps them binary, as a Buffer: the store
+ * writes them as binary chunks, and each client receives them in the form it asked for
+ * (server/sessions/client.connection.ts).
  */
-import { jsonValues, type PanthrDataset, type PanthrVector } from '../../converters/index.ts';
+import {
+  isBinaryValues,
+  type BinaryValues,
+  type PanthrDataset,
+  type PanthrVector,
+} from '../../converters/index.ts';
 import { computeError } from './compute.types.ts';
 
 /**
@@ -28,14 +33,23 @@ export function checkSize(
   }
 }
 
-/** A vector in its stored form: binary values become JSON values (`jsonValues`); otherwise unchanged. */
+/** Binary values as a Buffer over the same bytes (no copy). */
+export function asBuffer(values: BinaryValues): Buffer {
+  return Buffer.isBuffer(values)
+    ? values
+    : Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/** A vector in its stored form: binary values as a Buffer; otherwise unchanged. */
 export function storedVector(v: PanthrVector): PanthrVector {
-  return Array.isArray(v.values) ? v : { ...v, values: jsonValues(v.values) };
+  return isBinaryValues(v.values) && !Buffer.isBuffer(v.values)
+    ? { ...v, values: asBuffer(v.values) }
+    : v;
 }
 
 /** A dataset in its stored form (see {@link storedVector}); the input is not changed. */
 export function storedDataset(d: PanthrDataset): PanthrDataset {
-  return d.variables.every((v) => Array.isArray(v.values))
+  return d.variables.every((v) => !isBinaryValues(v.values) || Buffer.isBuffer(v.values))
     ? d
     : { ...d, variables: d.variables.map(storedVector) };
 }

@@ -4,6 +4,7 @@
  * a running computation is not idle, and pings are not activity (API.md §2).
  */
 import type { Logger } from 'pino';
+import { binaryToJson, mapBinaryValues } from '../../converters/index.ts';
 import { OutboundQueue, type ServerData } from './outbound.queue.ts';
 
 /** Why the server ended a connection; the first three are API.md's, `backlog` our own. */
@@ -17,6 +18,17 @@ export interface ClientSocket {
   emit(event: 'ping', payload: Record<string, unknown>): unknown;
   emit(event: 'bye', payload: { reason: ByeReason }): unknown;
   disconnect(close?: boolean): unknown;
+  /** Socket.IO's handshake; `auth.binaryValues: true` asks for binary scalar values. */
+  readonly handshake?: { readonly auth?: Readonly<Record<string, unknown>> };
+}
+
+/**
+ * A `data` message in the form this client reads: scalar values the workspace holds as
+ * binary stay binary for a client that asked for them at the handshake (Socket.IO sends
+ * them as attachments, no copy); any other client gets JSON values (docs/api.md).
+ */
+export function messageForClient(message: ServerData, binaryValues: boolean): ServerData {
+  return binaryValues ? message : mapBinaryValues(message, binaryToJson);
 }
 
 /** Limits of one connection, in milliseconds. */
@@ -51,10 +63,14 @@ export class ClientConnection {
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
   ) {
-    this.outbound = new OutboundQueue((m) => socket.emit('data', m), {
-      maxMessages: limits.maxOutbound,
-      onOverflow: () => this.bye('backlog'),
-    });
+    const binaryValues = socket.handshake?.auth?.binaryValues === true;
+    this.outbound = new OutboundQueue(
+      (m) => socket.emit('data', messageForClient(m, binaryValues)),
+      {
+        maxMessages: limits.maxOutbound,
+        onOverflow: () => this.bye('backlog'),
+      },
+    );
     this.armIdle(limits.timeoutMs);
     if (limits.maxTimeMs !== null) this.armLife(limits.maxTimeMs);
   }

@@ -33,6 +33,7 @@ export const STORE_INDEXES: readonly IndexDefinition[] = [
   { collection: 'preferences', key: { userId: 1, name: 1 }, options: { unique: true } },
   { collection: 'workspaces', key: { userId: 1 }, options: {} },
   { collection: 'workspaceObjects', key: { workspaceId: 1, order: 1 }, options: {} },
+  { collection: 'workspaceBlobs', key: { workspaceId: 1 }, options: {} },
   { collection: 'connections', key: { openedAt: 1 }, options: {} },
 ];
 

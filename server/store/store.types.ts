@@ -122,6 +122,19 @@ export interface WorkspaceObjectDoc {
   object: Record<string, unknown>;
 }
 
+/**
+ * One chunk of a large `values` of a workspace object: the object document holds a
+ * reference in its place (see workspace.repo.ts), so that no document nears MongoDB's 16 MB
+ * limit and replacing an object never rewrites or re-reads its data.
+ */
+export interface WorkspaceBlobDoc {
+  /** `${objectId}@${hash}#${index}`: a new hash, new chunks; chunks are never updated. */
+  _id: string;
+  workspaceId: string;
+  /** Bytes (written as a Buffer, read back as BSON Binary) or a slice of a JSON array. */
+  data: unknown;
+}
+
 /** One client connection, for the connection log. Never holds data values. */
 export interface ConnectionLogDoc {
   _id: string;
@@ -143,6 +156,7 @@ export interface Store {
   readonly preferences: StoreCollection<PreferenceDoc>;
   readonly workspaces: StoreCollection<WorkspaceDoc>;
   readonly workspaceObjects: StoreCollection<WorkspaceObjectDoc>;
+  readonly workspaceBlobs: StoreCollection<WorkspaceBlobDoc>;
   readonly connections: StoreCollection<ConnectionLogDoc>;
   /** Creates the indexes (unique email, TTLs); idempotent. */
   init(): Promise<void>;

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDuplicateKeyError } from './mql.ts';
 import type { Store, WorkspaceDoc, WorkspaceObjectDoc } from './store.types.ts';
+import { blobIds, deleteBlobs, joinBlobs, splitBlobs } from './workspace.blobs.ts';
 
 /** A PanthR object as the workspace keeps it (API.md §3): at least a `name`. */
 export type WorkspaceObject = Record<string, unknown> & { name: string };
@@ -124,7 +125,7 @@ export async function deleteWorkspace(
     );
     blocksOf(store).delete(workspaceId);
     const { deletedCount } = await store.workspaces.deleteOne({ _id: workspaceId, userId });
-    await store.workspaceObjects.deleteMany({ workspaceId });
+    await deleteWorkspaceObjects(store, [workspaceId]);
     return deletedCount === 1 ? 'deleted' : 'not_found';
   });
 }
@@ -171,10 +172,22 @@ export function objectId(workspaceId: string, name: string): string {
   return `${workspaceId}/${name}`;
 }
 
+/** Deletes every object of the workspaces `workspaceIds` (their chunks included). */
+export async function deleteWorkspaceObjects(
+  store: Store,
+  workspaceIds: readonly string[],
+): Promise<void> {
+  if (workspaceIds.length === 0) return;
+  await store.workspaceObjects.deleteMany({ workspaceId: { $in: [...workspaceIds] } });
+  await store.workspaceBlobs.deleteMany({ workspaceId: { $in: [...workspaceIds] } });
+}
+
 /**
  * Stores `object` in `workspaceId` with a fresh `hash` and returns it with that hash. An
- * object with the same name is replaced and keeps its place in the creation order. Returns
- * null when the workspace does not exist.
+ * object with the same name is replaced and keeps its place in the creation order. Large
+ * values go to chunks of their own (workspace.blobs.ts): written before the document, and
+ * the replaced object's chunks deleted after it. Returns null when the workspace does not
+ * exist.
  */
 export async function saveObject(
   store: Store,
@@ -184,23 +197,28 @@ export async function saveObject(
   const hash = await nextHash(store, workspaceId);
   if (hash === null) return null;
   const stored: StoredObject = { ...object, hash };
+  const _id = objectId(workspaceId, object.name);
+  const { doc, blobs } = splitBlobs(stored, workspaceId, `${_id}@${hash}`);
+  await Promise.all(blobs.map((blob) => store.workspaceBlobs.insertOne(blob)));
   const write = () =>
-    store.workspaceObjects.updateOne(
-      { _id: objectId(workspaceId, object.name) },
+    store.workspaceObjects.findOneAndUpdate(
+      { _id },
       {
-        $set: { workspaceId, name: object.name, hash, object: stored },
+        $set: { workspaceId, name: object.name, hash, object: doc },
         // hashes only grow, so the first hash of a name is its place in creation order
         $setOnInsert: { order: hash },
       },
-      { upsert: true },
+      { upsert: true, returnDocument: 'before' },
     );
+  let before: WorkspaceObjectDoc | null;
   try {
-    await write();
+    before = await write();
   } catch (error) {
     // MongoDB: two concurrent upserts of one new _id; the loser retries as an update
     if (!isDuplicateKeyError(error)) throw error;
-    await write();
+    before = await write();
   }
+  if (before !== null) await deleteBlobs(store, blobIds(before.object));
   return stored;
 }
 
@@ -210,13 +228,19 @@ export async function deleteObject(
   workspaceId: string,
   name: string,
 ): Promise<boolean> {
-  const { deletedCount } = await store.workspaceObjects.deleteOne({
-    _id: objectId(workspaceId, name),
-  });
-  if (deletedCount === 1) {
-    await store.workspaces.updateOne({ _id: workspaceId }, { $set: { updatedAt: new Date() } });
+  const _id = objectId(workspaceId, name);
+  // The version read is the one deleted (so its chunks are the ones to delete); when a
+  // concurrent save replaced it in between, the newer version is read and deleted.
+  for (;;) {
+    const doc = await store.workspaceObjects.findOne({ _id });
+    if (doc === null) return false;
+    const { deletedCount } = await store.workspaceObjects.deleteOne({ _id, hash: doc.hash });
+    if (deletedCount === 1) {
+      await deleteBlobs(store, blobIds(doc.object));
+      await store.workspaces.updateOne({ _id: workspaceId }, { $set: { updatedAt: new Date() } });
+      return true;
+    }
   }
-  return deletedCount === 1;
 }
 
 /** The object named `name` in `workspaceId`, or null. */
@@ -226,7 +250,9 @@ export async function findObject(
   name: string,
 ): Promise<StoredObject | null> {
   const doc = await store.workspaceObjects.findOne({ _id: objectId(workspaceId, name) });
-  return doc === null ? null : (doc.object as StoredObject);
+  if (doc === null) return null;
+  const [object] = await joinBlobs(store, workspaceId, [doc.object]);
+  return object as StoredObject;
 }
 
 /** Every object of `workspaceId`, in creation order (a replaced object keeps its place). */
@@ -235,5 +261,9 @@ export async function loadObjects(store: Store, workspaceId: string): Promise<St
     .find({ workspaceId })
     .sort({ order: 1 })
     .toArray();
-  return docs.map((doc) => doc.object as StoredObject);
+  return (await joinBlobs(
+    store,
+    workspaceId,
+    docs.map((doc) => doc.object),
+  )) as StoredObject[];
 }

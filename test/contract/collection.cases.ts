@@ -24,6 +24,39 @@ export function collectionCases(ctx: ContractContext): void {
       assert.equal(await ctx.store.users.findOne({ _id: 'nobody' }), null);
     });
 
+    it('round-trips bytes as BSON Binary, and deletes by _id lists', async () => {
+      const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256));
+      const tricky = '\u0000bytes-0 "quoted" {"$binary": 1}';
+      await ctx.store.workspaceBlobs.insertOne({ _id: 'b1', workspaceId: 'w', data: bytes });
+      await ctx.store.workspaceBlobs.insertOne({
+        _id: 'b2',
+        workspaceId: 'w',
+        data: { text: tricky, part: bytes.subarray(3, 11), when: new Date(5) },
+      });
+      await ctx.store.workspaceBlobs.insertOne({ _id: 'b3', workspaceId: 'w', data: [1, null] });
+      const read = (await ctx.store.workspaceBlobs.findOne({ _id: 'b1' }))?.data as {
+        _bsontype?: string;
+        value(): Uint8Array;
+      };
+      assert.equal(read._bsontype, 'Binary');
+      assert.deepEqual(Buffer.from(read.value()), bytes);
+      const mixed = (await ctx.store.workspaceBlobs.findOne({ _id: 'b2' }))?.data as {
+        text: string;
+        part: { value(): Uint8Array };
+        when: Date;
+      };
+      assert.equal(mixed.text, tricky);
+      assert.deepEqual(Buffer.from(mixed.part.value()), bytes.subarray(3, 11));
+      assert.deepEqual(mixed.when, new Date(5));
+      const gone = await ctx.store.workspaceBlobs.deleteMany({ _id: { $in: ['b1', 'b3', 'b9'] } });
+      assert.equal(gone.deletedCount, 2);
+      assert.deepEqual(
+        (await ctx.store.workspaceBlobs.find({}).toArray()).map((d) => d._id),
+        ['b2'],
+      );
+      assert.equal((await ctx.store.workspaceBlobs.deleteMany({ _id: 'b2' })).deletedCount, 1);
+    });
+
     it('round-trips awkward values: $-text, NaN, Infinity, undefined as null', async () => {
       const object = {
         text: '{"$date": "2020-01-01T00:00:00Z"} and "$oid"',

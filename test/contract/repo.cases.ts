@@ -89,6 +89,58 @@ export function repoCases(ctx: ContractContext): void {
       assert.equal(await saveObject(ctx.store, 'no-such-workspace', { name: 'z' }), null);
     });
 
+    it('keeps large values in chunks: binary stays binary, JSON stays JSON', async () => {
+      const ws = await createWorkspace(ctx.store, 'u1', 'w');
+      const doubles = Float64Array.from({ length: 700_000 }, (_, i) => (i % 7 === 0 ? NaN : i / 3));
+      const bytes = Buffer.from(doubles.buffer);
+      const small = new Float64Array([NaN, -0.5]); // stays in the document
+      const json = Array.from({ length: 300_000 }, (_, i) => (i % 5 === 0 ? null : `v${i}`));
+      const dataset = {
+        name: 'd',
+        type: 'dataset',
+        variables: [
+          { name: 'x', variableType: 'scalar', values: bytes },
+          { name: 'y', variableType: 'nominal', values: json },
+          { name: 'z', variableType: 'scalar', values: [1, 2] },
+          { name: 'w', variableType: 'scalar', values: Buffer.from(small.buffer) },
+        ],
+        options: { values: { blob: { chunks: ['d@1#0'], binary: true } } },
+      };
+      const saved = await saveObject(ctx.store, ws._id, dataset);
+      const chunks = await ctx.store.workspaceBlobs.countDocuments({ workspaceId: ws._id });
+      assert.ok(chunks >= 3, `${chunks} chunks for 5.6 MB of doubles and 300,000 strings`);
+      const doc = await ctx.store.workspaceObjects.findOne({ workspaceId: ws._id });
+      assert.ok(JSON.stringify(doc).length < 10_000, 'the object document holds no values');
+      for (const loaded of [
+        (await loadObjects(ctx.store, ws._id))[0],
+        await findObject(ctx.store, ws._id, 'd'),
+      ]) {
+        const vars = loaded?.variables as { values: unknown }[];
+        assert.ok(Buffer.isBuffer(vars[0]?.values));
+        assert.ok(bytes.equals(vars[0]?.values), 'bit-exact, NaN included');
+        assert.deepEqual(vars[1]?.values, json);
+        assert.deepEqual(vars[2]?.values, [1, 2]);
+        assert.ok(Buffer.isBuffer(vars[3]?.values));
+        assert.ok(Buffer.from(small.buffer).equals(vars[3]?.values));
+        assert.deepEqual(loaded?.options, dataset.options, "a client's look-alike stays data");
+        assert.equal(loaded?.hash, saved?.hash);
+      }
+      await saveObject(ctx.store, ws._id, { ...dataset, variables: dataset.variables.slice(2) });
+      assert.equal(
+        await ctx.store.workspaceBlobs.countDocuments({ workspaceId: ws._id }),
+        0,
+        'replacing an object deletes its chunks',
+      );
+      await saveObject(ctx.store, ws._id, dataset);
+      assert.equal(await deleteObject(ctx.store, ws._id, 'd'), true);
+      assert.equal(await ctx.store.workspaceBlobs.countDocuments({ workspaceId: ws._id }), 0);
+      await saveObject(ctx.store, ws._id, dataset);
+      const other = await createWorkspace(ctx.store, 'u1', 'other');
+      assert.equal(await deleteWorkspace(ctx.store, 'u1', ws._id), 'deleted');
+      assert.equal(await ctx.store.workspaceBlobs.countDocuments({}), 0);
+      assert.deepEqual(await loadObjects(ctx.store, other._id), []);
+    });
+
     it('gives distinct hashes to concurrent saves', async () => {
       const ws = await createWorkspace(ctx.store, 'u1', 'w');
       const saved = await Promise.all(

@@ -3,7 +3,7 @@
  * filters, newvar, read, delete, graphs, reloading a stored workspace, and full R.
  */
 import assert from 'node:assert/strict';
-import type { PanthrDataset } from '../../converters/index.ts';
+import { jsonValues, type PanthrDataset, type PanthrVector } from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
 import { checkSvg, WorkspaceRuntime, type StoredObject } from '../../server/compute/index.ts';
 import { makeDataset } from '../fixtures/compute/datasets.ts';
@@ -35,7 +35,7 @@ describe('compute: objects on real R', function () {
   });
   after(async () => r?.stop());
 
-  it('takes binary float64 values (Float64Array, unaligned Buffer) and stores them as JSON', async () => {
+  it('takes binary float64 values (Float64Array, unaligned Buffer) and keeps them binary', async () => {
     const a = new Float64Array([1.5, NaN, 3, Infinity, -2]);
     const bytes = Buffer.alloc(5 * 8 + 3);
     const b = bytes.subarray(3); // Socket.IO may hand over a Buffer at any offset
@@ -50,8 +50,14 @@ describe('compute: objects on real R', function () {
     };
     const out = await runRaw(rt, ds);
     const stored = out.store[0] as PanthrDataset;
+    assert.ok(stored.variables.every((v) => Buffer.isBuffer(v.values)));
     assert.deepEqual(
-      stored.variables.map((v) => v.values),
+      stored.variables.map((v) => [...new Uint8Array(v.values as Buffer)]),
+      [[...new Uint8Array(a.buffer)], [...b]],
+      'the very bytes sent, NaN included',
+    );
+    assert.deepEqual(
+      stored.variables.map((v) => jsonValues(v.values)),
       [
         [1.5, null, 3, 'Inf', -2],
         [10, 20, null, 40, 50],
@@ -76,7 +82,7 @@ describe('compute: objects on real R', function () {
       variableType: 'scalar',
       values: new Float64Array([1, NaN]),
     });
-    assert.deepEqual((out.store[0] as { values: unknown }).values, [1, null]);
+    assert.deepEqual(jsonValues((out.store[0] as PanthrVector).values), [1, null]);
     assert.deepEqual(await heldInR(conn), before);
   });
 
@@ -271,7 +277,8 @@ describe('compute: objects on real R', function () {
       filter: 'big2',
     };
     const first = await resultOf(rt, report);
-    const stored: StoredObject[] = JSON.parse(JSON.stringify(rt.list())) as StoredObject[];
+    // A copy that shares nothing, as from the store (binary values come back as bytes).
+    const stored: StoredObject[] = structuredClone(rt.list());
     const fresh = await r.runtime({}, stored);
     assert.deepEqual(
       fresh.list().map((o) => o.name),

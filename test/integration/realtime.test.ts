@@ -282,6 +282,50 @@ describe('realtime: data, ok, ping (one shared server)', function () {
     );
     assert.ok(pushed);
   });
+
+  it('keeps binary values binary: back as bytes to a client that asks, as JSON to others', async () => {
+    const doubles = new Float64Array([1.25, NaN, -3, Infinity, 5, 6, 7, 8]);
+    const bin = {
+      type: 'dataset',
+      name: 'bin',
+      variables: [{ type: 'vector', name: 'x', variableType: 'scalar', values: doubles }],
+    };
+    const asBytes = await connect(ts, user.cookie, { binaryValues: true });
+    open.push(asBytes);
+    const asJson = await client();
+    const [echo, mean] = await asBytes.request([
+      bin,
+      { ...descriptives('binMean'), dataset: 'bin' },
+    ]);
+    const echoed = (echo as { variables: { values: unknown }[] }).variables[0]?.values;
+    assert.ok(Buffer.isBuffer(echoed), 'bytes, not JSON');
+    assert.ok(echoed.equals(Buffer.from(doubles.buffer)), 'the very bytes, NaN included');
+    assert.deepEqual((mean as { result: { rows: unknown[][] } }).result.rows[0]?.slice(0, 3), [
+      'x',
+      7,
+      1,
+    ]);
+    const pushed = await asJson.until(() =>
+      asJson.received.find((m) => m.objects.some((o) => o.name === 'bin')),
+    );
+    const json = [1.25, null, -3, 'Inf', 5, 6, 7, 8];
+    const pushedBin = pushed.objects.find((o) => o.name === 'bin') as {
+      variables: { values: unknown }[];
+    };
+    assert.deepEqual(pushedBin.variables[0]?.values, json);
+    const reloaded = [await connect(ts, user.cookie, { binaryValues: true }), await client()];
+    open.push(reloaded[0] as TestClient);
+    const [bytes, plain] = reloaded.map(
+      (c) =>
+        (
+          c.received[0]?.objects.find((o) => o.name === 'bin') as {
+            variables: { values: unknown }[];
+          }
+        ).variables[0]?.values,
+    );
+    assert.ok(Buffer.isBuffer(bytes) && bytes.equals(Buffer.from(doubles.buffer)));
+    assert.deepEqual(plain, json);
+  });
 });
 
 describe('realtime: limits', function () {

@@ -1,11 +1,16 @@
 /**
  * How the embedded store writes documents as text: relaxed Extended JSON (EJSON from
- * `bson`), so Dates and other BSON values survive. EJSON is several times slower than
+ * `bson`), so Dates, bytes and other BSON values survive. EJSON is several times slower than
  * JSON on large plain documents (workspace objects), so plain JSON is used whenever it
  * gives the very same text: on writing, when the document holds only JSON values; on
  * reading, when the text holds no `"$` (every EJSON wrapper is a `$`-key).
+ * Bytes (a Buffer, any Uint8Array, a BSON Binary) are written as EJSON's
+ * `{"$binary": {"base64", "subType"}}` and read back as a BSON Binary, as the MongoDB driver
+ * does. Their base64 is spliced into the text rather than escaped by JSON.stringify, which
+ * would scan every character of megabytes that need no escaping.
  */
-import { EJSON } from 'bson';
+import { randomUUID } from 'node:crypto';
+import { Binary, EJSON } from 'bson';
 
 /** True when JSON.stringify would not write `value` exactly as relaxed EJSON does. */
 function needsEjson(value: unknown, depth = 0): boolean {
@@ -34,9 +39,103 @@ function needsEjson(value: unknown, depth = 0): boolean {
   }
 }
 
+/** A BSON Binary (by its tag: one bson copy or another). */
+interface BinaryLike {
+  readonly _bsontype: 'Binary';
+  readonly sub_type: number;
+  value(): Uint8Array;
+}
+
+function isBinaryLike(value: unknown): value is BinaryLike {
+  return (value as { _bsontype?: unknown } | null)?._bsontype === 'Binary';
+}
+
+/** Bytes of the document, each to be written as `{"$binary": ...}`. */
+interface Found {
+  readonly bytes: Uint8Array;
+  readonly subType: number;
+}
+
+/**
+ * `value` with each bytes value replaced by `${tag()}${index}` (the bytes pushed on
+ * `found`); copy on write, so a document without bytes comes back as it is.
+ */
+function withPlaceholders(
+  value: unknown,
+  tag: () => string,
+  found: Found[],
+  depth: number,
+): unknown {
+  if (typeof value !== 'object' || value === null || depth > 200) return value;
+  if (value instanceof Uint8Array || isBinaryLike(value)) {
+    const bytes = value instanceof Uint8Array ? value : value.value();
+    found.push({ bytes, subType: value instanceof Uint8Array ? 0 : value.sub_type });
+    return `${tag()}${found.length - 1}`;
+  }
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    value.forEach((item, i) => {
+      const mapped = withPlaceholders(item, tag, found, depth + 1);
+      if (mapped !== item) (out ??= [...(value as unknown[])])[i] = mapped;
+    });
+    return out ?? value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  let out: Record<string, unknown> | null = null;
+  for (const [key, item] of Object.entries(value)) {
+    const mapped = withPlaceholders(item, tag, found, depth + 1);
+    if (mapped !== item) (out ??= { ...(value as Record<string, unknown>) })[key] = mapped;
+  }
+  return out ?? value;
+}
+
+/** `{"$binary": ...}` text of some bytes (base64 never needs JSON escaping). */
+function binaryText({ bytes, subType }: Found): string {
+  const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return `{"$binary":{"base64":"${base64}","subType":"${subType.toString(16).padStart(2, '0')}"}}`;
+}
+
 /** The text stored for `doc`. */
 export function encodeDoc(doc: Record<string, unknown>): string {
-  return needsEjson(doc) ? EJSON.stringify(doc, { relaxed: true }) : JSON.stringify(doc);
+  const found: Found[] = [];
+  let tagValue: string | null = null;
+  // Random per document: no string a user wrote can be taken for a placeholder.
+  const tag = (): string => (tagValue ??= `\u0000bytes-${randomUUID()}-`);
+  const plain = withPlaceholders(doc, tag, found, 0) as Record<string, unknown>;
+  if (found.length === 0) {
+    return needsEjson(doc) ? EJSON.stringify(doc, { relaxed: true }) : JSON.stringify(doc);
+  }
+  if (needsEjson(plain)) {
+    // Rare (bytes next to Dates or non-finite numbers): EJSON writes it all, bytes as Binary.
+    return EJSON.stringify(toBinaries(doc), { relaxed: true });
+  }
+  const text = JSON.stringify(plain);
+  const quotedTag = JSON.stringify(tag()).slice(0, -1);
+  const parts: string[] = [];
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(quotedTag, from);
+    if (at < 0) break;
+    const end = text.indexOf('"', at + quotedTag.length);
+    const index = Number(text.slice(at + quotedTag.length, end));
+    parts.push(text.slice(from, at), binaryText(found[index] as Found));
+    from = end + 1;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
+/** `value` with every Uint8Array as a BSON Binary (what EJSON.stringify writes as bytes). */
+function toBinaries(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > 200) return value;
+  if (value instanceof Uint8Array) return new Binary(value);
+  if (Array.isArray(value)) return value.map((item) => toBinaries(item, depth + 1));
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, toBinaries(item, depth + 1)]),
+  );
 }
 
 /** The document stored as `text`. */

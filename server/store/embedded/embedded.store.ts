@@ -16,6 +16,7 @@ import type {
   UserDoc,
   VerifyTokenDoc,
   WorkspaceDoc,
+  WorkspaceBlobDoc,
   WorkspaceObjectDoc,
 } from '../store.types.ts';
 import { createStoreIndexes, EXPIRING_COLLECTIONS } from '../store.indexes.ts';
@@ -43,6 +44,7 @@ export class EmbeddedStore implements Store {
   readonly preferences: SqliteCollection<PreferenceDoc>;
   readonly workspaces: SqliteCollection<WorkspaceDoc>;
   readonly workspaceObjects: SqliteCollection<WorkspaceObjectDoc>;
+  readonly workspaceBlobs: SqliteCollection<WorkspaceBlobDoc>;
   readonly connections: SqliteCollection<ConnectionLogDoc>;
   readonly #db: Database.Database;
   readonly #batcher: WriteBatcher;
@@ -69,6 +71,7 @@ export class EmbeddedStore implements Store {
     this.preferences = new SqliteCollection(db, 'preferences', batcher);
     this.workspaces = new SqliteCollection(db, 'workspaces', batcher);
     this.workspaceObjects = new SqliteCollection(db, 'workspaceObjects', batcher);
+    this.workspaceBlobs = new SqliteCollection(db, 'workspaceBlobs', batcher);
     this.connections = new SqliteCollection(db, 'connections', batcher);
   }
 

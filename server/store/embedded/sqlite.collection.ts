@@ -270,7 +270,31 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     );
   }
 
+  /**
+   * The ids a filter on `_id` alone selects (`{_id: string}` or `{_id: {$in: [strings]}}`),
+   * or null for any other filter. SQL finds exactly those rows, so such a delete needs no
+   * document to be read and decoded (large workspace blobs are deleted this way).
+   */
+  #idsOnly(filter: Doc): string[] | null {
+    const keys = Object.keys(filter);
+    if (keys.length !== 1 || keys[0] !== '_id') return null;
+    const condition = filter._id;
+    if (typeof condition === 'string') return [condition];
+    if (!isPlainObject(condition) || Object.keys(condition).length !== 1) return null;
+    const list = condition.$in;
+    return Array.isArray(list) && list.every((v) => typeof v === 'string') ? list : null;
+  }
+
   async deleteMany(filter: Parameters<StoreCollection<T>['deleteMany']>[0]) {
+    const ids = this.#idsOnly(filter);
+    if (ids !== null) {
+      return this.#write(() => {
+        const statement = this.#statement(`DELETE FROM "${this.#name}" WHERE _id = ?`);
+        let deletedCount = 0;
+        for (const id of new Set(ids)) deletedCount += statement.run(id).changes;
+        return { acknowledged: true, deletedCount };
+      });
+    }
     return Promise.resolve(
       this.#write(() => {
         const docs = this.#query(filter);

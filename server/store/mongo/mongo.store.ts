@@ -13,6 +13,7 @@ import type {
   UserDoc,
   VerifyTokenDoc,
   WorkspaceDoc,
+  WorkspaceBlobDoc,
   WorkspaceObjectDoc,
 } from '../store.types.ts';
 import { createStoreIndexes, EXPIRING_COLLECTIONS } from '../store.indexes.ts';
@@ -44,6 +45,7 @@ export class MongoStore implements Store {
   readonly preferences;
   readonly workspaces;
   readonly workspaceObjects;
+  readonly workspaceBlobs;
   readonly connections;
   readonly #client: MongoClient;
   #closed = false;
@@ -58,6 +60,7 @@ export class MongoStore implements Store {
     this.preferences = db.collection<PreferenceDoc>('preferences');
     this.workspaces = db.collection<WorkspaceDoc>('workspaces');
     this.workspaceObjects = db.collection<WorkspaceObjectDoc>('workspaceObjects');
+    this.workspaceBlobs = db.collection<WorkspaceBlobDoc>('workspaceBlobs');
     this.connections = db.collection<ConnectionLogDoc>('connections');
   }
 

@@ -1,0 +1,182 @@
+/**
+ * Large `values` of workspace objects, kept apart from the object documents: each is cut
+ * into chunks of at most {@link CHUNK_BYTES} (the `workspaceBlobs` collection) and the object
+ * document holds `{"blob": {"chunks": [ids], "binary": bool}}` in its place. So no document
+ * nears MongoDB's 16 MB limit (a 1e6 x 10 dataset is 80 MB), binary values stay binary
+ * (no JSON of millions of numbers to write or parse), and replacing or deleting an object
+ * reads only its small document.
+ * Chunks are written before the document that names them and deleted after it stops naming
+ * them, so a crash between the two leaves unreferenced chunks, never a dangling reference.
+ * A plain object a user put under some `values` key (free-form options may have one) is
+ * stored as `{"literal": ...}`, so that nothing a client sends can pass for a reference.
+ */
+import { isBinaryValues, mapValuesKeys } from '../../converters/index.ts';
+import type { Store, WorkspaceBlobDoc } from './store.types.ts';
+
+/** The most bytes of one chunk (BSON documents are limited to 16 MB). */
+export const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Values of fewer elements stay in the object document. */
+export const MIN_BLOB_VALUES = 4096;
+
+/** Ids per `$in` when chunks are fetched. */
+const FETCH_BATCH = 256;
+
+/** What an object document holds in place of moved-out values. */
+interface BlobRef {
+  readonly blob: { readonly chunks: readonly string[]; readonly binary: boolean };
+}
+
+/** What an object document holds in place of a plain object found under `values`. */
+interface Literal {
+  readonly literal: unknown;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function isBlobRef(value: unknown): value is BlobRef {
+  if (!isPlainObject(value) || !isPlainObject(value.blob)) return false;
+  const { chunks } = value.blob;
+  return Array.isArray(chunks) && chunks.every((id) => typeof id === 'string');
+}
+
+/** Bytes of one JSON value, over-estimated as BSON writes it (type, index key, value). */
+function jsonValueBytes(x: unknown): number {
+  return 16 + (typeof x === 'string' ? 3 * x.length + 5 : 8);
+}
+
+/** A JSON array cut into slices of at most CHUNK_BYTES each (by {@link jsonValueBytes}). */
+function jsonSlices(values: readonly unknown[]): unknown[][] {
+  const slices: unknown[][] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < values.length; i++) {
+    const size = jsonValueBytes(values[i]);
+    if (bytes + size > CHUNK_BYTES && i > start) {
+      slices.push(values.slice(start, i));
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  slices.push(values.slice(start));
+  return slices;
+}
+
+/** The chunks of one large `values`, or null when it stays in the document. */
+function chunksOf(values: unknown): { data: unknown[]; binary: boolean } | null {
+  if (isBinaryValues(values)) {
+    if (values.byteLength < MIN_BLOB_VALUES * 8) return null;
+    const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    const data: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += CHUNK_BYTES)
+      data.push(bytes.subarray(at, at + CHUNK_BYTES));
+    return { data, binary: true };
+  }
+  if (Array.isArray(values) && values.length >= MIN_BLOB_VALUES)
+    return { data: jsonSlices(values), binary: false };
+  return null;
+}
+
+/**
+ * `object` as its document stores it, and the chunks to write first. Chunk ids start with
+ * `prefix` (unique per object version: the object's id and its new hash).
+ */
+export function splitBlobs<T>(
+  object: T,
+  workspaceId: string,
+  prefix: string,
+): { doc: T; blobs: WorkspaceBlobDoc[] } {
+  const blobs: WorkspaceBlobDoc[] = [];
+  const doc = mapValuesKeys(object, (values) => {
+    if (isPlainObject(values)) return { literal: values } satisfies Literal;
+    const chunks = chunksOf(values);
+    if (chunks === null) return values;
+    const ids = chunks.data.map((data) => {
+      const _id = `${prefix}#${blobs.length}`;
+      blobs.push({ _id, workspaceId, data });
+      return _id;
+    });
+    return { blob: { chunks: ids, binary: chunks.binary } } satisfies BlobRef;
+  });
+  return { doc, blobs };
+}
+
+/** The ids of the chunks an object document names. */
+export function blobIds(doc: unknown): string[] {
+  const ids: string[] = [];
+  mapValuesKeys(doc, (values) => {
+    if (isBlobRef(values)) ids.push(...values.blob.chunks);
+    return values;
+  });
+  return ids;
+}
+
+/** A BSON Binary as the store reads bytes back (either backend, any bson copy). */
+function isBsonBinary(value: unknown): value is { value(): Uint8Array } {
+  const binary = value as { _bsontype?: unknown; value?: unknown } | null;
+  return binary?._bsontype === 'Binary' && typeof binary.value === 'function';
+}
+
+/** Read-back bytes (a BSON Binary, or a Buffer) as a Buffer over the same memory. */
+function bytesOf(data: unknown): Buffer {
+  const bytes = isBsonBinary(data) ? data.value() : data;
+  if (!(bytes instanceof Uint8Array)) throw new Error('a binary workspace chunk holds no bytes');
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** Reads the chunks `ids` (any number) of `workspaceId`, by id. */
+async function fetchChunks(
+  store: Store,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, unknown>> {
+  const found = new Map<string, unknown>();
+  for (let at = 0; at < ids.length; at += FETCH_BATCH) {
+    const batch = ids.slice(at, at + FETCH_BATCH);
+    const docs = await store.workspaceBlobs.find({ _id: { $in: batch }, workspaceId }).toArray();
+    for (const doc of docs) found.set(doc._id, doc.data);
+  }
+  return found;
+}
+
+/**
+ * The objects of `docs` (the `object`s of documents of `workspaceId`) as they were saved:
+ * moved-out values read back (binary as one Buffer, JSON as one array), binary values kept
+ * in the document as Buffers too, literals unwrapped.
+ * Throws when a named chunk is missing.
+ */
+export async function joinBlobs<T>(
+  store: Store,
+  workspaceId: string,
+  docs: readonly T[],
+): Promise<T[]> {
+  const ids = docs.flatMap(blobIds);
+  const chunks = ids.length === 0 ? new Map() : await fetchChunks(store, workspaceId, ids);
+  const data = (id: string): unknown => {
+    if (!chunks.has(id)) throw new Error(`workspace chunk ${id} is missing from the store`);
+    return chunks.get(id);
+  };
+  return docs.map((doc) =>
+    mapValuesKeys(doc, (values) => {
+      if (isPlainObject(values) && 'literal' in values && !('blob' in values))
+        return values.literal;
+      // Small binary values stay in the document; the store reads them back as Binary.
+      if (isBsonBinary(values)) return bytesOf(values);
+      if (!isBlobRef(values)) return values;
+      const { chunks: refs, binary } = values.blob;
+      return binary
+        ? Buffer.concat(refs.map((id) => bytesOf(data(id))))
+        : refs.flatMap((id) => data(id) as unknown[]);
+    }),
+  );
+}
+
+/** Deletes the chunks `ids` (after no document names them any more). */
+export async function deleteBlobs(store: Store, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await store.workspaceBlobs.deleteMany({ _id: { $in: [...ids] } });
+}
