@@ -24,8 +24,10 @@ import { R_NULL, rString } from './sexp.ts';
 type Interrupt = 'timeout' | 'cancelled';
 
 interface Job {
-  readonly message: Buffer;
-  readonly read: (response: Response) => Promise<RValue | undefined>;
+  /** Written together; Rserve answers each, in order (pipelined: one round trip). */
+  readonly messages: readonly Buffer[];
+  /** Reads the answers, one per message. */
+  readonly read: (responses: readonly Response[]) => Promise<RValue | undefined>;
   readonly resolve: (value: RValue | undefined) => void;
   readonly reject: (error: RError) => void;
   state: 'queued' | 'running' | 'done';
@@ -34,7 +36,10 @@ interface Job {
 }
 
 interface Waiter {
-  readonly resolve: (response: Response) => void;
+  /** Answers still to come before `resolve`. */
+  remaining: number;
+  readonly responses: Response[];
+  readonly resolve: (responses: Response[]) => void;
   readonly reject: (error: RError) => void;
 }
 
@@ -75,17 +80,17 @@ export class Qap1Connection implements RConnection {
 
   eval(code: string, options?: RequestOptions): Promise<RValue> {
     return this.submit(
-      () => evalMessage(wrapCode(code)),
-      (r) => this.readEval(r, code),
+      () => [evalMessage(wrapCode(code))],
+      ([r]) => this.readEval(only(r), code),
       options,
     ) as Promise<RValue>;
   }
 
   async voidEval(code: string, options?: RequestOptions): Promise<void> {
     await this.submit(
-      () => evalMessage(wrapCode(code), CMD.voidEval),
-      async (r) => {
-        await this.readEval(r, code);
+      () => [evalMessage(wrapCode(code), CMD.voidEval)],
+      async ([r]) => {
+        await this.readEval(only(r), code);
         return undefined;
       },
       options,
@@ -94,17 +99,32 @@ export class Qap1Connection implements RConnection {
 
   async assign(name: string, value: RValue, options?: RequestOptions): Promise<void> {
     await this.submit(
-      () => assignMessage(name, value),
-      (r) => this.readStatus(r),
+      () => [assignMessage(name, value)],
+      ([r]) => this.readStatus(only(r)),
       options,
     );
+  }
+
+  assignEval(name: string, value: RValue, code: string, options?: RequestOptions): Promise<RValue> {
+    return this.submit(
+      () => [assignMessage(name, value), evalMessage(wrapCode(code))],
+      async ([assigned, answer]) => {
+        const a = only(assigned);
+        if (a.ok) return this.readEval(only(answer), code);
+        // The eval then ran without the value: read its answer (which clears the error it
+        // recorded), but fail with the assign's own reason.
+        await this.readEval(only(answer), code).catch(() => undefined);
+        throw statusError(a.status);
+      },
+      options,
+    ) as Promise<RValue>;
   }
 
   /** Evaluates code as it is (no error wrapping); for the connection's own requests. */
   evalRaw(code: string, options?: RequestOptions): Promise<RValue> {
     return this.submit(
-      () => evalMessage(code),
-      (r) => this.readEval(r, code),
+      () => [evalMessage(code)],
+      ([r]) => this.readEval(only(r), code),
       options,
     ) as Promise<RValue>;
   }
@@ -152,8 +172,8 @@ export class Qap1Connection implements RConnection {
   }
 
   private submit(
-    build: () => Buffer,
-    read: (response: Response) => Promise<RValue | undefined>,
+    build: () => Buffer[],
+    read: (responses: readonly Response[]) => Promise<RValue | undefined>,
     options: RequestOptions | undefined,
   ): Promise<RValue | undefined> {
     return new Promise((resolve, reject) => {
@@ -166,7 +186,7 @@ export class Qap1Connection implements RConnection {
         return;
       }
       // Built now, so a value that cannot be encoded (EncodeError) fails the call itself.
-      const job: Job = { message: build(), read, resolve, reject, state: 'queued', cleanups: [] };
+      const job: Job = { messages: build(), read, resolve, reject, state: 'queued', cleanups: [] };
       this.watch(job, options);
       this.queue.push(job);
       void this.pump();
@@ -228,7 +248,7 @@ export class Qap1Connection implements RConnection {
       this.running = job;
       job.state = 'running';
       try {
-        const value = await job.read(await this.roundTrip(job.message));
+        const value = await job.read(await this.roundTrip(job.messages));
         this.settle(
           job,
           job.interrupt === undefined ? undefined : interruptError(job.interrupt),
@@ -239,7 +259,7 @@ export class Qap1Connection implements RConnection {
       }
       // A SIGINT that reached an idle R would abort the next evaluation: absorb it.
       if (job.interrupt !== undefined && !this.isClosed) {
-        await this.roundTrip(evalMessage('Sys.sleep(0)', CMD.voidEval)).catch(() => undefined);
+        await this.roundTrip([evalMessage('Sys.sleep(0)', CMD.voidEval)]).catch(() => undefined);
       }
       this.running = undefined;
       this.notifyIdle();
@@ -263,20 +283,30 @@ export class Qap1Connection implements RConnection {
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private roundTrip(message: Buffer): Promise<Response> {
+  /** Writes `messages` at once and resolves with their answers, in order. */
+  private roundTrip(messages: readonly Buffer[]): Promise<Response[]> {
     if (this.isClosed)
       return Promise.reject(this.closedError ?? new RError('closed', 'connection closed'));
     return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
-      this.socket.write(message);
+      this.waiter = { remaining: messages.length, responses: [], resolve, reject };
+      if (messages.length > 1) this.socket.cork();
+      for (const m of messages) this.socket.write(m);
+      if (messages.length > 1) this.socket.uncork();
     });
+  }
+
+  /** One request, one answer: the connection's own follow-up requests. */
+  private async ask(message: Buffer): Promise<Response> {
+    return only((await this.roundTrip([message]))[0]);
   }
 
   private onResponse(response: Response): void {
     const w = this.waiter;
-    this.waiter = undefined;
     if (w !== undefined) {
-      w.resolve(response);
+      w.responses.push(response);
+      if (--w.remaining > 0) return;
+      this.waiter = undefined;
+      w.resolve(w.responses);
       return;
     }
     this.closedError = new RError('protocol', 'Rserve sent a message nobody asked for');
@@ -292,7 +322,7 @@ export class Qap1Connection implements RConnection {
     }
     if (response.status === STATUS_EVAL_ERROR && this.running?.interrupt === undefined) {
       // R raised an error: the session's handler kept its conditionMessage.
-      const m = await this.roundTrip(evalMessage(LAST_ERROR_CODE));
+      const m = await this.ask(evalMessage(LAST_ERROR_CODE));
       const v = m.ok ? responseValue(m) : undefined;
       throw statusError(
         response.status,
@@ -309,9 +339,9 @@ export class Qap1Connection implements RConnection {
 
   /** parse()'s own message for code that did not parse (two more round trips, errors only). */
   private async parseMessage(code: string): Promise<string> {
-    const assigned = await this.roundTrip(assignMessage(PARSE_VARIABLE, rString([code])));
+    const assigned = await this.ask(assignMessage(PARSE_VARIABLE, rString([code])));
     if (!assigned.ok) return 'parse error';
-    const answer = await this.roundTrip(evalMessage(parseMessageCode(PARSE_VARIABLE)));
+    const answer = await this.ask(evalMessage(parseMessageCode(PARSE_VARIABLE)));
     if (!answer.ok) return 'parse error';
     const v = responseValue(answer);
     const m = v.kind === 'string' ? v.values[0] : undefined;
@@ -335,6 +365,12 @@ export class Qap1Connection implements RConnection {
     this.closeReported = expected ? undefined : this.closedError;
     for (const l of this.closeListeners.splice(0)) l(this.closeReported);
   }
+}
+
+/** The answer a request got (there is one per message written). */
+function only(response: Response | undefined): Response {
+  if (response === undefined) throw new RError('protocol', 'an answer is missing');
+  return response;
 }
 
 function interruptError(why: Interrupt): RError {

@@ -54,6 +54,12 @@ export interface RConnection {
   voidEval(code: string, options?: RequestOptions): Promise<void>;
   /** Assigns a value to `name` in the session's global environment (binary, never parsed). */
   assign(name: string, value: RValue, options?: RequestOptions): Promise<void>;
+  /**
+   * Assigns `value` to `name`, then evaluates `code` and returns its value: both requests
+   * are sent at once (one round trip instead of two). Fails with the assign's error if the
+   * assign failed; the options bound both.
+   */
+  assignEval(name: string, value: RValue, code: string, options?: RequestOptions): Promise<RValue>;
   /** Interrupts the running evaluation, if any, and leaves the session usable. */
   cancel(): Promise<void>;
   /** Waits for (or cancels, with `{ cancel: true }`) running work, then closes. Idempotent. */

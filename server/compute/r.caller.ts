@@ -84,8 +84,9 @@ export class RCaller {
    * or a lost session rethrows the RError (`cancelled`, `closed`, `protocol`).
    */
   async call(fn: PanthrFunction, args: readonly RArg[], options: CallOptions): Promise<RValue> {
-    // Two round trips whatever the arguments: the values go over as ONE list, and the call
-    // removes that list itself once its value is computed.
+    // One round trip whatever the arguments: the values go over as ONE list, assigned in
+    // the same write as the call (pipelined), and the call removes that list itself once
+    // its value is computed.
     const values: RValue[] = [];
     const exprs: string[] = [];
     for (const arg of args) {
@@ -100,11 +101,13 @@ export class RCaller {
     if (values.length === 0) {
       return unwrap(await this.guard(() => this.conn.eval(run, options), options));
     }
-    await this.assign(ARGS, rList(values), options);
     const code = `(function(r) { force(r); rm("${ARGS}", envir = globalenv()); r })(${run})`;
     let out: RValue;
     try {
-      out = await this.guard(() => this.conn.eval(code, options), options);
+      out = await this.guard(
+        () => this.conn.assignEval(ARGS, rList(values), code, options),
+        options,
+      );
     } catch (e) {
       // Interrupted before its clean-up: drop the arguments unless the session is gone.
       // (A failure R reports through panthr_run has already run the clean-up: see unwrap.)

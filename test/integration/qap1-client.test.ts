@@ -271,6 +271,24 @@ describe('QAP1 client against a real Rserve', function () {
     });
   });
 
+  describe('assignEval (assign and eval pipelined in one write)', () => {
+    it('evaluates with the value assigned; R errors and timeouts are read as for eval', async () => {
+      const other = conn.eval('"queued before"');
+      const sum = conn.assignEval('x1', rList([rInteger([41])]), 'x1[[1]] + 1L');
+      const after = conn.eval('x1[[1]]');
+      assert.deepEqual(await other, rString(['queued before']));
+      assert.deepEqual(await sum, rInteger([42]));
+      assert.deepEqual(await after, rInteger([41]));
+      await rejectsWith(conn.assignEval('y', rInteger([1]), 'stop("boom")'), 'r_error', /^boom$/);
+      assert.deepEqual(await conn.eval('y'), rInteger([1]));
+      await rejectsWith(
+        conn.assignEval('z', rInteger([1]), 'while (TRUE) {}', { timeoutMs: 200 }),
+        'timeout',
+      );
+      assert.deepEqual(await conn.eval('z + 1L'), rInteger([2]));
+    });
+  });
+
   describe('timeouts and cancellation', () => {
     it('interrupts while(TRUE){} on timeout; the session keeps its globals and answers', async () => {
       await conn.voidEval('kept <- 42');
