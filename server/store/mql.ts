@@ -6,6 +6,7 @@
  */
 import { EJSON } from 'bson';
 import { update as mingoUpdate } from 'mingo';
+import { isEqual } from 'mingo/util';
 
 /** A document as the store handles it. */
 export type Doc = Record<string, unknown>;
@@ -120,13 +121,50 @@ export function applyUpdate(doc: Doc, update: Doc, inserting: boolean): boolean 
   const id = doc._id;
   let changed = false;
   if (Object.keys(operators).length > 0) {
-    changed = mingoUpdate(doc, operators as Parameters<typeof mingoUpdate>[1]).length > 0;
+    changed =
+      setFields(doc, operators) ??
+      mingoUpdate(doc, operators as Parameters<typeof mingoUpdate>[1]).length > 0;
   }
   if (inserting && isPlainObject($setOnInsert)) {
-    changed = mingoUpdate(doc, { $set: $setOnInsert }).length > 0 || changed;
+    const set = { $set: $setOnInsert };
+    changed = (setFields(doc, set) ?? mingoUpdate(doc, set).length > 0) || changed;
   }
   if (id !== undefined && !sameId(id, doc._id)) throw new ImmutableIdError();
   return changed;
+}
+
+/** A top-level field name: no path, no operator, no positional. */
+const TOP_LEVEL_FIELD = /^[^.$][^.]*$/;
+
+/**
+ * An update that is only a `$set` of top-level fields, done as mingo's `$set` does it (a
+ * field changes unless mingo's isEqual holds, and then holds a shallow copy of the value)
+ * but without mingo's set-up on every call, which costs ~100 µs: most of a small save.
+ * Returns whether anything changed, or null when mingo must do the update.
+ */
+function setFields(doc: Doc, operators: Doc): boolean | null {
+  const fields = operators.$set;
+  const keys = Object.keys(operators);
+  if (keys.length !== 1 || !isPlainObject(fields)) return null;
+  const names = Object.keys(fields);
+  if (!names.every((k) => TOP_LEVEL_FIELD.test(k))) return null;
+  let changed = false;
+  for (const k of names) {
+    const value = fields[k];
+    if (isEqual(doc[k], value)) continue;
+    doc[k] = shallowCopy(value);
+    changed = true;
+  }
+  return changed;
+}
+
+/** mingo's "copy" clone mode: the outer container copied, its contents shared. */
+function shallowCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.slice();
+  if (value instanceof Date) return new Date(value);
+  if (value instanceof RegExp) return new RegExp(value);
+  if (isPlainObject(value)) return Object.assign({}, value);
+  return value;
 }
 
 function sameId(a: unknown, b: unknown): boolean {

@@ -81,6 +81,22 @@ describe('embedded store: group commit', () => {
     assert.equal(count(), before, 'no rejected write is on disk');
   });
 
+  it('holds commits until released, without losing or reordering the writes queued', async () => {
+    const before = count();
+    const release = batcher.hold();
+    const writes = [batcher.run(insert(50, 'a')), batcher.run(insert(51, 'b'))];
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(count(), before, 'nothing commits while held');
+    const flushed = batcher.flush();
+    release();
+    await flushed;
+    assert.equal(count(), before + 2, 'flush waits for the held writes');
+    await Promise.all(writes);
+    const commits = batcher.commits;
+    await batcher.run(insert(52, 'c'));
+    assert.equal(batcher.commits, commits + 1);
+  });
+
   it('flushes a write issued while the batch being flushed committed', async () => {
     const before = count();
     const first = batcher.run(insert(40, 'a'));

@@ -21,6 +21,7 @@ import type {
 } from '../store.types.ts';
 import { createStoreIndexes, EXPIRING_COLLECTIONS } from '../store.indexes.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
+import { WalCheckpointer } from './wal.checkpointer.ts';
 import { WriteBatcher } from './write.batcher.ts';
 
 /** The database file's name inside `data_dir`. */
@@ -48,10 +49,14 @@ export class EmbeddedStore implements Store {
   readonly connections: SqliteCollection<ConnectionLogDoc>;
   readonly #db: Database.Database;
   readonly #batcher: WriteBatcher;
+  readonly #checkpointer: WalCheckpointer;
   #timer: NodeJS.Timeout | null = null;
 
-  /** Opens (creating when missing) `file`; see {@link openEmbeddedStore}. */
-  constructor(file: string) {
+  /**
+   * Opens (creating when missing) `file`; see {@link openEmbeddedStore}. WAL checkpoints run
+   * in a worker thread (wal.checkpointer.ts); `log` hears of their failures.
+   */
+  constructor(file: string, log?: Pick<Logger, 'error'>) {
     const db = new Database(file);
     try {
       db.pragma('journal_mode = WAL');
@@ -64,6 +69,7 @@ export class EmbeddedStore implements Store {
     this.#db = db;
     const batcher = new WriteBatcher(db);
     this.#batcher = batcher;
+    this.#checkpointer = new WalCheckpointer(db, file, batcher, log);
     this.users = new SqliteCollection(db, 'users', batcher);
     this.verifyTokens = new SqliteCollection(db, 'verifyTokens', batcher);
     this.rememberTokens = new SqliteCollection(db, 'rememberTokens', batcher);
@@ -100,6 +106,8 @@ export class EmbeddedStore implements Store {
     this.#timer = null;
     // Writes already issued are committed before the database closes.
     await this.#batcher.flush();
+    // The worker's connection closes first, so that this last one checkpoints and removes the WAL.
+    await this.#checkpointer.stop();
     if (this.#db.open) this.#db.close();
   }
 }
@@ -113,7 +121,7 @@ export async function openEmbeddedStore(
   options: EmbeddedStoreOptions = {},
 ): Promise<EmbeddedStore> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const store = new EmbeddedStore(join(dataDir, EMBEDDED_FILE));
+  const store = new EmbeddedStore(join(dataDir, EMBEDDED_FILE), options.log);
   try {
     await store.init();
   } catch (error) {

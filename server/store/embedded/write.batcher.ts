@@ -19,19 +19,23 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class WriteBatcher {
   #queue: Job[] = [];
   #scheduled: Promise<void> | null = null;
+  #held = false;
+  #released: Promise<void> = Promise.resolve();
+  #release: () => void = () => undefined;
+  #commits = 0;
 
   constructor(private readonly db: Database) {}
+
+  /** Group commits run so far (the WAL checkpointer skips a round when none ran). */
+  get commits(): number {
+    return this.#commits;
+  }
 
   /** Runs `fn` (synchronous, it may throw) in the next group commit. */
   run<R>(fn: () => R): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      this.#scheduled ??= new Promise<void>((done) =>
-        setImmediate(() => {
-          this.#commit();
-          done();
-        }),
-      );
+      this.#schedule();
     });
   }
 
@@ -40,10 +44,39 @@ export class WriteBatcher {
     while (this.#scheduled !== null) await this.#scheduled;
   }
 
+  /**
+   * Holds commits until the returned function is called (writes still queue; the event
+   * loop is not blocked): the WAL checkpointer's moment without a writer. Not reentrant.
+   */
+  hold(): () => void {
+    this.#held = true;
+    this.#released = new Promise<void>((resolve) => (this.#release = resolve));
+    return () => {
+      this.#held = false;
+      this.#release();
+    };
+  }
+
+  #schedule(): void {
+    if (this.#scheduled !== null) return;
+    this.#scheduled = new Promise<void>((done) => {
+      const go = (): void => {
+        if (this.#held) {
+          void this.#released.then(() => setImmediate(go));
+          return;
+        }
+        this.#commit();
+        done();
+      };
+      setImmediate(go);
+    });
+  }
+
   #commit(): void {
     const jobs = this.#queue;
     this.#queue = [];
     this.#scheduled = null;
+    this.#commits += 1;
     let outcomes: Outcome[];
     try {
       outcomes = this.db
