@@ -39,26 +39,47 @@ function missingSet(v: PanthrVector): ReadonlySet<unknown> | null {
   return v.missing && v.missing.length > 0 ? new Set<unknown>(v.missing) : null;
 }
 
+/** True when element i of `f` must become NA: NaN, or a value listed in `missing`. */
+function isMissingDouble(
+  f: Float64Array,
+  i: number,
+  missing: ReadonlySet<unknown> | null,
+): boolean {
+  const x = f[i] as number;
+  return x !== x || (missing !== null && missing.has(x));
+}
+
 /**
- * Binary float64 little-endian values -> a fresh Float64Array with NaN and `missing` as NA.
- * Copied (one memcpy) rather than viewed: a Buffer may sit at an unaligned offset, and the
- * caller's object (kept in the workspace) must not change under it.
+ * Binary float64 little-endian values -> a Float64Array with NaN and `missing` as NA. The
+ * caller's bytes are never changed: aligned bytes without anything to mark are used as they
+ * are (the QAP1 encoder copies them into its message); otherwise they are copied once, into
+ * memory that is not zero-filled first (every byte is overwritten).
  */
 function binaryDoubles(
   values: Float64Array | Uint8Array,
   missing: ReadonlySet<unknown> | null,
 ): Float64Array {
-  const out = new Float64Array(valuesLength(values));
-  const bytes =
+  const n = valuesLength(values);
+  const aligned = values instanceof Float64Array || values.byteOffset % 8 === 0;
+  let first = n;
+  if (aligned) {
+    const view =
+      values instanceof Float64Array
+        ? values
+        : new Float64Array(values.buffer, values.byteOffset, n);
+    first = 0;
+    while (first < n && !isMissingDouble(view, first, missing)) first++;
+    if (first === n) return view;
+  }
+  const copy = Buffer.allocUnsafeSlow(n * 8);
+  copy.set(
     values instanceof Float64Array
       ? new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
-      : values;
-  new Uint8Array(out.buffer).set(bytes);
-  const w = new Uint32Array(out.buffer);
-  for (let i = 0; i < out.length; i++) {
-    const x = out[i] as number;
-    if (x !== x || (missing !== null && missing.has(x))) markNA(w, i);
-  }
+      : values,
+  );
+  const out = new Float64Array(copy.buffer, copy.byteOffset, n);
+  const w = new Uint32Array(copy.buffer, copy.byteOffset, 2 * n);
+  for (let i = aligned ? first : 0; i < n; i++) if (isMissingDouble(out, i, missing)) markNA(w, i);
   return out;
 }
 

@@ -131,11 +131,24 @@ describe('panthr2r: PanthR vectors -> R values -> PanthR', () => {
     assert.ok(bin.kind === 'double' && isNA(bin.values, 0) && bin.values[1] === 3);
   });
 
-  it('does not change the caller binary values', () => {
-    const values = new Float64Array([NaN, 1]);
-    const before = Buffer.from(values.buffer).toString('hex');
-    vectorToR(v('scalar', values));
-    assert.equal(Buffer.from(values.buffer).toString('hex'), before);
+  it('does not change the caller binary values, aligned or not, marked or not', () => {
+    const bytes = (x: Float64Array | Buffer): Buffer =>
+      Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+    const aligned = Buffer.from(new Float64Array([4, 5, NaN, 6, 7]).buffer);
+    const odd = Buffer.concat([Buffer.alloc(1), aligned]).subarray(1);
+    for (const values of [new Float64Array([NaN, 1]), new Float64Array([1, 2]), aligned, odd]) {
+      const before = bytes(values).toString('hex');
+      const doubles = new Float64Array(Uint8Array.from(bytes(values)).buffer);
+      for (const missing of [[], [5]]) {
+        const r = vectorToR(v('scalar', values, { missing }));
+        assert.ok(r.kind === 'double');
+        assert.deepEqual(
+          Array.from(r.values, (x, i) => (isNA(r.values, i) ? 'NA' : x)),
+          Array.from(doubles, (x) => (Number.isNaN(x) || missing.includes(x) ? 'NA' : x)),
+        );
+      }
+      assert.equal(bytes(values).toString('hex'), before);
+    }
   });
 
   it('makes factors, ordered factors and POSIXct as R does', () => {

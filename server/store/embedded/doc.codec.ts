@@ -7,7 +7,10 @@
  * Bytes (a Buffer, any Uint8Array, a BSON Binary) are written as EJSON's
  * `{"$binary": {"base64", "subType"}}` and read back as a BSON Binary, as the MongoDB driver
  * does. Their base64 is spliced into the text rather than escaped by JSON.stringify, which
- * would scan every character of megabytes that need no escaping.
+ * would scan every character of megabytes that need no escaping. Given a file writer, large
+ * bytes go to files instead (blob.files.ts): the text then holds a placeholder string made
+ * of the row's random tag and the file's name, and the row lists its files ({@link RowFiles});
+ * only a listed name with the row's own tag is ever read back as a file.
  */
 import { randomUUID } from 'node:crypto';
 import { Binary, EJSON } from 'bson';
@@ -96,34 +99,59 @@ function binaryText({ bytes, subType }: Found): string {
   return `{"$binary":{"base64":"${base64}","subType":"${subType.toString(16).padStart(2, '0')}"}}`;
 }
 
-/** The text stored for `doc`. */
-export function encodeDoc(doc: Record<string, unknown>): string {
+/** The files a row's text names: its placeholder tag and the file names. */
+export interface RowFiles {
+  readonly tag: string;
+  readonly names: readonly string[];
+}
+
+/** A document as a row stores it. */
+export interface EncodedDoc {
+  readonly text: string;
+  /** Null when no bytes went to files. */
+  readonly files: RowFiles | null;
+}
+
+/** Writes large bytes to a file and names it; null keeps them in the text. */
+export type FileWriter = (bytes: Uint8Array, subType: number) => string | null;
+
+/** The text (and files) stored for `doc`; `toFile` may take large bytes (see the module). */
+export function encodeDoc(doc: Record<string, unknown>, toFile?: FileWriter): EncodedDoc {
   const found: Found[] = [];
   let tagValue: string | null = null;
   // Random per document: no string a user wrote can be taken for a placeholder.
   const tag = (): string => (tagValue ??= `\u0000bytes-${randomUUID()}-`);
   const plain = withPlaceholders(doc, tag, found, 0) as Record<string, unknown>;
   if (found.length === 0) {
-    return needsEjson(doc) ? EJSON.stringify(doc, { relaxed: true }) : JSON.stringify(doc);
+    const text = needsEjson(doc) ? EJSON.stringify(doc, { relaxed: true }) : JSON.stringify(doc);
+    return { text, files: null };
   }
   if (needsEjson(plain)) {
     // Rare (bytes next to Dates or non-finite numbers): EJSON writes it all, bytes as Binary.
-    return EJSON.stringify(toBinaries(doc), { relaxed: true });
+    return { text: EJSON.stringify(toBinaries(doc), { relaxed: true }), files: null };
   }
   const text = JSON.stringify(plain);
   const quotedTag = JSON.stringify(tag()).slice(0, -1);
+  const names: string[] = [];
   const parts: string[] = [];
   let from = 0;
   for (;;) {
     const at = text.indexOf(quotedTag, from);
     if (at < 0) break;
     const end = text.indexOf('"', at + quotedTag.length);
-    const index = Number(text.slice(at + quotedTag.length, end));
-    parts.push(text.slice(from, at), binaryText(found[index] as Found));
-    from = end + 1;
+    const bytes = found[Number(text.slice(at + quotedTag.length, end))] as Found;
+    const name = toFile?.(bytes.bytes, bytes.subType) ?? null;
+    if (name === null) {
+      parts.push(text.slice(from, at), binaryText(bytes));
+      from = end + 1;
+    } else {
+      names.push(name);
+      parts.push(text.slice(from, at), quotedTag, name, '"');
+      from = end + 1;
+    }
   }
   parts.push(text.slice(from));
-  return parts.join('');
+  return { text: parts.join(''), files: names.length === 0 ? null : { tag: tag(), names } };
 }
 
 /** `value` with every Uint8Array as a BSON Binary (what EJSON.stringify writes as bytes). */
@@ -138,10 +166,40 @@ function toBinaries(value: unknown, depth = 0): unknown {
   );
 }
 
-/** The document stored as `text`. */
-export function decodeDoc(text: string): Record<string, unknown> {
-  return (text.includes('"$') ? EJSON.parse(text, { relaxed: true }) : JSON.parse(text)) as Record<
-    string,
-    unknown
-  >;
+/** `value` with each placeholder of `files` replaced by its file's bytes (a BSON Binary). */
+function withFiles(
+  value: unknown,
+  files: RowFiles,
+  read: (name: string) => Uint8Array,
+  depth: number,
+): unknown {
+  if (typeof value === 'string') {
+    if (!value.startsWith(files.tag)) return value;
+    const name = value.slice(files.tag.length);
+    return files.names.includes(name) ? new Binary(read(name)) : value;
+  }
+  if (typeof value !== 'object' || value === null || depth > 200) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = withFiles(value[i], files, read, depth + 1);
+    return value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record))
+    record[key] = withFiles(record[key], files, read, depth + 1);
+  return value;
+}
+
+/** The document stored as `text` (with `files`, read through `read`). */
+export function decodeDoc(
+  text: string,
+  files: RowFiles | null = null,
+  read?: (name: string) => Uint8Array,
+): Record<string, unknown> {
+  const doc = (
+    text.includes('"$') ? EJSON.parse(text, { relaxed: true }) : JSON.parse(text)
+  ) as Record<string, unknown>;
+  if (files === null || read === undefined) return doc;
+  return withFiles(doc, files, read, 0) as Record<string, unknown>;
 }

@@ -4,7 +4,7 @@
  * and survives a `kill -9` or a power loss. No server to install.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type {
@@ -20,6 +20,7 @@ import type {
   WorkspaceObjectDoc,
 } from '../store.types.ts';
 import { createStoreIndexes, EXPIRING_COLLECTIONS } from '../store.indexes.ts';
+import { BlobFiles } from './blob.files.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
 import { WalCheckpointer } from './wal.checkpointer.ts';
 import { WriteBatcher } from './write.batcher.ts';
@@ -70,15 +71,15 @@ export class EmbeddedStore implements Store {
     const batcher = new WriteBatcher(db);
     this.#batcher = batcher;
     this.#checkpointer = new WalCheckpointer(db, file, batcher, log);
-    this.users = new SqliteCollection(db, 'users', batcher);
-    this.verifyTokens = new SqliteCollection(db, 'verifyTokens', batcher);
-    this.rememberTokens = new SqliteCollection(db, 'rememberTokens', batcher);
-    this.sessions = new SqliteCollection(db, 'sessions', batcher);
-    this.preferences = new SqliteCollection(db, 'preferences', batcher);
-    this.workspaces = new SqliteCollection(db, 'workspaces', batcher);
-    this.workspaceObjects = new SqliteCollection(db, 'workspaceObjects', batcher);
-    this.workspaceBlobs = new SqliteCollection(db, 'workspaceBlobs', batcher);
-    this.connections = new SqliteCollection(db, 'connections', batcher);
+    this.users = new SqliteCollection(db, 'users', batcher, files);
+    this.verifyTokens = new SqliteCollection(db, 'verifyTokens', batcher, files);
+    this.rememberTokens = new SqliteCollection(db, 'rememberTokens', batcher, files);
+    this.sessions = new SqliteCollection(db, 'sessions', batcher, files);
+    this.preferences = new SqliteCollection(db, 'preferences', batcher, files);
+    this.workspaces = new SqliteCollection(db, 'workspaces', batcher, files);
+    this.workspaceObjects = new SqliteCollection(db, 'workspaceObjects', batcher, files);
+    this.workspaceBlobs = new SqliteCollection(db, 'workspaceBlobs', batcher, files);
+    this.connections = new SqliteCollection(db, 'connections', batcher, files);
   }
 
   async init(): Promise<void> {

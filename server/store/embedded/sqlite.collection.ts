@@ -5,6 +5,8 @@
  * stays small; mingo still applies the whole filter, so pushdown never changes a result.
  * Every write runs in its own savepoint (the read that decides it included) of a group
  * commit shared with the other writes of the same event-loop turn (see write.batcher.ts).
+ * Large bytes go to files (blob.files.ts) named in the row's `files` column: new files are
+ * removed again when their write fails, replaced ones once the replacing write committed.
  */
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
@@ -22,7 +24,8 @@ import {
   seedFromFilter,
   type Doc,
 } from '../mql.ts';
-import { decodeDoc, encodeDoc } from './doc.codec.ts';
+import { BlobFiles, FILE_MIN_BYTES } from './blob.files.ts';
+import { decodeDoc, encodeDoc, type RowFiles } from './doc.codec.ts';
 import type { WriteBatcher } from './write.batcher.ts';
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -51,6 +54,12 @@ interface TtlIndex {
   seconds: number;
 }
 
+/** Files one write created and made obsolete (removed after it failed or committed). */
+interface FileChanges {
+  readonly created: string[];
+  readonly obsolete: string[];
+}
+
 /** The embedded backend's {@link StoreCollection}. */
 export class SqliteCollection<T extends Document> implements StoreCollection<T> {
   readonly #db: Database;
@@ -59,16 +68,26 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
   readonly #indexed = new Set<string>();
   readonly #ttl: TtlIndex[] = [];
   readonly #statements = new Map<string, Statement>();
+  readonly #files: BlobFiles | null;
 
-  /** Creates the table when missing. `name` is a plain identifier. */
-  constructor(db: Database, name: string, batcher: WriteBatcher) {
+  /**
+   * Creates the table when missing (and its `files` column, in a table made before it).
+   * `name` is a plain identifier; without `files`, bytes stay in the documents' text.
+   */
+  constructor(db: Database, name: string, batcher: WriteBatcher, files: BlobFiles | null = null) {
     if (!NAME_RE.test(name)) throw new TypeError(`bad collection name: ${name}`);
     this.#db = db;
     this.#batcher = batcher;
     this.#name = name;
+    this.#files = files;
     db.exec(
-      `CREATE TABLE IF NOT EXISTS "${name}" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT`,
+      `CREATE TABLE IF NOT EXISTS "${name}" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL, files TEXT) STRICT`,
     );
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('${name}')`).all() as {
+      name: string;
+    }[];
+    if (!columns.some((c) => c.name === 'files'))
+      db.exec(`ALTER TABLE "${name}" ADD COLUMN files TEXT`);
   }
 
   #statement(sql: string): Statement {
@@ -85,10 +104,14 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
    * group commit; resolves once that commit is on disk. Unique violations become
    * {@link DuplicateKeyError}.
    */
-  async #write<R>(fn: () => R): Promise<R> {
+  async #write<R>(fn: (changes: FileChanges) => R): Promise<R> {
+    const changes: FileChanges = { created: [], obsolete: [] };
     try {
-      return await this.#batcher.run(fn);
+      const result = await this.#batcher.run(() => fn(changes));
+      this.#files?.remove(changes.obsolete);
+      return result;
     } catch (error) {
+      this.#files?.remove(changes.created);
       const code = (error as { code?: unknown }).code;
       if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         const message = (error as Error).message;
@@ -118,11 +141,43 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
       }
     }
     const sql =
-      `SELECT doc FROM "${this.#name}"` +
+      `SELECT doc, files FROM "${this.#name}"` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       ' ORDER BY rowid';
-    const rows = this.#statement(sql).all(...params) as { doc: string }[];
-    return rows.map((row) => decodeDoc(row.doc));
+    const rows = this.#statement(sql).all(...params) as { doc: string; files: string | null }[];
+    return rows.map((row) => this.#decode(row.doc, row.files));
+  }
+
+  #decode(text: string, files: string | null): Doc {
+    if (files === null || this.#files === null) return decodeDoc(text);
+    const blobs = this.#files;
+    return decodeDoc(text, JSON.parse(files) as RowFiles, (name) => blobs.read(name));
+  }
+
+  /** The row's text and files column; large bytes written to files (recorded in `changes`). */
+  #encode(doc: Doc, changes: FileChanges): [string, string | null] {
+    const blobs = this.#files;
+    const encoded = encodeDoc(
+      doc,
+      blobs === null
+        ? undefined
+        : (bytes, subType) => {
+            if (subType !== 0 || bytes.byteLength < FILE_MIN_BYTES) return null;
+            const name = blobs.write(bytes);
+            changes.created.push(name);
+            return name;
+          },
+    );
+    return [encoded.text, encoded.files === null ? null : JSON.stringify(encoded.files)];
+  }
+
+  /** Records the files of row `id` as obsolete (the row is about to change or go). */
+  #retireFiles(id: string, changes: FileChanges): void {
+    if (this.#files === null) return;
+    const row = this.#statement(`SELECT files FROM "${this.#name}" WHERE _id = ?`).get(id) as
+      { files: string | null } | undefined;
+    if (typeof row?.files === 'string')
+      changes.obsolete.push(...(JSON.parse(row.files) as RowFiles).names);
   }
 
   /** The documents matching `filter`, sorted, skipped, limited and projected. */
@@ -135,30 +190,37 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     return cursor.all();
   }
 
-  #insertRow(doc: Doc): void {
-    this.#statement(`INSERT INTO "${this.#name}" (_id, doc) VALUES (?, ?)`).run(
-      idKey(doc._id),
-      encodeDoc(doc),
+  #insertRow(doc: Doc, changes: FileChanges): void {
+    const id = idKey(doc._id);
+    this.#statement(`INSERT INTO "${this.#name}" (_id, doc, files) VALUES (?, ?, ?)`).run(
+      id,
+      ...this.#encode(doc, changes),
     );
   }
 
-  #replaceRow(doc: Doc): void {
-    this.#statement(`UPDATE "${this.#name}" SET doc = ? WHERE _id = ?`).run(
-      encodeDoc(doc),
-      idKey(doc._id),
+  #replaceRow(doc: Doc, changes: FileChanges): void {
+    const id = idKey(doc._id);
+    this.#retireFiles(id, changes);
+    const [text, files] = this.#encode(doc, changes);
+    this.#statement(`UPDATE "${this.#name}" SET doc = ?, files = ? WHERE _id = ?`).run(
+      text,
+      files,
+      id,
     );
   }
 
-  #deleteRow(doc: Doc): void {
-    this.#statement(`DELETE FROM "${this.#name}" WHERE _id = ?`).run(idKey(doc._id));
+  /** Deletes row `id`; the number of rows deleted (0 or 1). */
+  #deleteRow(id: string, changes: FileChanges): number {
+    this.#retireFiles(id, changes);
+    return this.#statement(`DELETE FROM "${this.#name}" WHERE _id = ?`).run(id).changes;
   }
 
   /** Upsert's insert: the filter's equalities, then the update with `$setOnInsert`. */
-  #upsert(filter: Doc, update: Doc): Doc {
+  #upsert(filter: Doc, update: Doc, changes: FileChanges): Doc {
     const doc = seedFromFilter(filter);
     applyUpdate(doc, update, true);
     doc._id ??= randomUUID();
-    this.#insertRow(doc);
+    this.#insertRow(doc, changes);
     return doc;
   }
 
@@ -166,7 +228,7 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     const row = doc as Doc;
     // The driver adds a missing _id to the caller's object; so does this backend.
     row._id ??= randomUUID();
-    await this.#write(() => this.#insertRow(row));
+    await this.#write((changes) => this.#insertRow(row, changes));
     return { acknowledged: true, insertedId: row._id };
   }
 
@@ -186,11 +248,11 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     options: { upsert?: boolean } = {},
   ) {
     return Promise.resolve(
-      this.#write(() => {
+      this.#write((changes) => {
         const [doc] = this.#query(filter, { limit: 1 });
         if (doc !== undefined) {
           const changed = applyUpdate(doc, update, false);
-          if (changed) this.#replaceRow(doc);
+          if (changed) this.#replaceRow(doc, changes);
           return {
             acknowledged: true,
             matchedCount: 1,
@@ -208,7 +270,7 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
             upsertedId: null,
           };
         }
-        const inserted = this.#upsert(filter, update);
+        const inserted = this.#upsert(filter, update, changes);
         return {
           acknowledged: true,
           matchedCount: 0,
@@ -225,12 +287,12 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     update: Parameters<StoreCollection<T>['updateMany']>[1],
   ) {
     return Promise.resolve(
-      this.#write(() => {
+      this.#write((changes) => {
         const docs = this.#query(filter);
         let modifiedCount = 0;
         for (const doc of docs) {
           if (applyUpdate(doc, update, false)) {
-            this.#replaceRow(doc);
+            this.#replaceRow(doc, changes);
             modifiedCount += 1;
           }
         }
@@ -246,15 +308,15 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
   ) {
     type Result = Awaited<ReturnType<StoreCollection<T>['findOneAndUpdate']>>;
     return Promise.resolve(
-      this.#write((): Result => {
+      this.#write((changes): Result => {
         const [doc] = this.#query(filter, { limit: 1 });
         if (doc === undefined) {
           if (options.upsert !== true) return null;
-          const inserted = this.#upsert(filter, update);
+          const inserted = this.#upsert(filter, update, changes);
           return (options.returnDocument === 'after' ? inserted : null) as Result;
         }
         const before = options.returnDocument === 'before' ? structuredClone(doc) : doc;
-        if (applyUpdate(doc, update, false)) this.#replaceRow(doc);
+        if (applyUpdate(doc, update, false)) this.#replaceRow(doc, changes);
         return before as Result;
       }),
     );
@@ -262,9 +324,9 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
 
   async deleteOne(filter: Parameters<StoreCollection<T>['deleteOne']>[0]) {
     return Promise.resolve(
-      this.#write(() => {
+      this.#write((changes) => {
         const [doc] = this.#query(filter, { limit: 1 });
-        if (doc !== undefined) this.#deleteRow(doc);
+        if (doc !== undefined) this.#deleteRow(idKey(doc._id), changes);
         return { acknowledged: true, deletedCount: doc === undefined ? 0 : 1 };
       }),
     );
@@ -288,17 +350,16 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
   async deleteMany(filter: Parameters<StoreCollection<T>['deleteMany']>[0]) {
     const ids = this.#idsOnly(filter);
     if (ids !== null) {
-      return this.#write(() => {
-        const statement = this.#statement(`DELETE FROM "${this.#name}" WHERE _id = ?`);
+      return this.#write((changes) => {
         let deletedCount = 0;
-        for (const id of new Set(ids)) deletedCount += statement.run(id).changes;
+        for (const id of new Set(ids)) deletedCount += this.#deleteRow(id, changes);
         return { acknowledged: true, deletedCount };
       });
     }
     return Promise.resolve(
-      this.#write(() => {
+      this.#write((changes) => {
         const docs = this.#query(filter);
-        for (const doc of docs) this.#deleteRow(doc);
+        for (const doc of docs) this.#deleteRow(idKey(doc._id), changes);
         return { acknowledged: true, deletedCount: docs.length };
       }),
     );

@@ -1,0 +1,86 @@
+/**
+ * The embedded store's large bytes as files beside the database (blob.files.ts): written
+ * with the document, read back bit-exact after a reopen, removed once replaced or deleted,
+ * never left behind by a failed write, and never read for a string that only looks like a
+ * reference.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openEmbeddedStore, type EmbeddedStore } from '../../server/store/index.ts';
+
+const bytesOf = (data: unknown): Buffer => {
+  const binary = data as { _bsontype?: string; value(): Uint8Array };
+  assert.equal(binary._bsontype, 'Binary');
+  return Buffer.from(binary.value());
+};
+
+describe('embedded store: large bytes as files', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let store: EmbeddedStore;
+  const files = (): string[] => readdirSync(join(dir, 'blobs'));
+  const big = (seed: number): Buffer =>
+    Buffer.from(Float64Array.from({ length: 20_000 }, (_, i) => i * seed + 0.5).buffer);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'panthr-files-'));
+    store = await openEmbeddedStore(dir, { sweepEveryMs: 0 });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes large bytes to files, reads them back after a reopen, removes replaced ones', async () => {
+    const small = Buffer.from([1, 2, 3]);
+    await store.workspaceBlobs.insertOne({
+      _id: 'a',
+      workspaceId: 'w',
+      data: { big: big(1), small, also: [big(2)] },
+    });
+    const first = files();
+    assert.equal(first.length, 2, 'one file per large value; small bytes stay in the row');
+    await store.close();
+    store = await openEmbeddedStore(dir, { sweepEveryMs: 0 });
+    const doc = await store.workspaceBlobs.findOne({ _id: 'a' });
+    const data = doc?.data as { big: unknown; small: unknown; also: unknown[] };
+    assert.ok(bytesOf(data.big).equals(big(1)));
+    assert.ok(bytesOf(data.small).equals(small));
+    assert.ok(bytesOf(data.also[0]).equals(big(2)));
+
+    await store.workspaceBlobs.updateOne({ _id: 'a' }, { $set: { data: big(3) } });
+    const second = files();
+    assert.equal(second.length, 1);
+    assert.ok(!first.includes(second[0] as string), 'the replaced files are gone');
+    const updated = await store.workspaceBlobs.findOne({ _id: 'a' });
+    assert.ok(bytesOf(updated?.data).equals(big(3)));
+    assert.equal((await store.workspaceBlobs.deleteMany({ _id: { $in: ['a'] } })).deletedCount, 1);
+    assert.deepEqual(files(), []);
+  });
+
+  it('leaves no file behind when the write fails', async () => {
+    await store.workspaceBlobs.insertOne({ _id: 'x', workspaceId: 'w', data: big(1) });
+    const before = files();
+    await assert.rejects(
+      store.workspaceBlobs.insertOne({ _id: 'x', workspaceId: 'w', data: big(2) }),
+      (e: { code?: number }) => e.code === 11000,
+    );
+    assert.deepEqual(files(), before);
+    assert.ok(bytesOf((await store.workspaceBlobs.findOne({ _id: 'x' }))?.data).equals(big(1)));
+  });
+
+  it('reads a string that names a file of another row as the string it is', async () => {
+    await store.workspaceBlobs.insertOne({ _id: 'real', workspaceId: 'w', data: big(1) });
+    const [name] = files();
+    const lookalikes = [`\u0000bytes-00000000-0000-0000-0000-000000000000-${name}`, name];
+    await store.workspaceBlobs.insertOne({
+      _id: 'fake',
+      workspaceId: 'w',
+      data: { lookalikes, big: big(2) },
+    });
+    const doc = await store.workspaceBlobs.findOne({ _id: 'fake' });
+    assert.deepEqual((doc?.data as { lookalikes: unknown }).lookalikes, lookalikes);
+  });
+});
