@@ -71,6 +71,8 @@ export class EmbeddedStore implements Store {
     const batcher = new WriteBatcher(db);
     this.#batcher = batcher;
     this.#checkpointer = new WalCheckpointer(db, file, batcher, log);
+    // Large bytes (dataset values) are files beside the database, in `blobs/`.
+    const files = new BlobFiles(join(dirname(file), 'blobs'));
     this.users = new SqliteCollection(db, 'users', batcher, files);
     this.verifyTokens = new SqliteCollection(db, 'verifyTokens', batcher, files);
     this.rememberTokens = new SqliteCollection(db, 'rememberTokens', batcher, files);
