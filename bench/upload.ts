@@ -5,10 +5,11 @@
  *     the data frame in R (validation, converters, binary assign, the stored form), with
  *     JSON `values` and with binary float64 `values`, against R's own readBin of the same
  *     numbers from files (the floor; timed inside R). Goal: within 3x of the floor.
- * (b) the whole path from a socket.io-client to the reply (a server from
+ * (b) the whole path from a socket.io-client in a child process to the reply (a server from
  *     test/fixtures/server.ts: login, Socket.IO, validation, R, the store, the reply), JSON
- *     and binary, against POSTing the same dataset as JSON to a plumber endpoint that parses
- *     it with jsonlite into a data frame (what a plumber user would write). Goal: >= 5x.
+ *     and binary (each on a fresh server), against POSTing the same dataset as JSON to a
+ *     plumber endpoint that parses it with jsonlite into a data frame (what a plumber user
+ *     would write). Goal: >= 5x.
  * Run: `npx tsx bench/upload.ts [ROWS]` (about 3 minutes at 1e6 rows; temp dirs only).
  */
 import { spawn } from 'node:child_process';
@@ -17,56 +18,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetToR, validateObject } from '../converters/index.ts';
 import { rString } from '../r/qap1/sexp.ts';
-import { normal } from '../test/fixtures/compute/datasets.ts';
 import { startPanthrR } from '../test/fixtures/compute/panthr-r.ts';
 import { startTestServer } from '../test/fixtures/server.ts';
-import { connect, createUser, type TestClient } from '../test/fixtures/users.ts';
+import { createUser } from '../test/fixtures/users.ts';
 import { freePort } from './lib/panthr-bench.ts';
+import type { UploadConfig, UploadResult } from './lib/upload-client.ts';
+import { makeColumns, uploadMessage, type Columns } from './lib/upload-data.ts';
 import { ms, percentile, timeRuns, verdict } from './lib/stats.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const VARS = 10;
 const RUNS = 5;
 const median = (xs: readonly number[]): number => percentile(xs, 50);
+const CLIENT = join(import.meta.dirname, 'lib/upload-client.ts');
 
-/**
- * The columns, once as Float64Arrays and once as JSON arrays. No missing values: a JSON
- * array holding null keeps every number as a separate heap object, which would make this
- * process's garbage collector, not the upload, the thing measured (missing values cost the
- * same in both paths and are covered by the tests).
- */
-function makeColumns(): { binary: Float64Array[]; json: number[][] } {
-  const rnd = normal(42);
-  const binary = Array.from({ length: VARS }, () => {
-    const col = new Float64Array(ROWS);
-    for (let i = 0; i < ROWS; i++) col[i] = Math.round(rnd() * 1e6) / 1e3;
-    return col;
-  });
-  const json = binary.map((c) => Array.from(c));
-  return { binary, json };
-}
-
-/** A dataset message object; binary values as the Buffers Socket.IO delivers. */
-function dataset(
-  values: readonly (Float64Array | number[])[],
-  asBuffer: boolean,
-): Record<string, unknown> {
-  return {
-    type: 'dataset',
-    name: 'upload',
-    variables: values.map((v, j) => ({
-      type: 'vector',
-      name: `x${j + 1}`,
-      variableType: 'scalar',
-      values:
-        asBuffer && v instanceof Float64Array
-          ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
-          : v,
-    })),
-  };
-}
-
-async function serverPart(cols: ReturnType<typeof makeColumns>, dir: string): Promise<void> {
+async function serverPart(cols: Columns, dir: string): Promise<void> {
   const r = await startPanthrR();
   try {
     const conn = await r.connect();
@@ -92,8 +58,8 @@ async function serverPart(cols: ReturnType<typeof makeColumns>, dir: string): Pr
       if (out.reply[0]?.type !== 'dataset')
         throw new Error(JSON.stringify(out.reply[0]).slice(0, 200));
     };
-    const jsonMsg = dataset(cols.json, false);
-    const binMsg = dataset(cols.binary, true);
+    const jsonMsg = uploadMessage(cols.json);
+    const binMsg = uploadMessage(cols.binary, true);
     const ours = {
       json: median(await timeRuns(through(jsonMsg), RUNS)),
       binary: median(await timeRuns(through(binMsg), RUNS)),
@@ -164,52 +130,64 @@ async function startPlumber(dir: string): Promise<{ url: string; stop: () => voi
   throw new Error(`plumber did not start: ${err}`);
 }
 
-async function wholePath(cols: ReturnType<typeof makeColumns>, dir: string): Promise<void> {
+/**
+ * Median time of RUNS uploads of the columns (binary or JSON values) to a server of its own
+ * (a fresh process state for each form, as plumber is a fresh R process), from a client in
+ * a child process (bench/lib/upload-client.ts): the client's work does not share the
+ * server's event loop, as plumber's server does not share the bench's.
+ */
+async function viaSocket(binary: boolean): Promise<number> {
   const ts = await startTestServer({ compute_timeout: 600 });
-  const plumber = await startPlumber(dir);
   try {
     const { cookie } = await createUser(ts, 'bench');
-    // A JSON client, then one that asked for binary values (it gets its echo as bytes too);
-    // one at a time, so that neither is sent the other's uploads as a second tab would be.
-    const viaSocket =
-      (values: readonly (Float64Array | number[])[], client: TestClient) =>
-      async (): Promise<void> => {
-        const [reply] = await client.request([dataset(values, false)], 600_000);
-        if (reply?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
-      };
-    const viaPlumber = async (): Promise<void> => {
-      const res = await fetch(`${plumber.url}/upload`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(dataset(cols.json, false)),
-      });
-      const body = (await res.json()) as { rows: number[] };
-      if (body.rows[0] !== ROWS) throw new Error(`plumber answered ${JSON.stringify(body)}`);
-    };
-    const p = median(await timeRuns(viaPlumber, 3));
-    const jsonClient = await connect(ts, cookie);
-    const json = median(await timeRuns(viaSocket(cols.json, jsonClient), 3));
-    jsonClient.close();
-    const binaryClient = await connect(ts, cookie, { binaryValues: true });
-    const binary = median(await timeRuns(viaSocket(cols.binary, binaryClient), 3));
-    binaryClient.close();
-    console.log(`(b) whole path from a client, ${ROWS} x ${VARS} (median of 3)`);
-    console.log(`    plumber + jsonlite, JSON POST              ${ms(p)}`);
-    console.log(
-      `    PanthR over Socket.IO, JSON values         ${ms(json)}  ${verdict(p / json, 5, true)}`,
-    );
-    console.log(
-      `    PanthR over Socket.IO, binary values       ${ms(binary)}  ${verdict(p / binary, 5, true)}`,
-    );
+    const config: UploadConfig = { url: ts.url, cookie, rows: ROWS, vars: VARS, runs: 3, binary };
+    const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const line = out.split('\n').find((l) => l.startsWith('{'));
+    if (code !== 0 || line === undefined)
+      throw new Error(`the upload client failed (exit ${code})`);
+    return median((JSON.parse(line) as UploadResult).timesMs);
   } finally {
-    plumber.stop();
     await ts.stop();
   }
 }
 
+async function wholePath(cols: Columns, dir: string): Promise<void> {
+  const plumber = await startPlumber(dir);
+  let p: number;
+  try {
+    const viaPlumber = async (): Promise<void> => {
+      const res = await fetch(`${plumber.url}/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(uploadMessage(cols.json)),
+      });
+      const body = (await res.json()) as { rows: number[] };
+      if (body.rows[0] !== ROWS) throw new Error(`plumber answered ${JSON.stringify(body)}`);
+    };
+    p = median(await timeRuns(viaPlumber, 3));
+  } finally {
+    plumber.stop();
+  }
+  const binary = await viaSocket(true);
+  const json = await viaSocket(false);
+  console.log(`(b) whole path from a client, ${ROWS} x ${VARS} (median of 3)`);
+  console.log(`    plumber + jsonlite, JSON POST              ${ms(p)}`);
+  console.log(
+    `    PanthR over Socket.IO, JSON values         ${ms(json)}  ${verdict(p / json, 5, true)}`,
+  );
+  console.log(
+    `    PanthR over Socket.IO, binary values       ${ms(binary)}  ${verdict(p / binary, 5, true)}`,
+  );
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'panthr-bench-upload-'));
 try {
-  const cols = makeColumns();
+  const cols = makeColumns(ROWS, VARS);
   await serverPart(cols, dir);
   await wholePath(cols, dir);
 } finally {

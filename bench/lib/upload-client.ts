@@ -1,0 +1,54 @@
+/**
+ * Child-process side of bench/upload.ts (b): the client that uploads, in a process of its
+ * own as a real client is (and as the plumber baseline's server is), so that its work
+ * (making the message, WebSocket masking, reading the echo) does not share one event loop
+ * with the server's. `node --import tsx upload-client.ts CONFIG_JSON`: builds the same
+ * columns as the parent (same seed), uploads once to warm up, then `runs` times, and prints
+ * one JSON line: {@link UploadResult}.
+ */
+import type { TestServer } from '../../test/fixtures/server.ts';
+import { connect } from '../../test/fixtures/users.ts';
+import { makeColumns, uploadMessage } from './upload-data.ts';
+
+/** What the parent passes. */
+export interface UploadConfig {
+  readonly url: string;
+  readonly cookie: string;
+  readonly rows: number;
+  readonly vars: number;
+  readonly runs: number;
+  /** Send binary values (and ask for binary values back); else JSON values. */
+  readonly binary: boolean;
+}
+
+/** What the child reports: each timed upload, from emit to the reply, in ms. */
+export interface UploadResult {
+  readonly timesMs: number[];
+}
+
+async function run(config: UploadConfig): Promise<UploadResult> {
+  const cols = makeColumns(config.rows, config.vars);
+  const message = uploadMessage(config.binary ? cols.binary : cols.json);
+  // connect() only reads the server's url.
+  const ts = { url: config.url } as TestServer;
+  const client = await connect(ts, config.cookie, { binaryValues: config.binary });
+  try {
+    const upload = async (): Promise<void> => {
+      const [reply] = await client.request([message], 600_000);
+      if (reply?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
+    };
+    await upload();
+    const timesMs: number[] = [];
+    for (let i = 0; i < config.runs; i++) {
+      const t = performance.now();
+      await upload();
+      timesMs.push(performance.now() - t);
+    }
+    return { timesMs };
+  } finally {
+    client.close();
+  }
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as UploadConfig;
+process.stdout.write(`${JSON.stringify(await run(config))}\n`);
