@@ -9,6 +9,6 @@ export {
   type FormulaToROptions,
   type VariableNames,
 } from './to-r.ts';
-export { isRQuotable, rQuote } from './r-quote.ts';
+export { isRQuotable, rQuote } from '../../r/r-quote.ts';
 export { tokenize, type Token } from './lexer.ts';
 export { typeOf, variableTypes, type FormulaType } from './types.ts';

@@ -12,7 +12,7 @@
  */
 import { FormulaError, type FormulaNode } from './ast.ts';
 import { parseFormula } from './parser.ts';
-import { rQuote } from './r-quote.ts';
+import { rQuote } from '../../r/r-quote.ts';
 import { typeOf, variableTypes } from './types.ts';
 
 /** Anything that can say whether a variable exists (a Set of names, a Map by name). */

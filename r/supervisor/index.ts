@@ -9,4 +9,4 @@ export type {
   RSupervisorEvents,
   RSupervisorOptions,
 } from './supervisor.types.ts';
-export { rQuote, SESSION_TEMPDIR_CODE } from './rserve-conf.ts';
+export { SESSION_TEMPDIR_CODE } from './rserve-conf.ts';

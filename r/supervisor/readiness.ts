@@ -5,7 +5,8 @@
 import net from 'node:net';
 import type { RAddress, RConnection } from '../qap1/index.ts';
 import { rAttrStrings, type RValue } from '../qap1/index.ts';
-import { BOOT_DONE_VAR, BOOT_ERRORS_VAR, rQuote } from './rserve-conf.ts';
+import { rQuote } from '../r-quote.ts';
+import { BOOT_DONE_VAR, BOOT_ERRORS_VAR } from './rserve-conf.ts';
 
 const GREETING_LENGTH = 32;
 

@@ -3,26 +3,12 @@
  * PanthR library and the extensions into the Rserve parent, before any session is forked.
  */
 import path from 'node:path';
+import { rQuote } from '../r-quote.ts';
 
 /** The global R variable holding preload failures: a character vector named by file. */
 export const BOOT_ERRORS_VAR = '.panthr_boot_errors';
 /** The global R variable the boot script sets last; its absence means the boot never ran. */
 export const BOOT_DONE_VAR = '.panthr_boot_done';
-
-/**
- * Quotes any string as an R string literal. Backslash and quote are escaped; control
- * characters become `\xHH`, so no input can end the literal or the line.
- */
-export function rQuote(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '\\' || ch === '"') out += `\\${ch}`;
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
 
 /**
  * Whether a path can stand in Rserve's configuration file, which has no quoting: Rserve

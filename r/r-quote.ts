@@ -1,6 +1,8 @@
 /**
  * The one function that turns text into an R string literal. Every string and every name
- * that reaches generated R code goes through it, so this is the audited boundary.
+ * that reaches generated R code goes through it (the formula compiler's names and strings,
+ * the supervisor's boot script and readiness probe), so this is the audited boundary. It
+ * sits in r/ so that both converters/ and r/ use it without r/ depending on converters/.
  */
 
 /** In a `u` regex a surrogate range matches only unpaired surrogates. */
