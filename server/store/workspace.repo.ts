@@ -19,12 +19,15 @@ export type StoredObject = WorkspaceObject & { hash: number };
 export type DeleteWorkspaceResult = 'deleted' | 'not_found' | 'last_workspace';
 
 /**
- * Workspace deletions of one user run one at a time in this process, so that two
- * concurrent deletes cannot both see "two left" and remove the last one.
+ * Changes to one user's set of workspaces run one at a time in this process: so that two
+ * concurrent deletes cannot both see "two left" and remove the last one, and two creates or
+ * renames cannot both see a name free and take it. (One server process per store, as
+ * docs/operations.md says; a second process on one MongoDB would not share these locks.)
  */
 const userLocks = new Map<string, Promise<unknown>>();
 
-async function withUserLock<R>(userId: string, fn: () => Promise<R>): Promise<R> {
+/** Runs `fn` after every earlier change to `userId`'s workspaces in this process. */
+export async function withUserLock<R>(userId: string, fn: () => Promise<R>): Promise<R> {
   const previous = userLocks.get(userId) ?? Promise.resolve();
   const run = previous.then(fn, fn);
   const tail = run.catch(() => undefined);

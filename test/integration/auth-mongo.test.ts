@@ -80,4 +80,33 @@ describe('accounts on the MongoDB backend (wire-protocol test double)', function
     });
     assert.deepEqual(relogin.body.workspace, { id, name: 'Mongo' });
   });
+
+  it('gives a workspace name to one of concurrent creates or renames (a network between check and write)', async () => {
+    const user = await createUser(ts, 'race');
+    const as = { cookie: user.cookie };
+    const list = async (): Promise<{ id: string; name: string }[]> =>
+      (
+        (await call(ts, 'GET', '/api/v1/workspaces', undefined, as)).body as {
+          workspaces: { id: string; name: string }[];
+        }
+      ).workspaces;
+    // Concurrent creates and renames of one free name: exactly one takes it.
+    const before = (await list()).length;
+    const creates = await Promise.all(
+      ['Race', 'race', 'RACE'].map((name) => call(ts, 'POST', '/api/v1/workspaces', { name }, as)),
+    );
+    assert.deepEqual(creates.map((r) => r.status).sort(), [201, 409, 409]);
+    const pair: string[] = [];
+    for (const name of ['Pair one', 'Pair two']) {
+      const r = await call(ts, 'POST', '/api/v1/workspaces', { name }, as);
+      pair.push((r.body as { id: string }).id);
+    }
+    const renames = await Promise.all(
+      pair.map((id) => call(ts, 'PATCH', `/api/v1/workspaces/${id}`, { name: 'Twin' }, as)),
+    );
+    assert.deepEqual(renames.map((r) => r.status).sort(), [200, 409]);
+    const names = (await list()).map((w) => w.name.toLowerCase());
+    assert.equal(names.length, before + 3);
+    assert.equal(new Set(names).size, names.length, 'no two workspaces share a name');
+  });
 });

@@ -13,6 +13,7 @@ import {
   getWorkspace,
   listWorkspaces,
   renameWorkspace,
+  withUserLock,
   type Store,
   type WorkspaceDoc,
 } from '../../store/index.ts';
@@ -89,8 +90,11 @@ export function workspacesRoutes(store: Store, events: AuthEventBus): Router {
         { status: 409 },
       );
     }
-    await refuseDuplicate(store, userId, name);
-    const created = await createWorkspace(store, userId, name);
+    // The check and the write under one lock: two requests cannot both take a free name.
+    const created = await withUserLock(userId, async () => {
+      await refuseDuplicate(store, userId, name);
+      return createWorkspace(store, userId, name);
+    });
     res.status(201).json(view(created, await currentOf(userId)));
   });
 
@@ -98,9 +102,11 @@ export function workspacesRoutes(store: Store, events: AuthEventBus): Router {
     const userId = userOf(req).id;
     const id = idOf(req);
     const name = nameFrom(req);
-    if ((await getWorkspace(store, userId, id)) === null) throw notFound();
-    await refuseDuplicate(store, userId, name, id);
-    const renamed = await renameWorkspace(store, userId, id, name);
+    const renamed = await withUserLock(userId, async () => {
+      if ((await getWorkspace(store, userId, id)) === null) return null;
+      await refuseDuplicate(store, userId, name, id);
+      return renameWorkspace(store, userId, id, name);
+    });
     if (renamed === null) throw notFound();
     res.json(view(renamed, await currentOf(userId)));
   });
