@@ -141,6 +141,7 @@ describe('PanthR.r safety, full R, registry and extensions', function () {
   });
 
   it('session set-up: the version sentinel, the pid, a private temp dir, UTF-8', () => {
+    assert.equal(out['no_seed'], true, 'loading PanthR.r left a random seed for sessions to share');
     assert.equal(out['version'], '1.0.0');
     assert.equal(out['pid_ok'], true);
     assert.equal(out['tmpdir_ok'], true);
