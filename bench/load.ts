@@ -3,7 +3,10 @@
  * session, each sending one descriptives request a second (on a 100-row dataset) for a
  * duration; reports throughput, latency (p50, p99, max), errors (goal: 0), and memory per
  * user: the server process's RSS growth, and the R sessions' RSS and PSS (the Rserve
- * process group, read from /proc; PSS splits the pages forked sessions share).
+ * process group, read from /proc; PSS splits the pages forked sessions share). R's memory
+ * is read once the load is over, every session still open: reading /proc/PID/smaps_rollup
+ * of 200 processes during the load took both cores for ~0.5 s and was itself the cause of
+ * the worst latency spikes.
  * The clients run in a child process (bench/lib/load-clients.ts), so their memory and CPU
  * are not the server's. Loopback only; every server, client and R process is stopped.
  * Goal (issue 5): 200 users on 2 cores with p99 under 100 ms and no errors.
@@ -55,19 +58,29 @@ async function rMemory(ts: TestServer): Promise<GroupMemory> {
   return pgid === undefined ? { processes: 0, rssMb: 0, pssMb: 0 } : groupMemory(pgid, 'Rserve');
 }
 
-/** Runs the client child; `onConnected` fires once every user is connected. */
-async function runClients(config: LoadConfig, onConnected: () => void): Promise<LoadResult> {
+/**
+ * Runs the client child; `onConnected` fires once every user is connected, `onLoaded` once
+ * the load is over (the clients stay connected until it resolves).
+ */
+async function runClients(
+  config: LoadConfig,
+  onConnected: () => void,
+  onLoaded: () => Promise<void>,
+): Promise<LoadResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'panthr-load-'));
   const file = path.join(dir, 'config.json');
   await writeFile(file, JSON.stringify(config));
   const child = spawn(process.execPath, ['--import', 'tsx', CLIENTS, file], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   try {
     let result: LoadResult | undefined;
     for await (const line of createInterface({ input: child.stdout })) {
       if (line === 'connected') onConnected();
-      else if (line.startsWith('{')) result = JSON.parse(line) as LoadResult;
+      else if (line === 'loaded') {
+        await onLoaded();
+        child.stdin.end('go on\n');
+      } else if (line.startsWith('{')) result = JSON.parse(line) as LoadResult;
     }
     const code = await new Promise<number | null>((resolve) => {
       if (child.exitCode !== null) resolve(child.exitCode);
@@ -109,19 +122,18 @@ async function loadRun(users: number, durationS: number): Promise<Row> {
       () => {
         setupS = (Date.now() - started) / 1000;
         loop.enable();
-        // Sampled through the run (R every 5 s, read off the event loop); peaks are kept.
-        let ticks = 0;
+        // The server's RSS is sampled through the run (cheap); its peak is kept.
         sampler = setInterval(() => {
-          peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20);
-          if (ticks++ % 5 !== 2) return;
-          void rMemory(ts).then((now) => {
-            if (now.pssMb > r.pssMb) r = now;
-          });
+          peak = Math.max(peak, process.memoryUsage.rss() / 2 ** 20);
         }, 1000);
       },
+      async () => {
+        clearInterval(sampler);
+        loop.disable();
+        peak = Math.max(peak, process.memoryUsage.rss() / 2 ** 20);
+        r = await rMemory(ts);
+      },
     );
-    clearInterval(sampler);
-    loop.disable();
     const loopDelayMs = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
     return { users, result, serverRssMb: { before, peak }, r, setupS, loopDelayMs };
   } finally {

@@ -4,9 +4,12 @@
  * Connects every user (its own Socket.IO client, so its own R session), sends each one's
  * dataset, prints `connected`, then has each user send one request a second (open loop,
  * phases spread over the first second) for the duration; waits for what is in flight
- * (bounded), disconnects, and prints one JSON line: {@link LoadResult}.
+ * (bounded), prints `loaded` and waits for a line on stdin (the parent measures memory
+ * then, with every session still open, instead of during the load), disconnects, and
+ * prints one JSON line: {@link LoadResult}.
  */
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import type { TestServer } from '../../test/fixtures/server.ts';
 import { connect, type TestClient } from '../../test/fixtures/users.ts';
 import { errorCode, mapLimit, timedRequest } from './panthr-bench.ts';
@@ -96,9 +99,24 @@ async function run(config: LoadConfig): Promise<LoadResult> {
   for (const t of timers) clearTimeout(t.timer);
   await Promise.allSettled([...inFlight]);
   const elapsedMs = Date.now() - t0;
+  process.stdout.write('loaded\n');
+  await nextLine();
   for (const c of clients) c.close();
   const slowest = samples.sort((a, b) => b.ms - a.ms).slice(0, 8);
   return { sent, latenciesMs, secondHalfMs, errors, connectMs, elapsedMs, slowest };
+}
+
+/** Resolves at the next line on stdin, or when stdin ends. */
+function nextLine(): Promise<void> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: process.stdin });
+    const done = (): void => {
+      lines.close();
+      resolve();
+    };
+    lines.once('line', done);
+    lines.once('close', done);
+  });
 }
 
 const file = process.argv[2];
