@@ -4,7 +4,7 @@
  * limit. Anything but the output `1` refuses the address; so does a script that fails or
  * hangs (and that is logged, because it is the operator's problem, not the user's).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from 'pino';
 
@@ -44,7 +44,7 @@ export function runUserValidation(
       env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' },
     });
     const timer = setTimeout(() => {
-      killGroup(child.pid);
+      killGroup(child);
       finish('failed', `no answer within ${timeoutMs} ms; killed`);
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
@@ -65,12 +65,16 @@ export function runUserValidation(
   });
 }
 
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
+/**
+ * Kills the script's process group. Never throws (it runs in a timer, where a throw would
+ * end the server): ESRCH means it ended by itself meanwhile; on any other failure the
+ * script's own process is killed instead.
+ */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
   try {
-    process.kill(-pid, 'SIGKILL');
+    process.kill(-child.pid, 'SIGKILL');
   } catch (err) {
-    // ESRCH: it ended by itself between the timer firing and the kill.
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') child.kill('SIGKILL');
   }
 }
