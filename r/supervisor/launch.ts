@@ -143,12 +143,20 @@ async function becomeReady(p: LaunchParams, g: Generation, signal: AbortSignal):
   }
 }
 
-/** Stops a generation's process group and lets go of its life line. */
-export async function teardown(g: Generation, graceMs: number): Promise<void> {
+/** Stops a generation's process group and lets go of its life line; how its watchdog exited. */
+export async function teardown(
+  g: Generation,
+  graceMs: number,
+): Promise<{ code: number | null; signal: string | null }> {
   if (g.info.pgid > 1) await stopGroup(g.info.pgid, graceMs);
   g.child.stdin.destroy();
-  await Promise.race([g.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+  const exit = await Promise.race([
+    g.exited,
+    new Promise<null>((resolve) => setTimeout(resolve, 2000, null)),
+  ]);
   await rm(g.info.path, { force: true });
+  // Not seen to exit within the wait: report what was sent last.
+  return exit ?? { code: null, signal: 'SIGKILL' };
 }
 
 function asStartError(err: unknown, g: Generation): Error {

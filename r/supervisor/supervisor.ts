@@ -130,8 +130,8 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     const g = this.current;
     this.current = undefined;
     if (g !== undefined) {
-      await teardown(g, this.options.stopGraceMs ?? 2000);
-      this.emit('exit', g.info, { code: null, signal: 'SIGTERM', expected: true });
+      const exit = await teardown(g, this.options.stopGraceMs ?? 2000);
+      this.emit('exit', g.info, { ...exit, expected: true });
     }
     await this.removePrivateDir();
     this.stateValue = wasState === 'failed' ? 'failed' : 'stopped';
