@@ -308,7 +308,7 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
       this.releasedOne?.();
       this.reportLost(session, lostError(error?.message ?? 'the R process ended', error));
     }
-    void this.options.supervisor.sweepWorkdirs();
+    this.options.supervisor.requestSweep();
     this.fill();
   }
 
@@ -324,7 +324,7 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
     session.retiring = true;
     session.markUsed();
     const closing = closeConnection(session.connection, this.options.closeTimeoutMs ?? 5000)
-      .then(() => this.options.supervisor.sweepWorkdirs())
+      .then(() => this.options.supervisor.requestSweep())
       .finally(() => this.closing.delete(closing));
     this.closing.add(closing);
     return closing;

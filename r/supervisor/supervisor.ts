@@ -31,6 +31,8 @@ const DEFAULT_R = '/usr/bin/R';
 export const DEFAULT_RSERVE = '/usr/lib/R/site-library/Rserve/libs/Rserve';
 /** A server up this long before it died starts the backoff over. */
 const STABLE_MS = 60_000;
+/** How long {@link RSupervisor.requestSweep} gathers requests before one sweep. */
+const SWEEP_DELAY_MS = 500;
 
 /** Supervises one Rserve (one generation at a time); see the file comment. */
 export class RSupervisor extends EventEmitter<RSupervisorEvents> {
@@ -41,6 +43,7 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
   private restartCount = 0;
   private failures = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private launching: { controller: AbortController; done: Promise<unknown> } | undefined;
   private started = false;
   private stopped: Promise<void> | undefined;
@@ -103,6 +106,20 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     return this.stopped;
   }
 
+  /**
+   * Asks for a {@link sweepWorkdirs} soon: requests within {@link SWEEP_DELAY_MS} share one
+   * sweep (one directory scan, not one per ended session), and the delay lets a session's
+   * R process finish exiting after its connection closed.
+   */
+  requestSweep(): void {
+    if (this.sweepTimer !== undefined || this.stopped !== undefined) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = undefined;
+      void this.sweepWorkdirs();
+    }, SWEEP_DELAY_MS);
+    this.sweepTimer.unref();
+  }
+
   /** Removes the workdirs (`conn<pid>`) of sessions that have exited. Never throws. */
   async sweepWorkdirs(): Promise<void> {
     const work = this.layout?.work;
@@ -123,6 +140,7 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     const wasState = this.stateValue;
     this.stateValue = 'stopping';
     clearTimeout(this.restartTimer);
+    clearTimeout(this.sweepTimer);
     if (this.launching !== undefined) {
       this.launching.controller.abort(new Error('stopping'));
       await this.launching.done.catch(() => undefined);

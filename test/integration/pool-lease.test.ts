@@ -4,6 +4,7 @@
  * Rserve restart, and drain.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,9 +82,15 @@ describe('RSessionPool (real Rserve)', function () {
     const p = await pool({ warm: 1 });
     const used = await p.acquire('alice');
     await used.voidEval('secret <- "alice\'s"');
+    const work = path.join(path.dirname(sup.server?.path ?? ''), 'work');
+    assert.ok(existsSync(path.join(work, `conn${used.pid}`)), 'a session works in its own dir');
     await p.release(used);
     assert.equal(used.closed, true);
     assert.ok(await waitUntil(() => !alive(used.pid), 5000), 'its R process ended');
+    assert.ok(
+      await waitUntil(() => !existsSync(path.join(work, `conn${used.pid}`)), 5000),
+      'its workdir (and R tempdir) is swept',
+    );
     const next = await p.acquire('bob');
     assert.notEqual(next.pid, used.pid);
     const leak = await next.eval('exists("secret")');
