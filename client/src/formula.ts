@@ -1,7 +1,11 @@
 // The formula language of API.md section 3 (filters, `newvar`): a tokenizer for
-// highlighting and a small parser that finds the first error and where it is, so the
-// editor can point at it before the request ever leaves the browser. DOM-free.
-import { FUNCTIONS as LANGUAGE_FUNCTIONS } from '../../converters/formula/index.ts';
+// highlighting, and the server's own parser to find the first error and where it is, so
+// the editor can point at it before the request ever leaves the browser. DOM-free.
+import {
+  compileFormula,
+  FUNCTIONS as LANGUAGE_FUNCTIONS,
+  parseFormula,
+} from '../../converters/formula/index.ts';
 
 /** The functions the language allows: the server's own table (`converters/formula`). */
 export const FUNCTIONS: readonly string[] = Object.keys(LANGUAGE_FUNCTIONS);
@@ -75,146 +79,27 @@ export function tokenize(src: string): Token[] {
   return out;
 }
 
-class ParseError extends Error {
-  constructor(
-    message: string,
-    readonly start: number,
-    readonly end: number,
-  ) {
-    super(message);
-  }
-}
-
-/** Recursive descent over the tokens (spaces dropped), by R's operator precedence. */
-class Parser {
-  private i = 0;
-  constructor(
-    private readonly toks: Token[],
-    private readonly length: number,
-    private readonly variables: readonly string[] | null,
-  ) {}
-
-  run(): void {
-    if (this.toks.length === 0) throw new ParseError('The formula is empty.', 0, 0);
-    this.binary(0);
-    const t = this.peek();
-    if (t !== undefined) throw this.unexpected(t);
-  }
-
-  private peek(): Token | undefined {
-    return this.toks[this.i];
-  }
-
-  private unexpected(t: Token | undefined): ParseError {
-    if (t === undefined)
-      return new ParseError('The formula ends too early.', this.length, this.length);
-    if (t.kind === 'invalid')
-      return t.text.startsWith('"')
-        ? new ParseError('This text has no closing quote.', t.start, t.end)
-        : new ParseError(`"${t.text}" is not allowed in a formula.`, t.start, t.end);
-    return new ParseError(`"${t.text}" is not expected here.`, t.start, t.end);
-  }
-
-  private static readonly LEVELS: readonly (readonly string[])[] = [
-    ['|'],
-    ['&'],
-    ['==', '!=', '<', '<=', '>', '>='],
-    ['+', '-'],
-    ['*', '/'],
-  ];
-
-  private binary(level: number): void {
-    const ops = Parser.LEVELS[level];
-    if (ops === undefined) return this.unary();
-    if (level === 2) {
-      this.binary(level + 1);
-      const t = this.peek();
-      if (t?.kind === 'operator' && ops.includes(t.text)) {
-        this.i++;
-        this.binary(level + 1);
-      }
-      return;
-    }
-    this.binary(level + 1);
-    for (let t = this.peek(); t?.kind === 'operator' && ops.includes(t.text); t = this.peek()) {
-      this.i++;
-      this.binary(level + 1);
-    }
-  }
-
-  private unary(): void {
-    const t = this.peek();
-    if (t?.kind === 'operator' && (t.text === '-' || t.text === '+' || t.text === '!')) {
-      this.i++;
-      return t.text === '!' ? this.binary(2) : this.unary();
-    }
-    this.primary();
-    const p = this.peek();
-    if (p?.kind === 'operator' && p.text === '^') {
-      this.i++;
-      this.unary();
-    }
-  }
-
-  private primary(): void {
-    const t = this.peek();
-    if (t === undefined) throw this.unexpected(t);
-    this.i++;
-    if (t.kind === 'number' || t.kind === 'string') return;
-    if (t.kind === 'variable') {
-      const next = this.peek();
-      if (next?.text === '(')
-        throw new ParseError(`"${t.text}" is not a known function.`, t.start, t.end);
-      if (this.variables !== null && !this.variables.includes(t.text))
-        throw new ParseError(`There is no variable called "${t.text}".`, t.start, t.end);
-      return;
-    }
-    if (t.kind === 'function') return this.call(t);
-    if (t.text === '(') return this.closeParen(t);
-    throw this.unexpected(t);
-  }
-
-  private call(fn: Token): void {
-    const open = this.peek() ?? fn; // the "(" the tokenizer saw after the name
-    this.i++;
-    if (this.peek()?.text === ')')
-      throw new ParseError(`${fn.text}() needs an argument.`, fn.start, fn.end);
-    this.binary(0);
-    while (this.peek()?.kind === 'comma') {
-      this.i++;
-      this.binary(0);
-    }
-    this.closeParen(open, false);
-  }
-
-  private closeParen(open: Token, parse = true): void {
-    if (parse) this.binary(0);
-    const t = this.peek();
-    if (t?.text === ')') {
-      this.i++;
-      return;
-    }
-    if (t === undefined) throw new ParseError('A parenthesis is not closed.', open.start, open.end);
-    throw this.unexpected(t);
-  }
+/** A server formula message without its trailing position, as a sentence. */
+function sentence(message: string): string {
+  const text = message.replace(/ at \d+$/, '');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
 /**
- * Checks a formula. `variables`, when given, are the names it may use. Returns the first
- * error with its span, or null when the formula is well formed.
+ * Checks a formula with the server's own parser and translator (`converters/formula`), so
+ * the editor accepts exactly what the server accepts. `variables`, when given, are the
+ * names it may use. Returns the first error with the span of the token it points at, or
+ * null when the formula is well formed.
  */
 export function checkFormula(
   src: string,
   variables: readonly string[] | null = null,
 ): FormulaError | null {
-  const toks = tokenize(src).filter((t) => t.kind !== 'space');
-  try {
-    new Parser(toks, src.length, variables).run();
-    return null;
-  } catch (e) {
-    if (e instanceof ParseError) return { message: e.message, start: e.start, end: e.end };
-    throw e;
-  }
+  const result = variables === null ? parseFormula(src) : compileFormula(src, new Set(variables));
+  if (result.ok) return null;
+  const start = Math.min(Math.max(result.position - 1, 0), src.length);
+  const token = tokenize(src).find((t) => t.kind !== 'space' && t.start <= start && start < t.end);
+  return { message: sentence(result.message), start, end: token?.end ?? src.length };
 }
 
 /**

@@ -46,6 +46,11 @@ class Parser {
     if (!this.isOp(op)) throw this.unexpected(`expected "${op}"`);
     this.i++;
   }
+  /** The ")" closing the "(" at `open`; a formula that ends first points at that "(". */
+  private close(open: number): void {
+    if (this.peek().type === 'end') throw new FormulaError('"(" is not closed', open);
+    this.expect(')');
+  }
   private unexpected(what = 'unexpected'): FormulaError {
     const t = this.peek();
     const shown =
@@ -154,7 +159,7 @@ class Parser {
         if (t.text === '(') {
           return this.nested(t.pos, () => {
             const inner = this.or();
-            this.expect(')');
+            this.close(t.pos);
             return inner;
           });
         }
@@ -168,14 +173,14 @@ class Parser {
   private call(fn: string, pos: number): FormulaNode {
     const arity = Object.hasOwn(FUNCTIONS, fn) ? FUNCTIONS[fn] : undefined;
     if (arity === undefined) throw new FormulaError(`unknown function ${JSON.stringify(fn)}`, pos);
-    this.i++;
+    const open = this.next().pos;
     const args = this.nested(pos, () => {
       const list: FormulaNode[] = [];
       if (!this.isOp(')')) {
         do list.push(this.or());
         while (this.isOp(',') && this.next());
       }
-      this.expect(')');
+      this.close(open);
       return list;
     });
     const [min, max] = arity;

@@ -63,16 +63,17 @@ describe('client formula checking', () => {
   });
 
   it('points at the first error', () => {
+    // The server's own messages (converters/formula), without their trailing position.
     const cases: [string, number, RegExp][] = [
-      ['log(x', 3, /not closed/],
-      ['x +', 3, /ends too early/],
-      ['x $ y', 2, /not allowed/],
-      ['system(x)', 0, /not a known function/],
-      ['z + 1', 0, /no variable called "z"/],
-      ['x y', 2, /not expected/],
-      ['mean()', 0, /needs an argument/],
-      ['"abc', 0, /no closing quote/],
-      ['', 0, /empty/],
+      ['log(x', 3, /^"\(" is not closed\.$/],
+      ['x +', 3, /^Unexpected end of formula\.$/],
+      ['x $ y', 2, /^Unexpected character "\$"\.$/],
+      ['system(x)', 0, /^Unknown function "system"\.$/],
+      ['z + 1', 0, /^Unknown variable "z"\.$/],
+      ['x y', 2, /^Unexpected "y"\.$/],
+      ['mean()', 0, /takes 1 argument, not 0/],
+      ['"abc', 0, /^Unterminated string\.$/],
+      ['', 0, /^Empty formula\.$/],
     ];
     for (const [f, at, msg] of cases) {
       const e = checkFormula(f, vars);
