@@ -2,7 +2,7 @@
 // type and the number of data rows. The server does the real parsing (`read` command);
 // this only has to agree with it on what a user sees first. RFC 4180: quoted fields,
 // "" inside quotes, embedded commas and newlines, CRLF, a UTF-8 BOM. DOM-free.
-import { csvColumnNames } from '../../converters/csv-infer.ts';
+import { csvColumnNames, inferColumn } from '../../converters/csv-infer.ts';
 import type { VariableType } from './types.ts';
 
 /** What the import dialog shows before sending. */
@@ -69,17 +69,13 @@ export function eachRecord(
   return true;
 }
 
-const NA_STRINGS = new Set(['', 'NA']);
-const LOGICAL = new Set(['TRUE', 'FALSE', 'true', 'false', 'T', 'F']);
-
-/** The type a column of strings suggests: all numbers, all TRUE/FALSE, else nominal. */
+/**
+ * The type the server will give a column of these strings: its own inference
+ * (`converters/csv-infer.ts`): numbers -> scalar, TRUE/FALSE -> logical, ISO dates ->
+ * datetime, else nominal; empty and `NA` cells are missing.
+ */
 export function inferType(values: readonly string[]): VariableType {
-  const present = values.map((v) => v.trim()).filter((v) => !NA_STRINGS.has(v));
-  if (present.length === 0) return 'logical';
-  if (present.every((v) => LOGICAL.has(v))) return 'logical';
-  if (present.every((v) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^(NaN|-?Inf)$/.test(v)))
-    return 'scalar';
-  return 'nominal';
+  return inferColumn('', values).variableType;
 }
 
 /**

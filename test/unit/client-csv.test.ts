@@ -1,6 +1,7 @@
 // The CSV preview before import (client/src/csv.ts).
 import assert from 'node:assert/strict';
 import { eachRecord, inferType, nameFromFile, previewCsv } from '../../client/src/csv.ts';
+import { parseCsv } from '../../converters/index.ts';
 
 describe('client CSV preview', () => {
   it('reads quoted fields with commas, quotes and newlines, CRLF and a BOM', () => {
@@ -42,10 +43,18 @@ describe('client CSV preview', () => {
     assert.deepEqual(starts, [1, 2, 4]);
   });
 
-  it('infers types from values, ignoring missing ones', () => {
+  it("infers types as the server's read command does, ignoring missing values", () => {
     assert.equal(inferType(['1', '-2.5e3', 'NA', '', 'Inf']), 'scalar');
-    assert.equal(inferType(['TRUE', 'F', '']), 'logical');
+    assert.equal(inferType(['TRUE', 'false', '']), 'logical');
+    assert.equal(inferType(['TRUE', 'F']), 'nominal', 'F is not a logical value to the server');
+    assert.equal(inferType(['2024-01-31', '2024-02-01 12:30:00Z', 'NA']), 'datetime');
+    assert.equal(inferType(['', 'NA']), 'scalar', 'a column with no values');
     assert.equal(inferType(['1', 'x']), 'nominal');
+    for (const column of [['1', 'T'], ['2020-13-01'], [' 3 ', '4'], ['true', '1']]) {
+      const parsed = parseCsv(`v\n${column.join('\n')}\n`);
+      assert.ok(parsed.ok);
+      assert.equal(inferType(column), parsed.dataset.variables[0]?.variableType, column.join(','));
+    }
   });
 
   it('makes a valid dataset name from a file name', () => {
