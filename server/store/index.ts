@@ -3,9 +3,10 @@
  * on MongoDB when `mongodb_url` is set. The only way into server/store/.
  */
 import type { Logger } from 'pino';
-import { openEmbeddedStore } from './embedded/embedded.store.ts';
+import { EmbeddedStore, openEmbeddedStore } from './embedded/embedded.store.ts';
 import { openMongoStore } from './mongo/mongo.store.ts';
 import type { Store } from './store.types.ts';
+import { sweepOrphanChunks } from './workspace.blobs.ts';
 
 export type * from './store.types.ts';
 export { DuplicateKeyError, isDuplicateKeyError, DUPLICATE_KEY } from './mql.ts';
@@ -13,6 +14,7 @@ export { STORE_INDEXES, EXPIRING_COLLECTIONS, createStoreIndexes } from './store
 export { openEmbeddedStore, EmbeddedStore, EMBEDDED_FILE } from './embedded/embedded.store.ts';
 export { openMongoStore, MongoStore } from './mongo/mongo.store.ts';
 export * from './workspace.repo.ts';
+export { sweepOrphanChunks } from './workspace.blobs.ts';
 export * from './connection.repo.ts';
 export { StoreSessionStore, type StoreSessionStoreOptions } from './session.store.ts';
 
@@ -23,17 +25,38 @@ export interface StoreConfig {
 }
 
 /**
+ * Removes what an earlier crash left unreferenced: workspace chunks no object names, and
+ * (embedded) blob files no row owns. Space only: a crash never leaves a reference to
+ * something missing. Runs before the server serves, when nothing saves.
+ */
+async function sweepOrphans(store: Store, log?: Logger): Promise<void> {
+  const chunks = await sweepOrphanChunks(store);
+  const files = store instanceof EmbeddedStore ? store.sweepOrphanFiles() : 0;
+  if (chunks + files > 0)
+    log?.warn({ chunks, files }, 'removed workspace data an earlier crash left unreferenced');
+}
+
+/**
  * Opens the store the configuration asks for: MongoDB at `mongodb_url` when set, else the
- * embedded store in `data_dir`. Indexes are created; the store is ready to use. Rejects
- * when the database cannot be opened or reached.
+ * embedded store in `data_dir`. Indexes are created and unreferenced data swept; the store
+ * is ready to use. Rejects when the database cannot be opened or reached.
  */
 export async function openStore(config: StoreConfig, log?: Logger): Promise<Store> {
-  if (config.mongodb_url !== null) {
-    const store = await openMongoStore(config.mongodb_url);
-    log?.info({ store: 'mongodb' }, 'store opened');
-    return store;
+  const store =
+    config.mongodb_url !== null
+      ? await openMongoStore(config.mongodb_url)
+      : await openEmbeddedStore(config.data_dir, log === undefined ? {} : { log });
+  try {
+    await sweepOrphans(store, log);
+  } catch (error) {
+    await store.close();
+    throw error;
   }
-  const store = await openEmbeddedStore(config.data_dir, log === undefined ? {} : { log });
-  log?.info({ store: 'embedded', data_dir: config.data_dir }, 'store opened');
+  log?.info(
+    config.mongodb_url !== null
+      ? { store: 'mongodb' }
+      : { store: 'embedded', data_dir: config.data_dir },
+    'store opened',
+  );
   return store;
 }

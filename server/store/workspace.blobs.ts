@@ -180,3 +180,20 @@ export async function joinBlobs<T>(
 export async function deleteBlobs(store: Store, ids: readonly string[]): Promise<void> {
   if (ids.length > 0) await store.workspaceBlobs.deleteMany({ _id: { $in: [...ids] } });
 }
+
+/**
+ * Deletes the chunks no object document names (left by a crash between a chunk's write and
+ * its document's, or between a document's change and the deletion of its old chunks); how
+ * many. Run it only while nothing saves (at start, before the server serves): a chunk
+ * written for a save still in flight would look unnamed.
+ */
+export async function sweepOrphanChunks(store: Store): Promise<number> {
+  const named = new Set<string>();
+  for (const doc of await store.workspaceObjects.find({}).toArray()) {
+    for (const id of blobIds(doc.object)) named.add(id);
+  }
+  const chunks = await store.workspaceBlobs.find({}, { projection: { _id: 1 } }).toArray();
+  const orphans = chunks.map((c) => c._id).filter((id) => !named.has(id));
+  await deleteBlobs(store, orphans);
+  return orphans.length;
+}

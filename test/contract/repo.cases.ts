@@ -13,6 +13,7 @@ import {
   renameWorkspace,
   saveObject,
   getWorkspace,
+  sweepOrphanChunks,
 } from '../../server/store/index.ts';
 import { user, type ContractContext } from './contract.context.ts';
 
@@ -139,6 +140,22 @@ export function repoCases(ctx: ContractContext): void {
       assert.equal(await deleteWorkspace(ctx.store, 'u1', ws._id), 'deleted');
       assert.equal(await ctx.store.workspaceBlobs.countDocuments({}), 0);
       assert.deepEqual(await loadObjects(ctx.store, other._id), []);
+    });
+
+    it('sweeps chunks no object names, and only those', async () => {
+      const ws = await createWorkspace(ctx.store, 'u1', 'w');
+      const values = Buffer.from(Float64Array.from({ length: 10_000 }, (_, i) => i).buffer);
+      const vector = { name: 'v', type: 'vector', variableType: 'scalar', values };
+      await saveObject(ctx.store, ws._id, vector);
+      await ctx.store.workspaceBlobs.insertOne({
+        _id: `${ws._id}/gone@99#0`,
+        workspaceId: ws._id,
+        data: Buffer.alloc(100_000),
+      });
+      assert.equal(await sweepOrphanChunks(ctx.store), 1);
+      assert.equal(await sweepOrphanChunks(ctx.store), 0);
+      const [loaded] = await loadObjects(ctx.store, ws._id);
+      assert.ok(values.equals(loaded?.values as Buffer));
     });
 
     it('gives distinct hashes to concurrent saves', async () => {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEmbeddedStore, type EmbeddedStore } from '../../server/store/index.ts';
+import { writeFileSync } from 'node:fs';
+import { openEmbeddedStore, openStore, type EmbeddedStore } from '../../server/store/index.ts';
 
 const bytesOf = (data: unknown): Buffer => {
   const binary = data as { _bsontype?: string; value(): Uint8Array };
@@ -82,5 +83,30 @@ describe('embedded store: large bytes as files', function () {
     });
     const doc = await store.workspaceBlobs.findOne({ _id: 'fake' });
     assert.deepEqual((doc?.data as { lookalikes: unknown }).lookalikes, lookalikes);
+  });
+
+  it('removes, when the store opens, files no row owns (a crash before the commit)', async () => {
+    // A document that owns a file (a chunk would be swept: no object names it).
+    await store.workspaceObjects.insertOne({
+      _id: 'w/kept',
+      workspaceId: 'w',
+      name: 'kept',
+      hash: 1,
+      order: 1,
+      object: { bytes: big(1) },
+    });
+    const [kept] = files();
+    const stray = '0b0a0b0a-0000-4000-8000-000000000000';
+    writeFileSync(join(dir, 'blobs', stray), big(2));
+    await store.close();
+    const reopened = await openStore({ data_dir: dir, mongodb_url: null });
+    try {
+      assert.deepEqual(files(), [kept]);
+      const doc = await reopened.workspaceObjects.findOne({ _id: 'w/kept' });
+      assert.ok(bytesOf(doc?.object.bytes).equals(big(1)));
+    } finally {
+      await reopened.close();
+      store = await openEmbeddedStore(dir, { sweepEveryMs: 0 });
+    }
   });
 });

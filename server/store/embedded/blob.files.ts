@@ -12,6 +12,7 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeSync,
@@ -57,6 +58,21 @@ export class BlobFiles {
   read(name: string): Buffer {
     if (!NAME_RE.test(name)) throw new Error(`not a blob file name: ${JSON.stringify(name)}`);
     return readFileSync(join(this.#dir, name));
+  }
+
+  /**
+   * Removes every file not in `inUse` (left by a crash between a file's write and its
+   * commit, or between a commit and the removal of the files it replaced); how many. Run it
+   * only while nothing writes (when the store opens).
+   */
+  sweep(inUse: ReadonlySet<string>): number {
+    let removed = 0;
+    for (const name of readdirSync(this.#dir)) {
+      if (inUse.has(name)) continue;
+      rmSync(join(this.#dir, name), { force: true, recursive: true });
+      removed += 1;
+    }
+    return removed;
   }
 
   /** Removes files (names {@link write} returned; missing ones are skipped). */

@@ -50,6 +50,7 @@ export class EmbeddedStore implements Store {
   readonly connections: SqliteCollection<ConnectionLogDoc>;
   readonly #db: Database.Database;
   readonly #batcher: WriteBatcher;
+  readonly #files: BlobFiles;
   readonly #checkpointer: WalCheckpointer;
   #timer: NodeJS.Timeout | null = null;
 
@@ -73,6 +74,7 @@ export class EmbeddedStore implements Store {
     this.#checkpointer = new WalCheckpointer(db, file, batcher, log);
     // Large bytes (dataset values) are files beside the database, in `blobs/`.
     const files = new BlobFiles(join(dirname(file), 'blobs'));
+    this.#files = files;
     this.users = new SqliteCollection(db, 'users', batcher, files);
     this.verifyTokens = new SqliteCollection(db, 'verifyTokens', batcher, files);
     this.rememberTokens = new SqliteCollection(db, 'rememberTokens', batcher, files);
@@ -86,6 +88,26 @@ export class EmbeddedStore implements Store {
 
   async init(): Promise<void> {
     await createStoreIndexes(this);
+  }
+
+  /** Removes the blob files no row owns (see BlobFiles.sweep); only while nothing writes. */
+  sweepOrphanFiles(): number {
+    const inUse = new Set<string>();
+    const collections = [
+      this.users,
+      this.verifyTokens,
+      this.rememberTokens,
+      this.sessions,
+      this.preferences,
+      this.workspaces,
+      this.workspaceObjects,
+      this.workspaceBlobs,
+      this.connections,
+    ];
+    for (const collection of collections) {
+      for (const name of collection.filesInUse()) inUse.add(name);
+    }
+    return this.#files.sweep(inUse);
   }
 
   /** Starts the periodic sweep (unref'd: it never keeps the process alive). */

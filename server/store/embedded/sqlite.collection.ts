@@ -122,8 +122,11 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     }
   }
 
-  /** The rows that may match `filter`, in insertion order, parsed. */
-  #candidates(filter: Doc): Doc[] {
+  /**
+   * The rows that may match `filter`, in insertion order, parsed; with `withFiles` false, the
+   * bytes kept in files are not read (their placeholders stay).
+   */
+  #candidates(filter: Doc, withFiles = true): Doc[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
     for (const [field, condition] of Object.entries(filter)) {
@@ -145,7 +148,7 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       ' ORDER BY rowid';
     const rows = this.#statement(sql).all(...params) as { doc: string; files: string | null }[];
-    return rows.map((row) => this.#decode(row.doc, row.files));
+    return rows.map((row) => this.#decode(row.doc, withFiles ? row.files : null));
   }
 
   #decode(text: string, files: string | null): Doc {
@@ -182,7 +185,14 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
 
   /** The documents matching `filter`, sorted, skipped, limited and projected. */
   #query(filter: Doc, options: FindOptions = {}): Doc[] {
-    let cursor = mingoFind(this.#candidates(filter), filter, options.projection);
+    // Only `_id` filtered and kept: the files' bytes would be read for nothing.
+    const projection = options.projection as Doc | undefined;
+    const idsOnly =
+      Object.keys(filter).every((key) => key === '_id') &&
+      projection !== undefined &&
+      Object.keys(projection).length === 1 &&
+      (projection._id === 1 || projection._id === true);
+    let cursor = mingoFind(this.#candidates(filter, !idsOnly), filter, options.projection);
     const sort = normalizeKeys(options.sort);
     if (sort.length > 0) cursor = cursor.sort(keysToObject(sort));
     if (options.skip) cursor = cursor.skip(options.skip);
@@ -374,6 +384,14 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     }
     const query = new Query(filter, {});
     return Promise.resolve(this.#candidates(filter as Doc).filter((d) => query.test(d)).length);
+  }
+
+  /** The names of the files the rows of this collection own. */
+  filesInUse(): string[] {
+    const rows = this.#statement(
+      `SELECT files FROM "${this.#name}" WHERE files IS NOT NULL`,
+    ).all() as { files: string }[];
+    return rows.flatMap((row) => (JSON.parse(row.files) as RowFiles).names);
   }
 
   /**
