@@ -70,6 +70,7 @@ export class WalCheckpointer {
    */
   readonly ready: Promise<void> = new Promise((resolve) => (this.#onReady = resolve));
   #stopping = false;
+  #gone = false;
   #busy = false;
   #lastCommits = 0;
   #answer: { resolve: () => void; reject: (err: Error) => void } | undefined;
@@ -95,6 +96,7 @@ export class WalCheckpointer {
     );
     this.#exited = new Promise((resolve) =>
       this.#worker.once('exit', () => {
+        this.#gone = true;
         clearInterval(this.#timer);
         if (!this.#stopping) this.#setAutoCheckpoint(AUTO_CHECKPOINT_PAGES);
         this.#answer?.reject(new Error('the WAL checkpoint worker exited'));
@@ -133,6 +135,10 @@ export class WalCheckpointer {
   /** One PASSIVE checkpoint in the worker. */
   #passive(): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (this.#gone) {
+        reject(new Error('the WAL checkpoint worker exited'));
+        return;
+      }
       this.#answer = { resolve, reject };
       this.#worker.postMessage('checkpoint');
     });
