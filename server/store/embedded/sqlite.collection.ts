@@ -186,7 +186,7 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
   /** The documents matching `filter`, sorted, skipped, limited and projected. */
   #query(filter: Doc, options: FindOptions = {}): Doc[] {
     // Only `_id` filtered and kept: the files' bytes would be read for nothing.
-    const projection = options.projection as Doc | undefined;
+    const projection = options.projection;
     const idsOnly =
       Object.keys(filter).every((key) => key === '_id') &&
       projection !== undefined &&
