@@ -184,14 +184,24 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
   }
 
   /** The documents matching `filter`, sorted, skipped, limited and projected. */
-  #query(filter: Doc, options: FindOptions = {}): Doc[] {
+  /**
+   * True when `filter` names only `_id` and indexed fields (plain values the store keeps in
+   * the text): deciding whether a row matches then needs no bytes from its files.
+   */
+  #matchesWithoutFiles(filter: Doc): boolean {
+    return Object.keys(filter).every((key) => key === '_id' || this.#indexed.has(key));
+  }
+
+  /** The matching documents; with `skipFiles`, bytes kept in files are not read. */
+  #query(filter: Doc, options: FindOptions = {}, skipFiles = false): Doc[] {
     // Only `_id` filtered and kept: the files' bytes would be read for nothing.
     const projection = options.projection;
     const idsOnly =
-      Object.keys(filter).every((key) => key === '_id') &&
-      projection !== undefined &&
-      Object.keys(projection).length === 1 &&
-      (projection._id === 1 || projection._id === true);
+      skipFiles ||
+      (Object.keys(filter).every((key) => key === '_id') &&
+        projection !== undefined &&
+        Object.keys(projection).length === 1 &&
+        (projection._id === 1 || projection._id === true));
     let cursor = mingoFind(this.#candidates(filter, !idsOnly), filter, options.projection);
     const sort = normalizeKeys(options.sort);
     if (sort.length > 0) cursor = cursor.sort(keysToObject(sort));
@@ -335,7 +345,7 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
   async deleteOne(filter: Parameters<StoreCollection<T>['deleteOne']>[0]) {
     return Promise.resolve(
       this.#write((changes) => {
-        const [doc] = this.#query(filter, { limit: 1 });
+        const [doc] = this.#query(filter, { limit: 1 }, this.#matchesWithoutFiles(filter));
         if (doc !== undefined) this.#deleteRow(idKey(doc._id), changes);
         return { acknowledged: true, deletedCount: doc === undefined ? 0 : 1 };
       }),
@@ -368,7 +378,7 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     }
     return Promise.resolve(
       this.#write((changes) => {
-        const docs = this.#query(filter);
+        const docs = this.#query(filter, {}, this.#matchesWithoutFiles(filter));
         for (const doc of docs) this.#deleteRow(idKey(doc._id), changes);
         return { acknowledged: true, deletedCount: docs.length };
       }),
@@ -383,7 +393,11 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
       return Promise.resolve(row.n);
     }
     const query = new Query(filter, {});
-    return Promise.resolve(this.#candidates(filter as Doc).filter((d) => query.test(d)).length);
+    return Promise.resolve(
+      this.#candidates(filter as Doc, !this.#matchesWithoutFiles(filter as Doc)).filter((d) =>
+        query.test(d),
+      ).length,
+    );
   }
 
   /** The names of the files the rows of this collection own. */
