@@ -143,6 +143,11 @@ export const api = {
     call('POST', '/register', { email, password }),
   /** Asks for a new verification mail (`POST /verify/resend`). */
   resend: (email: string): Promise<unknown> => call('POST', '/verify/resend', { email }),
+  /** Asks for a password-reset mail (`POST /password/forgot`). */
+  forgotPassword: (email: string): Promise<unknown> => call('POST', '/password/forgot', { email }),
+  /** Sets a new password with a mailed link's token (`POST /password/reset`). */
+  resetPassword: (token: string, password: string): Promise<unknown> =>
+    call('POST', '/password/reset', { token, password }),
   login: (email: string, password: string, remember: boolean): Promise<LoginResult> =>
     call<LoginResult>('POST', '/login', { email, password, remember }),
   logout: (): Promise<unknown> => call('POST', '/logout'),

@@ -4,6 +4,7 @@ import { api, ApiError, messageOf, type Status } from './api.ts';
 import { App } from './app.ts';
 import { h, replace } from './dom.ts';
 import { renderAuth } from './views/auth.view.ts';
+import { renderReset, resetTokenOf } from './views/reset.view.ts';
 import { mountShell } from './views/shell.view.ts';
 
 const root = document.getElementById('app') ?? document.body;
@@ -34,8 +35,22 @@ async function showApp(status: Status | null, email: string): Promise<void> {
   }
 }
 
+/**
+ * Opens the reset form when the hash holds a mailed reset link's token (at load, or pasted
+ * into an open tab); true when it did. The token leaves the address bar and the history.
+ */
+function openReset(status: Status | null): boolean {
+  const token = resetTokenOf(location.hash);
+  if (token === null) return false;
+  history.replaceState(null, '', location.pathname);
+  renderReset(root, token, (notice) => showAuth(status, notice));
+  return true;
+}
+
 async function boot(): Promise<void> {
   const status = await api.status().catch(() => null);
+  window.addEventListener('hashchange', () => void openReset(status));
+  if (openReset(status)) return;
   let email: string | null;
   try {
     ({ email } = await api.me());

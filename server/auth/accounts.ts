@@ -45,6 +45,7 @@ async function purgeUser(store: Store, userId: string): Promise<void> {
   await store.workspaces.deleteMany({ userId });
   await store.preferences.deleteMany({ userId });
   await store.verifyTokens.deleteMany({ userId });
+  await store.resetTokens.deleteMany({ userId });
   await store.rememberTokens.deleteMany({ userId });
   await store.users.deleteOne({ _id: userId });
 }

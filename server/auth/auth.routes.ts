@@ -1,6 +1,7 @@
 /**
  * The account routes of API.md §1: POST /register, GET /verify, GET and POST /login,
- * POST /logout. Rate-limited; state-changing ones Origin-checked.
+ * POST /logout; and our own POST /verify/resend, GET /api/v1/me, POST /password/forgot and
+ * POST /password/reset. Rate-limited; state-changing ones Origin-checked.
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -20,7 +21,13 @@ import { parseBasicAuth } from './credentials.ts';
 import type { AuthEventBus } from './events.ts';
 import { originCheck } from './origin.ts';
 import type { RateLimits } from './rate-limits.ts';
-import { forgetRememberToken, issueRememberToken, REMEMBER_COOKIE } from './remember.ts';
+import { requestPasswordReset, resetPassword } from './password-reset.ts';
+import {
+  forgetAllRememberTokens,
+  forgetRememberToken,
+  issueRememberToken,
+  REMEMBER_COOKIE,
+} from './remember.ts';
 import { asError, ISSUED_REMEMBER, logIn, SESSION_COOKIE, sessionUser } from './session.ts';
 
 /** What the account routes need. */
@@ -140,6 +147,26 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   router.get('/verify', ...deps.limits.verify, async (req, res) => {
     await verifyEmail(deps.accounts, req.query.token);
     res.status(200).type('html').send(VERIFIED_PAGE);
+  });
+
+  router.post('/password/forgot', json, ...deps.limits.register, origin, async (req, res) => {
+    const baseUrl = baseUrlOf(config, req);
+    res.status(202).json(await requestPasswordReset(deps.accounts, req.body, baseUrl));
+  });
+
+  // A new password ends every session and remember-me token of the account, this one too.
+  router.post('/password/reset', json, ...deps.limits.verify, origin, async (req, res) => {
+    const { userId } = await resetPassword(deps.accounts, req.body);
+    await forgetAllRememberTokens(store, userId);
+    await deps.sessions.destroyUserSessions(userId);
+    // This request's own session (of whoever is logged in here) must not be saved again.
+    await new Promise<void>((resolve, reject) =>
+      req.session.destroy((err: unknown) => (err ? reject(asError(err)) : resolve())),
+    );
+    deps.events.userLoggedOut({ userId, sessionId: null, reason: 'password_reset' });
+    setCookie(req, res, REMEMBER_COOKIE, '', 0);
+    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
+    res.status(204).end();
   });
 
   router.get('/login', ...deps.limits.login, async (req, res) => {

@@ -12,12 +12,13 @@ export interface CurrentWorkspaceChanged {
 
 /**
  * A user was logged out: `logout` ends one session (`sessionId`); `theft` (a reused
- * remember-me token) ended every session of the user (`sessionId` is null).
+ * remember-me token) and `password_reset` ended every session of the user (`sessionId` is
+ * null).
  */
 export interface UserLoggedOut {
   userId: string;
   sessionId: string | null;
-  reason: 'logout' | 'theft';
+  reason: 'logout' | 'theft' | 'password_reset';
 }
 
 /** Subscribe to account events; each returns a function that unsubscribes. */

@@ -26,6 +26,8 @@ export const STORE_INDEXES: readonly IndexDefinition[] = [
   { collection: 'users', key: { email: 1 }, options: { unique: true } },
   { collection: 'verifyTokens', key: { expiresAt: 1 }, options: ttl },
   { collection: 'verifyTokens', key: { userId: 1 }, options: {} },
+  { collection: 'resetTokens', key: { expiresAt: 1 }, options: ttl },
+  { collection: 'resetTokens', key: { userId: 1 }, options: {} },
   { collection: 'rememberTokens', key: { expiresAt: 1 }, options: ttl },
   { collection: 'rememberTokens', key: { userId: 1 }, options: {} },
   { collection: 'sessions', key: { expiresAt: 1 }, options: ttl },
@@ -38,7 +40,12 @@ export const STORE_INDEXES: readonly IndexDefinition[] = [
 ];
 
 /** The collections with a TTL on `expiresAt`. */
-export const EXPIRING_COLLECTIONS = ['verifyTokens', 'rememberTokens', 'sessions'] as const;
+export const EXPIRING_COLLECTIONS = [
+  'verifyTokens',
+  'resetTokens',
+  'rememberTokens',
+  'sessions',
+] as const;
 
 /** Creates every index of {@link STORE_INDEXES} on `store`; idempotent. */
 export async function createStoreIndexes(store: Store): Promise<void> {

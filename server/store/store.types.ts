@@ -69,6 +69,13 @@ export interface VerifyTokenDoc {
   expiresAt: Date;
 }
 
+/** A single-use password-reset token; `_id` is the token's SHA-256 (hex). */
+export interface ResetTokenDoc {
+  _id: string;
+  userId: string;
+  expiresAt: Date;
+}
+
 /**
  * A "keep me logged in" token: `_id` is the public selector, `validatorHash` the SHA-256 of
  * the secret validator. A replaced token is kept (with `replacedAt`) until it expires, so
@@ -151,6 +158,7 @@ export interface Store {
   readonly kind: 'embedded' | 'mongodb';
   readonly users: StoreCollection<UserDoc>;
   readonly verifyTokens: StoreCollection<VerifyTokenDoc>;
+  readonly resetTokens: StoreCollection<ResetTokenDoc>;
   readonly rememberTokens: StoreCollection<RememberTokenDoc>;
   readonly sessions: StoreCollection<SessionDoc>;
   readonly preferences: StoreCollection<PreferenceDoc>;

@@ -304,6 +304,7 @@ export function collectionCases(ctx: ContractContext): void {
         ['new', future],
       ] as const) {
         await ctx.store.verifyTokens.insertOne({ _id: id, userId: 'u', expiresAt });
+        await ctx.store.resetTokens.insertOne({ _id: id, userId: 'u', expiresAt });
         await ctx.store.rememberTokens.insertOne({
           _id: id,
           userId: 'u',

@@ -40,9 +40,9 @@ function watchConsole(page: Page, errors: string[]): void {
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
 }
 
-async function logIn(page: Page, remember: boolean): Promise<void> {
+async function logIn(page: Page, remember: boolean, password = PASSWORD): Promise<void> {
   await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   if (remember) await page.getByLabel('Keep me logged in').check();
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.locator('.corner .dot.connected').waitFor();
@@ -252,6 +252,28 @@ describe('browser journey', function () {
     await page.getByRole('button', { name: 'Log in' }).waitFor();
     await shot('12-logged-out');
     await logIn(page, false);
+    await page.locator('article.output.graph img.graph').first().waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it('resets a forgotten password through the mailed link', async () => {
+    await page.locator('.corner > summary').click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(EMAIL);
+    server.smtp.inbox.length = 0; // the verification mail went to the same address
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.getByRole('status').filter({ hasText: 'is on its way' }).waitFor();
+    const mail = await server.smtp.waitForMail(EMAIL);
+    const link = /https?:\/\/\S+\/#\/reset\/[A-Za-z0-9_-]+/.exec(mail.text ?? '')?.[0];
+    assert.ok(link, 'the mail holds a reset link');
+    await page.goto(link);
+    await page.getByLabel('New password').fill('another long passphrase');
+    await shot('13-new-password');
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await page.locator('.notice', { hasText: 'Your password is changed' }).waitFor();
+    assert.ok(!page.url().includes('reset'), 'the token left the address bar');
+    await logIn(page, false, 'another long passphrase');
     await page.locator('article.output.graph img.graph').first().waitFor();
     assert.deepEqual(errors, []);
   });

@@ -2,6 +2,7 @@
 // they concern, and the "check your mail" step after registering.
 import { api, ApiError, messageFor, type LoginResult, type Status } from '../api.ts';
 import { field, h, replace } from '../dom.ts';
+import { renderForgot } from './reset.view.ts';
 
 /** Which field an error code belongs next to. */
 const FIELD_OF: Record<string, 'email' | 'password' | 'form'> = {
@@ -96,6 +97,24 @@ export function renderAuth(
     ),
     formError,
     h('div', { class: 'actions' }, login, register),
+    h(
+      'p',
+      { class: 'hint' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          on: {
+            click: () =>
+              renderForgot(root, email.value.trim(), () =>
+                renderAuth(root, status, null, onLoggedIn),
+              ),
+          },
+        },
+        'Forgot your password?',
+      ),
+    ),
   );
   register.addEventListener('click', () => {
     clear();

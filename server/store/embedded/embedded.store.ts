@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type {
   ConnectionLogDoc,
   PreferenceDoc,
+  ResetTokenDoc,
   RememberTokenDoc,
   SessionDoc,
   Store,
@@ -41,6 +42,7 @@ export class EmbeddedStore implements Store {
   readonly kind = 'embedded';
   readonly users: SqliteCollection<UserDoc>;
   readonly verifyTokens: SqliteCollection<VerifyTokenDoc>;
+  readonly resetTokens: SqliteCollection<ResetTokenDoc>;
   readonly rememberTokens: SqliteCollection<RememberTokenDoc>;
   readonly sessions: SqliteCollection<SessionDoc>;
   readonly preferences: SqliteCollection<PreferenceDoc>;
@@ -77,6 +79,7 @@ export class EmbeddedStore implements Store {
     this.#files = files;
     this.users = new SqliteCollection(db, 'users', batcher, files);
     this.verifyTokens = new SqliteCollection(db, 'verifyTokens', batcher, files);
+    this.resetTokens = new SqliteCollection(db, 'resetTokens', batcher, files);
     this.rememberTokens = new SqliteCollection(db, 'rememberTokens', batcher, files);
     this.sessions = new SqliteCollection(db, 'sessions', batcher, files);
     this.preferences = new SqliteCollection(db, 'preferences', batcher, files);
@@ -96,6 +99,7 @@ export class EmbeddedStore implements Store {
     const collections = [
       this.users,
       this.verifyTokens,
+      this.resetTokens,
       this.rememberTokens,
       this.sessions,
       this.preferences,

@@ -7,6 +7,7 @@ import { MongoClient, type Db } from 'mongodb';
 import type {
   ConnectionLogDoc,
   PreferenceDoc,
+  ResetTokenDoc,
   RememberTokenDoc,
   SessionDoc,
   Store,
@@ -40,6 +41,7 @@ export class MongoStore implements Store {
   readonly kind = 'mongodb';
   readonly users;
   readonly verifyTokens;
+  readonly resetTokens;
   readonly rememberTokens;
   readonly sessions;
   readonly preferences;
@@ -55,6 +57,7 @@ export class MongoStore implements Store {
     this.#client = client;
     this.users = db.collection<UserDoc>('users');
     this.verifyTokens = db.collection<VerifyTokenDoc>('verifyTokens');
+    this.resetTokens = db.collection<ResetTokenDoc>('resetTokens');
     this.rememberTokens = db.collection<RememberTokenDoc>('rememberTokens');
     this.sessions = db.collection<SessionDoc>('sessions');
     this.preferences = db.collection<PreferenceDoc>('preferences');

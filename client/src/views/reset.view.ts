@@ -1,0 +1,121 @@
+// "Forgot your password?": ask for a reset mail, and the page the mailed link opens
+// (`#/reset/TOKEN`) to choose a new password. Same card as the log-in screen; the server's
+// errors next to the field they concern.
+import { api, ApiError, messageFor } from '../api.ts';
+import { field, h, replace } from '../dom.ts';
+
+/** The token of a reset link's hash (`#/reset/TOKEN`), or null. */
+export function resetTokenOf(hash: string): string | null {
+  return /^#\/reset\/([A-Za-z0-9_-]{43})$/.exec(hash)?.[1] ?? null;
+}
+
+const errorText = (e: unknown): string =>
+  e instanceof ApiError ? e.message : messageFor('network');
+
+/** Asks for a reset mail for an address (prefilled with `email`); `onBack` returns to log in. */
+export function renderForgot(root: HTMLElement, email: string, onBack: () => void): void {
+  const input = h('input', {
+    type: 'email',
+    name: 'email',
+    autocomplete: 'username',
+    required: true,
+    value: email,
+  });
+  const emailF = field('Email', input);
+  const result = h('p', { role: 'status', 'aria-live': 'polite' });
+  const send = h('button', { type: 'submit', class: 'primary' }, 'Send the link');
+  const back = h('button', { type: 'button', on: { click: onBack } }, 'Back to log in');
+  const form = h(
+    'form',
+    {
+      class: 'auth-form',
+      noValidate: true,
+      on: {
+        submit: (e: Event) => {
+          e.preventDefault();
+          emailF.error.textContent = '';
+          send.disabled = true;
+          const address = input.value.trim();
+          api
+            .forgotPassword(address)
+            .then(() => {
+              result.textContent =
+                `If ${address} belongs to an account, a link to choose a new password is on ` +
+                'its way. It works for one hour.';
+            })
+            .catch((err: unknown) => (emailF.error.textContent = errorText(err)))
+            .finally(() => (send.disabled = false));
+        },
+      },
+    },
+    emailF.row,
+    result,
+    h('div', { class: 'actions' }, send, back),
+  );
+  replace(
+    root,
+    h(
+      'main',
+      { class: 'auth-card' },
+      h('h1', {}, 'Forgot your password?'),
+      h('p', { class: 'hint' }, 'We will mail you a link to choose a new one.'),
+      form,
+    ),
+  );
+  input.focus();
+}
+
+/**
+ * The form a reset link opens: a new password for the link's `token`. `onDone(notice)`
+ * returns to log in, with a notice saying what happened.
+ */
+export function renderReset(
+  root: HTMLElement,
+  token: string,
+  onDone: (notice: string | null) => void,
+): void {
+  const input = h('input', {
+    type: 'password',
+    name: 'password',
+    autocomplete: 'new-password',
+    required: true,
+  });
+  const passF = field('New password', input, 'At least 10 characters.');
+  const formError = h('div', { class: 'form-error', role: 'alert' });
+  const save = h('button', { type: 'submit', class: 'primary' }, 'Set the new password');
+  const form = h(
+    'form',
+    {
+      class: 'auth-form',
+      noValidate: true,
+      on: {
+        submit: (e: Event) => {
+          e.preventDefault();
+          passF.error.textContent = '';
+          formError.textContent = '';
+          save.disabled = true;
+          api
+            .resetPassword(token, input.value)
+            .then(() =>
+              onDone('Your password is changed, and every other login has ended. Log in now.'),
+            )
+            .catch((err: unknown) => {
+              const code = err instanceof ApiError ? err.code : 'network';
+              (code === 'weak_password' ? passF.error : formError).textContent = errorText(err);
+            })
+            .finally(() => (save.disabled = false));
+        },
+      },
+    },
+    passF.row,
+    formError,
+    h(
+      'div',
+      { class: 'actions' },
+      save,
+      h('button', { type: 'button', on: { click: () => onDone(null) } }, 'Cancel'),
+    ),
+  );
+  replace(root, h('main', { class: 'auth-card' }, h('h1', {}, 'Choose a new password'), form));
+  input.focus();
+}

@@ -1,0 +1,94 @@
+/**
+ * "Forgot your password?": a verified account is mailed a single-use link valid for one
+ * hour; the link's token (only its SHA-256 is kept) sets a new password, which ends every
+ * session and "keep me logged in" token of the account (a reset often follows a leak).
+ * Asking answers the same whatever the address, so it tells nobody which are registered.
+ */
+import type { Store } from '../store/store.types.ts';
+import { AppError, ErrorCode } from '../errors.ts';
+import { fieldsOf } from '../http/api/api.common.ts';
+import type { AccountDeps } from './accounts.ts';
+import { checkPassword, normalizeEmail } from './credentials.ts';
+import { hashPassword } from './password.ts';
+import { isTokenShaped, newToken, sha256 } from './tokens.ts';
+
+/** How long a reset link is valid. */
+export const RESET_TTL_MS = 3600 * 1000;
+
+/**
+ * The link a reset mail carries: the token in the URL's fragment, which browsers never send
+ * to a server (so it stays out of access logs and Referer headers); the client reads it.
+ */
+export function resetLink(baseUrl: string, token: string): string {
+  return `${baseUrl}/#/reset/${token}`;
+}
+
+/**
+ * Mails a reset link to `email` when it belongs to a verified account, replacing its earlier
+ * links. Resolves the same either way; a malformed address is 422 `invalid_email`.
+ */
+export async function requestPasswordReset(
+  deps: AccountDeps,
+  body: unknown,
+  baseUrl: string,
+): Promise<{ email: string }> {
+  const email = normalizeEmail(fieldsOf(body, ['email']).email);
+  const { store } = deps;
+  const user = await store.users.findOne({ email });
+  if (user === null || !user.verified) {
+    deps.log.info('password reset asked for an address without a verified account');
+    return { email };
+  }
+  const token = newToken();
+  await store.resetTokens.deleteMany({ userId: user._id });
+  await store.resetTokens.insertOne({
+    _id: sha256(token),
+    userId: user._id,
+    expiresAt: new Date(deps.now().getTime() + RESET_TTL_MS),
+  });
+  await deps.mailer.sendPasswordReset(email, resetLink(baseUrl, token));
+  deps.log.info({ userId: user._id }, 'password reset mail sent');
+  return { email };
+}
+
+/** Takes a reset token once: the user it resets, or 400 `invalid_token` / `expired_token`. */
+async function takeToken(store: Store, token: unknown, now: Date): Promise<string> {
+  const invalid = new AppError(
+    ErrorCode.invalidToken,
+    'this link is not valid (already used, replaced by a newer one, or mistyped)',
+  );
+  if (!isTokenShaped(token)) throw invalid;
+  const id = sha256(token);
+  const doc = await store.resetTokens.findOne({ _id: id });
+  if (doc === null) throw invalid;
+  // Deleting first makes the token single-use even when two submissions race.
+  if ((await store.resetTokens.deleteOne({ _id: id })).deletedCount !== 1) throw invalid;
+  if (doc.expiresAt.getTime() <= now.getTime()) {
+    throw new AppError(ErrorCode.expiredToken, 'this link has expired; ask for a new one');
+  }
+  return doc.userId;
+}
+
+/**
+ * Sets a new password from a reset link's token (`{token, password}`). The password policy
+ * applies (422 `weak_password`) before the token is spent, so a refused password does not
+ * cost the link. Resolves to the user whose sessions the caller must end.
+ */
+export async function resetPassword(deps: AccountDeps, body: unknown): Promise<{ userId: string }> {
+  const fields = fieldsOf(body, ['token', 'password']);
+  const { store } = deps;
+  // The policy first (it needs the address): look the token up without spending it.
+  const probe = isTokenShaped(fields.token)
+    ? await store.resetTokens.findOne({ _id: sha256(fields.token) })
+    : null;
+  const owner = probe === null ? null : await store.users.findOne({ _id: probe.userId });
+  const password = checkPassword(fields.password, owner?.email ?? '');
+  const userId = await takeToken(store, fields.token, deps.now());
+  const passwordHash = await hashPassword(password);
+  const { matchedCount } = await store.users.updateOne({ _id: userId }, { $set: { passwordHash } });
+  if (matchedCount !== 1)
+    throw new AppError(ErrorCode.invalidToken, 'this account no longer exists');
+  await store.resetTokens.deleteMany({ userId });
+  deps.log.info({ userId }, 'password reset');
+  return { userId };
+}

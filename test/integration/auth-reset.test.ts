@@ -1,0 +1,128 @@
+/**
+ * "Forgot your password?" end to end, with the real SMTP server of the fixtures: the mailed
+ * link sets a new password once, ends every session and remember-me login of the account,
+ * and asking tells nobody which addresses have accounts.
+ */
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { connect, createUser, type TestUser } from '../fixtures/users.ts';
+import { assertError, call } from './auth-http.helpers.ts';
+
+const NEW_PASSWORD = 'a much better passphrase';
+
+describe('accounts: password reset', function () {
+  this.timeout(60_000);
+  let ts: TestServer;
+  before(async () => {
+    ts = await startTestServer();
+  });
+  after(async () => {
+    await ts?.stop();
+  });
+
+  /** Asks for a reset of `email` and returns the token of the mailed link. */
+  async function mailedToken(email: string): Promise<string> {
+    ts.smtp.inbox.length = 0;
+    const res = await call(ts, 'POST', '/password/forgot', { email });
+    assert.equal(res.status, 202);
+    const mail = await ts.smtp.waitForMail(email);
+    const link = /https?:\/\/[^\s"<>]+\/#\/reset\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? '');
+    assert.ok(link, 'the mail holds a reset link');
+    assert.match(mail.subject ?? '', /Reset your .* password/);
+    return link[1] as string;
+  }
+
+  const loginStatus = async (user: TestUser, password: string): Promise<number> =>
+    (await call(ts, 'POST', '/login', { email: user.email, password })).status;
+
+  it('sets a new password once, and ends every session and remember-me login', async () => {
+    const user = await createUser(ts, 'reset');
+    const remembered = await call(ts, 'POST', '/login', {
+      email: user.email,
+      password: user.password,
+      remember: true,
+    });
+    const rememberCookie = (remembered.headers.getSetCookie() ?? [])
+      .map((c) => c.split(';')[0] ?? '')
+      .find((c) => c.startsWith('panthr_remember='));
+    assert.ok(rememberCookie);
+    const socket = await connect(ts, user.cookie);
+    const token = await mailedToken(user.email.toUpperCase());
+
+    assertError(
+      await call(ts, 'POST', '/password/reset', { token, password: '1234567890' }),
+      422,
+      'weak_password',
+    );
+    const done = await call(ts, 'POST', '/password/reset', { token, password: NEW_PASSWORD });
+    assert.equal(done.status, 204, 'a refused password did not spend the link');
+    assertError(
+      await call(ts, 'POST', '/password/reset', { token, password: NEW_PASSWORD }),
+      400,
+      'invalid_token',
+    );
+
+    assert.equal(await loginStatus(user, user.password), 401);
+    assert.equal(await loginStatus(user, NEW_PASSWORD), 200);
+    const me = await call(ts, 'GET', '/api/v1/me', undefined, { cookie: user.cookie });
+    assert.equal(me.body.email, null, 'the old session is over');
+    const viaRemember = await call(ts, 'GET', '/api/v1/me', undefined, { cookie: rememberCookie });
+    assert.equal(viaRemember.body.email, null, 'the remember-me login is over');
+    await socket.until(() => !socket.socket.connected, 10_000, 'the socket to close');
+  });
+
+  it('answers the same for unknown and unverified addresses, mailing nothing', async () => {
+    const unverified = `unverified.${process.pid}@example.org`;
+    const reg = await call(ts, 'POST', '/register', {
+      email: unverified,
+      password: 'correct horse battery staple',
+    });
+    assert.equal(reg.status, 201);
+    ts.smtp.inbox.length = 0;
+    for (const email of ['nobody@example.org', unverified]) {
+      const res = await call(ts, 'POST', '/password/forgot', { email });
+      assert.equal(res.status, 202);
+      assert.deepEqual(res.body, { email });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(ts.smtp.inbox.length, 0);
+  });
+
+  it('refuses replaced, expired, malformed and foreign-origin requests, changing nothing', async () => {
+    const user = await createUser(ts, 'reset');
+    const first = await mailedToken(user.email);
+    const second = await mailedToken(user.email);
+    assertError(
+      await call(ts, 'POST', '/password/reset', { token: first, password: NEW_PASSWORD }),
+      400,
+      'invalid_token',
+    );
+    for (const token of ['short', 42, null, `${second}x`]) {
+      assertError(
+        await call(ts, 'POST', '/password/reset', { token, password: NEW_PASSWORD }),
+        400,
+        'invalid_token',
+      );
+    }
+    assert.equal(
+      (await call(ts, 'POST', '/password/reset', { token: second, password: NEW_PASSWORD, x: 1 }))
+        .status,
+      400,
+    );
+    const foreign = await call(
+      ts,
+      'POST',
+      '/password/reset',
+      { token: second, password: NEW_PASSWORD },
+      { origin: 'https://evil.example' },
+    );
+    assert.equal(foreign.status, 403);
+    await ts.server.store.resetTokens.updateMany({}, { $set: { expiresAt: new Date(0) } });
+    assertError(
+      await call(ts, 'POST', '/password/reset', { token: second, password: NEW_PASSWORD }),
+      400,
+      'expired_token',
+    );
+    assert.equal(await loginStatus(user, user.password), 200, 'the password is unchanged');
+  });
+});
