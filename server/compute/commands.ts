@@ -16,7 +16,9 @@ export async function runNewvar(ctx: RunContext, o: Command<'newvar'>): Promise<
   const value = await ctx.evalFormula(entry, o.formula);
   const variable = rToVector(o.variable, value);
   const updated = await ctx.putVariable(o.dataset, variable);
-  const out = { ...o, result: { variable } } as StoredObject;
+  // The variable in its stored form (long scalar values binary, as the dataset keeps them).
+  const stored = updated.dataset.variables.find((x) => x.name === variable.name) ?? variable;
+  const out = { ...o, result: { variable: stored } } as StoredObject;
   // A command named like its dataset must not replace the dataset in the workspace.
   const store = o.name === o.dataset ? [] : [out];
   return { store: [...store, updated.dataset], remove: [], reply: [out] };

@@ -33,7 +33,7 @@ import type { DatasetEntry, RegisteredKinds, RunContext } from './context.ts';
 import { compileFormulaFor } from './formula.ts';
 import { RCaller, type CallOptions } from './r.caller.ts';
 import { runDataset, runFilter, runVector, toMask } from './structures.ts';
-import { checkSize, storedDataset } from './values.ts';
+import { checkSize, storedDataset, storedVector } from './values.ts';
 
 interface CachedMask {
   readonly formula: string;
@@ -209,10 +209,11 @@ export class WorkspaceRuntime {
     const others = entry.dataset.variables.filter((x) => x.name !== v.name);
     checkSize(name, entry.rows, others.length + 1, this.options.maxData);
     await this.r.setColumn(entry.rVar, v.name, vectorToR(v), call);
+    const stored = storedVector(v);
     const replaced = others.length < entry.dataset.variables.length;
     const variables = replaced
-      ? entry.dataset.variables.map((x) => (x.name === v.name ? v : x))
-      : [...others, v];
+      ? entry.dataset.variables.map((x) => (x.name === v.name ? stored : x))
+      : [...others, stored];
     const updated: DatasetEntry = {
       ...entry,
       dataset: { ...entry.dataset, variables },

@@ -74,6 +74,47 @@ describe('compute: objects on real R', function () {
     assert.deepEqual(res.rows?.[0]?.slice(0, 4), ['b', 4, 1, 30]);
   });
 
+  it('keeps long JSON scalar values binary when nothing is lost, and gives the same JSON back', async () => {
+    const n = 5000;
+    const plain = Array.from({ length: n }, (_, i) =>
+      i % 100 === 0 ? null : i === 7 ? 'Inf' : i === 8 ? '-Inf' : i / 4,
+    );
+    const withNaN = plain.map((x, i) => (i === 9 ? 'NaN' : x));
+    const out = await runRaw(rt, {
+      type: 'dataset',
+      name: 'long',
+      variables: [
+        { type: 'vector', name: 'p', variableType: 'scalar', values: plain },
+        { type: 'vector', name: 'q', variableType: 'scalar', values: withNaN },
+      ].map((v) => ({ ...v, values: v.values.slice(0, 4096) })),
+    });
+    const [p, q] = (out.store[0] as PanthrDataset).variables;
+    assert.ok(Buffer.isBuffer(p?.values), 'numbers, null and infinities: binary');
+    assert.ok(Array.isArray(q?.values), '"NaN" is not missing: kept as JSON');
+    const short = await runRaw(rt, {
+      type: 'vector',
+      name: 'short',
+      variableType: 'scalar',
+      values: plain.slice(0, 4095),
+    });
+    assert.ok(Array.isArray((short.store[0] as PanthrVector).values), 'short ones stay JSON');
+    assert.deepEqual(jsonValues(p?.values ?? []), plain.slice(0, 4096));
+    const res = await resultOf(rt, {
+      type: 'report',
+      name: 'rl',
+      reportType: 'descriptives',
+      dataset: 'long',
+      variables: ['p', 'q'],
+    });
+    assert.deepEqual(
+      res.rows?.map((r) => r.slice(0, 3)),
+      [
+        ['p', 4055, 41],
+        ['q', 4054, 42], // R counts its NaN as missing too
+      ],
+    );
+  });
+
   it('stores a vector without sending it to R', async () => {
     const before = await heldInR(conn);
     const out = await runRaw(rt, {
