@@ -27,6 +27,8 @@ const BYE_TEXT: Record<string, string> = {
   timeout: 'You were disconnected after a long time without activity.',
   max_time: 'You were disconnected: the longest time a connection may last has passed.',
   shutdown: 'The server is shutting down for maintenance.',
+  backlog: "You were disconnected: this tab stopped taking the server's messages.",
+  unavailable: 'The server could not open your workspace just now. Please try again shortly.',
 };
 
 /** Milliseconds between pings: 20 to 30 seconds, jittered so tabs do not align. */

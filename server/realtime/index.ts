@@ -123,7 +123,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     bindHandlers(socket, client, { sessions: manager, validate: ports.validate, metrics, log });
     client.ready.catch((err: unknown) => {
       log.error({ err, user: socket.data.userId }, 'could not open the session');
-      socket.disconnect(true);
+      client.bye('unavailable');
     });
   }
 

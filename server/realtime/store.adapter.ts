@@ -12,6 +12,7 @@ import {
   saveObject,
   type Store,
 } from '../store/index.ts';
+import { AppError, ErrorCode } from '../errors.ts';
 import type { ConnectionLog } from '../sessions/session.manager.ts';
 import type { PanthRObject, WorkspacePersistence } from '../sessions/ports.ts';
 
@@ -25,7 +26,12 @@ export function storePersistence(store: Store): WorkspacePersistence {
     async save(workspaceId, object) {
       if (object.name === null) throw new Error('only named objects are stored');
       const stored = await saveObject(store, workspaceId, { ...object, name: object.name });
-      if (stored === null) throw new Error(`workspace ${workspaceId} no longer exists`);
+      if (stored === null) {
+        throw new AppError(
+          ErrorCode.notFound,
+          'this workspace was deleted meanwhile; the result was not kept',
+        );
+      }
       return stored as unknown as PanthRObject;
     },
     async remove(workspaceId, name) {

@@ -7,8 +7,11 @@ import type { Logger } from 'pino';
 import { binaryToJson, mapBinaryValues } from '../../converters/index.ts';
 import { OutboundQueue, type ServerData } from './outbound.queue.ts';
 
-/** Why the server ended a connection; the first three are API.md's, `backlog` our own. */
-export type ByeReason = 'timeout' | 'max_time' | 'shutdown' | 'backlog';
+/**
+ * Why the server ended a connection; the first three are API.md's, `backlog` (the client
+ * stopped acknowledging) and `unavailable` (its workspace could not be opened) our own.
+ */
+export type ByeReason = 'timeout' | 'max_time' | 'shutdown' | 'backlog' | 'unavailable';
 
 /** The part of a Socket.IO socket a connection uses. */
 export interface ClientSocket {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RError } from '../../r/qap1/connection.types.ts';
-import { ErrorCode } from '../errors.ts';
+import { AppError, ErrorCode } from '../errors.ts';
 import type { ClientConnection } from './client.connection.ts';
 import type { SessionMetrics } from './metrics.ts';
 import {
@@ -302,6 +302,9 @@ export class UserSession {
           return errorObject(object.name, ErrorCode.rError, err.message);
       }
     }
+    // A refusal the store gave in words for the user (the workspace was deleted meanwhile).
+    if (err instanceof AppError && err.expose)
+      return errorObject(object.name, err.code, err.message);
     const id = randomUUID();
     this.deps.log.error({ err, id, user: this.userId, type: object.type }, 'request failed');
     return errorObject(object.name, ErrorCode.internal, `internal error (id ${id})`);

@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { io } from 'socket.io-client';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { connect, createUser, refusal, type TestClient, type TestUser } from '../fixtures/users.ts';
+import { call } from './auth-http.helpers.ts';
 
 const TEST_EXTENSION = path.resolve(import.meta.dirname, '../fixtures/r/test-extension.R');
 
@@ -260,6 +262,42 @@ describe('realtime: data, ok, ping (one shared server)', function () {
     assert.notEqual((pid2 as { result: { pid: number } }).result.pid, pid);
   });
 
+  it('answers not_found when the workspace is deleted while its request runs', async () => {
+    const u = await createUser(ts, 'deleted');
+    const c = await connect(ts, u.cookie);
+    open.push(c);
+    await c.request([dataset]);
+    const seq = c.send([
+      {
+        type: 'test',
+        name: 'late',
+        test: 'sleep',
+        dataset: 'd',
+        variables: ['x'],
+        options: { seconds: 1 },
+      },
+    ]);
+    const as = { cookie: u.cookie };
+    const [current] = (
+      (await call(ts, 'GET', '/api/v1/workspaces', undefined, as)).body as {
+        workspaces: { id: string }[];
+      }
+    ).workspaces;
+    assert.equal((await call(ts, 'POST', '/api/v1/workspaces', { name: 'Other' }, as)).status, 201);
+    assert.equal(
+      (await call(ts, 'DELETE', `/api/v1/workspaces/${current?.id ?? ''}`, undefined, as)).status,
+      204,
+    );
+    const [late] = (await c.reply(seq)).objects;
+    assert.equal(codeOf(late), 'not_found');
+    assert.match(String(late?.message), /workspace was deleted meanwhile/);
+    // The tab then gets the workspace that is now current, and works in it.
+    await c.until(() =>
+      c.received.some((m) => m.reset === true && m.workspace?.id !== current?.id),
+    );
+    assert.equal(codeOf((await c.request([dataset]))[0]), 'dataset');
+  });
+
   it('shares one R session and workspace between two tabs, and tells the other tab', async () => {
     const a = await client();
     const b = await client();
@@ -372,6 +410,39 @@ describe('realtime: limits', function () {
       } finally {
         clearInterval(keepBusy);
       }
+    } finally {
+      await ts.stop();
+    }
+  });
+
+  it('says bye unavailable when the workspace cannot be read, and keeps serving others', async () => {
+    const ts = await startTestServer();
+    try {
+      const [broken, fine] = [await createUser(ts, 'broken'), await createUser(ts, 'fine')];
+      const first = await connect(ts, broken.cookie);
+      const values = Array.from({ length: 5000 }, (_, i) => i);
+      await first.request([{ type: 'vector', name: 'v', variableType: 'scalar', values }]);
+      first.close();
+      // The store loses the chunk the vector's document names (a damaged database).
+      await ts.server.store.workspaceBlobs.deleteMany({});
+      const socket = io(ts.url, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { cookie: broken.cookie },
+      });
+      const bye = await new Promise<unknown>((resolve, reject) => {
+        socket.on('bye', resolve);
+        socket.on('data', () => reject(new Error('a workspace was sent')));
+      });
+      assert.deepEqual(bye, { reason: 'unavailable' });
+      await new Promise<void>((resolve) =>
+        socket.connected ? socket.once('disconnect', () => resolve()) : resolve(),
+      );
+      const other = await connect(ts, fine.cookie);
+      // Served: no dataset d in a fresh workspace.
+      assert.equal(codeOf((await other.request([descriptives('none')]))[0]), 'not_found');
+      other.close();
     } finally {
       await ts.stop();
     }
