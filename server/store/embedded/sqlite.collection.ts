@@ -202,7 +202,18 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
         projection !== undefined &&
         Object.keys(projection).length === 1 &&
         (projection._id === 1 || projection._id === true));
-    let cursor = mingoFind(this.#candidates(filter, !idsOnly), filter, options.projection);
+    const candidates = this.#candidates(filter, !idsOnly);
+    // `{_id: "..."}` alone: SQL's equality on the primary key is the match, exactly (string
+    // ids only); mingo's set-up costs more than the rest of such a lookup.
+    if (
+      typeof filter._id === 'string' &&
+      Object.keys(filter).length === 1 &&
+      projection === undefined &&
+      options.sort === undefined &&
+      !options.skip
+    )
+      return candidates;
+    let cursor = mingoFind(candidates, filter, options.projection);
     const sort = normalizeKeys(options.sort);
     if (sort.length > 0) cursor = cursor.sort(keysToObject(sort));
     if (options.skip) cursor = cursor.skip(options.skip);
