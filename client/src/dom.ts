@@ -84,6 +84,18 @@ export function uid(prefix = 'f'): string {
   return `${prefix}-${++ids}`;
 }
 
+/**
+ * An account form (`auth-form`, the browser's own validation off: the server's messages are
+ * shown instead) whose submit calls `onSubmit` rather than loading a page.
+ */
+export function authForm(onSubmit: () => void, ...children: (Child | Child[])[]): HTMLFormElement {
+  const submit = (e: Event): void => {
+    e.preventDefault();
+    onSubmit();
+  };
+  return h('form', { class: 'auth-form', noValidate: true, on: { submit } }, ...children);
+}
+
 /** A labelled form field: `<label for>` + control + a slot for its error message. */
 export function field(
   label: string,

@@ -150,6 +150,18 @@ export async function register(
 }
 
 /**
+ * The address a mail-link request (`{"email"}`) names, normalized (422 `invalid_email` when
+ * malformed), and its account, if any.
+ */
+export async function accountOf(
+  deps: AccountDeps,
+  body: unknown,
+): Promise<{ email: string; user: UserDoc | null }> {
+  const email = normalizeEmail(fieldsOf(body, ['email']).email);
+  return { email, user: await deps.store.users.findOne({ email }) };
+}
+
+/**
  * Mails a fresh verification link to an unverified account, replacing its earlier links.
  * Answers the same whether or not such an account exists, so it tells nobody which
  * addresses are registered; a malformed address is still 422 `invalid_email`.
@@ -159,9 +171,8 @@ export async function resendVerification(
   body: unknown,
   baseUrl: string,
 ): Promise<{ email: string }> {
-  const email = normalizeEmail(fieldsOf(body, ['email']).email);
+  const { email, user } = await accountOf(deps, body);
   const { store } = deps;
-  const user = await store.users.findOne({ email });
   if (user === null || user.verified) return { email };
   await store.verifyTokens.deleteMany({ userId: user._id });
   const token = await createVerifyToken(store, user._id, deps.now());

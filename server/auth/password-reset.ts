@@ -7,8 +7,8 @@
 import type { Store } from '../store/store.types.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { fieldsOf } from '../http/api/api.common.ts';
-import type { AccountDeps } from './accounts.ts';
-import { checkPassword, normalizeEmail } from './credentials.ts';
+import { accountOf, type AccountDeps } from './accounts.ts';
+import { checkPassword } from './credentials.ts';
 import { hashPassword } from './password.ts';
 import { isTokenShaped, newToken, sha256 } from './tokens.ts';
 
@@ -32,9 +32,8 @@ export async function requestPasswordReset(
   body: unknown,
   baseUrl: string,
 ): Promise<{ email: string }> {
-  const email = normalizeEmail(fieldsOf(body, ['email']).email);
+  const { email, user } = await accountOf(deps, body);
   const { store } = deps;
-  const user = await store.users.findOne({ email });
   if (user === null || !user.verified) {
     deps.log.info('password reset asked for an address without a verified account');
     return { email };

@@ -1,7 +1,7 @@
 // Sign-up and log-in: one form with visible labels, the server's errors next to the field
 // they concern, and the "check your mail" step after registering.
 import { api, ApiError, messageFor, type LoginResult, type Status } from '../api.ts';
-import { field, h, replace } from '../dom.ts';
+import { authForm, field, h, replace } from '../dom.ts';
 import { renderForgot } from './reset.view.ts';
 
 /** Which field an error code belongs next to. */
@@ -69,23 +69,15 @@ export function renderAuth(
     register.disabled = b;
   };
 
-  const form = h(
-    'form',
-    {
-      class: 'auth-form',
-      noValidate: true,
-      on: {
-        submit: (e: Event) => {
-          e.preventDefault();
-          clear();
-          busy(true);
-          api
-            .login(email.value.trim(), password.value, remember.checked)
-            .then(onLoggedIn)
-            .catch(show)
-            .finally(() => busy(false));
-        },
-      },
+  const form = authForm(
+    () => {
+      clear();
+      busy(true);
+      api
+        .login(email.value.trim(), password.value, remember.checked)
+        .then(onLoggedIn)
+        .catch(show)
+        .finally(() => busy(false));
     },
     emailF.row,
     passF.row,

@@ -2,7 +2,7 @@
 // (`#/reset/TOKEN`) to choose a new password. Same card as the log-in screen; the server's
 // errors next to the field they concern.
 import { api, ApiError, messageFor } from '../api.ts';
-import { field, h, replace } from '../dom.ts';
+import { authForm, field, h, replace } from '../dom.ts';
 
 /** The token of a reset link's hash (`#/reset/TOKEN`), or null. */
 export function resetTokenOf(hash: string): string | null {
@@ -25,28 +25,20 @@ export function renderForgot(root: HTMLElement, email: string, onBack: () => voi
   const result = h('p', { role: 'status', 'aria-live': 'polite' });
   const send = h('button', { type: 'submit', class: 'primary' }, 'Send the link');
   const back = h('button', { type: 'button', on: { click: onBack } }, 'Back to log in');
-  const form = h(
-    'form',
-    {
-      class: 'auth-form',
-      noValidate: true,
-      on: {
-        submit: (e: Event) => {
-          e.preventDefault();
-          emailF.error.textContent = '';
-          send.disabled = true;
-          const address = input.value.trim();
-          api
-            .forgotPassword(address)
-            .then(() => {
-              result.textContent =
-                `If ${address} belongs to an account, a link to choose a new password is on ` +
-                'its way. It works for one hour.';
-            })
-            .catch((err: unknown) => (emailF.error.textContent = errorText(err)))
-            .finally(() => (send.disabled = false));
-        },
-      },
+  const form = authForm(
+    () => {
+      emailF.error.textContent = '';
+      send.disabled = true;
+      const address = input.value.trim();
+      api
+        .forgotPassword(address)
+        .then(() => {
+          result.textContent =
+            `If ${address} belongs to an account, a link to choose a new password is on ` +
+            'its way. It works for one hour.';
+        })
+        .catch((err: unknown) => (emailF.error.textContent = errorText(err)))
+        .finally(() => (send.disabled = false));
     },
     emailF.row,
     result,
@@ -83,29 +75,21 @@ export function renderReset(
   const passF = field('New password', input, 'At least 10 characters.');
   const formError = h('div', { class: 'form-error', role: 'alert' });
   const save = h('button', { type: 'submit', class: 'primary' }, 'Set the new password');
-  const form = h(
-    'form',
-    {
-      class: 'auth-form',
-      noValidate: true,
-      on: {
-        submit: (e: Event) => {
-          e.preventDefault();
-          passF.error.textContent = '';
-          formError.textContent = '';
-          save.disabled = true;
-          api
-            .resetPassword(token, input.value)
-            .then(() =>
-              onDone('Your password is changed, and every other login has ended. Log in now.'),
-            )
-            .catch((err: unknown) => {
-              const code = err instanceof ApiError ? err.code : 'network';
-              (code === 'weak_password' ? passF.error : formError).textContent = errorText(err);
-            })
-            .finally(() => (save.disabled = false));
-        },
-      },
+  const form = authForm(
+    () => {
+      passF.error.textContent = '';
+      formError.textContent = '';
+      save.disabled = true;
+      api
+        .resetPassword(token, input.value)
+        .then(() =>
+          onDone('Your password is changed, and every other login has ended. Log in now.'),
+        )
+        .catch((err: unknown) => {
+          const code = err instanceof ApiError ? err.code : 'network';
+          (code === 'weak_password' ? passF.error : formError).textContent = errorText(err);
+        })
+        .finally(() => (save.disabled = false));
     },
     passF.row,
     formError,
