@@ -143,6 +143,9 @@ export const api = {
     call('POST', '/register', { email, password }),
   /** Asks for a new verification mail (`POST /verify/resend`). */
   resend: (email: string): Promise<unknown> => call('POST', '/verify/resend', { email }),
+  /** Changes the logged-in user's password (`POST /api/v1/password`). */
+  changePassword: (current: string, password: string): Promise<unknown> =>
+    call('POST', '/api/v1/password', { current, password }),
   /** Asks for a password-reset mail (`POST /password/forgot`). */
   forgotPassword: (email: string): Promise<unknown> => call('POST', '/password/forgot', { email }),
   /** Sets a new password with a mailed link's token (`POST /password/reset`). */

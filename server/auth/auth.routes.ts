@@ -21,7 +21,7 @@ import { parseBasicAuth } from './credentials.ts';
 import type { AuthEventBus } from './events.ts';
 import { originCheck } from './origin.ts';
 import type { RateLimits } from './rate-limits.ts';
-import { requestPasswordReset, resetPassword } from './password-reset.ts';
+import { changePassword, requestPasswordReset, resetPassword } from './password-reset.ts';
 import {
   forgetAllRememberTokens,
   forgetRememberToken,
@@ -140,7 +140,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     else res.json({ email: user.email, workspace: await currentWorkspace(store, user.id) });
   });
 
-  router.post('/verify/resend', json, ...deps.limits.register, origin, async (req, res) => {
+  router.post('/verify/resend', json, ...deps.limits.resend, origin, async (req, res) => {
     res.status(202).json(await resendVerification(deps.accounts, req.body, baseUrlOf(config, req)));
   });
 
@@ -149,7 +149,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     res.status(200).type('html').send(VERIFIED_PAGE);
   });
 
-  router.post('/password/forgot', json, ...deps.limits.register, origin, async (req, res) => {
+  router.post('/password/forgot', json, ...deps.limits.resend, origin, async (req, res) => {
     const baseUrl = baseUrlOf(config, req);
     res.status(202).json(await requestPasswordReset(deps.accounts, req.body, baseUrl));
   });
@@ -166,6 +166,24 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     deps.events.userLoggedOut({ userId, sessionId: null, reason: 'password_reset' });
     setCookie(req, res, REMEMBER_COOKIE, '', 0);
     res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
+    res.status(204).end();
+  });
+
+  // A logged-in user's new password ends their other sessions and every remember-me token.
+  router.post('/api/v1/password', json, ...deps.limits.login, origin, async (req, res) => {
+    const user = req.user;
+    if (user === undefined)
+      throw new AppError(ErrorCode.unauthorized, 'log in first', { status: 401 });
+    await changePassword(deps.accounts, user.id, req.body);
+    await forgetAllRememberTokens(store, user.id);
+    await deps.sessions.destroyUserSessions(user.id, req.sessionID);
+    deps.events.userLoggedOut({
+      userId: user.id,
+      sessionId: null,
+      exceptSessionId: req.sessionID,
+      reason: 'password_changed',
+    });
+    setCookie(req, res, REMEMBER_COOKIE, '', 0);
     res.status(204).end();
   });
 

@@ -18,7 +18,9 @@ export interface CurrentWorkspaceChanged {
 export interface UserLoggedOut {
   userId: string;
   sessionId: string | null;
-  reason: 'logout' | 'theft' | 'password_reset';
+  /** With `sessionId` null: the one session that stays (a password changed in it). */
+  exceptSessionId?: string;
+  reason: 'logout' | 'theft' | 'password_reset' | 'password_changed';
 }
 
 /** Subscribe to account events; each returns a function that unsubscribes. */

@@ -1,15 +1,16 @@
 /**
- * "Forgot your password?": a verified account is mailed a single-use link valid for one
- * hour; the link's token (only its SHA-256 is kept) sets a new password, which ends every
- * session and "keep me logged in" token of the account (a reset often follows a leak).
- * Asking answers the same whatever the address, so it tells nobody which are registered.
+ * Changing a password. "Forgot your password?": a verified account is mailed a single-use
+ * link valid for one hour; the link's token (only its SHA-256 is kept) sets a new password,
+ * which ends every session and "keep me logged in" token of the account (a reset often
+ * follows a leak). Asking answers the same whatever the address, so it tells nobody which
+ * are registered. A logged-in user may also change their password by giving the current one.
  */
 import type { Store } from '../store/store.types.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { fieldsOf } from '../http/api/api.common.ts';
 import { accountOf, type AccountDeps } from './accounts.ts';
 import { checkPassword } from './credentials.ts';
-import { hashPassword } from './password.ts';
+import { hashPassword, verifyPassword } from './password.ts';
 import { isTokenShaped, newToken, sha256 } from './tokens.ts';
 
 /** How long a reset link is valid. */
@@ -90,4 +91,29 @@ export async function resetPassword(deps: AccountDeps, body: unknown): Promise<{
   await store.resetTokens.deleteMany({ userId });
   deps.log.info({ userId }, 'password reset');
   return { userId };
+}
+
+/**
+ * Changes the password of logged-in user `userId` (`{current, password}`): 403
+ * `bad_credentials` when `current` is wrong, 422 `weak_password` under the policy. The
+ * caller ends the user's other sessions.
+ */
+export async function changePassword(
+  deps: AccountDeps,
+  userId: string,
+  body: unknown,
+): Promise<void> {
+  const fields = fieldsOf(body, ['current', 'password']);
+  const user = await deps.store.users.findOne({ _id: userId });
+  const current = typeof fields.current === 'string' ? fields.current : '';
+  if (user === null || !(await verifyPassword(user.passwordHash, current))) {
+    throw new AppError(ErrorCode.badCredentials, 'the current password is not right', {
+      status: 403,
+    });
+  }
+  const password = checkPassword(fields.password, user.email);
+  const passwordHash = await hashPassword(password);
+  await deps.store.users.updateOne({ _id: userId }, { $set: { passwordHash } });
+  await deps.store.resetTokens.deleteMany({ userId });
+  deps.log.info({ userId }, 'password changed');
 }

@@ -128,10 +128,10 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   }
 
   deps.auth.onCurrentWorkspaceChanged(({ userId }) => manager.workspaceChanged(userId));
-  deps.auth.onUserLoggedOut(({ userId, sessionId }) => {
+  deps.auth.onUserLoggedOut(({ userId, sessionId, exceptSessionId }) => {
     for (const s of io.sockets.sockets.values()) {
-      if (s.data.userId === userId && (sessionId === null || s.data.sessionId === sessionId))
-        s.disconnect(true);
+      if (s.data.userId !== userId || s.data.sessionId === exceptSessionId) continue;
+      if (sessionId === null || s.data.sessionId === sessionId) s.disconnect(true);
     }
   });
 

@@ -277,4 +277,18 @@ describe('browser journey', function () {
     await page.locator('article.output.graph img.graph').first().waitFor();
     assert.deepEqual(errors, []);
   });
+
+  it('changes the password from the account menu', async () => {
+    await page.locator('.corner > summary').click();
+    await page.getByRole('button', { name: 'Change password…' }).click();
+    await page.getByLabel('Current password').fill('another long passphrase');
+    await page.getByLabel('New password').fill('yet another passphrase');
+    await page.getByRole('button', { name: 'Change the password' }).click();
+    await page.locator('.toast', { hasText: 'Your password is changed' }).waitFor();
+    await page.locator('.corner .dot.connected').waitFor();
+    await page.locator('.corner > summary').click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await logIn(page, false, 'yet another passphrase');
+    assert.deepEqual(errors, []);
+  });
 });

@@ -125,4 +125,57 @@ describe('accounts: password reset', function () {
     );
     assert.equal(await loginStatus(user, user.password), 200, 'the password is unchanged');
   });
+
+  it('mails one address at most 3 times an hour (429 after)', async () => {
+    const user = await createUser(ts, 'reset');
+    for (let i = 0; i < 3; i++) {
+      const ok = await call(ts, 'POST', '/password/forgot', { email: user.email });
+      assert.equal(ok.status, 202);
+    }
+    assertError(
+      await call(ts, 'POST', '/password/forgot', { email: user.email }),
+      429,
+      'too_many_requests',
+    );
+  });
+
+  it('changes a logged-in password, keeping this session and ending the others', async () => {
+    const user = await createUser(ts, 'change');
+    const other = await call(ts, 'POST', '/login', { email: user.email, password: user.password });
+    const otherCookie = (other.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]).join('; ');
+    const here = await connect(ts, user.cookie);
+    const there = await connect(ts, otherCookie);
+    const change = (body: unknown, cookie = user.cookie) =>
+      call(ts, 'POST', '/api/v1/password', body, { cookie });
+    assertError(
+      await change({ current: 'wrong password!', password: NEW_PASSWORD }),
+      403,
+      'bad_credentials',
+    );
+    assertError(
+      await change({ current: user.password, password: '1234567890' }),
+      422,
+      'weak_password',
+    );
+    assertError(
+      await change({ current: user.password, password: NEW_PASSWORD }, ''),
+      401,
+      'unauthorized',
+    );
+    assert.equal((await change({ current: user.password, password: NEW_PASSWORD })).status, 204);
+    assert.equal(await loginStatus(user, user.password), 401);
+    assert.equal(await loginStatus(user, NEW_PASSWORD), 200);
+    const me = async (cookie: string) =>
+      (await call(ts, 'GET', '/api/v1/me', undefined, { cookie })).body.email;
+    assert.equal(await me(user.cookie), user.email, 'this session goes on');
+    assert.equal(await me(otherCookie), null, 'the other session is over');
+    await there.until(() => !there.socket.connected, 10_000, 'the other tab to be disconnected');
+    assert.equal(here.socket.connected, true);
+    assert.equal(
+      (await here.request([{ type: 'vector', name: 'v', variableType: 'scalar', values: [1] }]))[0]
+        ?.type,
+      'vector',
+    );
+    here.close();
+  });
 });

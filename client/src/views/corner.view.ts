@@ -17,7 +17,7 @@ const ms = (n: number | null): string => (n === null ? '…' : `${n} ms`);
 /** The corner menu; `update()` refreshes it in place (its open/closed state is kept). */
 export function createCorner(
   app: App,
-  actions: { workspaces(): void; preferences(): void },
+  actions: { workspaces(): void; preferences(): void; password(): void },
 ): { el: HTMLElement; update(): void } {
   const summary = h('summary', { 'aria-label': 'Account and connection' });
   const body = h('div', { class: 'corner-body' });
@@ -105,6 +105,19 @@ export function createCorner(
             },
           },
           'Preferences…',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            on: {
+              click: () => {
+                el.open = false;
+                actions.password();
+              },
+            },
+          },
+          'Change password…',
         ),
         logout,
       ),

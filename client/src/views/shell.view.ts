@@ -11,6 +11,7 @@ import { openFormulaDialog } from './formula.dialog.ts';
 import { openImportDialog } from './import.dialog.ts';
 import { renderOutputs } from './outputs.view.ts';
 import { openPrefsDialog } from './prefs.dialog.ts';
+import { openPasswordDialog } from './password.dialog.ts';
 import { renderVariable } from './variable.view.ts';
 import { renderWorkspace } from './workspace.view.ts';
 import { openWorkspacesDialog } from './workspaces.dialog.ts';
@@ -83,6 +84,7 @@ export function mountShell(root: HTMLElement, app: App): void {
   const corner = createCorner(app, {
     workspaces: () => openWorkspacesDialog(app),
     preferences: () => openPrefsDialog(app),
+    password: () => openPasswordDialog(),
   });
   const bar = h(
     'header',
