@@ -46,6 +46,13 @@ const ALT: OptionSpec = {
 };
 
 const GROUP: Slot = { key: 'group', label: 'By group', accepts: CAT, count: 'optional' };
+/** The one numeric variable most graphs draw. */
+const X_NUM: Slot = { key: 'x', label: 'Variable', accepts: NUM, count: 'one' };
+
+/** A graph menu entry: no options, its own slots, then the optional group every graph has. */
+function graph(id: string, label: string, slots: readonly Slot[]): Analysis {
+  return { id, label, kind: 'graph', wire: id, options: [], slots: [...slots, GROUP] };
+}
 
 /** Every analysis the client offers, in menu order. */
 export const ANALYSES: readonly Analysis[] = [
@@ -137,61 +144,15 @@ export const ANALYSES: readonly Analysis[] = [
       { key: 'group', label: 'Group', accepts: CAT, count: 'one' },
     ],
   },
-  {
-    id: 'hist',
-    label: 'Histogram',
-    kind: 'graph',
-    wire: 'hist',
-    options: [],
-    slots: [{ key: 'x', label: 'Variable', accepts: NUM, count: 'one' }, GROUP],
-  },
-  {
-    id: 'box',
-    label: 'Box plot',
-    kind: 'graph',
-    wire: 'box',
-    options: [],
-    slots: [
-      { key: 'x', label: 'Variable', accepts: NUM, count: 'one' },
-      { key: 'group', label: 'By group', accepts: CAT, count: 'optional' },
-    ],
-  },
-  {
-    id: 'scatter',
-    label: 'Scatter plot',
-    kind: 'graph',
-    wire: 'scatter',
-    options: [],
-    slots: [
-      { key: 'x', label: 'X', accepts: NUM, count: 'one' },
-      { key: 'y', label: 'Y', accepts: NUM, count: 'one' },
-      { key: 'group', label: 'By group', accepts: CAT, count: 'optional' },
-    ],
-  },
-  {
-    id: 'bar',
-    label: 'Bar chart',
-    kind: 'graph',
-    wire: 'bar',
-    options: [],
-    slots: [{ key: 'x', label: 'Variable', accepts: CAT, count: 'one' }, GROUP],
-  },
-  {
-    id: 'dot',
-    label: 'Dot plot',
-    kind: 'graph',
-    wire: 'dot',
-    options: [],
-    slots: [{ key: 'x', label: 'Variable', accepts: NUM, count: 'one' }, GROUP],
-  },
-  {
-    id: 'quantile',
-    label: 'Normal quantile plot',
-    kind: 'graph',
-    wire: 'quantile',
-    options: [],
-    slots: [{ key: 'x', label: 'Variable', accepts: NUM, count: 'one' }, GROUP],
-  },
+  graph('hist', 'Histogram', [X_NUM]),
+  graph('box', 'Box plot', [X_NUM]),
+  graph('scatter', 'Scatter plot', [
+    { key: 'x', label: 'X', accepts: NUM, count: 'one' },
+    { key: 'y', label: 'Y', accepts: NUM, count: 'one' },
+  ]),
+  graph('bar', 'Bar chart', [{ key: 'x', label: 'Variable', accepts: CAT, count: 'one' }]),
+  graph('dot', 'Dot plot', [X_NUM]),
+  graph('quantile', 'Normal quantile plot', [X_NUM]),
 ];
 
 /** The analysis with this id, or undefined. */
