@@ -48,8 +48,11 @@ function decodeAt(bytes: Uint8Array, offset: number): Decoded {
     attributes = toAttributes(a.value);
     start = a.end;
   }
-  const value = decodeBody(bytes, h.type & ~XT.hasAttr, start, end, attributes);
-  return { value, end };
+  const value = decodeBody(bytes, h.type & ~XT.hasAttr, start, end);
+  // NULL and symbols carry no attributes in an RValue; every other kind keeps R's.
+  if (attributes === undefined || value.kind === 'null' || value.kind === 'symbol')
+    return { value, end };
+  return { value: { ...value, attributes }, end };
 }
 
 function toAttributes(value: RValue): RAttributes {
@@ -63,61 +66,40 @@ function toAttributes(value: RValue): RAttributes {
   return out;
 }
 
-function withAttributes<T extends RValue>(value: T, attributes: RAttributes | undefined): T {
-  return attributes === undefined ? value : { ...value, attributes };
-}
-
-function decodeBody(
-  bytes: Uint8Array,
-  type: number,
-  start: number,
-  end: number,
-  attributes: RAttributes | undefined,
-): RValue {
+/** The value of a SEXP's payload in [start, end), attributes left to the caller. */
+function decodeBody(bytes: Uint8Array, type: number, start: number, end: number): RValue {
   switch (type) {
     case XT.null:
       return R_NULL;
     case XT.int:
     case XT.arrayInt:
-      return withAttributes({ kind: 'integer', values: copyInt32(bytes, start, end) }, attributes);
+      return { kind: 'integer', values: copyInt32(bytes, start, end) };
     case XT.double:
     case XT.arrayDouble:
-      return withAttributes({ kind: 'double', values: copyFloat64(bytes, start, end) }, attributes);
+      return { kind: 'double', values: copyFloat64(bytes, start, end) };
     case XT.arrayCplx:
-      return withAttributes(
-        { kind: 'complex', values: copyFloat64(bytes, start, end) },
-        attributes,
-      );
+      return { kind: 'complex', values: copyFloat64(bytes, start, end) };
     case XT.arrayBool:
-      return withAttributes(
-        { kind: 'logical', values: countedBytes(bytes, start, end) },
-        attributes,
-      );
+      return { kind: 'logical', values: countedBytes(bytes, start, end) };
     case XT.raw:
-      return withAttributes({ kind: 'raw', values: countedBytes(bytes, start, end) }, attributes);
+      return { kind: 'raw', values: countedBytes(bytes, start, end) };
     case XT.arrayStr:
-      return withAttributes(
-        { kind: 'string', values: decodeStrings(bytes, start, end) },
-        attributes,
-      );
+      return { kind: 'string', values: decodeStrings(bytes, start, end) };
     case XT.str:
-      return withAttributes({ kind: 'string', values: [cString(bytes, start, end)] }, attributes);
+      return { kind: 'string', values: [cString(bytes, start, end)] };
     case XT.symname:
       return { kind: 'symbol', name: cString(bytes, start, end) };
     case XT.vector:
-      return withAttributes(
-        { kind: 'list', values: decodeSequence(bytes, start, end) },
-        attributes,
-      );
+      return { kind: 'list', values: decodeSequence(bytes, start, end) };
     case XT.listNoTag:
     case XT.listTag:
     case XT.langNoTag:
     case XT.langTag:
-      return decodePairList(bytes, type, start, end, attributes);
+      return decodePairList(bytes, type, start, end);
     default:
       // S4 objects, closures, environments, expression vectors, external pointers...: the
       // server keeps them; we only say what they were.
-      return withAttributes({ kind: 'opaque', xt: type }, attributes);
+      return { kind: 'opaque', xt: type };
   }
 }
 
@@ -132,13 +114,7 @@ function decodeSequence(bytes: Uint8Array, start: number, end: number): RValue[]
   return out;
 }
 
-function decodePairList(
-  bytes: Uint8Array,
-  type: number,
-  start: number,
-  end: number,
-  attributes: RAttributes | undefined,
-): RValue {
+function decodePairList(bytes: Uint8Array, type: number, start: number, end: number): RValue {
   const tagged = type === XT.listTag || type === XT.langTag;
   const values: RValue[] = [];
   const tags: (string | null)[] = [];
@@ -159,7 +135,7 @@ function decodePairList(
     );
   }
   const kind = type === XT.langNoTag || type === XT.langTag ? 'language' : 'pairlist';
-  return withAttributes({ kind, values, tags }, attributes);
+  return { kind, values, tags };
 }
 
 /** One bulk copy into a fresh, aligned buffer (and a byte swap on a big-endian host). */
