@@ -5,10 +5,10 @@
  * reference.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import fs, { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 import { openEmbeddedStore, openStore, type EmbeddedStore } from '../../server/store/index.ts';
 
 const bytesOf = (data: unknown): Buffer => {
@@ -70,6 +70,42 @@ describe('embedded store: large bytes as files', function () {
     );
     assert.deepEqual(files(), before);
     assert.ok(bytesOf((await store.workspaceBlobs.findOne({ _id: 'x' }))?.data).equals(big(1)));
+  });
+
+  it('leaves no partial file behind when the disk is full', async () => {
+    await store.workspaceBlobs.insertOne({ _id: 'x', workspaceId: 'w', data: big(1) });
+    const before = files();
+    const { writeSync } = fs;
+    // The first bytes land, then the disk is full (the store's `import { writeSync }` sees it).
+    fs.writeSync = ((fd: number, buffer: Uint8Array, offset: number, length: number) => {
+      if (offset > 0)
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return writeSync(fd, buffer, offset, Math.min(length, 4096));
+    }) as typeof fs.writeSync;
+    syncBuiltinESMExports();
+    try {
+      await assert.rejects(
+        store.workspaceBlobs.insertOne({ _id: 'y', workspaceId: 'w', data: big(2) }),
+        { code: 'ENOSPC' },
+      );
+    } finally {
+      fs.writeSync = writeSync;
+      syncBuiltinESMExports();
+    }
+    assert.deepEqual(files(), before);
+    assert.equal(await store.workspaceBlobs.findOne({ _id: 'y' }), null);
+    assert.ok(bytesOf((await store.workspaceBlobs.findOne({ _id: 'x' }))?.data).equals(big(1)));
+  });
+
+  it('names the missing file when the file of a row is gone', async () => {
+    await store.workspaceBlobs.insertOne({ _id: 'x', workspaceId: 'w', data: big(1) });
+    const [name] = files();
+    rmSync(join(dir, 'blobs', name as string));
+    await assert.rejects(store.workspaceBlobs.findOne({ _id: 'x' }), (e: Error) => {
+      assert.match(e.message, /blob file .* is missing/);
+      assert.ok(e.message.includes(name as string));
+      return true;
+    });
   });
 
   it('reads a string that names a file of another row as the string it is', async () => {

@@ -24,6 +24,27 @@ export const FILE_MIN_BYTES = 64 * 1024;
 
 const NAME_RE = /^[0-9a-f-]{36}$/;
 
+/** Writes all of `bytes` to `fd`, fsyncs and closes it (closed even when a write fails). */
+function writeAndClose(fd: number, bytes: Uint8Array): void {
+  try {
+    let at = 0;
+    while (at < bytes.byteLength) at += writeSync(fd, bytes, at, bytes.byteLength - at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Fsyncs directory `dir`, so that the entries just made in it are on disk too. */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The files of one store, in one directory. */
 export class BlobFiles {
   readonly #dir: string;
@@ -34,30 +55,39 @@ export class BlobFiles {
     this.#dir = dir;
   }
 
-  /** Writes `bytes` to a new file, on disk when this returns; its name. */
+  /**
+   * Writes `bytes` to a new file, on disk when this returns; its name. A write that fails
+   * (disk full) removes its partial file: it would hold the space until the next open.
+   */
   write(bytes: Uint8Array): string {
     const name = randomUUID();
-    const fd = openSync(join(this.#dir, name), 'wx', 0o600);
+    const path = join(this.#dir, name);
+    const fd = openSync(path, 'wx', 0o600);
     try {
-      let at = 0;
-      while (at < bytes.byteLength) at += writeSync(fd, bytes, at, bytes.byteLength - at);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    const dir = openSync(this.#dir, 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
+      writeAndClose(fd, bytes);
+      syncDir(this.#dir);
+    } catch (error) {
+      rmSync(path, { force: true });
+      throw error;
     }
     return name;
   }
 
-  /** The bytes of file `name` (a name {@link write} returned). */
+  /**
+   * The bytes of file `name` (a name {@link write} returned). Throws, naming the file and
+   * its directory, when the file is gone (removed or lost outside the store).
+   */
   read(name: string): Buffer {
     if (!NAME_RE.test(name)) throw new Error(`not a blob file name: ${JSON.stringify(name)}`);
-    return readFileSync(join(this.#dir, name));
+    const path = join(this.#dir, name);
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
+      throw new Error(`the embedded store's blob file ${path} is missing: a row names it`, {
+        cause: error,
+      });
+    }
   }
 
   /**
