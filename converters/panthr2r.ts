@@ -148,13 +148,19 @@ function levelsOf(
   return { levels: seen.map(String), codes };
 }
 
-function factor(v: PanthrVector, ordered: boolean): RValue {
+/** A non-scalar vector's JSON values; binary values there are an `invalid_object`. */
+function jsonOnly(v: PanthrVector): readonly VectorValue[] {
   if (!Array.isArray(v.values))
     throw new ConversionError(
       'invalid_object',
       `${v.name}: binary values are only for scalar vectors`,
     );
   const values: readonly VectorValue[] = v.values;
+  return values;
+}
+
+function factor(v: PanthrVector, ordered: boolean): RValue {
+  const values = jsonOnly(v);
   const missing = missingSet(v);
   const { levels, codes } = levelsOf(values, v.labels, missing);
   const out = new Int32Array(values.length);
@@ -184,22 +190,12 @@ export function vectorToR(v: PanthrVector): RValue {
           : binaryDoubles(values as Float64Array | Uint8Array, missing),
       );
     case 'datetime':
-      if (!Array.isArray(values))
-        throw new ConversionError(
-          'invalid_object',
-          `${v.name}: binary values are only for scalar vectors`,
-        );
-      return rDouble(jsonDoubles(values, missing), {
+      return rDouble(jsonDoubles(jsonOnly(v), missing), {
         class: rString(['POSIXct', 'POSIXt']),
         tzone: rString(['UTC']),
       });
     case 'logical':
-      if (!Array.isArray(values))
-        throw new ConversionError(
-          'invalid_object',
-          `${v.name}: binary values are only for scalar vectors`,
-        );
-      return rLogical(logicals(values, missing));
+      return rLogical(logicals(jsonOnly(v), missing));
     case 'nominal':
       return factor(v, false);
     case 'ordinal':
