@@ -33,6 +33,8 @@ export const SHUTDOWN_GRACE_MS = 5_000;
 export class SessionManager {
   private readonly users = new Map<string, UserSession>();
   private readonly clients = new Map<ClientConnection, Promise<string | null>>();
+  /** Disconnects still logging, releasing R or purging. */
+  private readonly leaving = new Set<Promise<void>>();
   private closing = false;
 
   constructor(private readonly deps: SessionManagerDeps) {}
@@ -112,10 +114,21 @@ export class SessionManager {
   }
 
   /** A client's socket closed: log it; the user's last client releases R (and purges if public). */
-  async disconnect(client: ClientConnection, why: string): Promise<void> {
+  disconnect(client: ClientConnection, why: string): Promise<void> {
     const logId = this.clients.get(client);
-    if (logId === undefined) return;
+    if (logId === undefined) return Promise.resolve();
     this.clients.delete(client);
+    // Tracked so that close() waits for it: the store must outlive a public user's purge.
+    const left = this.leave(client, why, logId).finally(() => this.leaving.delete(left));
+    this.leaving.add(left);
+    return left;
+  }
+
+  private async leave(
+    client: ClientConnection,
+    why: string,
+    logId: Promise<string | null>,
+  ): Promise<void> {
     client.closed();
     const reason = client.closeReason === 'disconnected' ? why : (client.closeReason ?? why);
     const durationMs = Date.now() - client.openedAt;
@@ -149,11 +162,15 @@ export class SessionManager {
     }
   }
 
-  /** Shutdown: refuse new clients, say bye, let work finish (bounded), release every R session. */
+  /**
+   * Shutdown: refuse new clients, say bye, let work finish (bounded), release every R
+   * session; resolves once every disconnect is done (public mode: its purge too).
+   */
   async close(): Promise<void> {
     this.closing = true;
     const users = [...this.users.values()];
+    // bye disconnects the socket, whose handler calls disconnect() at once (into `leaving`).
     for (const c of this.clients.keys()) c.bye('shutdown');
-    await Promise.allSettled(users.map((u) => u.close(SHUTDOWN_GRACE_MS)));
+    await Promise.allSettled([...users.map((u) => u.close(SHUTDOWN_GRACE_MS)), ...this.leaving]);
   }
 }

@@ -486,6 +486,21 @@ describe('realtime: limits', function () {
     }
   });
 
+  it('public mode: a user still connected at shutdown is purged before the server stops', async () => {
+    const ts = await startTestServer({ public: true });
+    try {
+      const user = await createUser(ts, 'pubdown');
+      const c = await connect(ts, user.cookie);
+      await c.request([dataset]);
+      const objects = ts.server.store.workspaceObjects;
+      assert.ok((await objects.countDocuments({})) > 0);
+      await ts.server.app.realtime.close();
+      assert.equal(await objects.countDocuments({}), 0);
+    } finally {
+      await ts.stop();
+    }
+  });
+
   it('says bye shutdown to every client when the server stops', async () => {
     const ts = await startTestServer();
     let stopped = false;
