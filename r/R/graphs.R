@@ -65,9 +65,9 @@ panthr_graph_style <- function(settings = NULL) {
   list(colors = colors, pch = pch,
        cex = num(s$point$size, 0.1, 10, "point.size", 1),
        lwd = num(s$line$width, 0.1, 20, "line.width", 1),
-       lty = if (is.null(lty)) "solid" else lty,
+       lty = .panthr_or(lty, "solid"),
        ps = 12 * num(s$text$size, 0.1, 10, "text.size", 1),
-       family = if (is.null(family)) "sans" else family,
+       family = .panthr_or(family, "sans"),
        bg = col(s[["background-color"]], "background-color", "white"),
        fill = col(s$bar$fill, "bar.fill", colors[[1L]]),
        border = col(s$bar$border, "bar.border", "black"),
@@ -93,9 +93,9 @@ panthr_graph_style <- function(settings = NULL) {
                                    "yaxis", "settings", "options"))
   o <- options
   list(format = panthr_option(o, "format", "svg", "choice", names(.panthr_mimes)),
-       width = .panthr_num_in(if (is.null(o$width)) 640 else o$width, 16, 8000, "width"),
-       height = .panthr_num_in(if (is.null(o$height)) 480 else o$height, 16, 8000, "height"),
-       scale = .panthr_num_in(if (is.null(o$scale)) 1 else o$scale, 0.25, 4, "scale"),
+       width = .panthr_num_in(.panthr_or(o$width, 640), 16, 8000, "width"),
+       height = .panthr_num_in(.panthr_or(o$height, 480), 16, 8000, "height"),
+       scale = .panthr_num_in(.panthr_or(o$scale, 1), 0.25, 4, "scale"),
        main = .panthr_text(o$label, "label"),
        xlab = .panthr_text(o$xaxis$label, "xaxis.label"),
        ylab = .panthr_text(o$yaxis$label, "yaxis.label"),
@@ -144,7 +144,7 @@ panthr_graph_style <- function(settings = NULL) {
 panthr_graph <- function(kind, data, variables, options = NULL, rows = NULL) {
   fun <- .panthr_lookup("graph", kind)
   d <- panthr_filter_rows(data, rows)
-  o <- .panthr_graph_options(if (is.null(options)) list() else options)
+  o <- .panthr_graph_options(.panthr_or(options, list()))
   file <- tempfile("graph-", tmpdir = .panthr_tmpdir(), fileext = paste0(".", o$format))
   old_palette <- grDevices::palette()
   dev <- NULL

@@ -11,8 +11,6 @@
   list(x = x, y = y, g = if (is.null(g)) NULL else droplevels(g))
 }
 
-.panthr_or <- function(a, b) if (is.null(a)) b else a
-
 # Axis limits only when given: hist() and dotchart() refuse an explicit NULL.
 .panthr_lims <- function(o, which = c("xlim", "ylim")) Filter(Negate(is.null), o[which])
 

@@ -69,7 +69,7 @@ panthr_registered <- function() {
 panthr_report <- function(kind, data, variables, by = NULL, rows = NULL, options = NULL) {
   fun <- .panthr_lookup("report", kind)
   d <- panthr_filter_rows(data, rows)
-  .panthr_call(fun, list(d, variables, by, if (is.null(options)) list() else options))
+  .panthr_call(fun, list(d, variables, by, .panthr_or(options, list())))
 }
 
 #' Run a test or fit a model.
@@ -81,7 +81,7 @@ panthr_report <- function(kind, data, variables, by = NULL, rows = NULL, options
 panthr_test <- function(kind, data, variables, options = NULL, rows = NULL) {
   fun <- .panthr_lookup("test", kind)
   d <- panthr_filter_rows(data, rows)
-  .panthr_call(fun, list(d, variables, if (is.null(options)) list() else options))
+  .panthr_call(fun, list(d, variables, .panthr_or(options, list())))
 }
 
 #' Run f(...) and report success or a coded failure, never an R error; interrupts (a

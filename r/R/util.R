@@ -14,6 +14,9 @@ panthr_stop <- function(code, ...) {
                  list(message = msg, call = NULL, code = code)))
 }
 
+# `a`, or `b` when `a` is NULL (an absent key or option).
+.panthr_or <- function(a, b) if (is.null(a)) b else a
+
 # Quote a user-given name for a message: never evaluated, only shown.
 .panthr_q <- function(x) paste0("\"", encodeString(as.character(x)), "\"")
 
