@@ -96,6 +96,18 @@ export function authForm(onSubmit: () => void, ...children: (Child | Child[])[])
   return h('form', { class: 'auth-form', noValidate: true, on: { submit } }, ...children);
 }
 
+/**
+ * An email or password input the browser's password manager recognises: `username` makes an
+ * email input, `current-password` and `new-password` password ones; `name` defaults to the type.
+ */
+export function accountInput(
+  autocomplete: 'username' | 'current-password' | 'new-password',
+  name?: string,
+): HTMLInputElement {
+  const type = autocomplete === 'username' ? 'email' : 'password';
+  return h('input', { type, name: name ?? type, autocomplete, required: true });
+}
+
 /** A labelled form field: `<label for>` + control + a slot for its error message. */
 export function field(
   label: string,

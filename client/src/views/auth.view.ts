@@ -1,7 +1,7 @@
 // Sign-up and log-in: one form with visible labels, the server's errors next to the field
 // they concern, and the "check your mail" step after registering.
 import { api, ApiError, messageFor, type LoginResult, type Status } from '../api.ts';
-import { authForm, field, h, replace } from '../dom.ts';
+import { accountInput, authForm, field, h, replace } from '../dom.ts';
 import { renderForgot } from './reset.view.ts';
 
 /** Which field an error code belongs next to. */
@@ -21,18 +21,8 @@ export function renderAuth(
   notice: string | null,
   onLoggedIn: (r: LoginResult) => void,
 ): void {
-  const email = h('input', {
-    type: 'email',
-    name: 'email',
-    autocomplete: 'username',
-    required: true,
-  });
-  const password = h('input', {
-    type: 'password',
-    name: 'password',
-    autocomplete: 'current-password',
-    required: true,
-  });
+  const email = accountInput('username');
+  const password = accountInput('current-password');
   const remember = h('input', { type: 'checkbox', name: 'remember', id: 'remember' });
   const emailF = field('Email', email);
   const passF = field('Password', password, 'At least 10 characters.');

@@ -1,22 +1,12 @@
 // "Change password…" from the corner menu: the current password and a new one; the server
 // ends the user's other logins (POST /api/v1/password).
 import { api, ApiError, messageFor } from '../api.ts';
-import { authForm, field, h, openDialog, toast } from '../dom.ts';
+import { accountInput, authForm, field, h, openDialog, toast } from '../dom.ts';
 
 /** Opens the dialog; it closes itself once the password is changed. */
 export function openPasswordDialog(): void {
-  const current = h('input', {
-    type: 'password',
-    name: 'current',
-    autocomplete: 'current-password',
-    required: true,
-  });
-  const next = h('input', {
-    type: 'password',
-    name: 'password',
-    autocomplete: 'new-password',
-    required: true,
-  });
+  const current = accountInput('current-password', 'current');
+  const next = accountInput('new-password');
   const currentF = field('Current password', current);
   const nextF = field('New password', next, 'At least 10 characters.');
   const formError = h('div', { class: 'form-error', role: 'alert' });

@@ -2,7 +2,7 @@
 // (`#/reset/TOKEN`) to choose a new password. Same card as the log-in screen; the server's
 // errors next to the field they concern.
 import { api, ApiError, messageFor } from '../api.ts';
-import { authForm, field, h, replace } from '../dom.ts';
+import { accountInput, authForm, field, h, replace } from '../dom.ts';
 
 /** The token of a reset link's hash (`#/reset/TOKEN`), or null. */
 export function resetTokenOf(hash: string): string | null {
@@ -14,13 +14,8 @@ const errorText = (e: unknown): string =>
 
 /** Asks for a reset mail for an address (prefilled with `email`); `onBack` returns to log in. */
 export function renderForgot(root: HTMLElement, email: string, onBack: () => void): void {
-  const input = h('input', {
-    type: 'email',
-    name: 'email',
-    autocomplete: 'username',
-    required: true,
-    value: email,
-  });
+  const input = accountInput('username');
+  input.value = email;
   const emailF = field('Email', input);
   const result = h('p', { role: 'status', 'aria-live': 'polite' });
   const send = h('button', { type: 'submit', class: 'primary' }, 'Send the link');
@@ -66,12 +61,7 @@ export function renderReset(
   token: string,
   onDone: (notice: string | null) => void,
 ): void {
-  const input = h('input', {
-    type: 'password',
-    name: 'password',
-    autocomplete: 'new-password',
-    required: true,
-  });
+  const input = accountInput('new-password');
   const passF = field('New password', input, 'At least 10 characters.');
   const formError = h('div', { class: 'form-error', role: 'alert' });
   const save = h('button', { type: 'submit', class: 'primary' }, 'Set the new password');
