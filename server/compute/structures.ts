@@ -15,10 +15,10 @@ import { checkSize, storedVector } from './values.ts';
 
 /** A vector: stored as it is (binary values as a Buffer); nothing goes to R. */
 export function runVector(ctx: RunContext, o: PanthrVector): RunOutcome {
-  const v = storedVector(o);
-  const rows = valuesLength(v.values);
+  const rows = valuesLength(o.values);
+  // Refused before the stored form is built (that may copy millions of values).
   checkSize(o.name, rows, 1, ctx.options.maxData);
-  const out = { ...v, result: { rows } } as StoredObject;
+  const out = { ...storedVector(o), result: { rows } } as StoredObject;
   return { store: [out], remove: [], reply: [out] };
 }
 
