@@ -11,6 +11,7 @@
  * stored as `{"literal": ...}`, so that nothing a client sends can pass for a reference.
  */
 import { isBinaryValues, mapValuesKeys } from '../../converters/index.ts';
+import { isPlainObject } from './mql.ts';
 import type { Store, WorkspaceBlobDoc } from './store.types.ts';
 
 /** The most bytes of one chunk (BSON documents are limited to 16 MB). */
@@ -30,12 +31,6 @@ interface BlobRef {
 /** What an object document holds in place of a plain object found under `values`. */
 interface Literal {
   readonly literal: unknown;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 function isBlobRef(value: unknown): value is BlobRef {

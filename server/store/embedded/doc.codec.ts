@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Binary, EJSON } from 'bson';
+import { isPlainObject } from '../mql.ts';
 
 /** True when JSON.stringify would not write `value` exactly as relaxed EJSON does. */
 function needsEjson(value: unknown, depth = 0): boolean {
@@ -27,10 +28,9 @@ function needsEjson(value: unknown, depth = 0): boolean {
     case 'object': {
       if (value === null) return false;
       if (Array.isArray(value)) return value.some((item) => needsEjson(item, depth + 1));
-      const proto = Object.getPrototypeOf(value) as unknown;
-      if (proto !== Object.prototype && proto !== null) return true;
+      if (!isPlainObject(value)) return true;
       for (const key in value) {
-        if (needsEjson((value as Record<string, unknown>)[key], depth + 1)) return true;
+        if (needsEjson(value[key], depth + 1)) return true;
       }
       return false;
     }
@@ -83,12 +83,11 @@ function withPlaceholders(
     });
     return out ?? value;
   }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return value;
+  if (!isPlainObject(value)) return value;
   let out: Record<string, unknown> | null = null;
   for (const [key, item] of Object.entries(value)) {
     const mapped = withPlaceholders(item, tag, found, depth + 1);
-    if (mapped !== item) (out ??= { ...(value as Record<string, unknown>) })[key] = mapped;
+    if (mapped !== item) (out ??= { ...value })[key] = mapped;
   }
   return out ?? value;
 }
@@ -159,8 +158,7 @@ function toBinaries(value: unknown, depth = 0): unknown {
   if (typeof value !== 'object' || value === null || depth > 200) return value;
   if (value instanceof Uint8Array) return new Binary(value);
   if (Array.isArray(value)) return value.map((item) => toBinaries(item, depth + 1));
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return value;
+  if (!isPlainObject(value)) return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [key, toBinaries(item, depth + 1)]),
   );
@@ -183,11 +181,8 @@ function withFiles(
     for (let i = 0; i < value.length; i++) value[i] = withFiles(value[i], files, read, depth + 1);
     return value;
   }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return value;
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record))
-    record[key] = withFiles(record[key], files, read, depth + 1);
+  if (!isPlainObject(value)) return value;
+  for (const key of Object.keys(value)) value[key] = withFiles(value[key], files, read, depth + 1);
   return value;
 }
 
