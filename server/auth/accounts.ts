@@ -85,15 +85,29 @@ async function checkAllowed(deps: AccountDeps, email: string): Promise<void> {
   }
 }
 
-/** Creates a verification token for `userId`; resolves to the token (only its hash is kept). */
-export async function createVerifyToken(store: Store, userId: string, now: Date): Promise<string> {
+/**
+ * Stores a new single-use link token for `userId`, valid until `expiresAt`, and mails it
+ * with `send` (verification and password-reset links alike).
+ * Only once the mail is handed over are the user's earlier tokens of the kind dropped, so
+ * a mail server that is down costs nobody the link they already have (the unsent token
+ * is known to nobody and expires). Rejects with the mail's error.
+ */
+export async function mailNewLink(
+  tokens: Store['verifyTokens'] | Store['resetTokens'],
+  userId: string,
+  expiresAt: Date,
+  send: (token: string) => Promise<void>,
+): Promise<void> {
   const token = newToken();
-  await store.verifyTokens.insertOne({
-    _id: sha256(token),
-    userId,
-    expiresAt: new Date(now.getTime() + VERIFY_TTL_MS),
-  });
-  return token;
+  const _id = sha256(token);
+  await tokens.insertOne({ _id, userId, expiresAt });
+  await send(token);
+  await tokens.deleteMany({ userId, _id: { $ne: _id } });
+}
+
+/** When a verification link made at `now` expires. */
+function verifyExpiry(now: Date): Date {
+  return new Date(now.getTime() + VERIFY_TTL_MS);
 }
 
 /**
@@ -131,8 +145,9 @@ export async function register(
   try {
     const workspace = await createWorkspace(store, userId, FIRST_WORKSPACE_NAME);
     await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: workspace._id } });
-    const token = await createVerifyToken(store, userId, now);
-    await deps.mailer.sendVerification(email, `${baseUrl}/verify?token=${token}`);
+    await mailNewLink(store.verifyTokens, userId, verifyExpiry(now), (token) =>
+      deps.mailer.sendVerification(email, `${baseUrl}/verify?token=${token}`),
+    );
   } catch (err) {
     // Nothing half-written: without its mail the account could never be verified. A failed
     // clean-up is logged, and the failure that caused it is the one reported.
@@ -172,11 +187,10 @@ export async function resendVerification(
   baseUrl: string,
 ): Promise<{ email: string }> {
   const { email, user } = await accountOf(deps, body);
-  const { store } = deps;
   if (user === null || user.verified) return { email };
-  await store.verifyTokens.deleteMany({ userId: user._id });
-  const token = await createVerifyToken(store, user._id, deps.now());
-  await deps.mailer.sendVerification(email, `${baseUrl}/verify?token=${token}`);
+  await mailNewLink(deps.store.verifyTokens, user._id, verifyExpiry(deps.now()), (token) =>
+    deps.mailer.sendVerification(email, `${baseUrl}/verify?token=${token}`),
+  );
   deps.log.info({ userId: user._id }, 'verification mail sent again');
   return { email };
 }

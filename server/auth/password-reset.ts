@@ -8,10 +8,10 @@
 import type { Store } from '../store/store.types.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { fieldsOf } from '../http/api/api.common.ts';
-import { accountOf, type AccountDeps } from './accounts.ts';
+import { accountOf, mailNewLink, type AccountDeps } from './accounts.ts';
 import { checkPassword } from './credentials.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-import { isTokenShaped, newToken, sha256 } from './tokens.ts';
+import { isTokenShaped, sha256 } from './tokens.ts';
 
 /** How long a reset link is valid. */
 export const RESET_TTL_MS = 3600 * 1000;
@@ -34,19 +34,14 @@ export async function requestPasswordReset(
   baseUrl: string,
 ): Promise<{ email: string }> {
   const { email, user } = await accountOf(deps, body);
-  const { store } = deps;
   if (user === null || !user.verified) {
     deps.log.info('password reset asked for an address without a verified account');
     return { email };
   }
-  const token = newToken();
-  await store.resetTokens.deleteMany({ userId: user._id });
-  await store.resetTokens.insertOne({
-    _id: sha256(token),
-    userId: user._id,
-    expiresAt: new Date(deps.now().getTime() + RESET_TTL_MS),
-  });
-  await deps.mailer.sendPasswordReset(email, resetLink(baseUrl, token));
+  const expiresAt = new Date(deps.now().getTime() + RESET_TTL_MS);
+  await mailNewLink(deps.store.resetTokens, user._id, expiresAt, (token) =>
+    deps.mailer.sendPasswordReset(email, resetLink(baseUrl, token)),
+  );
   deps.log.info({ userId: user._id }, 'password reset mail sent');
   return { email };
 }

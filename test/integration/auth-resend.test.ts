@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { createUser, verificationLink } from '../fixtures/users.ts';
-import { call } from './auth-http.helpers.ts';
+import { assertError, call } from './auth-http.helpers.ts';
 
 describe('accounts: resend the verification mail', function () {
   this.timeout(60_000);
@@ -31,6 +31,23 @@ describe('accounts: resend the verification mail', function () {
     const local = (link: string): string => link.replace(/^https?:\/\/[^/]+/, ts.url);
     assert.equal((await fetch(local(first))).status, 400);
     assert.equal((await fetch(local(second))).status, 200);
+  });
+
+  it('keeps the earlier link working when the mail server refuses the new one', async () => {
+    const email = `resend-down.${process.pid}@example.org`;
+    assert.equal(
+      (await call(ts, 'POST', '/register', { email, password: 'correct horse battery staple' }))
+        .status,
+      201,
+    );
+    const first = await verificationLink(ts, email);
+    ts.smtp.refuse(true);
+    try {
+      assertError(await call(ts, 'POST', '/verify/resend', { email }), 500, 'internal');
+    } finally {
+      ts.smtp.refuse(false);
+    }
+    assert.equal((await fetch(first.replace(/^https?:\/\/[^/]+/, ts.url))).status, 200);
   });
 
   it('answers the same for unknown and verified addresses, sending nothing', async () => {

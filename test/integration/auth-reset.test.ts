@@ -126,6 +126,26 @@ describe('accounts: password reset', function () {
     assert.equal(await loginStatus(user, user.password), 200, 'the password is unchanged');
   });
 
+  it('keeps the earlier link working when the mail server refuses the new one', async () => {
+    const user = await createUser(ts, 'reset');
+    const first = await mailedToken(user.email);
+    ts.smtp.refuse(true);
+    try {
+      assertError(
+        await call(ts, 'POST', '/password/forgot', { email: user.email }),
+        500,
+        'internal',
+      );
+    } finally {
+      ts.smtp.refuse(false);
+    }
+    const reset = await call(ts, 'POST', '/password/reset', {
+      token: first,
+      password: NEW_PASSWORD,
+    });
+    assert.equal(reset.status, 204, reset.text);
+  });
+
   it('mails one address at most 3 times an hour (429 after)', async () => {
     const user = await createUser(ts, 'reset');
     for (let i = 0; i < 3; i++) {
