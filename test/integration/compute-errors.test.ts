@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { PanthrObject } from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
-import { WorkspaceRuntime } from '../../server/compute/index.ts';
+import type { WorkspaceRuntime } from '../../server/compute/index.ts';
 import { makeDataset } from '../fixtures/compute/datasets.ts';
 import { PANTHR_R, startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { errorOf, resultOf, runRaw } from '../fixtures/compute/run.ts';
@@ -28,12 +28,7 @@ describe('compute: error codes', function () {
 
   before(async () => {
     r = await startPanthrR([NORMALITY]);
-    conn = await r.connect();
-    rt = await WorkspaceRuntime.load(conn, [], {
-      maxData: 100,
-      allowFullR: false,
-      computeTimeoutMs: 30_000,
-    });
+    ({ conn, rt } = await r.session({ maxData: 100 }));
     await runRaw(rt, makeDataset('d', 14, 7, true));
   });
   after(async () => r?.stop());

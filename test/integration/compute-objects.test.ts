@@ -5,12 +5,10 @@
 import assert from 'node:assert/strict';
 import { jsonValues, type PanthrDataset, type PanthrVector } from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
-import { checkSvg, WorkspaceRuntime, type StoredObject } from '../../server/compute/index.ts';
+import { checkSvg, type StoredObject, type WorkspaceRuntime } from '../../server/compute/index.ts';
 import { makeDataset } from '../fixtures/compute/datasets.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { errorOf, resultOf, runRaw } from '../fixtures/compute/run.ts';
-
-const OPTIONS = { maxData: null, allowFullR: false, computeTimeoutMs: 30_000 };
 
 /** Names of the compute layer's objects in an R session's global environment. */
 async function heldInR(conn: RConnection): Promise<(string | null)[]> {
@@ -29,8 +27,7 @@ describe('compute: objects on real R', function () {
 
   before(async () => {
     r = await startPanthrR();
-    conn = await r.connect();
-    rt = await WorkspaceRuntime.load(conn, [], OPTIONS);
+    ({ conn, rt } = await r.session());
     await runRaw(rt, makeDataset('d', 40, 3, true));
   });
   after(async () => r?.stop());
