@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { io } from 'socket.io-client';
-import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { startTestServer, type TestOverrides, type TestServer } from '../fixtures/server.ts';
 import { connect, createUser, refusal, type TestClient, type TestUser } from '../fixtures/users.ts';
 import { call } from './auth-http.helpers.ts';
 
@@ -369,39 +369,50 @@ describe('realtime: data, ok, ping (one shared server)', function () {
 describe('realtime: limits', function () {
   this.timeout(60_000);
 
-  it('disconnects an idle client with bye timeout; pings do not keep it, a computation does', async () => {
-    const ts = await startTestServer({
-      timeout: 2,
-      extensions: { testing: TEST_EXTENSION },
-      compute_timeout: 4,
-    });
+  /** Runs `fn` against a server of its own (its own limits), stopped afterwards. */
+  async function withServer(
+    overrides: TestOverrides,
+    fn: (ts: TestServer) => Promise<void>,
+  ): Promise<void> {
+    const ts = await startTestServer(overrides);
     try {
-      const user = await createUser(ts, 'idle');
-      const busy = await connect(ts, user.cookie);
-      await busy.request([dataset]);
-      const started = Date.now();
-      const [spun] = await busy.request([
-        { type: 'test', name: 's', test: 'spin', dataset: 'd', variables: ['x'], options: {} },
-      ]);
-      assert.equal(codeOf(spun), 'timeout');
-      assert.ok(Date.now() - started > 3000);
-      assert.deepEqual(busy.byes, [], 'a running computation is not idle');
-      const pinger = setInterval(() => busy.socket.emit('ping', { t: 1 }), 300);
-      try {
-        const bye = await busy.until(() => busy.byes[0], 10_000, 'bye');
-        assert.deepEqual(bye, { reason: 'timeout' });
-      } finally {
-        clearInterval(pinger);
-      }
-      await busy.until(() => busy.socket.disconnected || undefined, 5000, 'disconnect');
+      await fn(ts);
     } finally {
       await ts.stop();
     }
-  });
+  }
 
-  it('ends a connection after max_time with bye max_time', async () => {
-    const ts = await startTestServer({ max_time: 2 });
-    try {
+  it('disconnects an idle client with bye timeout; pings do not keep it, a computation does', () =>
+    withServer(
+      {
+        timeout: 2,
+        extensions: { testing: TEST_EXTENSION },
+        compute_timeout: 4,
+      },
+      async (ts) => {
+        const user = await createUser(ts, 'idle');
+        const busy = await connect(ts, user.cookie);
+        await busy.request([dataset]);
+        const started = Date.now();
+        const [spun] = await busy.request([
+          { type: 'test', name: 's', test: 'spin', dataset: 'd', variables: ['x'], options: {} },
+        ]);
+        assert.equal(codeOf(spun), 'timeout');
+        assert.ok(Date.now() - started > 3000);
+        assert.deepEqual(busy.byes, [], 'a running computation is not idle');
+        const pinger = setInterval(() => busy.socket.emit('ping', { t: 1 }), 300);
+        try {
+          const bye = await busy.until(() => busy.byes[0], 10_000, 'bye');
+          assert.deepEqual(bye, { reason: 'timeout' });
+        } finally {
+          clearInterval(pinger);
+        }
+        await busy.until(() => busy.socket.disconnected || undefined, 5000, 'disconnect');
+      },
+    ));
+
+  it('ends a connection after max_time with bye max_time', () =>
+    withServer({ max_time: 2 }, async (ts) => {
       const user = await createUser(ts, 'life');
       const c = await connect(ts, user.cookie);
       const keepBusy = setInterval(() => c.send([]), 300);
@@ -410,14 +421,10 @@ describe('realtime: limits', function () {
       } finally {
         clearInterval(keepBusy);
       }
-    } finally {
-      await ts.stop();
-    }
-  });
+    }));
 
-  it('says bye unavailable when the workspace cannot be read, and keeps serving others', async () => {
-    const ts = await startTestServer();
-    try {
+  it('says bye unavailable when the workspace cannot be read, and keeps serving others', () =>
+    withServer({}, async (ts) => {
       const [broken, fine] = [await createUser(ts, 'broken'), await createUser(ts, 'fine')];
       const first = await connect(ts, broken.cookie);
       const values = Array.from({ length: 5000 }, (_, i) => i);
@@ -443,14 +450,10 @@ describe('realtime: limits', function () {
       // Served: no dataset d in a fresh workspace.
       assert.equal(codeOf((await other.request([descriptives('none')]))[0]), 'not_found');
       other.close();
-    } finally {
-      await ts.stop();
-    }
-  });
+    }));
 
-  it('refuses clients past max_users (login 503, socket server_full)', async () => {
-    const ts = await startTestServer({ max_users: 1 });
-    try {
+  it('refuses clients past max_users (login 503, socket server_full)', () =>
+    withServer({ max_users: 1 }, async (ts) => {
       const a = await createUser(ts, 'full');
       const b = await createUser(ts, 'full');
       const c = await connect(ts, a.cookie);
@@ -465,14 +468,10 @@ describe('realtime: limits', function () {
       const status = (await (await fetch(`${ts.url}/status`)).json()) as { no_users: number };
       assert.equal(status.no_users, 1);
       c.close();
-    } finally {
-      await ts.stop();
-    }
-  });
+    }));
 
-  it('public mode: what a user created is gone after they disconnect', async () => {
-    const ts = await startTestServer({ public: true });
-    try {
+  it('public mode: what a user created is gone after they disconnect', () =>
+    withServer({ public: true }, async (ts) => {
       const user = await createUser(ts, 'pub');
       const c = await connect(ts, user.cookie);
       await c.request([dataset]);
@@ -481,14 +480,10 @@ describe('realtime: limits', function () {
       const again = await connect(ts, user.cookie);
       assert.deepEqual(again.received[0]?.objects, []);
       again.close();
-    } finally {
-      await ts.stop();
-    }
-  });
+    }));
 
-  it('public mode: a user still connected at shutdown is purged before the server stops', async () => {
-    const ts = await startTestServer({ public: true });
-    try {
+  it('public mode: a user still connected at shutdown is purged before the server stops', () =>
+    withServer({ public: true }, async (ts) => {
       const user = await createUser(ts, 'pubdown');
       const c = await connect(ts, user.cookie);
       await c.request([dataset]);
@@ -496,10 +491,7 @@ describe('realtime: limits', function () {
       assert.ok((await objects.countDocuments({})) > 0);
       await ts.server.app.realtime.close();
       assert.equal(await objects.countDocuments({}), 0);
-    } finally {
-      await ts.stop();
-    }
-  });
+    }));
 
   it('says bye shutdown to every client when the server stops', async () => {
     const ts = await startTestServer();
