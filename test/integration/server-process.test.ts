@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { alive, liveProcesses, waitUntil } from '../fixtures/r-process-check.ts';
@@ -19,8 +19,17 @@ interface Run {
   stderr: string[];
 }
 
-function startMain(config: unknown): Run {
+/** Temporary directories the runs made, removed after the suite. */
+const tempDirs: string[] = [];
+
+function tempDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-main-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function startMain(config: unknown): Run {
+  const dir = tempDir();
   const file = path.join(dir, 'config.json');
   writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -52,8 +61,16 @@ async function listening(run: Run): Promise<string> {
   throw new Error('the server did not start');
 }
 
+/** Starts main.ts on a free port of 127.0.0.1 with a data directory of its own. */
+function startServing(config: Record<string, unknown>): Run {
+  return startMain({ port: 0, host: '127.0.0.1', data_dir: tempDir(), ...config });
+}
+
 describe('server/main.ts as a process', function () {
   this.timeout(60_000);
+  after(() => {
+    for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('stops before binding on an invalid configuration, naming each bad key (exit 2)', async () => {
     const run = startMain({ port: 0, timeout: 'soon', colour: 'red' });
@@ -68,13 +85,7 @@ describe('server/main.ts as a process', function () {
   });
 
   it('says what to install when R cannot start (exit 3)', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-main-data-'));
-    const run = startMain({
-      port: 0,
-      host: '127.0.0.1',
-      data_dir: dir,
-      r: { binary: '/nonexistent/R' },
-    });
+    const run = startServing({ r: { binary: '/nonexistent/R' } });
     assert.equal(await exitOf(run), 3);
     const err = run.stderr.join('');
     assert.match(err, /apt-get install r-base-core r-cran-rserve/);
@@ -82,11 +93,7 @@ describe('server/main.ts as a process', function () {
   });
 
   it('serves /status and /metrics, then shuts down on SIGTERM with exit 0 and no R left', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-main-data-'));
-    const run = startMain({
-      port: 0,
-      host: '127.0.0.1',
-      data_dir: dir,
+    const run = startServing({
       name: 'Test server',
       owner: 'QA',
       max_users: 5,
@@ -130,8 +137,7 @@ describe('server/main.ts as a process', function () {
   });
 
   it('leaves no R process behind when the server is SIGKILLed', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-main-data-'));
-    const run = startMain({ port: 0, host: '127.0.0.1', data_dir: dir, r: { warm_sessions: 2 } });
+    const run = startServing({ r: { warm_sessions: 2 } });
     await listening(run);
     const r = descendantsOf(run.child.pid ?? 0);
     assert.ok(r.length >= 2, 'Rserve and its sessions run');
