@@ -42,6 +42,14 @@ export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * A caught account-call failure as `{code, message}`: an ApiError's own, otherwise the
+ * network failure's (the request or its answer never arrived whole).
+ */
+export function failureOf(e: unknown): { code: string; message: string } {
+  return e instanceof ApiError ? e : { code: 'network', message: messageFor('network') };
+}
+
 async function call<T>(
   method: string,
   path: string,

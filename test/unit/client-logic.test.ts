@@ -8,7 +8,13 @@ import {
   isApplicable,
   validateChoices,
 } from '../../client/src/analyses.ts';
-import { normalizePrefNames, normalizeWorkspaces } from '../../client/src/api.ts';
+import {
+  ApiError,
+  failureOf,
+  messageFor,
+  normalizePrefNames,
+  normalizeWorkspaces,
+} from '../../client/src/api.ts';
 import { WorkspaceModel } from '../../client/src/model.ts';
 import { derivedName, freshName } from '../../client/src/names.ts';
 import { hashToRoute, routeToHash } from '../../client/src/route.ts';
@@ -253,6 +259,16 @@ describe('client settings, names, routes and API envelopes', () => {
     ] as const)
       assert.deepEqual(hashToRoute(routeToHash(r)), r);
     assert.deepEqual(hashToRoute('#/nonsense'), { view: 'workspace' });
+  });
+
+  it('places a failed account call by its code: the server one, or network', () => {
+    const e = new ApiError('weak_password', 400, 'Too short');
+    const f = failureOf(e);
+    assert.deepEqual([f.code, f.message], ['weak_password', 'Too short']);
+    assert.deepEqual(failureOf(new TypeError('Failed to fetch')), {
+      code: 'network',
+      message: messageFor('network'),
+    });
   });
 
   it("reads the server's list envelopes", () => {

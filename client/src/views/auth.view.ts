@@ -1,6 +1,6 @@
 // Sign-up and log-in: one form with visible labels, the server's errors next to the field
 // they concern, and the "check your mail" step after registering.
-import { api, ApiError, messageFor, type LoginResult, type Status } from '../api.ts';
+import { api, failureOf, type LoginResult, type Status } from '../api.ts';
 import { accountInput, authForm, field, h, replace } from '../dom.ts';
 import { renderForgot } from './reset.view.ts';
 
@@ -35,8 +35,7 @@ export function renderAuth(
     for (const el of [emailF.error, passF.error, formError]) el.textContent = '';
   };
   const show = (e: unknown): void => {
-    const code = e instanceof ApiError ? e.code : 'network';
-    const msg = e instanceof ApiError ? e.message : messageFor('network');
+    const { code, message: msg } = failureOf(e);
     const where = FIELD_OF[code] ?? 'form';
     (where === 'email'
       ? emailF.error
@@ -117,7 +116,7 @@ export function renderAuth(
         .resend(address)
         .then(() => (result.textContent = `A new link is on its way to ${address}.`))
         .catch((e: unknown) => {
-          result.textContent = e instanceof ApiError ? e.message : messageFor('network');
+          result.textContent = failureOf(e).message;
         })
         .finally(() => (resend.disabled = false));
     });

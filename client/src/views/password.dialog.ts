@@ -1,6 +1,6 @@
 // "Change password…" from the corner menu: the current password and a new one; the server
 // ends the user's other logins (POST /api/v1/password).
-import { api, ApiError, messageFor } from '../api.ts';
+import { api, failureOf } from '../api.ts';
 import { accountInput, authForm, field, h, openDialog, toast } from '../dom.ts';
 
 /** Opens the dialog; it closes itself once the password is changed. */
@@ -22,14 +22,14 @@ export function openPasswordDialog(): void {
           toast('Your password is changed; your other logins have ended.');
         })
         .catch((err: unknown) => {
-          const code = err instanceof ApiError ? err.code : 'network';
+          const { code, message } = failureOf(err);
           const where =
             code === 'bad_credentials'
               ? currentF.error
               : code === 'weak_password'
                 ? nextF.error
                 : formError;
-          where.textContent = err instanceof ApiError ? err.message : messageFor('network');
+          where.textContent = message;
         })
         .finally(() => (save.disabled = false));
     },

@@ -1,16 +1,13 @@
 // "Forgot your password?": ask for a reset mail, and the page the mailed link opens
 // (`#/reset/TOKEN`) to choose a new password. Same card as the log-in screen; the server's
 // errors next to the field they concern.
-import { api, ApiError, messageFor } from '../api.ts';
+import { api, failureOf } from '../api.ts';
 import { accountInput, authForm, field, h, replace } from '../dom.ts';
 
 /** The token of a reset link's hash (`#/reset/TOKEN`), or null. */
 export function resetTokenOf(hash: string): string | null {
   return /^#\/reset\/([A-Za-z0-9_-]{43})$/.exec(hash)?.[1] ?? null;
 }
-
-const errorText = (e: unknown): string =>
-  e instanceof ApiError ? e.message : messageFor('network');
 
 /** Asks for a reset mail for an address (prefilled with `email`); `onBack` returns to log in. */
 export function renderForgot(root: HTMLElement, email: string, onBack: () => void): void {
@@ -32,7 +29,7 @@ export function renderForgot(root: HTMLElement, email: string, onBack: () => voi
             `If ${address} belongs to an account, a link to choose a new password is on ` +
             'its way. It works for one hour.';
         })
-        .catch((err: unknown) => (emailF.error.textContent = errorText(err)))
+        .catch((err: unknown) => (emailF.error.textContent = failureOf(err).message))
         .finally(() => (send.disabled = false));
     },
     emailF.row,
@@ -76,8 +73,8 @@ export function renderReset(
           onDone('Your password is changed, and every other login has ended. Log in now.'),
         )
         .catch((err: unknown) => {
-          const code = err instanceof ApiError ? err.code : 'network';
-          (code === 'weak_password' ? passF.error : formError).textContent = errorText(err);
+          const { code, message } = failureOf(err);
+          (code === 'weak_password' ? passF.error : formError).textContent = message;
         })
         .finally(() => (save.disabled = false));
     },
