@@ -15,20 +15,22 @@ import {
   verifyEmail,
   type AccountDeps,
 } from './accounts.ts';
-import { fieldsOf } from '../http/api/api.common.ts';
+import { fieldsOf, userOf } from '../http/api/api.common.ts';
 import { readCookie, setCookie } from './cookies.ts';
 import { parseBasicAuth } from './credentials.ts';
 import type { AuthEventBus } from './events.ts';
 import { originCheck } from './origin.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { changePassword, requestPasswordReset, resetPassword } from './password-reset.ts';
+import { forgetRememberToken, issueRememberToken, REMEMBER_COOKIE } from './remember.ts';
 import {
-  forgetAllRememberTokens,
-  forgetRememberToken,
-  issueRememberToken,
-  REMEMBER_COOKIE,
-} from './remember.ts';
-import { asError, ISSUED_REMEMBER, logIn, SESSION_COOKIE, sessionUser } from './session.ts';
+  destroySession,
+  endEverySession,
+  ISSUED_REMEMBER,
+  logIn,
+  SESSION_COOKIE,
+  sessionUser,
+} from './session.ts';
 
 /** What the account routes need. */
 export interface AuthRouteDeps {
@@ -157,13 +159,9 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   // A new password ends every session and remember-me token of the account, this one too.
   router.post('/password/reset', json, ...deps.limits.verify, origin, async (req, res) => {
     const { userId } = await resetPassword(deps.accounts, req.body);
-    await forgetAllRememberTokens(store, userId);
-    await deps.sessions.destroyUserSessions(userId);
+    await endEverySession(deps, userId, 'password_reset');
     // This request's own session (of whoever is logged in here) must not be saved again.
-    await new Promise<void>((resolve, reject) =>
-      req.session.destroy((err: unknown) => (err ? reject(asError(err)) : resolve())),
-    );
-    deps.events.userLoggedOut({ userId, sessionId: null, reason: 'password_reset' });
+    await destroySession(req);
     setCookie(req, res, REMEMBER_COOKIE, '', 0);
     res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
     res.status(204).end();
@@ -171,18 +169,9 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   // A logged-in user's new password ends their other sessions and every remember-me token.
   router.post('/api/v1/password', json, ...deps.limits.login, origin, async (req, res) => {
-    const user = req.user;
-    if (user === undefined)
-      throw new AppError(ErrorCode.unauthorized, 'log in first', { status: 401 });
+    const user = userOf(req);
     await changePassword(deps.accounts, user.id, req.body);
-    await forgetAllRememberTokens(store, user.id);
-    await deps.sessions.destroyUserSessions(user.id, req.sessionID);
-    deps.events.userLoggedOut({
-      userId: user.id,
-      sessionId: null,
-      exceptSessionId: req.sessionID,
-      reason: 'password_changed',
-    });
+    await endEverySession(deps, user.id, 'password_changed', req.sessionID);
     setCookie(req, res, REMEMBER_COOKIE, '', 0);
     res.status(204).end();
   });
@@ -206,9 +195,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     const user = req.user;
     const sessionId = req.sessionID;
     if (user !== undefined) {
-      await new Promise<void>((resolve, reject) =>
-        req.session.destroy((err: unknown) => (err ? reject(asError(err)) : resolve())),
-      );
+      await destroySession(req);
       deps.events.userLoggedOut({ userId: user.id, sessionId, reason: 'logout' });
       deps.log.info({ userId: user.id }, 'logged out');
     }

@@ -13,7 +13,7 @@ import { AppError, ErrorCode } from '../errors.ts';
 import type { StoreSessionStore } from '../store/index.ts';
 import type { Store, UserDoc } from '../store/store.types.ts';
 import { readCookie, setCookie } from './cookies.ts';
-import type { AuthEventBus } from './events.ts';
+import type { AuthEventBus, UserLoggedOut } from './events.ts';
 import { forgetAllRememberTokens, REMEMBER_COOKIE, useRememberToken } from './remember.ts';
 
 declare global {
@@ -77,11 +77,26 @@ export function logIn(req: IncomingMessage, user: Express.User): Promise<void> {
   });
 }
 
-/** Ends every session and remember-me token of a user (a reused remember-me token). */
-export async function endEverySession(deps: SessionDeps, userId: string): Promise<void> {
+/** Ends this request's session in the store, so that it is not saved again. */
+export function destroySession(req: Express.Request): Promise<void> {
+  return new Promise((resolve, reject) =>
+    req.session.destroy((err: unknown) => (err ? reject(asError(err)) : resolve())),
+  );
+}
+
+/**
+ * Ends every session and remember-me token of a user but the session `keepSessionId` (a
+ * password changed in it), and tells the realtime layer, which disconnects their sockets.
+ */
+export async function endEverySession(
+  deps: Pick<SessionDeps, 'store' | 'sessions' | 'events'>,
+  userId: string,
+  reason: UserLoggedOut['reason'],
+  keepSessionId?: string,
+): Promise<void> {
   await forgetAllRememberTokens(deps.store, userId);
-  await deps.sessions.destroyUserSessions(userId);
-  deps.events.userLoggedOut({ userId, sessionId: null, reason: 'theft' });
+  await deps.sessions.destroyUserSessions(userId, keepSessionId);
+  deps.events.userLoggedOut({ userId, sessionId: null, exceptSessionId: keepSessionId, reason });
 }
 
 /** Symbol under which a request keeps the remember-me cookie value issued while serving it. */
@@ -112,7 +127,7 @@ function rememberMe(
         { userId: outcome.userId },
         'a replaced remember-me token was used again: every session ended',
       );
-      await endEverySession(deps, outcome.userId);
+      await endEverySession(deps, outcome.userId, 'theft');
       throw new AppError(
         ErrorCode.unauthorized,
         'this login was already used elsewhere; log in again',
