@@ -52,17 +52,17 @@ describe('compute: results equal R’s own', function () {
       ...(res['conf_int'] as unknown[]),
     ];
 
+    // The report and test requests of this dataset (each test below varies only the rest).
+    const report = (reportType: string, o: Record<string, unknown>): Promise<Result> =>
+      resultOf(rt, { type: 'report', name: 'r', reportType, dataset: ds, ...o });
+    const test = (name: string, kind: string, o: Record<string, unknown>): Promise<Result> =>
+      resultOf(rt, { type: 'test', name, test: kind, dataset: ds, ...o });
+
     describe(`dataset "${ds}"`, () => {
       beforeEach(use);
 
       it('descriptives of several variables', async () => {
-        const res = await resultOf(rt, {
-          type: 'report',
-          name: 'r',
-          reportType: 'descriptives',
-          dataset: ds,
-          variables: ['y', 'x', 'z'],
-        });
+        const res = await report('descriptives', { variables: ['y', 'x', 'z'] });
         assert.deepEqual(res.columns, [
           'variable',
           'n',
@@ -83,14 +83,7 @@ describe('compute: results equal R’s own', function () {
       });
 
       it('descriptives by an unbalanced group', async () => {
-        const res = await resultOf(rt, {
-          type: 'report',
-          name: 'r',
-          reportType: 'descriptives',
-          dataset: ds,
-          variables: ['y'],
-          by: 'g',
-        });
+        const res = await report('descriptives', { variables: ['y'], by: 'g' });
         const want = await rNumbers(
           ref,
           `lapply(levels(df$g), function(l) (${DESCRIBE})(df$y[!is.na(df$g) & df$g == l]))`,
@@ -105,14 +98,7 @@ describe('compute: results equal R’s own', function () {
           dataset: ds,
           formula: 'x > 10 & g != "c"',
         });
-        const res = await resultOf(rt, {
-          type: 'report',
-          name: 'r',
-          reportType: 'descriptives',
-          dataset: ds,
-          variables: ['y'],
-          filter: `f_${ds}`,
-        });
+        const res = await report('descriptives', { variables: ['y'], filter: `f_${ds}` });
         const want = await rNumbers(
           ref,
           `{ k <- df$x > 10 & df$g != "c"; (${DESCRIBE})(df$y[!is.na(k) & k]) }`,
@@ -121,13 +107,7 @@ describe('compute: results equal R’s own', function () {
       });
 
       it('frequency tables (nominal, logical, ordinal) with missing values last', async () => {
-        const res = await resultOf(rt, {
-          type: 'report',
-          name: 'r',
-          reportType: 'frequency',
-          dataset: ds,
-          variables: ['g', 'b', 'o'],
-        });
+        const res = await report('frequency', { variables: ['g', 'b', 'o'] });
         const want = await rNumbers(
           ref,
           `lapply(list(df$g, factor(df$b, levels = c(FALSE, TRUE)), df$o), function(x) {
@@ -156,13 +136,7 @@ describe('compute: results equal R’s own', function () {
           ],
         ];
         for (const [o, code] of cases) {
-          const res = await resultOf(rt, {
-            type: 'test',
-            name: 't',
-            test: 't.test',
-            dataset: ds,
-            ...o,
-          });
+          const res = await test('t', 't.test', o);
           assertClose(htest(res), await rNumbers(ref, HTEST(code)), code);
         }
       });
@@ -180,13 +154,7 @@ describe('compute: results equal R’s own', function () {
           ],
         ];
         for (const [o, code] of cases) {
-          const res = await resultOf(rt, {
-            type: 'test',
-            name: 't',
-            test: 'chisq.test',
-            dataset: ds,
-            ...o,
-          });
+          const res = await test('t', 'chisq.test', o);
           const want = await rNumbers(
             ref,
             `suppressWarnings({ h <- ${code}; list(h$statistic, h$parameter, h$p.value, t(h$observed), t(h$expected)) })`,
@@ -213,27 +181,14 @@ describe('compute: results equal R’s own', function () {
 
       it('cor.test: pearson, spearman, kendall', async () => {
         for (const method of ['pearson', 'spearman', 'kendall']) {
-          const res = await resultOf(rt, {
-            type: 'test',
-            name: 't',
-            test: 'cor.test',
-            dataset: ds,
-            variables: ['x', 'y'],
-            options: { method },
-          });
+          const res = await test('t', 'cor.test', { variables: ['x', 'y'], options: { method } });
           const code = `suppressWarnings(cor.test(df$x, df$y, method = "${method}"))`;
           assertClose(htest(res), await rNumbers(ref, HTEST(code)), method);
         }
       });
 
       it('lm with a scalar and a nominal term', async () => {
-        const res = await resultOf(rt, {
-          type: 'test',
-          name: 'm',
-          test: 'lm',
-          dataset: ds,
-          variables: ['y', 'x', 'z', 'g'],
-        });
+        const res = await test('m', 'lm', { variables: ['y', 'x', 'z', 'g'] });
         const s = 's <- summary(lm(y ~ x + z + g, data = df))';
         const want = await rNumbers(
           ref,
@@ -259,13 +214,7 @@ describe('compute: results equal R’s own', function () {
       });
 
       it('aov of an unbalanced one-way design', async () => {
-        const res = await resultOf(rt, {
-          type: 'test',
-          name: 'a',
-          test: 'aov',
-          dataset: ds,
-          variables: ['y', 'g'],
-        });
+        const res = await test('a', 'aov', { variables: ['y', 'g'] });
         const want = await rNumbers(
           ref,
           '{ t <- summary(aov(y ~ g, data = df))[[1]]; t(as.matrix(t)) }',
