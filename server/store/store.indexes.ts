@@ -11,6 +11,26 @@ export type CollectionName = {
   [K in keyof Store]: Store[K] extends StoreCollection<infer _D> ? K : never;
 }[keyof Store];
 
+/** The document type of collection `K` (`UserDoc` for `'users'`, ...). */
+export type DocOf<K extends CollectionName> = Store[K] extends StoreCollection<infer D> ? D : never;
+
+/** A record over every collection name: the compiler reports one missing from it. */
+const EVERY_COLLECTION: { readonly [K in CollectionName]: true } = {
+  users: true,
+  verifyTokens: true,
+  resetTokens: true,
+  rememberTokens: true,
+  sessions: true,
+  preferences: true,
+  workspaces: true,
+  workspaceObjects: true,
+  workspaceBlobs: true,
+  connections: true,
+};
+
+/** The name of every collection of the {@link Store}, for a backend to go over them all. */
+export const COLLECTION_NAMES = Object.keys(EVERY_COLLECTION) as readonly CollectionName[];
+
 /** One index of the store's schema. */
 export interface IndexDefinition {
   readonly collection: CollectionName;

@@ -7,20 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type {
-  ConnectionLogDoc,
-  PreferenceDoc,
-  ResetTokenDoc,
-  RememberTokenDoc,
-  SessionDoc,
-  Store,
-  UserDoc,
-  VerifyTokenDoc,
-  WorkspaceDoc,
-  WorkspaceBlobDoc,
-  WorkspaceObjectDoc,
-} from '../store.types.ts';
-import { createStoreIndexes, EXPIRING_COLLECTIONS } from '../store.indexes.ts';
+import type { Store } from '../store.types.ts';
+import {
+  COLLECTION_NAMES,
+  createStoreIndexes,
+  EXPIRING_COLLECTIONS,
+  type CollectionName,
+  type DocOf,
+} from '../store.indexes.ts';
 import { BlobFiles } from './blob.files.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
 import { WalCheckpointer } from './wal.checkpointer.ts';
@@ -40,16 +34,16 @@ export interface EmbeddedStoreOptions {
 /** The embedded {@link Store}. */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded';
-  readonly users: SqliteCollection<UserDoc>;
-  readonly verifyTokens: SqliteCollection<VerifyTokenDoc>;
-  readonly resetTokens: SqliteCollection<ResetTokenDoc>;
-  readonly rememberTokens: SqliteCollection<RememberTokenDoc>;
-  readonly sessions: SqliteCollection<SessionDoc>;
-  readonly preferences: SqliteCollection<PreferenceDoc>;
-  readonly workspaces: SqliteCollection<WorkspaceDoc>;
-  readonly workspaceObjects: SqliteCollection<WorkspaceObjectDoc>;
-  readonly workspaceBlobs: SqliteCollection<WorkspaceBlobDoc>;
-  readonly connections: SqliteCollection<ConnectionLogDoc>;
+  readonly users;
+  readonly verifyTokens;
+  readonly resetTokens;
+  readonly rememberTokens;
+  readonly sessions;
+  readonly preferences;
+  readonly workspaces;
+  readonly workspaceObjects;
+  readonly workspaceBlobs;
+  readonly connections;
   readonly #db: Database.Database;
   readonly #batcher: WriteBatcher;
   readonly #files: BlobFiles;
@@ -77,16 +71,19 @@ export class EmbeddedStore implements Store {
     // Large bytes (dataset values) are files beside the database, in `blobs/`.
     const files = new BlobFiles(join(dirname(file), 'blobs'));
     this.#files = files;
-    this.users = new SqliteCollection(db, 'users', batcher, files);
-    this.verifyTokens = new SqliteCollection(db, 'verifyTokens', batcher, files);
-    this.resetTokens = new SqliteCollection(db, 'resetTokens', batcher, files);
-    this.rememberTokens = new SqliteCollection(db, 'rememberTokens', batcher, files);
-    this.sessions = new SqliteCollection(db, 'sessions', batcher, files);
-    this.preferences = new SqliteCollection(db, 'preferences', batcher, files);
-    this.workspaces = new SqliteCollection(db, 'workspaces', batcher, files);
-    this.workspaceObjects = new SqliteCollection(db, 'workspaceObjects', batcher, files);
-    this.workspaceBlobs = new SqliteCollection(db, 'workspaceBlobs', batcher, files);
-    this.connections = new SqliteCollection(db, 'connections', batcher, files);
+    // Each collection's document type is the Store's for its name (DocOf).
+    const collection = <K extends CollectionName>(name: K) =>
+      new SqliteCollection<DocOf<K>>(db, name, batcher, files);
+    this.users = collection('users');
+    this.verifyTokens = collection('verifyTokens');
+    this.resetTokens = collection('resetTokens');
+    this.rememberTokens = collection('rememberTokens');
+    this.sessions = collection('sessions');
+    this.preferences = collection('preferences');
+    this.workspaces = collection('workspaces');
+    this.workspaceObjects = collection('workspaceObjects');
+    this.workspaceBlobs = collection('workspaceBlobs');
+    this.connections = collection('connections');
   }
 
   async init(): Promise<void> {
@@ -96,20 +93,8 @@ export class EmbeddedStore implements Store {
   /** Removes the blob files no row owns (see BlobFiles.sweep); only while nothing writes. */
   sweepOrphanFiles(): number {
     const inUse = new Set<string>();
-    const collections = [
-      this.users,
-      this.verifyTokens,
-      this.resetTokens,
-      this.rememberTokens,
-      this.sessions,
-      this.preferences,
-      this.workspaces,
-      this.workspaceObjects,
-      this.workspaceBlobs,
-      this.connections,
-    ];
-    for (const collection of collections) {
-      for (const name of collection.filesInUse()) inUse.add(name);
+    for (const name of COLLECTION_NAMES) {
+      for (const file of this[name].filesInUse()) inUse.add(file);
     }
     return this.#files.sweep(inUse);
   }

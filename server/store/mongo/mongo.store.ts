@@ -4,20 +4,13 @@
  * monitor runs about once a minute); {@link MongoStore.sweepExpired} deletes them at once.
  */
 import { MongoClient, type Db } from 'mongodb';
-import type {
-  ConnectionLogDoc,
-  PreferenceDoc,
-  ResetTokenDoc,
-  RememberTokenDoc,
-  SessionDoc,
-  Store,
-  UserDoc,
-  VerifyTokenDoc,
-  WorkspaceDoc,
-  WorkspaceBlobDoc,
-  WorkspaceObjectDoc,
-} from '../store.types.ts';
-import { createStoreIndexes, EXPIRING_COLLECTIONS } from '../store.indexes.ts';
+import type { Store } from '../store.types.ts';
+import {
+  createStoreIndexes,
+  EXPIRING_COLLECTIONS,
+  type CollectionName,
+  type DocOf,
+} from '../store.indexes.ts';
 
 /** The database used when the URL names none. */
 export const DEFAULT_DB_NAME = 'panthr';
@@ -55,16 +48,18 @@ export class MongoStore implements Store {
   /** Wraps a connected client's database; see {@link openMongoStore}. */
   constructor(client: MongoClient, db: Db) {
     this.#client = client;
-    this.users = db.collection<UserDoc>('users');
-    this.verifyTokens = db.collection<VerifyTokenDoc>('verifyTokens');
-    this.resetTokens = db.collection<ResetTokenDoc>('resetTokens');
-    this.rememberTokens = db.collection<RememberTokenDoc>('rememberTokens');
-    this.sessions = db.collection<SessionDoc>('sessions');
-    this.preferences = db.collection<PreferenceDoc>('preferences');
-    this.workspaces = db.collection<WorkspaceDoc>('workspaces');
-    this.workspaceObjects = db.collection<WorkspaceObjectDoc>('workspaceObjects');
-    this.workspaceBlobs = db.collection<WorkspaceBlobDoc>('workspaceBlobs');
-    this.connections = db.collection<ConnectionLogDoc>('connections');
+    // Each collection's document type is the Store's for its name (DocOf).
+    const collection = <K extends CollectionName>(name: K) => db.collection<DocOf<K>>(name);
+    this.users = collection('users');
+    this.verifyTokens = collection('verifyTokens');
+    this.resetTokens = collection('resetTokens');
+    this.rememberTokens = collection('rememberTokens');
+    this.sessions = collection('sessions');
+    this.preferences = collection('preferences');
+    this.workspaces = collection('workspaces');
+    this.workspaceObjects = collection('workspaceObjects');
+    this.workspaceBlobs = collection('workspaceBlobs');
+    this.connections = collection('connections');
   }
 
   async init(): Promise<void> {
