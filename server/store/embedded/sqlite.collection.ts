@@ -183,7 +183,6 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
       changes.obsolete.push(...(JSON.parse(row.files) as RowFiles).names);
   }
 
-  /** The documents matching `filter`, sorted, skipped, limited and projected. */
   /**
    * True when `filter` names only `_id` and indexed fields (plain values the store keeps in
    * the text): deciding whether a row matches then needs no bytes from its files.
@@ -192,7 +191,10 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     return Object.keys(filter).every((key) => key === '_id' || this.#indexed.has(key));
   }
 
-  /** The matching documents; with `skipFiles`, bytes kept in files are not read. */
+  /**
+   * The documents matching `filter`, sorted, skipped, limited and projected; with
+   * `skipFiles`, bytes kept in files are not read.
+   */
   #query(filter: Doc, options: FindOptions = {}, skipFiles = false): Doc[] {
     // Only `_id` filtered and kept: the files' bytes would be read for nothing.
     const projection = options.projection;
@@ -278,58 +280,54 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     update: Parameters<StoreCollection<T>['updateOne']>[1],
     options: { upsert?: boolean } = {},
   ) {
-    return Promise.resolve(
-      this.#write((changes) => {
-        const [doc] = this.#query(filter, { limit: 1 });
-        if (doc !== undefined) {
-          const changed = applyUpdate(doc, update, false);
-          if (changed) this.#replaceRow(doc, changes);
-          return {
-            acknowledged: true,
-            matchedCount: 1,
-            modifiedCount: changed ? 1 : 0,
-            upsertedCount: 0,
-            upsertedId: null,
-          };
-        }
-        if (options.upsert !== true) {
-          return {
-            acknowledged: true,
-            matchedCount: 0,
-            modifiedCount: 0,
-            upsertedCount: 0,
-            upsertedId: null,
-          };
-        }
-        const inserted = this.#upsert(filter, update, changes);
+    return this.#write((changes) => {
+      const [doc] = this.#query(filter, { limit: 1 });
+      if (doc !== undefined) {
+        const changed = applyUpdate(doc, update, false);
+        if (changed) this.#replaceRow(doc, changes);
+        return {
+          acknowledged: true,
+          matchedCount: 1,
+          modifiedCount: changed ? 1 : 0,
+          upsertedCount: 0,
+          upsertedId: null,
+        };
+      }
+      if (options.upsert !== true) {
         return {
           acknowledged: true,
           matchedCount: 0,
           modifiedCount: 0,
-          upsertedCount: 1,
-          upsertedId: inserted._id,
+          upsertedCount: 0,
+          upsertedId: null,
         };
-      }),
-    );
+      }
+      const inserted = this.#upsert(filter, update, changes);
+      return {
+        acknowledged: true,
+        matchedCount: 0,
+        modifiedCount: 0,
+        upsertedCount: 1,
+        upsertedId: inserted._id,
+      };
+    });
   }
 
   async updateMany(
     filter: Parameters<StoreCollection<T>['updateMany']>[0],
     update: Parameters<StoreCollection<T>['updateMany']>[1],
   ) {
-    return Promise.resolve(
-      this.#write((changes) => {
-        const docs = this.#query(filter);
-        let modifiedCount = 0;
-        for (const doc of docs) {
-          if (applyUpdate(doc, update, false)) {
-            this.#replaceRow(doc, changes);
-            modifiedCount += 1;
-          }
+    return this.#write((changes) => {
+      const docs = this.#query(filter);
+      let modifiedCount = 0;
+      for (const doc of docs) {
+        if (applyUpdate(doc, update, false)) {
+          this.#replaceRow(doc, changes);
+          modifiedCount += 1;
         }
-        return { acknowledged: true, matchedCount: docs.length, modifiedCount };
-      }),
-    );
+      }
+      return { acknowledged: true, matchedCount: docs.length, modifiedCount };
+    });
   }
 
   async findOneAndUpdate(
@@ -338,29 +336,25 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     options: { returnDocument: 'before' | 'after'; upsert?: boolean },
   ) {
     type Result = Awaited<ReturnType<StoreCollection<T>['findOneAndUpdate']>>;
-    return Promise.resolve(
-      this.#write((changes): Result => {
-        const [doc] = this.#query(filter, { limit: 1 });
-        if (doc === undefined) {
-          if (options.upsert !== true) return null;
-          const inserted = this.#upsert(filter, update, changes);
-          return (options.returnDocument === 'after' ? inserted : null) as Result;
-        }
-        const before = options.returnDocument === 'before' ? structuredClone(doc) : doc;
-        if (applyUpdate(doc, update, false)) this.#replaceRow(doc, changes);
-        return before as Result;
-      }),
-    );
+    return this.#write((changes): Result => {
+      const [doc] = this.#query(filter, { limit: 1 });
+      if (doc === undefined) {
+        if (options.upsert !== true) return null;
+        const inserted = this.#upsert(filter, update, changes);
+        return (options.returnDocument === 'after' ? inserted : null) as Result;
+      }
+      const before = options.returnDocument === 'before' ? structuredClone(doc) : doc;
+      if (applyUpdate(doc, update, false)) this.#replaceRow(doc, changes);
+      return before as Result;
+    });
   }
 
   async deleteOne(filter: Parameters<StoreCollection<T>['deleteOne']>[0]) {
-    return Promise.resolve(
-      this.#write((changes) => {
-        const [doc] = this.#query(filter, { limit: 1 }, this.#matchesWithoutFiles(filter));
-        if (doc !== undefined) this.#deleteRow(idKey(doc._id), changes);
-        return { acknowledged: true, deletedCount: doc === undefined ? 0 : 1 };
-      }),
-    );
+    return this.#write((changes) => {
+      const [doc] = this.#query(filter, { limit: 1 }, this.#matchesWithoutFiles(filter));
+      if (doc !== undefined) this.#deleteRow(idKey(doc._id), changes);
+      return { acknowledged: true, deletedCount: doc === undefined ? 0 : 1 };
+    });
   }
 
   /**
@@ -387,13 +381,11 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
         return { acknowledged: true, deletedCount };
       });
     }
-    return Promise.resolve(
-      this.#write((changes) => {
-        const docs = this.#query(filter, {}, this.#matchesWithoutFiles(filter));
-        for (const doc of docs) this.#deleteRow(idKey(doc._id), changes);
-        return { acknowledged: true, deletedCount: docs.length };
-      }),
-    );
+    return this.#write((changes) => {
+      const docs = this.#query(filter, {}, this.#matchesWithoutFiles(filter));
+      for (const doc of docs) this.#deleteRow(idKey(doc._id), changes);
+      return { acknowledged: true, deletedCount: docs.length };
+    });
   }
 
   async countDocuments(filter: Parameters<StoreCollection<T>['countDocuments']>[0] = {}) {
