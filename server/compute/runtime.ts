@@ -7,6 +7,7 @@ import {
   ConversionError,
   datasetRows,
   datasetToR,
+  LIMITS,
   vectorToR,
   rToJson,
   type PanthrDataset,
@@ -286,8 +287,23 @@ function parseKinds(json: unknown): RegisteredKinds {
 function errorObject(object: PanthrObject, e: unknown): ComputeErrorObject {
   const name = object.name;
   if (e instanceof AppError)
-    return { type: 'error', name, code: e.code as ComputeErrorCode, message: e.message };
+    return { type: 'error', name, code: e.code as ComputeErrorCode, message: wireMessage(e) };
   if (e instanceof ConversionError)
-    return { type: 'error', name, code: e.code, message: e.message };
+    return { type: 'error', name, code: e.code, message: wireMessage(e) };
   throw e;
+}
+
+const TRUNCATED = ' (truncated)';
+
+/**
+ * The message within the error object's limit (LIMITS.message): R's own text has none (a
+ * condition built by R code may carry any message).
+ */
+function wireMessage(e: Error): string {
+  const m = e.message;
+  if (m.length <= LIMITS.message) return m;
+  let head = m.slice(0, LIMITS.message - TRUNCATED.length);
+  // Never end on half of a surrogate pair.
+  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
+  return head + TRUNCATED;
 }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { PanthrObject } from '../../converters/index.ts';
+import { LIMITS, type PanthrObject } from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
 import type { WorkspaceRuntime } from '../../server/compute/index.ts';
 import { makeDataset } from '../fixtures/compute/datasets.ts';
@@ -181,6 +181,15 @@ describe('compute: error codes', function () {
     const full = await r.runtime({ allowFullR: true, computeTimeoutMs: 30_000 });
     const boom = await errorOf(full, { type: 'r', name: 'b', code: 'stop("boom: ", 6 * 7)' });
     assert.deepEqual(boom, { code: 'r_error', message: 'boom: 42' });
+    // A condition's message has no length limit in R; the error object's has (API schema).
+    const long = await errorOf(full, {
+      type: 'r',
+      name: 'l',
+      code: 'stop(errorCondition(strrep("y", 20000)))',
+    });
+    assert.equal(long.code, 'r_error');
+    assert.ok(long.message.length <= LIMITS.message, `${long.message.length} characters`);
+    assert.match(long.message, /^y{9000,}.* \(truncated\)$/);
     const slow = { type: 'r', name: 's', code: 'Sys.sleep(20); 1' } as unknown as PanthrObject;
     const out = await full.run(slow, { timeoutMs: 300 });
     assert.equal(out.reply[0]?.type, 'error');
