@@ -19,15 +19,24 @@ export interface ServerData {
 
 /** Raised to a waiting caller when the connection drops before its reply came. */
 export class DisconnectedError extends Error {
-  constructor() {
-    super('The connection dropped before the result came back.');
+  constructor(message = 'The connection dropped before the result came back.') {
+    super(message);
     this.name = 'DisconnectedError';
   }
 }
 
+/**
+ * Sends of one message that may end in a dropped connection before it is given up. The
+ * server drops the connection on a message over its size limit instead of answering it;
+ * sent again forever, such a message would hold up every later one.
+ */
+export const MAX_SENDS = 3;
+
 interface Outgoing {
   seq: number;
   objects: PObject[];
+  /** Times it was put on the wire. */
+  sends: number;
 }
 
 interface Waiter {
@@ -65,7 +74,7 @@ export class ProtocolQueue {
   /** Queues `objects` as one `data` message; resolves with the objects of its reply. */
   send(objects: PObject[]): Promise<PObject[]> {
     const seq = this.nextSeq++;
-    this.waiting.push({ seq, objects });
+    this.waiting.push({ seq, objects, sends: 0 });
     const p = new Promise<PObject[]>((resolve, reject) =>
       this.waiters.set(seq, { resolve, reject }),
     );
@@ -85,14 +94,17 @@ export class ProtocolQueue {
 
   /**
    * Tells the queue whether the transport is up. On a drop, the unacked message goes back
-   * to the front of the queue (it is sent again on reconnect) and callers whose messages
-   * were already acked get a DisconnectedError: their reply went to the old connection.
+   * to the front of the queue (it is sent again on reconnect) unless it was sent
+   * {@link MAX_SENDS} times already, and callers whose messages were already acked get a
+   * DisconnectedError: their reply went to the old connection.
    */
   setConnected(up: boolean): void {
     this.connected = up;
     if (!up) {
-      if (this.inFlight !== null) this.waiting.unshift(this.inFlight);
+      const dropped = this.inFlight;
       this.inFlight = null;
+      if (dropped !== null && dropped.sends < MAX_SENDS) this.waiting.unshift(dropped);
+      else if (dropped !== null) this.giveUp(dropped.seq);
       const queued = new Set(this.waiting.map((m) => m.seq));
       for (const [seq, w] of this.waiters) {
         if (queued.has(seq)) continue;
@@ -135,11 +147,21 @@ export class ProtocolQueue {
     this.pump();
   }
 
+  /** Fails the caller of a message the server kept dropping the connection on. */
+  private giveUp(seq: number): void {
+    const message =
+      `The server closed the connection each time this was sent (${MAX_SENDS} times); ` +
+      'it may be larger than the server accepts.';
+    this.waiters.get(seq)?.reject(new DisconnectedError(message));
+    this.waiters.delete(seq);
+  }
+
   private pump(): void {
     if (!this.connected || this.inFlight !== null) return;
     const next = this.waiting.shift();
     if (next === undefined) return;
     this.inFlight = next;
+    next.sends++;
     this.transport.emit('data', { seq: next.seq, objects: next.objects });
   }
 }

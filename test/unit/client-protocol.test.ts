@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   DisconnectedError,
+  MAX_SENDS,
   ProtocolQueue,
   parseServerData,
   type ServerData,
@@ -108,6 +109,26 @@ describe('client protocol queue', () => {
     q.handleData({ seq: 2, replyTo: 3, objects: [obj('c')] });
     assert.equal((await inFlight).length, 1);
     assert.equal((await queued).length, 1);
+  });
+
+  it('gives up on a message the connection dropped on at each of its MAX_SENDS sends', async () => {
+    const { q, sent } = setup();
+    q.setConnected(true);
+    const big = q.send([obj('big')]);
+    const next = q.send([obj('next')]);
+    for (let i = 0; i < MAX_SENDS; i++) {
+      q.setConnected(false);
+      q.setConnected(true);
+    }
+    await assert.rejects(big, (e: unknown) => {
+      assert.ok(e instanceof DisconnectedError);
+      assert.match(e.message, /larger than the server accepts/);
+      return true;
+    });
+    assert.deepEqual(dataSent(sent), [...Array<number>(MAX_SENDS).fill(1), 2], 'the next one goes');
+    q.handleOk({ seq: 2 });
+    q.handleData({ seq: 1, replyTo: 2, objects: [obj('next')] });
+    assert.equal((await next).length, 1);
   });
 
   it('parses server data: keeps objects with type and name, drops the rest', () => {
