@@ -39,6 +39,12 @@ export function errorObject(name: string | null, code: ErrorCode, message: strin
 
 const PING_TIMEOUT_MS = 30_000;
 
+/** A workspace and its objects as just read from the store. */
+interface LoadedWorkspace {
+  readonly workspace: { id: string; name: string };
+  readonly objects: readonly PanthRObject[];
+}
+
 /** The server side of one user while at least one of their tabs is connected. */
 export class UserSession {
   readonly clients = new Set<ClientConnection>();
@@ -62,9 +68,7 @@ export class UserSession {
   /** Adds a tab and sends it the whole current workspace as its first `data`. */
   async attach(client: ClientConnection): Promise<void> {
     this.clients.add(client);
-    const workspace = await this.currentWorkspace();
-    const objects = await this.deps.persistence.load(workspace.id);
-    client.outbound.push({ replyTo: null, objects, workspace, reset: true });
+    this.sendWorkspace([client], await this.loadWorkspace());
     if (this.runtime === null) {
       // Started ahead of the first request; if it fails, that request tries again and says why.
       this.queue
@@ -131,11 +135,10 @@ export class UserSession {
       .run(async () => {
         this.workspace = null;
         await this.stopRuntime();
-        const workspace = await this.currentWorkspace();
-        const objects = await this.deps.persistence.load(workspace.id);
-        for (const c of this.clients)
-          c.outbound.push({ replyTo: null, objects, workspace, reset: true });
-        await this.startRuntime();
+        const loaded = await this.loadWorkspace();
+        this.sendWorkspace(this.clients, loaded);
+        // Within this one task nothing changes the store: R gets the objects just read.
+        await this.startRuntime(loaded.objects);
       })
       .catch((err: unknown) => {
         this.deps.log.error({ err, user: this.userId }, 'could not switch workspace');
@@ -158,14 +161,28 @@ export class UserSession {
     return this.workspace;
   }
 
-  /** Leases an R session and loads the workspace into it. Runs inside the queue. */
-  private async startRuntime(): Promise<void> {
+  private async loadWorkspace(): Promise<LoadedWorkspace> {
+    const workspace = await this.currentWorkspace();
+    return { workspace, objects: await this.deps.persistence.load(workspace.id) };
+  }
+
+  /** Sends `clients` the whole workspace, replacing what they hold. */
+  private sendWorkspace(clients: Iterable<ClientConnection>, loaded: LoadedWorkspace): void {
+    const { workspace, objects } = loaded;
+    for (const c of clients) c.outbound.push({ replyTo: null, objects, workspace, reset: true });
+  }
+
+  /**
+   * Leases an R session and loads the workspace into it: `objects` if the caller just read
+   * them, else from the store. Runs inside the queue.
+   */
+  private async startRuntime(objects?: readonly PanthRObject[]): Promise<void> {
     if (this.runtime !== null || this.abort.signal.aborted) return;
     const workspace = await this.currentWorkspace();
     const lease = await this.deps.leaser.lease(this.userId, (reason) => this.lost(lease, reason));
     this.lease = lease;
     try {
-      const objects = await this.deps.persistence.load(workspace.id);
+      objects ??= await this.deps.persistence.load(workspace.id);
       this.runtime = await this.deps.runtimes.load(lease.conn, objects);
     } catch (err) {
       await this.stopRuntime();
