@@ -27,88 +27,108 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function verificationMessage(from: string, to: string, link: string, serverName: string) {
+/** The wording of one kind of mail, around its link. */
+interface Wording {
+  readonly what: string;
+  readonly subject: (serverName: string) => string;
+  readonly intro: (serverName: string) => string;
+  readonly action: string;
+  readonly ignore: string;
+}
+
+const VERIFICATION: Wording = {
+  what: 'verification',
+  subject: (name) => `Confirm your ${name} account`,
+  intro: (name) => `Someone (we hope you) created an account on ${name} with this address.`,
+  action: 'To confirm it, open this link within 24 hours:',
+  ignore: 'If it was not you, ignore this mail: the account stays unusable.',
+};
+
+const PASSWORD_RESET: Wording = {
+  what: 'password reset',
+  subject: (name) => `Reset your ${name} password`,
+  intro: (name) => `Someone (we hope you) asked to reset the password of your ${name} account.`,
+  action: 'To choose a new password, open this link within one hour:',
+  ignore: 'If it was not you, ignore this mail: your password stays as it is.',
+};
+
+/** A mail of `wording` carrying `link`, as plain text and as HTML. */
+function message(wording: Wording, from: string, to: string, link: string, serverName: string) {
+  const intro = wording.intro(serverName);
   return {
     from,
     to,
-    subject: `Confirm your ${serverName} account`,
-    text:
-      `Someone (we hope you) created an account on ${serverName} with this address.\n\n` +
-      `To confirm it, open this link within 24 hours:\n\n${link}\n\n` +
-      `If it was not you, ignore this mail: the account stays unusable.\n`,
+    subject: wording.subject(serverName),
+    text: `${intro}\n\n${wording.action}\n\n${link}\n\n${wording.ignore}\n`,
     html:
-      `<p>Someone (we hope you) created an account on ${escapeHtml(serverName)} with this address.</p>` +
-      `<p>To confirm it, open this link within 24 hours:</p>` +
+      `<p>${escapeHtml(intro)}</p>` +
+      `<p>${escapeHtml(wording.action)}</p>` +
       `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` +
-      `<p>If it was not you, ignore this mail: the account stays unusable.</p>`,
+      `<p>${escapeHtml(wording.ignore)}</p>`,
   };
 }
 
-function resetMessage(from: string, to: string, link: string, serverName: string) {
-  return {
-    from,
-    to,
-    subject: `Reset your ${serverName} password`,
-    text:
-      `Someone (we hope you) asked to reset the password of your ${serverName} account.\n\n` +
-      `To choose a new password, open this link within one hour:\n\n${link}\n\n` +
-      `If it was not you, ignore this mail: your password stays as it is.\n`,
-    html:
-      `<p>Someone (we hope you) asked to reset the password of your ${escapeHtml(serverName)} account.</p>` +
-      `<p>To choose a new password, open this link within one hour:</p>` +
-      `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` +
-      `<p>If it was not you, ignore this mail: your password stays as it is.</p>`,
-  };
-}
-
-type Message = ReturnType<typeof verificationMessage>;
+type Message = ReturnType<typeof message>;
 
 /** Chooses the transport from `config.mail`: SMTP, or `.eml` files in the outbox. */
 export function createMailer(config: Config, log: Logger): Mailer {
-  const mail = config.mail;
-  if (mail !== null) {
-    const transport = nodemailer.createTransport({
-      url: mail.smtp_url,
-      // A dead mail server must not hang a registration for minutes.
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
-    } as Parameters<typeof nodemailer.createTransport>[0]);
-    const send = async (message: Message, what: string): Promise<void> => {
+  const { deliver, from, close } =
+    config.mail === null ? outboxTransport(config, log) : smtpTransport(config.mail, log);
+  const send = (wording: Wording, to: string, link: string): Promise<void> =>
+    deliver(message(wording, from, to, link, config.name), wording.what, link);
+  return {
+    sendVerification: (to, link) => send(VERIFICATION, to, link),
+    sendPasswordReset: (to, link) => send(PASSWORD_RESET, to, link),
+    close,
+  };
+}
+
+/** How a mail is handed over, and the sender it goes out as. */
+interface Transport {
+  readonly deliver: (message: Message, what: string, link: string) => Promise<void>;
+  readonly from: string;
+  readonly close: () => void;
+}
+
+function smtpTransport(mail: NonNullable<Config['mail']>, log: Logger): Transport {
+  const transport = nodemailer.createTransport({
+    url: mail.smtp_url,
+    // A dead mail server must not hang a registration for minutes.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  return {
+    async deliver(message, what) {
       await transport.sendMail(message);
       log.info({ to: message.to }, `${what} mail sent`);
-    };
-    return {
-      sendVerification: (to, link) =>
-        send(verificationMessage(mail.from, to, link, config.name), 'verification'),
-      sendPasswordReset: (to, link) =>
-        send(resetMessage(mail.from, to, link, config.name), 'password reset'),
-      close: () => transport.close(),
-    };
-  }
+    },
+    from: mail.from,
+    close: () => transport.close(),
+  };
+}
+
+function outboxTransport(config: Config, log: Logger): Transport {
   const outbox = path.join(config.data_dir, 'outbox');
   const transport = nodemailer.createTransport({
     streamTransport: true,
     buffer: true,
     newline: 'unix',
   });
-  const send = async (message: Message, what: string, link: string): Promise<void> => {
-    const info = await transport.sendMail(message);
-    await mkdir(outbox, { recursive: true, mode: 0o700 });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const file = path.join(outbox, `${stamp}-${randomBytes(4).toString('hex')}.eml`);
-    // The file holds a live token: readable by the server's user only.
-    await writeFile(file, info.message as Buffer, { mode: 0o600 });
-    log.info(
-      { to: message.to, file, link },
-      `no mail server configured: ${what} mail written to the outbox`,
-    );
-  };
   return {
-    sendVerification: (to, link) =>
-      send(verificationMessage(FROM_DEFAULT, to, link, config.name), 'verification', link),
-    sendPasswordReset: (to, link) =>
-      send(resetMessage(FROM_DEFAULT, to, link, config.name), 'password reset', link),
+    async deliver(message, what, link) {
+      const info = await transport.sendMail(message);
+      await mkdir(outbox, { recursive: true, mode: 0o700 });
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const file = path.join(outbox, `${stamp}-${randomBytes(4).toString('hex')}.eml`);
+      // The file holds a live token: readable by the server's user only.
+      await writeFile(file, info.message as Buffer, { mode: 0o600 });
+      log.info(
+        { to: message.to, file, link },
+        `no mail server configured: ${what} mail written to the outbox`,
+      );
+    },
+    from: FROM_DEFAULT,
     close: () => transport.close(),
   };
 }
