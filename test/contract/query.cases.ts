@@ -14,6 +14,12 @@ function objectDoc(workspaceId: string, name: string, order: number): WorkspaceO
   };
 }
 
+/** The `_id`s of `docs`, in their order. */
+const ids = (docs: readonly { _id: string }[]): string[] => docs.map((d) => d._id);
+
+/** The names of `docs`, in their order. */
+const names = (docs: readonly { name: string }[]): string[] => docs.map((d) => d.name);
+
 export function queryCases(ctx: ContractContext): void {
   describe('queries', () => {
     beforeEach(async () => {
@@ -34,35 +40,23 @@ export function queryCases(ctx: ContractContext): void {
         .find({ workspaceId: 'w1', 'object.size': { $gte: 1 } })
         .sort({ order: 1 })
         .toArray();
-      assert.deepEqual(
-        docs.map((d) => d.name),
-        ['a', 'b', 'd'],
-      );
+      assert.deepEqual(names(docs), ['a', 'b', 'd']);
       assert.equal(await ctx.store.workspaceObjects.countDocuments({ workspaceId: 'w2' }), 1);
       assert.equal(await ctx.store.workspaceObjects.countDocuments({ workspaceId: 'none' }), 0);
       const ordered = await ctx.store.workspaceObjects
         .find({ workspaceId: 'w1', order: 3 })
         .toArray();
-      assert.deepEqual(
-        ordered.map((d) => d.name),
-        ['c'],
-      );
+      assert.deepEqual(names(ordered), ['c']);
     });
 
     it('sorts ascending and descending, skips and limits', async () => {
       const cursor = ctx.store.workspaceObjects.find({ workspaceId: 'w1' });
       const page = await cursor.sort({ order: -1 }).skip(1).limit(2).toArray();
-      assert.deepEqual(
-        page.map((d) => d.name),
-        ['c', 'b'],
-      );
+      assert.deepEqual(names(page), ['c', 'b']);
       const byOptions = await ctx.store.workspaceObjects
         .find({}, { sort: { workspaceId: -1, order: 1 }, limit: 3 })
         .toArray();
-      assert.deepEqual(
-        byOptions.map((d) => d._id),
-        ['w2/x', 'w1/a', 'w1/b'],
-      );
+      assert.deepEqual(ids(byOptions), ['w2/x', 'w1/a', 'w1/b']);
       const first = await ctx.store.workspaceObjects.findOne(
         { workspaceId: 'w1' },
         { sort: { order: -1 } },
@@ -75,23 +69,14 @@ export function queryCases(ctx: ContractContext): void {
         .find({ _id: { $in: ['w1/a', 'w2/x', 'w9/z'] } })
         .sort({ _id: 1 })
         .toArray();
-      assert.deepEqual(
-        some.map((d) => d._id),
-        ['w1/a', 'w2/x'],
-      );
+      assert.deepEqual(ids(some), ['w1/a', 'w2/x']);
       const notW1 = await ctx.store.workspaceObjects.find({ workspaceId: { $ne: 'w1' } }).toArray();
-      assert.deepEqual(
-        notW1.map((d) => d.name),
-        ['x'],
-      );
+      assert.deepEqual(names(notW1), ['x']);
       const either = await ctx.store.workspaceObjects
         .find({ $or: [{ name: 'a' }, { order: 4 }] })
         .sort({ name: 1 })
         .toArray();
-      assert.deepEqual(
-        either.map((d) => d.name),
-        ['a', 'd'],
-      );
+      assert.deepEqual(names(either), ['a', 'd']);
       const t = (n: number) => new Date(Date.UTC(2026, 0, n));
       for (const n of [1, 2, 3]) {
         await ctx.store.connections.insertOne({
@@ -106,15 +91,9 @@ export function queryCases(ctx: ContractContext): void {
         .find({ openedAt: { $gt: t(1), $lte: t(3) } })
         .sort({ openedAt: -1 })
         .toArray();
-      assert.deepEqual(
-        late.map((d) => d._id),
-        ['c3', 'c2'],
-      );
+      assert.deepEqual(ids(late), ['c3', 'c2']);
       const closed = await ctx.store.connections.find({ closedAt: { $type: 'date' } }).toArray();
-      assert.deepEqual(
-        closed.map((d) => d._id),
-        ['c2'],
-      );
+      assert.deepEqual(ids(closed), ['c2']);
       assert.equal(await ctx.store.connections.countDocuments({ reason: { $exists: true } }), 0);
     });
 
