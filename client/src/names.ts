@@ -4,12 +4,22 @@
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
 
 /** The rule of {@link NAME_RE} in words, shown under a name field that breaks it. */
-export const NAME_RULE =
+const NAME_RULE =
   'A name starts with a letter and has only letters, digits, "_" and "." (at most 64).';
 
 /** True when `s` is a valid object name. */
 export function isValidName(s: string): boolean {
   return NAME_RE.test(s);
+}
+
+/**
+ * Checks a name typed into a field: shows the naming rule in the field's `error` slot when
+ * `s` breaks it (clears the slot when not); true when `s` is valid.
+ */
+export function checkName(s: string, error: { textContent: string | null }): boolean {
+  const ok = isValidName(s);
+  error.textContent = ok ? '' : NAME_RULE;
+  return ok;
 }
 
 /** `prefix` plus the smallest number >= 1 that makes a name not in `taken`. */

@@ -16,7 +16,7 @@ import {
   normalizeWorkspaces,
 } from '../../client/src/api.ts';
 import { WorkspaceModel } from '../../client/src/model.ts';
-import { derivedName, freshName } from '../../client/src/names.ts';
+import { checkName, derivedName, freshName } from '../../client/src/names.ts';
 import { hashToRoute, routeToHash } from '../../client/src/route.ts';
 import { defaultSettings, normalizeSettings } from '../../client/src/settings.ts';
 import { sortOrder } from '../../client/src/sort.ts';
@@ -239,6 +239,14 @@ describe('client settings, names, routes and API envelopes', () => {
     assert.equal(s.bar.fill, '#ff6347');
     assert.equal(s.bar.border, '#ffffff');
     assert.equal(s['background-color'], '#ffffff');
+  });
+
+  it("checks a typed name: the rule in the field's error slot, cleared once valid", () => {
+    const error = { textContent: null as string | null };
+    assert.equal(checkName('1abc', error), false);
+    assert.match(error.textContent ?? '', /starts with a letter/);
+    assert.equal(checkName('abc.1', error), true);
+    assert.equal(error.textContent, '');
   });
 
   it('makes fresh and derived names that are valid', () => {

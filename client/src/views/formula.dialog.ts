@@ -5,7 +5,7 @@ import { messageOf } from '../api.ts';
 import type { App } from '../app.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import { checkFormula, errorOffset, tokenize, FUNCTIONS, type FormulaError } from '../formula.ts';
-import { derivedName, isValidName, NAME_RULE } from '../names.ts';
+import { checkName, derivedName } from '../names.ts';
 import { str } from '../types.ts';
 
 /** The formula as highlighted spans, with the error's span marked. */
@@ -101,11 +101,7 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
   name.focus();
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    nameF.error.textContent = '';
-    if (!isValidName(name.value)) {
-      nameF.error.textContent = NAME_RULE;
-      return;
-    }
+    if (!checkName(name.value, nameF.error)) return;
     if (update(null) !== null || formula.value.trim() === '') {
       if (formula.value.trim() === '') message.textContent = 'Write a formula.';
       return;

@@ -5,7 +5,7 @@ import { messageOf } from '../api.ts';
 import type { App } from '../app.ts';
 import { nameFromFile, previewCsv, type CsvPreview } from '../csv.ts';
 import { field, h, onFileDrop, openDialog, replace, toast } from '../dom.ts';
-import { isValidName, NAME_RULE } from '../names.ts';
+import { checkName } from '../names.ts';
 import { str } from '../types.ts';
 
 function previewTable(p: CsvPreview): HTMLElement {
@@ -117,11 +117,7 @@ export function openImportDialog(app: App, initial?: File): void {
   if (initial) load(initial);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    nameF.error.textContent = '';
-    if (!isValidName(name.value)) {
-      nameF.error.textContent = NAME_RULE;
-      return;
-    }
+    if (!checkName(name.value, nameF.error)) return;
     if (text === null) return;
     if (app.model.has(name.value) && !confirm(`"${name.value}" already exists. Replace it?`))
       return;

@@ -3,7 +3,7 @@
 import { messageOf } from '../api.ts';
 import type { App } from '../app.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
-import { isValidName, NAME_RULE } from '../names.ts';
+import { checkName } from '../names.ts';
 import {
   cssFamily,
   dashArray,
@@ -253,11 +253,7 @@ export function openPrefsDialog(app: App): void {
   };
   const named = (): string | null => {
     const v = setName.value.trim();
-    if (!isValidName(v)) {
-      nameF.error.textContent = NAME_RULE;
-      return null;
-    }
-    return v;
+    return checkName(v, nameF.error) ? v : null;
   };
   const render = (): void => {
     const p = app.prefs;
