@@ -96,6 +96,15 @@ const RASTER_REF = /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=\s]*$/;
 const BAD_CSS =
   /@import|expression\s*\(|javascript:|behaviou?r\s*:|-moz-binding|url\s*\(\s*(?!['"]?#)/i;
 
+/**
+ * Whether CSS (entities already decoded, as an SVG reader decodes them) may fetch or run
+ * something. Any CSS escape is refused too: `u\72l(` is `url(` and `@\69mport` is
+ * `@import` to a browser, and svglite writes no backslashes.
+ */
+function isBadCss(css: string): boolean {
+  return css.includes('\\') || BAD_CSS.test(css);
+}
+
 /** Why an SVG was refused. */
 export class UnsafeSvgError extends Error {
   constructor(reason: string) {
@@ -135,7 +144,7 @@ function checkAttribute(element: string, name: string, rawValue: string): void {
     if (!ok) throw new UnsafeSvgError(`reference "${value.slice(0, 60)}" on <${element}>`);
     return;
   }
-  if (BAD_CSS.test(value) || /url\s*\(\s*['"]?\s*#?\s*javascript/i.test(value)) {
+  if (isBadCss(value) || /url\s*\(\s*['"]?\s*#?\s*javascript/i.test(value)) {
     throw new UnsafeSvgError(`value of "${name}" on <${element}>`);
   }
 }
@@ -158,7 +167,10 @@ function checkStyle(svg: string, from: number): number {
   if (end < 0) throw new UnsafeSvgError('unterminated <style>');
   let css = svg.slice(from, end).trim();
   if (css.startsWith('<![CDATA[') && css.endsWith(']]>')) css = css.slice(9, -3);
-  if (css.includes('<') || BAD_CSS.test(css)) throw new UnsafeSvgError('CSS in <style>');
+  // Decoded whether in CDATA or not: outside CDATA a reader decodes `&#105;mport` to `import`
+  // (inside, decoding only makes the check stricter).
+  if (css.includes('<') || isBadCss(decodeEntities(css)))
+    throw new UnsafeSvgError('CSS in <style>');
   return end;
 }
 

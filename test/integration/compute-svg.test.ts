@@ -63,6 +63,20 @@ describe('compute: SVG allow-list', function () {
       (s) => s.replace('.svglite text {', '@import "http://evil.example/x.css"; .svglite text {'),
     ],
     [
+      'an entity-encoded CSS @import',
+      (s) =>
+        s.replace('.svglite text {', '@&#105;mport "http://evil.example/x.css"; .svglite text {'),
+    ],
+    [
+      'a CSS-escaped @import',
+      (s) =>
+        s.replace('.svglite text {', '@\\69mport "http://evil.example/x.css"; .svglite text {'),
+    ],
+    [
+      'a CSS-escaped url() to another site',
+      (s) => s.replace('fill: #FFFFFF;', 'fill: u\\72l(http://evil.example/x);'),
+    ],
+    [
       'an animation',
       (s) => s.replace('<rect ', "<set attributeName='href' to='javascript:alert(1)'/><rect "),
     ],
