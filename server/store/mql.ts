@@ -5,7 +5,7 @@
  * MongoDB wire-protocol test double, so both behave like a MongoDB server.
  */
 import { EJSON } from 'bson';
-import { update as mingoUpdate } from 'mingo';
+import { find as mingoFind, update as mingoUpdate } from 'mingo';
 import { isEqual } from 'mingo/util';
 
 /** A document as the store handles it. */
@@ -213,9 +213,27 @@ export function normalizeKeys(spec: unknown): [string, Direction][] {
   return out;
 }
 
-/** The same pairs as an object, the form mingo's sort takes. */
-export function keysToObject(keys: [string, Direction][]): Record<string, Direction> {
-  return Object.fromEntries(keys);
+/** The options of a find that mingo applies (the driver's `FindOptions` fields). */
+export interface FindShape {
+  readonly projection?: Doc | undefined;
+  /** Any form {@link normalizeKeys} takes. */
+  readonly sort?: unknown;
+  readonly skip?: number | undefined;
+  /** A negative limit counts as its absolute value, as MongoDB's single-batch limit. */
+  readonly limit?: number | undefined;
+}
+
+/**
+ * The documents of `docs` matching `filter`, projected, sorted, skipped and limited with
+ * mingo's MongoDB semantics: what a find answers over documents already in memory.
+ */
+export function findIn(docs: Doc[], filter: Doc, options: FindShape = {}): Doc[] {
+  let cursor = mingoFind(docs, filter, options.projection);
+  const sort = normalizeKeys(options.sort);
+  if (sort.length > 0) cursor = cursor.sort(Object.fromEntries(sort));
+  if (options.skip) cursor = cursor.skip(options.skip);
+  if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
+  return cursor.all();
 }
 
 /** MongoDB's default index name: `email_1`, `workspaceId_1_order_1`. */

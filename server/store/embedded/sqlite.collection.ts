@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import { find as mingoFind, Query } from 'mingo';
+import { Query } from 'mingo';
 import type { CreateIndexesOptions, Document, FindOptions, IndexSpecification } from 'mongodb';
 import type { StoreCollection } from '../store.types.ts';
 import { SqliteCursor } from './sqlite.cursor.ts';
@@ -19,7 +19,7 @@ import {
   defaultIndexName,
   DuplicateKeyError,
   isPlainObject,
-  keysToObject,
+  findIn,
   normalizeKeys,
   seedFromFilter,
   type Doc,
@@ -215,12 +215,7 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
       !options.skip
     )
       return candidates;
-    let cursor = mingoFind(candidates, filter, options.projection);
-    const sort = normalizeKeys(options.sort);
-    if (sort.length > 0) cursor = cursor.sort(keysToObject(sort));
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
-    return cursor.all();
+    return findIn(candidates, filter, options);
   }
 
   #insertRow(doc: Doc, changes: FileChanges): void {
