@@ -1,13 +1,14 @@
 /** Group commit: writes of one turn share a transaction, fail alone, and settle after commit. */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { WriteBatcher } from '../../server/store/embedded/write.batcher.ts';
 
 describe('embedded store: group commit', () => {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'panthr-batch-')), 'b.sqlite');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-batch-'));
+  const file = path.join(dir, 'b.sqlite');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
@@ -21,6 +22,7 @@ describe('embedded store: group commit', () => {
   after(() => {
     reader.close();
     db.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('commits the writes of one turn together; a failing one rolls back alone', async () => {
