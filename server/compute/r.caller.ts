@@ -33,7 +33,7 @@ function checkGenerated(name: string): string {
 }
 
 /** Element `name` of an R named list, if present. */
-export function listElement(value: RValue, name: string): RValue | undefined {
+function listElement(value: RValue, name: string): RValue | undefined {
   if (value.kind !== 'list') return undefined;
   const i = rAttrStrings(value, 'names').indexOf(name);
   return i < 0 ? undefined : value.values[i];

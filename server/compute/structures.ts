@@ -47,21 +47,22 @@ export function toMask(value: RValue, formula: string): RLogical {
   return rLogical(value.values);
 }
 
-/** The number of rows a mask keeps (NA counts as false, as in PanthR.r). */
-export function maskCount(mask: RLogical): number {
-  let n = 0;
-  for (const x of mask.values) if (x === 1) n++;
-  return n;
+/** The rows a mask keeps and those it leaves NA (which PanthR.r counts as not kept). */
+function maskCounts(mask: RLogical): { selected: number; missing: number } {
+  let selected = 0;
+  let missing = 0;
+  for (const x of mask.values) {
+    if (x === 1) selected++;
+    else if (x === NA_LOGICAL) missing++;
+  }
+  return { selected, missing };
 }
 
-/** A filter: its formula is evaluated on the dataset; result `{selected, rows}`. */
+/** A filter: its formula is evaluated on the dataset; result `{selected, rows, missing}`. */
 export async function runFilter(ctx: RunContext, o: PanthrFilter): Promise<RunOutcome> {
   const entry = ctx.dataset(o.dataset);
   const mask = toMask(await ctx.evalFormula(entry, o.formula), o.formula);
-  const missing = mask.values.reduce((n, x) => n + (x === NA_LOGICAL ? 1 : 0), 0);
-  const out = {
-    ...o,
-    result: { selected: maskCount(mask), rows: entry.rows, missing },
-  } as StoredObject;
+  const { selected, missing } = maskCounts(mask);
+  const out = { ...o, result: { selected, rows: entry.rows, missing } } as StoredObject;
   return { store: [out], remove: [], reply: [out] };
 }

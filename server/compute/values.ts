@@ -44,7 +44,7 @@ export function asBuffer(values: BinaryValues): Buffer {
 }
 
 /** Scalar JSON values at least this long are kept binary (shorter ones stay readable JSON). */
-export const BINARY_STORE_MIN = 4096;
+const BINARY_STORE_MIN = 4096;
 
 /** Long scalar JSON values as float64 bytes, or null when they are short or hold "NaN". */
 function jsonAsBinary(values: readonly unknown[]): Buffer | null {
