@@ -3,7 +3,7 @@
  * size-capped, stored before the PUT is answered; bad input gets a 4xx and stores nothing.
  */
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { useTestServer } from '../fixtures/server.ts';
 import { createUser, type TestUser } from '../fixtures/users.ts';
 import { assertError, call } from './auth-http.helpers.ts';
 
@@ -17,17 +17,13 @@ const SETTINGS = {
 };
 
 describe('api: preference sets', function () {
-  let ts: TestServer;
+  const ts = useTestServer();
   let user: TestUser;
   let other: TestUser;
   const as = (u: TestUser) => ({ cookie: u.cookie });
   before(async () => {
-    ts = await startTestServer();
     user = await createUser(ts, 'prefs');
     other = await createUser(ts, 'prefs-other');
-  });
-  after(async () => {
-    await ts.stop();
   });
 
   it('PUT stores (201 new, 200 replaced) before answering; GET reads; list; DELETE 204 then 404', async () => {

@@ -4,7 +4,7 @@
  * and changes nothing.
  */
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { useTestServer } from '../fixtures/server.ts';
 import { connect, createUser, type TestUser } from '../fixtures/users.ts';
 import { assertError, call } from './auth-http.helpers.ts';
 
@@ -15,7 +15,7 @@ interface WorkspaceView {
 }
 
 describe('api: workspaces', function () {
-  let ts: TestServer;
+  const ts = useTestServer();
   let user: TestUser;
   let other: TestUser;
   const as = (u: TestUser) => ({ cookie: u.cookie });
@@ -25,12 +25,8 @@ describe('api: workspaces', function () {
     return r.body.workspaces as WorkspaceView[];
   };
   before(async () => {
-    ts = await startTestServer();
     user = await createUser(ts, 'ws');
     other = await createUser(ts, 'ws-other');
-  });
-  after(async () => {
-    await ts.stop();
   });
 
   it('every user starts with one current workspace, "Workspace 1"', async () => {

@@ -4,19 +4,15 @@
  * and 503 server_full with a real Socket.IO client connected.
  */
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { startTestServer, useTestServer } from '../fixtures/server.ts';
 import { connect, createUser, type TestUser } from '../fixtures/users.ts';
 import { assertError, basic, call, sessionCookieOf, setCookieOf } from './auth-http.helpers.ts';
 
 describe('accounts: login and logout (HTTP)', function () {
-  let ts: TestServer;
+  const ts = useTestServer();
   let user: TestUser;
   before(async () => {
-    ts = await startTestServer();
     user = await createUser(ts, 'login');
-  });
-  after(async () => {
-    await ts.stop();
   });
 
   it('GET /login with Basic: 200, the current workspace, an HttpOnly SameSite=Lax session cookie', async () => {

@@ -1,17 +1,11 @@
 /** GET /api/v1/me: who is logged in, answered 200 whether or not anyone is. */
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { useTestServer } from '../fixtures/server.ts';
 import { createUser } from '../fixtures/users.ts';
 
 describe('accounts: GET /api/v1/me', function () {
   this.timeout(60_000);
-  let ts: TestServer;
-  before(async () => {
-    ts = await startTestServer();
-  });
-  after(async () => {
-    await ts?.stop();
-  });
+  const ts = useTestServer();
 
   it('says nobody is logged in without a session, without an error status', async () => {
     const res = await fetch(`${ts.url}/api/v1/me`);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { sha256 } from '../../server/auth/tokens.ts';
-import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { startTestServer, useTestServer, type TestServer } from '../fixtures/server.ts';
 import { verificationLink } from '../fixtures/users.ts';
 import { assertError, call } from './auth-http.helpers.ts';
 
@@ -18,13 +18,7 @@ const register = (ts: TestServer, email: unknown, password: unknown = PASSWORD) 
   call(ts, 'POST', '/register', { email, password });
 
 describe('accounts: register and verify (HTTP, SMTP)', function () {
-  let ts: TestServer;
-  before(async () => {
-    ts = await startTestServer();
-  });
-  after(async () => {
-    await ts.stop();
-  });
+  const ts = useTestServer();
 
   it('registers (201), mails a single-use link, and the link verifies (200 page)', async () => {
     const r = await register(ts, '  Grace.Hopper@Example.ORG ');

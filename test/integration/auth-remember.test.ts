@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { sha256 } from '../../server/auth/tokens.ts';
-import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { useTestServer } from '../fixtures/server.ts';
 import { connect, createUser, type TestUser } from '../fixtures/users.ts';
 import {
   assertError,
@@ -19,16 +19,12 @@ import {
 const REMEMBER = 'panthr_remember';
 
 describe('accounts: keep me logged in (HTTP)', function () {
-  let ts: TestServer;
+  const ts = useTestServer({ remember_days: 7 });
   let user: TestUser;
   let userId: string;
   before(async () => {
-    ts = await startTestServer({ remember_days: 7 });
     user = await createUser(ts, 'remember');
     userId = (await ts.server.store.users.findOne({ email: user.email }))?._id ?? '';
-  });
-  after(async () => {
-    await ts.stop();
   });
 
   async function rememberLogin(): Promise<{ cookie: string; session: string }> {

@@ -1,18 +1,12 @@
 /** POST /verify/resend: a fresh link for an unverified account, replacing the old one. */
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { useTestServer } from '../fixtures/server.ts';
 import { createUser, verificationLink } from '../fixtures/users.ts';
 import { assertError, call } from './auth-http.helpers.ts';
 
 describe('accounts: resend the verification mail', function () {
   this.timeout(60_000);
-  let ts: TestServer;
-  before(async () => {
-    ts = await startTestServer();
-  });
-  after(async () => {
-    await ts?.stop();
-  });
+  const ts = useTestServer();
 
   it('mails a new link that works, and the old link no longer does', async () => {
     const email = `resend.${process.pid}@example.org`;

@@ -4,7 +4,7 @@
  * and asking tells nobody which addresses have accounts.
  */
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { useTestServer } from '../fixtures/server.ts';
 import { connect, createUser, type TestUser } from '../fixtures/users.ts';
 import { assertError, call } from './auth-http.helpers.ts';
 
@@ -12,13 +12,7 @@ const NEW_PASSWORD = 'a much better passphrase';
 
 describe('accounts: password reset', function () {
   this.timeout(60_000);
-  let ts: TestServer;
-  before(async () => {
-    ts = await startTestServer();
-  });
-  after(async () => {
-    await ts?.stop();
-  });
+  const ts = useTestServer();
 
   /** Asks for a reset of `email` and returns the token of the mailed link. */
   async function mailedToken(email: string): Promise<string> {
