@@ -35,6 +35,8 @@ export class SessionManager {
   private readonly clients = new Map<ClientConnection, Promise<string | null>>();
   /** Disconnects still logging, releasing R or purging. */
   private readonly leaving = new Set<Promise<void>>();
+  /** Public mode: purges under way, by user. */
+  private readonly purges = new Map<string, Promise<void>>();
   private closing = false;
 
   constructor(private readonly deps: SessionManagerDeps) {}
@@ -83,7 +85,9 @@ export class SessionManager {
       this.users.set(userId, user);
     }
     this.deps.log.info({ socket: socket.id, user: userId, address }, 'client connected');
-    client.ready = user.attach(client);
+    // A user back at once (a reload) waits for their purge: no stale workspace, no R
+    // session loaded from what is being deleted.
+    client.ready = user.attach(client, this.purges.get(userId));
     return client;
   }
 
@@ -154,12 +158,23 @@ export class SessionManager {
     if (user === undefined || !user.detach(client)) return;
     this.users.delete(client.userId);
     // Work already queued still runs and is saved (each computation is bounded by compute_timeout).
-    await user.close(this.closing ? SHUTDOWN_GRACE_MS : null);
-    if (this.deps.publicMode) {
-      await this.deps.persistence
-        .purge(client.userId)
-        .catch((err: unknown) => this.deps.log.error({ err }, 'public mode: purge failed'));
+    const graceMs = this.closing ? SHUTDOWN_GRACE_MS : null;
+    if (!this.deps.publicMode) return user.close(graceMs);
+    const purged = this.purge(user, graceMs);
+    this.purges.set(user.userId, purged);
+    try {
+      await purged;
+    } finally {
+      if (this.purges.get(user.userId) === purged) this.purges.delete(user.userId);
     }
+  }
+
+  /** Public mode: lets the user's work finish, then deletes all they created. */
+  private async purge(user: UserSession, graceMs: number | null): Promise<void> {
+    await user.close(graceMs);
+    await this.deps.persistence
+      .purge(user.userId)
+      .catch((err: unknown) => this.deps.log.error({ err }, 'public mode: purge failed'));
   }
 
   /**

@@ -53,6 +53,7 @@ export class UserSession {
   private runtime: WorkspaceRuntime | null = null;
   private workspace: { id: string; name: string } | null = null;
   private readonly abort = new AbortController();
+  private closed = false;
   private readonly pinging = new WeakSet<ClientConnection>();
 
   constructor(
@@ -65,9 +66,13 @@ export class UserSession {
     return this.queue.depth;
   }
 
-  /** Adds a tab and sends it the whole current workspace as its first `data`. */
-  async attach(client: ClientConnection): Promise<void> {
+  /**
+   * Adds a tab and sends it the whole current workspace as its first `data`, once `after`
+   * (the purge of the user's previous visit, whose failure was logged there) settled.
+   */
+  async attach(client: ClientConnection, after?: Promise<void>): Promise<void> {
     this.clients.add(client);
+    await after?.catch(() => undefined);
     this.sendWorkspace([client], await this.loadWorkspace());
     if (this.runtime === null) {
       // Started ahead of the first request; if it fails, that request tries again and says why.
@@ -153,6 +158,8 @@ export class UserSession {
     } finally {
       clearTimeout(timer);
     }
+    // A start queued from now on (a tab that left while attaching) must not lease R again.
+    this.closed = true;
     await this.stopRuntime();
   }
 
@@ -177,7 +184,7 @@ export class UserSession {
    * them, else from the store. Runs inside the queue.
    */
   private async startRuntime(objects?: readonly PanthRObject[]): Promise<void> {
-    if (this.runtime !== null || this.abort.signal.aborted) return;
+    if (this.runtime !== null || this.closed || this.abort.signal.aborted) return;
     const workspace = await this.currentWorkspace();
     const lease = await this.deps.leaser.lease(this.userId, (reason) => this.lost(lease, reason));
     this.lease = lease;

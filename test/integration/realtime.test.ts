@@ -482,6 +482,19 @@ describe('realtime: limits', function () {
       again.close();
     }));
 
+  it('public mode: a user who reconnects at once gets the purged workspace and works in it', () =>
+    withServer({ public: true }, async (ts) => {
+      const user = await createUser(ts, 'pubagain');
+      const c = await connect(ts, user.cookie);
+      await c.request([dataset]);
+      c.close();
+      const again = await connect(ts, user.cookie);
+      assert.deepEqual(again.received[0]?.objects, []);
+      const replies = await again.request([dataset, descriptives('after')]);
+      assert.deepEqual(replies.map(codeOf), ['dataset', 'report']);
+      again.close();
+    }));
+
   it('public mode: a user still connected at shutdown is purged before the server stops', () =>
     withServer({ public: true }, async (ts) => {
       const user = await createUser(ts, 'pubdown');
