@@ -92,10 +92,8 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     serveClient: false,
     maxHttpBufferSize: maxMessageBytes(config.max_data),
     allowRequest: (req: IncomingMessage, callback) => {
-      callback(
-        originAllowed(req, config.allowed_origins) ? null : 'forbidden_origin',
-        originAllowed(req, config.allowed_origins),
-      );
+      const allowed = originAllowed(req, config.allowed_origins);
+      callback(allowed ? null : 'forbidden_origin', allowed);
     },
   });
   for (const mw of deps.auth.middleware) io.engine.use(onHandshake(mw));

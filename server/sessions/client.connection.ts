@@ -30,7 +30,7 @@ export interface ClientSocket {
  * binary stay binary for a client that asked for them at the handshake (Socket.IO sends
  * them as attachments, no copy); any other client gets JSON values (docs/api.md).
  */
-export function messageForClient(message: ServerData, binaryValues: boolean): ServerData {
+function messageForClient(message: ServerData, binaryValues: boolean): ServerData {
   return binaryValues ? message : mapBinaryValues(message, binaryToJson);
 }
 

@@ -27,7 +27,7 @@ export interface SessionManagerDeps extends UserSessionDeps {
 }
 
 /** How long shutdown lets running computations finish before cancelling them. */
-export const SHUTDOWN_GRACE_MS = 5_000;
+const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Tracks every connected client and user session. */
 export class SessionManager {
@@ -110,11 +110,6 @@ export class SessionManager {
   /** The user's current workspace changed elsewhere (REST): reload it in every tab. */
   workspaceChanged(userId: string): void {
     this.users.get(userId)?.switchWorkspace();
-  }
-
-  /** Ends every client of a user (logout elsewhere). */
-  byeUser(userId: string): void {
-    for (const c of this.clients.keys()) if (c.userId === userId) c.socket.disconnect(true);
   }
 
   /** A client's socket closed: log it; the user's last client releases R (and purges if public). */
