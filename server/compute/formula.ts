@@ -23,6 +23,10 @@ export function compileFormulaFor(formula: string, dataset: PanthrDataset): stri
  */
 export function parseCsvDataset(name: string, text: string, maxData: number | null): PanthrDataset {
   const parsed = parseCsv(text, { name, maxCells: maxData });
-  if (!parsed.ok) throw computeError(parsed.code, `CSV: ${parsed.message}`);
-  return parsed.dataset;
+  if (parsed.ok) return parsed.dataset;
+  // The converter gives the line apart; of its messages only the field-count one names it
+  // ("line 3 has 1 fields ..."), and a size refusal has no line worth naming.
+  const named = parsed.code === 'too_large' || parsed.message.startsWith(`line ${parsed.line} `);
+  const where = named ? '' : ` (line ${parsed.line})`;
+  throw computeError(parsed.code, `CSV: ${parsed.message}${where}`);
 }

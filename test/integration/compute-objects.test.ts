@@ -226,6 +226,16 @@ describe('compute: objects on real R', function () {
     });
     assert.equal(bad.code, 'invalid_object');
     assert.match(bad.message, /line 3/);
+    // The line is named whatever the fault, not only where the converter's message says it.
+    const unclosed = await errorOf(rt, {
+      type: 'command',
+      name: 'csv3',
+      command: 'read',
+      format: 'csv',
+      text: 'x,y\n1,2\n"3,4\n',
+    });
+    assert.equal(unclosed.code, 'invalid_object');
+    assert.match(unclosed.message, /quoted field is not closed.*line 3/);
   });
 
   it('delete removes the object and its data in R; deleting nothing is not_found', async () => {
