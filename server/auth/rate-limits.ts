@@ -50,6 +50,9 @@ export function createRateLimits(): RateLimits {
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       skipSuccessfulRequests: opts.onlyFailures ?? false,
+      // A refusal is a failure; a 5xx (the store down, the server full) is the server's,
+      // and counting it would lock out whoever retried until it was back.
+      requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode >= 500,
       // A request without an account in it is not counted against any account.
       ...(opts.byAccount === true
         ? {

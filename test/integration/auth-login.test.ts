@@ -180,6 +180,28 @@ describe('accounts: login and logout (HTTP)', function () {
       200,
     );
   });
+
+  it('a store that fails answers 500 internal, and does not count as failed logins once it is back', async () => {
+    const victim = await createUser(ts, 'store-down');
+    const users = ts.server.store.users;
+    users.findOne = () => Promise.reject(new Error('the store is down'));
+    try {
+      for (let i = 0; i < 10; i++) {
+        assertError(
+          await call(ts, 'POST', '/login', { email: victim.email, password: victim.password }),
+          500,
+          'internal',
+        );
+      }
+    } finally {
+      delete (users as Partial<typeof users>).findOne; // the prototype's method again
+    }
+    const back = await call(ts, 'POST', '/login', {
+      email: victim.email,
+      password: victim.password,
+    });
+    assert.equal(back.status, 200, back.text);
+  });
 });
 
 describe('accounts: 503 server_full', function () {
@@ -192,6 +214,11 @@ describe('accounts: 503 server_full', function () {
       const refused = await call(ts, 'POST', '/login', { email: b.email, password: b.password });
       assertError(refused, 503, 'server_full');
       assert.equal(setCookieOf(refused, 'panthr.sid'), undefined);
+      // Retrying while it is full is no password guessing: it must not lock the account.
+      for (let i = 0; i < 9; i++) {
+        const again = await call(ts, 'POST', '/login', { email: b.email, password: b.password });
+        assertError(again, 503, 'server_full');
+      }
       client.close();
       for (;;) {
         const status = await call(ts, 'GET', '/status');
