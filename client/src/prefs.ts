@@ -11,6 +11,11 @@ function settingsOf(raw: unknown): unknown {
   return (raw as { settings?: unknown } | null)?.settings;
 }
 
+/** Refuses a name already taken: creating or renaming onto it would overwrite that set. */
+function refuseTaken(names: readonly string[], name: string): void {
+  if (names.includes(name)) throw new Error(`A preference set called "${name}" already exists.`);
+}
+
 /** The user's preference sets and the current one. */
 export class PrefsStore {
   names: string[] = [];
@@ -85,24 +90,30 @@ export class PrefsStore {
     await put;
   }
 
-  /** Creates a set called `name` from the defaults and makes it current. */
+  /** Creates a set called `name` from the defaults and makes it current; rejects a taken name. */
   async create(name: string): Promise<void> {
-    await this.flush();
+    await this.flush(); // first: a pending save may store the current set under `name`
+    refuseTaken(this.names, name);
     await api.putPrefs(name, defaultSettings());
-    this.names = [...this.names.filter((n) => n !== name), name];
+    this.names = [...this.names, name];
     await this.select(name);
   }
 
-  /** Renames a set: stores it under the new name, then deletes the old one. */
+  /**
+   * Renames a set: stores it under the new name, then deletes the old one. Rejects a name
+   * taken by another set; the set's own name changes nothing.
+   */
   async rename(from: string, to: string): Promise<void> {
+    if (to === from) return;
     await this.flush();
+    refuseTaken(this.names, to);
     const value =
       from === this.current
         ? this.settings
         : normalizeSettings(settingsOf(await api.getPrefs(from)));
     await api.putPrefs(to, value);
     if (this.names.includes(from)) await api.deletePrefs(from);
-    this.names = [...this.names.filter((n) => n !== from && n !== to), to];
+    this.names = [...this.names.filter((n) => n !== from), to];
     if (this.current === from) await this.select(to);
     else this.emit();
   }

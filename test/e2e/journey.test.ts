@@ -208,6 +208,14 @@ describe('browser journey', function () {
     // The preference change was stored and is read back.
     await menu(page, 'Settings', 'Preferences…');
     assert.equal(await page.getByLabel('Background color').inputValue(), '#ffeecc');
+    // A new set under a taken name is refused next to the name field; nothing is overwritten.
+    const dialog = page.getByRole('dialog');
+    const setName = dialog.getByLabel('Name for a new set, or a new name for this one');
+    await setName.fill('default');
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+    await dialog.getByText('A preference set called "default" already exists.').waitFor();
+    assert.equal(await setName.inputValue(), 'default');
+    assert.equal(await page.getByLabel('Background color').inputValue(), '#ffeecc');
     await page.getByRole('button', { name: 'Close' }).click();
   });
 

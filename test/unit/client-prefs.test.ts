@@ -26,4 +26,19 @@ describe('client preference saving', () => {
     await store.flush();
     assert.deepEqual(bodies, [first, second]);
   });
+
+  it('refuses to create or rename onto a stored set, and renaming to the same name is a no-op', async () => {
+    const calls: string[] = [];
+    globalThis.fetch = (url: string | URL | Request, init?: RequestInit) => {
+      calls.push(`${init?.method ?? 'GET'} ${url instanceof Request ? url.url : url.toString()}`);
+      return Promise.resolve(new Response('{}', { status: 200 }));
+    };
+    const store = new PrefsStore();
+    store.names = ['default', 'print'];
+    await assert.rejects(store.create('print'), /"print" already exists/);
+    await assert.rejects(store.rename('default', 'print'), /"print" already exists/);
+    await store.rename('print', 'print');
+    assert.deepEqual(calls, [], 'nothing stored over a set, nothing deleted');
+    assert.deepEqual(store.names, ['default', 'print']);
+  });
 });

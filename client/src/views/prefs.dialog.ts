@@ -141,9 +141,13 @@ export function openPrefsDialog(app: App): void {
   const body = h('div', { class: 'prefs' });
   const setName = h('input', { type: 'text', autocomplete: 'off', placeholder: 'e.g. printing' });
   const nameF = field('Name for a new set, or a new name for this one', setName);
-  const run = (p: Promise<void>): void => {
+  // A failure to create or rename shows under the name field (`where`), the rest as a toast.
+  const run = (p: Promise<void>, where?: HTMLElement): void => {
     nameF.error.textContent = '';
-    p.then(render).catch((e: unknown) => toast(messageOf(e), 'error'));
+    p.then(render).catch((e: unknown) => {
+      if (where) where.textContent = messageOf(e);
+      else toast(messageOf(e), 'error');
+    });
   };
   const named = (): string | null => {
     const v = setName.value.trim();
@@ -176,7 +180,7 @@ export function openPrefsDialog(app: App): void {
               on: {
                 click: () => {
                   const n = named();
-                  if (n) run(p.create(n));
+                  if (n) run(p.create(n), nameF.error);
                 },
               },
             },
@@ -189,7 +193,7 @@ export function openPrefsDialog(app: App): void {
               on: {
                 click: () => {
                   const n = named();
-                  if (n) run(p.rename(p.current, n));
+                  if (n) run(p.rename(p.current, n), nameF.error);
                 },
               },
             },
