@@ -495,6 +495,24 @@ describe('realtime: limits', function () {
       again.close();
     }));
 
+  it('public mode: a tab that leaves while waiting for the purge holds no R session', () =>
+    withServer({ public: true }, async (ts) => {
+      const user = await createUser(ts, 'publeave');
+      const c = await connect(ts, user.cookie);
+      await c.request([dataset]);
+      c.close();
+      const socket = io(ts.url, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { cookie: user.cookie },
+      });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.close();
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.equal(ts.server.r.pool.metrics().leased, 0);
+    }));
+
   it('public mode: a user still connected at shutdown is purged before the server stops', () =>
     withServer({ public: true }, async (ts) => {
       const user = await createUser(ts, 'pubdown');
