@@ -47,6 +47,8 @@ export class WorkspaceRuntime {
   private readonly objects = new Map<string, StoredObject>();
   private readonly datasets = new Map<string, DatasetEntry>();
   private readonly masks = new Map<string, CachedMask>();
+  /** Why each stored dataset that {@link load} could not put into R was refused. */
+  private readonly unloaded = new Map<string, string>();
   private version = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -89,6 +91,7 @@ export class WorkspaceRuntime {
       } catch (e) {
         // Kept as it is: using it later answers not_found with the reason.
         if (!(e instanceof AppError || e instanceof ConversionError)) throw e;
+        rt.unloaded.set(o.name, e.message);
       }
     }
     return rt;
@@ -176,8 +179,8 @@ export class WorkspaceRuntime {
   private dataset(name: string): DatasetEntry {
     const entry = this.datasets.get(name);
     if (entry !== undefined) return entry;
-    const what =
-      this.objects.get(name)?.type === 'dataset' ? 'could not be loaded into R' : 'not found';
+    const why = this.unloaded.get(name);
+    const what = why === undefined ? 'not found' : `could not be loaded into R: ${why}`;
     throw computeError('not_found', `dataset "${name}" ${what}`);
   }
 
@@ -260,6 +263,7 @@ export class WorkspaceRuntime {
       if (entry) drop.push(entry.rVar);
       this.datasets.delete(name);
       this.masks.delete(name);
+      this.unloaded.delete(name);
     };
     for (const name of outcome.remove) {
       forget(name);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LIMITS, type PanthrObject } from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
-import type { WorkspaceRuntime } from '../../server/compute/index.ts';
+import type { StoredObject, WorkspaceRuntime } from '../../server/compute/index.ts';
 import { makeDataset } from '../fixtures/compute/datasets.ts';
 import { PANTHR_R, startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { errorOf, resultOf, runRaw } from '../fixtures/compute/run.ts';
@@ -112,6 +112,29 @@ describe('compute: error codes', function () {
       (await errorOf(rt, { type: 'filter', name: 'f', dataset: 'nope', formula: 'x > 1' })).code,
       'not_found',
     );
+  });
+
+  it('not_found: a stored dataset that R could not take says why', async () => {
+    const broken = {
+      type: 'dataset',
+      name: 'broken',
+      variables: [
+        { type: 'vector', name: 'g', variableType: 'nominal', values: ['a', 'z'], labels: ['a'] },
+      ],
+    } as unknown as StoredObject;
+    const loaded = await r.runtime({}, [broken]);
+    assert.deepEqual(loaded.list(), [broken], 'kept as it is');
+    const e = await errorOf(loaded, {
+      type: 'report',
+      name: 'r',
+      reportType: 'frequency',
+      dataset: 'broken',
+      variables: ['g'],
+    });
+    assert.deepEqual(e, {
+      code: 'not_found',
+      message: 'dataset "broken" could not be loaded into R: g: value 2 has no label',
+    });
   });
 
   it('too_large: refused before anything reaches R (dataset, vector, CSV, newvar)', async () => {
