@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDuplicateKeyError } from './mql.ts';
-import type { Store, WorkspaceDoc, WorkspaceObjectDoc } from './store.types.ts';
+import type { Store, WorkspaceBlobDoc, WorkspaceDoc, WorkspaceObjectDoc } from './store.types.ts';
 import { blobIds, deleteBlobs, joinBlobs, splitBlobs } from './workspace.blobs.ts';
 
 /** A PanthR object as the workspace keeps it (API.md §3): at least a `name`. */
@@ -202,7 +202,7 @@ export async function saveObject(
   const stored: StoredObject = { ...object, hash };
   const _id = objectId(workspaceId, object.name);
   const { doc, blobs } = splitBlobs(stored, workspaceId, `${_id}@${hash}`);
-  await Promise.all(blobs.map((blob) => store.workspaceBlobs.insertOne(blob)));
+  await insertChunks(store, blobs);
   const write = () =>
     store.workspaceObjects.findOneAndUpdate(
       { _id },
@@ -223,6 +223,26 @@ export async function saveObject(
   }
   if (before !== null) await deleteBlobs(store, blobIds(before.object));
   return stored;
+}
+
+/**
+ * Writes every chunk of `blobs`, or rejects (with the first failure, once no write is in
+ * flight) having deleted those written: no document names them yet, and their space (a
+ * full disk?) is freed now rather than at the next start, whose sweep still removes them
+ * should the deletion fail too. Not so after a failed document write: on MongoDB that may
+ * have been applied all the same, and its chunks must stay.
+ */
+async function insertChunks(store: Store, blobs: readonly WorkspaceBlobDoc[]): Promise<void> {
+  const results = await Promise.allSettled(
+    blobs.map((blob) => store.workspaceBlobs.insertOne(blob)),
+  );
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed === undefined) return;
+  await deleteBlobs(
+    store,
+    blobs.map((blob) => blob._id),
+  ).catch(() => undefined);
+  throw failed.reason;
 }
 
 /** Deletes the object named `name` from `workspaceId`; true when there was one. */

@@ -14,6 +14,8 @@ import {
   saveObject,
   getWorkspace,
   sweepOrphanChunks,
+  type Store,
+  type WorkspaceBlobDoc,
 } from '../../server/store/index.ts';
 import { user, type ContractContext } from './contract.context.ts';
 
@@ -156,6 +158,31 @@ export function repoCases(ctx: ContractContext): void {
       assert.equal(await sweepOrphanChunks(ctx.store), 0);
       const [loaded] = await loadObjects(ctx.store, ws._id);
       assert.ok(values.equals(loaded?.values as Buffer));
+    });
+
+    it('deletes the chunks it wrote when a later chunk cannot be written', async () => {
+      const ws = await createWorkspace(ctx.store, 'u1', 'w');
+      await saveObject(ctx.store, ws._id, { name: 'v', values: [1, 2] });
+      // Two chunks (CHUNK_BYTES is 4 MB); the second fails after the first is written.
+      const values = Buffer.from(Float64Array.from({ length: 600_000 }, (_, i) => i).buffer);
+      const blobs = ctx.store.workspaceBlobs;
+      let first: Promise<unknown> | null = null;
+      const insertOne = async (doc: WorkspaceBlobDoc) => {
+        if (first === null) return (first = blobs.insertOne(doc));
+        await first;
+        throw new Error('no space left on device');
+      };
+      // Every other method is the real one, called on the real collection.
+      const failing = new Proxy(blobs, {
+        get: (target, key) =>
+          key === 'insertOne'
+            ? insertOne
+            : (Reflect.get(target, key) as (...args: unknown[]) => unknown).bind(target),
+      });
+      const store: Store = { ...ctx.store, workspaceBlobs: failing };
+      await assert.rejects(saveObject(store, ws._id, { name: 'v', values }), /no space left/);
+      assert.equal(await blobs.countDocuments({ workspaceId: ws._id }), 0);
+      assert.deepEqual((await findObject(ctx.store, ws._id, 'v'))?.values, [1, 2]);
     });
 
     it('gives distinct hashes to concurrent saves', async () => {
