@@ -507,7 +507,7 @@ describe('realtime: limits', function () {
         forceNew: true,
         extraHeaders: { cookie: user.cookie },
       });
-      await new Promise((resolve) => socket.once('connect', resolve));
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
       socket.close();
       await new Promise((r) => setTimeout(r, 2000));
       assert.equal(ts.server.r.pool.metrics().leased, 0);
