@@ -30,18 +30,28 @@ export function preloadFiles(config: Config): string[] {
   return [path.join(ROOT, 'r/R/panthr.R'), ...Object.values(config.extensions)];
 }
 
-/** Reads the session secret, creating it (mode 0600) on first start. */
+/**
+ * Reads the session secret, creating it (mode 0600) on first start. Throws when the file
+ * holds nothing: express-session would then fail every request with a 500.
+ */
 export function loadSecret(config: Config): string {
   const file = config.session_secret_file ?? path.join(config.data_dir, 'session.secret');
+  let secret: string;
   try {
-    return readFileSync(file, 'utf8').trim();
+    secret = readFileSync(file, 'utf8').trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const secret = randomBytes(32).toString('base64url');
-    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-    return secret;
+    const fresh = randomBytes(32).toString('base64url');
+    writeFileSync(file, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
+    return fresh;
   }
+  if (secret === '') {
+    throw new Error(
+      `the session secret file ${file} is empty: put a secret in it, or delete it to have one made`,
+    );
+  }
+  return secret;
 }
 
 /** Opens the store, starts R, builds the app and listens; undoes what it did on failure. */
@@ -51,6 +61,8 @@ export async function startServer(
   options: { clientDir?: string } = {},
 ): Promise<RunningServer> {
   mkdirSync(config.data_dir, { recursive: true, mode: 0o750 });
+  // Before R starts: a bad secret file should stop the start at once.
+  const secret = loadSecret(config);
   let store: Store | undefined;
   let r: RService | undefined;
   let app: App | undefined;
@@ -70,7 +82,7 @@ export async function startServer(
       store,
       log,
       r,
-      secret: loadSecret(config),
+      secret,
       ...(options.clientDir === undefined ? {} : { clientDir: options.clientDir }),
     });
     const http = app.http;

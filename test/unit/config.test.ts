@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../server/config/index.ts';
+import { loadSecret } from '../../server/server.ts';
 
 function problems(input: unknown): readonly string[] {
   try {
@@ -90,6 +91,20 @@ describe('configuration', () => {
       chmodSync(locked, 0);
       assert.match(message(locked), /permission denied/);
     }
+  });
+
+  it('makes the session secret once, and refuses an empty secret file by name', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-config-'));
+    const config = parseConfig({ data_dir: dir });
+    const made = loadSecret(config);
+    assert.ok(made.length >= 32);
+    assert.equal(loadSecret(config), made);
+    const empty = path.join(dir, 'empty.secret');
+    writeFileSync(empty, '\n');
+    assert.throws(
+      () => loadSecret(parseConfig({ data_dir: dir, session_secret_file: empty })),
+      /empty\.secret is empty/,
+    );
   });
 
   it('ships a valid panthr_config.json on port 8080', () => {
