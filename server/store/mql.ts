@@ -79,7 +79,7 @@ function equalityValue(condition: unknown): unknown {
 }
 
 /** Sets a dotted path in `doc`, creating the objects on the way. */
-export function setPath(doc: Doc, path: string, value: unknown): void {
+function setPath(doc: Doc, path: string, value: unknown): void {
   const parts = path.split('.');
   let at: Doc = doc;
   for (const part of parts.slice(0, -1)) {
