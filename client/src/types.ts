@@ -81,6 +81,12 @@ export function isGraphResult(o: unknown): o is GraphResult {
   return typeof r['data'] === 'string' && typeof r['mime'] === 'string';
 }
 
+/** The message of the first error object of a reply (`fallback` if it has none), or null. */
+export function replyError(reply: readonly PObject[], fallback: string): string | null {
+  const err = reply.find((r) => r.type === 'error');
+  return err === undefined ? null : str(err['message'], fallback);
+}
+
 /** `v` when it is a string, else `fallback` (for reading loosely typed wire fields). */
 export function str(v: unknown, fallback = ''): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback;

@@ -20,7 +20,7 @@ import { checkName, derivedName, freshName } from '../../client/src/names.ts';
 import { hashToRoute, routeToHash } from '../../client/src/route.ts';
 import { defaultSettings, normalizeSettings } from '../../client/src/settings.ts';
 import { sortOrder } from '../../client/src/sort.ts';
-import type { Dataset, Vector } from '../../client/src/types.ts';
+import { replyError, type Dataset, type Vector } from '../../client/src/types.ts';
 import { formatCell, formatValue, toNumber } from '../../client/src/values.ts';
 
 const vec = (
@@ -277,6 +277,13 @@ describe('client settings, names, routes and API envelopes', () => {
       code: 'network',
       message: messageFor('network'),
     });
+  });
+
+  it('reads the first error of a reply, with a fallback for one without a message', () => {
+    assert.equal(replyError([{ type: 'report', name: 'a' }], 'x'), null);
+    const err = { type: 'error', name: 'b', code: 'too_large', message: 'Too large' };
+    assert.equal(replyError([{ type: 'report', name: 'a' }, err], 'x'), 'Too large');
+    assert.equal(replyError([{ type: 'error', name: 'c' }], 'no reason given'), 'no reason given');
   });
 
   it("reads the server's list envelopes", () => {

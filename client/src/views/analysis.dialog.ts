@@ -12,7 +12,7 @@ import {
 } from '../analyses.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import { freshName } from '../names.ts';
-import type { Dataset } from '../types.ts';
+import { replyError, type Dataset } from '../types.ts';
 
 function slotControl(ds: Dataset, s: Slot): HTMLSelectElement {
   const vars = fittingVariables(ds, s);
@@ -148,8 +148,8 @@ export function openAnalysisDialog(app: App, id: string, dsName?: string): void 
     const req = buildRequest(a, dsSel.value, name, choices);
     close();
     void app.request([req]).then((reply) => {
-      const err = reply.find((r) => r.type === 'error');
-      if (err) toast(`${a.label} failed: ${String(err['message'])}`, 'error');
+      const err = replyError(reply, 'no reason given');
+      if (err !== null) toast(`${a.label} failed: ${err}`, 'error');
     });
   });
 }

@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import { checkFormula, errorOffset, tokenize, FUNCTIONS, type FormulaError } from '../formula.ts';
 import { checkName, derivedName } from '../names.ts';
-import { str } from '../types.ts';
+import { replyError } from '../types.ts';
 
 /** The formula as highlighted spans, with the error's span marked. */
 export function highlight(src: string, err: FormulaError | null): HTMLElement {
@@ -121,15 +121,14 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
     app
       .request([obj])
       .then((reply) => {
-        const err = reply.find((r) => r.type === 'error');
-        if (err === undefined) {
+        const msg = replyError(reply, 'The server refused the formula.');
+        if (msg === null) {
           close();
           toast(
             kind === 'newvar' ? `Variable ${name.value} created.` : `Filter ${name.value} created.`,
           );
           return;
         }
-        const msg = str(err['message'], 'The server refused the formula.');
         const at = errorOffset(msg);
         if (at !== null) update({ message: msg, start: at, end: at + 1 });
         else message.textContent = msg;

@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import { nameFromFile, previewCsv, type CsvPreview } from '../csv.ts';
 import { field, h, onFileDrop, openDialog, replace, toast } from '../dom.ts';
 import { checkName } from '../names.ts';
-import { str } from '../types.ts';
+import { replyError } from '../types.ts';
 
 function previewTable(p: CsvPreview): HTMLElement {
   return h(
@@ -125,23 +125,22 @@ export function openImportDialog(app: App, initial?: File): void {
     progress.removeAttribute('value');
     status.textContent = 'Sending the file; the server reads it…';
     const dataset = name.value;
+    // The dialog stays open with the file and the name as they were: only the status goes.
+    const failed = (message: string): void => {
+      status.textContent = '';
+      progress.value = 0;
+      fileF.error.textContent = message;
+    };
     app
       .request([{ type: 'command', name: dataset, command: 'read', format: 'csv', text }])
       .then((reply) => {
-        const err = reply.find((r) => r.type === 'error');
-        if (err !== undefined) {
-          status.textContent = '';
-          progress.value = 0;
-          fileF.error.textContent = str(err['message'], 'The server could not read this file.');
-          return;
-        }
+        const err = replyError(reply, 'The server could not read this file.');
+        if (err !== null) return failed(err);
         close();
         toast(`Imported ${dataset}.`);
         app.navigate({ view: 'dataset', dataset });
       })
-      .catch((e: unknown) => {
-        toast(messageOf(e), 'error');
-      })
+      .catch((e: unknown) => failed(messageOf(e)))
       .finally(() => (submit.disabled = false));
   });
 }

@@ -3,7 +3,7 @@
 import type { App } from '../app.ts';
 import { download, h, toast } from '../dom.ts';
 import { derivedName } from '../names.ts';
-import { isGraphResult, str, type PObject } from '../types.ts';
+import { isGraphResult, replyError, str, type PObject } from '../types.ts';
 import { graphBlob, renderResult, warningsOf } from './render-result.ts';
 
 const KIND: Record<string, string> = { report: 'Report', test: 'Test', graph: 'Graph', r: 'R' };
@@ -48,8 +48,8 @@ function deleteOutput(app: App, name: string): void {
       { type: 'command', name: derivedName('view.delete', name), command: 'delete', target: name },
     ])
     .then((reply) => {
-      const err = reply.find((r) => r.type === 'error');
-      if (err) toast(`Could not delete ${name}: ${String(err['message'])}`, 'error');
+      const err = replyError(reply, 'no reason given');
+      if (err !== null) toast(`Could not delete ${name}: ${err}`, 'error');
     });
 }
 
