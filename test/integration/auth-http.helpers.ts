@@ -62,3 +62,22 @@ export function sessionCookieOf(r: Reply): string {
 export function basic(email: string, password: string): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` };
 }
+
+/**
+ * Asks `path` (/verify/resend, /password/forgot) to mail each of `emails`, none of which
+ * may get a mail: asserts each gets the same 202 `{email}` and that no mail went out.
+ */
+export async function assertMailsNothing(
+  ts: TestServer,
+  path: string,
+  emails: readonly string[],
+): Promise<void> {
+  ts.smtp.inbox.length = 0;
+  for (const email of emails) {
+    const res = await call(ts, 'POST', path, { email });
+    assert.equal(res.status, 202);
+    assert.deepEqual(res.body, { email });
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(ts.smtp.inbox.length, 0);
+}
