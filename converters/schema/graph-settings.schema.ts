@@ -4,7 +4,7 @@
  * R's defaults so that the same settings suit every output size.
  */
 import { z } from 'zod';
-import { isColor } from './colors.ts';
+import { isColor, normalizeColor } from './colors.ts';
 
 /** A color: `#rgb`, `#rrggbb`, `#rrggbbaa` or a CSS color name (see `colors.ts`). */
 export const colorSchema = z
@@ -54,3 +54,26 @@ export const graphSettingsSchema = z.strictObject({
 
 /** Graph settings, as validated by {@link graphSettingsSchema}. */
 export type GraphSettings = z.infer<typeof graphSettingsSchema>;
+
+/** A valid color as `#RRGGBBAA`; anything else unchanged (R refuses it with its own message). */
+function hexForR(c: unknown): unknown {
+  return typeof c === 'string' && isColor(c) ? normalizeColor(c) : c;
+}
+
+/**
+ * `s` with every color in the `#RRGGBBAA` form R's graphics devices read: the schema accepts
+ * CSS names that R's own color table lacks (`aqua`, `teal`, `rebeccapurple`...). The input
+ * is not changed; the stored and echoed settings keep the user's own spelling.
+ */
+export function graphSettingsForR(s: GraphSettings): GraphSettings {
+  const out: Record<string, unknown> = { ...s };
+  if (Array.isArray(s.colors)) out['colors'] = s.colors.map(hexForR);
+  if (s['background-color'] !== undefined) out['background-color'] = hexForR(s['background-color']);
+  if (s.bar !== undefined) {
+    const bar: Record<string, unknown> = { ...s.bar };
+    if (s.bar.fill !== undefined) bar['fill'] = hexForR(s.bar.fill);
+    if (s.bar.border !== undefined) bar['border'] = hexForR(s.bar.border);
+    out['bar'] = bar;
+  }
+  return out;
+}

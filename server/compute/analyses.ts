@@ -3,6 +3,7 @@
  * function on assigned arguments; the result is the request with `result` added.
  */
 import {
+  graphSettingsForR,
   jsonToR,
   rToJson,
   type JsonValue,
@@ -118,6 +119,7 @@ export async function runGraph(ctx: RunContext, o: Graph): Promise<RunOutcome> {
     const v = fields[k];
     if (v !== undefined) picked[k] = v;
   }
+  if (o.settings !== undefined) picked['settings'] = graphSettingsForR(o.settings);
   const value = await ctx.r.call(
     'panthr_graph',
     [{ value: rString([o.graphType]) }, a.data, a.variables, { value: jsonToR(picked) }, a.rows],

@@ -313,6 +313,20 @@ describe('compute: objects on real R', function () {
       format: 'pdf',
     });
     assert.equal(Buffer.from(String(pdf['data']), 'base64').subarray(0, 5).toString(), '%PDF-');
+    // CSS color names R's own table lacks (the schema accepts them) reach R as hex.
+    const css = await resultOf(rt, {
+      type: 'graph',
+      name: 'gc',
+      graphType: 'bar',
+      dataset: 'd',
+      variables: ['g'],
+      settings: {
+        colors: ['aqua', 'crimson'],
+        bar: { fill: 'rebeccapurple', border: 'teal' },
+        'background-color': 'silver',
+      },
+    });
+    assert.match(String(css['data']), /#663399/i, 'the bars are rebeccapurple');
   });
 
   it('reloads a stored workspace into a fresh session with the same results', async () => {
