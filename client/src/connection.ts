@@ -32,7 +32,7 @@ const BYE_TEXT: Record<string, string> = {
 };
 
 /** Milliseconds between pings: 20 to 30 seconds, jittered so tabs do not align. */
-export function pingInterval(): number {
+function pingInterval(): number {
   return 20_000 + Math.floor(Math.random() * 10_000);
 }
 

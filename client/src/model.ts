@@ -11,10 +11,10 @@ import {
 } from './types.ts';
 
 /** Object types shown in the outputs list. */
-export const OUTPUT_TYPES: ReadonlySet<string> = new Set(['report', 'test', 'graph', 'r']);
+const OUTPUT_TYPES: ReadonlySet<string> = new Set(['report', 'test', 'graph', 'r']);
 
 /** Prefix of helper objects the client makes for its own views (hidden from outputs). */
-export const VIEW_PREFIX = 'view.';
+const VIEW_PREFIX = 'view.';
 
 /** The workspace as the client knows it. */
 export class WorkspaceModel {

@@ -8,7 +8,7 @@ const NAME_RULE =
   'A name starts with a letter and has only letters, digits, "_" and "." (at most 64).';
 
 /** True when `s` is a valid object name. */
-export function isValidName(s: string): boolean {
+function isValidName(s: string): boolean {
   return NAME_RE.test(s);
 }
 

@@ -12,7 +12,7 @@ export function toNumber(c: Cell | undefined): number | null {
 }
 
 /** Formats a number for tables: up to `digits` significant digits, no trailing noise. */
-export function formatNumber(n: number, digits = 6): string {
+function formatNumber(n: number, digits = 6): string {
   if (Number.isNaN(n)) return 'NaN';
   if (n === Infinity) return 'Inf';
   if (n === -Infinity) return '-Inf';
@@ -37,7 +37,7 @@ export function isMissing(v: Pick<Vector, 'missing'>, c: Cell | undefined): bool
 }
 
 /** The label of a coded value, when the variable has `labels` (array: code 1 is the first). */
-export function labelOf(v: Pick<Vector, 'labels'>, c: Cell): string | undefined {
+function labelOf(v: Pick<Vector, 'labels'>, c: Cell): string | undefined {
   const labels = v.labels;
   if (labels === undefined || c === null) return undefined;
   if (Array.isArray(labels)) {

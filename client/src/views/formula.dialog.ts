@@ -9,7 +9,7 @@ import { checkName, derivedName } from '../names.ts';
 import { replyError } from '../types.ts';
 
 /** The formula as highlighted spans, with the error's span marked. */
-export function highlight(src: string, err: FormulaError | null): HTMLElement {
+function highlight(src: string, err: FormulaError | null): HTMLElement {
   const out = h('div', { class: 'formula-view', 'aria-hidden': 'true' });
   for (const t of tokenize(src)) {
     const bad = err !== null && t.start < Math.max(err.end, err.start + 1) && t.end > err.start;

@@ -25,7 +25,7 @@ export function graphImage(key: string, g: GraphResult, alt: string): HTMLImageE
 }
 
 /** CSV text of a table (RFC 4180 quoting; NA for missing). */
-export function tableToCsv(t: ResultTable): string {
+function tableToCsv(t: ResultTable): string {
   const q = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = [t.columns.map(q).join(',')];
   for (const row of t.rows) lines.push(row.map((c) => q(formatCell(c, 15))).join(','));
@@ -118,7 +118,7 @@ export function warningsOf(...sources: unknown[]): string[] {
 }
 
 /** A test's result: the named statistics, then any tables (coefficients, ANOVA, counts). */
-export function renderTestResult(result: Record<string, unknown>, exportName: string): HTMLElement {
+function renderTestResult(result: Record<string, unknown>, exportName: string): HTMLElement {
   const dl = h('dl', { class: 'stats' });
   const tables: HTMLElement[] = [];
   for (const [k, v] of Object.entries(result)) {
