@@ -17,6 +17,15 @@ const vec = (extra: Record<string, unknown>) => ({
   values: [1, 2],
   ...extra,
 });
+/** A t.test request on `variables` with `options` (the options are what the cases vary). */
+const tTest = (options: Record<string, unknown>, variables = ['y']) => ({
+  type: 'test',
+  name: 't',
+  test: 't.test',
+  dataset: 'd',
+  variables,
+  options,
+});
 const ds = {
   type: 'dataset',
   name: 'd',
@@ -273,30 +282,8 @@ describe('converters: validateObject', () => {
       'invalid_object',
       /used twice.*first variable has 2/s,
     );
-    fails(
-      validateObject({
-        type: 'test',
-        name: 't',
-        test: 't.test',
-        dataset: 'd',
-        variables: ['y'],
-        options: { mu: 1, muu: 2 },
-      }),
-      'invalid_object',
-      /unknown key "options.muu"/,
-    );
-    fails(
-      validateObject({
-        type: 'test',
-        name: 't',
-        test: 't.test',
-        dataset: 'd',
-        variables: ['y'],
-        options: { 'conf.level': 1 },
-      }),
-      'invalid_object',
-      /options.conf.level/,
-    );
+    fails(validateObject(tTest({ mu: 1, muu: 2 })), 'invalid_object', /unknown key "options.muu"/);
+    fails(validateObject(tTest({ 'conf.level': 1 })), 'invalid_object', /options.conf.level/);
     fails(
       validateObject({
         type: 'test',
@@ -366,14 +353,7 @@ describe('converters: validateObject', () => {
     const graph = { type: 'graph', name: 'g', graphType: 'qqline', dataset: 'd', variables: ['x'] };
     assert.ok(validateObject(graph, { graphs: new Set(['qqline']) }).ok);
     // A registered name that shadows a built-in still gets the built-in's strict options.
-    const tt = {
-      type: 'test',
-      name: 't',
-      test: 't.test',
-      dataset: 'd',
-      variables: ['x'],
-      options: { bogus: 1 },
-    };
+    const tt = tTest({ bogus: 1 }, ['x']);
     fails(validateObject(tt, { tests: new Set(['t.test']) }), 'invalid_object', /bogus/);
   });
 
