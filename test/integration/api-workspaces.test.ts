@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { useTestServer } from '../fixtures/server.ts';
+import { MAX_WORKSPACES } from '../../server/http/api/index.ts';
+import { createWorkspace } from '../../server/store/index.ts';
 import { connect, createUser, type TestUser } from '../fixtures/users.ts';
 import { assertError, call } from './auth-http.helpers.ts';
 
@@ -201,5 +203,16 @@ describe('api: workspaces', function () {
     );
     assertError(r, 403, 'forbidden_origin');
     assert.equal(await ts.server.store.workspaces.countDocuments({}), count);
+  });
+
+  it(`never lets two concurrent creates pass the cap of ${MAX_WORKSPACES} (409 for one)`, async () => {
+    const capped = await createUser(ts, 'ws-cap');
+    const { store } = ts.server;
+    const userId = (await store.users.findOne({ email: capped.email }))?._id ?? '';
+    for (let i = 2; i < MAX_WORKSPACES; i++) await createWorkspace(store, userId, `w${i}`);
+    const create = (name: string) => call(ts, 'POST', '/api/v1/workspaces', { name }, as(capped));
+    const results = await Promise.all([create('one more'), create('and another')]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [201, 409]);
+    assert.equal(await store.workspaces.countDocuments({ userId }), MAX_WORKSPACES);
   });
 });

@@ -83,15 +83,16 @@ export function workspacesRoutes(store: Store, events: AuthEventBus): Router {
   router.post('/workspaces', async (req, res) => {
     const userId = userOf(req).id;
     const name = nameFrom(req);
-    if ((await store.workspaces.countDocuments({ userId })) >= MAX_WORKSPACES) {
-      throw new AppError(
-        ErrorCode.conflict,
-        `at most ${MAX_WORKSPACES} workspaces; delete one first`,
-        { status: 409 },
-      );
-    }
-    // The check and the write under one lock: two requests cannot both take a free name.
+    // The checks and the write under one lock: two requests cannot both take a free name,
+    // nor both the last place under the cap.
     const created = await withUserLock(userId, async () => {
+      if ((await store.workspaces.countDocuments({ userId })) >= MAX_WORKSPACES) {
+        throw new AppError(
+          ErrorCode.conflict,
+          `at most ${MAX_WORKSPACES} workspaces; delete one first`,
+          { status: 409 },
+        );
+      }
       await refuseDuplicate(store, userId, name);
       return createWorkspace(store, userId, name);
     });
