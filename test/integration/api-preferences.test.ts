@@ -3,6 +3,7 @@
  * size-capped, stored before the PUT is answered; bad input gets a 4xx and stores nothing.
  */
 import assert from 'node:assert/strict';
+import { MAX_PREFERENCE_SETS } from '../../server/http/api/index.ts';
 import { useTestServer } from '../fixtures/server.ts';
 import { createUser, type TestUser } from '../fixtures/users.ts';
 import { assertError, call } from './auth-http.helpers.ts';
@@ -140,5 +141,16 @@ describe('api: preference sets', function () {
     });
     assert.equal(own.status, 201);
     assert.equal(await ts.server.store.preferences.countDocuments({ name: 'x' }), 1);
+  });
+
+  it(`never lets two concurrent new sets pass the cap of ${MAX_PREFERENCE_SETS} (409 for one)`, async () => {
+    const capped = await createUser(ts, 'prefs-cap');
+    const put = (name: string) =>
+      call(ts, 'PUT', `/api/v1/preferences/${name}`, { colors: ['red'] }, as(capped));
+    for (let i = 1; i < MAX_PREFERENCE_SETS; i++) assert.equal((await put(`p${i}`)).status, 201);
+    const results = await Promise.all([put('one more'), put('and another')]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [201, 409]);
+    const userId = (await ts.server.store.users.findOne({ email: capped.email }))?._id ?? '';
+    assert.equal(await ts.server.store.preferences.countDocuments({ userId }), MAX_PREFERENCE_SETS);
   });
 });
