@@ -12,6 +12,7 @@ import path from 'node:path';
 import rserveClient from 'rserve-client';
 import type { RValue } from '../r/qap1/index.ts';
 import { connectR, decodeSEXP, encodeSEXP, rDataFrame, rDouble } from '../r/qap1/index.ts';
+import { rQuote } from '../r/r-quote.ts';
 import { startRserve, type RserveProcess } from '../test/fixtures/rserve-process.ts';
 import { rawQap1 } from './lib/raw-qap1.ts';
 import { spawnReplayServer } from './lib/replay-server.ts';
@@ -187,7 +188,7 @@ async function assigning(server: RserveProcess): Promise<void> {
   const conn = await connectR(server.address);
   try {
     const readBin =
-      `local({ t0 <- proc.time()[["elapsed"]]; con <- file(${JSON.stringify(file)}, "rb"); ` +
+      `local({ t0 <- proc.time()[["elapsed"]]; con <- file(${rQuote(file)}, "rb"); ` +
       `cols <- lapply(1:10, function(i) readBin(con, "double", n = ${n})); close(con); ` +
       `names(cols) <- paste0("x", 1:10); bench_rb <<- as.data.frame(cols); ` +
       `(proc.time()[["elapsed"]] - t0) * 1000 })`;
