@@ -97,7 +97,7 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
       if (session === undefined) break;
       this.lease(session, ownerId);
       if (await this.validate(session)) {
-        if (!signal?.aborted) return session;
+        if (!signal?.aborted) return this.grant(session);
         await this.release(session);
         signal.throwIfAborted();
       }
@@ -180,11 +180,17 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
     return this.options.supervisor.server;
   }
 
+  /** Takes a session out of the reserve for `ownerId` (maybe still to be checked). */
   private lease(session: RSession, ownerId: string): void {
     session.ownerId = ownerId;
     this.leased.add(session);
-    this.counts.leases++;
     this.fill();
+  }
+
+  /** Counts a lease when the lessee gets the session, not when it failed its check. */
+  private grant(session: RSession): RSession {
+    this.counts.leases++;
+    return session;
   }
 
   /** A quick eval proves the session answers; a dead or stuck one is dropped and replaced. */
@@ -239,7 +245,7 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
       return;
     }
     this.lease(session, waiter.ownerId);
-    waiter.resolve(session);
+    waiter.resolve(this.grant(session));
   }
 
   private rejectWaiters(error: RError): void {

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  connectR,
   RError,
   RSessionPool,
   RSupervisor,
@@ -129,6 +130,25 @@ describe('RSessionPool (real Rserve)', function () {
     assert.notEqual(fresh.pid, idle.pid);
     const two = await fresh.eval('1L + 1L');
     assert.ok(two.kind === 'integer' && two.values[0] === 2);
+  });
+
+  it('replaces an idle session that fails its check; only leases granted are counted', async () => {
+    const p = await pool({
+      warm: 1,
+      validateTimeoutMs: 200,
+      // A stopped R ignores SIGINT: the check's interrupt turns into SIGKILL soon.
+      connect: (address) => connectR(address, { interruptGraceMs: 200 }),
+    });
+    const probe = await p.acquire('probe');
+    await p.release(probe);
+    process.kill(probe.pid, 'SIGSTOP');
+    const s = await p.acquire('alice');
+    assert.notEqual(s.pid, probe.pid, 'the stuck session was not leased');
+    const two = await s.eval('1L + 1L');
+    assert.ok(two.kind === 'integer' && two.values[0] === 2);
+    assert.equal(p.metrics().replacements, 1);
+    assert.equal(p.metrics().leases, 2, 'probe and alice; not the session that failed its check');
+    assert.ok(await waitUntil(() => !alive(probe.pid), 5000));
   });
 
   it("caps a session's memory: a large allocation fails in R and the session survives", async () => {
