@@ -7,4 +7,5 @@ export type { RAddress, RConnection, RequestOptions, RErrorCode } from './connec
 export { RError } from './connection.types.ts';
 export { decodeSEXP, DecodeError } from './decode.ts';
 export { encodeSEXP, encodedLength, EncodeError } from './encode.ts';
+export { GREETING_LENGTH } from './protocol.ts';
 export * from './sexp.ts';

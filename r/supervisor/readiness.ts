@@ -4,11 +4,9 @@
  */
 import net from 'node:net';
 import type { RAddress, RConnection } from '../qap1/index.ts';
-import { rAttrStrings, type RValue } from '../qap1/index.ts';
+import { GREETING_LENGTH, rAttrStrings, type RValue } from '../qap1/index.ts';
 import { rQuote } from '../r-quote.ts';
 import { BOOT_DONE_VAR, BOOT_ERRORS_VAR } from './rserve-conf.ts';
-
-const GREETING_LENGTH = 32;
 
 /** Connects once and reads the 32-byte greeting; resolves whether it is QAP1's. */
 function probeGreeting(address: RAddress, timeoutMs: number): Promise<boolean> {
