@@ -39,6 +39,7 @@ panthr_t_test <- function(data, variables, options = list()) {
     return(.panthr_htest(do.call(stats::t.test, c(list(y), args))))
   }
   second <- panthr_column(data, variables[[2L]])
+  present <- NULL  # the two group levels, when the second variable groups y
   if (is.numeric(second) && !is.factor(second)) {
     y2 <- as.double(second)
   } else {
@@ -53,7 +54,7 @@ panthr_t_test <- function(data, variables, options = list()) {
   }
   out <- .panthr_htest(do.call(stats::t.test,
                                c(list(y, y2, paired = paired, var.equal = var_equal), args)))
-  if (!paired && exists("present", inherits = FALSE))
+  if (!paired && !is.null(present))
     out$estimate_names <- I(paste("mean in group", present))
   out
 }
