@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
 import { RStartError } from '../r/index.ts';
 import { startServer, type RunningServer } from './server.ts';
 
@@ -27,9 +27,19 @@ function readConfig(): Config {
   }
 }
 
+/** The logger in `data_dir/logs`; a data_dir that cannot hold it is a configuration error. */
+function openLog(config: Config): Logger {
+  const dir = path.join(config.data_dir, 'logs');
+  try {
+    return createLogger({ level: config.log_level, dir });
+  } catch (err) {
+    fail(`data_dir: cannot write the log in ${dir}: ${(err as Error).message}`, 2);
+  }
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = createLogger({ level: config.log_level, dir: path.join(config.data_dir, 'logs') });
+  const log = openLog(config);
   if (config.allow_full_r) {
     log.warn('allow_full_r is true: every logged-in user can run any R code as this server user');
   }

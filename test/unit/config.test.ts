@@ -1,5 +1,6 @@
 /** The configuration: defaults, one line per bad key, unknown keys, paths, files. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,6 +106,26 @@ describe('configuration', () => {
       () => loadSecret(parseConfig({ data_dir: dir, session_secret_file: empty })),
       /empty\.secret is empty/,
     );
+  });
+
+  it('stops the start with exit 2 and no stack trace when data_dir cannot be made', function () {
+    this.timeout(20_000);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-config-'));
+    const file = path.join(dir, 'c.json');
+    writeFileSync(path.join(dir, 'a-file'), '');
+    writeFileSync(file, JSON.stringify({ port: 0, data_dir: 'a-file/data' }));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { ...process.env, PANTHR_CONFIG: file },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /^panthr: data_dir: cannot write the log in .*a-file\/data\/logs: ENOTDIR/,
+    );
+    assert.doesNotMatch(run.stderr, /at .*\.ts:\d+/, 'no stack trace');
   });
 
   it('ships a valid panthr_config.json on port 8080', () => {
