@@ -65,10 +65,15 @@ panthr_registered <- function() {
 #' @param by NULL or character(1): a nominal column, one row per level.
 #' @param rows NULL or logical(nrow(data)): the filter (NA = FALSE).
 #' @param options NULL or a named list (reserved for extensions).
+#' @param code NULL or list(data = character(1), setup = character): the r_code context
+#'   (rcode.R).
 #' @return list(columns = I(character), rows = list of lists, warnings = I(character)).
-panthr_report <- function(kind, data, variables, by = NULL, rows = NULL, options = NULL) {
+panthr_report <- function(kind, data, variables, by = NULL, rows = NULL, options = NULL,
+                          code = NULL) {
   fun <- .panthr_lookup("report", kind)
   d <- panthr_filter_rows(data, rows)
+  old <- .panthr_code_enter(code)
+  on.exit(.panthr_code_leave(old))
   .panthr_call(fun, list(d, variables, by, .panthr_or(options, list())))
 }
 
@@ -77,10 +82,14 @@ panthr_report <- function(kind, data, variables, by = NULL, rows = NULL, options
 #' @param data data.frame; @param variables character vector of column names.
 #' @param options NULL or a named list of the test's options (API.md §3).
 #' @param rows NULL or logical(nrow(data)): the filter.
+#' @param code NULL or list(data = character(1), setup = character): the r_code context
+#'   (rcode.R).
 #' @return a named list of result keys (API.md §3) plus warnings = I(character).
-panthr_test <- function(kind, data, variables, options = NULL, rows = NULL) {
+panthr_test <- function(kind, data, variables, options = NULL, rows = NULL, code = NULL) {
   fun <- .panthr_lookup("test", kind)
   d <- panthr_filter_rows(data, rows)
+  old <- .panthr_code_enter(code)
+  on.exit(.panthr_code_leave(old))
   .panthr_call(fun, list(d, variables, .panthr_or(options, list())))
 }
 
