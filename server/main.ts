@@ -7,8 +7,9 @@ import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { RStartError } from '../r/index.ts';
 import { startServer, type RunningServer } from './server.ts';
+import { PROJECT_ROOT } from './paths.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = PROJECT_ROOT;
 /** How long shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 20_000;
 /**
