@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -164,6 +164,58 @@ describe('r_code of reports and graphs reproduces the server’s results', funct
     }
   });
 
+  it('descriptives leave out (null) what too few values or no spread cannot give', async () => {
+    const g = ['one', 'two', 'two', 'three', 'three', 'three', 'flat', 'flat', 'flat', 'flat'];
+    const x = [5, 1, 2, 1, 2, 4, 3, 3, 3, 3];
+    const stored = await runRaw(rt, {
+      type: 'dataset',
+      name: 'small',
+      variables: [
+        { type: 'vector', name: 'x', variableType: 'scalar', values: x },
+        {
+          type: 'vector',
+          name: 'g',
+          variableType: 'nominal',
+          values: g,
+          labels: ['none', ...new Set(g)],
+        },
+      ],
+    });
+    assert.notEqual(stored.reply[0]?.type, 'error', JSON.stringify(stored.reply[0]));
+    const res = await report({
+      reportType: 'descriptives',
+      dataset: 'small',
+      variables: ['x'],
+      by: 'g',
+      statistics: ['n', 'sd', 'se', 'variance', 'skewness', 'kurtosis', 'ci_low', 'ci_high'],
+    });
+    const rows = (res.rows ?? []).map((row) => row.slice(1));
+    assert.deepEqual(rows, [
+      ['none', 0, null, null, null, null, null, null, null],
+      ['one', 1, null, null, null, null, null, null, null],
+      ['two', 2, Math.SQRT1_2, 0.5, 0.5, null, null, rows[2]?.[7], rows[2]?.[8]],
+      [
+        'three',
+        3,
+        rows[3]?.[2],
+        rows[3]?.[3],
+        rows[3]?.[4],
+        rows[3]?.[5],
+        null,
+        rows[3]?.[7],
+        rows[3]?.[8],
+      ],
+      ['flat', 4, 0, 0, 0, null, null, 3, 3],
+    ]);
+    assert.ok(typeof rows[3]?.[5] === 'number', 'skewness of three values');
+    await assertRCode(
+      { small: 'x,g\n' + x.map((v, i) => `${v},${g[i]}`).join('\n') },
+      res['r_code'] as string,
+      tableNumbers(res),
+      'r_code',
+    );
+  });
+
   it('descriptives by a group with a hostile filter: R’s numbers, r_code reproduces them', async () => {
     const res = await report({
       reportType: 'descriptives',
@@ -239,7 +291,6 @@ describe('r_code of reports and graphs reproduces the server’s results', funct
       `length(readLines(${JSON.stringify(file)}))`,
     ].join('\n');
     await runRCode({ [dataset]: csv[dataset]! }, wrapped);
-    const { readFileSync } = await import('node:fs');
     return readFileSync(file, 'utf8');
   }
 
