@@ -43,6 +43,15 @@ export interface RCodeRequest {
   readonly filter?: string | undefined;
 }
 
+/**
+ * A data string (a level, a label, a missing code) as an R literal. A lone surrogate reaches R
+ * as U+FFFD (the QAP1 encoder writes UTF-8), so the code writes that too; NUL never reaches
+ * R (the encoder refuses it), so none is left here.
+ */
+function rText(s: string): string {
+  return rQuote(s.replace(/[\uD800-\uDFFF]/gu, '\uFFFD'));
+}
+
 /** A number the way R reads it back exactly (negative ones too). */
 function rNumberLiteral(x: number): string {
   return x < 0 ? `-${rNumber(-x)}` : rNumber(x);
@@ -95,9 +104,9 @@ function missingCells(v: PanthrVector): string[] {
       const label = Array.isArray(labels)
         ? (labels as readonly string[])[m - 1]
         : (labels as Readonly<Record<string, string>>)[String(m)];
-      if (label !== undefined) cells.add(rQuote(label));
+      if (label !== undefined) cells.add(rText(label));
     }
-    if (isFactor) cells.add(rQuote(String(m)));
+    if (isFactor) cells.add(rText(String(m)));
     else if (typeof m !== 'string') cells.add(rLiteral(m));
   }
   return [...cells];
@@ -112,12 +121,12 @@ function factorLine(col: string, v: PanthrVector): string {
     numbers.every((n) => Number.isFinite(n)) &&
     new Set(numbers).size === numbers.length;
   if (!asNumbers) {
-    const lv = rVector(levels.map(rQuote), 'character()');
+    const lv = rVector(levels.map(rText), 'character()');
     return `${col} <- factor(${col}, levels = ${lv}${ordered})`;
   }
   // read.csv gives these as numbers: match them as numbers, keep the server's level text.
   const lv = rVector(numbers.map(rNumberLiteral), 'numeric()');
-  const lb = rVector(levels.map(rQuote), 'character()');
+  const lb = rVector(levels.map(rText), 'character()');
   return `${col} <- factor(${col}, levels = ${lv}, labels = ${lb}${ordered})`;
 }
 

@@ -95,17 +95,19 @@ function options(o: unknown): RArg {
   return o === undefined ? null : { value: jsonToR(o as JsonValue) };
 }
 
+/** A report's options for R: an extension's `options`, or descriptives' `statistics`. */
+function reportOptions(o: Report): RArg {
+  if ('options' in o) return options(o.options);
+  if ('statistics' in o && o.statistics !== undefined) return options({ statistics: o.statistics });
+  return null;
+}
+
 /** A report: `panthr_report(kind, data, variables, by, rows, options, code)`. */
 export async function runReport(ctx: RunContext, o: Report): Promise<RunOutcome> {
   requireKind(ctx.kinds.reports, o.reportType, 'reportType');
   const a = await dataArgs(ctx, o, o.by === undefined ? [] : [o.by]);
   const by = o.by === undefined ? null : { value: rString([o.by]) };
-  const opts =
-    'options' in o
-      ? options(o.options)
-      : 'statistics' in o && o.statistics !== undefined
-        ? options({ statistics: o.statistics })
-        : null;
+  const opts = reportOptions(o);
   const value = await ctx.r.call(
     'panthr_report',
     [{ value: rString([o.reportType]) }, a.data, a.variables, by, a.rows, opts, a.code],

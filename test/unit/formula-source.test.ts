@@ -141,6 +141,18 @@ describe('r_code set-up lines', () => {
     ]);
   });
 
+  it('writes a lone surrogate in a level as U+FFFD, as R receives it', () => {
+    const c = rCodeContext({
+      dataset: {
+        type: 'dataset',
+        name: 'd',
+        variables: [{ type: 'vector', name: 'g', variableType: 'nominal', values: ['a\uD800'] }],
+      },
+      variables: ['g'],
+    });
+    assert.deepEqual(c.setup, ['d$g <- factor(d$g, levels = c("a\\u{fffd}"))']);
+  });
+
   it('needs no set-up for plain scalar variables without a filter', () => {
     const c = rCodeContext({
       dataset: { ...dataset, name: 'd', variables: [dataset.variables[3]!] },
