@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { datasetToR, type PanthrDataset } from '../../converters/index.ts';
+import { datasetToR, rQuote, type PanthrDataset } from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
 import type { WorkspaceRuntime } from '../../server/compute/index.ts';
 import { assertClose, rNumbers } from '../fixtures/compute/compare.ts';
@@ -285,10 +285,10 @@ describe('r_code of reports and graphs reproduces the server’s results', funct
   async function drawn(dataset: string, code: string): Promise<string> {
     const file = join(dir, `${dataset}-graph.svg`);
     const wrapped = [
-      `svglite::svglite(${JSON.stringify(file)})`,
+      `svglite::svglite(${rQuote(file)})`,
       code,
       'invisible(dev.off())',
-      `length(readLines(${JSON.stringify(file)}))`,
+      `length(readLines(${rQuote(file)}))`,
     ].join('\n');
     await runRCode({ [dataset]: csv[dataset]! }, wrapped);
     return readFileSync(file, 'utf8');
@@ -305,6 +305,15 @@ describe('r_code of reports and graphs reproduces the server’s results', funct
     dot: [['len'], ['supp', 'TRUE']],
     quantile: [['len'], ['len', 'TRUE']],
   };
+  /** The base R function each kind's r_code draws with. */
+  const DRAWN_BY: Record<string, RegExp> = {
+    hist: /\bhist\(/,
+    box: /^boxplot\(/m,
+    scatter: /^plot\(/m,
+    bar: /^barplot\(/m,
+    dot: /^(?:stripchart|dotchart)\(/m,
+    quantile: /qqnorm/,
+  };
   for (const [graphType, cases] of Object.entries(GRAPHS)) {
     it(`graph ${graphType}: r_code runs and draws, grouped or not, filtered`, async () => {
       for (const variables of cases) {
@@ -319,6 +328,8 @@ describe('r_code of reports and graphs reproduces the server’s results', funct
         });
         const code = res['r_code'] as string;
         assert.equal(typeof code, 'string', `${graphType} has no r_code`);
+        assert.match(code, DRAWN_BY[graphType]!);
+        assert.match(code, /^`if` <- subset\(`if`, `TRUE` >= "mid" & /m);
         const svg = await drawn('if', code);
         const shapes = svg.match(/<(?:circle|rect|polyline|path|polygon|line) /g) ?? [];
         assert.ok(
