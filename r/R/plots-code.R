@@ -25,7 +25,7 @@
          ylab = .panthr_or(o$ylab, ylab)), o[lims])
 }
 
-
+# A legend of the groups, as the graphs draw it: `cols` holds the groups' colors.
 .panthr_code_legend <- function(where, levels_code, o, fill = FALSE) {
   args <- if (fill) list(bty = "n") else list(pch = o$style$pch, bty = "n")
   .panthr_code_call("legend", c(panthr_code_value(where), paste0("legend = ", levels_code),
