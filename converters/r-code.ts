@@ -173,7 +173,7 @@ export function rCodeContext(req: RCodeRequest): RCodeContext {
     if (!parsed.ok) throw new ConversionError('invalid_object', `filter: ${parsed.message}`);
     filter = parsed.ast;
   }
-  const used = [...req.variables];
+  const used = [...new Set(req.variables)];
   if (filter) for (const n of formulaVariables(filter, [])) if (!used.includes(n)) used.push(n);
   const byName = new Map(dataset.variables.map((v) => [v.name, v]));
   for (const name of used) {

@@ -153,6 +153,11 @@ describe('r_code set-up lines', () => {
     assert.deepEqual(c.setup, ['d$g <- factor(d$g, levels = c("a\\u{fffd}"))']);
   });
 
+  it('writes each variable’s lines once, however often the request names it', () => {
+    const c = rCodeContext({ dataset, variables: ['code', 'code'], filter: 'code == "10"' });
+    assert.equal(c.setup.filter((l) => l.startsWith('`if`$code <- factor(')).length, 1);
+  });
+
   it('needs no set-up for plain scalar variables without a filter', () => {
     const c = rCodeContext({
       dataset: { ...dataset, name: 'd', variables: [dataset.variables[3]!] },
