@@ -22,8 +22,9 @@ local({
   if (is.null(here)) here <- Sys.getenv("PANTHR_R_DIR", "r/R")
   # The library's folder, for the data files beside it (svg-allow.json).
   assign(".panthr_dir", here, envir = globalenv())
-  parts <- c("util.R", "rcode.R", "registry.R", "reports.R", "tests.R", "models.R", "svgsafe.R",
-             "graphs.R", "plots.R", "formula.R", "session.R", "extensions.R")
+  parts <- c("util.R", "rcode.R", "registry.R", "reports.R", "reports-code.R", "tests.R",
+             "models.R", "svgsafe.R", "graphs.R", "plots.R", "plots-code.R", "formula.R",
+             "session.R", "extensions.R")
   for (p in parts) sys.source(file.path(here, p), envir = globalenv(), keep.source = FALSE)
 })
 
