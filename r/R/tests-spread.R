@@ -22,6 +22,7 @@ panthr_shapiro_test <- function(data, variables, options = list()) {
   if (!is.null(by) && (!is.character(by) || length(by) != 1L || is.na(by)))
     panthr_stop("invalid_object", "option by must be one variable name")
   named <- c(variables, by)
+  if (!is.null(by)) panthr_column(data, by)  # not_found before the rows are chosen
   if (anyDuplicated(named)) panthr_stop("invalid_object", "a variable is named twice")
   d <- .panthr_complete(data, named)
   y <- panthr_column(d, variables[[1L]], "scalar")
@@ -40,9 +41,11 @@ panthr_shapiro_test <- function(data, variables, options = list()) {
          n = sum(g == l))
   })
   method <- stats::shapiro.test(y[g == levels(g)[[1L]]])$method
-  code <- paste0("with(droplevels(", .panthr_code_cc(named), "), lapply(split(",
-                 panthr_code_name(variables[[1L]]), ", ", panthr_code_name(by),
-                 "), shapiro.test))")
+  rows_code <- paste0("droplevels(", .panthr_code_cc(named), ")")
+  bv <- panthr_code_name(by)
+  code <- c(paste0("with(", rows_code, ", lapply(split(", panthr_code_name(variables[[1L]]), ", ",
+                   bv, "), shapiro.test))"),
+            paste0("with(", rows_code, ", table(", bv, "))"))
   list(method = method, rows = rows, n = length(y), r_code = panthr_r_code(code))
 }
 
