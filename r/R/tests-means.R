@@ -147,7 +147,9 @@ panthr_kruskal_test <- function(data, variables, options = list()) {
                                         panthr_code_name(variables[[1L]]), ", ",
                                         panthr_code_name(variables[[2L]]),
                                         .panthr_code_args(list(p.adjust.method = method)), ")")),
-    .panthr_code_formula("effectsize::rank_epsilon_squared", s, list(ci = NULL)))
+    # ci = NULL written out: without it effectsize tries a bootstrap interval (needs boot).
+    paste0(sub(")$", "", .panthr_code_formula("effectsize::rank_epsilon_squared", s)),
+           ", ci = NULL)"))
   out
 }
 
