@@ -32,14 +32,14 @@
 
 # An effect size {name, value, conf_int} from one of effectsize's functions, which returns
 # a data frame with the value in column `column` and CI_low/CI_high when it has an interval.
-# A failure (too few values for the interval...) becomes a warning and a null effect size,
-# so that the test's own numbers still arrive.
+# A failure (too few values for the interval...) becomes a warning and a null effect size
+# (NA: a NULL would drop the key from the result), so the test's own numbers still arrive.
 .panthr_effect <- function(name, column, compute) {
   es <- tryCatch(compute(), error = function(e) {
     warning("effect size ", name, ": ", conditionMessage(e), call. = FALSE)
     NULL
   })
-  if (is.null(es)) return(NULL)
+  if (is.null(es)) return(NA)
   ci <- if (is.null(es$CI_low)) NULL else I(c(es$CI_low[[1L]], es$CI_high[[1L]]))
   list(name = name, value = unname(es[[column]][[1L]]), conf_int = ci)
 }
