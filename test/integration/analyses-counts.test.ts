@@ -157,6 +157,26 @@ describe('analyses: tests of counts', function () {
     });
   });
 
+  it('binom.test and prop.test of a logical variable: true by default, or success false', async () => {
+    await check({
+      ds: 'mt',
+      test: 'binom.test',
+      variables: ['manual'],
+      got: htest,
+      ref: HT('binom.test(sum(mt$manual), 32)').replace('h$parameter, ', ''),
+      n: '32',
+    });
+    await check({
+      ds: 'mt',
+      test: 'prop.test',
+      variables: ['manual', 'vs'],
+      options: { success: false },
+      got: htest,
+      ref: HT('prop.test(tapply(!mt$manual, mt$vs, sum), table(mt$vs))'),
+      n: '32',
+    });
+  });
+
   it('prop.test: one proportion, and equal proportions across groups', async () => {
     await check({
       ds: 'mt',
