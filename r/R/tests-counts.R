@@ -167,7 +167,8 @@ panthr_mcnemar_test <- function(data, variables, options = list()) {
 #' Exact binomial test of the share of one level (success) among all values.
 #' @param variables [x] nominal or logical. @param options success, p (0.5), alternative,
 #'   conf.level.
-#' @return the htest keys (estimate = probability of success), n, r_code.
+#' @return the htest keys (statistic = successes; df = R's parameter, the number of trials;
+#'   estimate = probability of success), n, r_code.
 panthr_binom_test <- function(data, variables, options = list()) {
   .panthr_known_options(options, c("success", "p", "alternative", "conf.level"))
   .panthr_vars(data, variables, 1L)
@@ -177,7 +178,6 @@ panthr_binom_test <- function(data, variables, options = list()) {
   s <- .panthr_success(d, variables[[1L]], options)
   if (!nrow(d)) panthr_stop("invalid_object", "binom.test: no values")
   h <- do.call(stats::binom.test, c(list(sum(s$hit), nrow(d)), args[!vapply(args, is.null, NA)]))
-  h$parameter <- NULL  # the number of trials, which is n, not a df
   x <- panthr_code_column(variables[[1L]])
   code <- paste0("binom.test(sum(", x, " == ", panthr_code_value(s$value), ", na.rm = TRUE), ",
                  "sum(!is.na(", x, "))", .panthr_code_args(args), ")")
