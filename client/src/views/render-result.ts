@@ -98,11 +98,9 @@ const TEST_KEYS: Record<string, string> = {
   f_statistic: 'F statistic',
 };
 
-// Recursive: an array of objects (shapiro.test's rows with `by`) shows each as JSON, not
-// as "[object Object]".
 const text = (v: unknown): string =>
   Array.isArray(v)
-    ? v.map(text).join(', ')
+    ? v.map((x) => formatCell(x as Cell)).join(', ')
     : typeof v === 'object' && v !== null
       ? JSON.stringify(v)
       : formatCell(v as Cell);
