@@ -174,6 +174,25 @@ describe('analyses: tests of location, normality, variance, correlation', functi
     }
   });
 
+  it('kruskal.test on a filter’s rows', async () => {
+    const f = { type: 'filter', name: 'warm', dataset: 'aq', formula: 'Temp > 75' };
+    const v = rt.validate(f);
+    assert.ok(v.ok);
+    await rt.run(v.object);
+    await check({
+      ds: 'aq',
+      test: 'kruskal.test',
+      variables: ['Ozone', 'Month'],
+      filter: 'warm',
+      got: (x) => [...htest(x), ...effect(x)],
+      ref: `{ d <- aq[aq$Temp > 75, ]
+        c(${HT('kruskal.test(Ozone ~ Month, data = d)')},
+          effectsize::rank_epsilon_squared(Ozone ~ Month, data = d, ci = NULL)[[1]]) }`,
+      n: 'sum(aq$Temp > 75 & !is.na(aq$Ozone))',
+      warnings: TIES,
+    });
+  });
+
   it('friedman.test: blocks missing a value are left out, as its matrix form does', async () => {
     await check({
       ds: 'rt',
