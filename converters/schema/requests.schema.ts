@@ -19,6 +19,7 @@ import {
   variableList,
 } from './common.schema.ts';
 import { graphSettingsSchema } from './graph-settings.schema.ts';
+import { HTEST_SCHEMAS } from './tests.schema.ts';
 
 const formula = z.string().min(1).max(LIMITS.formula);
 
@@ -106,7 +107,6 @@ export const extensionReportSchema = reportSchema(z.string().max(64)).extend({
   options: extensionOptions.optional(),
 });
 
-const alternative = z.enum(['two.sided', 'less', 'greater']);
 function testSchema<K extends z.ZodType<string>, O extends z.ZodType>(
   kind: K,
   min: number,
@@ -125,33 +125,7 @@ function testSchema<K extends z.ZodType<string>, O extends z.ZodType>(
 }
 /** The built-in tests and models by kind, with the options of API.md. */
 export const TEST_SCHEMAS = {
-  't.test': testSchema(
-    z.literal('t.test'),
-    1,
-    2,
-    z.strictObject({
-      mu: z.number().optional(),
-      alternative: alternative.optional(),
-      paired: z.boolean().optional(),
-      'var.equal': z.boolean().optional(),
-      'conf.level': z.number().gt(0).lt(1).optional(),
-    }),
-  ),
-  'chisq.test': testSchema(
-    z.literal('chisq.test'),
-    2,
-    2,
-    z.strictObject({ correct: z.boolean().optional() }),
-  ),
-  'cor.test': testSchema(
-    z.literal('cor.test'),
-    2,
-    2,
-    z.strictObject({
-      method: z.enum(['pearson', 'spearman', 'kendall']).optional(),
-      alternative: alternative.optional(),
-    }),
-  ),
+  ...HTEST_SCHEMAS,
   lm: testSchema(z.literal('lm'), 2, LIMITS.variables, z.strictObject({})),
   aov: testSchema(z.literal('aov'), 2, 2, z.strictObject({})),
 } as const;

@@ -22,9 +22,12 @@ local({
   if (is.null(here)) here <- Sys.getenv("PANTHR_R_DIR", "r/R")
   # The library's folder, for the data files beside it (svg-allow.json).
   assign(".panthr_dir", here, envir = globalenv())
-  parts <- c("util.R", "rcode.R", "registry.R", "reports.R", "reports-code.R", "tests.R",
-             "models.R", "svgsafe.R", "graphs.R", "plots.R", "plots-code.R", "formula.R",
-             "session.R", "extensions.R")
+  # The helpers and the registry first, the session set-up and extension loader last, and
+  # between them every other part (the kinds: each registers itself) in C-locale order.
+  first <- c("util.R", "rcode.R", "registry.R")
+  last <- c("session.R", "extensions.R")
+  all <- sort(method = "radix", list.files(here, pattern = "[.]R$"))
+  parts <- c(first, setdiff(all, c(first, last, "panthr.R")), last)
   for (p in parts) sys.source(file.path(here, p), envir = globalenv(), keep.source = FALSE)
 })
 
