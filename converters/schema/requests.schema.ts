@@ -19,6 +19,7 @@ import {
   variableList,
 } from './common.schema.ts';
 import { graphSettingsSchema } from './graph-settings.schema.ts';
+import { MODEL_SCHEMAS } from './models.schema.ts';
 
 const formula = z.string().min(1).max(LIMITS.formula);
 
@@ -123,8 +124,7 @@ export const TEST_SCHEMAS = {
       alternative: alternative.optional(),
     }),
   ),
-  lm: testSchema(z.literal('lm'), 2, LIMITS.variables, z.strictObject({})),
-  aov: testSchema(z.literal('aov'), 2, 2, z.strictObject({})),
+  ...MODEL_SCHEMAS,
 } as const;
 /** A test of a kind an R extension registered. */
 export const extensionTestSchema = testSchema(

@@ -128,7 +128,19 @@ describe('PanthR.r safety, full R, registry and extensions', function () {
   it('registers the example extension beside the built-in kinds; its test equals R', () => {
     assert.deepEqual(out['registered'], {
       reports: ['descriptives', 'frequency'],
-      tests: ['t.test', 'chisq.test', 'cor.test', 'lm', 'aov', 'shapiro.test'],
+      tests: [
+        't.test',
+        'chisq.test',
+        'cor.test',
+        'lm',
+        'glm',
+        'aov',
+        'cor',
+        'alpha',
+        'prcomp',
+        'factanal',
+        'shapiro.test',
+      ],
       graphs: ['hist', 'box', 'scatter', 'bar', 'dot', 'quantile', 'qqnorm'],
     });
     assertClose(out['shapiro'], obj(out['shapiro_ref']), 'shapiro.test');
