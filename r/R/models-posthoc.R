@@ -81,7 +81,12 @@
   terms <- vapply(cells, `[[`, "", "term")
   sets <- .panthr_term_sets(fit, md)
   if (method == "tukey") {
-    hsd <- stats::TukeyHSD(fit, which = .panthr_inner_terms(terms, fit, sets, md))
+    # A covariate makes R warn "non-factors ignored" with the internal name: not news here.
+    hsd <- withCallingHandlers(
+      stats::TukeyHSD(fit, which = .panthr_inner_terms(terms, fit, sets, md)),
+      warning = function(w) {
+        if (grepl("non-factors ignored", conditionMessage(w))) invokeRestart("muffleWarning")
+      })
     names(hsd) <- terms
     rows <- lapply(terms, function(t) .panthr_tukey_rows(hsd, t, fit, sets, md))
     code <- paste0("TukeyHSD(fit, which = ", panthr_code_value(terms), ")")
