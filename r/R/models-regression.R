@@ -103,8 +103,8 @@ panthr_lm <- function(data, variables, options = list()) {
     paste0("z[", scalar, "] <- lapply(z[", scalar, "], function(v) as.numeric(scale(v)))"),
     paste0("coef(lm(", formula_code, ", data = z))"),
     "c(aic = AIC(fit), bic = BIC(fit))",
-    "e <- residuals(fit)",
-    "sum(diff(e)^2) / sum(e^2)",
+    "r <- residuals(fit)",
+    "sum(diff(r)^2) / sum(r^2)",
     if (vif) c(
       "R <- cov2cor(vcov(fit)[-1, -1])",
       "a <- attr(model.matrix(fit), \"assign\")[-1]",
