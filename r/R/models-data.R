@@ -75,10 +75,16 @@
   if (user) .panthr_deparse(f) else stats::as.formula(f, env = baseenv())
 }
 
+.panthr_max_crossed <- 8L
+
 #' A model's formula to fit and the same formula as code.
 #' @param md model frame; @param crossed,added integer positions of the predictors (see
 #'   .panthr_rhs_call). @return list(formula, code).
 .panthr_model_formula <- function(md, crossed, added, interactions) {
+  # k crossed variables make 2^k - 1 terms: past a few, R would grind until the time limit.
+  if (interactions && length(crossed) > .panthr_max_crossed)
+    panthr_stop("invalid_object", "interactions of more than ", .panthr_max_crossed,
+                " variables are not supported (", length(crossed), " given)")
   make <- function(names) {
     call("~", as.name(names[[1L]]), .panthr_rhs_call(names[crossed], names[added], interactions))
   }

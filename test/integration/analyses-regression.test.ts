@@ -206,6 +206,13 @@ describe('models (API 1.1): lm and glm', function () {
       ['glm', ['cyl', 'wt'], {}, 'invalid_object', /exactly 2 levels/],
       ['glm', ['mpg', 'wt'], {}, 'invalid_object', /0 or 1/],
       ['glm', ['am', 'wt'], { family: 'poisson' }, 'invalid_object', /family/],
+      [
+        'lm',
+        ['mpg', 'cyl', 'disp', 'hp', 'drat', 'wt', 'qsec', 'vs', 'am', 'gear'],
+        { interactions: true },
+        'invalid_object',
+        /more than 8 variables/,
+      ],
     ];
     for (const [test, variables, options, code, message] of cases) {
       const e = await refused(test, variables, options);
