@@ -33,6 +33,11 @@
   for (j in which(nominal)) d[[j]] <- factor(d[[j]], ordered = FALSE)  # drops unused levels
   rownames(d) <- NULL
   if (nrow(d) == 0L) panthr_stop("invalid_object", "no row has a value in every variable")
+  for (j in setdiff(which(nominal), 1L)) {
+    if (nlevels(d[[j]]) < 2L)
+      panthr_stop("invalid_object", "variable ", .panthr_q(variables[[j]]),
+                  " has fewer than 2 levels in the rows used")
+  }
   list(data = d, inner = inner, outer = unname(variables), nominal = nominal,
        ordered = ordered, logical = logical, n = nrow(d))
 }

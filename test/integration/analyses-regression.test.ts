@@ -219,5 +219,22 @@ describe('models (API 1.1): lm and glm', function () {
       assert.equal(e.code, code, `${test} ${JSON.stringify(options)}`);
       assert.match(e.message, message);
     }
+    // A factor left with one level by a filter is named, not passed to R's contrasts error.
+    await resultOf(rt, {
+      type: 'filter',
+      name: 'vonly',
+      dataset: 'mt',
+      formula: 'engine == "v"',
+    });
+    const one = await errorOf(rt, {
+      type: 'test',
+      name: 'bad',
+      test: 'aov',
+      dataset: 'mt',
+      variables: ['mpg', 'engine'],
+      filter: 'vonly',
+    });
+    assert.equal(one.code, 'invalid_object');
+    assert.match(one.message, /"engine" has fewer than 2 levels/);
   });
 });
