@@ -61,7 +61,9 @@ panthr_alpha <- function(data, variables, options = list()) {
     panthr_stop("invalid_object", "option reverse names ", .panthr_q(bad[[1L]]),
                 ", which is not one of the items")
   keys <- if (length(reverse)) reverse
-  a <- psych::alpha(s$data, keys = keys)
+  # psych says "Number of categories should be increased ..." of items that are not counts:
+  # about its frequency table, not the result, and a message would only reach R's stderr.
+  a <- suppressMessages(psych::alpha(s$data, keys = keys))
   items <- data.frame(item = unname(variables), r_drop = a$item.stats$r.drop,
                       alpha_if_dropped = a$alpha.drop$raw_alpha,
                       mean = a$item.stats$mean, sd = a$item.stats$sd)

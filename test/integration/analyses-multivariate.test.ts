@@ -92,6 +92,12 @@ describe('models (API 1.1): cor, alpha, prcomp, factanal', function () {
          k / (k - 1) * (1 - sum(sapply(d, var)) / var(rowSums(d))) }`,
     );
     assertClose([res['raw_alpha']], formula, 'alpha formula');
+    // psych's note on items of many values ("Number of categories should be increased") is
+    // not a result: it must not reach R's stderr, which the server logs as a warning.
+    const said = await ref.eval(
+      'capture.output(invisible(panthr_test("alpha", att, c("rating", "complaints", "learning"))), type = "message")',
+    );
+    assert.deepEqual(said.kind === 'string' ? said.values : ['not a string'], []);
     await checkRCode(
       csv,
       'bfi5',
