@@ -137,6 +137,39 @@ describe('models (API 1.1): lm and glm', function () {
     await checkRCode(csv, 'mt', fac['r_code'], numbersIn(fac['coefficients']), 'lm interactions');
   });
 
+  it('coefficient names of interactions hold levels with ":" as R writes them', async () => {
+    const y = [3.1, 4.2, 2.2, 5.9, 4.4, 6.1, 2.8, 7.3, 3.3, 6.6];
+    const x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const g = ['a:1', 'b:2', 'a:1', 'b:2', 'a:1', 'b:2', 'a:1', 'b:2', 'a:1', 'b:2'];
+    await resultOf(rt, {
+      type: 'dataset',
+      name: 'odd',
+      variables: [
+        { type: 'vector', name: 'y', variableType: 'scalar', values: y },
+        { type: 'vector', name: 'my.g', variableType: 'nominal', values: g },
+        { type: 'vector', name: 'x', variableType: 'scalar', values: x },
+      ],
+    });
+    const res = await resultOf(rt, {
+      type: 'test',
+      name: 'm',
+      test: 'lm',
+      dataset: 'odd',
+      variables: ['y', 'my.g', 'x'],
+      options: { interactions: true },
+    });
+    const want = await ref.eval(
+      `{ d <- data.frame(y = c(${y.join(',')}), my.g = factor(c(${g.map((v) => `"${v}"`).join(',')})), x = 1:10)
+         rownames(coef(summary(lm(y ~ my.g * x, data = d)))) }`,
+    );
+    assert.equal(want.kind, 'string');
+    assert.deepEqual(
+      rows(res['coefficients']).map((r) => r[0]),
+      want.values,
+    );
+    assert.deepEqual(want.values, ['(Intercept)', 'my.gb:2', 'x', 'my.gb:2:x']);
+  });
+
   it('glm binomial of a 0/1 outcome: z table, odds ratios, Wald intervals, fit, classification', async () => {
     const res = await model('glm', ['am', 'wt', 'hp']);
     assert.equal(res['n'], 31);
