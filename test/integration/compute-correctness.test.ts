@@ -44,12 +44,12 @@ describe('compute: results equal R’s own', function () {
       res['statistic'],
       ...(Array.isArray(res['df'])
         ? (res['df'] as unknown[])
-        : res['df'] === null
+        : res['df'] === null || res['df'] === undefined
           ? []
           : [res['df']]),
       res['p_value'],
       ...(res['estimate'] as unknown[]),
-      ...(res['conf_int'] as unknown[]),
+      ...((res['conf_int'] as unknown[] | undefined) ?? []),
     ];
 
     // The report and test requests of this dataset (each test below varies only the rest).

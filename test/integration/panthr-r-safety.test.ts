@@ -125,21 +125,31 @@ describe('PanthR.r safety, full R, registry and extensions', function () {
     assert.equal(existsSync(marker), false);
   });
 
-  it('registers the example extension beside the built-in kinds; its test equals R', () => {
+  it('registers the example extension beside the built-in kinds; shapiro.test equals R', () => {
     assert.deepEqual(out['registered'], {
       reports: ['descriptives', 'frequency'],
       tests: [
-        't.test',
-        'chisq.test',
-        'cor.test',
-        'lm',
-        'glm',
         'aov',
         'cor',
         'alpha',
         'prcomp',
         'factanal',
+        'lm',
+        'glm',
+        'chisq.test',
+        'fisher.test',
+        'mcnemar.test',
+        'binom.test',
+        'prop.test',
+        't.test',
+        'wilcox.test',
+        'oneway.test',
+        'kruskal.test',
+        'friedman.test',
         'shapiro.test',
+        'levene.test',
+        'bartlett.test',
+        'cor.test',
       ],
       graphs: ['hist', 'box', 'scatter', 'bar', 'dot', 'quantile', 'qqnorm'],
     });
