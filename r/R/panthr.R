@@ -21,7 +21,7 @@ local({
   }
   if (is.null(here)) here <- Sys.getenv("PANTHR_R_DIR", "r/R")
   parts <- c("util.R", "rcode.R", "registry.R", "reports.R", "tests.R", "models.R", "svgsafe.R",
-             "graphs.R", "plots.R", "formula.R", "session.R", "extensions.R")
+             "graphs.R", "plots.R", "formula.R", "read.R", "session.R", "extensions.R")
   for (p in parts) sys.source(file.path(here, p), envir = globalenv(), keep.source = FALSE)
 })
 

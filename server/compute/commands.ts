@@ -1,8 +1,7 @@
-/** The commands of API.md §3: `newvar`, `read` (CSV) and `delete`. */
+/** The commands of API.md §3: `newvar` and `delete` (`read` is in read.ts). */
 import { type PanthrCommand, rToVector } from '../../converters/index.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { RunContext } from './context.ts';
-import { parseCsvDataset } from './formula.ts';
 
 type Command<K extends PanthrCommand['command']> = Extract<PanthrCommand, { command: K }>;
 
@@ -22,18 +21,6 @@ export async function runNewvar(ctx: RunContext, o: Command<'newvar'>): Promise<
   // A command named like its dataset must not replace the dataset in the workspace.
   const store = o.name === o.dataset ? [] : [out];
   return { store: [...store, updated.dataset], remove: [], reply: [out] };
-}
-
-/**
- * `read`: CSV text parsed in TypeScript into the dataset called `name` (size-checked
- * before R). The dataset is stored under that name; the reply is the command with
- * `result.dataset`.
- */
-export async function runRead(ctx: RunContext, o: Command<'read'>): Promise<RunOutcome> {
-  const dataset = parseCsvDataset(o.name, o.text, ctx.options.maxData);
-  const entry = await ctx.putDataset(dataset);
-  const out = { ...o, result: { dataset: entry.dataset } } as StoredObject;
-  return { store: [entry.dataset], remove: [], reply: [out] };
 }
 
 /** `delete`: removes `target` from the workspace (and its data from R); `not_found` if absent. */

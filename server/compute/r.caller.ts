@@ -10,7 +10,13 @@ import { computeError, type ComputeErrorCode } from './compute.types.ts';
 
 /** PanthR.r functions the compute layer may call (through `panthr_run`). */
 export type PanthrFunction =
-  'panthr_report' | 'panthr_test' | 'panthr_graph' | 'panthr_eval_r' | 'panthr_eval_formula';
+  | 'panthr_report'
+  | 'panthr_test'
+  | 'panthr_graph'
+  | 'panthr_eval_r'
+  | 'panthr_eval_formula'
+  | 'panthr_read_file'
+  | 'panthr_sort_levels';
 
 /** An argument: a value to assign, an R object already held under a generated name, or NULL. */
 export type RArg = { readonly value: RValue } | { readonly ref: string } | null;
@@ -24,6 +30,7 @@ const CODES: ReadonlySet<string> = new Set([
   'invalid_object',
   'not_found',
   'unknown_type',
+  'too_large',
   'r_error',
 ]);
 
