@@ -138,7 +138,7 @@ export function editCells(
   const cells = [...jsonValues(v.values)];
   const map = codeMap(v);
   const base = isFactor(v.variableType) && !map ? normalised(v) : v;
-  const levels = [...((base.labels as string[] | undefined) ?? [])];
+  const levels = Array.isArray(base.labels) ? [...(base.labels as readonly string[])] : [];
   const missing = new Set<unknown>(v.missing ?? []);
   const next = isFactor(v.variableType) && !map ? [...jsonValues(base.values)] : cells;
   const codes = map ? { ...map } : null;
