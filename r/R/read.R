@@ -57,6 +57,7 @@ panthr_sort_levels <- function(x) {
     if (is.numeric(base) && is.numeric(labs) && all(is.na(base) | base == round(base)) &&
         all(labs == round(labs))) {
       out$value <- as.double(base)
+      out$value[is.na(out$value)] <- NA
       keep <- !(labs %in% miss)
       if (length(labs[keep])) out$labels <- stats::setNames(as.double(labs[keep]), names(labs)[keep])
       if (length(miss)) out$missing <- as.double(miss)
@@ -82,6 +83,8 @@ panthr_sort_levels <- function(x) {
   } else {
     out$value <- factor(as.character(x))
   }
+  # Stata's tagged missing values (.a to .z) carry a tag in their NA payload: made plain NA.
+  if (is.double(out$value)) out$value[is.na(out$value)] <- NA
   out
 }
 
@@ -91,7 +94,8 @@ panthr_sort_levels <- function(x) {
 #' @param options NULL or list(sheet = name or number, max_cells = number or NULL).
 #' @return list(data = data.frame of plain columns (names as in the file), labels = list of
 #'   NULL or named double per column, missing = list of NULL or double per column,
-#'   varlabels = character (NA where a column has no label)). Errors: invalid_object when
+#'   varlabels = character (NA where a column has no label), warnings = the reader's
+#'   warnings). Errors: invalid_object when
 #'   the file cannot be read, too_large past max_cells.
 panthr_read_file <- function(format, bytes, options = NULL) {
   reader <- if (is.character(format) && length(format) == 1L) .panthr_readers[[format]]
@@ -100,10 +104,12 @@ panthr_read_file <- function(format, bytes, options = NULL) {
   file <- tempfile("read-", tmpdir = .panthr_tmpdir(), fileext = paste0(".", format))
   on.exit(unlink(file, force = TRUE), add = TRUE)
   writeBin(bytes, file)
-  d <- tryCatch(suppressMessages(reader(file, .panthr_or(options, list()))),
+  read <- function() suppressMessages(reader(file, .panthr_or(options, list())))
+  got <- tryCatch(panthr_collect_warnings(read()),
     panthr_error = function(e) stop(e),
     error = function(e) panthr_stop("invalid_object", "the ", format, " file cannot be read: ",
                                     conditionMessage(e)))
+  d <- got$value
   max <- options$max_cells
   if (is.numeric(max) && length(max) == 1L && as.double(nrow(d)) * ncol(d) > max)
     panthr_stop("too_large", "the file has ", nrow(d), " rows x ", ncol(d), " variables = ",
@@ -116,5 +122,6 @@ panthr_read_file <- function(format, bytes, options = NULL) {
   data <- structure(lapply(cols, `[[`, "value"), names = names(d), class = "data.frame",
                     row.names = .set_row_names(nrow(d)))
   list(data = data, labels = lapply(cols, `[[`, "labels"),
-       missing = lapply(cols, `[[`, "missing"), varlabels = unname(varlabels))
+       missing = lapply(cols, `[[`, "missing"), varlabels = unname(varlabels),
+       warnings = I(got$warnings))
 }

@@ -135,8 +135,14 @@ function fileDataset(name: string, value: RValue): PanthrDataset {
   return checked.data;
 }
 
+/** A file read: the dataset and the reader's warnings. */
+interface Read {
+  readonly dataset: PanthrDataset;
+  readonly warnings: string[];
+}
+
 /** An Excel, SPSS or Stata read: the bytes go to R, which reads them in a private file. */
-async function readFile(ctx: RunContext, o: ReadCommand): Promise<PanthrDataset> {
+async function readFile(ctx: RunContext, o: ReadCommand): Promise<Read> {
   const bytes = fileBytes(o.data ?? '');
   const options: [string, RValue][] = [];
   if (typeof o.sheet === 'string') options.push(['sheet', rString([o.sheet])]);
@@ -151,18 +157,27 @@ async function readFile(ctx: RunContext, o: ReadCommand): Promise<PanthrDataset>
     ],
     ctx.call,
   );
-  return fileDataset(o.name, out);
+  const warnings = element(out, 'warnings');
+  return {
+    dataset: fileDataset(o.name, out),
+    warnings: warnings?.kind === 'string' ? warnings.values.filter((w) => w !== null) : [],
+  };
 }
 
 /**
  * `read`: the file becomes the dataset called `name` (size-checked before it is held in
  * R). The dataset is stored under that name; the reply is the command with
- * `result.dataset`, without the file's bytes (`data`), which the client already has.
+ * `result.dataset` and `result.warnings` (the reader's, e.g. readxl's about cell types),
+ * without the file's bytes (`data`), which the client already has.
  */
 export async function runRead(ctx: RunContext, o: ReadCommand): Promise<RunOutcome> {
-  const read = o.format === 'csv' ? readCsv(o, ctx.options.maxData) : await readFile(ctx, o);
-  const entry = await ctx.putDataset(await sortedLevels(ctx, read));
+  const read: Read =
+    o.format === 'csv'
+      ? { dataset: readCsv(o, ctx.options.maxData), warnings: [] }
+      : await readFile(ctx, o);
+  const entry = await ctx.putDataset(await sortedLevels(ctx, read.dataset));
   const { data: _bytes, ...request } = o;
-  const out = { ...request, result: { dataset: entry.dataset } } as StoredObject;
+  const result = { dataset: entry.dataset, warnings: read.warnings };
+  const out = { ...request, result } as StoredObject;
   return { store: [entry.dataset], remove: [], reply: [out] };
 }

@@ -163,10 +163,10 @@ describe('data: read files (API 1.1)', function () {
     assert.deepEqual(desc.rows?.[0]?.slice(1, 4), [4, 1, 11.75]);
   });
 
-  it('reads Stata value labels as levels', async () => {
+  it('reads Stata value labels as levels, and a tagged missing value (.a) as missing', async () => {
     const bytes = await rFile(
       'd <- data.frame(g = haven::labelled(c(1, 2, 1), c(lo = 1, hi = 2)), t = c("v", "u", "v"),\n' +
-        '  x = c(0.5, NA, 2))\nhaven::write_dta(d, path)',
+        '  x = c(0.5, haven::tagged_na("a"), 2))\nhaven::write_dta(d, path)',
       'dta',
     );
     const d = await read(rt, { name: 'stata', format: 'dta', data: bytes });
