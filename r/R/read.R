@@ -46,7 +46,8 @@ panthr_sort_levels <- function(x) {
 
 # One column as list(value, labels, missing): value a plain vector R can send (double,
 # logical, POSIXct, factor); labels NULL or a named double (code -> label) for labelled
-# numeric codes; missing NULL or the user-missing codes (values kept, counted missing).
+# numeric codes (every label, those of user-missing codes too); missing NULL or the
+# user-missing codes (values kept, counted missing).
 .panthr_read_column <- function(x) {
   out <- list(value = NULL, labels = NULL, missing = NULL)
   if (inherits(x, "haven_labelled")) {
@@ -58,8 +59,7 @@ panthr_sort_levels <- function(x) {
         all(labs == round(labs))) {
       out$value <- as.double(base)
       out$value[is.na(out$value)] <- NA
-      keep <- !(labs %in% miss)
-      if (length(labs[keep])) out$labels <- stats::setNames(as.double(labs[keep]), names(labs)[keep])
+      if (length(labs)) out$labels <- stats::setNames(as.double(labs), names(labs))
       if (length(miss)) out$missing <- as.double(miss)
       return(out)
     }

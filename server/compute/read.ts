@@ -94,8 +94,8 @@ function readCsv(o: ReadCommand, maxData: number | null): PanthrDataset {
 
 /**
  * A column PanthR.r read with value labels (numeric codes): nominal, values the codes,
- * `labels` code -> label (codes without a label are their own label), `missing` the
- * user-missing codes (which are not levels).
+ * `labels` code -> label (every value label, those of user-missing codes too; codes
+ * present without a label are their own label), `missing` the user-missing codes.
  */
 function labelled(v: PanthrVector, labels: RValue | undefined, missing: RValue | undefined) {
   const codes = missing?.kind === 'double' ? [...missing.values] : [];

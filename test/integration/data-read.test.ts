@@ -129,14 +129,14 @@ describe('data: read files (API 1.1)', function () {
     const sex = variable(d, 'sex');
     assert.equal(sex.variableType, 'nominal');
     assert.deepEqual(jsonValues(sex.values), [1, 2, 9, 1, 3]);
-    assert.deepEqual(sex.labels, { '1': 'male', '2': 'female', '3': '3' });
+    assert.deepEqual(sex.labels, { '1': 'male', '2': 'female', '9': 'refused', '3': '3' });
     assert.deepEqual(sex.missing, [9]);
     assert.equal(sex.label, 'Sex');
     const score = variable(d, 'score');
     assert.equal(score.variableType, 'scalar');
     assert.deepEqual(score.missing, [99]);
     assert.deepEqual(variable(d, 'town').labels, ['a', 'b', 'c']);
-    // R's copy has the codes as NA: the frequency of sex leaves 9 out.
+    // R's copy has the user-missing code as NA: its level is empty and 9 counts as missing.
     const freq = await resultOf(rt, {
       type: 'report',
       name: 'f1',
@@ -150,6 +150,7 @@ describe('data: read files (API 1.1)', function () {
         ['male', 2],
         ['female', 1],
         ['3', 1],
+        ['refused', 0],
         [null, 1],
       ],
     );
