@@ -86,8 +86,8 @@ export class RCaller {
   /**
    * Runs `panthr_run(fn, args...)`: assigns the argument values, evaluates the fixed call,
    * and returns the function's value, or throws an AppError with the code R reported
-   * (`invalid_object`, `not_found`, `unknown_type`, `r_error`), `timeout` past the time
-   * limit (the evaluation is interrupted in R, the session stays usable). A cancelled call
+   * (`invalid_object`, `not_found`, `unknown_type`, `too_large`, `r_error`), `timeout` past
+   * the time limit (the evaluation is interrupted in R, the session stays usable). A cancelled call
    * or a lost session rethrows the RError (`cancelled`, `closed`, `protocol`).
    */
   async call(fn: PanthrFunction, args: readonly RArg[], options: CallOptions): Promise<RValue> {
