@@ -193,6 +193,26 @@ describe('data: edit, levels, settype (API 1.1)', function () {
     );
   });
 
+  it('keeps R code in levels, cells and sheet names as data', async () => {
+    const code = '"); file.create("/tmp/panthr-t14-pwned"); ("';
+    const v = await command({ command: 'levels', variable: 'g', rename: { b: code } });
+    assert.ok(Array.isArray(v.labels) && (v.labels as readonly string[]).includes(code));
+    await command({ command: 'edit', variable: 'g', rows: [1], values: [`${code}2`] });
+    await assertSame();
+    const e = await errorOf(rt, {
+      type: 'command',
+      name: 'xl',
+      command: 'read',
+      format: 'xlsx',
+      data: await rFile('openxlsx::write.xlsx(data.frame(a = 1), path)', 'xlsx'),
+      sheet: code,
+    });
+    assert.equal(e.code, 'invalid_object');
+    assert.ok(e.message.includes('no sheet'), e.message);
+    const made = await conn.eval('file.exists("/tmp/panthr-t14-pwned")');
+    assert.deepEqual(made.kind === 'logical' ? [...made.values] : made, [0]);
+  });
+
   it('makes a t-test follow the level order as R does (ToothGrowth, supp reordered)', async () => {
     const csv = (await rFile('write.csv(ToothGrowth, path, row.names = FALSE)', 'csv')).toString();
     const t = await r.runtime();
