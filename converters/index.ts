@@ -13,6 +13,14 @@ export { doubleToJson, rToDataset, rToVector } from './r2panthr.ts';
 export { rToJson } from './r-to-json.ts';
 export { parseCsv, type CsvOptions, type CsvResult } from './csv.ts';
 export { csvColumnNames, isoSeconds } from './csv-infer.ts';
+export {
+  currentLevels,
+  editCells,
+  normalised,
+  renameLevels,
+  reorderLevels,
+  setType,
+} from './vector-edit.ts';
 export * from './formula/index.ts';
 export {
   binaryToJson,

@@ -18,6 +18,7 @@ import {
   shortString,
   variableList,
 } from './common.schema.ts';
+import { editSchema, levelsSchema, readSchema, settypeSchema } from './data-commands.schema.ts';
 import { graphSettingsSchema } from './graph-settings.schema.ts';
 import { HTEST_SCHEMAS } from './tests.schema.ts';
 import { MODEL_SCHEMAS } from './models.schema.ts';
@@ -42,13 +43,11 @@ export const COMMAND_SCHEMAS = {
     variable: nameSchema,
     formula,
   }),
-  read: z.object({
-    ...commandBase,
-    command: z.literal('read'),
-    format: z.literal('csv'),
-    text: z.string().max(LIMITS.csvText),
-  }),
+  read: readSchema,
   delete: z.object({ ...commandBase, command: z.literal('delete'), target: nameSchema }),
+  edit: editSchema,
+  levels: levelsSchema,
+  settype: settypeSchema,
 } as const;
 
 /** Options of extension kinds: a small JSON object the extension's R function receives. */
@@ -196,7 +195,7 @@ export const errorObjectSchema = z.object({
 
 /** A filter object. */
 export type PanthrFilter = z.infer<typeof filterSchema>;
-/** A command object (newvar, read or delete). */
+/** A command object (newvar, read, delete, edit, levels or settype). */
 export type PanthrCommand = z.infer<(typeof COMMAND_SCHEMAS)[keyof typeof COMMAND_SCHEMAS]>;
 /** A built-in report. */
 export type PanthrReport = z.infer<(typeof REPORT_SCHEMAS)[keyof typeof REPORT_SCHEMAS]>;

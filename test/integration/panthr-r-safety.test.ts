@@ -51,7 +51,10 @@ describe('PanthR.r safety, full R, registry and extensions', function () {
     for (const n of ['.d', '[[', 'mean', 'is.na', 'log']) assert.ok(names.includes(n), n);
     for (const n of ['system', 'eval', 'get', '<-', '::', 'file.create'])
       assert.ok(!names.includes(n), n);
-    assert.equal(names.length, 30);
+    // The 30 of API 1.0 and the 8 data-work functions of API 1.1 (ifelse ... reverse).
+    for (const n of ['ifelse', 'cut', 'recode', 'z', 'rowmean', 'rowsum', 'rank', 'reverse'])
+      assert.ok(names.includes(n), n);
+    assert.equal(names.length, 38);
   });
 
   it('full R: the value, the printed output with messages, warnings; errors as r_error', () => {
