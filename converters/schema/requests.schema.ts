@@ -68,9 +68,38 @@ function reportSchema<K extends z.ZodType<string>>(kind: K) {
     filter: nameSchema.optional(),
   });
 }
+/** The columns `descriptives` may show (API.md 1.1), in the order of the contract. */
+export const DESCRIPTIVE_STATISTICS = [
+  'n',
+  'missing',
+  'mean',
+  'sd',
+  'se',
+  'variance',
+  'min',
+  'q1',
+  'median',
+  'q3',
+  'max',
+  'iqr',
+  'range',
+  'skewness',
+  'kurtosis',
+  'ci_low',
+  'ci_high',
+] as const;
+const statistics = z
+  .array(z.enum(DESCRIPTIVE_STATISTICS))
+  .min(1)
+  .max(DESCRIPTIVE_STATISTICS.length)
+  .refine((a) => new Set(a).size === a.length, { message: 'must not repeat a statistic' });
+
 /** The built-in reports by kind. */
 export const REPORT_SCHEMAS = {
-  descriptives: reportSchema(z.literal('descriptives')),
+  descriptives: reportSchema(z.literal('descriptives')).extend({
+    /** The statistics' columns, in this order (default: API 1.0's nine). */
+    statistics: statistics.optional(),
+  }),
   frequency: reportSchema(z.literal('frequency')),
 } as const;
 /** A report of a kind an R extension registered; `options` go to the extension as they are. */

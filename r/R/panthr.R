@@ -20,9 +20,14 @@ local({
     }
   }
   if (is.null(here)) here <- Sys.getenv("PANTHR_R_DIR", "r/R")
-  parts <- c("util.R", "rcode.R", "registry.R", "reports.R", "tests-common.R", "tests-means.R",
-             "tests-spread.R", "tests-counts.R", "models.R", "svgsafe.R", "graphs.R", "plots.R",
-             "formula.R", "session.R", "extensions.R")
+  # The library's folder, for the data files beside it (svg-allow.json).
+  assign(".panthr_dir", here, envir = globalenv())
+  # The helpers and the registry first, the session set-up and extension loader last, and
+  # between them every other part (the kinds: each registers itself) in C-locale order.
+  first <- c("util.R", "rcode.R", "registry.R")
+  last <- c("session.R", "extensions.R")
+  all <- sort(method = "radix", list.files(here, pattern = "[.]R$"))
+  parts <- c(first, setdiff(all, c(first, last, "panthr.R")), last)
   for (p in parts) sys.source(file.path(here, p), envir = globalenv(), keep.source = FALSE)
 })
 
