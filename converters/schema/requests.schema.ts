@@ -20,6 +20,7 @@ import {
 } from './common.schema.ts';
 import { graphSettingsSchema } from './graph-settings.schema.ts';
 import { HTEST_SCHEMAS } from './tests.schema.ts';
+import { MODEL_SCHEMAS } from './models.schema.ts';
 
 const formula = z.string().min(1).max(LIMITS.formula);
 
@@ -126,8 +127,7 @@ function testSchema<K extends z.ZodType<string>, O extends z.ZodType>(
 /** The built-in tests and models by kind, with the options of API.md. */
 export const TEST_SCHEMAS = {
   ...HTEST_SCHEMAS,
-  lm: testSchema(z.literal('lm'), 2, LIMITS.variables, z.strictObject({})),
-  aov: testSchema(z.literal('aov'), 2, 2, z.strictObject({})),
+  ...MODEL_SCHEMAS,
 } as const;
 /** A test of a kind an R extension registered. */
 export const extensionTestSchema = testSchema(

@@ -2,7 +2,8 @@
 # The server sources this file into the Rserve parent before it forks sessions, so every
 # session starts with it. It defines everything in the global environment, public names
 # starting with `panthr_`, internal ones with `.panthr_`. Depends on base R, stats,
-# graphics, grDevices, utils, jsonlite and svglite only.
+# graphics, grDevices, utils, jsonlite and svglite, and for some kinds on the Debian R
+# packages effectsize (effect sizes of the tests) and psych (alpha).
 #
 # The parts live beside this file; the directory is found from source()'s `ofile`, or from
 # the environment variable PANTHR_R_DIR when the file is loaded some other way.
