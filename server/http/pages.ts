@@ -63,7 +63,7 @@ export function pageRenderer(clientDir: string = DEFAULT_CLIENT_DIR): PageRender
 ${css === null ? '' : `<link rel="stylesheet" href="${css}">`}
 </head>
 <body>
-<main class="auth-card page-card ${content.tone}">
+<main class="auth-card page-card page-${content.tone}">
 <h1>${escapeHtml(content.title)}</h1>
 ${content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 <div class="actions">${links}</div>

@@ -39,7 +39,7 @@ describe('GET /verify: styled pages for browsers, JSON errors for API clients', 
     const again = await call(ts, 'GET', `/verify${query}`, undefined, BROWSER);
     assert.equal(again.status, 400);
     assert.match(again.headers.get('content-type') ?? '', /text\/html/);
-    assert.match(again.text, /<main class="auth-card page-card error">/);
+    assert.match(again.text, /<main class="auth-card page-card page-error">/);
     assert.match(again.text, /This link cannot be used/);
     assert.match(again.text, /href="\/">Go to log in</);
     assert.doesNotMatch(again.text, /"error"/);
