@@ -89,7 +89,12 @@ export class App {
       this.shown = ws;
       this.workspace = { id: ws.id, name: ws.name, current: true };
     }
+    // Requests whose reply the drop lost stay failed unless the server saved their result.
+    const same = ws === undefined || before === ws.id;
+    const lost = same ? this.model.failedOutputs().filter((e) => e.code === 'disconnected') : [];
     this.model.reset(objects);
+    const unsaved = lost.filter((e) => !this.model.has(e.name));
+    if (unsaved.length > 0) this.model.apply(unsaved);
     if (ws !== undefined && before !== undefined && before !== ws.id) {
       const saved = localStorage.getItem(this.routeKey());
       this.navigate(saved === null ? { view: 'workspace' } : hashToRoute(saved));
