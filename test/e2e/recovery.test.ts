@@ -3,7 +3,8 @@
 // user follow a workspace switch made in either; a tab whose workspace is slow to arrive
 // says it is loading, never that it is empty; the server restarts (same port, same data) while a
 // request is waiting, and the client reconnects by itself, sends it and shows its result;
-// a session that did not survive brings the log-in screen back.
+// a session that did not survive brings the log-in screen back, unless a "keep me logged
+// in" cookie logs the user in again.
 // Screenshots go to test/e2e/screenshots/ for a human to look at.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { SESSION_COOKIE } from '../../server/auth/index.ts';
 import { parseConfig, type Config } from '../../server/config/index.ts';
 import { silentLogger } from '../../server/log.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
@@ -191,5 +193,22 @@ describe('browser: tabs, loading and restarts', function () {
     await tab1.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 60_000 });
     await tab1.locator('.notice', { hasText: 'Your session has ended' }).waitFor();
     await shot('recovery-05-session-gone', tab1);
+  });
+
+  it('with "Keep me logged in", comes back after a restart that lost the session', async () => {
+    await tab1.getByLabel('Email').fill(user.email);
+    await tab1.getByLabel('Password', { exact: true }).fill(user.password);
+    await tab1.getByLabel('Keep me logged in').check();
+    await tab1.getByRole('button', { name: 'Log in' }).click();
+    await tab1.locator('.corner .dot.connected').waitFor();
+    await context.clearCookies({ name: SESSION_COOKIE });
+    const port = Number(new URL(url).port);
+    await running?.stop();
+    running = undefined;
+    await start(port);
+    await tab1.locator('.corner .dot.connected').waitFor({ timeout: 60_000 });
+    await tab1.locator('.grid .row[aria-rowindex="2"]').first().waitFor();
+    assert.equal(await tab1.getByRole('button', { name: 'Log in' }).count(), 0);
+    assert.deepEqual(errors, []);
   });
 });
