@@ -30,6 +30,8 @@ export interface StartROptions {
   readonly rserveBinary?: string;
   /** Where the private directory goes (default the OS temp dir). */
   readonly tmpRoot?: string;
+  /** Milliseconds an interrupted evaluation may take before its session is killed (default 10000). */
+  readonly interruptGraceMs?: number;
 }
 
 /** The kinds `panthr_registered()` lists (built-in and extensions), read once at start. */
@@ -81,6 +83,9 @@ export async function startR(options: StartROptions): Promise<RService> {
     warm: options.warm,
     max: options.max,
     sessionMemoryMb: options.sessionMemoryMb,
+    ...(options.interruptGraceMs === undefined
+      ? {}
+      : { interruptGraceMs: options.interruptGraceMs }),
   });
   let registered: RegisteredKinds | undefined;
   try {

@@ -75,6 +75,7 @@ export async function startServer(
       max: config.r.max_sessions,
       sessionMemoryMb: config.r.session_memory_mb,
       startTimeoutMs: config.r.start_timeout * 1000,
+      interruptGraceMs: Math.round(config.r.interrupt_grace * 1000),
       ...(config.r.binary === null ? {} : { binary: config.r.binary }),
     });
     app = createApp({
