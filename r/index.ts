@@ -30,6 +30,8 @@ export interface StartROptions {
   readonly rserveBinary?: string;
   /** Where the private directory goes (default the OS temp dir). */
   readonly tmpRoot?: string;
+  /** The system user R runs as when the server is root; undefined: the server's user. */
+  readonly user?: string;
   /** Milliseconds an interrupted evaluation may take before its session is killed (default 10000). */
   readonly interruptGraceMs?: number;
 }
@@ -75,6 +77,7 @@ export async function startR(options: StartROptions): Promise<RService> {
     ...(options.binary === undefined ? {} : { rBinary: options.binary }),
     ...(options.rserveBinary === undefined ? {} : { rserveBinary: options.rserveBinary }),
     ...(options.tmpRoot === undefined ? {} : { tmpRoot: options.tmpRoot }),
+    ...(options.user === undefined ? {} : { user: options.user }),
   });
   const server = await supervisor.start();
   const pool = new RSessionPool({

@@ -76,6 +76,7 @@ export async function startServer(
       sessionMemoryMb: config.r.session_memory_mb,
       startTimeoutMs: config.r.start_timeout * 1000,
       interruptGraceMs: Math.round(config.r.interrupt_grace * 1000),
+      user: config.r.user,
       ...(config.r.binary === null ? {} : { binary: config.r.binary }),
     });
     app = createApp({

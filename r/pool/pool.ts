@@ -56,6 +56,7 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
       initCode: options.initCode ?? DEFAULT_SESSION_INIT,
       initTimeoutMs: options.initTimeoutMs ?? 10_000,
       prlimit: options.prlimit ?? 'prlimit',
+      rUser: () => options.supervisor.rUser,
     };
     const sup = options.supervisor;
     sup.on('ready', () => this.fill());

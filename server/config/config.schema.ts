@@ -30,6 +30,14 @@ const rSchema = z.strictObject({
    * R session is killed and replaced: C code that never checks for SIGINT only stops so.
    */
   interrupt_grace: z.number().min(0.05).max(600).default(10),
+  /**
+   * The system user R (Rserve and every session) runs as when the server runs as root;
+   * scripts/setup creates `panthr-r`. Ignored when the server is not root.
+   */
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'expected a system user name')
+    .default('panthr-r'),
 });
 
 /** The whole configuration, with defaults. */
