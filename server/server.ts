@@ -11,6 +11,7 @@ import type { Config } from './config/index.ts';
 import { openStore, type Store } from './store/index.ts';
 import { startR, type RService } from '../r/index.ts';
 import { createApp, type App } from './app.ts';
+import { privateDir } from './private-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -60,7 +61,7 @@ export async function startServer(
   log: Logger,
   options: { clientDir?: string } = {},
 ): Promise<RunningServer> {
-  mkdirSync(config.data_dir, { recursive: true, mode: 0o750 });
+  privateDir(config.data_dir);
   // Before R starts: a bad secret file should stop the start at once.
   const secret = loadSecret(config);
   let store: Store | undefined;
