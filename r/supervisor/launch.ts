@@ -142,9 +142,12 @@ async function becomeReady(p: LaunchParams, g: Generation, signal: AbortSignal):
     }
     if (report.errors.length > 0) {
       const list = report.errors.map((e) => `${e.file}: ${e.message}`).join('; ');
+      // As root, R reads the files as its own user: a file in a private folder is unreadable.
+      const reader =
+        p.runAs === undefined ? '' : ` (R runs as ${p.runAs.name}: it must be able to read it)`;
       throw new RStartError(
         `R could not load ${report.errors.length === 1 ? 'a preload file' : 'preload files'}: ${list}`,
-        'Fix the file or remove it from the configuration',
+        `Fix the file or remove it from the configuration${reader}`,
       );
     }
   } finally {

@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { groupProcesses } from '../fixtures/r-process-check.ts';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
@@ -110,5 +111,37 @@ describe('R runs as its own unprivileged user when the server is root', function
     const result = (graph as { result?: { mime: string; data: string } }).result;
     assert.equal(result?.mime, 'image/svg+xml', JSON.stringify(graph).slice(0, 300));
     assert.match(result?.data ?? '', /<svg/);
+  });
+});
+
+describe('R user: clear refusals at start', function () {
+  this.timeout(60_000);
+  before(function () {
+    if (process.getuid?.() !== 0) this.skip();
+  });
+
+  it('refuses to start when r.user does not exist, naming it and scripts/setup', async () => {
+    await assert.rejects(
+      startTestServer({ r: { warm_sessions: 1, session_memory_mb: null, user: 'panthr-none' } }),
+      /the R user panthr-none does not exist.*scripts\/setup/,
+    );
+  });
+
+  it('names an extension that R, as its own user, cannot read', async () => {
+    // mkdtemp makes a 0700 folder of root's: panthr-r cannot reach the file in it.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-private-ext-'));
+    const file = path.join(dir, 'whoami.R');
+    copyFileSync(WHOAMI, file);
+    try {
+      await assert.rejects(
+        startTestServer({
+          extensions: { hidden: file },
+          r: { warm_sessions: 1, session_memory_mb: null, user: R_USER },
+        }),
+        (err: Error) => err.message.includes(file) && err.message.includes(`R runs as ${R_USER}`),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
