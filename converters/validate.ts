@@ -16,7 +16,7 @@ import {
   rSchema,
   TEST_SCHEMAS,
 } from './schema/requests.schema.ts';
-import { datasetSchema, vectorSchema } from './schema/vector.schema.ts';
+import { datasetSchema, NUL_TEXT, vectorSchema } from './schema/vector.schema.ts';
 import type { PanthrObject } from './panthr.schema.ts';
 
 /** Report, test and graph kinds registered by R extensions (built-in kinds take precedence). */
@@ -97,6 +97,58 @@ function issueText(issue: z.core.$ZodIssue): string {
 }
 
 /**
+ * The path (as `variables[0].values[3]`) of the first string, or object key, holding a NUL
+ * character, else null. R's strings end at NUL (QAP1 sends them NUL-terminated), so such a
+ * text could never reach R as sent. Iterative: a deeply nested option cannot overflow the
+ * stack. Binary values (typed arrays) hold no text and are skipped, and so are a vector's
+ * `values`: the vector schema checks them in its own pass over them.
+ */
+export function findNul(value: unknown): string | null {
+  // Frames link to their parent: a path is built only for the text that holds a NUL.
+  interface Frame {
+    readonly value: unknown;
+    readonly key: PropertyKey | null;
+    readonly parent: Frame | null;
+  }
+  const pathOf = (frame: Frame | null, last?: PropertyKey): string => {
+    const path: PropertyKey[] = last === undefined ? [] : [last];
+    for (let f = frame; f !== null && f.key !== null; f = f.parent) path.push(f.key);
+    return pathText(path.reverse());
+  };
+  const stack: Frame[] = [{ value, key: null, parent: null }];
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+    const v = frame.value;
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return pathOf(frame);
+    } else if (Array.isArray(v)) {
+      const arr: readonly unknown[] = v;
+      for (let i = arr.length - 1; i >= 0; i--) {
+        const x = arr[i];
+        // Most elements are numbers or short strings: no frame for them.
+        if (typeof x === 'string') {
+          if (x.includes('\0')) return pathOf(frame, i);
+        } else if (typeof x === 'object' && x !== null) {
+          stack.push({ value: x, key: i, parent: frame });
+        }
+      }
+    } else if (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v)) {
+      const vector = (v as { type?: unknown }).type === 'vector';
+      for (const [key, x] of Object.entries(v)) {
+        if (key.includes('\0')) return `${pathOf(frame) || 'the object'}: one of its keys`;
+        if (!(vector && key === 'values')) stack.push({ value: x, key, parent: frame });
+      }
+    }
+  }
+  return null;
+}
+
+/** The message for a NUL character at `where`. */
+export function nulMessage(where: string): string {
+  const at = where.includes(': ') ? where : `"${where}"`;
+  return `${at}: ${NUL_TEXT}`;
+}
+
+/**
  * Checks one object of a client's `data` message against API.md §3. Never throws. The
  * accepted object has unknown keys dropped (options and graph settings are strict instead).
  * An `error` object is refused (`invalid_object`): only the server makes them.
@@ -136,7 +188,13 @@ export function validateObject(raw: unknown, extensions: ExtensionKinds = {}): V
     schema = entry;
   }
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return { ok: true, object: parsed.data };
+  if (parsed.success) {
+    // CSV text is left to the CSV reader, which names the line and column of the cell.
+    const csv = type === 'command' && rec['command'] === 'read';
+    const nul = findNul(csv ? { ...parsed.data, text: undefined } : parsed.data);
+    if (nul !== null) return fail('invalid_object', nulMessage(nul));
+    return { ok: true, object: parsed.data };
+  }
   const issues = parsed.error.issues;
   const text = issues.slice(0, 3).map(issueText).join('; ');
   return fail(

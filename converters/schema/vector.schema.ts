@@ -93,6 +93,11 @@ const CHECKS: Record<VariableType, [ValueCheck, string]> = {
   ordinal: FACTOR_VALUE,
 };
 const TOO_LONG = `must be at most ${LIMITS.stringValue} characters`;
+/**
+ * R's strings end at NUL. Checked here, in the one pass over the values, rather than by
+ * validate.ts's findNul, which skips vector values (a second pass over millions of cells).
+ */
+export const NUL_TEXT = 'a NUL character (U+0000) is not allowed in text';
 
 /** The first problem of a vector's values, as [index or null, message], or null. */
 function checkValues(v: {
@@ -116,6 +121,7 @@ function checkValues(v: {
     if (x === null) continue;
     if (!check(x)) return [i, `must be ${what} or null`];
     if (typeof x === 'string' && x.length > LIMITS.stringValue) return [i, TOO_LONG];
+    if (typeof x === 'string' && x.includes('\0')) return [i, NUL_TEXT];
     if (missing?.has(x)) continue;
     if (!factor || typeof x === 'boolean') continue;
     const k = typeof x === 'string' ? 'string' : 'number';
