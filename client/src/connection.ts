@@ -1,6 +1,7 @@
 // The Socket.IO connection: the protocol queue on top of it, the periodic ping that
 // measures the server's and R's latency, the connection state for the login menu, and
 // the reason of a `bye`.
+import { BINARY_VALUES_AUTH, jsonValues } from './binary.ts';
 import { io, type Socket } from 'socket.io-client';
 import { ProtocolQueue, type ServerData } from './protocol.ts';
 import type { PObject } from './types.ts';
@@ -46,7 +47,11 @@ export class Connection {
   private readonly latency: Latency = { server: null, r: null, rReported: null };
 
   constructor(private readonly ev: ConnectionEvents) {
-    this.socket = io({ autoConnect: false, reconnectionDelayMax: 10_000 });
+    this.socket = io({
+      autoConnect: false,
+      reconnectionDelayMax: 10_000,
+      auth: BINARY_VALUES_AUTH,
+    });
     this.queue = new ProtocolQueue(this.socket, (msg) => {
       const first = this.firstPending && msg.replyTo === undefined;
       if (msg.replyTo === undefined) this.firstPending = false;
@@ -82,7 +87,7 @@ export class Connection {
       if (err.message === 'server_full') setTimeout(() => s.connect(), 15_000);
     });
     s.on('ok', (p: unknown) => this.queue.handleOk(p));
-    s.on('data', (p: unknown) => this.queue.handleData(p));
+    s.on('data', (p: unknown) => this.queue.handleData(jsonValues(p)));
     s.on('bye', (p: { reason?: unknown } | null) => {
       const reason = typeof p?.reason === 'string' ? p.reason : '';
       this.byeReason =

@@ -8,6 +8,7 @@ import { parseCsv } from '../../converters/csv.ts';
 import { SINGLE_MESSAGE_BYTES, uploadParts, variableBytes } from '../../converters/upload-parts.ts';
 import type { PanthrVector } from '../../converters/schema/vector.schema.ts';
 import { sendCsv } from '../../client/src/upload.ts';
+import { BINARY_VALUES_AUTH, jsonValues } from '../../client/src/binary.ts';
 import type { PObject } from '../../client/src/types.ts';
 
 const scalar = (name: string, values: PanthrVector['values']): PanthrVector => ({
@@ -108,5 +109,25 @@ describe('client: sending a CSV file', function () {
     assert.ok(text.length > SINGLE_MESSAGE_BYTES);
     assert.equal(calls, 1);
     assert.equal(reply[0]?.code, 'too_large');
+  });
+});
+
+describe('client: binary values from the server', () => {
+  it('turns ArrayBuffers and typed arrays under values into JSON values, nothing else', () => {
+    const f = new Float64Array([1.5, NaN, Infinity, -Infinity]);
+    const payload = {
+      seq: 1,
+      objects: [
+        { type: 'dataset', name: 'd', variables: [{ name: 'x', values: f.buffer }] },
+        { type: 'vector', name: 'v', values: new Uint8Array(f.buffer) },
+        { type: 'report', name: 'r', result: { rows: [[1, 'a']] } },
+      ],
+    };
+    const out = jsonValues(payload);
+    const want = [1.5, null, 'Inf', '-Inf'];
+    assert.deepEqual(out.objects[0]?.variables?.[0]?.values, want);
+    assert.deepEqual(out.objects[1]?.values, want);
+    assert.equal(out.objects[2], payload.objects[2]);
+    assert.deepEqual(BINARY_VALUES_AUTH, { binaryValues: true });
   });
 });
