@@ -54,10 +54,10 @@ async function appendVariables(ctx: RunContext, o: PanthrDataset): Promise<RunOu
   checkSize(o.name, held.rows, total, ctx.options.maxData);
   let entry = held;
   for (const v of o.variables) entry = await ctx.putVariable(o.name, v);
-  const stored = entry.dataset.variables.filter((v) => o.variables.some((x) => x.name === v.name));
+  // The part as sent: a JSON client's echo is its own values, not JSON made again from
+  // the stored binary form (binaryToJson of every value).
   const out = {
     ...o,
-    variables: stored,
     result: { rows: entry.rows, variables: entry.dataset.variables.length },
   } as StoredObject;
   const whole = { ...entry.dataset, result: out.result } as StoredObject;
