@@ -58,7 +58,17 @@ export class WorkspaceModel {
       return;
     }
     if (o.type === 'command') return this.applyCommand(o);
+    if (o.type === 'dataset' && o['append'] === true) return this.applyPart(o);
     this.put(o);
+  }
+
+  /** A part of an upload (`append`): its variables join (or replace) the dataset's. */
+  private applyPart(o: PObject): void {
+    const ds = this.dataset(o.name);
+    if (ds === undefined || !isDataset(o)) return;
+    const kept = ds.variables.map((v) => o.variables.find((x) => x.name === v.name) ?? v);
+    const added = o.variables.filter((v) => !ds.variables.some((x) => x.name === v.name));
+    this.put({ ...ds, variables: [...kept, ...added], hash: o.hash ?? ds.hash });
   }
 
   private applyCommand(o: PObject): void {

@@ -199,6 +199,8 @@ export const datasetSchema = z
     type: z.literal('dataset'),
     ...baseShape,
     variables: z.array(vectorSchema).max(LIMITS.variables),
+    /** A part of an upload: add (or replace) these variables of the stored dataset `name`. */
+    append: z.literal(true).optional(),
   })
   .superRefine((d, ctx) => {
     const seen = new Set<string>();

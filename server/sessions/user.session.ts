@@ -268,9 +268,12 @@ export class UserSession {
       const saved = await this.persist(result);
       const err = result.reply.find((r) => r.type === 'error');
       if (err !== undefined) outcome = (err as ErrorObject).code;
-      return result.reply.map((r) =>
-        r.type !== 'error' && r.name !== null ? (saved.get(r.name) ?? r) : r,
-      );
+      return result.reply.map((r) => {
+        if (isErrorObject(r) || r.name === null) return r;
+        const s = saved.get(r.name);
+        // A part of an upload is answered as sent (not the whole dataset), with its hash.
+        return s === undefined ? r : r.append === true ? { ...r, hash: s.hash } : s;
+      });
     } catch (err) {
       const failure = this.failure(object, err);
       outcome = failure.code;
