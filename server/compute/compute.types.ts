@@ -9,6 +9,8 @@ import { AppError, type ErrorCode } from '../errors.ts';
 export type StoredObject = PanthrObject & {
   result?: unknown;
   hash?: number;
+  /** Why the result no longer describes the data (workspace.rules.ts); absent when current. */
+  stale?: string;
 };
 
 /** The error object of API.md §2, answered in place of a result. */

@@ -35,6 +35,7 @@ import { compileFormulaFor } from './formula.ts';
 import { RCaller, type CallOptions } from './r.caller.ts';
 import { runDataset, runFilter, runVector, toMask } from './structures.ts';
 import { checkSize, storedDataset, storedVector } from './values.ts';
+import { applyWorkspaceRules } from './workspace.rules.ts';
 
 interface CachedMask {
   readonly formula: string;
@@ -121,7 +122,8 @@ export class WorkspaceRuntime {
     };
     const work = async (): Promise<RunOutcome> => {
       try {
-        const outcome = await this.dispatch(object, this.context(call));
+        const done = await this.dispatch(object, this.context(call));
+        const outcome = applyWorkspaceRules(this.objects, object, done);
         await this.commit(outcome, call);
         return outcome;
       } catch (e) {

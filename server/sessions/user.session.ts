@@ -254,9 +254,13 @@ export class UserSession {
       const saved = await this.persist(result);
       const err = result.reply.find((r) => r.type === 'error');
       if (err !== undefined) outcome = (err as ErrorObject).code;
-      return result.reply.map((r) =>
-        r.type !== 'error' && r.name !== null ? (saved.get(r.name) ?? r) : r,
-      );
+      return result.reply.map((r) => {
+        const s = r.type === 'error' || r.name === null ? undefined : saved.get(r.name);
+        // The reply with its stored hash: a stored record may leave out what only the
+        // reply carries (a newvar's values); a different object of that name (the dataset
+        // a `read` made) is sent as stored.
+        return s === undefined ? r : s.type === r.type ? { ...r, hash: s['hash'] } : s;
+      });
     } catch (err) {
       const failure = this.failure(object, err);
       outcome = failure.code;
