@@ -98,6 +98,11 @@ export class WorkspaceRuntime {
     return rt;
   }
 
+  /** The datasets held in R now: workspace name -> the generated R name of its data frame. */
+  heldDatasets(): ReadonlyMap<string, string> {
+    return new Map([...this.datasets].map(([name, entry]) => [name, entry.rVar]));
+  }
+
   /** Checks a raw client object against API.md §3 and this session's registered kinds. */
   validate(raw: unknown): ValidationResult {
     return validateObject(raw, this.kinds);

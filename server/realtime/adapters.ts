@@ -72,6 +72,7 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
         return {
           // Objects reaching here passed validateObject, so they are PanthrObjects.
           run: (object, options) => runtime.run(object as unknown as PanthrObject, options),
+          heldDatasets: () => runtime.heldDatasets(),
         };
       },
     },

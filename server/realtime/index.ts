@@ -11,6 +11,7 @@ import type { Store } from '../store/index.ts';
 import type { RService } from '../../r/index.ts';
 import type { Auth } from '../auth/index.ts';
 import { createMetrics, type SessionMetrics } from '../sessions/metrics.ts';
+import type { RInspector } from '../sessions/ports.ts';
 import { SessionManager } from '../sessions/session.manager.ts';
 import { createPorts } from './adapters.ts';
 import { HandshakeError, type PanthRServer, type PanthRSocket } from './events.ts';
@@ -35,6 +36,8 @@ export interface Realtime {
   readonly metrics: SessionMetrics;
   /** Clients connected now (`no_users`). */
   connectedClients(): number;
+  /** For tests and diagnostics: looks into a connected user's R session (never a client's). */
+  inspectR<T>(userId: string, fn: RInspector<T>): Promise<T>;
   /** Says `bye` to every client, lets work finish (bounded), releases R, closes Socket.IO. */
   close(): Promise<void>;
 }
@@ -138,6 +141,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     io,
     metrics,
     connectedClients: () => manager.clientCount,
+    inspectR: (userId, fn) => manager.inspectR(userId, fn),
     close() {
       closing ??= (async () => {
         await manager.close();

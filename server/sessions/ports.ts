@@ -53,7 +53,15 @@ export interface WorkspaceRuntime {
     object: PanthRObject,
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<RunOutcome>;
+  /** The datasets held in R: workspace name -> the R variable of its data frame. */
+  heldDatasets(): ReadonlyMap<string, string>;
 }
+
+/** Looks into a user's R session: its connection and the datasets it holds (R names). */
+export type RInspector<T> = (
+  conn: RConnection,
+  datasets: ReadonlyMap<string, string>,
+) => Promise<T>;
 
 /** Loads a stored workspace into an R session. */
 export interface RuntimeFactory {

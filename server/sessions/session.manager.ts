@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { ClientConnection, type ClientSocket, type ConnectionLimits } from './client.connection.ts';
-import type { ErrorObject, PanthRObject, WorkspacePersistence } from './ports.ts';
+import type { ErrorObject, PanthRObject, RInspector, WorkspacePersistence } from './ports.ts';
 import { UserSession, type UserSessionDeps } from './user.session.ts';
 
 /** The connection log (store), without any data values. */
@@ -105,6 +105,16 @@ export class SessionManager {
   /** Answers the R half of a ping. */
   pingR(client: ClientConnection, t: unknown): Promise<void> {
     return this.users.get(client.userId)?.pingR(client, t) ?? Promise.resolve();
+  }
+
+  /**
+   * For tests and diagnostics: looks into the R session of a connected user, in their
+   * queue (see UserSession.inspectR); rejects when the user has no client connected.
+   */
+  inspectR<T>(userId: string, fn: RInspector<T>): Promise<T> {
+    const user = this.users.get(userId);
+    if (user === undefined) return Promise.reject(new Error(`user ${userId} is not connected`));
+    return user.inspectR(fn);
   }
 
   /** The user's current workspace changed elsewhere (REST): reload it in every tab. */

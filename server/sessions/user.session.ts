@@ -14,6 +14,7 @@ import {
   type ErrorObject,
   type PanthRObject,
   type RLease,
+  type RInspector,
   type RLeaser,
   type RunOutcome,
   type RuntimeFactory,
@@ -132,6 +133,20 @@ export class UserSession {
     } finally {
       this.pinging.delete(client);
     }
+  }
+
+  /**
+   * For tests and diagnostics: runs `fn` on this user's R session after every request
+   * queued before it (loading the workspace first if no session is open), with the R
+   * names of the datasets it holds. Never reachable from a client.
+   */
+  inspectR<T>(fn: RInspector<T>): Promise<T> {
+    return this.queue.run(async () => {
+      if (this.runtime === null) await this.startRuntime();
+      const { lease, runtime } = this;
+      if (lease === null || runtime === null) throw new RError('closed', 'no R session');
+      return fn(lease.conn, runtime.heldDatasets());
+    });
   }
 
   /** The current workspace changed (REST): load it and send it to every tab. */
