@@ -35,8 +35,11 @@ export class SessionManager {
   private readonly clients = new Map<ClientConnection, Promise<string | null>>();
   /** Disconnects still logging, releasing R or purging. */
   private readonly leaving = new Set<Promise<void>>();
-  /** Public mode: purges under way, by user. */
-  private readonly purges = new Map<string, Promise<void>>();
+  /**
+   * Users whose last tab left and whose session is still ending, by user: queued work
+   * finishing and being saved, R given back, in public mode the purge.
+   */
+  private readonly endings = new Map<string, Promise<void>>();
   private closing = false;
 
   constructor(private readonly deps: SessionManagerDeps) {}
@@ -85,9 +88,10 @@ export class SessionManager {
       this.users.set(userId, user);
     }
     this.deps.log.info({ socket: socket.id, user: userId, address }, 'client connected');
-    // A user back at once (a reload) waits for their purge: no stale workspace, no R
-    // session loaded from what is being deleted.
-    client.ready = user.attach(client, this.purges.get(userId));
+    // A user back at once (a reload) waits for their previous session to end: the
+    // workspace they get holds the last result queued before they left, and in public
+    // mode nothing of what is being deleted.
+    client.ready = user.attach(client, this.endings.get(userId));
     return client;
   }
 
@@ -164,13 +168,12 @@ export class SessionManager {
     this.users.delete(client.userId);
     // Work already queued still runs and is saved (each computation is bounded by compute_timeout).
     const graceMs = this.closing ? SHUTDOWN_GRACE_MS : null;
-    if (!this.deps.publicMode) return user.close(graceMs);
-    const purged = this.purge(user, graceMs);
-    this.purges.set(user.userId, purged);
+    const ended = this.deps.publicMode ? this.purge(user, graceMs) : user.close(graceMs);
+    this.endings.set(user.userId, ended);
     try {
-      await purged;
+      await ended;
     } finally {
-      if (this.purges.get(user.userId) === purged) this.purges.delete(user.userId);
+      if (this.endings.get(user.userId) === ended) this.endings.delete(user.userId);
     }
   }
 
