@@ -92,7 +92,8 @@ const CHECKS: Record<VariableType, [ValueCheck, string]> = {
   nominal: FACTOR_VALUE,
   ordinal: FACTOR_VALUE,
 };
-const TOO_LONG = `must be at most ${LIMITS.stringValue} characters`;
+/** The message of a vector value longer than a string value may be (a size refusal). */
+export const TOO_LONG = `must be at most ${LIMITS.stringValue} characters`;
 
 /** The first problem of a vector's values, as [index or null, message], or null. */
 function checkValues(v: {

@@ -96,7 +96,12 @@ function validateRaw(
   return {
     type: 'error',
     name: v.name,
-    code: v.code === 'unknown_type' ? ErrorCode.unknownType : ErrorCode.invalidObject,
+    code:
+      v.code === 'unknown_type'
+        ? ErrorCode.unknownType
+        : v.code === 'too_large'
+          ? ErrorCode.tooLarge
+          : ErrorCode.invalidObject,
     message: v.message,
   };
 }

@@ -17,6 +17,7 @@ import { createPorts } from './adapters.ts';
 import { HandshakeError, type PanthRServer, type PanthRSocket } from './events.ts';
 import { bindHandlers } from './handlers.ts';
 import { originAllowed } from './origin.ts';
+import { SizeRefusals } from './size-refusals.ts';
 
 /** What the realtime layer is built from. */
 export interface RealtimeDeps {
@@ -118,14 +119,28 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   });
 
   io.on('connection', onConnection);
+  const sizeRefusals = new SizeRefusals(maxMessageBytes(config.max_data));
 
   function onConnection(socket: PanthRSocket): void {
     const client = manager.connect(socket, socket.data.userId, socket.handshake.address);
-    bindHandlers(socket, client, { sessions: manager, validate: ports.validate, metrics, log });
-    client.ready.catch((err: unknown) => {
-      log.error({ err, user: socket.data.userId }, 'could not open the session');
-      client.bye('unavailable');
+    bindHandlers(socket, client, {
+      sessions: manager,
+      validate: ports.validate,
+      metrics,
+      log,
+      sizeRefusals,
     });
+    client.ready.then(
+      () => {
+        // After the workspace: what the transport refused on this user's last connection.
+        const notice = sizeRefusals.take(socket.data.userId);
+        if (notice !== null) client.outbound.push({ replyTo: null, objects: [notice] });
+      },
+      (err: unknown) => {
+        log.error({ err, user: socket.data.userId }, 'could not open the session');
+        client.bye('unavailable');
+      },
+    );
   }
 
   deps.auth.onCurrentWorkspaceChanged(({ userId }) => manager.workspaceChanged(userId));
