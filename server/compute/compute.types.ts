@@ -43,6 +43,11 @@ export interface RunOutcome {
   readonly store: StoredObject[];
   readonly remove: string[];
   readonly reply: (StoredObject | ComputeErrorObject)[];
+  /**
+   * Objects of `store` changed as a consequence (results marked stale), not answers to the
+   * request: the reply keeps one object per object sent, and these go to every tab after it.
+   */
+  readonly changed?: StoredObject[];
 }
 
 /** Limits a runtime works under (from the configuration). */

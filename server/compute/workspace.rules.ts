@@ -48,7 +48,8 @@ export function applyWorkspaceRules(
   return {
     store: [...outcome.store, ...stale],
     remove: [...outcome.remove, ...remove],
-    reply: [...outcome.reply, ...stale],
+    reply: outcome.reply,
+    changed: [...(outcome.changed ?? []), ...stale],
   };
 }
 

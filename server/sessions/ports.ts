@@ -45,6 +45,8 @@ export interface RunOutcome {
   readonly remove: readonly string[];
   /** Objects to send back (results, or an error object). */
   readonly reply: readonly (PanthRObject | ErrorObject)[];
+  /** Stored objects changed as a consequence (results marked stale): sent to every tab. */
+  readonly changed?: readonly PanthRObject[];
 }
 
 /** The R-side state of one workspace in one R session. */

@@ -242,20 +242,31 @@ export class UserSession {
   ): Promise<void> {
     await client.ready.catch(() => undefined);
     const replies: (PanthRObject | ErrorObject)[] = [];
+    const changed: PanthRObject[] = [];
     for (const item of items) {
       if (isErrorObject(item)) replies.push(item);
-      else replies.push(...(await this.runOne(item)));
+      else replies.push(...(await this.runOne(item, changed)));
     }
     client.outbound.push({ replyTo: seq, objects: replies });
     const shared = replies.filter((r) => r.type !== 'error');
-    if (shared.length === 0) return;
     for (const other of this.clients) {
-      if (other !== client) other.outbound.push({ replyTo: null, objects: shared });
+      if (other !== client && shared.length > 0)
+        other.outbound.push({ replyTo: null, objects: shared });
     }
+    // Results the run left stale: every tab, after the reply (which keeps one object per
+    // object sent).
+    if (changed.length === 0) return;
+    for (const c of this.clients) c.outbound.push({ replyTo: null, objects: changed });
   }
 
-  /** Runs one object and saves what it changed; never throws. */
-  private async runOne(object: PanthRObject): Promise<readonly (PanthRObject | ErrorObject)[]> {
+  /**
+   * Runs one object and saves what it changed; never throws. Stored objects it changed as
+   * a consequence (stale results) are added to `changed`.
+   */
+  private async runOne(
+    object: PanthRObject,
+    changed: PanthRObject[],
+  ): Promise<readonly (PanthRObject | ErrorObject)[]> {
     const started = performance.now();
     let outcome = 'ok';
     try {
@@ -269,6 +280,7 @@ export class UserSession {
       const saved = await this.persist(result);
       const err = result.reply.find((r) => r.type === 'error');
       if (err !== undefined) outcome = (err as ErrorObject).code;
+      for (const c of result.changed ?? []) changed.push(saved.get(c.name ?? '') ?? c);
       return result.reply.map((r) => {
         const s = r.type === 'error' || r.name === null ? undefined : saved.get(r.name);
         // The reply with its stored hash: a stored record may leave out what only the

@@ -90,8 +90,13 @@ describe('compute: replacing a variable or a dataset', function () {
     assert.match(String(byName(out, 'rLen')?.stale), /variable "len" of dataset "tg" was replaced/);
     assert.deepEqual(
       out.reply.map((o) => o.name),
-      ['n1', ...out.store.filter((o) => o.stale !== undefined).map((o) => o.name)],
-      'the client is told at once',
+      ['n1'],
+      'the reply holds one object per object sent',
+    );
+    assert.deepEqual(
+      (out.changed ?? []).map((o) => o.name).sort(),
+      stale.sort(),
+      'the stale results go to every tab after it',
     );
     const again = await runRaw(rt, onLen);
     assert.equal(byName(again, 'rLen')?.stale, undefined, 'running it again makes it current');
