@@ -9,6 +9,7 @@ export default tseslint.config(
       '.tmp/**',
       'data/**',
       'client/dist/**',
+      'dist/**',
       'coverage/**',
       'test/e2e/screenshots/**',
     ],

@@ -67,22 +67,37 @@ export function isoSeconds(s: string): number | null {
 }
 
 type Kind = 'scalar' | 'logical' | 'datetime';
-const PARSERS: Readonly<Record<Kind, (s: string) => VectorValue | undefined>> = {
-  scalar: (s) =>
-    NUMBER_RE.test(s) ? Number(s) : Object.hasOwn(NON_FINITE, s) ? NON_FINITE[s] : undefined,
+type Parser = (s: string) => VectorValue | undefined;
+
+const scalar: Parser = (s) =>
+  NUMBER_RE.test(s) ? Number(s) : Object.hasOwn(NON_FINITE, s) ? NON_FINITE[s] : undefined;
+/** Numbers written with a decimal comma: `1,5`; a `.` makes the cell text (as R's dec = ","). */
+const scalarComma: Parser = (s) => (s.includes('.') ? undefined : scalar(s.replace(',', '.')));
+const PARSERS: Readonly<Record<Kind, Parser>> = {
+  scalar,
   logical: (s) => (Object.hasOwn(LOGICAL, s) ? LOGICAL[s] : undefined),
   datetime: (s) => isoSeconds(s) ?? undefined,
 };
 
+/** Options of {@link inferColumn}. */
+export interface InferOptions {
+  /** The decimal mark of numbers (default `.`). */
+  readonly decimal?: '.' | ',' | undefined;
+  /** Cells (trimmed) read as missing in every column, besides the empty cell. */
+  readonly na?: readonly string[] | undefined;
+}
+
+/** A cell trimmed (only when needed: most cells have no surrounding space). */
+function trimmed(c: string): string {
+  return c.charCodeAt(0) <= 32 || c.charCodeAt(c.length - 1) <= 32 ? c.trim() : c;
+}
+
 /** The cells of one column as `kind`, or null if some cell is not of that kind. */
-function tryKind(cells: readonly (string | null)[], kind: Kind): VectorValue[] | null {
-  const parse = PARSERS[kind];
+function tryKind(cells: readonly (string | null)[], parse: Parser): VectorValue[] | null {
   const out = new Array<VectorValue>(cells.length);
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i] ?? null;
-    // trim() only when needed: most cells have no surrounding space, and allocation dominates.
-    const t =
-      c === null ? 'NA' : c.charCodeAt(0) <= 32 || c.charCodeAt(c.length - 1) <= 32 ? c.trim() : c;
+    const t = c === null ? 'NA' : trimmed(c);
     if (t === 'NA' || t === '') {
       out[i] = null;
       continue;
@@ -97,12 +112,19 @@ function tryKind(cells: readonly (string | null)[], kind: Kind): VectorValue[] |
 /**
  * One column as a vector: numbers -> `scalar`, true/false/TRUE/FALSE -> `logical`, ISO dates
  * and date-times -> `datetime`, else `nominal` (strings as written). Cells are trimmed to
- * decide; in a scalar, logical or datetime column the cell `NA` is missing too. A column with
- * no values at all is `scalar`.
+ * decide; in a scalar, logical or datetime column the cell `NA` is missing too, and so are
+ * the `na` strings in every column. A column with no values at all is `scalar`.
  */
-export function inferColumn(name: string, cells: readonly (string | null)[]): PanthrVector {
+export function inferColumn(
+  name: string,
+  raw: readonly (string | null)[],
+  opts: InferOptions = {},
+): PanthrVector {
+  const na = opts.na && opts.na.length > 0 ? new Set(opts.na) : null;
+  const cells = na ? raw.map((c) => (c === null || na.has(trimmed(c)) ? null : c)) : raw;
   for (const kind of ['scalar', 'logical', 'datetime'] as const) {
-    const values = tryKind(cells, kind);
+    const parse = kind === 'scalar' && opts.decimal === ',' ? scalarComma : PARSERS[kind];
+    const values = tryKind(cells, parse);
     if (values) return { type: 'vector', name, variableType: kind, values };
   }
   return {

@@ -8,6 +8,8 @@
  * skipped when there is more than one column (in a one-column file a blank line is a
  * missing value); empty cells, quoted or not, are missing (null); column types are
  * inferred by `inferColumn`. Lines are 1-based and count the newlines inside quoted fields.
+ * Options (API 1.1) change the field separator (`,` by default; `;` and tab are common), the
+ * decimal mark of numbers (`.` or `,`), and add strings read as missing in every column.
  */
 import { csvColumnNames, inferColumn, MAX_CELL } from './csv-infer.ts';
 import { LIMITS } from './limits.ts';
@@ -19,6 +21,12 @@ export interface CsvOptions {
   readonly maxCells?: number | null;
   /** The dataset's name (default `"data"`). */
   readonly name?: string;
+  /** The field separator, one character (default `,`). */
+  readonly separator?: string;
+  /** The decimal mark of numbers (default `.`). */
+  readonly decimal?: '.' | ',';
+  /** Cells (trimmed) equal to one of these are missing, in every column. */
+  readonly na?: readonly string[];
 }
 
 /** The outcome of {@link parseCsv}; `line` is 1-based. */
@@ -32,7 +40,6 @@ export type CsvResult =
     };
 
 const QUOTE = 34;
-const COMMA = 44;
 const LF = 10;
 const CR = 13;
 
@@ -52,8 +59,15 @@ function countNewlines(s: string): number {
   return n;
 }
 
-/** Reads the records of `text`, calling `onRecord(fields, line)` for each (`fields` is reused). */
-function readRecords(text: string, onRecord: (fields: string[], line: number) => void): void {
+/**
+ * Reads the records of `text`, calling `onRecord(fields, line)` for each (`fields` is reused);
+ * `sep` is the separator's character code.
+ */
+function readRecords(
+  text: string,
+  sep: number,
+  onRecord: (fields: string[], line: number) => void,
+): void {
   const n = text.length;
   let i = 0;
   let line = 1;
@@ -73,13 +87,13 @@ function readRecords(text: string, onRecord: (fields: string[], line: number) =>
         line += countNewlines(value);
         i = q + 1;
         const c = text.charCodeAt(i);
-        if (i < n && c !== COMMA && c !== LF && c !== CR)
+        if (i < n && c !== sep && c !== LF && c !== CR)
           throw new CsvError('a closing quote is followed by more text in the same field', line);
       } else {
         let j = i;
         for (; j < n; j++) {
           const c = text.charCodeAt(j);
-          if (c === COMMA || c === LF || c === CR) break;
+          if (c === sep || c === LF || c === CR) break;
           if (c === QUOTE)
             throw new CsvError('a quote inside a field that does not start with a quote', line);
         }
@@ -90,7 +104,7 @@ function readRecords(text: string, onRecord: (fields: string[], line: number) =>
         throw new CsvError(`a cell is longer than ${MAX_CELL} characters`, line);
       fields.push(value);
       const c = text.charCodeAt(i);
-      if (c === COMMA) {
+      if (c === sep) {
         i++;
         continue;
       }
@@ -112,7 +126,7 @@ function parse(text: string, opts: CsvOptions): PanthrDataset {
   let columns: (string | null)[][] = [];
   let rows = 0;
   const maxCells = opts.maxCells ?? Infinity;
-  readRecords(body, (fields, line) => {
+  readRecords(body, (opts.separator ?? ',').charCodeAt(0), (fields, line) => {
     if (names === null) {
       if (fields.length > LIMITS.variables)
         throw new CsvError(`more than ${LIMITS.variables} columns`, line, 'too_large');
@@ -138,7 +152,9 @@ function parse(text: string, opts: CsvOptions): PanthrDataset {
   return {
     type: 'dataset',
     name: opts.name ?? 'data',
-    variables: header.map((name, k) => inferColumn(name, columns[k] ?? [])),
+    variables: header.map((name, k) =>
+      inferColumn(name, columns[k] ?? [], { decimal: opts.decimal, na: opts.na }),
+    ),
   };
 }
 

@@ -6,12 +6,21 @@ export * from './panthr.schema.ts';
 export { LIMITS } from './limits.ts';
 export { validateObject, type ExtensionKinds, type ValidationResult } from './validate.ts';
 export { ConversionError } from './errors.ts';
-export { datasetToR, vectorToR } from './panthr2r.ts';
+export { datasetToR, factorLevels, vectorToR } from './panthr2r.ts';
+export { rCodeContext, type RCodeContext, type RCodeRequest } from './r-code.ts';
 export { jsonToR } from './json-to-r.ts';
 export { doubleToJson, rToDataset, rToVector } from './r2panthr.ts';
 export { rToJson } from './r-to-json.ts';
 export { parseCsv, type CsvOptions, type CsvResult } from './csv.ts';
 export { csvColumnNames, isoSeconds } from './csv-infer.ts';
+export {
+  currentLevels,
+  editCells,
+  normalised,
+  renameLevels,
+  reorderLevels,
+  setType,
+} from './vector-edit.ts';
 export * from './formula/index.ts';
 export {
   binaryToJson,

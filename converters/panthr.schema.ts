@@ -19,6 +19,7 @@ import type {
 export * from './schema/common.schema.ts';
 export * from './schema/vector.schema.ts';
 export * from './schema/requests.schema.ts';
+export * from './schema/data-commands.schema.ts';
 export * from './schema/graph-settings.schema.ts';
 export * from './schema/messages.schema.ts';
 export { isColor, normalizeColor } from './schema/colors.ts';

@@ -178,6 +178,14 @@ function factor(v: PanthrVector, ordered: boolean): RValue {
   return rFactor(out, levels, ordered);
 }
 
+/**
+ * The levels of a nominal or ordinal vector in order, exactly as {@link vectorToR} gives its
+ * factor (the r_code set-up writes them too); `invalid_object` for binary values.
+ */
+export function factorLevels(v: PanthrVector): readonly string[] {
+  return levelsOf(jsonOnly(v), v.labels, missingSet(v)).levels;
+}
+
 /** One PanthR vector as an R value (see the module comment for the mapping). */
 export function vectorToR(v: PanthrVector): RValue {
   const missing = missingSet(v);

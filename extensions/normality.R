@@ -1,18 +1,8 @@
-# PanthR extension "normality": the Shapiro-Wilk test and a normal QQ plot with a reference
-# line. Load it with "extensions": {"normality": "extensions/normality.R"} in
-# panthr_config.json. It uses only PanthR.r's public helpers (see docs/extensions.md).
-
-# Test "shapiro.test": variables [x] (scalar), no options. Missing values are left out.
-# Result: method, statistic (W), p_value, n.
-panthr_register("test", "shapiro.test", function(data, variables, options) {
-  if (length(options)) panthr_stop("invalid_object", "shapiro.test takes no options")
-  if (length(variables) != 1L) panthr_stop("invalid_object", "shapiro.test needs one variable")
-  x <- panthr_column(data, variables[[1L]], "scalar")
-  x <- x[!is.na(x)]
-  h <- stats::shapiro.test(x)
-  list(method = h$method, statistic = unname(h$statistic), p_value = h$p.value,
-       n = length(x))
-})
+# PanthR extension "normality": a normal QQ plot with a reference line, per group. (It also
+# offered the Shapiro-Wilk test, which is now the built-in test "shapiro.test"; registering
+# it here again would replace the built-in one, with its `by` option and r_code.) Load it
+# with "extensions": {"normality": "extensions/normality.R"} in panthr_config.json. It uses
+# only PanthR.r's public helpers (see docs/extensions.md).
 
 # Graph "qqnorm": variables [x, group?]. The sample quantiles against the normal ones, with
 # qqline's reference line (through the quartiles) per group, colored from the palette.

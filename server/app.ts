@@ -12,8 +12,10 @@ import type { RService } from '../r/index.ts';
 import { createAuth } from './auth/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { clientRoutes } from './http/client.static.ts';
+import { pageRenderer } from './http/pages.ts';
 import { errorHandler, notFound } from './http/errors.middleware.ts';
 import { statusRoutes } from './http/status.routes.ts';
+import { healthRoutes } from './http/health.routes.ts';
 import { metricsRoutes } from './http/metrics.routes.ts';
 
 /** What the application is built from. */
@@ -77,11 +79,13 @@ export function createApp(deps: AppDeps): App {
     log,
     secret: deps.secret,
     connectedClients,
+    pages: pageRenderer(deps.clientDir),
   });
   const realtime = createRealtime(http, { config, store: deps.store, log, r: deps.r, auth });
 
   app.use(securityHeaders());
   app.use(statusRoutes(config, connectedClients));
+  app.use(healthRoutes({ store: deps.store, r: deps.r }));
   app.use(metricsRoutes(config, realtime));
   // No app-wide body parser: each router parses JSON with its own limit (accounts 16 KB,
   // /api/v1 sized to preference sets), and a global one would run first and override them.

@@ -7,10 +7,16 @@ import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { RStartError } from '../r/index.ts';
 import { startServer, type RunningServer } from './server.ts';
+import { PROJECT_ROOT } from './paths.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = PROJECT_ROOT;
 /** How long shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 20_000;
+/**
+ * How long the process keeps answering (with /ready at 503) after the supervisor gave up on
+ * R, before it stops and exits 1 so that a service manager restarts it.
+ */
+const R_FAILED_EXIT_MS = 10_000;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`panthr: ${message}\n`);
@@ -45,7 +51,7 @@ async function main(): Promise<void> {
   }
   let server: RunningServer | undefined;
   let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
+  const shutdown = async (signal: string, exitCode = 0): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
     await server?.stop();
     log.info('stopped');
     log.flush();
-    process.exit(0);
+    process.exit(exitCode);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => void shutdown(signal));
@@ -72,6 +78,13 @@ async function main(): Promise<void> {
     log.fatal({ err }, 'start failed');
     fail(`start failed: ${(err as Error).message}`, 1);
   }
+  server.r.supervisor.once('failed', (err: unknown) => {
+    log.fatal(
+      { err },
+      `R cannot be started again; /ready answers 503 and the server exits in ${R_FAILED_EXIT_MS / 1000} s`,
+    );
+    setTimeout(() => void shutdown('r_failed', 1), R_FAILED_EXIT_MS).unref();
+  });
   log.info({ url: server.url }, `PanthR server listening on ${server.url}`);
 }
 

@@ -11,8 +11,9 @@ import type { Config } from './config/index.ts';
 import { openStore, type Store } from './store/index.ts';
 import { startR, type RService } from '../r/index.ts';
 import { createApp, type App } from './app.ts';
+import { PROJECT_ROOT } from './paths.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = PROJECT_ROOT;
 
 /** A listening server. */
 export interface RunningServer {

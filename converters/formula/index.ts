@@ -9,6 +9,13 @@ export {
   type FormulaToROptions,
   type VariableNames,
 } from './to-r.ts';
+export {
+  formulaToSource,
+  needsBackticks,
+  rSymbol,
+  SOURCE_HELPERS,
+  type FormulaSource,
+} from './to-source.ts';
 export { isRQuotable, rQuote } from '../../r/r-quote.ts';
 export { tokenize, type Token } from './lexer.ts';
 export { typeOf, variableTypes, type FormulaType } from './types.ts';

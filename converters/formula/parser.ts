@@ -25,6 +25,15 @@ export const FUNCTIONS: Readonly<Record<string, readonly [number, number]>> = {
   min: [1, 64],
   max: [1, 64],
   sum: [1, 64],
+  // API 1.1: data work.
+  ifelse: [3, 3],
+  cut: [2, 64],
+  recode: [3, 65],
+  z: [1, 1],
+  rowmean: [1, 64],
+  rowsum: [1, 64],
+  rank: [1, 1],
+  reverse: [3, 3],
 };
 
 class Parser {

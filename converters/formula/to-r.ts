@@ -4,11 +4,18 @@
  * parenthesised (R's own precedence never matters), and functions are called by their
  * namespace (`base::log`), so nothing the user typed is ever R syntax.
  *
- * Missing values (NA): arithmetic, comparisons and `&`/`|` follow R, so a comparison with NA
- * is NA (a filter keeps only rows where its formula is TRUE). The aggregates ignore missing
- * values (`na.rm = TRUE`): `sum` of nothing is 0; `mean`, `min`, `max` of nothing are NA (R
- * would give NaN or +-Inf with a warning); `sd` needs two values, else NA. Aggregates give one
- * value, which R recycles over the rows (`x - mean(x)`).
+ * The data-work functions of API 1.1 (`ifelse cut recode z rowmean rowsum rank reverse`)
+ * are the language's own: they are written as bare calls that only PanthR.r's formula
+ * environment defines (r/R/formula.R), where each is R's function with the rules below.
+ *
+ * Missing values (NA): arithmetic, comparisons, `&`/`|` and element-wise functions follow R,
+ * so NA in gives NA out (a filter keeps only rows where its formula is TRUE; `rank` keeps NA
+ * as NA). Functions that summarise several values skip the missing ones, as R's
+ * `na.rm = TRUE` does: `mean sd min max sum` over a column, `z` (its mean and sd),
+ * `rowmean rowsum` across a row. A summary of no values is NA, except `sum`/`rowsum`, which
+ * are 0 as in R; `sd` needs two values. Aggregates give one value, which R recycles over the
+ * rows (`x - mean(x)`). PanthR.r says in the result's warnings how many missing values a
+ * summary left out, so the difference from R's default (NA) is never silent.
  */
 import { FormulaError, type FormulaNode } from './ast.ts';
 import { parseFormula } from './parser.ts';
@@ -77,8 +84,38 @@ export function rNumber(n: number): string {
 const NA_SAFE_AGGREGATE = (fn: string): string =>
   `(function(...) { v <- base::c(...); if (base::all(base::is.na(v))) NA else base::${fn}(v, na.rm = TRUE) })`;
 
+/** Functions of the language that PanthR.r's formula environment defines under this name. */
+const OWN: ReadonlySet<string> = new Set([
+  'ifelse',
+  'cut',
+  'recode',
+  'z',
+  'rowmean',
+  'rowsum',
+  'rank',
+  'reverse',
+]);
+
+/** A literal of recode's pairs: a number, a negated number or a string. */
+function isLiteral(n: FormulaNode): boolean {
+  return (
+    n.kind === 'number' ||
+    n.kind === 'string' ||
+    (n.kind === 'unary' && n.op === '-' && n.operand.kind === 'number')
+  );
+}
+
+/** recode(x, old, new, ...): pairs of literal values after the variable. */
+function checkRecode(node: FormulaNode & { kind: 'call' }): void {
+  if (node.args.length % 2 === 0)
+    throw new FormulaError('recode() takes a value, then pairs "old", "new"', node.pos);
+  const bad = node.args.slice(1).find((a) => !isLiteral(a));
+  if (bad) throw new FormulaError('recode() pairs must be numbers or strings', bad.pos);
+}
+
 function call(fn: string, args: readonly string[]): string {
   const list = args.join(', ');
+  if (OWN.has(fn)) return `${fn}(${list})`;
   switch (fn) {
     case 'sum':
       return `base::sum(${list}, na.rm = TRUE)`;
@@ -108,6 +145,7 @@ function emit(node: FormulaNode, opts: FormulaToROptions): string {
     case 'binary':
       return `(${emit(node.left, opts)} ${node.op} ${emit(node.right, opts)})`;
     case 'call':
+      if (node.fn === 'recode') checkRecode(node);
       return call(
         node.fn,
         node.args.map((a) => emit(a, opts)),

@@ -3,6 +3,9 @@
  * from name to `variableType`): arithmetic on text or on nominal variables, or a filter that
  * cannot give true/false, is an error with a position instead of a silent NA from R.
  * With only names (a Set), every variable is `unknown` and nothing is refused here.
+ * Functions take numbers, except `is.na` (anything), `ifelse` (its two values may be text or
+ * levels: the result is then nominal) and `recode` (any variable; nominal when it is, or when
+ * a new value is text); `cut` gives a nominal variable.
  */
 import type { VariableType } from '../schema/vector.schema.ts';
 import { FormulaError, type FormulaNode } from './ast.ts';
@@ -70,12 +73,45 @@ export function typeOf(
       need(node.right, r, allowed, `"${node.op}"`);
       return node.op === '&' || node.op === '|' || allowed === ORDERED ? 'logical' : 'number';
     }
-    case 'call': {
-      const types = node.args.map(sub);
-      if (node.fn === 'is.na') return 'logical';
-      node.args.forEach((a, i) => need(a, types[i] ?? 'unknown', NUMERIC, `${node.fn}()`));
-      return 'number';
+    case 'call':
+      return callType(node, node.args.map(sub));
+  }
+}
+
+const TEXTLIKE: ReadonlySet<FormulaType> = new Set(['text', 'nominal', 'ordinal']);
+
+/** The type of a call whose arguments have `types`; see the module comment. */
+function callType(
+  node: FormulaNode & { kind: 'call' },
+  types: readonly FormulaType[],
+): FormulaType {
+  const at = (i: number): FormulaType => types[i] ?? 'unknown';
+  const numeric = (from: number, to = types.length): void => {
+    for (let i = from; i < to; i++)
+      need(node.args[i] as FormulaNode, at(i), NUMERIC, `${node.fn}()`);
+  };
+  switch (node.fn) {
+    case 'is.na':
+      return 'logical';
+    case 'ifelse': {
+      numeric(0, 1);
+      const [a, b] = [at(1), at(2)];
+      if (TEXTLIKE.has(a) || TEXTLIKE.has(b)) return 'nominal';
+      if (a === 'unknown' || b === 'unknown') return 'unknown';
+      return a === 'logical' && b === 'logical' ? 'logical' : 'number';
     }
+    case 'cut':
+      numeric(0);
+      return 'nominal';
+    case 'recode': {
+      const x = at(0);
+      if (x === 'nominal' || x === 'ordinal') return x;
+      if (types.some((t, i) => i > 0 && i % 2 === 0 && t === 'text')) return 'nominal';
+      return x === 'text' ? 'nominal' : x === 'unknown' ? 'unknown' : 'number';
+    }
+    default:
+      numeric(0);
+      return 'number';
   }
 }
 

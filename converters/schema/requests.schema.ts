@@ -18,7 +18,10 @@ import {
   shortString,
   variableList,
 } from './common.schema.ts';
+import { editSchema, levelsSchema, readSchema, settypeSchema } from './data-commands.schema.ts';
 import { graphSettingsSchema } from './graph-settings.schema.ts';
+import { HTEST_SCHEMAS } from './tests.schema.ts';
+import { MODEL_SCHEMAS } from './models.schema.ts';
 
 const formula = z.string().min(1).max(LIMITS.formula);
 
@@ -42,13 +45,11 @@ export const COMMAND_SCHEMAS = {
     /** API 1.1: required (true) to replace a variable that exists; see docs/api.md. */
     replace: z.boolean().optional(),
   }),
-  read: z.object({
-    ...commandBase,
-    command: z.literal('read'),
-    format: z.literal('csv'),
-    text: z.string().max(LIMITS.csvText),
-  }),
+  read: readSchema,
   delete: z.object({ ...commandBase, command: z.literal('delete'), target: nameSchema }),
+  edit: editSchema,
+  levels: levelsSchema,
+  settype: settypeSchema,
 } as const;
 
 /** Options of extension kinds: a small JSON object the extension's R function receives. */
@@ -69,9 +70,38 @@ function reportSchema<K extends z.ZodType<string>>(kind: K) {
     filter: nameSchema.optional(),
   });
 }
+/** The columns `descriptives` may show (API.md 1.1), in the order of the contract. */
+export const DESCRIPTIVE_STATISTICS = [
+  'n',
+  'missing',
+  'mean',
+  'sd',
+  'se',
+  'variance',
+  'min',
+  'q1',
+  'median',
+  'q3',
+  'max',
+  'iqr',
+  'range',
+  'skewness',
+  'kurtosis',
+  'ci_low',
+  'ci_high',
+] as const;
+const statistics = z
+  .array(z.enum(DESCRIPTIVE_STATISTICS))
+  .min(1)
+  .max(DESCRIPTIVE_STATISTICS.length)
+  .refine((a) => new Set(a).size === a.length, { message: 'must not repeat a statistic' });
+
 /** The built-in reports by kind. */
 export const REPORT_SCHEMAS = {
-  descriptives: reportSchema(z.literal('descriptives')),
+  descriptives: reportSchema(z.literal('descriptives')).extend({
+    /** The statistics' columns, in this order (default: API 1.0's nine). */
+    statistics: statistics.optional(),
+  }),
   frequency: reportSchema(z.literal('frequency')),
 } as const;
 /** A report of a kind an R extension registered; `options` go to the extension as they are. */
@@ -79,7 +109,6 @@ export const extensionReportSchema = reportSchema(z.string().max(64)).extend({
   options: extensionOptions.optional(),
 });
 
-const alternative = z.enum(['two.sided', 'less', 'greater']);
 function testSchema<K extends z.ZodType<string>, O extends z.ZodType>(
   kind: K,
   min: number,
@@ -98,35 +127,8 @@ function testSchema<K extends z.ZodType<string>, O extends z.ZodType>(
 }
 /** The built-in tests and models by kind, with the options of API.md. */
 export const TEST_SCHEMAS = {
-  't.test': testSchema(
-    z.literal('t.test'),
-    1,
-    2,
-    z.strictObject({
-      mu: z.number().optional(),
-      alternative: alternative.optional(),
-      paired: z.boolean().optional(),
-      'var.equal': z.boolean().optional(),
-      'conf.level': z.number().gt(0).lt(1).optional(),
-    }),
-  ),
-  'chisq.test': testSchema(
-    z.literal('chisq.test'),
-    2,
-    2,
-    z.strictObject({ correct: z.boolean().optional() }),
-  ),
-  'cor.test': testSchema(
-    z.literal('cor.test'),
-    2,
-    2,
-    z.strictObject({
-      method: z.enum(['pearson', 'spearman', 'kendall']).optional(),
-      alternative: alternative.optional(),
-    }),
-  ),
-  lm: testSchema(z.literal('lm'), 2, LIMITS.variables, z.strictObject({})),
-  aov: testSchema(z.literal('aov'), 2, 2, z.strictObject({})),
+  ...HTEST_SCHEMAS,
+  ...MODEL_SCHEMAS,
 } as const;
 /** A test of a kind an R extension registered. */
 export const extensionTestSchema = testSchema(
@@ -195,7 +197,7 @@ export const errorObjectSchema = z.object({
 
 /** A filter object. */
 export type PanthrFilter = z.infer<typeof filterSchema>;
-/** A command object (newvar, read or delete). */
+/** A command object (newvar, read, delete, edit, levels or settype). */
 export type PanthrCommand = z.infer<(typeof COMMAND_SCHEMAS)[keyof typeof COMMAND_SCHEMAS]>;
 /** A built-in report. */
 export type PanthrReport = z.infer<(typeof REPORT_SCHEMAS)[keyof typeof REPORT_SCHEMAS]>;

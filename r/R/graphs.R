@@ -139,24 +139,30 @@ panthr_graph_style <- function(settings = NULL) {
 #'   xaxis / yaxis {label, limits = c(lo, hi)}, settings (see panthr_graph_style), options
 #'   (a named list passed to an extension kind as o$options).
 #' @param rows NULL or logical(nrow(data)): the filter.
-#' @return list(format, mime, data, warnings): data is the SVG text (character) or the
-#'   PNG/PDF bytes (raw, base64 in JSON).
-panthr_graph <- function(kind, data, variables, options = NULL, rows = NULL) {
+#' @param code NULL or list(data = character(1), setup = character): the r_code context
+#'   (rcode.R). A kind that returns list(r_code = character(1)) from its drawing function
+#'   gives the result its r_code.
+#' @return list(format, mime, data, warnings, r_code?): data is the SVG text (character) or
+#'   the PNG/PDF bytes (raw, base64 in JSON).
+panthr_graph <- function(kind, data, variables, options = NULL, rows = NULL, code = NULL) {
   fun <- .panthr_lookup("graph", kind)
   d <- panthr_filter_rows(data, rows)
   o <- .panthr_graph_options(.panthr_or(options, list()))
   file <- tempfile("graph-", tmpdir = .panthr_tmpdir(), fileext = paste0(".", o$format))
   old_palette <- grDevices::palette()
+  old_code <- .panthr_code_enter(code)
   dev <- NULL
+  drawn <- NULL
   on.exit({
     if (!is.null(dev) && dev %in% grDevices::dev.list()) grDevices::dev.off(dev)
     grDevices::palette(old_palette)
     unlink(file)
+    .panthr_code_leave(old_code)
   })
   got <- panthr_collect_warnings({
     dev <- .panthr_open_device(o, file)
     grDevices::palette(o$style$colors)
-    fun(d, variables, o)
+    drawn <- fun(d, variables, o)
     grDevices::dev.off(dev)
   })
   dev <- NULL
@@ -165,8 +171,10 @@ panthr_graph <- function(kind, data, variables, options = NULL, rows = NULL) {
   bytes <- readBin(file, "raw", n = size)
   out <- if (o$format == "svg") .panthr_svg_check(.panthr_svg_px(rawToChar(bytes))) else bytes
   if (o$format == "svg") Encoding(out) <- "UTF-8"
-  list(format = o$format, mime = .panthr_mimes[[o$format]], data = out,
-       warnings = I(got$warnings))
+  r_code <- if (is.list(drawn) && is.character(drawn$r_code) && length(drawn$r_code) == 1L)
+    drawn$r_code
+  c(list(format = o$format, mime = .panthr_mimes[[o$format]], data = out,
+         warnings = I(got$warnings)), if (!is.null(r_code)) list(r_code = r_code))
 }
 
 # svglite sizes the root in pt; the request's size is in pixels and the viewBox already

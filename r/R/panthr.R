@@ -2,7 +2,8 @@
 # The server sources this file into the Rserve parent before it forks sessions, so every
 # session starts with it. It defines everything in the global environment, public names
 # starting with `panthr_`, internal ones with `.panthr_`. Depends on base R, stats,
-# graphics, grDevices, utils, jsonlite and svglite only.
+# graphics, grDevices, utils, jsonlite and svglite, and for some kinds on the Debian R
+# packages effectsize (effect sizes of the tests) and psych (alpha).
 #
 # The parts live beside this file; the directory is found from source()'s `ofile`, or from
 # the environment variable PANTHR_R_DIR when the file is loaded some other way.
@@ -20,8 +21,14 @@ local({
     }
   }
   if (is.null(here)) here <- Sys.getenv("PANTHR_R_DIR", "r/R")
-  parts <- c("util.R", "rcode.R", "registry.R", "reports.R", "tests.R", "models.R", "svgsafe.R",
-             "graphs.R", "plots.R", "formula.R", "session.R", "extensions.R")
+  # The library's folder, for the data files beside it (svg-allow.json).
+  assign(".panthr_dir", here, envir = globalenv())
+  # The helpers and the registry first, the session set-up and extension loader last, and
+  # between them every other part (the kinds: each registers itself) in C-locale order.
+  first <- c("util.R", "rcode.R", "registry.R")
+  last <- c("session.R", "extensions.R")
+  all <- sort(method = "radix", list.files(here, pattern = "[.]R$"))
+  parts <- c(first, setdiff(all, c(first, last, "panthr.R")), last)
   for (p in parts) sys.source(file.path(here, p), envir = globalenv(), keep.source = FALSE)
 })
 

@@ -1,5 +1,6 @@
-# The built-in graph kinds. Each is registered as fun(data, variables, o) and draws on the
-# device panthr_graph() opened; `o` holds main, xlab, ylab, xlim, ylim and style.
+# The built-in graph kinds. Each is registered as fun(data, variables, o), draws on the
+# device panthr_graph() opened (`o` holds main, xlab, ylab, xlim, ylim and style), and
+# returns list(r_code = ...): the same drawing in plain R (plots-code.R).
 
 # x and an optional group from variables [x, group?] (scatter: [x, y, group?]).
 .panthr_xg <- function(data, variables, kind_x, with_y = FALSE) {
@@ -33,7 +34,7 @@
     do.call(graphics::hist, c(list(x, breaks = breaks, col = st$fill, border = st$border,
                                    main = o$main, xlab = xlab,
                                    ylab = .panthr_or(o$ylab, "Frequency")), .panthr_lims(o)))
-    return(invisible())
+    return(invisible(list(r_code = .panthr_hist_code(data, variables, o, FALSE))))
   }
   g <- v$g[!is.na(v$x)]
   parts <- lapply(levels(g), function(l) graphics::hist(x[!is.na(g) & g == l], breaks = breaks,
@@ -45,6 +46,7 @@
   for (i in seq_along(parts)) graphics::plot(parts[[i]], add = TRUE, border = st$border,
                                              col = grDevices::adjustcolor(cols[[i]], 0.5))
   .panthr_legend(o, levels(g), fill = TRUE)
+  invisible(list(r_code = .panthr_hist_code(data, variables, o, TRUE)))
 }
 
 .panthr_box <- function(data, variables, o) {
@@ -56,6 +58,7 @@
                     border = st$border, main = o$main, pch = st$pch, cex = st$cex,
                     xlab = .panthr_or(o$xlab, if (is.null(v$g)) "" else variables[[2L]]),
                     ylab = .panthr_or(o$ylab, variables[[1L]]), ylim = o$ylim)
+  invisible(list(r_code = .panthr_box_code(data, variables, o, !is.null(v$g))))
 }
 
 .panthr_scatter <- function(data, variables, o) {
@@ -66,6 +69,7 @@
                  xlab = .panthr_or(o$xlab, variables[[1L]]), ylab = .panthr_or(o$ylab, variables[[2L]]),
                  xlim = o$xlim, ylim = o$ylim)
   if (!is.null(v$g)) .panthr_legend(o, levels(v$g))
+  invisible(list(r_code = .panthr_scatter_code(data, variables, o, !is.null(v$g))))
 }
 
 .panthr_bar <- function(data, variables, o) {
@@ -83,6 +87,7 @@
                     main = o$main, xlab = .panthr_or(o$xlab, variables[[1L]]),
                     ylab = .panthr_or(o$ylab, "Count"), ylim = o$ylim)
   if (!is.null(v$g)) .panthr_legend(o, levels(v$g), fill = TRUE)
+  invisible(list(r_code = .panthr_bar_code(data, variables, o, !is.null(v$g))))
 }
 
 .panthr_dot <- function(data, variables, o) {
@@ -98,7 +103,7 @@
                                        xlab = .panthr_or(o$xlab, "Count"),
                                        color = graphics::par("fg"), gcolor = graphics::par("fg")),
                                   .panthr_lims(o, "xlim")))
-    return(invisible())
+    return(invisible(list(r_code = .panthr_dot_code(data, variables, o, !is.null(v$g)))))
   }
   x <- panthr_column(data, variables[[1L]], "scalar")
   groups <- if (is.null(v$g)) list(x) else split(x, v$g)
@@ -106,25 +111,31 @@
                        col = rep_len(st$colors, length(groups)), main = o$main,
                        group.names = if (is.null(v$g)) "" else levels(v$g),
                        xlab = .panthr_or(o$xlab, variables[[1L]]), xlim = o$xlim)
+  invisible(list(r_code = .panthr_dot_code(data, variables, o, !is.null(v$g))))
 }
 
-# Cleveland's quantile plot: each sorted value against its f-value (i - 0.5) / n.
+# The normal Q-Q plot: each group's sorted values against the normal quantiles (qqnorm),
+# with qqline's reference line through the quartiles, colored from the palette.
 .panthr_quantile <- function(data, variables, o) {
   v <- .panthr_xg(data, variables, "scalar")
   groups <- if (is.null(v$g)) list(v$x) else split(v$x, v$g)
-  groups <- lapply(groups, function(x) sort(x[!is.na(x)]))
+  groups <- lapply(groups, function(x) x[!is.na(x)])
+  groups <- groups[lengths(groups) > 0L]
+  if (!length(groups)) panthr_stop("invalid_object", "no values to draw")
   st <- o$style
   cols <- rep_len(st$colors, length(groups))
-  graphics::plot(NULL, xlim = .panthr_or(o$xlim, c(0, 1)),
-                 ylim = .panthr_or(o$ylim, range(unlist(groups), finite = TRUE)),
-                 main = o$main, xlab = .panthr_or(o$xlab, "f-value"),
-                 ylab = .panthr_or(o$ylab, variables[[1L]]))
+  qq <- lapply(groups, stats::qqnorm, plot.it = FALSE)
+  graphics::plot(unlist(lapply(qq, `[[`, "x")), unlist(lapply(qq, `[[`, "y")), type = "n",
+                 main = .panthr_or(o$main, "Normal Q-Q plot"),
+                 xlab = .panthr_or(o$xlab, "Theoretical normal quantiles"),
+                 ylab = .panthr_or(o$ylab, variables[[1L]]), xlim = o$xlim, ylim = o$ylim)
   for (i in seq_along(groups)) {
-    q <- groups[[i]]
-    if (length(q)) graphics::points(stats::ppoints(length(q), a = 0.5), q, col = cols[[i]],
-                                    pch = st$pch, cex = st$cex, type = "o", lty = st$lty)
+    graphics::points(qq[[i]], col = cols[[i]], pch = st$pch, cex = st$cex)
+    stats::qqline(groups[[i]], col = cols[[i]], lwd = st$lwd, lty = st$lty)
   }
-  if (!is.null(v$g)) .panthr_legend(o, levels(v$g))
+  if (length(groups) > 1L)
+    graphics::legend("topleft", legend = names(groups), col = cols, pch = st$pch, bty = "n")
+  invisible(list(r_code = .panthr_quantile_code(data, variables, o, !is.null(v$g))))
 }
 
 panthr_register("graph", "hist", .panthr_hist)

@@ -1,17 +1,42 @@
 # Reports: descriptives and frequency tables (API.md §3 "Reports").
 
-.panthr_desc_cols <- c("variable", "n", "missing", "mean", "sd", "min", "q1", "median",
-                       "q3", "max")
+# The statistics descriptives can show (API.md 1.1), and the 1.0 columns shown by default.
+.panthr_desc_all <- c("n", "missing", "mean", "sd", "se", "variance", "min", "q1", "median",
+                      "q3", "max", "iqr", "range", "skewness", "kurtosis", "ci_low", "ci_high")
+.panthr_desc_default <- c("n", "missing", "mean", "sd", "min", "q1", "median", "q3", "max")
 
-# The nine statistics of one numeric vector; NA (null) where there is nothing to compute.
-.panthr_describe <- function(x) {
+# Skewness and kurtosis with bias correction (type 2, as SPSS, e1071 and psych give them):
+# G1 = g1 sqrt(n (n - 1)) / (n - 2), G2 = ((n + 1) g2 + 6) (n - 1) / ((n - 2) (n - 3)), from
+# the moments m_k = mean((x - mean)^k); NA below 3 (4) values or without spread.
+.panthr_moments <- function(x, n, m) {
+  if (n < 3L) return(c(NA_real_, NA_real_))
+  d <- x - m
+  m2 <- mean(d^2)
+  if (m2 == 0) return(c(NA_real_, NA_real_))
+  g1 <- mean(d^3) / m2^1.5
+  g2 <- mean(d^4) / m2^2 - 3
+  c(g1 * sqrt(n * (n - 1)) / (n - 2),
+    if (n < 4L) NA_real_ else ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3)))
+}
+
+# The chosen statistics of one numeric vector, in order; NA where there is nothing to compute.
+.panthr_describe <- function(x, stats) {
   ok <- x[!is.na(x)]
   n <- length(ok)
-  if (n == 0L) return(list(0L, length(x), NA_real_, NA_real_, NA_real_, NA_real_,
-                           NA_real_, NA_real_, NA_real_))
-  q <- unname(stats::quantile(ok, c(0.25, 0.5, 0.75), type = 7, names = FALSE))
-  list(n, length(x) - n, mean(ok), if (n > 1L) stats::sd(ok) else NA_real_,
-       min(ok), q[1L], q[2L], q[3L], max(ok))
+  v <- list(n = n, missing = length(x) - n)
+  if (n > 0L) {
+    m <- mean(ok)
+    s <- if (n > 1L) stats::sd(ok) else NA_real_
+    q <- stats::quantile(ok, c(0.25, 0.5, 0.75), type = 7, names = FALSE)
+    half <- if (n > 1L) stats::qt(0.975, n - 1L) * s / sqrt(n) else NA_real_
+    sk <- if (any(c("skewness", "kurtosis") %in% stats)) .panthr_moments(ok, n, m) else c(NA, NA)
+    v <- c(v, list(mean = m, sd = s, se = s / sqrt(n),
+                   variance = if (n > 1L) stats::var(ok) else NA_real_, min = min(ok),
+                   q1 = q[[1L]], median = q[[2L]], q3 = q[[3L]], max = max(ok),
+                   iqr = stats::IQR(ok), range = max(ok) - min(ok), skewness = sk[[1L]],
+                   kurtosis = sk[[2L]], ci_low = m - half, ci_high = m + half))
+  }
+  lapply(stats, function(k) .panthr_or(v[[k]], NA_real_))
 }
 
 #' Descriptive statistics of scalar variables.
@@ -19,26 +44,40 @@
 #' @param by NULL or character(1): a nominal column; rows per variable and level (levels in
 #'   order; rows whose group is missing are left out).
 #' @param rows NULL or logical(nrow(data)): the filter.
-#' @return list(columns = I(c("variable", ["group",] "n", "missing", "mean", "sd", "min",
-#'   "q1", "median", "q3", "max")), rows = list of lists). n = non-missing values, missing
-#'   = NA count; quantiles type 7; sd NA for n < 2; all statistics NA for n = 0.
-panthr_descriptives <- function(data, variables, by = NULL, rows = NULL) {
+#' @param statistics character: columns from .panthr_desc_all, in the order wanted
+#'   (default the 1.0 nine). n = non-missing values, missing = NA count; quantiles type 7;
+#'   se = sd / sqrt(n); skewness, kurtosis type 2; ci_low, ci_high the 95% t interval of the
+#'   mean; sd, se, variance, ci NA for n < 2; all statistics but n, missing NA for n = 0.
+#' @return list(columns = I(c("variable", ["group",] statistics...)), rows = list of lists).
+panthr_descriptives <- function(data, variables, by = NULL, rows = NULL,
+                                statistics = .panthr_desc_default) {
   data <- panthr_filter_rows(data, rows)
   .panthr_vars(data, variables, 1L, Inf)
   xs <- lapply(variables, function(v) panthr_column(data, v, "scalar"))
   if (is.null(by)) {
-    out <- Map(function(v, x) c(list(v), .panthr_describe(x)), variables, xs)
-    return(list(columns = I(.panthr_desc_cols), rows = unname(out)))
+    out <- Map(function(v, x) c(list(v), .panthr_describe(x, statistics)), variables, xs)
+    return(list(columns = I(c("variable", statistics)), rows = unname(out)))
   }
   g <- panthr_column(data, by, "nominal")
   out <- list()
   for (i in seq_along(variables)) {
     for (lev in levels(g)) {
       keep <- !is.na(g) & g == lev
-      out[[length(out) + 1L]] <- c(list(variables[[i]], lev), .panthr_describe(xs[[i]][keep]))
+      out[[length(out) + 1L]] <- c(list(variables[[i]], lev),
+                                   .panthr_describe(xs[[i]][keep], statistics))
     }
   }
-  list(columns = I(append(.panthr_desc_cols, "group", after = 1L)), rows = out)
+  list(columns = I(c("variable", "group", statistics)), rows = out)
+}
+
+# The statistics option of descriptives, checked (the converters' schema checks it first).
+.panthr_desc_statistics <- function(options) {
+  s <- options$statistics
+  if (is.null(s)) return(.panthr_desc_default)
+  if (!is.character(s) || !length(s) || anyNA(s) || anyDuplicated(s) || !all(s %in% .panthr_desc_all))
+    panthr_stop("invalid_object", "statistics must be distinct names from ",
+                paste(.panthr_desc_all, collapse = ", "))
+  s
 }
 
 #' Frequency tables of nominal, ordinal or logical variables.
@@ -67,11 +106,13 @@ panthr_frequency <- function(data, variables, rows = NULL) {
 }
 
 panthr_register("report", "descriptives", function(data, variables, by, options) {
-  .panthr_known_options(options, character())
-  panthr_descriptives(data, variables, by)
+  .panthr_known_options(options, "statistics")
+  statistics <- .panthr_desc_statistics(options)
+  out <- panthr_descriptives(data, variables, by, statistics = statistics)
+  c(out, list(r_code = .panthr_descriptives_code(data, variables, by, statistics)))
 })
 panthr_register("report", "frequency", function(data, variables, by, options) {
   .panthr_known_options(options, character())
   if (!is.null(by)) panthr_stop("invalid_object", "frequency does not take by")
-  panthr_frequency(data, variables)
+  c(panthr_frequency(data, variables), list(r_code = .panthr_frequency_code(data, variables)))
 })

@@ -4,13 +4,12 @@
 # from the list, no attribute value may reference anything outside the document, and the
 # only CDATA allowed is svglite's own CSS. An SVG that fails is an error, never returned.
 
-.panthr_svg_elements <- c("svg", "defs", "style", "clipPath", "g", "rect", "line",
-                          "polyline", "polygon", "path", "circle", "ellipse", "text", "tspan")
-.panthr_svg_attrs <- c("xmlns", "xmlns:xlink", "class", "width", "height", "viewBox", "type",
-                       "id", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry",
-                       "points", "d", "style", "transform", "text-anchor", "textLength",
-                       "lengthAdjust", "clip-path", "fill", "stroke", "font-family",
-                       "font-size", "font-weight", "font-style", "dominant-baseline")
+# The one allow-list, shared with the server's own check (svg-allow.json beside this file).
+local({
+  allow <- jsonlite::fromJSON(file.path(.panthr_dir, "svg-allow.json"))
+  assign(".panthr_svg_elements", allow$elements, envir = globalenv())
+  assign(".panthr_svg_attrs", allow$attributes, envir = globalenv())
+})
 .panthr_svg_bad_value <- "(?i)(javascript|vbscript|data)\\s*:|url\\s*\\(\\s*[^#\\s]|expression\\s*\\(|@import|&#|\\\\"
 
 .panthr_svg_attr_re <- "([A-Za-z_:][-A-Za-z0-9_:.]*)\\s*=\\s*('[^']*'|\"[^\"]*\")"

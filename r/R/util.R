@@ -4,7 +4,8 @@
 # authors may use start with `panthr_`.
 
 #' Signal an error carrying a wire code of API.md.
-#' @param code character(1): "invalid_object", "not_found", "unknown_type" or "r_error".
+#' @param code character(1): "invalid_object", "not_found", "unknown_type", "too_large" or
+#'   "r_error".
 #' @param ... character pieces pasted (no separator) into the message.
 #' @return never returns; signals a condition of class c("panthr_error", "error", "condition")
 #'   with fields `message` and `code`.

@@ -3,8 +3,10 @@
  * function on assigned arguments; the result is the request with `result` added.
  */
 import {
+  ConversionError,
   graphSettingsForR,
   jsonToR,
+  rCodeContext,
   rToJson,
   type JsonValue,
   type PanthrExtensionGraph,
@@ -15,7 +17,7 @@ import {
   type PanthrReport,
   type PanthrTest,
 } from '../../converters/index.ts';
-import { rString, type RValue } from '../../r/qap1/sexp.ts';
+import { rList, rString, type RValue } from '../../r/qap1/sexp.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { DatasetEntry, RunContext } from './context.ts';
 import type { RArg } from './r.caller.ts';
@@ -49,43 +51,88 @@ function requireVariables(
   }
 }
 
-/** The data, variables and row mask arguments shared by reports, tests and graphs. */
+/** The data, variables, row mask and r_code context arguments of reports, tests and graphs. */
 async function dataArgs(
   ctx: RunContext,
   o: { dataset: string; variables: readonly string[]; filter?: string | undefined },
   extra: readonly string[] = [],
-): Promise<{ data: RArg; variables: RArg; rows: RArg }> {
+): Promise<{ data: RArg; variables: RArg; rows: RArg; code: RArg }> {
   const entry = ctx.dataset(o.dataset);
   requireVariables(entry, o.dataset, [...o.variables, ...extra]);
   const rows = o.filter === undefined ? null : { value: await ctx.filterRows(o.filter, o.dataset) };
-  return { data: { ref: entry.rVar }, variables: { value: rString([...o.variables]) }, rows };
+  const code = codeArg(ctx, entry, [...o.variables, ...extra], o.filter);
+  return { data: { ref: entry.rVar }, variables: { value: rString([...o.variables]) }, rows, code };
+}
+
+/**
+ * The `code` argument of the dispatchers (r/R/rcode.R): the data frame's name and the set-up
+ * lines for the variables used and the filter (converters/r-code.ts). The filter was already
+ * evaluated, so it exists and its formula parses.
+ */
+function codeArg(
+  ctx: RunContext,
+  entry: DatasetEntry,
+  variables: readonly string[],
+  filterName: string | undefined,
+): RArg {
+  const f = filterName === undefined ? undefined : ctx.object(filterName);
+  try {
+    const c = rCodeContext({
+      dataset: entry.dataset,
+      variables,
+      filter: f?.type === 'filter' ? f.formula : undefined,
+    });
+    return {
+      value: rList([rString([c.data]), rString(c.setup)], { names: rString(['data', 'setup']) }),
+    };
+  } catch (e) {
+    if (e instanceof ConversionError) throw computeError(e.code, e.message, e);
+    throw e;
+  }
 }
 
 function options(o: unknown): RArg {
   return o === undefined ? null : { value: jsonToR(o as JsonValue) };
 }
 
-/** A report: `panthr_report(kind, data, variables, by, rows, options)`. */
+/** A report's options for R: an extension's `options`, or descriptives' `statistics`. */
+function reportOptions(o: Report): RArg {
+  if ('options' in o) return options(o.options);
+  if ('statistics' in o && o.statistics !== undefined) return options({ statistics: o.statistics });
+  return null;
+}
+
+/** A report: `panthr_report(kind, data, variables, by, rows, options, code)`. */
 export async function runReport(ctx: RunContext, o: Report): Promise<RunOutcome> {
   requireKind(ctx.kinds.reports, o.reportType, 'reportType');
   const a = await dataArgs(ctx, o, o.by === undefined ? [] : [o.by]);
   const by = o.by === undefined ? null : { value: rString([o.by]) };
-  const opts = 'options' in o ? options(o.options) : null;
+  const opts = reportOptions(o);
   const value = await ctx.r.call(
     'panthr_report',
-    [{ value: rString([o.reportType]) }, a.data, a.variables, by, a.rows, opts],
+    [{ value: rString([o.reportType]) }, a.data, a.variables, by, a.rows, opts, a.code],
     ctx.call,
   );
   return answered(o, rToJson(value));
 }
 
-/** A test or model: `panthr_test(kind, data, variables, options, rows)`. */
+/**
+ * The variable a built-in test names in its options (shapiro.test's `by`): checked like the
+ * others, and set up in its r_code (factor levels in the workspace's order).
+ */
+function optionVariables(o: Test): string[] {
+  if (o.test !== 'shapiro.test' || o.options === undefined) return [];
+  const by = (o.options as Record<string, unknown>)['by'];
+  return typeof by === 'string' ? [by] : [];
+}
+
+/** A test or model: `panthr_test(kind, data, variables, options, rows, code)`. */
 export async function runTest(ctx: RunContext, o: Test): Promise<RunOutcome> {
   requireKind(ctx.kinds.tests, o.test, 'test');
-  const a = await dataArgs(ctx, o);
+  const a = await dataArgs(ctx, o, optionVariables(o));
   const value = await ctx.r.call(
     'panthr_test',
-    [{ value: rString([o.test]) }, a.data, a.variables, options(o.options), a.rows],
+    [{ value: rString([o.test]) }, a.data, a.variables, options(o.options), a.rows, a.code],
     ctx.call,
   );
   return answered(o, rToJson(value));
@@ -106,7 +153,7 @@ const GRAPH_OPTION_KEYS = [
 ] as const;
 
 /**
- * A graph: `panthr_graph(kind, data, variables, options, rows)`. SVG is checked again here
+ * A graph: `panthr_graph(kind, data, variables, options, rows, code)`. SVG is checked again here
  * against a strict allow-list ({@link checkSvg}); one that fails is an `r_error`.
  */
 export async function runGraph(ctx: RunContext, o: Graph): Promise<RunOutcome> {
@@ -122,7 +169,14 @@ export async function runGraph(ctx: RunContext, o: Graph): Promise<RunOutcome> {
   if (o.settings !== undefined) picked['settings'] = graphSettingsForR(o.settings);
   const value = await ctx.r.call(
     'panthr_graph',
-    [{ value: rString([o.graphType]) }, a.data, a.variables, { value: jsonToR(picked) }, a.rows],
+    [
+      { value: rString([o.graphType]) },
+      a.data,
+      a.variables,
+      { value: jsonToR(picked) },
+      a.rows,
+      a.code,
+    ],
     ctx.call,
   );
   const result = rToJson(value) as Record<string, JsonValue>;

@@ -1,8 +1,8 @@
-/** The commands of API.md §3: `newvar`, `read` (CSV) and `delete`. */
+/** The commands of API.md §3: `newvar` and `delete` (`read` is in read.ts). */
 import { type PanthrCommand, rToVector } from '../../converters/index.ts';
+import { rAttrStrings } from '../../r/qap1/sexp.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { RunContext } from './context.ts';
-import { parseCsvDataset } from './formula.ts';
 
 type Command<K extends PanthrCommand['command']> = Extract<PanthrCommand, { command: K }>;
 
@@ -12,7 +12,8 @@ type Command<K extends PanthrCommand['command']> = Extract<PanthrCommand, { comm
  * `invalid_object`). Stores the updated dataset and the command as the record of how the
  * variable was made, without its result: the dataset holds the values, and a result sent
  * again on connect would be applied again by a client (docs/api.md, "The workspace sent on
- * connect"). Replies with the command and `result.variable`.
+ * connect"). Replies with the command, `result.variable` and `result.warnings` (R's and the
+ * formula language's: see converters/formula/to-r.ts).
  */
 export async function runNewvar(ctx: RunContext, o: Command<'newvar'>): Promise<RunOutcome> {
   const entry = ctx.dataset(o.dataset);
@@ -27,22 +28,12 @@ export async function runNewvar(ctx: RunContext, o: Command<'newvar'>): Promise<
   const updated = await ctx.putVariable(o.dataset, variable);
   // The variable in its stored form (long scalar values binary, as the dataset keeps them).
   const stored = updated.dataset.variables.find((x) => x.name === variable.name) ?? variable;
-  const out = { ...o, result: { variable: stored } } as StoredObject;
+  // R's warnings and PanthR.r's own (missing values a summary left out, an all-NaN result).
+  const warnings = rAttrStrings(value, 'panthr_warnings').filter((w) => w !== null);
+  const out = { ...o, result: { variable: stored, warnings } } as StoredObject;
   // A command named like its dataset must not replace the dataset in the workspace.
   const store = o.name === o.dataset ? [] : [{ ...o } as StoredObject];
   return { store: [...store, updated.dataset], remove: [], reply: [out] };
-}
-
-/**
- * `read`: CSV text parsed in TypeScript into the dataset called `name` (size-checked
- * before R). The dataset is stored under that name; the reply is the command with
- * `result.dataset`.
- */
-export async function runRead(ctx: RunContext, o: Command<'read'>): Promise<RunOutcome> {
-  const dataset = parseCsvDataset(o.name, o.text, ctx.options.maxData);
-  const entry = await ctx.putDataset(dataset);
-  const out = { ...o, result: { dataset: entry.dataset } } as StoredObject;
-  return { store: [entry.dataset], remove: [], reply: [out] };
 }
 
 /** `delete`: removes `target` from the workspace (and its data from R); `not_found` if absent. */

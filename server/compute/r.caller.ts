@@ -10,7 +10,13 @@ import { computeError, type ComputeErrorCode } from './compute.types.ts';
 
 /** PanthR.r functions the compute layer may call (through `panthr_run`). */
 export type PanthrFunction =
-  'panthr_report' | 'panthr_test' | 'panthr_graph' | 'panthr_eval_r' | 'panthr_eval_formula';
+  | 'panthr_report'
+  | 'panthr_test'
+  | 'panthr_graph'
+  | 'panthr_eval_r'
+  | 'panthr_eval_formula'
+  | 'panthr_read_file'
+  | 'panthr_sort_levels';
 
 /** An argument: a value to assign, an R object already held under a generated name, or NULL. */
 export type RArg = { readonly value: RValue } | { readonly ref: string } | null;
@@ -24,6 +30,7 @@ const CODES: ReadonlySet<string> = new Set([
   'invalid_object',
   'not_found',
   'unknown_type',
+  'too_large',
   'r_error',
 ]);
 
@@ -79,8 +86,8 @@ export class RCaller {
   /**
    * Runs `panthr_run(fn, args...)`: assigns the argument values, evaluates the fixed call,
    * and returns the function's value, or throws an AppError with the code R reported
-   * (`invalid_object`, `not_found`, `unknown_type`, `r_error`), `timeout` past the time
-   * limit (the evaluation is interrupted in R, the session stays usable). A cancelled call
+   * (`invalid_object`, `not_found`, `unknown_type`, `too_large`, `r_error`), `timeout` past
+   * the time limit (the evaluation is interrupted in R, the session stays usable). A cancelled call
    * or a lost session rethrows the RError (`cancelled`, `closed`, `protocol`).
    */
   async call(fn: PanthrFunction, args: readonly RArg[], options: CallOptions): Promise<RValue> {

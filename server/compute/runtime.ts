@@ -20,7 +20,9 @@ import type { RConnection } from '../../r/qap1/index.ts';
 import type { RLogical, RValue } from '../../r/qap1/sexp.ts';
 import { AppError } from '../errors.ts';
 import { runGraph, runR, runReport, runTest } from './analyses.ts';
-import { runDelete, runNewvar, runRead } from './commands.ts';
+import { runDelete, runNewvar } from './commands.ts';
+import { runDataCommand } from './data-commands.ts';
+import { runRead } from './read.ts';
 import {
   computeError,
   type ComputeErrorCode,
@@ -164,6 +166,10 @@ export class WorkspaceRuntime {
             return runRead(ctx, o);
           case 'delete':
             return runDelete(ctx, o);
+          case 'edit':
+          case 'levels':
+          case 'settype':
+            return runDataCommand(ctx, o);
         }
     }
   }

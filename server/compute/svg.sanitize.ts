@@ -1,96 +1,26 @@
 /**
  * A strict allow-list check of the SVG that graphs return. svglite's output is simple
- * (shapes, text, clip paths, one CSS block, data-URI rasters), so anything else is refused
+ * (shapes, text, clip paths, one CSS block), so anything else is refused
  * rather than cleaned: scripts, event handlers, foreign objects, animation, external
  * references, DOCTYPE/entities. The R side is trusted to draw, not to be harmless: an
  * extension or a crafted label must never turn a graph into active content.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../paths.ts';
 
-/** Elements svglite (and R's own svg device) produce. */
-const ELEMENTS = new Set([
-  'svg',
-  'g',
-  'defs',
-  'style',
-  'clipPath',
-  'rect',
-  'circle',
-  'ellipse',
-  'line',
-  'polyline',
-  'polygon',
-  'path',
-  'text',
-  'tspan',
-  'title',
-  'desc',
-  'image',
-  'symbol',
-  'use',
-]);
-
-/** Attributes allowed on any element (no `on*`, no `href` except as checked below). */
-const ATTRIBUTES = new Set([
-  'xmlns',
-  'xmlns:xlink',
-  'version',
-  'class',
-  'id',
-  'width',
-  'height',
-  'viewBox',
-  'x',
-  'y',
-  'x1',
-  'y1',
-  'x2',
-  'y2',
-  'cx',
-  'cy',
-  'r',
-  'rx',
-  'ry',
-  'd',
-  'points',
-  'transform',
-  'style',
-  'clip-path',
-  'clip-rule',
-  'fill',
-  'fill-opacity',
-  'fill-rule',
-  'stroke',
-  'stroke-width',
-  'stroke-opacity',
-  'stroke-linecap',
-  'stroke-linejoin',
-  'stroke-miterlimit',
-  'stroke-dasharray',
-  'opacity',
-  'font-size',
-  'font-family',
-  'font-weight',
-  'font-style',
-  'text-anchor',
-  'textLength',
-  'lengthAdjust',
-  'dx',
-  'dy',
-  'type',
-  'preserveAspectRatio',
-  'overflow',
-  'xml:space',
-  'href',
-  'xlink:href',
-  'image-rendering',
-]);
+/** The one allow-list, shared with PanthR.r's own check (r/R/svgsafe.R). */
+const ALLOW = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'r/R/svg-allow.json'), 'utf8')) as {
+  elements: string[];
+  attributes: string[];
+};
+/** Elements svglite produces. */
+const ELEMENTS = new Set(ALLOW.elements);
+/** Attributes allowed on any element (no `on*`, no `href`). */
+const ATTRIBUTES = new Set(ALLOW.attributes);
 
 /** The only namespaces an `xmlns*` attribute may declare. */
 const NAMESPACES = new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']);
-
-/** A reference inside the document, or an embedded PNG/JPEG raster (images only). */
-const LOCAL_REF = /^#[A-Za-z0-9_.:=+/-]*$/;
-const RASTER_REF = /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=\s]*$/;
 
 /** CSS that could fetch or run something: url() other than url(#id), @import, expressions. */
 const BAD_CSS =
@@ -137,11 +67,6 @@ function checkAttribute(element: string, name: string, rawValue: string): void {
   const value = decodeEntities(rawValue).replace(/[\u0000-\u0020]+/g, '');
   if (name === 'xmlns' || name === 'xmlns:xlink') {
     if (!NAMESPACES.has(value)) throw new UnsafeSvgError(`namespace "${value}"`);
-    return;
-  }
-  if (name === 'href' || name === 'xlink:href') {
-    const ok = LOCAL_REF.test(value) || (element === 'image' && RASTER_REF.test(value));
-    if (!ok) throw new UnsafeSvgError(`reference "${value.slice(0, 60)}" on <${element}>`);
     return;
   }
   if (isBadCss(value) || /url\s*\(\s*['"]?\s*#?\s*javascript/i.test(value)) {

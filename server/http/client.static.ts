@@ -5,9 +5,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
+import { PROJECT_ROOT } from '../paths.ts';
 
 /** Where `npm run build` writes the client. */
-export const DEFAULT_CLIENT_DIR = path.resolve(import.meta.dirname, '../../client/dist');
+export const DEFAULT_CLIENT_DIR = path.join(PROJECT_ROOT, 'client/dist');
 
 const PLACEHOLDER = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>PanthR server</title></head>

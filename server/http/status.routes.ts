@@ -1,10 +1,12 @@
 /** `GET /status`: the public configuration of API.md §1, never a private key or a path. */
 import { Router } from 'express';
 import type { Config } from '../config/index.ts';
+import { majorMinor, readPackageVersion } from '../version.ts';
 
-/** The server's and the API's versions. */
-export const SERVER_VERSION = '1.0';
-export const API_VERSION = '1.0';
+/** The server's release as MAJOR.MINOR, from package.json's version (the one source). */
+export const SERVER_VERSION = majorMinor(readPackageVersion());
+/** The version of ../shared/API.md this server implements. */
+export const API_VERSION = '1.1';
 
 /** The public status document. */
 export interface StatusBody {

@@ -1,7 +1,7 @@
 /**
  * Adapts the real modules (R pool, compute runtime, store) to the sessions layer's ports.
  */
-import type { RService } from '../../r/index.ts';
+import type { RService, RState } from '../../r/index.ts';
 import { validateObject, type PanthrObject } from '../../converters/index.ts';
 import { WorkspaceRuntime, type StoredObject } from '../compute/index.ts';
 import type { Config } from '../config/index.ts';
@@ -27,6 +27,7 @@ export interface Ports {
   readonly validate: (raw: unknown) => PanthRObject | ErrorObject;
   rSessions(): Record<string, number>;
   rRestarts(): number;
+  rState(): RState;
 }
 
 /** R sessions leased from the pool; a lost session is reported to its lessee. */
@@ -84,6 +85,7 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
       return { idle: m.idle, leased: m.leased, starting: m.starting, closing: m.closing };
     },
     rRestarts: () => r.metrics().restarts,
+    rState: () => r.metrics().state,
   };
 }
 

@@ -98,12 +98,12 @@ export function bindHandlers(
         return;
       }
       deps.metrics.countMessage('data', 'accepted');
-      const { seq, objects } = parsed.data;
+      const { seq, objects, workspace } = parsed.data;
       deps.log.info(
         { socket: socket.id, user: client.userId, seq, objects: objects.length, bytes },
         'data received',
       );
-      deps.sessions.submit(client, seq, objects.map(deps.validate));
+      deps.sessions.submit(client, seq, objects.map(deps.validate), workspace ?? null);
       socket.emit('ok', { seq });
     }),
   );

@@ -78,6 +78,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     workDepth: () => manager.workDepth(),
     rSessions: () => ports.rSessions(),
     rRestarts: () => ports.rRestarts(),
+    rState: () => ports.rState(),
   });
   const manager = new SessionManager({
     ...ports,

@@ -3,6 +3,7 @@
  * one, so two servers in one process, as in tests, do not collide).
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RState } from '../../r/index.ts';
 
 /** Live numbers the metrics read when scraped. */
 export interface MetricsSources {
@@ -12,7 +13,17 @@ export interface MetricsSources {
   readonly workDepth: () => number;
   readonly rSessions: () => Record<string, number>;
   readonly rRestarts: () => number;
+  readonly rState: () => RState;
 }
+
+const R_STATES: readonly RState[] = [
+  'starting',
+  'ready',
+  'restarting',
+  'stopping',
+  'stopped',
+  'failed',
+];
 
 /** What the sessions layer records. */
 export interface SessionMetrics {
@@ -24,6 +35,7 @@ export interface SessionMetrics {
 /** Creates the registry with every metric. */
 export function createMetrics(sources: MetricsSources): SessionMetrics {
   const registry = new Registry();
+  let restartsSeen = 0;
   registry.setDefaultLabels({ service: 'panthr' });
   const gauge = (name: string, help: string, read: () => number): void => {
     new Gauge({
@@ -47,7 +59,28 @@ export function createMetrics(sources: MetricsSources): SessionMetrics {
     sources.outboundDepth,
   );
   gauge('panthr_work_queue_depth', 'Requests queued or running in R', sources.workDepth);
-  gauge('panthr_r_restarts', 'Times Rserve was restarted after dying', sources.rRestarts);
+  new Counter({
+    name: 'panthr_r_restarts_total',
+    help: 'Times Rserve was restarted after dying',
+    registers: [registry],
+    collect() {
+      // The supervisor owns the count; a counter only goes up, so add what is new.
+      const now = sources.rRestarts();
+      const seen = restartsSeen;
+      if (now > seen) this.inc(now - seen);
+      restartsSeen = Math.max(seen, now);
+    },
+  });
+  new Gauge({
+    name: 'panthr_r_state',
+    help: 'The R supervisor state: 1 for the current state, 0 for the others',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const current = sources.rState();
+      for (const state of R_STATES) this.set({ state }, state === current ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'panthr_r_sessions',
     help: 'R sessions by state',

@@ -95,15 +95,19 @@ export class SessionManager {
     return client;
   }
 
-  /** Queues a checked client message. */
+  /**
+   * Queues a checked client message; `workspace` is the id the client's tab shows, or null
+   * when it did not say (then the message runs in whichever workspace is current).
+   */
   submit(
     client: ClientConnection,
     seq: number,
     items: readonly (PanthRObject | ErrorObject)[],
+    workspace: string | null = null,
   ): void {
     client.touch();
     client.messages += 1;
-    this.users.get(client.userId)?.submit(client, seq, items);
+    this.users.get(client.userId)?.submit(client, seq, items, workspace);
   }
 
   /** Answers the R half of a ping. */

@@ -22,6 +22,7 @@ import {
   type WorkspaceRuntime,
 } from './ports.ts';
 import { SerialQueue } from './serial.queue.ts';
+import { wrongWorkspaceReply } from './workspace.guard.ts';
 
 /** What a user session is built from. */
 export interface UserSessionDeps {
@@ -91,16 +92,21 @@ export class UserSession {
     return this.clients.size === 0;
   }
 
-  /** Queues the checked objects of client message `seq`; results go back as one `data`. */
+  /**
+   * Queues the checked objects of client message `seq`; results go back as one `data`.
+   * `workspace` (the tab's, or null) is compared with the current one when the message's
+   * turn comes, after any switch queued before it.
+   */
   submit(
     client: ClientConnection,
     seq: number,
     items: readonly (PanthRObject | ErrorObject)[],
+    workspace: string | null = null,
   ): void {
     const endWork = client.beginWork();
     const received = performance.now();
     void this.queue
-      .run(() => this.process(client, seq, items))
+      .run(() => this.process(client, seq, items, workspace))
       .finally(() => {
         endWork();
         this.deps.log.info(
@@ -239,8 +245,16 @@ export class UserSession {
     client: ClientConnection,
     seq: number,
     items: readonly (PanthRObject | ErrorObject)[],
+    workspace: string | null,
   ): Promise<void> {
     await client.ready.catch(() => undefined);
+    // A store that cannot say which workspace is current fails each object below instead.
+    const current = workspace === null ? null : await this.currentWorkspace().catch(() => null);
+    const stale = current === null ? null : wrongWorkspaceReply(workspace, current, items);
+    if (stale !== null) {
+      client.outbound.push({ replyTo: seq, objects: stale });
+      return;
+    }
     const replies: (PanthRObject | ErrorObject)[] = [];
     const changed: PanthRObject[] = [];
     for (const item of items) {

@@ -85,7 +85,7 @@ describe('compute: error codes', function () {
     const stale = await errorOf(rt, {
       type: 'test',
       name: 't',
-      test: 'levene.test',
+      test: 'stale.test',
       dataset: 'd',
       variables: ['y'],
     });

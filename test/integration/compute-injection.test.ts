@@ -16,6 +16,8 @@ import { makeDataset } from '../fixtures/compute/datasets.ts';
 import { PANTHR_R, startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 
 const NORMALITY = path.resolve(path.dirname(PANTHR_R), '../../extensions/normality.R');
+// Its test "pid" takes any options: extension options must reach R as values too.
+const TEST_EXTENSION = path.resolve(import.meta.dirname, '../fixtures/r/test-extension.R');
 const TAG = `panthr-pwned-${process.pid}-${Date.now()}`;
 const target = (i: number): string => path.join(os.tmpdir(), `${TAG}-${i}`);
 
@@ -154,7 +156,7 @@ const BUILDERS: Record<string, Builder> = {
   'extension test options': (p) => ({
     type: 'test',
     name: 't',
-    test: 'shapiro.test',
+    test: 'pid',
     dataset: 'inj',
     variables: ['y'],
     options: { [p.slice(0, 100)]: p },
@@ -218,7 +220,7 @@ describe('compute: no user text reaches R as code', function () {
   let probes = 0;
 
   before(async () => {
-    r = await startPanthrR([NORMALITY]);
+    r = await startPanthrR([NORMALITY, TEST_EXTENSION]);
     rt = await r.runtime();
     const base = rt.validate(dataset('plain'));
     assert.ok(base.ok);

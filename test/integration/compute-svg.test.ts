@@ -6,20 +6,27 @@ import { checkSvg, UnsafeSvgError } from '../../server/compute/index.ts';
 describe('compute: SVG allow-list', function () {
   this.timeout(30_000);
   let svg = '';
+  let raster = '';
 
   before(() => {
-    // A real svglite document with text that needs escaping and a raster image.
-    svg = execFileSync('Rscript', [
-      '-e',
-      `s <- svglite::svgstring(width = 6, height = 4, standalone = TRUE); layout(matrix(1:2, 1));
-       plot(1:10, main = "a <b> & \\"c\\" 'd' é"); image(matrix(1:4, 2), useRaster = TRUE);
-       invisible(dev.off()); cat(s())`,
-    ]).toString();
+    // Real svglite documents: text that needs escaping; a raster image.
+    const draw = (code: string): string =>
+      execFileSync('Rscript', [
+        '-e',
+        `s <- svglite::svgstring(width = 6, height = 4, standalone = TRUE); ${code};
+         invisible(dev.off()); cat(s())`,
+      ]).toString();
+    svg = draw(`plot(1:10, main = "a <b> & \\"c\\" 'd' é"); abline(h = 5, lty = 2)`);
+    raster = draw('image(matrix(1:4, 2), useRaster = TRUE)');
   });
 
   it('passes svglite output unchanged', () => {
-    assert.match(svg, /<image [^>]*data:image\/png;base64,/);
     assert.equal(checkSvg(svg), svg);
+  });
+
+  it('refuses embedded images, as the R check does (one allow-list: r/R/svg-allow.json)', () => {
+    assert.match(raster, /<image [^>]*data:image\/png;base64,/);
+    assert.throws(() => checkSvg(raster), /element <image>/);
   });
 
   const attacks: [string, (s: string) => string][] = [

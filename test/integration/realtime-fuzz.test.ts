@@ -75,7 +75,7 @@ async function statusOk(ts: TestServer): Promise<number> {
   const res = await fetch(`${ts.url}/status`);
   assert.equal(res.status, 200);
   const body = (await res.json()) as { api_version?: string; no_users?: number };
-  assert.equal(body.api_version, '1.0');
+  assert.equal(body.api_version, '1.1');
   return body.no_users ?? -1;
 }
 

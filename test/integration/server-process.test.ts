@@ -6,12 +6,19 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { alive, liveProcesses, waitUntil } from '../fixtures/r-process-check.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** MAJOR.MINOR of package.json's version, as /status must show it. */
+const RELEASE = (
+  JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version
+  .split('.')
+  .slice(0, 2)
+  .join('.');
 
 interface Run {
   child: ChildProcess;
@@ -107,8 +114,8 @@ describe('server/main.ts as a process', function () {
     assert.deepEqual(status, {
       name: 'Test server',
       owner: 'QA',
-      server_version: '1.0',
-      api_version: '1.0',
+      server_version: RELEASE,
+      api_version: '1.1',
       timeout: 3600,
       max_time: 86400,
       max_users: 5,

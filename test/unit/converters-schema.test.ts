@@ -290,7 +290,7 @@ describe('converters: validateObject', () => {
         name: 't',
         test: 'chisq.test',
         dataset: 'd',
-        variables: ['a'],
+        variables: ['a', 'b', 'c'],
       }),
       'invalid_object',
       /variables/,
@@ -344,12 +344,12 @@ describe('converters: validateObject', () => {
     const test = {
       type: 'test',
       name: 't',
-      test: 'shapiro.test',
+      test: 'normality.check',
       dataset: 'd',
       variables: ['x'],
       options: { x: [1, 2] },
     };
-    assert.ok(validateObject(test, { tests: new Set(['shapiro.test']) }).ok);
+    assert.ok(validateObject(test, { tests: new Set(['normality.check']) }).ok);
     const graph = { type: 'graph', name: 'g', graphType: 'qqline', dataset: 'd', variables: ['x'] };
     assert.ok(validateObject(graph, { graphs: new Set(['qqline']) }).ok);
     // A registered name that shadows a built-in still gets the built-in's strict options.

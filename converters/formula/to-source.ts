@@ -1,0 +1,165 @@
+/**
+ * Formula syntax tree -> R source an analyst reads and runs (the `r_code` of results, API.md
+ * "Analyses added in API 1.1"). Unlike `to-r.ts` (the code the server evaluates in a locked
+ * environment), this text is for `subset(DATA, ...)` / `with(DATA, ...)`: variables are bare
+ * column names, functions are base R's, and parentheses appear only where R's precedence
+ * needs them (or where a reader would misread `!a == b`). It is built from the tree only:
+ * every string literal goes through {@link rQuote}, every name through {@link rSymbol}, every
+ * number through {@link rNumber}, so nothing the user typed is ever pasted as R syntax.
+ *
+ * Missing values behave as on the server: `sum`, `sd` and `mean` drop them (`na.rm = TRUE`;
+ * `mean` of nothing is NaN where the server says NA, which every comparison and `is.na`
+ * treat alike); `min` and `max` of nothing are NA on the server but +-Inf in R, so they call
+ * the helpers of {@link SOURCE_HELPERS}, which the caller defines once before the code.
+ */
+import type { BinaryOp, FormulaNode } from './ast.ts';
+import { rQuote } from '../../r/r-quote.ts';
+import { rNumber } from './to-r.ts';
+
+/** R's reserved words (`?Reserved`): as names they need backticks. */
+const R_RESERVED = new Set([
+  'if',
+  'else',
+  'repeat',
+  'while',
+  'function',
+  'for',
+  'in',
+  'next',
+  'break',
+  'TRUE',
+  'FALSE',
+  'NULL',
+  'Inf',
+  'NaN',
+  'NA',
+  'NA_integer_',
+  'NA_real_',
+  'NA_character_',
+  'NA_complex_',
+]);
+
+/** Names as PanthR objects and variables have them (API.md §3), plus R's leading dot. */
+const PLAIN_NAME = /^[A-Za-z.][A-Za-z0-9._]*$/;
+const SYNTACTIC = /^(?:[A-Za-z]|[.](?![0-9]))[A-Za-z0-9._]*$/;
+
+/**
+ * A dataset or variable name as R code: as it is when R reads it as that name, else in
+ * backticks (reserved words such as `if`, `TRUE`, `NA_real_`; `..1`). Only names of letters,
+ * digits, `.` and `_` are accepted (a TypeError otherwise): the schema allows no others, so
+ * no escaping is ever needed inside the backticks.
+ */
+export function rSymbol(name: string): string {
+  if (!PLAIN_NAME.test(name)) throw new TypeError(`not a PanthR name: ${JSON.stringify(name)}`);
+  return SYNTACTIC.test(name) && !R_RESERVED.has(name) && !/^[.]{2}(?:[.]|[0-9]+)$/.test(name)
+    ? name
+    : `\`${name}\``;
+}
+
+/** Whether {@link rSymbol} must backtick `name` (R's `make.names` would change it). */
+export function needsBackticks(name: string): boolean {
+  return rSymbol(name) !== name;
+}
+
+/** The helpers `min`/`max` of the formula language call, by name, as R definitions. */
+export const SOURCE_HELPERS: Readonly<Record<'min' | 'max', { name: string; code: string }>> = {
+  min: {
+    name: '.min_or_na',
+    code: '.min_or_na <- function(...) { v <- c(...); if (all(is.na(v))) NA else min(v, na.rm = TRUE) }',
+  },
+  max: {
+    name: '.max_or_na',
+    code: '.max_or_na <- function(...) { v <- c(...); if (all(is.na(v))) NA else max(v, na.rm = TRUE) }',
+  },
+};
+
+/** Binding strength of each operator, as R's parser has it (higher binds tighter). */
+const BINARY_PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
+  '|': 1,
+  '&': 2,
+  '==': 4,
+  '!=': 4,
+  '<': 4,
+  '<=': 4,
+  '>': 4,
+  '>=': 4,
+  '+': 5,
+  '-': 5,
+  '*': 6,
+  '/': 6,
+  '^': 8,
+};
+const NOT = 3;
+const UNARY_SIGN = 7;
+const ATOM = 9;
+
+function precedence(node: FormulaNode): number {
+  if (node.kind === 'binary') return BINARY_PRECEDENCE[node.op];
+  if (node.kind === 'unary') return node.op === '!' ? NOT : UNARY_SIGN;
+  return ATOM;
+}
+
+function wrap(code: string, parens: boolean): string {
+  return parens ? `(${code})` : code;
+}
+
+function binary(node: FormulaNode & { kind: 'binary' }, used: Set<'min' | 'max'>): string {
+  const p = BINARY_PRECEDENCE[node.op];
+  const [l, r] = [precedence(node.left), precedence(node.right)];
+  const comparison = p === 4;
+  // `^` groups to the right, the others to the left; comparisons do not chain at all.
+  const leftParens = l < p || (l === p && (node.op === '^' || comparison));
+  const rightParens = r < p || (r === p && node.op !== '^');
+  return `${wrap(emit(node.left, used), leftParens)} ${node.op} ${wrap(emit(node.right, used), rightParens)}`;
+}
+
+function call(node: FormulaNode & { kind: 'call' }, used: Set<'min' | 'max'>): string {
+  const args = node.args.map((a) => emit(a, used)).join(', ');
+  switch (node.fn) {
+    case 'sum':
+    case 'sd':
+    case 'mean':
+      return `${node.fn}(${args}, na.rm = TRUE)`;
+    case 'min':
+    case 'max':
+      used.add(node.fn);
+      return `${SOURCE_HELPERS[node.fn].name}(${args})`;
+    default:
+      return `${node.fn}(${args})`;
+  }
+}
+
+function emit(node: FormulaNode, used: Set<'min' | 'max'>): string {
+  switch (node.kind) {
+    case 'number':
+      return rNumber(node.value);
+    case 'string':
+      return rQuote(node.value);
+    case 'variable':
+      return rSymbol(node.name);
+    case 'unary': {
+      // `!a == b` is `!(a == b)` in R, but reads otherwise: an operator operand gets parens.
+      const inner = node.operand.kind === 'unary' || precedence(node.operand) < UNARY_SIGN;
+      return `${node.op}${wrap(emit(node.operand, used), inner || (node.op === '!' && node.operand.kind === 'binary'))}`;
+    }
+    case 'binary':
+      return binary(node, used);
+    case 'call':
+      return call(node, used);
+  }
+}
+
+/** The outcome of {@link formulaToSource}. */
+export interface FormulaSource {
+  /** The expression, with the dataset's columns as bare names. */
+  readonly code: string;
+  /** Definitions of {@link SOURCE_HELPERS} the expression calls, to run before it. */
+  readonly helpers: readonly string[];
+}
+
+/** R source for a parsed formula (see the module comment); columns are bare names. */
+export function formulaToSource(ast: FormulaNode): FormulaSource {
+  const used = new Set<'min' | 'max'>();
+  const code = emit(ast, used);
+  return { code, helpers: [...used].sort().map((fn) => SOURCE_HELPERS[fn].code) };
+}

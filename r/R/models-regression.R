@@ -1,0 +1,171 @@
+# Regression models (API.md "Analyses added in API 1.1"): lm with treatment contrasts for
+# nominal predictors, interactions, intervals, standardised estimates, AIC/BIC, (G)VIF and
+# Durbin-Watson; glm for a two-level outcome (binomial) with odds ratios and a
+# classification table.
+
+# The fitted model of lm and glm: the predictors crossed (interactions) or added.
+.panthr_regression_frame <- function(data, variables, options, y_kind) {
+  .panthr_vars(data, variables, 2L, Inf)
+  interactions <- panthr_option(options, "interactions", FALSE, "flag")
+  md <- .panthr_model_frame(data, variables, c(y_kind, rep("term", length(variables) - 1L)))
+  x <- seq_along(variables)[-1L]
+  mf <- if (interactions) .panthr_model_formula(md, x, integer(), TRUE) else
+    .panthr_model_formula(md, integer(), x, FALSE)
+  list(md = md, mf = mf)
+}
+
+# A coefficient table's terms in the user's names (rows of coef(summary(fit))).
+.panthr_coef_terms <- function(fit, md, rows) {
+  sets <- .panthr_term_sets(fit, md)
+  assign <- attr(stats::model.matrix(fit), "assign")[match(rows, names(stats::coef(fit)))]
+  .panthr_coef_names(rows, assign, sets, md)
+}
+
+# Estimates of the same model on z-scored variables (y and the scalar predictors); NA for
+# terms with a factor in them.
+.panthr_std_estimates <- function(fit, md, formula, rows) {
+  z <- md$data
+  scalar <- !md$nominal
+  z[scalar] <- lapply(z[scalar], function(v) as.numeric(scale(v)))
+  est <- stats::coef(stats::lm(formula, data = z))[rows]
+  sets <- .panthr_term_sets(fit, md)
+  assign <- attr(stats::model.matrix(fit), "assign")[match(rows, names(stats::coef(fit)))]
+  factor_term <- vapply(assign, function(a) a > 0L && any(md$nominal[sets[[a]]]), logical(1L))
+  unname(ifelse(factor_term, NA_real_, est))
+}
+
+#' Generalised variance inflation factors per term, as car::vif (Fox & Monette 1992):
+#' det(R_term) det(R_others) / det(R) of the coefficients' correlation matrix without the
+#' intercept; NULL with fewer than two terms.
+#' @return data.frame(term, vif, df, vif_adj = vif^(1 / (2 df))) or NULL.
+.panthr_vif <- function(fit, md) {
+  sets <- .panthr_term_sets(fit, md)
+  if (length(sets) < 2L) return(NULL)
+  ok <- !is.na(stats::coef(fit))
+  v <- stats::vcov(fit)[ok, ok, drop = FALSE]
+  assign <- attr(stats::model.matrix(fit), "assign")[ok]
+  keep <- assign != 0L
+  r <- stats::cov2cor(v[keep, keep, drop = FALSE])
+  assign <- assign[keep]
+  gvif <- vapply(seq_along(sets), function(t) {
+    s <- which(assign == t)
+    det(r[s, s, drop = FALSE]) * det(r[-s, -s, drop = FALSE]) / det(r)
+  }, 0)
+  df <- vapply(seq_along(sets), function(t) sum(assign == t), 0)
+  data.frame(term = .panthr_term_labels(sets, md), vif = gvif, df = df,
+             vif_adj = gvif^(1 / (2 * df)), stringsAsFactors = FALSE)
+}
+
+#' Linear regression.
+#' @param data data.frame; @param variables character: [y, x1, ...]: y scalar; each x
+#'   scalar, or nominal/ordinal/logical (treatment contrasts: term "name" + level).
+#' @param options named list: interactions (flag, FALSE: all interactions of the predictors).
+#' @return list(coefficients = {term, estimate, std_error, t_value, p_value, conf_low,
+#'   conf_high, std_estimate}, r_squared, adj_r_squared, sigma, df, f_statistic, p_value,
+#'   aic, bic, vif ({term, vif, df, vif_adj} or NULL), durbin_watson, r_code, n). Aliased
+#'   (NA) coefficients are left out of the table, as in summary.lm.
+panthr_lm <- function(data, variables, options = list()) {
+  .panthr_known_options(options, "interactions")
+  rf <- .panthr_regression_frame(data, variables, options, "scalar")
+  md <- rf$md
+  fit <- stats::lm(rf$mf$formula, data = md$data)
+  s <- summary(fit)
+  co <- s$coefficients
+  ci <- stats::confint(fit)[rownames(co), , drop = FALSE]
+  table <- data.frame(term = .panthr_coef_terms(fit, md, rownames(co)), estimate = co[, 1L],
+                      std_error = co[, 2L], t_value = co[, 3L], p_value = co[, 4L],
+                      conf_low = ci[, 1L], conf_high = ci[, 2L],
+                      std_estimate = .panthr_std_estimates(fit, md, rf$mf$formula,
+                                                           rownames(co)))
+  fs <- s$fstatistic
+  e <- stats::residuals(fit)
+  vif <- .panthr_vif(fit, md)
+  list(coefficients = panthr_table(table),
+       r_squared = s$r.squared, adj_r_squared = s$adj.r.squared, sigma = s$sigma,
+       df = .panthr_arr(fs[c("numdf", "dendf")]),
+       f_statistic = .panthr_num(fs[["value"]]),
+       p_value = if (is.null(fs)) NA_real_ else
+         stats::pf(fs[["value"]], fs[["numdf"]], fs[["dendf"]], lower.tail = FALSE),
+       aic = stats::AIC(fit), bic = stats::BIC(fit),
+       vif = if (!is.null(vif)) panthr_table(vif),
+       durbin_watson = sum(diff(e)^2) / sum(e^2),
+       r_code = panthr_r_code(.panthr_lm_code(md, rf$mf$code, !is.null(vif))), n = md$n)
+}
+
+.panthr_lm_code <- function(md, formula_code, vif) {
+  scalar <- panthr_code_value(md$outer[!md$nominal])
+  c(.panthr_used_code(md),
+    paste0("fit <- lm(", formula_code, ", data = used)"),
+    "summary(fit)",
+    "with(summary(fit), pf(fstatistic[1], fstatistic[2], fstatistic[3], lower.tail = FALSE))",
+    "confint(fit)",
+    "z <- used",
+    paste0("z[", scalar, "] <- lapply(z[", scalar, "], function(v) as.numeric(scale(v)))"),
+    paste0("coef(lm(", formula_code, ", data = z))"),
+    "c(aic = AIC(fit), bic = BIC(fit))",
+    "r <- residuals(fit)",
+    "sum(diff(r)^2) / sum(r^2)",
+    if (vif) c(
+      "R <- cov2cor(vcov(fit)[-1, -1])",
+      "a <- attr(model.matrix(fit), \"assign\")[-1]",
+      paste0("sapply(seq_along(labels(terms(fit))), function(t) { s <- which(a == t); ",
+             "det(R[s, s, drop = FALSE]) * det(R[-s, -s, drop = FALSE]) / det(R) })")))
+}
+
+#' Logistic regression (binomial glm) of a two-level outcome.
+#' @param data data.frame; @param variables character: [y, x1, ...]: y nominal, ordinal or
+#'   logical with two levels in the rows used (the second is the event), or numbers 0/1;
+#'   predictors as for lm.
+#' @param options named list: family ("binomial"), interactions (flag, FALSE).
+#' @return list(coefficients = {term, estimate, std_error, z_value, p_value, odds_ratio,
+#'   conf_low, conf_high} (Wald intervals, confint.default, exponentiated), aic, deviance,
+#'   null_deviance, df_residual, classification ({columns = observed, the two levels;
+#'   rows: observed level, counts predicted as each level at 0.5}), r_code, n).
+panthr_glm <- function(data, variables, options = list()) {
+  .panthr_known_options(options, c("family", "interactions"))
+  panthr_option(options, "family", "binomial", "choice", "binomial")
+  .panthr_vars(data, variables, 2L, Inf)
+  y <- panthr_column(data, variables[[1L]])
+  numeric_y <- is.numeric(y) && !is.factor(y)
+  rf <- .panthr_regression_frame(data, variables, options, if (numeric_y) "scalar" else "nominal")
+  md <- rf$md
+  y <- md$data[[1L]]
+  if (numeric_y && !all(y %in% c(0, 1)))
+    panthr_stop("invalid_object", "a numeric outcome of glm must be 0 or 1")
+  levels <- if (numeric_y) c("0", "1") else levels(y)
+  if (length(levels) != 2L || (numeric_y && length(unique(y)) != 2L))
+    panthr_stop("invalid_object", "the outcome ", .panthr_q(variables[[1L]]),
+                " must have exactly 2 levels in the rows used")
+  fit <- stats::glm(rf$mf$formula, family = stats::binomial(), data = md$data)
+  co <- summary(fit)$coefficients
+  ci <- exp(stats::confint.default(fit))[rownames(co), , drop = FALSE]
+  table <- data.frame(term = .panthr_coef_terms(fit, md, rownames(co)), estimate = co[, 1L],
+                      std_error = co[, 2L], z_value = co[, 3L], p_value = co[, 4L],
+                      odds_ratio = exp(co[, 1L]), conf_low = ci[, 1L], conf_high = ci[, 2L])
+  observed <- factor(if (numeric_y) y else as.integer(y) - 1L, levels = 0:1, labels = levels)
+  predicted <- factor(stats::fitted(fit) > 0.5, levels = c(FALSE, TRUE), labels = levels)
+  tab <- unclass(table(observed, predicted))
+  list(coefficients = panthr_table(table), aic = stats::AIC(fit),
+       deviance = stats::deviance(fit), null_deviance = fit$null.deviance,
+       df_residual = stats::df.residual(fit),
+       classification = .panthr_count_table(tab, "observed"),
+       r_code = panthr_r_code(.panthr_glm_code(md, rf$mf$code, if (!numeric_y) levels)),
+       n = md$n)
+}
+
+.panthr_glm_code <- function(md, formula_code, levels) {
+  yc <- paste0("used$", panthr_code_name(md$outer[[1L]]))
+  c(.panthr_used_code(md),
+    if (!is.null(levels))
+      paste0(yc, " <- factor(", yc, ", levels = ", panthr_code_value(levels), ")"),
+    paste0("fit <- glm(", formula_code, ", family = binomial, data = used)"),
+    "summary(fit)",
+    "exp(cbind(odds_ratio = coef(fit), confint.default(fit)))",
+    paste0("c(aic = AIC(fit), deviance = deviance(fit), null_deviance = fit$null.deviance, ",
+           "df_residual = df.residual(fit))"),
+    paste0("table(observed = ", yc, ", predicted = factor(fitted(fit) > 0.5, ",
+           "levels = c(FALSE, TRUE)))"))
+}
+
+panthr_register("test", "lm", panthr_lm)
+panthr_register("test", "glm", panthr_glm)

@@ -1,0 +1,49 @@
+/**
+ * The API 1.1 commands that change one variable of a held dataset: `edit` (cells),
+ * `levels` (order or names of levels) and `settype` (type and missing-value codes). The new
+ * vector is built and checked in TypeScript (converters' vector-edit), then replaces the
+ * variable in R and in the stored dataset at once (`putVariable`), so both stay equal.
+ */
+import {
+  editCells,
+  renameLevels,
+  reorderLevels,
+  setType,
+  type EditCommand,
+  type LevelsCommand,
+  type PanthrVector,
+  type SettypeCommand,
+} from '../../converters/index.ts';
+import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
+import type { RunContext } from './context.ts';
+
+/** One of the commands this module runs. */
+export type DataCommand = EditCommand | LevelsCommand | SettypeCommand;
+
+function changed(v: PanthrVector, o: DataCommand): PanthrVector {
+  switch (o.command) {
+    case 'edit':
+      return editCells(v, o.rows, o.values);
+    case 'levels':
+      return o.labels !== undefined ? reorderLevels(v, o.labels) : renameLevels(v, o.rename ?? {});
+    case 'settype':
+      return setType(v, o.variableType, o.missing);
+  }
+}
+
+/**
+ * Runs `edit`, `levels` or `settype`: `not_found` for an unknown dataset or variable,
+ * `invalid_object` for a change the variable cannot take (nothing changes then). Stores
+ * the updated dataset; replies with the command and `result.variable` (the variable as
+ * it now is, as for `newvar`).
+ */
+export async function runDataCommand(ctx: RunContext, o: DataCommand): Promise<RunOutcome> {
+  const entry = ctx.dataset(o.dataset);
+  const v = entry.dataset.variables.find((x) => x.name === o.variable);
+  if (v === undefined)
+    throw computeError('not_found', `variable "${o.variable}" not found in dataset "${o.dataset}"`);
+  const updated = await ctx.putVariable(o.dataset, changed(v, o));
+  const stored = updated.dataset.variables.find((x) => x.name === o.variable);
+  const out = { ...o, result: { variable: stored } } as StoredObject;
+  return { store: [updated.dataset], remove: [], reply: [out] };
+}
