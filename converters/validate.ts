@@ -16,7 +16,8 @@ import {
   rSchema,
   TEST_SCHEMAS,
 } from './schema/requests.schema.ts';
-import { datasetSchema, NUL_TEXT, vectorSchema } from './schema/vector.schema.ts';
+import { datasetSchema, NUL_TEXT, TOO_LONG, vectorSchema } from './schema/vector.schema.ts';
+import { LIMITS } from './limits.ts';
 import type { PanthrObject } from './panthr.schema.ts';
 
 /** Report, test and graph kinds registered by R extensions (built-in kinds take precedence). */
@@ -31,7 +32,7 @@ export type ValidationResult =
   | { readonly ok: true; readonly object: PanthrObject }
   | {
       readonly ok: false;
-      readonly code: 'invalid_object' | 'unknown_type';
+      readonly code: 'invalid_object' | 'unknown_type' | 'too_large';
       /** The object's `name` when it is a valid name, else null (for the error object). */
       readonly name: string | null;
       readonly message: string;
@@ -83,6 +84,23 @@ function pathText(path: readonly PropertyKey[]): string {
   return path
     .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
     .join('');
+}
+
+/** The bounds of LIMITS on lengths (characters, elements): passing one is a size refusal. */
+const SIZE_LIMITS: ReadonlySet<number> = new Set(Object.values(LIMITS));
+
+/**
+ * Whether an issue is a size refusal (`too_large`): a string or array longer than one of
+ * LIMITS' bounds, or a vector value longer than a string value may be. Shorter bounds of
+ * the API itself (two variables for a t-test) stay `invalid_object`.
+ */
+function isSizeIssue(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === 'custom') return issue.message === TOO_LONG;
+  return (
+    issue.code === 'too_big' &&
+    (issue.origin === 'string' || issue.origin === 'array') &&
+    SIZE_LIMITS.has(Number(issue.maximum))
+  );
 }
 
 function issueText(issue: z.core.$ZodIssue): string {
@@ -165,7 +183,10 @@ export function validateObject(raw: unknown, extensions: ExtensionKinds = {}): V
   const rec = raw as Record<string, unknown>;
   const rawName = rec['name'];
   const name = typeof rawName === 'string' && NAME_RE.test(rawName) ? rawName : null;
-  const fail = (code: 'invalid_object' | 'unknown_type', message: string): ValidationResult => ({
+  const fail = (
+    code: 'invalid_object' | 'unknown_type' | 'too_large',
+    message: string,
+  ): ValidationResult => ({
     ok: false,
     code,
     name,
@@ -196,6 +217,9 @@ export function validateObject(raw: unknown, extensions: ExtensionKinds = {}): V
     return { ok: true, object: parsed.data };
   }
   const issues = parsed.error.issues;
+  // Refused for size: the code says so, and the message names the limit (zod's own does).
+  const size = issues.find(isSizeIssue);
+  if (size !== undefined) return fail('too_large', `over a size limit: ${issueText(size)}`);
   const text = issues.slice(0, 3).map(issueText).join('; ');
   return fail(
     'invalid_object',

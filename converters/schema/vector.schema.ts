@@ -92,7 +92,8 @@ const CHECKS: Record<VariableType, [ValueCheck, string]> = {
   nominal: FACTOR_VALUE,
   ordinal: FACTOR_VALUE,
 };
-const TOO_LONG = `must be at most ${LIMITS.stringValue} characters`;
+/** The message of a vector value longer than a string value may be (a size refusal). */
+export const TOO_LONG = `must be at most ${LIMITS.stringValue} characters`;
 /**
  * R's strings end at NUL. Checked here, in the one pass over the values, rather than by
  * validate.ts's findNul, which skips vector values (a second pass over millions of cells).

@@ -73,6 +73,7 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
         return {
           // Objects reaching here passed validateObject, so they are PanthrObjects.
           run: (object, options) => runtime.run(object as unknown as PanthrObject, options),
+          heldDatasets: () => runtime.heldDatasets(),
         };
       },
     },
@@ -97,7 +98,12 @@ function validateRaw(
   return {
     type: 'error',
     name: v.name,
-    code: v.code === 'unknown_type' ? ErrorCode.unknownType : ErrorCode.invalidObject,
+    code:
+      v.code === 'unknown_type'
+        ? ErrorCode.unknownType
+        : v.code === 'too_large'
+          ? ErrorCode.tooLarge
+          : ErrorCode.invalidObject,
     message: v.message,
   };
 }

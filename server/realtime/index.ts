@@ -12,12 +12,14 @@ import type { Store } from '../store/index.ts';
 import type { RService } from '../../r/index.ts';
 import type { Auth } from '../auth/index.ts';
 import { createMetrics, type SessionMetrics } from '../sessions/metrics.ts';
+import type { RInspector } from '../sessions/ports.ts';
 import { SessionManager } from '../sessions/session.manager.ts';
 import { createPorts } from './adapters.ts';
 import { HandshakeError, type PanthRServer, type PanthRSocket } from './events.ts';
 import { bindHandlers } from './handlers.ts';
 import { maxMessageBytes, MessageLimits, PRE_LOGIN_FRAME_BYTES } from './message-limits.ts';
 import { originAllowed } from './origin.ts';
+import { SizeRefusals } from './size-refusals.ts';
 
 /** What the realtime layer is built from. */
 export interface RealtimeDeps {
@@ -37,6 +39,8 @@ export interface Realtime {
   readonly metrics: SessionMetrics;
   /** Clients connected now (`no_users`). */
   connectedClients(): number;
+  /** For tests and diagnostics: looks into a connected user's R session (never a client's). */
+  inspectR<T>(userId: string, fn: RInspector<T>): Promise<T>;
   /** Says `bye` to every client, lets work finish (bounded), releases R, closes Socket.IO. */
   close(): Promise<void>;
 }
@@ -111,17 +115,31 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   });
 
   io.on('connection', onConnection);
+  const sizeRefusals = new SizeRefusals(maxMessageBytes(config.max_data));
 
   function onConnection(socket: PanthRSocket): void {
     limits.setLoggedIn(socket.conn, true);
     // A client that leaves the namespace but keeps the transport is back to pre-login.
     socket.on('disconnect', () => limits.setLoggedIn(socket.conn, false));
     const client = manager.connect(socket, socket.data.userId, socket.handshake.address);
-    bindHandlers(socket, client, { sessions: manager, validate: ports.validate, metrics, log });
-    client.ready.catch((err: unknown) => {
-      log.error({ err, user: socket.data.userId }, 'could not open the session');
-      client.bye('unavailable');
+    bindHandlers(socket, client, {
+      sessions: manager,
+      validate: ports.validate,
+      metrics,
+      log,
+      sizeRefusals,
     });
+    client.ready.then(
+      () => {
+        // After the workspace: what the transport refused on this user's last connection.
+        const notice = sizeRefusals.take(socket.data.userId);
+        if (notice !== null) client.outbound.push({ replyTo: null, objects: [notice] });
+      },
+      (err: unknown) => {
+        log.error({ err, user: socket.data.userId }, 'could not open the session');
+        client.bye('unavailable');
+      },
+    );
   }
 
   deps.auth.onCurrentWorkspaceChanged(({ userId }) => manager.workspaceChanged(userId));
@@ -137,6 +155,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     io,
     metrics,
     connectedClients: () => manager.clientCount,
+    inspectR: (userId, fn) => manager.inspectR(userId, fn),
     close() {
       closing ??= (async () => {
         await manager.close();

@@ -110,6 +110,8 @@ export async function renameWorkspace(
 /**
  * Deletes a workspace of `userId` with its objects, unless it is their last one. When it
  * was the user's current workspace, the most recently updated remaining one becomes current.
+ * The document goes first, then the objects: a process that dies in between leaves
+ * objects no workspace owns, which the next start sweeps (workspace.sweep.ts).
  */
 export async function deleteWorkspace(
   store: Store,
