@@ -56,10 +56,15 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
     tests: new Set(registered?.tests ?? []),
     graphs: new Set(registered?.graphs ?? []),
   };
+  // Getters: a configuration reload (SIGHUP) changes them for the next request.
   const runtimeOptions = {
-    maxData: config.max_data,
+    get maxData() {
+      return config.max_data;
+    },
     allowFullR: config.allow_full_r,
-    computeTimeoutMs: config.compute_timeout * 1000,
+    get computeTimeoutMs() {
+      return config.compute_timeout * 1000;
+    },
   };
   return {
     leaser: poolLeaser(r),

@@ -76,11 +76,18 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     ...ports,
     metrics,
     log,
-    computeTimeoutMs: config.compute_timeout * 1000,
+    // Getters: a configuration reload (SIGHUP) changes them for what comes next.
+    get computeTimeoutMs() {
+      return config.compute_timeout * 1000;
+    },
     publicMode: config.public,
     limits: {
-      timeoutMs: config.timeout * 1000,
-      maxTimeMs: config.max_time === null ? null : config.max_time * 1000,
+      get timeoutMs() {
+        return config.timeout * 1000;
+      },
+      get maxTimeMs() {
+        return config.max_time === null ? null : config.max_time * 1000;
+      },
       maxOutbound: MAX_OUTBOUND,
     },
   });
@@ -95,7 +102,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     },
   });
   for (const mw of deps.auth.middleware) io.engine.use(onHandshake(mw));
-  const limits = new MessageLimits(maxMessageBytes(config.max_data));
+  const limits = new MessageLimits(() => maxMessageBytes(config.max_data));
   io.engine.on('connection', (conn: EngineSocket) => limits.attach(conn));
 
   // The count is exact without a reservation: Socket.IO connects a socket on the next tick
@@ -115,7 +122,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   });
 
   io.on('connection', onConnection);
-  const sizeRefusals = new SizeRefusals(maxMessageBytes(config.max_data));
+  const sizeRefusals = new SizeRefusals(() => maxMessageBytes(config.max_data));
 
   function onConnection(socket: PanthRSocket): void {
     limits.setLoggedIn(socket.conn, true);

@@ -66,7 +66,8 @@ function attachmentsOf(text: string): number {
 export class MessageLimits {
   private readonly states = new WeakMap<EngineSocket, ConnectionState>();
 
-  constructor(private readonly messageBytes: number) {}
+  /** `messageBytes`: the largest message after login, read when a limit is set. */
+  constructor(private readonly messageBytes: () => number) {}
 
   /** Limits a new Engine.IO connection to pre-login frames; call from its `connection` event. */
   attach(conn: EngineSocket): void {
@@ -116,7 +117,7 @@ export class MessageLimits {
     const state = this.states.get(conn);
     if (state === undefined) return;
     const limit = state.loggedIn
-      ? Math.max(1, this.messageBytes - state.used)
+      ? Math.max(1, this.messageBytes() - state.used)
       : PRE_LOGIN_FRAME_BYTES;
     setFrameLimit(transport, limit);
   }

@@ -25,7 +25,7 @@ export class SizeRefusals {
   private readonly pending = new Map<string, number>();
 
   /** `limitBytes`: the largest message the transport takes after login. */
-  constructor(private readonly limitBytes: number) {}
+  constructor(private readonly limitBytes: () => number) {}
 
   /** A socket of `userId` closed with `description`: remembers a refusal for size. */
   closed(userId: string, description: unknown): void {
@@ -42,7 +42,7 @@ export class SizeRefusals {
       name: null,
       code: ErrorCode.tooLarge,
       message:
-        `a message larger than this server takes in one message (${this.limitBytes} bytes) ` +
+        `a message larger than this server takes in one message (${this.limitBytes()} bytes) ` +
         'was refused and the connection closed; nothing of it was received or run: send ' +
         'less at once (several messages, or scalar values as binary)',
     };
