@@ -15,12 +15,14 @@ import type {
   PanthrReport,
   PanthrTest,
 } from './schema/requests.schema.ts';
+import type { PanthrNote } from './schema/note.schema.ts';
 
 export * from './schema/common.schema.ts';
 export * from './schema/vector.schema.ts';
 export * from './schema/requests.schema.ts';
 export * from './schema/graph-settings.schema.ts';
 export * from './schema/messages.schema.ts';
+export * from './schema/note.schema.ts';
 export { isColor, normalizeColor } from './schema/colors.ts';
 
 /** Any object a client may send, as {@link validateObject} accepts it. */
@@ -35,4 +37,5 @@ export type PanthrObject =
   | PanthrExtensionTest
   | PanthrGraph
   | PanthrExtensionGraph
-  | PanthrR;
+  | PanthrR
+  | PanthrNote;

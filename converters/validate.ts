@@ -17,6 +17,7 @@ import {
   TEST_SCHEMAS,
 } from './schema/requests.schema.ts';
 import { datasetSchema, vectorSchema } from './schema/vector.schema.ts';
+import { noteSchema } from './schema/note.schema.ts';
 import type { PanthrObject } from './panthr.schema.ts';
 
 /** Report, test and graph kinds registered by R extensions (built-in kinds take precedence). */
@@ -51,6 +52,7 @@ const KINDS: Readonly<Record<string, { key: string; lookup: Lookup } | Schema>> 
   dataset: datasetSchema,
   filter: filterSchema,
   r: rSchema,
+  note: noteSchema,
   command: { key: 'command', lookup: (k) => own<Schema>(COMMAND_SCHEMAS, k) },
   report: {
     key: 'reportType',

@@ -3,8 +3,9 @@
 # axis labels and limits, colors, symbols and sizes are the server's; every value is written
 # by panthr_code_value (deparse), every name by panthr_code_name.
 
-# `name = value` pairs as code, for the arguments that are not NULL.
-.panthr_code_args <- function(args) {
+# `name = value` pairs as code, for the arguments that are not NULL (its own name: tests-common.R
+# has a .panthr_code_args of another shape, and the file sourced last would win).
+.panthr_plot_code_args <- function(args) {
   args <- Filter(Negate(is.null), args)
   if (!length(args)) return(character())
   paste(names(args), vapply(args, panthr_code_value, ""), sep = " = ")
@@ -12,7 +13,7 @@
 
 # A call as code: fn(first..., name = value...).
 .panthr_code_call <- function(fn, first, args = list()) {
-  paste0(fn, "(", paste(c(first, .panthr_code_args(args)), collapse = ", "), ")")
+  paste0(fn, "(", paste(c(first, .panthr_plot_code_args(args)), collapse = ", "), ")")
 }
 
 # The group column as the graphs use it: levels without rows dropped (a logical column as a

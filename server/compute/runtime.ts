@@ -21,6 +21,7 @@ import type { RLogical, RValue } from '../../r/qap1/sexp.ts';
 import { AppError } from '../errors.ts';
 import { runGraph, runR, runReport, runTest } from './analyses.ts';
 import { runDelete, runNewvar, runRead } from './commands.ts';
+import { runNote } from './notes.ts';
 import {
   computeError,
   type ComputeErrorCode,
@@ -149,6 +150,8 @@ export class WorkspaceRuntime {
         return runGraph(ctx, o);
       case 'r':
         return runR(ctx, o);
+      case 'note':
+        return runNote(o);
       case 'command':
         switch (o.command) {
           case 'newvar':

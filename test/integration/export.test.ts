@@ -1,0 +1,124 @@
+/**
+ * Workspace export and reports over real HTTP (API.md "Workspaces in API 1.1"), on a
+ * workspace with every kind of output (test/fixtures/export-workspace.ts):
+ * - the zip unpacks (with Debian's unzip), `Rscript analysis.R` runs in the folder, and
+ *   every result's numbers are among those its section prints;
+ * - the CSV of a dataset with coded labels, missing codes, a logical and datetimes.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fillWorkspace } from '../fixtures/export-workspace.ts';
+import { close, runRJson } from '../fixtures/r/run-r.ts';
+import { useTestServer } from '../fixtures/server.ts';
+import { connect, createUser, type TestClient, type TestUser } from '../fixtures/users.ts';
+
+const execFileP = promisify(execFile);
+
+type Rec = Record<string, unknown>;
+
+const HTEST_KEYS = ['statistic', 'df', 'p_value', 'estimate', 'conf_int'];
+const TABLE_KEYS = ['rows', 'coefficients', 'table', 'posthoc', 'loadings'];
+
+function numbersIn(v: unknown): number[] {
+  if (typeof v === 'number') return Number.isFinite(v) ? [v] : [];
+  if (Array.isArray(v)) return v.flatMap(numbersIn);
+  if (v !== null && typeof v === 'object') return Object.values(v).flatMap(numbersIn);
+  return [];
+}
+
+/** The numbers of a result its r_code prints (as the analyses' own r_code tests check). */
+function checkedNumbers(result: Rec): number[] {
+  const m = result['matrix'] as Rec | undefined;
+  return [
+    ...HTEST_KEYS.flatMap((k) => numbersIn(result[k])),
+    ...TABLE_KEYS.flatMap((k) =>
+      numbersIn((result[k] as Rec | undefined)?.['rows'] ?? (k === 'rows' ? result[k] : [])),
+    ),
+    ...(m ? numbersIn([m['r'], m['p_value']]) : []),
+  ];
+}
+
+async function get(url: string, cookie: string): Promise<Response> {
+  return fetch(url, { headers: { cookie } });
+}
+
+describe('export and reports', function () {
+  this.timeout(240_000);
+  const ts = useTestServer();
+  let user: TestUser;
+  let client: TestClient;
+  let wsId: string;
+  let outputs: Map<string, Rec>;
+  let dir: string;
+
+  before(async () => {
+    user = await createUser(ts, 'export');
+    client = await connect(ts, user.cookie);
+    outputs = await fillWorkspace(client);
+    const list = (await (await get(`${ts.url}/api/v1/workspaces`, user.cookie)).json()) as {
+      workspaces: { id: string; current: boolean }[];
+    };
+    wsId = list.workspaces.find((w) => w.current)!.id;
+    dir = await mkdtemp(join(tmpdir(), 'panthr-export-'));
+  });
+  after(async () => {
+    client?.close();
+    if (dir && process.env.PANTHR_KEEP_EXPORT === undefined)
+      await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the zip holds one CSV per dataset, analysis.R and report.html; Rscript reproduces every result', async () => {
+    const res = await get(`${ts.url}/api/v1/workspaces/${wsId}/export?format=zip`, user.cookie);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/zip');
+    await writeFile(join(dir, 'w.zip'), Buffer.from(await res.arrayBuffer()));
+    await execFileP('unzip', ['-q', '-o', join(dir, 'w.zip'), '-d', join(dir, 'out')]);
+    const files = (await readdir(join(dir, 'out'))).sort();
+    assert.deepEqual(files, ['analysis.R', 'coded.csv', 'mt.csv', 'report.html', 'tg.csv']);
+    // Exactly as an analyst runs it.
+    await execFileP('Rscript', ['--vanilla', 'analysis.R'], {
+      cwd: join(dir, 'out'),
+      timeout: 120_000,
+    });
+    const printed = (await runRJson('analysis-sections.R', [join(dir, 'out')])) as Record<
+      string,
+      number[]
+    >;
+    const script = await readFile(join(dir, 'out', 'analysis.R'), 'utf8');
+    let checked = 0;
+    for (const [name, o] of outputs) {
+      if (o['type'] === 'note') continue;
+      assert.ok(name in printed, `analysis.R has no section for ${name}`);
+      const got = printed[name] ?? [];
+      for (const x of checkedNumbers(o['result'] as Rec)) {
+        assert.ok(
+          got.some((p) => close(p, x, 1e-9) || Math.abs(p - x) < 1e-12),
+          `${name}: ${x} is not among the numbers its code printed`,
+        );
+        checked++;
+      }
+    }
+    assert.ok(checked > 200, `only ${checked} numbers checked`);
+    // The sections follow the workspace order, each headed by the label.
+    const heads = [...script.matchAll(/^# ---- (.*) \(([A-Za-z0-9_.]+)\) ----$/gm)];
+    assert.deepEqual(
+      heads.map((h) => h[2]),
+      [...outputs.keys()].filter((n) => outputs.get(n)!['type'] !== 'note'),
+    );
+    assert.equal(heads[0]?.[1], 'Length by supplement');
+  });
+
+  it("the coded dataset's CSV writes labels, missing codes as they are, datetimes in UTC", async () => {
+    const csv = await readFile(join(dir, 'out', 'coded.csv'), 'utf8');
+    const lines = csv.trimEnd().split('\n');
+    assert.equal(lines[0], '"score","grp","if","ok","when"');
+    assert.equal(lines[1], '3.5,"high, H","b",TRUE,1970-01-01 00:00:00');
+    assert.equal(lines[3], '-99,"high, H","c",TRUE,2001-09-09 01:46:40');
+    assert.equal(lines[4], '5,"no answer","a",,2023-11-14 22:13:20');
+    assert.equal(lines[2], '4.25,"low ""L""","a",FALSE,1970-01-02 00:00:00.500');
+  });
+});
