@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fillWorkspace } from '../fixtures/export-workspace.ts';
+import { assertWellNested } from '../fixtures/markup.ts';
 import { close, runRJson } from '../fixtures/r/run-r.ts';
 import { useTestServer } from '../fixtures/server.ts';
 import { connect, createUser, type TestClient, type TestUser } from '../fixtures/users.ts';
@@ -120,5 +121,113 @@ describe('export and reports', function () {
     assert.equal(lines[3], '-99,"high, H","c",TRUE,2001-09-09 01:46:40');
     assert.equal(lines[4], '5,"no answer","a",,2023-11-14 22:13:20');
     assert.equal(lines[2], '4.25,"low ""L""","a",FALSE,1970-01-02 00:00:00.500');
+  });
+});
+
+describe('reports', function () {
+  this.timeout(240_000);
+  const ts = useTestServer();
+  let user: TestUser;
+  let client: TestClient;
+  let wsId: string;
+  let outputs: Map<string, Rec>;
+
+  before(async () => {
+    user = await createUser(ts, 'report');
+    client = await connect(ts, user.cookie);
+    outputs = await fillWorkspace(client);
+    const list = (await (await get(`${ts.url}/api/v1/workspaces`, user.cookie)).json()) as {
+      workspaces: { id: string; current: boolean }[];
+    };
+    wsId = list.workspaces.find((w) => w.current)!.id;
+  });
+  after(() => client?.close());
+
+  it('the HTML report is one well-formed page with no external URL, in workspace order, user text escaped', async () => {
+    const res = await get(`${ts.url}/api/v1/workspaces/${wsId}/report?format=html`, user.cookie);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    const html = await res.text();
+    assert.match(html, /^<!DOCTYPE html>\n<html lang="en">/);
+    const names = assertWellNested(html, true);
+    for (const one of ['html', 'head', 'body', 'title'])
+      assert.equal(names.filter((n) => n === one).length, 1, one);
+    assert.ok(!names.includes('script') && !names.includes('link') && !names.includes('iframe'));
+    // Every URL the page could load is a data: URL.
+    for (const m of html.matchAll(/\b(?:src|href|action|poster|srcset)\s*=\s*"([^"]*)"/gi))
+      assert.match(m[1] as string, /^data:image\/(?:svg\+xml|png);base64,/);
+    assert.doesNotMatch(html, /url\(|@import|https?:\/\//i);
+    assert.equal((html.match(/<img src="data:image\/svg\+xml;base64,/g) ?? []).length, 4);
+    assert.match(html, /@media print/);
+    // The note's text is text.
+    assert.ok(html.includes('A &#60;script&#62;alert(1)&#60;/script&#62; note.'));
+    assert.ok(html.includes('<h3>Tooth growth</h3>') && html.includes('<li>one</li>'));
+    // Outputs in workspace order.
+    const ids = [...html.matchAll(/<section class="output" id="([^"]+)">/g)].map((m) => m[1]);
+    assert.deepEqual(ids, [...outputs.keys()]);
+  });
+
+  it('the Word report unzips; document.xml has real tables holding the numbers, graphs as PNG', async () => {
+    const res = await get(`${ts.url}/api/v1/workspaces/${wsId}/report?format=docx`, user.cookie);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename=".*\.docx"/);
+    const dir = await mkdtemp(join(tmpdir(), 'panthr-docx-'));
+    try {
+      await writeFile(join(dir, 'r.docx'), Buffer.from(await res.arrayBuffer()));
+      await execFileP('unzip', ['-q', join(dir, 'r.docx'), '-d', join(dir, 'x')]);
+      const xml = await readFile(join(dir, 'x', 'word', 'document.xml'), 'utf8');
+      assertWellNested(xml, false);
+      for (const part of [
+        '[Content_Types].xml',
+        '_rels/.rels',
+        'word/_rels/document.xml.rels',
+        'word/styles.xml',
+      ])
+        assertWellNested(await readFile(join(dir, 'x', part), 'utf8'), false);
+      const media = (await readdir(join(dir, 'x', 'word', 'media'))).sort();
+      assert.equal(media.length, 4);
+      for (const f of media) {
+        const png = await readFile(join(dir, 'x', 'word', 'media', f));
+        assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', f);
+      }
+      assert.ok((xml.match(/<w:tbl>/g) ?? []).length >= 30);
+      // Every number of every result's tables is in a table cell (7 significant digits).
+      const cells = [...xml.matchAll(/<w:tc>(.*?)<\/w:tc>/g)].map((m) =>
+        [...(m[1] as string).matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''),
+      );
+      const inCells = cells
+        .flatMap((c) => c.split(', '))
+        .map(Number)
+        .filter((x) => Number.isFinite(x));
+      let checked = 0;
+      for (const [name, o] of outputs) {
+        if (o['type'] !== 'report' && o['type'] !== 'test') continue;
+        for (const x of checkedNumbers(o['result'] as Rec)) {
+          assert.ok(
+            inCells.some((c) => close(c, x, 1e-6) || Math.abs(c - x) < 1e-12),
+            `${name}: ${x}`,
+          );
+          checked++;
+        }
+      }
+      assert.ok(checked > 200);
+      assert.ok(xml.includes('A &lt;script&gt;alert(1)&lt;/script&gt; note.'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unknown format (400) and a workspace of another user (404)', async () => {
+    const bad = await get(`${ts.url}/api/v1/workspaces/${wsId}/report?format=pdf`, user.cookie);
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as Rec)['error'], 'bad_request');
+    const other = await createUser(ts, 'report-other');
+    for (const path of ['export?format=zip', 'report?format=html', 'report?format=docx']) {
+      const r = await get(`${ts.url}/api/v1/workspaces/${wsId}/${path}`, other.cookie);
+      assert.equal(r.status, 404, path);
+    }
+    const anon = await fetch(`${ts.url}/api/v1/workspaces/${wsId}/report?format=html`);
+    assert.equal(anon.status, 401);
   });
 });
