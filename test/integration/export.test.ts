@@ -16,6 +16,7 @@ import { assertWellNested } from '../fixtures/markup.ts';
 import { close, runRJson } from '../fixtures/r/run-r.ts';
 import { useTestServer } from '../fixtures/server.ts';
 import { connect, createUser, type TestClient, type TestUser } from '../fixtures/users.ts';
+import { assertError, call } from './auth-http.helpers.ts';
 
 const execFileP = promisify(execFile);
 
@@ -216,6 +217,33 @@ describe('reports', function () {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('PUT .../order reorders the outputs (the report follows); a replaced note keeps its place', async () => {
+    const as = { cookie: user.cookie };
+    const path = `/api/v1/workspaces/${wsId}/order`;
+    const moved = ['mid', 'g1', 'd1'];
+    const r = await call(ts, 'PUT', path, { names: moved }, as);
+    assert.equal(r.status, 204, r.text);
+    // The three take the places the three held, in the new sequence.
+    const want = [...outputs.keys()];
+    const places = moved.map((n) => want.indexOf(n)).sort((a, b) => a - b);
+    places.forEach((p, i) => (want[p] = moved[i] as string));
+    const sections = async () => {
+      const html = await (
+        await get(`${ts.url}/api/v1/workspaces/${wsId}/report`, user.cookie)
+      ).text();
+      return [...html.matchAll(/<section class="output" id="([^"]+)">/g)].map((m) => m[1]);
+    };
+    assert.deepEqual(await sections(), want);
+    // A note sent again with new text stays where it is.
+    const [note] = await client.request([{ type: 'note', name: 'mid', text: 'Edited.' }]);
+    assert.equal(note?.['text'], 'Edited.');
+    assert.deepEqual(await sections(), want);
+    assertError(await call(ts, 'PUT', path, { names: ['mid', 'nope'] }, as), 404, 'not_found');
+    assertError(await call(ts, 'PUT', path, { names: ['mid', 'mid'] }, as), 400, 'bad_request');
+    assertError(await call(ts, 'PUT', path, { names: 'mid' }, as), 400, 'bad_request');
+    assert.deepEqual(await sections(), want);
   });
 
   it('refuses an unknown format (400) and a workspace of another user (404)', async () => {
