@@ -67,7 +67,26 @@ interface Media {
   readonly rels: string[];
 }
 
-async function blockXml(b: Block, media: Media): Promise<string> {
+/** Renders at most this many SVGs at once (each is a short rsvg-convert process). */
+const RENDER_CONCURRENCY = 4;
+
+/** The PNG of every picture block, in block order (null where rendering failed). */
+async function picturesOf(blocks: readonly Block[]): Promise<Map<Block, Buffer | null>> {
+  const images = blocks.filter((b): b is Extract<Block, { kind: 'image' }> => b.kind === 'image');
+  const out = new Map<Block, Buffer | null>();
+  let next = 0;
+  const worker = async () => {
+    while (next < images.length) {
+      const b = images[next++] as Extract<Block, { kind: 'image' }>;
+      const bytes = Buffer.from(b.data, 'base64');
+      out.set(b, b.mime === 'image/png' ? bytes : await svgToPng(bytes.toString('utf8')));
+    }
+  };
+  await Promise.all(Array.from({ length: RENDER_CONCURRENCY }, worker));
+  return out;
+}
+
+function blockXml(b: Block, media: Media, pictures: Map<Block, Buffer | null>): string {
   switch (b.kind) {
     case 'heading':
       return para(b.text, `Heading${b.level}`);
@@ -80,8 +99,7 @@ async function blockXml(b: Block, media: Media): Promise<string> {
     case 'table':
       return table(b);
     case 'image': {
-      const bytes = Buffer.from(b.data, 'base64');
-      const png = b.mime === 'image/png' ? bytes : await svgToPng(bytes.toString('utf8'));
+      const png = pictures.get(b) ?? null;
       if (png === null) return para(`(the graph "${b.alt}" could not be rendered)`);
       const n = media.entries.length + 1;
       media.entries.push({ name: `word/media/graph${n}.png`, data: png });
@@ -120,7 +138,9 @@ export async function reportDocx(w: WorkspaceContent, when = new Date()): Promis
     para(w.name, 'Title'),
     para(`PanthR report, ${when.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
   ];
-  for (const o of w.outputs) for (const b of outputBlocks(o)) parts.push(await blockXml(b, media));
+  const blocks = w.outputs.flatMap(outputBlocks);
+  const pictures = await picturesOf(blocks);
+  for (const b of blocks) parts.push(blockXml(b, media, pictures));
   const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document ${W_NS}><w:body>${parts.join('')}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="709" w:footer="709" w:gutter="0"/></w:sectPr></w:body></w:document>`;
   const docRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
