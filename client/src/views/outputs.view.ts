@@ -5,8 +5,15 @@ import { download, h, toast } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, replyError, str, type PObject } from '../types.ts';
 import { graphBlob, renderResult, warningsOf } from './render-result.ts';
+import { copyTables, noteBody, rCodeBlock } from './output-tools.ts';
 
-const KIND: Record<string, string> = { report: 'Report', test: 'Test', graph: 'Graph', r: 'R' };
+const KIND: Record<string, string> = {
+  report: 'Report',
+  test: 'Test',
+  graph: 'Graph',
+  r: 'R',
+  note: 'Note',
+};
 
 function describe(o: PObject): string {
   const what = str(o['reportType'] ?? o['test'] ?? o['graphType'], o.type);
@@ -89,6 +96,14 @@ function card(app: App, o: PObject): HTMLElement {
       'Delete',
     ),
   );
+  if (o.type === 'note')
+    return h(
+      'article',
+      { class: 'output note', 'data-name': o.name },
+      h('header', {}, h('h3', {}, title), h('span', { class: 'kind' }, 'Note')),
+      noteBody(app, o),
+      actions,
+    );
   // The server marks a result whose data changed under it (docs/api.md, stale results).
   const stale = typeof o['stale'] === 'string' ? o['stale'] : null;
   if (stale !== null)
@@ -101,6 +116,18 @@ function card(app: App, o: PObject): HTMLElement {
     );
   const warnings = warningsOf(o.result, o);
   const err = app.model.errorFor(o.name);
+  const body =
+    o.result === undefined
+      ? h('p', { class: 'hint' }, 'No result yet.')
+      : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name);
+  if (o.type !== 'graph')
+    actions.prepend(
+      h(
+        'button',
+        { type: 'button', class: 'small', on: { click: () => void copyTables(body) } },
+        'Copy table',
+      ),
+    );
   return h(
     'article',
     { class: `output ${o.type}`, 'data-name': o.name },
@@ -115,9 +142,8 @@ function card(app: App, o: PObject): HTMLElement {
           warnings.map((w) => h('li', {}, `Warning: ${w}`)),
         )
       : null,
-    o.result === undefined
-      ? h('p', { class: 'hint' }, 'No result yet.')
-      : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name),
+    body,
+    rCodeBlock(o.result),
     actions,
   );
 }

@@ -10,6 +10,7 @@ import { renderDataset } from './dataset.view.ts';
 import { openFormulaDialog } from './formula.dialog.ts';
 import { openImportDialog } from './import.dialog.ts';
 import { renderOutputs } from './outputs.view.ts';
+import { addNote, exportItems } from './output-tools.ts';
 import { openPrefsDialog } from './prefs.dialog.ts';
 import { openPasswordDialog } from './password.dialog.ts';
 import { renderVariable } from './variable.view.ts';
@@ -112,6 +113,7 @@ export function mountShell(root: HTMLElement, app: App): void {
         ['Import CSV…', () => openImportDialog(app)],
         ['New variable…', needDataset((ds) => openFormulaDialog(app, 'newvar', ds))],
         ['New filter…', needDataset((ds) => openFormulaDialog(app, 'filter', ds))],
+        ['Add note', () => addNote(app)],
       ]),
       menu(
         'Analyze',
@@ -121,6 +123,7 @@ export function mountShell(root: HTMLElement, app: App): void {
         'Graph',
         ANALYSES.filter((a) => a.kind === 'graph').map((a): Item => [`${a.label}…`, analyze(a.id)]),
       ),
+      menu('Export', exportItems(app)),
       menu('Settings', [
         ['Preferences…', () => openPrefsDialog(app)],
         ['Workspaces…', () => openWorkspacesDialog(app)],
