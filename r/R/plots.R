@@ -31,7 +31,7 @@
   breaks <- graphics::hist(x, plot = FALSE)$breaks
   xlab <- .panthr_or(o$xlab, variables[[1L]])
   if (is.null(v$g)) {
-    do.call(graphics::hist, c(list(x, breaks = breaks, col = st$fill, border = st$border,
+    panthr_do_call(graphics::hist, c(list(x, breaks = breaks, col = st$fill, border = st$border,
                                    main = o$main, xlab = xlab,
                                    ylab = .panthr_or(o$ylab, "Frequency")), .panthr_lims(o)))
     return(invisible(list(r_code = .panthr_hist_code(data, variables, o, FALSE))))
@@ -99,7 +99,7 @@
       tab <- table(x)
       structure(as.vector(tab), names = names(tab))  # dotchart wants a vector or a matrix
     } else unclass(table(x, v$g))
-    do.call(graphics::dotchart, c(list(counts, pch = st$pch, pt.cex = st$cex, main = o$main,
+    panthr_do_call(graphics::dotchart, c(list(counts, pch = st$pch, pt.cex = st$cex, main = o$main,
                                        xlab = .panthr_or(o$xlab, "Count"),
                                        color = graphics::par("fg"), gcolor = graphics::par("fg")),
                                   .panthr_lims(o, "xlim")))
