@@ -28,12 +28,15 @@
   x <- v$x[!is.na(v$x)]
   if (!length(x)) panthr_stop("invalid_object", "no values to draw")
   st <- o$style
-  breaks <- graphics::hist(x, plot = FALSE)$breaks
+  # One pass over the data: the histogram is computed once and drawn as hist() draws it.
+  whole <- graphics::hist(x, plot = FALSE)
+  breaks <- whole$breaks
   xlab <- .panthr_or(o$xlab, variables[[1L]])
   if (is.null(v$g)) {
-    panthr_do_call(graphics::hist, c(list(x, breaks = breaks, col = st$fill, border = st$border,
-                                   main = o$main, xlab = xlab,
-                                   ylab = .panthr_or(o$ylab, "Frequency")), .panthr_lims(o)))
+    panthr_do_call(graphics::plot, c(list(whole, col = st$fill, border = st$border,
+                                          main = o$main, xlab = xlab,
+                                          ylab = .panthr_or(o$ylab, "Frequency")),
+                                     .panthr_lims(o)))
     return(invisible(list(r_code = .panthr_hist_code(data, variables, o, FALSE))))
   }
   g <- v$g[!is.na(v$x)]

@@ -18,7 +18,7 @@ describe('PanthR.r on large data', function () {
   it('passes no test, effect size or graph function its data inside the call', () => {
     const calls = obj(out['calls']);
     const names = ['t.test', 'wilcox.test', 'cor.test', 'oneway.test', 'binom.test'];
-    for (const name of [...names, 'prop.test', 'cohens_d', 'hist', 'dotchart']) {
+    for (const name of [...names, 'prop.test', 'cohens_d', 'plot', 'dotchart']) {
       const bytes = calls[name];
       assert.ok(typeof bytes === 'number' && bytes > 0, `${name} was not called`);
       // 100,000 doubles are 800 kB; a symbol is 56 bytes.
