@@ -21,7 +21,7 @@
 
 # The chosen statistics of one numeric vector, in order; NA where there is nothing to compute.
 .panthr_describe <- function(x, stats) {
-  ok <- x[!is.na(x)]
+  ok <- if (anyNA(x)) x[!is.na(x)] else x  # no copy when nothing is missing
   n <- length(ok)
   v <- list(n = n, missing = length(x) - n)
   if (n > 0L) {
