@@ -10,7 +10,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config/index.ts';
 import type { Store } from '../store/index.ts';
 import type { RService } from '../../r/index.ts';
-import type { Auth } from '../auth/index.ts';
+import { createOriginPolicy, type Auth } from '../auth/index.ts';
 import { createMetrics, type SessionMetrics } from '../sessions/metrics.ts';
 import type { RInspector } from '../sessions/ports.ts';
 import { SessionManager } from '../sessions/session.manager.ts';
@@ -18,7 +18,6 @@ import { createPorts } from './adapters.ts';
 import { HandshakeError, type PanthRServer, type PanthRSocket } from './events.ts';
 import { bindHandlers } from './handlers.ts';
 import { maxMessageBytes, MessageLimits, PRE_LOGIN_FRAME_BYTES } from './message-limits.ts';
-import { originAllowed } from './origin.ts';
 import { SizeRefusals } from './size-refusals.ts';
 
 /** What the realtime layer is built from. */
@@ -92,12 +91,15 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     },
   });
 
+  const originPolicy = createOriginPolicy(config.allowed_origins);
   const io: PanthRServer = new Server(http, {
     serveClient: false,
     // Every new transport starts at the pre-login limit; `limits` raises it after CONNECT.
     maxHttpBufferSize: PRE_LOGIN_FRAME_BYTES,
+    // The one Origin rule of the REST API (auth/origin.ts): the server's own host or an
+    // allowed_origins entry; no Origin (a non-browser client) is let through.
     allowRequest: (req: IncomingMessage, callback) => {
-      const allowed = originAllowed(req, config.allowed_origins);
+      const allowed = originPolicy(req) !== 'foreign';
       callback(allowed ? null : 'forbidden_origin', allowed);
     },
   });
