@@ -9,7 +9,7 @@ import type { ClientConnection } from '../sessions/client.connection.ts';
 import type { SessionMetrics } from '../sessions/metrics.ts';
 import type { ErrorObject, PanthRObject } from '../sessions/ports.ts';
 import type { SessionManager } from '../sessions/session.manager.ts';
-import { errorObject } from '../sessions/user.session.ts';
+import { errorObject, readOnlyError } from '../sessions/user.session.ts';
 import type { PanthRSocket } from './events.ts';
 
 /** What the handlers need. */
@@ -18,11 +18,19 @@ export interface HandlerDeps {
   readonly validate: (raw: unknown) => PanthRObject | ErrorObject;
   readonly metrics: SessionMetrics;
   readonly log: Logger;
+  /** A `read` token's connection: every object is answered `forbidden` (API 1.1). */
+  readonly readOnly?: boolean;
 }
 
 function seqOf(payload: unknown): number | null {
   const seq = (payload as { seq?: unknown } | null)?.seq;
   return Number.isSafeInteger(seq) && (seq as number) >= 0 ? (seq as number) : null;
+}
+
+/** The name of a raw object when it has a usable one, for its error object. */
+function nameOf(raw: unknown): string | null {
+  const name = (raw as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name.length <= 64 ? name : null;
 }
 
 /** Wires the events of one socket to its client connection. */
@@ -87,7 +95,13 @@ export function bindHandlers(
         { socket: socket.id, user: client.userId, seq, objects: objects.length, bytes },
         'data received',
       );
-      deps.sessions.submit(client, seq, objects.map(deps.validate));
+      deps.sessions.submit(
+        client,
+        seq,
+        deps.readOnly === true
+          ? objects.map((o) => readOnlyError(nameOf(o)))
+          : objects.map(deps.validate),
+      );
       socket.emit('ok', { seq });
     }),
   );

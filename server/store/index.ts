@@ -14,6 +14,7 @@ export { STORE_INDEXES, EXPIRING_COLLECTIONS, createStoreIndexes } from './store
 export { openEmbeddedStore, EmbeddedStore, EMBEDDED_FILE } from './embedded/embedded.store.ts';
 export { openMongoStore, MongoStore } from './mongo/mongo.store.ts';
 export * from './workspace.repo.ts';
+export * from './sharing.repo.ts';
 export { sweepOrphanChunks } from './workspace.blobs.ts';
 export * from './connection.repo.ts';
 export { StoreSessionStore, type StoreSessionStoreOptions } from './session.store.ts';
