@@ -52,19 +52,24 @@ export function bearerAuth(deps: {
       );
       return;
     }
-    verifyAccessToken(deps.store, token, deps.now()).then((user) => {
-      if (user === null) {
-        deps.failures.failed(address);
-        deps.log.warn({ address }, 'access token refused');
-        throw new AppError(ErrorCode.unauthorized, 'the access token is invalid or expired', {
-          status: 401,
-        });
-      }
-      // The token replaces any session: what it may do is what its scopes say.
-      req.user = { id: user.id, email: user.email };
-      req.accessToken = { id: user.tokenId, scopes: user.scopes };
-      next();
-    }, next);
+    verifyAccessToken(deps.store, token, deps.now())
+      .then((user) => {
+        if (user === null) {
+          deps.failures.failed(address);
+          deps.log.warn({ address }, 'access token refused');
+          next(
+            new AppError(ErrorCode.unauthorized, 'the access token is invalid or expired', {
+              status: 401,
+            }),
+          );
+          return;
+        }
+        // The token replaces any session: what it may do is what its scopes say.
+        req.user = { id: user.id, email: user.email };
+        req.accessToken = { id: user.tokenId, scopes: user.scopes };
+        next();
+      })
+      .catch(next);
   };
 }
 
