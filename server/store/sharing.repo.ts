@@ -4,8 +4,8 @@
  * the REST routes and by the realtime layer alike.
  */
 import { randomUUID } from 'node:crypto';
-import { isPlainObject } from './mql.ts';
 import type { GroupDoc, ShareDoc, Store, WorkspaceDoc } from './store.types.ts';
+import { renameBlobRefs } from './workspace.blobs.ts';
 import { createWorkspace, currentWorkspace, objectId } from './workspace.repo.ts';
 
 /** How a user may use a workspace. */
@@ -110,17 +110,6 @@ export async function addShare(
   return share;
 }
 
-/** Rewrites every blob reference under `value`, giving its chunks the ids `rename` makes. */
-function renameChunks(value: unknown, rename: (id: string) => string): unknown {
-  if (Array.isArray(value)) return value.map((v) => renameChunks(v, rename));
-  if (!isPlainObject(value)) return value;
-  const blob = value.blob;
-  if (isPlainObject(blob) && Array.isArray(blob.chunks) && Object.keys(value).length === 1) {
-    return { blob: { ...blob, chunks: blob.chunks.map((id) => rename(String(id))) } };
-  }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renameChunks(v, rename)]));
-}
-
 /**
  * Copies workspace `source` (every object, results included) into a new workspace of
  * `userId` named `name`. One object document and one chunk at a time: large values are
@@ -142,11 +131,11 @@ export async function copyWorkspace(
     const _id = objectId(copy._id, doc.name);
     let n = 0;
     const renamed = new Map<string, string>();
-    const object = renameChunks(doc.object, (old) => {
+    const object = renameBlobRefs(doc.object, (old) => {
       const id = `${_id}@${doc.hash}#${n++}`;
       renamed.set(old, id);
       return id;
-    }) as Record<string, unknown>;
+    });
     // Chunks before the document that names them (workspace.blobs.ts).
     for (const [old, id] of renamed) {
       const chunk = await store.workspaceBlobs.findOne({ _id: old, workspaceId: source._id });
