@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console, process */
 // Uploads a CSV to a PanthR server and runs a t-test, with a personal access token (API 1.1).
 // Usage: PANTHR_URL=https://stats.example.org PANTHR_TOKEN=pat_... node ttest.mjs data.csv y group
 // The token needs the "compute" scope (create one under Account > Access tokens).
