@@ -12,6 +12,7 @@ import { openImportDialog } from './import.dialog.ts';
 import { renderOutputs } from './outputs.view.ts';
 import { openPrefsDialog } from './prefs.dialog.ts';
 import { openPasswordDialog } from './password.dialog.ts';
+import { openTokensDialog } from './tokens.dialog.ts';
 import { renderVariable } from './variable.view.ts';
 import { renderWorkspace } from './workspace.view.ts';
 import { openWorkspacesDialog } from './workspaces.dialog.ts';
@@ -85,6 +86,7 @@ export function mountShell(root: HTMLElement, app: App): void {
     workspaces: () => openWorkspacesDialog(app),
     preferences: () => openPrefsDialog(app),
     password: () => openPasswordDialog(),
+    tokens: () => openTokensDialog(),
   });
   const bar = h(
     'header',
