@@ -13,6 +13,7 @@ import { renderOutputs } from './outputs.view.ts';
 import { openPrefsDialog } from './prefs.dialog.ts';
 import { openPasswordDialog } from './password.dialog.ts';
 import { openTokensDialog } from './tokens.dialog.ts';
+import { openGroupsDialog } from './sharing.dialog.ts';
 import { renderVariable } from './variable.view.ts';
 import { renderWorkspace } from './workspace.view.ts';
 import { openWorkspacesDialog } from './workspaces.dialog.ts';
@@ -87,6 +88,7 @@ export function mountShell(root: HTMLElement, app: App): void {
     preferences: () => openPrefsDialog(app),
     password: () => openPasswordDialog(),
     tokens: () => openTokensDialog(),
+    groups: () => openGroupsDialog(),
   });
   const bar = h(
     'header',
