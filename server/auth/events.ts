@@ -23,16 +23,35 @@ export interface UserLoggedOut {
   reason: 'logout' | 'theft' | 'password_reset' | 'password_changed';
 }
 
+/** A personal access token was revoked: its connections end (`bye` `revoked`). */
+export interface TokenRevoked {
+  userId: string;
+  tokenId: string;
+}
+
+/**
+ * Shares or group members were removed: whoever reads a workspace they may no longer
+ * read loses it at once (`bye` `revoked`).
+ */
+export interface AccessChanged {
+  /** The workspaces concerned, or null for any (a group changed). */
+  workspaceIds: readonly string[] | null;
+}
+
 /** Subscribe to account events; each returns a function that unsubscribes. */
 export interface AuthEvents {
   onCurrentWorkspaceChanged: (listener: (e: CurrentWorkspaceChanged) => void) => () => void;
   onUserLoggedOut: (listener: (e: UserLoggedOut) => void) => () => void;
+  onTokenRevoked: (listener: (e: TokenRevoked) => void) => () => void;
+  onAccessChanged: (listener: (e: AccessChanged) => void) => () => void;
 }
 
 /** The emitting side, kept inside auth and the REST routes. */
 export interface AuthEventBus extends AuthEvents {
   currentWorkspaceChanged: (e: CurrentWorkspaceChanged) => void;
   userLoggedOut: (e: UserLoggedOut) => void;
+  tokenRevoked: (e: TokenRevoked) => void;
+  accessChanged: (e: AccessChanged) => void;
 }
 
 /** Creates the bus; a listener that throws is the listener's bug and propagates. */
@@ -47,5 +66,9 @@ export function createAuthEvents(): AuthEventBus {
     onUserLoggedOut: (l) => on('logout', l),
     currentWorkspaceChanged: (e) => ee.emit('workspace', e),
     userLoggedOut: (e) => ee.emit('logout', e),
+    onTokenRevoked: (l) => on('token', l),
+    onAccessChanged: (l) => on('access', l),
+    tokenRevoked: (e) => ee.emit('token', e),
+    accessChanged: (e) => ee.emit('access', e),
   };
 }

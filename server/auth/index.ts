@@ -15,9 +15,17 @@ import { authRoutes } from './auth.routes.ts';
 import { createAuthEvents, type AuthEvents } from './events.ts';
 import { createMailer } from './mail.ts';
 import { createRateLimits } from './rate-limits.ts';
+import { TokenFailures, verifyAccessToken, type TokenUser } from './access-tokens.ts';
 import { createPassport, sessionMiddleware, type SessionDeps } from './session.ts';
 
-export type { AuthEvents, CurrentWorkspaceChanged, UserLoggedOut } from './events.ts';
+export type {
+  AuthEvents,
+  CurrentWorkspaceChanged,
+  UserLoggedOut,
+  TokenRevoked,
+  AccessChanged,
+} from './events.ts';
+export type { TokenUser, TokenScope } from './access-tokens.ts';
 export { SESSION_COOKIE } from './session.ts';
 export { REMEMBER_COOKIE } from './remember.ts';
 export { createOriginPolicy } from './origin.ts';
@@ -56,6 +64,11 @@ export interface Auth extends AuthEvents {
   userOf(req: IncomingMessage): { id: string; email: string } | null;
   /** The session id of a request after `middleware` (to match `UserLoggedOut.sessionId`), or null. */
   sessionIdOf(req: IncomingMessage): string | null;
+  /**
+   * The user a personal access token (Socket.IO `auth: {"token"}`) speaks for; null when it
+   * is wrong (counted against `address`), `limited` when `address` failed too often.
+   */
+  verifyToken(text: unknown, address: string): Promise<TokenUser | null | 'limited'>;
   /** Stops the rate limiters' timers and the mail transport; idempotent. */
   close(): Promise<void>;
 }
@@ -74,6 +87,7 @@ export function createAuth(deps: AuthDeps): Auth {
   });
   const mailer = createMailer(config, log.child({ module: 'mail' }));
   const limits = createRateLimits();
+  const tokenFailures = new TokenFailures();
   const passport = createPassport();
   const accounts: AccountDeps = {
     config,
@@ -113,7 +127,23 @@ export function createAuth(deps: AuthDeps): Auth {
       connectedClients: deps.connectedClients,
       pages: deps.pages ?? pageRenderer(),
     }),
-    api: apiRoutes({ store, events, allowedOrigins: config.allowed_origins }),
+    api: apiRoutes({
+      store,
+      events,
+      allowedOrigins: config.allowed_origins,
+      log: accounts.log,
+      tokenFailures,
+      now,
+    }),
+    async verifyToken(text, address) {
+      if (!tokenFailures.allowed(address)) return 'limited';
+      const user = await verifyAccessToken(store, text, now());
+      if (user === null) {
+        tokenFailures.failed(address);
+        accounts.log.warn({ address }, 'access token refused (Socket.IO)');
+      }
+      return user;
+    },
     userOf(req) {
       const user = (req as { user?: Express.User }).user;
       return user === undefined ? null : { id: user.id, email: user.email };
@@ -124,6 +154,8 @@ export function createAuth(deps: AuthDeps): Auth {
     },
     onCurrentWorkspaceChanged: events.onCurrentWorkspaceChanged,
     onUserLoggedOut: events.onUserLoggedOut,
+    onTokenRevoked: events.onTokenRevoked,
+    onAccessChanged: events.onAccessChanged,
     close() {
       if (!closed) {
         closed = true;

@@ -22,6 +22,10 @@ export interface ServerToClientEvents {
 export interface SocketData {
   userId: string;
   sessionId: string | null;
+  /** The personal access token the handshake carried (API 1.1), if any. */
+  tokenId?: string;
+  /** That token's scopes: without `compute`, every `data` object is `forbidden`. */
+  scopes?: readonly string[];
 }
 
 /** The Socket.IO server of this contract (no inter-server events). */
@@ -45,4 +49,5 @@ export const HandshakeError = {
   unauthorized: 'unauthorized',
   serverFull: 'server_full',
   shuttingDown: 'shutting_down',
+  tooManyRequests: 'too_many_requests',
 } as const;

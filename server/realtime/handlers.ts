@@ -14,7 +14,7 @@ import type { ClientConnection } from '../sessions/client.connection.ts';
 import type { SessionMetrics } from '../sessions/metrics.ts';
 import type { ErrorObject, PanthRObject } from '../sessions/ports.ts';
 import type { SessionManager } from '../sessions/session.manager.ts';
-import { errorObject } from '../sessions/user.session.ts';
+import { errorObject, readOnlyError } from '../sessions/user.session.ts';
 import type { PanthRSocket } from './events.ts';
 import type { SizeRefusals } from './size-refusals.ts';
 
@@ -26,6 +26,8 @@ export interface HandlerDeps {
   readonly log: Logger;
   /** Where a connection dropped for a message over the transport's limit is remembered. */
   readonly sizeRefusals?: SizeRefusals;
+  /** A `read` token's connection: every object is answered `forbidden` (API 1.1). */
+  readonly readOnly?: boolean;
 }
 
 function seqOf(payload: unknown): number | null {
@@ -48,6 +50,12 @@ function refusal(payload: unknown): ErrorObject {
     ErrorCode.invalidMessage,
     'a data message is {"seq": integer, "objects": [object, ...]} (at most the documented number of objects)',
   );
+}
+
+/** The name of a raw object when it has a usable one, for its error object. */
+function nameOf(raw: unknown): string | null {
+  const name = (raw as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name.length <= 64 ? name : null;
 }
 
 /** Wires the events of one socket to its client connection. */
@@ -103,7 +111,14 @@ export function bindHandlers(
         { socket: socket.id, user: client.userId, seq, objects: objects.length, bytes },
         'data received',
       );
-      deps.sessions.submit(client, seq, objects.map(deps.validate), workspace ?? null);
+      deps.sessions.submit(
+        client,
+        seq,
+        deps.readOnly === true
+          ? objects.map((o) => readOnlyError(nameOf(o)))
+          : objects.map(deps.validate),
+        workspace ?? null,
+      );
       socket.emit('ok', { seq });
     }),
   );

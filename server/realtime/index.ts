@@ -8,7 +8,8 @@ import type { Socket as EngineSocket } from 'engine.io';
 import type { Logger } from 'pino';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/index.ts';
-import type { Store } from '../store/index.ts';
+import { accessibleWorkspace, type Store } from '../store/index.ts';
+import type { ClientConnection } from '../sessions/client.connection.ts';
 import type { RService } from '../../r/index.ts';
 import { createOriginPolicy, type Auth } from '../auth/index.ts';
 import { createMetrics, type SessionMetrics } from '../sessions/metrics.ts';
@@ -28,7 +29,14 @@ export interface RealtimeDeps {
   readonly r: RService;
   readonly auth: Pick<
     Auth,
-    'middleware' | 'userOf' | 'sessionIdOf' | 'onCurrentWorkspaceChanged' | 'onUserLoggedOut'
+    | 'middleware'
+    | 'userOf'
+    | 'sessionIdOf'
+    | 'onCurrentWorkspaceChanged'
+    | 'onUserLoggedOut'
+    | 'verifyToken'
+    | 'onTokenRevoked'
+    | 'onAccessChanged'
   >;
 }
 
@@ -107,22 +115,45 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   const limits = new MessageLimits(() => maxMessageBytes(config.max_data));
   io.engine.on('connection', (conn: EngineSocket) => limits.attach(conn));
 
+  // A personal access token in `auth: {"token"}` (API 1.1) comes first: it stands for its
+  // user whatever cookie the request also carries.
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    if (token === undefined) return next();
+    deps.auth.verifyToken(token, socket.handshake.address).then((user) => {
+      if (user === 'limited') return next(new Error(HandshakeError.tooManyRequests));
+      if (user === null) return next(new Error(HandshakeError.unauthorized));
+      socket.data.userId = user.id;
+      socket.data.sessionId = null;
+      socket.data.tokenId = user.tokenId;
+      socket.data.scopes = user.scopes;
+      next();
+    }, next);
+  });
+
   // The count is exact without a reservation: Socket.IO connects a socket on the next tick
   // after its middleware (and skips it if the client left meanwhile), and every other
   // handshake arrives on an I/O event of its own, after that tick; the connection handler
   // registers the client synchronously.
   io.use((socket, next) => {
+    if (socket.data.tokenId !== undefined) return admit(next);
     const user = deps.auth.userOf(socket.request);
     if (user === null) return next(new Error(HandshakeError.unauthorized));
+    socket.data.userId = user.id;
+    socket.data.sessionId = deps.auth.sessionIdOf(socket.request);
+    admit(next);
+  });
+
+  function admit(next: (err?: Error) => void): void {
     if (manager.isClosing) return next(new Error(HandshakeError.shuttingDown));
     if (config.max_users !== null && manager.clientCount >= config.max_users) {
       return next(new Error(HandshakeError.serverFull));
     }
-    socket.data.userId = user.id;
-    socket.data.sessionId = deps.auth.sessionIdOf(socket.request);
     next();
-  });
+  }
 
+  /** The connection of each socket, to say `bye` to it. */
+  const clients = new Map<PanthRSocket, ClientConnection>();
   io.on('connection', onConnection);
   const sizeRefusals = new SizeRefusals(() => maxMessageBytes(config.max_data));
 
@@ -131,12 +162,16 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     // A client that leaves the namespace but keeps the transport is back to pre-login.
     socket.on('disconnect', () => limits.setLoggedIn(socket.conn, false));
     const client = manager.connect(socket, socket.data.userId, socket.handshake.address);
+    clients.set(socket, client);
+    socket.once('disconnect', () => clients.delete(socket));
+    const scopes = socket.data.scopes;
     bindHandlers(socket, client, {
       sessions: manager,
       validate: ports.validate,
       metrics,
       log,
       sizeRefusals,
+      readOnly: scopes !== undefined && !scopes.includes('compute'),
     });
     client.ready.then(
       () => {
@@ -152,12 +187,34 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   }
 
   deps.auth.onCurrentWorkspaceChanged(({ userId }) => manager.workspaceChanged(userId));
-  deps.auth.onUserLoggedOut(({ userId, sessionId, exceptSessionId }) => {
+  deps.auth.onUserLoggedOut(({ userId, sessionId, exceptSessionId, reason }) => {
     for (const s of io.sockets.sockets.values()) {
       if (s.data.userId !== userId || s.data.sessionId === exceptSessionId) continue;
-      if (sessionId === null || s.data.sessionId === sessionId) s.disconnect(true);
+      if (sessionId !== null && s.data.sessionId !== sessionId) continue;
+      // A new password ends the user's other connections, token ones included, saying why.
+      const client = clients.get(s);
+      if (reason === 'password_changed' && client !== undefined) client.bye('password_changed');
+      else s.disconnect(true);
     }
   });
+  deps.auth.onTokenRevoked(({ tokenId }) => {
+    for (const [s, client] of clients) if (s.data.tokenId === tokenId) client.bye('revoked');
+  });
+  deps.auth.onAccessChanged(({ workspaceIds }) => {
+    void revokeLostAccess(workspaceIds).catch((err: unknown) => {
+      log.error({ err }, 'could not recheck shared workspaces');
+    });
+  });
+
+  /** Ends the connections of every reader who may no longer read the workspace they have open. */
+  async function revokeLostAccess(workspaceIds: readonly string[] | null): Promise<void> {
+    for (const { userId, workspaceId } of manager.readers()) {
+      if (workspaceIds !== null && !workspaceIds.includes(workspaceId)) continue;
+      if ((await accessibleWorkspace(deps.store, userId, workspaceId)) !== null) continue;
+      log.info({ user: userId, workspace: workspaceId }, 'shared workspace access ended');
+      manager.byeUser(userId, 'revoked');
+    }
+  }
 
   let closing: Promise<void> | undefined;
   return {

@@ -2,7 +2,7 @@
 import {
   createWorkspace,
   deleteWorkspace,
-  currentWorkspace,
+  currentWorkspaceAccess,
   FIRST_WORKSPACE_NAME,
   deleteObject,
   listWorkspaces,
@@ -19,7 +19,8 @@ import type { PanthRObject, WorkspacePersistence } from '../sessions/ports.ts';
 /** Workspaces of users, as the sessions layer needs them. */
 export function storePersistence(store: Store): WorkspacePersistence {
   return {
-    current: (userId) => currentWorkspace(store, userId),
+    // A workspace shared with the user comes back read-only (sharing.repo.ts).
+    current: (userId) => currentWorkspaceAccess(store, userId),
     async load(workspaceId) {
       return (await loadObjects(store, workspaceId)) as unknown as PanthRObject[];
     },

@@ -8,10 +8,12 @@ import { binaryToJson, mapBinaryValues } from '../../converters/index.ts';
 import { OutboundQueue, type ServerData } from './outbound.queue.ts';
 
 /**
- * Why the server ended a connection; the first three are API.md's, `backlog` (the client
- * stopped acknowledging) and `unavailable` (its workspace could not be opened) our own.
+ * Why the server ended a connection; `timeout`, `max_time`, `shutdown`, `revoked` (a token
+ * or share was removed) and `password_changed` are API.md's, `backlog` (the client stopped
+ * acknowledging) and `unavailable` (its workspace could not be opened) our own.
  */
-export type ByeReason = 'timeout' | 'max_time' | 'shutdown' | 'backlog' | 'unavailable';
+export type ByeReason =
+  'timeout' | 'max_time' | 'shutdown' | 'backlog' | 'unavailable' | 'revoked' | 'password_changed';
 
 /** The part of a Socket.IO socket a connection uses. */
 export interface ClientSocket {

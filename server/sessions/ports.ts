@@ -72,8 +72,11 @@ export interface RuntimeFactory {
 
 /** A user's workspaces in the store. */
 export interface WorkspacePersistence {
-  /** The user's current workspace (every user has one). */
-  current(userId: string): Promise<{ id: string; name: string }>;
+  /**
+   * The user's current workspace (every user has one); `readOnly` when it is another
+   * user's, shared with them (API 1.1).
+   */
+  current(userId: string): Promise<{ id: string; name: string; readOnly?: boolean }>;
   /** Every object of a workspace, in creation order. */
   load(workspaceId: string): Promise<PanthRObject[]>;
   /** Stores an object (replacing one of the same name); returns it with its `hash`. */

@@ -3,7 +3,12 @@
  * The realtime handlers call it; it owns the limits, the connection log and shutdown.
  */
 import type { Logger } from 'pino';
-import { ClientConnection, type ClientSocket, type ConnectionLimits } from './client.connection.ts';
+import {
+  ClientConnection,
+  type ByeReason,
+  type ClientSocket,
+  type ConnectionLimits,
+} from './client.connection.ts';
 import type { ErrorObject, PanthRObject, RInspector, WorkspacePersistence } from './ports.ts';
 import { UserSession, type UserSessionDeps } from './user.session.ts';
 
@@ -128,6 +133,21 @@ export class SessionManager {
   /** The user's current workspace changed elsewhere (REST): reload it in every tab. */
   workspaceChanged(userId: string): void {
     this.users.get(userId)?.switchWorkspace();
+  }
+
+  /** Users who have a workspace of another user open (read-only) now, with its id. */
+  readers(): { userId: string; workspaceId: string }[] {
+    const out: { userId: string; workspaceId: string }[] = [];
+    for (const [userId, user] of this.users) {
+      const open = user.openWorkspace;
+      if (open?.readOnly === true) out.push({ userId, workspaceId: open.id });
+    }
+    return out;
+  }
+
+  /** Says `bye` with `reason` to every client of `userId`. */
+  byeUser(userId: string, reason: ByeReason): void {
+    for (const c of [...(this.users.get(userId)?.clients ?? [])]) c.bye(reason);
   }
 
   /** A client's socket closed: log it; the user's last client releases R (and purges if public). */

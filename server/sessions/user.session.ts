@@ -39,6 +39,15 @@ export function errorObject(name: string | null, code: ErrorCode, message: strin
   return { type: 'error', name, code, message };
 }
 
+/** The answer to any object sent to a read-only workspace or over a `read` token. */
+export function readOnlyError(name: string | null): ErrorObject {
+  return errorObject(
+    name,
+    ErrorCode.forbidden,
+    'read-only: this workspace was shared with you, or your access token has only the "read" scope; make a copy to work on it',
+  );
+}
+
 const PING_TIMEOUT_MS = 30_000;
 
 /** A workspace and its objects as just read from the store. */
@@ -53,7 +62,7 @@ export class UserSession {
   private readonly queue = new SerialQueue();
   private lease: RLease | null = null;
   private runtime: WorkspaceRuntime | null = null;
-  private workspace: { id: string; name: string } | null = null;
+  private workspace: { id: string; name: string; readOnly?: boolean } | null = null;
   private readonly abort = new AbortController();
   private closed = false;
   private readonly pinging = new WeakSet<ClientConnection>();
@@ -184,7 +193,13 @@ export class UserSession {
     await this.stopRuntime();
   }
 
-  private async currentWorkspace(): Promise<{ id: string; name: string }> {
+  /** The workspace open now, if loaded, and whether it is another user's (read-only). */
+  get openWorkspace(): { id: string; readOnly: boolean } | null {
+    const w = this.workspace;
+    return w === null ? null : { id: w.id, readOnly: w.readOnly === true };
+  }
+
+  private async currentWorkspace(): Promise<{ id: string; name: string; readOnly?: boolean }> {
     this.workspace ??= await this.deps.persistence.current(this.userId);
     return this.workspace;
   }
@@ -249,16 +264,19 @@ export class UserSession {
   ): Promise<void> {
     await client.ready.catch(() => undefined);
     // A store that cannot say which workspace is current fails each object below instead.
-    const current = workspace === null ? null : await this.currentWorkspace().catch(() => null);
+    const current = await this.currentWorkspace().catch(() => null);
     const stale = current === null ? null : wrongWorkspaceReply(workspace, current, items);
     if (stale !== null) {
       client.outbound.push({ replyTo: seq, objects: stale });
       return;
     }
+    // A workspace shared with this user is read-only: nothing sent may change it.
+    const readOnly = current?.readOnly === true;
     const replies: (PanthRObject | ErrorObject)[] = [];
     const changed: PanthRObject[] = [];
     for (const item of items) {
       if (isErrorObject(item)) replies.push(item);
+      else if (readOnly) replies.push(readOnlyError(item.name));
       else replies.push(...(await this.runOne(item, changed)));
     }
     client.outbound.push({ replyTo: seq, objects: replies });

@@ -16,6 +16,7 @@ export { openEmbeddedStore, EmbeddedStore, EMBEDDED_FILE } from './embedded/embe
 export { openMongoStore, MongoStore } from './mongo/mongo.store.ts';
 export * from './workspace.repo.ts';
 export { reorderObjects } from './workspace.order.ts';
+export * from './sharing.repo.ts';
 export { sweepOrphanChunks } from './workspace.blobs.ts';
 export { sweepOrphanObjects } from './workspace.sweep.ts';
 export * from './connection.repo.ts';

@@ -26,6 +26,9 @@ const EVERY_COLLECTION: { readonly [K in CollectionName]: true } = {
   workspaceObjects: true,
   workspaceBlobs: true,
   connections: true,
+  groups: true,
+  shares: true,
+  accessTokens: true,
 };
 
 /** The name of every collection of the {@link Store}, for a backend to go over them all. */
@@ -57,6 +60,12 @@ export const STORE_INDEXES: readonly IndexDefinition[] = [
   { collection: 'workspaceObjects', key: { workspaceId: 1, order: 1 }, options: {} },
   { collection: 'workspaceBlobs', key: { workspaceId: 1 }, options: {} },
   { collection: 'connections', key: { openedAt: 1 }, options: {} },
+  { collection: 'groups', key: { ownerId: 1 }, options: {} },
+  { collection: 'shares', key: { workspaceId: 1, target: 1 }, options: { unique: true } },
+  { collection: 'shares', key: { target: 1 }, options: {} },
+  { collection: 'accessTokens', key: { hash: 1 }, options: { unique: true } },
+  { collection: 'accessTokens', key: { userId: 1 }, options: {} },
+  { collection: 'accessTokens', key: { expiresAt: 1 }, options: ttl },
 ];
 
 /** The collections with a TTL on `expiresAt`. */
@@ -65,6 +74,7 @@ export const EXPIRING_COLLECTIONS = [
   'resetTokens',
   'rememberTokens',
   'sessions',
+  'accessTokens',
 ] as const;
 
 /** Creates every index of {@link STORE_INDEXES} on `store`; idempotent. */

@@ -153,6 +153,41 @@ export interface ConnectionLogDoc {
   messages?: number;
 }
 
+/** A group of users, owned by one user, to share workspaces with (API 1.1). */
+export interface GroupDoc {
+  _id: string;
+  ownerId: string;
+  name: string;
+  /** The members' user ids (verified accounts), in the order they were added. */
+  memberIds: string[];
+  createdAt: Date;
+}
+
+/** A read-only share of a workspace with one user (`user:ID`) or a group (`group:ID`). */
+export interface ShareDoc {
+  _id: string;
+  workspaceId: string;
+  ownerId: string;
+  /** `user:USERID` or `group:GROUPID`. */
+  target: string;
+  createdAt: Date;
+}
+
+/**
+ * A personal access token (API 1.1): `hash` is the SHA-256 of the token text, which is
+ * shown once and never stored.
+ */
+export interface AccessTokenDoc {
+  _id: string;
+  userId: string;
+  name: string;
+  scopes: ('read' | 'compute')[];
+  hash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt?: Date | null;
+}
+
 /** Every collection of the store. */
 export interface Store {
   readonly kind: 'embedded' | 'mongodb';
@@ -166,6 +201,9 @@ export interface Store {
   readonly workspaceObjects: StoreCollection<WorkspaceObjectDoc>;
   readonly workspaceBlobs: StoreCollection<WorkspaceBlobDoc>;
   readonly connections: StoreCollection<ConnectionLogDoc>;
+  readonly groups: StoreCollection<GroupDoc>;
+  readonly shares: StoreCollection<ShareDoc>;
+  readonly accessTokens: StoreCollection<AccessTokenDoc>;
   /** Creates the indexes (unique email, TTLs); idempotent. */
   init(): Promise<void>;
   /** Deletes expired tokens and sessions (the embedded backend has no TTL monitor). */

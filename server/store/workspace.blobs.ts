@@ -146,6 +146,19 @@ export function blobIds(doc: unknown): string[] {
   return ids;
 }
 
+/**
+ * `doc` (an object document) with the chunk ids of its blob references renamed by
+ * `rename`: for a copy of the object in another workspace (sharing.repo.ts). Look-alikes a
+ * client stored (`{"literal": ...}`) are data and stay as they are.
+ */
+export function renameBlobRefs<T>(doc: T, rename: (id: string) => string): T {
+  return mapValuesKeys(doc, (values) =>
+    isBlobRef(values)
+      ? ({ blob: { ...values.blob, chunks: values.blob.chunks.map(rename) } } satisfies BlobRef)
+      : values,
+  );
+}
+
 /** A BSON Binary as the store reads bytes back (either backend, any bson copy). */
 function isBsonBinary(value: unknown): value is { value(): Uint8Array } {
   const binary = value as { _bsontype?: unknown; value?: unknown } | null;

@@ -131,6 +131,8 @@ export async function deleteWorkspace(
     blocksOf(store).delete(workspaceId);
     const { deletedCount } = await store.workspaces.deleteOne({ _id: workspaceId, userId });
     await deleteWorkspaceObjects(store, [workspaceId]);
+    // Its shares go with it (sharing.repo.ts): nobody keeps a way to a deleted workspace.
+    await store.shares.deleteMany({ workspaceId });
     return deletedCount === 1 ? 'deleted' : 'not_found';
   });
 }

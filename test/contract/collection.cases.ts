@@ -312,6 +312,15 @@ export function collectionCases(ctx: ContractContext): void {
           expiresAt,
         });
         await ctx.store.sessions.insertOne({ _id: id, session: {}, userId: 'u', expiresAt });
+        await ctx.store.accessTokens.insertOne({
+          _id: id,
+          userId: 'u',
+          name: 't',
+          scopes: ['read'],
+          hash: `h-${id}`,
+          createdAt: past,
+          expiresAt,
+        });
       }
       await ctx.store.users.insertOne(user('u', 'a@example.org', { createdAt: past }));
       await ctx.store.sweepExpired(now);

@@ -8,6 +8,7 @@ import { collectionCases } from './collection.cases.ts';
 import { queryCases } from './query.cases.ts';
 import { repoCases } from './repo.cases.ts';
 import { sessionCases } from './session.cases.ts';
+import { sharingCases } from './sharing.cases.ts';
 import type { ContractContext } from './contract.context.ts';
 
 for (const backend of backends()) {
@@ -32,5 +33,6 @@ for (const backend of backends()) {
     queryCases(ctx);
     repoCases(ctx);
     sessionCases(ctx);
+    sharingCases(ctx);
   });
 }

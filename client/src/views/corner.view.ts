@@ -17,7 +17,13 @@ const ms = (n: number | null): string => (n === null ? '…' : `${n} ms`);
 /** The corner menu; `update()` refreshes it in place (its open/closed state is kept). */
 export function createCorner(
   app: App,
-  actions: { workspaces(): void; preferences(): void; password(): void },
+  actions: {
+    workspaces(): void;
+    preferences(): void;
+    password(): void;
+    tokens(): void;
+    groups(): void;
+  },
 ): { el: HTMLElement; update(): void } {
   const summary = h('summary', { 'aria-label': 'Account and connection' });
   const body = h('div', { class: 'corner-body' });
@@ -118,6 +124,32 @@ export function createCorner(
             },
           },
           'Change password…',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            on: {
+              click: () => {
+                el.open = false;
+                actions.tokens();
+              },
+            },
+          },
+          'Access tokens…',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            on: {
+              click: () => {
+                el.open = false;
+                actions.groups();
+              },
+            },
+          },
+          'Groups…',
         ),
         logout,
       ),

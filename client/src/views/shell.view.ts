@@ -13,6 +13,8 @@ import { renderOutputs } from './outputs.view.ts';
 import { addNote, exportItems } from './output-tools.ts';
 import { openPrefsDialog } from './prefs.dialog.ts';
 import { openPasswordDialog } from './password.dialog.ts';
+import { openTokensDialog } from './tokens.dialog.ts';
+import { openGroupsDialog } from './sharing.dialog.ts';
 import { renderVariable } from './variable.view.ts';
 import { renderWorkspace } from './workspace.view.ts';
 import { openWorkspacesDialog } from './workspaces.dialog.ts';
@@ -101,6 +103,8 @@ export function mountShell(root: HTMLElement, app: App): void {
     workspaces: () => openWorkspacesDialog(app),
     preferences: () => openPrefsDialog(app),
     password: () => openPasswordDialog(),
+    tokens: () => openTokensDialog(),
+    groups: () => openGroupsDialog(),
   });
   const bar = h(
     'header',

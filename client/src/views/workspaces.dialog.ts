@@ -3,6 +3,7 @@
 import type { App } from '../app.ts';
 import { api, messageOf, type WorkspaceInfo } from '../api.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
+import { copyWorkspace, openShareDialog, sharedWithMe } from './sharing.dialog.ts';
 
 /** Opens the workspaces dialog. */
 export function openWorkspacesDialog(app: App): void {
@@ -43,6 +44,12 @@ export function openWorkspacesDialog(app: App): void {
           },
         },
         'Rename',
+      ),
+      h('button', { type: 'button', on: { click: () => openShareDialog(w) } }, 'Share…'),
+      h(
+        'button',
+        { type: 'button', on: { click: () => copyWorkspace(w.id, render) } },
+        'Make a copy',
       ),
       h(
         'button',
@@ -87,6 +94,7 @@ export function openWorkspacesDialog(app: App): void {
           list.map((w) => row(w, list.length)),
         ),
         create,
+        sharedWithMe(app, close, render),
       );
     }, fail);
   };

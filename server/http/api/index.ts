@@ -6,9 +6,15 @@
 import express, { Router } from 'express';
 import type { AuthEventBus } from '../../auth/events.ts';
 import { originCheck } from '../../auth/origin.ts';
+import type { Logger } from 'pino';
+import type { TokenFailures } from '../../auth/access-tokens.ts';
 import type { Store } from '../../store/index.ts';
 import { requireUser } from './api.common.ts';
 import { exportRoutes } from './export.routes.ts';
+import { bearerAuth, tokenScopes } from './bearer.auth.ts';
+import { groupsRoutes } from './groups.routes.ts';
+import { sharesRoutes } from './shares.routes.ts';
+import { tokensRoutes } from './tokens.routes.ts';
 import { MAX_PREFERENCE_BYTES, preferencesRoutes } from './preferences.routes.ts';
 import { workspacesRoutes } from './workspaces.routes.ts';
 
@@ -20,6 +26,10 @@ export interface ApiDeps {
   store: Store;
   events: AuthEventBus;
   allowedOrigins: readonly string[];
+  log: Logger;
+  /** Failed bearer tokens per address (shared with the Socket.IO handshake). */
+  tokenFailures: TokenFailures;
+  now: () => Date;
 }
 
 /** The /api/v1 router (mount it at /api/v1, after the session middleware). */
@@ -28,9 +38,14 @@ export function apiRoutes(deps: ApiDeps): Router {
   // A little over the preference cap, so that the cap itself answers with a clear 413.
   router.use(express.json({ limit: MAX_PREFERENCE_BYTES * 2, strict: true }));
   router.use(originCheck(deps.allowedOrigins));
+  router.use(bearerAuth({ ...deps, failures: deps.tokenFailures }));
   router.use(requireUser);
+  router.use(tokenScopes);
   router.use(preferencesRoutes(deps.store));
   router.use(workspacesRoutes(deps.store, deps.events));
   router.use(exportRoutes(deps.store));
+  router.use(groupsRoutes(deps));
+  router.use(sharesRoutes(deps));
+  router.use(tokensRoutes(deps));
   return router;
 }

@@ -8,6 +8,7 @@ import { Router, type Request } from 'express';
 import type { AuthEventBus } from '../../auth/events.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import {
+  accessibleWorkspace,
   createWorkspace,
   deleteWorkspace,
   getWorkspace,
@@ -134,11 +135,12 @@ export function workspacesRoutes(store: Store, events: AuthEventBus): Router {
   router.post('/workspaces/:id/current', async (req, res) => {
     const userId = userOf(req).id;
     const id = idOf(req);
-    const workspace = await getWorkspace(store, userId, id);
-    if (workspace === null) throw notFound();
+    // A workspace shared with the user opens too, read-only (sharing.repo.ts).
+    const found = await accessibleWorkspace(store, userId, id);
+    if (found === null) throw notFound();
     await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: id } });
     events.currentWorkspaceChanged({ userId, workspaceId: id });
-    res.json(view(workspace, id));
+    res.json({ ...view(found.workspace, id), read_only: found.access === 'reader' });
   });
 
   return router;

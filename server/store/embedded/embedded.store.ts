@@ -44,6 +44,9 @@ export class EmbeddedStore implements Store {
   readonly workspaceObjects;
   readonly workspaceBlobs;
   readonly connections;
+  readonly groups;
+  readonly shares;
+  readonly accessTokens;
   readonly #db: Database.Database;
   readonly #batcher: WriteBatcher;
   readonly #files: BlobFiles;
@@ -89,6 +92,9 @@ export class EmbeddedStore implements Store {
     this.workspaceObjects = collection('workspaceObjects');
     this.workspaceBlobs = collection('workspaceBlobs');
     this.connections = collection('connections');
+    this.groups = collection('groups');
+    this.shares = collection('shares');
+    this.accessTokens = collection('accessTokens');
   }
 
   async init(): Promise<void> {

@@ -42,6 +42,9 @@ export class MongoStore implements Store {
   readonly workspaceObjects;
   readonly workspaceBlobs;
   readonly connections;
+  readonly groups;
+  readonly shares;
+  readonly accessTokens;
   readonly #client: MongoClient;
   #closed = false;
 
@@ -60,6 +63,9 @@ export class MongoStore implements Store {
     this.workspaceObjects = collection('workspaceObjects');
     this.workspaceBlobs = collection('workspaceBlobs');
     this.connections = collection('connections');
+    this.groups = collection('groups');
+    this.shares = collection('shares');
+    this.accessTokens = collection('accessTokens');
   }
 
   async init(): Promise<void> {
