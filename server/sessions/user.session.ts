@@ -21,6 +21,8 @@ import {
   type WorkspaceRuntime,
 } from './ports.ts';
 import { SerialQueue } from './serial.queue.ts';
+import { changeOf, isRecorded, outputsToRerun, touchedData, undoKind } from './data.changes.ts';
+import { UndoHistory } from './undo.history.ts';
 import { wrongWorkspaceReply } from './workspace.guard.ts';
 
 /** What a user session is built from. */
@@ -56,11 +58,14 @@ export class UserSession {
   private readonly abort = new AbortController();
   private closed = false;
   private readonly pinging = new WeakSet<ClientConnection>();
+  private readonly history: UndoHistory;
 
   constructor(
     readonly userId: string,
     private readonly deps: UserSessionDeps,
-  ) {}
+  ) {
+    this.history = new UndoHistory(deps.persistence);
+  }
 
   /** Requests queued or running. */
   get queueDepth(): number {
@@ -241,31 +246,108 @@ export class UserSession {
       return;
     }
     const replies: (PanthRObject | ErrorObject)[] = [];
+    // Datasets and filters whose data this message changed: their outputs run again.
+    const touched = new Set<string>();
     for (const item of items) {
       if (isErrorObject(item)) replies.push(item);
-      else replies.push(...(await this.runOne(item)));
+      else replies.push(...(await this.runOne(item, touched)));
     }
     client.outbound.push({ replyTo: seq, objects: replies });
     const shared = replies.filter((r) => r.type !== 'error');
-    if (shared.length === 0) return;
     for (const other of this.clients) {
-      if (other !== client) other.outbound.push({ replyTo: null, objects: shared });
+      if (other !== client && shared.length > 0)
+        other.outbound.push({ replyTo: null, objects: shared });
     }
+    if (touched.size === 0) return;
+    const fresh = await this.rerunOutputs(touched, new Set(replies.map((r) => r.name ?? '')));
+    if (fresh.length === 0) return;
+    for (const c of this.clients) c.outbound.push({ replyTo: null, objects: fresh });
+  }
+
+  /**
+   * Live results: runs again every output using a dataset or filter in `touched` (except
+   * those in `skip`); a result that cannot be computed any more (its variable or dataset
+   * is gone) is stored with `stale` saying why and sent as an error object in its place.
+   */
+  private async rerunOutputs(
+    touched: ReadonlySet<string>,
+    skip: ReadonlySet<string>,
+  ): Promise<(PanthRObject | ErrorObject)[]> {
+    const fresh: (PanthRObject | ErrorObject)[] = [];
+    for (const { stored, request } of outputsToRerun(this.runtime?.list() ?? [], touched, skip)) {
+      const replies = await this.runOne(request);
+      const err = replies.find(isErrorObject);
+      if (err !== undefined) {
+        const why = `the data changed and this cannot be computed again: ${err.message}`;
+        const ws = await this.currentWorkspace();
+        await this.deps.persistence.save(ws.id, { ...stored, stale: why });
+        fresh.push({ ...err, message: why });
+      } else fresh.push(...replies);
+    }
+    return fresh;
+  }
+
+  /**
+   * `undo` / `redo`: applies the change on top of the history to R and the held state;
+   * the reply is the command with `{"undone"|"redone": DESCRIPTION, "removed": [names]}`
+   * then the objects as they now are. Nothing to undo (or redo) is `not_found`.
+   */
+  private async undoRedo(
+    runtime: WorkspaceRuntime,
+    object: PanthRObject,
+    which: 'undo' | 'redo',
+    touched: Set<string>,
+  ): Promise<RunOutcome> {
+    const ws = await this.currentWorkspace();
+    const change = await this.history.take(ws.id, which);
+    if (change === null) {
+      const err = errorObject(object.name, ErrorCode.notFound, `there is nothing to ${which}`);
+      return { store: [], remove: [], reply: [err] };
+    }
+    let out: RunOutcome;
+    try {
+      out = await runtime.restore(which === 'undo' ? change.before : change.after, {
+        timeoutMs: this.deps.computeTimeoutMs,
+        signal: this.abort.signal,
+      });
+    } catch (err) {
+      await this.history.untake(ws.id, which);
+      throw err;
+    }
+    touchedData([...change.before, ...change.after], touched);
+    const done = which === 'undo' ? 'undone' : 'redone';
+    const result = { [done]: change.description, removed: out.remove };
+    return { ...out, reply: [{ ...object, result }, ...out.reply] };
   }
 
   /** Runs one object and saves what it changed; never throws. */
-  private async runOne(object: PanthRObject): Promise<readonly (PanthRObject | ErrorObject)[]> {
+  private async runOne(
+    object: PanthRObject,
+    touched?: Set<string>,
+  ): Promise<readonly (PanthRObject | ErrorObject)[]> {
     const started = performance.now();
     let outcome = 'ok';
     try {
       if (this.runtime === null) await this.startRuntime();
       const runtime = this.runtime;
       if (runtime === null) throw new RError('cancelled', 'the server is shutting down');
-      const result = await runtime.run(object, {
-        timeoutMs: this.deps.computeTimeoutMs,
-        signal: this.abort.signal,
-      });
+      const which = undoKind(object);
+      const before = isRecorded(object)
+        ? new Map(runtime.list().map((o) => [o.name ?? '', o]))
+        : null;
+      const result =
+        which !== null
+          ? await this.undoRedo(runtime, object, which, touched ?? new Set())
+          : await runtime.run(object, {
+              timeoutMs: this.deps.computeTimeoutMs,
+              signal: this.abort.signal,
+            });
       const saved = await this.persist(result);
+      const change = before === null ? null : changeOf(object, before, result);
+      if (change !== null) {
+        await this.history.record((await this.currentWorkspace()).id, change);
+        if (touched !== undefined) touchedData([...change.before, ...change.after], touched);
+      }
       const err = result.reply.find((r) => r.type === 'error');
       if (err !== undefined) outcome = (err as ErrorObject).code;
       return result.reply.map((r) =>
