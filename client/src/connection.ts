@@ -1,6 +1,7 @@
 // The Socket.IO connection: the protocol queue on top of it, the periodic ping that
 // measures the server's and R's latency, the connection state for the login menu, and
 // the reason of a `bye`.
+import { BINARY_VALUES_AUTH, jsonValues } from './binary.ts';
 import { io, type Socket } from 'socket.io-client';
 import { ProtocolQueue, type ServerData } from './protocol.ts';
 import type { PObject } from './types.ts';
@@ -71,7 +72,11 @@ export class Connection {
   private readonly latency: Latency = { server: null, r: null, rReported: null };
 
   constructor(private readonly ev: ConnectionEvents) {
-    this.socket = io({ autoConnect: false, reconnectionDelayMax: 10_000 });
+    this.socket = io({
+      autoConnect: false,
+      reconnectionDelayMax: 10_000,
+      auth: BINARY_VALUES_AUTH,
+    });
     this.queue = new ProtocolQueue(this.socket, (msg) => {
       // A server without `reset` (API 1.0) sends the workspace as the first push.
       const reset = msg.reset === true || (this.firstPending && msg.replyTo === undefined);
@@ -122,7 +127,7 @@ export class Connection {
       if (err.message === 'shutting_down') this.retryLater();
     });
     s.on('ok', (p: unknown) => this.queue.handleOk(p));
-    s.on('data', (p: unknown) => this.queue.handleData(p));
+    s.on('data', (p: unknown) => this.queue.handleData(jsonValues(p)));
     s.on('bye', (p: { reason?: unknown } | null) => {
       const reason = typeof p?.reason === 'string' ? p.reason : '';
       this.byeCode = reason;

@@ -14,6 +14,7 @@ import {
   type ErrorObject,
   type PanthRObject,
   type RLease,
+  type RInspector,
   type RLeaser,
   type RunOutcome,
   type RuntimeFactory,
@@ -145,6 +146,20 @@ export class UserSession {
     }
   }
 
+  /**
+   * For tests and diagnostics: runs `fn` on this user's R session after every request
+   * queued before it (loading the workspace first if no session is open), with the R
+   * names of the datasets it holds. Never reachable from a client.
+   */
+  inspectR<T>(fn: RInspector<T>): Promise<T> {
+    return this.queue.run(async () => {
+      if (this.runtime === null) await this.startRuntime();
+      const { lease, runtime } = this;
+      if (lease === null || runtime === null) throw new RError('closed', 'no R session');
+      return fn(lease.conn, runtime.heldDatasets());
+    });
+  }
+
   /** The current workspace changed (REST): load it and send it to every tab. */
   switchWorkspace(): void {
     this.queue
@@ -248,9 +263,10 @@ export class UserSession {
     const replies: (PanthRObject | ErrorObject)[] = [];
     // Datasets and filters whose data this message changed: their outputs run again.
     const touched = new Set<string>();
+    const changed: PanthRObject[] = [];
     for (const item of items) {
       if (isErrorObject(item)) replies.push(item);
-      else replies.push(...(await this.runOne(item, touched)));
+      else replies.push(...(await this.runOne(item, changed, touched)));
     }
     client.outbound.push({ replyTo: seq, objects: replies });
     const shared = replies.filter((r) => r.type !== 'error');
@@ -258,10 +274,17 @@ export class UserSession {
       if (other !== client && shared.length > 0)
         other.outbound.push({ replyTo: null, objects: shared });
     }
-    if (touched.size === 0) return;
-    const fresh = await this.rerunOutputs(touched, new Set(replies.map((r) => r.name ?? '')));
-    if (fresh.length === 0) return;
-    for (const c of this.clients) c.outbound.push({ replyTo: null, objects: fresh });
+    // Outputs of changed data are computed again (live results); results the run only
+    // marked stale (and not computed again) go too: every tab, after the reply (which
+    // keeps one object per object sent).
+    const fresh =
+      touched.size === 0
+        ? []
+        : await this.rerunOutputs(touched, new Set(replies.map((r) => r.name ?? '')));
+    const renewed = new Set(fresh.map((o) => o.name));
+    const pushes = [...changed.filter((c) => !renewed.has(c.name)), ...fresh];
+    if (pushes.length === 0) return;
+    for (const c of this.clients) c.outbound.push({ replyTo: null, objects: pushes });
   }
 
   /**
@@ -275,7 +298,7 @@ export class UserSession {
   ): Promise<(PanthRObject | ErrorObject)[]> {
     const fresh: (PanthRObject | ErrorObject)[] = [];
     for (const { stored, request } of outputsToRerun(this.runtime?.list() ?? [], touched, skip)) {
-      const replies = await this.runOne(request);
+      const replies = await this.runOne(request, []);
       const err = replies.find(isErrorObject);
       if (err !== undefined) {
         const why = `the data changed and this cannot be computed again: ${err.message}`;
@@ -320,9 +343,14 @@ export class UserSession {
     return { ...out, reply: [{ ...object, result }, ...out.reply] };
   }
 
-  /** Runs one object and saves what it changed; never throws. */
+  /**
+   * Runs one object and saves what it changed; never throws. Stored objects it changed as
+   * a consequence (stale results) are added to `changed`; datasets and filters whose data
+   * it changed, to `touched`.
+   */
   private async runOne(
     object: PanthRObject,
+    changed: PanthRObject[],
     touched?: Set<string>,
   ): Promise<readonly (PanthRObject | ErrorObject)[]> {
     const started = performance.now();
@@ -350,9 +378,18 @@ export class UserSession {
       }
       const err = result.reply.find((r) => r.type === 'error');
       if (err !== undefined) outcome = (err as ErrorObject).code;
-      return result.reply.map((r) =>
-        r.type !== 'error' && r.name !== null ? (saved.get(r.name) ?? r) : r,
-      );
+      for (const c of result.changed ?? []) changed.push(saved.get(c.name ?? '') ?? c);
+      return result.reply.map((r) => {
+        if (isErrorObject(r) || r.name === null) return r;
+        const s = saved.get(r.name);
+        if (s === undefined) return r;
+        // A part of an upload is answered as sent (not the whole dataset), with its hash.
+        if (r.append === true) return { ...r, hash: s['hash'] };
+        // The reply with its stored hash: a stored record may leave out what only the reply
+        // carries (a newvar's values); a different object of that name (the dataset a `read`
+        // made) is sent as stored.
+        return s.type === r.type ? { ...r, hash: s['hash'] } : s;
+      });
     } catch (err) {
       const failure = this.failure(object, err);
       outcome = failure.code;

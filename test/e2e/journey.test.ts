@@ -324,4 +324,25 @@ describe('browser journey', function () {
     await logIn(page, false, 'yet another passphrase');
     assert.deepEqual(errors, []);
   });
+
+  it('imports a CSV file over 8 MB in parts and shows all of it', async () => {
+    const rows = 400_000;
+    const lines = ['id,x,g'];
+    for (let i = 0; i < rows; i++) lines.push(`${i},${(i % 997) / 7},${i % 3 === 0 ? 'a' : 'b'}`);
+    const text = lines.join('\n');
+    assert.ok(text.length > 8 * 2 ** 20, 'large enough to go up in parts');
+    await menu(page, 'Data', 'Import CSV…');
+    await page
+      .getByLabel('CSV file', { exact: true })
+      .setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+    const importButton = page.getByRole('button', { name: 'Import', exact: true });
+    await page.waitForFunction(
+      () =>
+        !(document.querySelector('form.dialog-form button.primary') as HTMLButtonElement).disabled,
+    );
+    await importButton.click();
+    await page.locator(`.grid[aria-rowcount="${rows + 1}"]`).waitFor({ timeout: 120_000 });
+    assert.match((await page.locator('.breadcrumbs').textContent()) ?? '', /big/);
+    assert.deepEqual(errors, []);
+  });
 });
