@@ -39,6 +39,9 @@ export function changeOf(
   const after = new Map<string, PanthRObject | null>();
   for (const name of outcome.remove) after.set(name, null);
   for (const o of outcome.store) if (o.name !== null) after.set(o.name, o);
+  // Outputs a run stored again (marked stale) are not part of the change: live results
+  // compute them again, and an undo must not bring back an output's older request.
+  for (const [name, o] of after) if (o !== null && OUTPUTS.has(o.type)) after.delete(name);
   if (after.size === 0) return null;
   const names = [...after.keys()];
   return {
