@@ -5,7 +5,9 @@
  * touched as they were before and after; undo puts back the before, redo the after. The
  * index record holds the ids of both stacks, so an undo reads one change, not the history.
  */
-import type { PanthRObject, WorkspacePersistence } from './ports.ts';
+import { ErrorCode } from '../errors.ts';
+import { touchedData } from './data.changes.ts';
+import type { PanthRObject, RunOutcome, WorkspacePersistence, WorkspaceRuntime } from './ports.ts';
 
 /** How many changes each workspace keeps (API 1.1: at least the last 50). */
 export const HISTORY_LIMIT = 50;
@@ -88,4 +90,41 @@ export class UndoHistory {
   private async saveIndex(workspaceId: string, index: HistoryIndex): Promise<void> {
     await this.persistence.save(workspaceId, { type: 'history', name: INDEX, ...index });
   }
+}
+
+/**
+ * `undo` / `redo`: applies the change on top of the history to R and the held state
+ * (adding the datasets and filters it touched to `touched`); the reply is the command with
+ * `{"undone"|"redone": DESCRIPTION, "removed": [names]}` then the objects as they now are.
+ * Nothing to undo (or redo) is `not_found`. A failed restore puts the change back.
+ */
+export async function undoRedo(
+  history: UndoHistory,
+  runtime: WorkspaceRuntime,
+  req: {
+    workspaceId: string;
+    object: PanthRObject;
+    which: 'undo' | 'redo';
+    touched: Set<string>;
+    run: { timeoutMs: number; signal?: AbortSignal };
+  },
+): Promise<RunOutcome> {
+  const { workspaceId, object, which } = req;
+  const change = await history.take(workspaceId, which);
+  if (change === null) {
+    const message = `there is nothing to ${which}`;
+    const err = { type: 'error' as const, name: object.name, code: ErrorCode.notFound, message };
+    return { store: [], remove: [], reply: [err] };
+  }
+  let out: RunOutcome;
+  try {
+    out = await runtime.restore(which === 'undo' ? change.before : change.after, req.run);
+  } catch (err) {
+    await history.untake(workspaceId, which);
+    throw err;
+  }
+  touchedData([...change.before, ...change.after], req.touched);
+  const done = which === 'undo' ? 'undone' : 'redone';
+  const result = { [done]: change.description, removed: out.remove };
+  return { ...out, reply: [{ ...object, result }, ...out.reply] };
 }

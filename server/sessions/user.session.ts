@@ -23,7 +23,7 @@ import {
 } from './ports.ts';
 import { SerialQueue } from './serial.queue.ts';
 import { changeOf, isRecorded, outputsToRerun, touchedData, undoKind } from './data.changes.ts';
-import { UndoHistory } from './undo.history.ts';
+import { UndoHistory, undoRedo } from './undo.history.ts';
 import { wrongWorkspaceReply } from './workspace.guard.ts';
 
 /** What a user session is built from. */
@@ -311,39 +311,6 @@ export class UserSession {
   }
 
   /**
-   * `undo` / `redo`: applies the change on top of the history to R and the held state;
-   * the reply is the command with `{"undone"|"redone": DESCRIPTION, "removed": [names]}`
-   * then the objects as they now are. Nothing to undo (or redo) is `not_found`.
-   */
-  private async undoRedo(
-    runtime: WorkspaceRuntime,
-    object: PanthRObject,
-    which: 'undo' | 'redo',
-    touched: Set<string>,
-  ): Promise<RunOutcome> {
-    const ws = await this.currentWorkspace();
-    const change = await this.history.take(ws.id, which);
-    if (change === null) {
-      const err = errorObject(object.name, ErrorCode.notFound, `there is nothing to ${which}`);
-      return { store: [], remove: [], reply: [err] };
-    }
-    let out: RunOutcome;
-    try {
-      out = await runtime.restore(which === 'undo' ? change.before : change.after, {
-        timeoutMs: this.deps.computeTimeoutMs,
-        signal: this.abort.signal,
-      });
-    } catch (err) {
-      await this.history.untake(ws.id, which);
-      throw err;
-    }
-    touchedData([...change.before, ...change.after], touched);
-    const done = which === 'undo' ? 'undone' : 'redone';
-    const result = { [done]: change.description, removed: out.remove };
-    return { ...out, reply: [{ ...object, result }, ...out.reply] };
-  }
-
-  /**
    * Runs one object and saves what it changed; never throws. Stored objects it changed as
    * a consequence (stale results) are added to `changed`; datasets and filters whose data
    * it changed, to `touched`.
@@ -365,7 +332,13 @@ export class UserSession {
         : null;
       const result =
         which !== null
-          ? await this.undoRedo(runtime, object, which, touched ?? new Set())
+          ? await undoRedo(this.history, runtime, {
+              workspaceId: (await this.currentWorkspace()).id,
+              object,
+              which,
+              touched: touched ?? new Set(),
+              run: { timeoutMs: this.deps.computeTimeoutMs, signal: this.abort.signal },
+            })
           : await runtime.run(object, {
               timeoutMs: this.deps.computeTimeoutMs,
               signal: this.abort.signal,
