@@ -16,10 +16,14 @@ export interface CsvPreview {
   problem: string | null;
 }
 
-/** Calls `onRecord` for each record of `text`; returns false if a quote is left open. */
+/**
+ * Calls `onRecord` for each record of `text` (fields split at `separator`); returns false
+ * if a quote is left open.
+ */
 export function eachRecord(
   text: string,
   onRecord: (fields: string[], line: number) => boolean | void,
+  separator = ',',
 ): boolean {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
@@ -46,7 +50,7 @@ export function eachRecord(
       continue;
     }
     if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
+    else if (ch === separator) {
       fields.push(field);
       field = '';
     } else if (ch === '\n' || ch === '\r') {
@@ -82,23 +86,34 @@ export function inferType(values: readonly string[]): VariableType {
  * Previews `text`: the header as the server will name the variables (`csvColumnNames`),
  * the first `maxRows` rows, column types from up to 1000 rows.
  */
-export function previewCsv(text: string, maxRows = 10): CsvPreview {
+export function previewCsv(
+  text: string,
+  maxRows = 10,
+  options: { separator?: string; decimal?: string } = {},
+): CsvPreview {
+  // Types are guessed as the server will read the cells: decimal commas as points.
+  const number = (f: string): string =>
+    options.decimal === ',' && /^\s*-?\d+,\d+\s*$/.test(f) ? f.replace(',', '.') : f;
   let header: string[] | null = null;
   const rows: string[][] = [];
   const sample: string[][] = [];
   let rowCount = 0;
   let problem: string | null = null;
-  const closed = eachRecord(text, (fields, line) => {
-    if (header === null) {
-      header = csvColumnNames(fields);
-      return;
-    }
-    rowCount++;
-    if (rows.length < maxRows) rows.push(fields);
-    if (sample.length < 1000) sample.push(fields);
-    if (problem === null && fields.length !== header.length)
-      problem = `Line ${line} has ${fields.length} fields; the header has ${header.length}.`;
-  });
+  const closed = eachRecord(
+    text,
+    (fields, line) => {
+      if (header === null) {
+        header = csvColumnNames(fields);
+        return;
+      }
+      rowCount++;
+      if (rows.length < maxRows) rows.push(fields);
+      if (sample.length < 1000) sample.push(fields.map(number));
+      if (problem === null && fields.length !== header.length)
+        problem = `Line ${line} has ${fields.length} fields; the header has ${header.length}.`;
+    },
+    options.separator,
+  );
   if (!closed) problem ??= 'A quoted field is not closed before the end of the file.';
   const h: string[] = header ?? [];
   if (h.length === 0) problem ??= 'The file is empty.';

@@ -6,6 +6,7 @@ import { h, replace } from './dom.ts';
 import { renderAuth } from './views/auth.view.ts';
 import { renderReset, resetTokenOf } from './views/reset.view.ts';
 import { mountShell } from './views/shell.view.ts';
+import { installUndoKeys } from './undo.keys.ts';
 
 const root = document.getElementById('app') ?? document.body;
 
@@ -15,7 +16,11 @@ function showAuth(status: Status | null, notice: string | null): void {
 }
 
 async function showApp(status: Status | null, email: string): Promise<void> {
-  const app = new App(status, email, (reason) => showAuth(status, reason));
+  const app = new App(status, email, (reason) => {
+    removeKeys();
+    showAuth(status, reason);
+  });
+  const removeKeys = installUndoKeys(app);
   mountShell(root, app);
   try {
     await app.start();

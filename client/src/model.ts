@@ -103,6 +103,17 @@ export class WorkspaceModel {
         this.objects.delete(String(o['target']));
         this.errors.delete(String(o['target']));
         return;
+      case 'undo':
+      case 'redo': {
+        // The objects the change put back follow the command in the same message.
+        const removed = result?.['removed'];
+        if (!Array.isArray(removed)) return;
+        for (const name of removed) {
+          this.objects.delete(String(name));
+          this.errors.delete(String(name));
+        }
+        return;
+      }
       default:
         return;
     }

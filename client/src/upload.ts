@@ -35,12 +35,13 @@ export async function sendCsv(
   name: string,
   text: string,
   onPart: (done: number, total: number) => void = () => undefined,
+  csv: { separator?: string; decimal?: '.' | ',' } = {},
 ): Promise<PObject[]> {
   // UTF-16 units: a lower bound of the UTF-8 bytes, so small files go as before.
   if (text.length <= SINGLE_MESSAGE_BYTES) {
-    return request([{ type: 'command', name, command: 'read', format: 'csv', text }]);
+    return request([{ type: 'command', name, command: 'read', format: 'csv', text, ...csv }]);
   }
-  const parsed = parseCsv(text, { name });
+  const parsed = parseCsv(text, { name, ...csv });
   if (!parsed.ok) throw new Error(parsed.message);
   const dataset = { ...parsed.dataset, variables: parsed.dataset.variables.map(binaryColumn) };
   const parts = uploadParts(dataset);

@@ -50,6 +50,9 @@ export const COMMAND_SCHEMAS = {
   edit: editSchema,
   levels: levelsSchema,
   settype: settypeSchema,
+  // No other keys (API 1.1): what is undone is the server's history, never the client's.
+  undo: z.object({ ...commandBase, command: z.literal('undo') }).strict(),
+  redo: z.object({ ...commandBase, command: z.literal('redo') }).strict(),
 } as const;
 
 /** Options of extension kinds: a small JSON object the extension's R function receives. */
@@ -197,7 +200,7 @@ export const errorObjectSchema = z.object({
 
 /** A filter object. */
 export type PanthrFilter = z.infer<typeof filterSchema>;
-/** A command object (newvar, read, delete, edit, levels or settype). */
+/** A command object (newvar, read, delete, edit, levels, settype, undo or redo). */
 export type PanthrCommand = z.infer<(typeof COMMAND_SCHEMAS)[keyof typeof COMMAND_SCHEMAS]>;
 /** A built-in report. */
 export type PanthrReport = z.infer<(typeof REPORT_SCHEMAS)[keyof typeof REPORT_SCHEMAS]>;

@@ -143,6 +143,40 @@ export class WorkspaceRuntime {
     return next;
   }
 
+  /**
+   * Puts objects back as they were (`object` null: absent): datasets are assigned to R
+   * again, removed names leave R; queued like {@link run}. The outcome stores and removes
+   * them and replies with them (undo and redo: sessions/undo.history.ts). Rejects as `run`
+   * does; a dataset R refuses is an error object and nothing changes.
+   */
+  restore(
+    objects: readonly { name: string; object: StoredObject | null }[],
+    options: RunOptions = {},
+  ): Promise<RunOutcome> {
+    const call: CallOptions = {
+      timeoutMs: options.timeoutMs ?? this.options.computeTimeoutMs,
+      signal: options.signal,
+    };
+    const work = async (): Promise<RunOutcome> => {
+      const store: StoredObject[] = [];
+      const remove: string[] = [];
+      // Datasets first into R: a failure there leaves the held state as it was.
+      for (const { name, object } of objects) {
+        if (object === null) remove.push(name);
+        else if (object.type === 'dataset') store.push(object);
+      }
+      for (const d of store) if (d.type === 'dataset') await this.putDataset(d, call, false);
+      for (const { object } of objects)
+        if (object !== null && object.type !== 'dataset') store.push(object);
+      const outcome: RunOutcome = { store, remove, reply: [...store] };
+      await this.commit(outcome, call);
+      return outcome;
+    };
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   private dispatch(o: PanthrObject, ctx: RunContext): Promise<RunOutcome> | RunOutcome {
     switch (o.type) {
       case 'vector':
@@ -173,6 +207,10 @@ export class WorkspaceRuntime {
           case 'levels':
           case 'settype':
             return runDataCommand(ctx, o);
+          case 'undo':
+          case 'redo':
+            // The history is the user session's (it lives in the store, not in R).
+            throw computeError('invalid_object', `"${o.command}" is answered by the session`);
         }
     }
   }

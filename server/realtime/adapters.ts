@@ -78,6 +78,12 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
         return {
           // Objects reaching here passed validateObject, so they are PanthrObjects.
           run: (object, options) => runtime.run(object as unknown as PanthrObject, options),
+          list: () => runtime.list(),
+          restore: (objects, options) =>
+            runtime.restore(
+              objects as unknown as { name: string; object: StoredObject | null }[],
+              options,
+            ),
           heldDatasets: () => runtime.heldDatasets(),
         };
       },

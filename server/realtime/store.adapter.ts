@@ -5,6 +5,7 @@ import {
   currentWorkspaceAccess,
   FIRST_WORKSPACE_NAME,
   deleteObject,
+  findObject,
   listWorkspaces,
   loadObjects,
   logConnectionClosed,
@@ -34,6 +35,9 @@ export function storePersistence(store: Store): WorkspacePersistence {
         );
       }
       return stored as unknown as PanthRObject;
+    },
+    async find(workspaceId, name) {
+      return (await findObject(store, workspaceId, name)) as unknown as PanthRObject | null;
     },
     async remove(workspaceId, name) {
       await deleteObject(store, workspaceId, name);

@@ -51,6 +51,16 @@ export interface RunOutcome {
 
 /** The R-side state of one workspace in one R session. */
 export interface WorkspaceRuntime {
+  /** The workspace's objects as the runtime holds them (no `hash`), in stored order. */
+  list(): readonly PanthRObject[];
+  /**
+   * Puts objects back as they were (null: absent), in R and in the held state, as one
+   * queued run; the outcome stores and removes them (undo and redo).
+   */
+  restore(
+    objects: readonly { name: string; object: PanthRObject | null }[],
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<RunOutcome>;
   run(
     object: PanthRObject,
     options: { timeoutMs: number; signal?: AbortSignal },
@@ -81,6 +91,8 @@ export interface WorkspacePersistence {
   load(workspaceId: string): Promise<PanthRObject[]>;
   /** Stores an object (replacing one of the same name); returns it with its `hash`. */
   save(workspaceId: string, object: PanthRObject): Promise<PanthRObject>;
+  /** The object named `name` (hidden records too: sessions/undo.history.ts), or null. */
+  find(workspaceId: string, name: string): Promise<PanthRObject | null>;
   /** Removes an object by name; absent is fine. */
   remove(workspaceId: string, name: string): Promise<void>;
   /** Public mode: deletes all the user created, leaving one empty current workspace. */

@@ -22,6 +22,8 @@ import {
   type WorkspaceRuntime,
 } from './ports.ts';
 import { SerialQueue } from './serial.queue.ts';
+import { changeOf, isRecorded, outputsToRerun, touchedData, undoKind } from './data.changes.ts';
+import { UndoHistory, undoRedo } from './undo.history.ts';
 import { wrongWorkspaceReply } from './workspace.guard.ts';
 
 /** What a user session is built from. */
@@ -66,11 +68,14 @@ export class UserSession {
   private readonly abort = new AbortController();
   private closed = false;
   private readonly pinging = new WeakSet<ClientConnection>();
+  private readonly history: UndoHistory;
 
   constructor(
     readonly userId: string,
     private readonly deps: UserSessionDeps,
-  ) {}
+  ) {
+    this.history = new UndoHistory(deps.persistence);
+  }
 
   /** Requests queued or running. */
   get queueDepth(): number {
@@ -273,11 +278,13 @@ export class UserSession {
     // A workspace shared with this user is read-only: nothing sent may change it.
     const readOnly = current?.readOnly === true;
     const replies: (PanthRObject | ErrorObject)[] = [];
+    // Datasets and filters whose data this message changed: their outputs run again.
+    const touched = new Set<string>();
     const changed: PanthRObject[] = [];
     for (const item of items) {
       if (isErrorObject(item)) replies.push(item);
       else if (readOnly) replies.push(readOnlyError(item.name));
-      else replies.push(...(await this.runOne(item, changed)));
+      else replies.push(...(await this.runOne(item, changed, touched)));
     }
     client.outbound.push({ replyTo: seq, objects: replies });
     const shared = replies.filter((r) => r.type !== 'error');
@@ -285,19 +292,51 @@ export class UserSession {
       if (other !== client && shared.length > 0)
         other.outbound.push({ replyTo: null, objects: shared });
     }
-    // Results the run left stale: every tab, after the reply (which keeps one object per
-    // object sent).
-    if (changed.length === 0) return;
-    for (const c of this.clients) c.outbound.push({ replyTo: null, objects: changed });
+    // Outputs of changed data are computed again (live results); results the run only
+    // marked stale (and not computed again) go too: every tab, after the reply (which
+    // keeps one object per object sent).
+    const fresh =
+      touched.size === 0
+        ? []
+        : await this.rerunOutputs(touched, new Set(replies.map((r) => r.name ?? '')));
+    const renewed = new Set(fresh.map((o) => o.name));
+    const pushes = [...changed.filter((c) => !renewed.has(c.name)), ...fresh];
+    if (pushes.length === 0) return;
+    for (const c of this.clients) c.outbound.push({ replyTo: null, objects: pushes });
+  }
+
+  /**
+   * Live results: runs again every output using a dataset or filter in `touched` (except
+   * those in `skip`); a result that cannot be computed any more (its variable or dataset
+   * is gone) is stored with `stale` saying why and sent as an error object in its place.
+   */
+  private async rerunOutputs(
+    touched: ReadonlySet<string>,
+    skip: ReadonlySet<string>,
+  ): Promise<(PanthRObject | ErrorObject)[]> {
+    const fresh: (PanthRObject | ErrorObject)[] = [];
+    for (const { stored, request } of outputsToRerun(this.runtime?.list() ?? [], touched, skip)) {
+      const replies = await this.runOne(request, []);
+      const err = replies.find(isErrorObject);
+      if (err !== undefined) {
+        const why = `the data changed and this cannot be computed again: ${err.message}`;
+        const ws = await this.currentWorkspace();
+        await this.deps.persistence.save(ws.id, { ...stored, stale: why });
+        fresh.push({ ...err, message: why });
+      } else fresh.push(...replies);
+    }
+    return fresh;
   }
 
   /**
    * Runs one object and saves what it changed; never throws. Stored objects it changed as
-   * a consequence (stale results) are added to `changed`.
+   * a consequence (stale results) are added to `changed`; datasets and filters whose data
+   * it changed, to `touched`.
    */
   private async runOne(
     object: PanthRObject,
     changed: PanthRObject[],
+    touched?: Set<string>,
   ): Promise<readonly (PanthRObject | ErrorObject)[]> {
     const started = performance.now();
     let outcome = 'ok';
@@ -305,11 +344,29 @@ export class UserSession {
       if (this.runtime === null) await this.startRuntime();
       const runtime = this.runtime;
       if (runtime === null) throw new RError('cancelled', 'the server is shutting down');
-      const result = await runtime.run(object, {
-        timeoutMs: this.deps.computeTimeoutMs,
-        signal: this.abort.signal,
-      });
+      const which = undoKind(object);
+      const before = isRecorded(object)
+        ? new Map(runtime.list().map((o) => [o.name ?? '', o]))
+        : null;
+      const result =
+        which !== null
+          ? await undoRedo(this.history, runtime, {
+              workspaceId: (await this.currentWorkspace()).id,
+              object,
+              which,
+              touched: touched ?? new Set(),
+              run: { timeoutMs: this.deps.computeTimeoutMs, signal: this.abort.signal },
+            })
+          : await runtime.run(object, {
+              timeoutMs: this.deps.computeTimeoutMs,
+              signal: this.abort.signal,
+            });
       const saved = await this.persist(result);
+      const change = before === null ? null : changeOf(object, before, result);
+      if (change !== null) {
+        await this.history.record((await this.currentWorkspace()).id, change);
+        if (touched !== undefined) touchedData([...change.before, ...change.after], touched);
+      }
       const err = result.reply.find((r) => r.type === 'error');
       if (err !== undefined) outcome = (err as ErrorObject).code;
       for (const c of result.changed ?? []) changed.push(saved.get(c.name ?? '') ?? c);

@@ -310,7 +310,17 @@ export async function findObject(
   return object as StoredObject;
 }
 
-/** Every object of `workspaceId`, in creation order (a replaced object keeps its place). */
+/**
+ * Names starting with this are the server's own records kept beside a workspace's objects
+ * (its undo history, sessions/undo.history.ts); no PanthR name starts with it, and
+ * {@link loadObjects} leaves them out. They are deleted with their workspace.
+ */
+export const HIDDEN_PREFIX = '~';
+
+/**
+ * Every object of `workspaceId`, in creation order (a replaced object keeps its place);
+ * hidden records ({@link HIDDEN_PREFIX}) left out.
+ */
 export async function loadObjects(store: Store, workspaceId: string): Promise<StoredObject[]> {
   const docs: WorkspaceObjectDoc[] = await store.workspaceObjects
     .find({ workspaceId })
@@ -319,6 +329,6 @@ export async function loadObjects(store: Store, workspaceId: string): Promise<St
   return (await joinBlobs(
     store,
     workspaceId,
-    docs.map((doc) => doc.object),
+    docs.filter((doc) => !doc.name.startsWith(HIDDEN_PREFIX)).map((doc) => doc.object),
   )) as StoredObject[];
 }

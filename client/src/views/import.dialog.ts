@@ -3,7 +3,8 @@
 // (upload.ts). Progress shows reading the file, then the server parsing it or the parts.
 import { messageOf } from '../api.ts';
 import type { App } from '../app.ts';
-import { nameFromFile, previewCsv, type CsvPreview } from '../csv.ts';
+import { previewCsv, type CsvPreview } from '../csv.ts';
+import { guessCsvOptions, SEPARATORS, separatorName, validNameFrom } from '../csv-detect.ts';
 import { field, h, onFileDrop, openDialog, replace, toast } from '../dom.ts';
 import { checkName } from '../names.ts';
 import { replyError } from '../types.ts';
@@ -69,12 +70,37 @@ export function openImportDialog(app: App, initial?: File): void {
   const preview = h('div');
   const submit = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Import');
   let text: string | null = null;
+  // CSV options (API 1.1): guessed from the file, shown, and changeable.
+  const sepSel = h(
+    'select',
+    { name: 'separator' },
+    SEPARATORS.map((s) => h('option', { value: s }, separatorName(s))),
+  );
+  const decSel = h(
+    'select',
+    { name: 'decimal' },
+    h('option', { value: '.' }, 'point (1.5)'),
+    h('option', { value: ',' }, 'comma (1,5)'),
+  );
+  const sepF = field('Separator', sepSel);
+  const decF = field('Decimal mark', decSel);
+  const guessLine = h('p', { class: 'hint', 'data-role': 'csv-guess' });
+  const showPreview = (): void => {
+    if (text === null) return;
+    const p = previewCsv(text, 10, { separator: sepSel.value, decimal: decSel.value });
+    status.textContent = `${p.rowCount.toLocaleString()} rows, ${p.header.length} columns.`;
+    replace(preview, p.header.length ? previewTable(p) : null);
+    fileF.error.textContent = p.problem ?? '';
+    submit.disabled = p.header.length === 0;
+  };
+  sepSel.addEventListener('change', showPreview);
+  decSel.addEventListener('change', showPreview);
 
   const load = (file: File): void => {
     text = null;
     submit.disabled = true;
     fileF.error.textContent = '';
-    if (!name.value) name.value = nameFromFile(file.name);
+    if (!name.value) name.value = validNameFrom(file.name.replace(/\.[^.]*$/, ''));
     const reader = new FileReader();
     progress.hidden = false;
     progress.value = 0;
@@ -89,11 +115,13 @@ export function openImportDialog(app: App, initial?: File): void {
     reader.onload = (): void => {
       progress.value = 100;
       text = typeof reader.result === 'string' ? reader.result : '';
-      const p = previewCsv(text);
-      status.textContent = `${p.rowCount.toLocaleString()} rows, ${p.header.length} columns.`;
-      replace(preview, p.header.length ? previewTable(p) : null);
-      if (p.problem !== null) fileF.error.textContent = p.problem;
-      submit.disabled = p.header.length === 0;
+      const guess = guessCsvOptions(text);
+      sepSel.value = guess.separator;
+      decSel.value = guess.decimal;
+      guessLine.textContent = `Detected: ${separatorName(guess.separator)} separator, decimal ${
+        guess.decimal === ',' ? 'comma' : 'point'
+      }.`;
+      showPreview();
     };
     reader.readAsText(file);
   };
@@ -108,6 +136,8 @@ export function openImportDialog(app: App, initial?: File): void {
     { class: 'dialog-form', noValidate: true },
     fileF.row,
     drop,
+    guessLine,
+    h('div', { class: 'row-fields' }, sepF.row, decF.row),
     nameF.row,
     progress,
     status,
@@ -118,7 +148,13 @@ export function openImportDialog(app: App, initial?: File): void {
   if (initial) load(initial);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    if (!checkName(name.value, nameF.error)) return;
+    // Never a bare refusal: an invalid name becomes a valid one, shown before sending.
+    if (!checkName(name.value, nameF.error)) {
+      const derived = validNameFrom(name.value);
+      nameF.error.textContent = `"${name.value}" is not a valid name; it will be "${derived}".`;
+      name.value = derived;
+      return;
+    }
     if (text === null) return;
     if (app.model.has(name.value) && !confirm(`"${name.value}" already exists. Replace it?`))
       return;
@@ -136,7 +172,8 @@ export function openImportDialog(app: App, initial?: File): void {
       progress.value = (100 * done) / total;
       status.textContent = `Sent part ${done} of ${total}…`;
     };
-    sendCsv((objects) => app.request(objects), dataset, text, showPart)
+    const csv = { separator: sepSel.value, decimal: decSel.value === ',' ? ',' : '.' } as const;
+    sendCsv((objects) => app.request(objects), dataset, text, showPart, csv)
       .then((reply) => {
         const err = replyError(reply, 'The server could not read this file.');
         if (err !== null) return failed(err);

@@ -1,0 +1,109 @@
+/**
+ * Which runs change a workspace's data, how such a change is recorded for undo
+ * (undo.history.ts), and which outputs must be computed again after it (live results,
+ * API 1.1): reports, tests and graphs of a dataset whose data changed, or using a filter
+ * that changed.
+ */
+import type { Change, ObjectState } from './undo.history.ts';
+import type { PanthRObject, RunOutcome } from './ports.ts';
+
+/** Object types whose result is computed from a dataset (re-run when it changes). */
+const OUTPUTS: ReadonlySet<string> = new Set(['report', 'test', 'graph']);
+
+/** Keys of a stored output that are its result, not its request. */
+const RESULT_KEYS = ['result', 'hash', 'stale'] as const;
+
+/**
+ * Whether running `o` is a recorded change: an import, a command (edit, new or replaced
+ * variable, deletion, levels, settype), an uploaded dataset, vector or filter. Outputs and
+ * notes are not (adding or re-running them leaves the redo history alone).
+ */
+export function isRecorded(o: PanthRObject): boolean {
+  if (o.type === 'command') return o['command'] !== 'undo' && o['command'] !== 'redo';
+  return o.type === 'dataset' || o.type === 'vector' || o.type === 'filter';
+}
+
+/** Whether `o` is an `undo` or `redo` command. */
+export function undoKind(o: PanthRObject): 'undo' | 'redo' | null {
+  if (o.type !== 'command') return null;
+  return o['command'] === 'undo' || o['command'] === 'redo' ? o['command'] : null;
+}
+
+/** The change `request` made, from the objects before it and its outcome; null: none. */
+export function changeOf(
+  request: PanthRObject,
+  before: ReadonlyMap<string, PanthRObject>,
+  outcome: RunOutcome,
+): Change | null {
+  if (outcome.reply.some((r) => r.type === 'error')) return null;
+  const after = new Map<string, PanthRObject | null>();
+  for (const name of outcome.remove) after.set(name, null);
+  for (const o of outcome.store) if (o.name !== null) after.set(o.name, o);
+  // Outputs a run stored again (marked stale) are not part of the change: live results
+  // compute them again, and an undo must not bring back an output's older request.
+  for (const [name, o] of after) if (o !== null && OUTPUTS.has(o.type)) after.delete(name);
+  if (after.size === 0) return null;
+  const names = [...after.keys()];
+  return {
+    description: describe(request),
+    before: names.map((name) => ({ name, object: before.get(name) ?? null })),
+    after: names.map((name) => ({ name, object: after.get(name) ?? null })),
+  };
+}
+
+/** What a change did, in words (the `undone` / `redone` of the reply). */
+export function describe(o: PanthRObject): string {
+  const q = (k: string): string => JSON.stringify(o[k] ?? o.name);
+  if (o.type !== 'command') return `${o.type} ${JSON.stringify(o.name)}`;
+  switch (o['command']) {
+    case 'read':
+      return `import of dataset ${q('name')}`;
+    case 'newvar':
+      return `variable ${q('variable')} of dataset ${q('dataset')} computed`;
+    case 'edit':
+      return `edit of variable ${q('variable')} of dataset ${q('dataset')}`;
+    case 'levels':
+      return `levels of variable ${q('variable')} of dataset ${q('dataset')}`;
+    case 'settype':
+      return `type of variable ${q('variable')} of dataset ${q('dataset')}`;
+    case 'delete':
+      return `deletion of ${q('target')}`;
+    default:
+      return `command ${q('command')}`;
+  }
+}
+
+/**
+ * The names of datasets and filters whose data `states` (both sides of a change) touch:
+ * a dataset or filter on either side.
+ */
+export function touchedData(states: readonly ObjectState[], into: Set<string>): void {
+  for (const { name, object } of states) {
+    if (object?.type === 'dataset' || object?.type === 'filter') into.add(name);
+  }
+}
+
+/**
+ * The outputs of `objects` that use a dataset or filter named in `touched`, as requests
+ * (their results left out), except those named in `skip` (computed in the same message).
+ */
+export function outputsToRerun(
+  objects: readonly PanthRObject[],
+  touched: ReadonlySet<string>,
+  skip: ReadonlySet<string>,
+): { stored: PanthRObject; request: PanthRObject }[] {
+  const out: { stored: PanthRObject; request: PanthRObject }[] = [];
+  for (const o of objects) {
+    if (!OUTPUTS.has(o.type) || o.name === null || skip.has(o.name)) continue;
+    const dataset = o['dataset'];
+    const filter = o['filter'];
+    const uses =
+      (typeof dataset === 'string' && touched.has(dataset)) ||
+      (typeof filter === 'string' && touched.has(filter));
+    if (!uses) continue;
+    const request: Record<string, unknown> = { ...o };
+    for (const k of RESULT_KEYS) delete request[k];
+    out.push({ stored: o, request: request as PanthRObject });
+  }
+  return out;
+}

@@ -1,0 +1,212 @@
+/**
+ * API 1.1 `undo` / `redo` and live results over the real server: the history is in the
+ * store (it survives a reconnect and a server restart), R's copy follows every undo (a
+ * descriptives computed afterwards by R sees the restored values), outputs computed from
+ * changed data are re-run and pushed to every tab, and an output whose variable is gone
+ * says so.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { connect, createUser, login, type TestClient, type TestUser } from '../fixtures/users.ts';
+
+type Obj = Record<string, unknown>;
+
+const CSV = 'x;g\n1,5;a\n2,5;b\n3,5;a\n4,5;b\n';
+const readCsv = {
+  ...{ type: 'command', name: 'd', command: 'read', format: 'csv', text: CSV },
+  ...{ separator: ';', decimal: ',' },
+};
+const report = {
+  ...{ type: 'report', name: 'm', reportType: 'descriptives', dataset: 'd' },
+  ...{ variables: ['x'], statistics: ['n', 'mean'] },
+};
+const edit = (name: string, row: number, value: number): Obj => ({
+  type: 'command',
+  name,
+  command: 'edit',
+  dataset: 'd',
+  variable: 'x',
+  rows: [row],
+  values: [value],
+});
+const undo = (name: string): Obj => ({ type: 'command', name, command: 'undo' });
+const redo = (name: string): Obj => ({ type: 'command', name, command: 'redo' });
+
+/** The mean of the descriptives result `o` (columns n, mean). */
+function mean(o: Obj | undefined): unknown {
+  return (o?.['result'] as { rows: unknown[][] } | undefined)?.rows[0]?.[2];
+}
+
+/** The next push (replyTo null) after `from` messages that holds an object named `name`. */
+function pushed(c: TestClient, from: number, name: string): Promise<Obj> {
+  return c.until(
+    () =>
+      c.received
+        .slice(from)
+        .filter((m) => m.replyTo === null)
+        .flatMap((m) => m.objects)
+        .find((o) => o.name === name),
+    30_000,
+    `a push of ${name}`,
+  );
+}
+
+/** Waits for a push to `c` of report `name` whose mean is `expected` (and to no other). */
+async function pushedMean(c: TestClient, from: number, name: string, expected: number) {
+  await c.until(
+    () =>
+      c.received
+        .slice(from)
+        .filter((m) => m.replyTo === null)
+        .flatMap((m) => m.objects)
+        .some((o) => o.name === name && mean(o) === expected),
+    30_000,
+    `a push of ${name} with mean ${expected}`,
+  );
+}
+
+/** The values of `x` in dataset `d` of the workspace sent on connect. */
+function xOnConnect(c: TestClient): unknown {
+  const d = c.received[0]?.objects.find((o) => o.name === 'd') as
+    { variables: { name: string; values: unknown }[] } | undefined;
+  return d?.variables.find((v) => v.name === 'x')?.values;
+}
+
+describe('data: undo, redo and live results (API 1.1)', function () {
+  this.timeout(180_000);
+  let ts: TestServer;
+  let user: TestUser;
+
+  before(async () => {
+    ts = await startTestServer({});
+    user = await createUser(ts, 'undo');
+  });
+  after(async () => ts?.stop());
+
+  it('undoes and redoes an edit in R and the store; outputs re-run in every tab', async () => {
+    const a = await connect(ts, user.cookie);
+    const b = await connect(ts, user.cookie);
+    assert.equal((await a.request([readCsv]))[0]?.type, 'dataset');
+    assert.equal(mean((await a.request([report]))[0]), 3);
+
+    let seen = a.received.length;
+    await a.request([edit('e1', 1, 9.5)]);
+    // The report runs again with the new data and reaches both tabs.
+    assert.equal(mean(await pushed(a, seen, 'm')), 5);
+    await pushedMean(b, 0, 'm', 5);
+
+    seen = a.received.length;
+    const u = await a.request([undo('u1')]);
+    assert.deepEqual(u[0]?.['result'], {
+      undone: 'edit of variable "x" of dataset "d"',
+      removed: [],
+    });
+    assert.equal(u[1]?.name, 'd');
+    assert.equal(mean(await pushed(a, seen, 'm')), 3);
+    // Re-running an output is not a change: redo is still there.
+    assert.equal(mean((await a.request([report]))[0]), 3);
+
+    seen = a.received.length;
+    const seenB = b.received.length;
+    const r = await a.request([redo('r1')]);
+    assert.deepEqual(r[0]?.['result'], {
+      redone: 'edit of variable "x" of dataset "d"',
+      removed: [],
+    });
+    assert.equal(mean(await pushed(a, seen, 'm')), 5);
+    await pushedMean(b, seenB, 'm', 5);
+    a.close();
+    b.close();
+  });
+
+  it('keeps the history across a reconnect; a new change clears redo', async () => {
+    const a = await connect(ts, user.cookie);
+    await a.request([edit('e2', 2, 10)]);
+    a.close();
+    const b = await connect(ts, user.cookie);
+    assert.deepEqual(xOnConnect(b), [9.5, 10, 3.5, 4.5]);
+    const u = await b.request([undo('u2'), { ...report, name: 'm2' }]);
+    assert.equal(
+      u[0]?.['result'] && (u[0]['result'] as Obj)['undone'],
+      'edit of variable "x" of dataset "d"',
+    );
+    // R holds the restored values: a report computed right after sees them.
+    assert.equal(mean(u.find((o) => o.name === 'm2')), 5);
+    await b.request([edit('e3', 3, 0)]);
+    const r = await b.request([redo('r2')]);
+    assert.equal(r[0]?.type, 'error');
+    assert.equal(r[0]?.['code'], 'not_found');
+    b.close();
+  });
+
+  it('an output whose dataset is deleted says so; undoing the deletion brings it back', async () => {
+    const a = await connect(ts, user.cookie);
+    const seen = a.received.length;
+    const del = await a.request([{ type: 'command', name: 'x1', command: 'delete', target: 'd' }]);
+    assert.equal(del[0]?.type, 'command');
+    const gone = await pushed(a, seen, 'm');
+    assert.equal(gone.type, 'error');
+    assert.match(String(gone['message']), /cannot be computed again.*"d"/);
+    const seen2 = a.received.length;
+    const u = await a.request([undo('u3')]);
+    assert.equal((u[0]?.['result'] as Obj)['undone'], 'deletion of "d"');
+    assert.ok(u.some((o) => o.name === 'd' && o.type === 'dataset'));
+    assert.equal(mean(await pushed(a, seen2, 'm')), (9.5 + 2.5 + 0 + 4.5) / 4);
+    a.close();
+  });
+
+  it('undoes an import (the dataset goes) and keeps at least 50 changes', async () => {
+    const a = await connect(ts, user.cookie);
+    await a.request([{ ...readCsv, name: 'd2' }]);
+    for (let i = 1; i <= 51; i++) await a.request([{ ...edit(`k${i}`, 1, i), dataset: 'd2' }]);
+    for (let i = 1; i <= 50; i++) {
+      const u = await a.request([undo(`z${i}`)]);
+      assert.equal(u[0]?.type, 'command', JSON.stringify(u[0]));
+    }
+    const m3 = await a.request([{ ...report, name: 'm3', dataset: 'd2' }]);
+    assert.equal(mean(m3[0]), (1 + 2.5 + 3.5 + 4.5) / 4);
+    a.close();
+  });
+});
+
+describe('data: undo after a server restart (API 1.1)', function () {
+  this.timeout(180_000);
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'panthr-undo-'));
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  it('undoes a read and an edit made before the restart', async () => {
+    let ts = await startTestServer({ data_dir: dir });
+    let user: TestUser;
+    try {
+      user = await createUser(ts, 'restart');
+      const a = await connect(ts, user.cookie);
+      await a.request([readCsv, edit('e1', 4, 100)]);
+      a.close();
+    } finally {
+      await ts.stop();
+    }
+    ts = await startTestServer({ data_dir: dir });
+    try {
+      const cookie = await login(ts, user.email, user.password);
+      const a = await connect(ts, cookie);
+      assert.deepEqual(xOnConnect(a), [1.5, 2.5, 3.5, 100]);
+      const u1 = await a.request([undo('u1'), report]);
+      assert.equal(mean(u1.find((o) => o.name === 'm')), 3);
+      const u2 = await a.request([undo('u2')]);
+      assert.deepEqual(u2[0]?.['result'], { undone: 'import of dataset "d"', removed: ['d'] });
+      a.close();
+      const b = await connect(ts, cookie);
+      assert.equal(xOnConnect(b), undefined);
+      b.close();
+    } finally {
+      await ts.stop();
+    }
+  });
+});
