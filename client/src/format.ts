@@ -84,6 +84,8 @@ const COLUMN_NAMES: Record<string, string> = {
   variable: 'Variable',
   statistic: 'Statistic',
   group: 'Group',
+  check: 'Check',
+  reading: 'Reading',
 };
 
 /** A result column's name in words ("p_value" -> "p"); unknown names as they are. */
@@ -131,4 +133,33 @@ export function apaSummary(test: string, r: Record<string, unknown>): string | n
       : '';
   const sym = symbolOf(test, str(r['method']));
   return `${sym}${dfText} = ${formatNum(stat, 2)}, ${p}`;
+}
+
+/**
+ * The APA lines of a model: per ANOVA term "group: F(2, 42) = 15.36, p < .001, η²p = .42";
+ * for `lm` "R² = .84, F(3, 28) = 48.08, p < .001"; none for other results.
+ */
+export function modelSummary(test: string, r: Record<string, unknown>): string[] {
+  const t = r['table'] as { columns?: unknown; rows?: unknown } | undefined;
+  if (test === 'aov' && Array.isArray(t?.columns) && Array.isArray(t.rows)) {
+    const cols = t.columns as string[];
+    const rows = t.rows as Cell[][];
+    const at = (row: Cell[], c: string): Cell | undefined => row[cols.indexOf(c)];
+    const resid = rows.find((row) => at(row, 'term') === 'Residuals');
+    return rows
+      .filter((row) => row !== resid && at(row, 'f_value') !== null)
+      .map((row) => {
+        const eta = at(row, 'partial_eta_sq');
+        const effect = eta === undefined ? '' : `, η²p = ${formatNum(eta, 2).replace(/^0/, '')}`;
+        return `${str(at(row, 'term'))}: F(${formatDf(at(row, 'df'))}, ${formatDf(resid ? at(resid, 'df') : null)}) = ${formatNum(at(row, 'f_value'), 2)}, ${pClause(at(row, 'p_value'))}${effect}`;
+      });
+  }
+  if (test === 'lm' && typeof r['r_squared'] === 'number' && Array.isArray(r['df'])) {
+    const [d1, d2] = r['df'] as Cell[];
+    const r2 = formatNum(r['r_squared'], 2).replace(/^0/, '');
+    return [
+      `R² = ${r2}, F(${formatDf(d1)}, ${formatDf(d2)}) = ${formatNum(r['f_statistic'] as Cell, 2)}, ${pClause(r['p_value'] as Cell)}`,
+    ];
+  }
+  return [];
 }

@@ -1,7 +1,15 @@
 // A test or model result for reading: the APA line and main table first, then effect
 // sizes, assumption checks, post hoc comparisons, further tables, warnings and the R code.
 import { h } from '../dom.ts';
-import { apaSummary, columnTitle, formatColumn, formatDf, formatNum, formatP } from '../format.ts';
+import {
+  apaSummary,
+  columnTitle,
+  formatColumn,
+  formatDf,
+  formatNum,
+  formatP,
+  modelSummary,
+} from '../format.ts';
 import { isTable, str, type Cell, type ResultTable } from '../types.ts';
 import { renderTable } from './render-result.ts';
 
@@ -187,6 +195,20 @@ function extraTables(r: R, exportName: string): HTMLElement[] {
   return out;
 }
 
+/** Outputs whose R code the user opened: re-rendering (a new result) keeps it open. */
+const codeOpen = new Set<string>();
+
+function rCode(code: string, key: string): HTMLElement {
+  const d = h(
+    'details',
+    { class: 'r-code', open: codeOpen.has(key) },
+    h('summary', {}, 'Show R code'),
+    h('pre', {}, h('code', {}, code)),
+  );
+  d.addEventListener('toggle', () => (d.open ? codeOpen.add(key) : codeOpen.delete(key)));
+  return d;
+}
+
 /** The result of a `test` object, in reading order, with "Show R code". */
 export function renderAnalysis(
   test: string,
@@ -202,6 +224,7 @@ export function renderAnalysis(
     'div',
     { class: 'analysis-result' },
     apa ? h('p', { class: 'apa' }, apa) : null,
+    modelSummary(test, r).map((line) => h('p', { class: 'apa' }, line)),
     facts(r),
     mainTables(r, exportName),
     section('Effect size', effectSize(r)),
@@ -218,13 +241,6 @@ export function renderAnalysis(
           ),
         )
       : null,
-    code
-      ? h(
-          'details',
-          { class: 'r-code' },
-          h('summary', {}, 'Show R code'),
-          h('pre', {}, h('code', {}, code)),
-        )
-      : null,
+    code ? rCode(code, exportName) : null,
   );
 }
