@@ -142,7 +142,11 @@ describe('analyses in the browser', function () {
     await dialog.getByLabel('Post hoc comparisons').selectOption('games_howell');
     await dialog.getByRole('button', { name: 'Run again' }).click();
     const out = card('aov1');
-    await out.locator('.r-code pre', { hasText: 'games_howell' }).waitFor();
+    await out.locator('.r-code pre', { hasText: 'games_howell' }).waitFor({ state: 'attached' });
+    assert.ok(
+      await out.locator('.r-code pre').isVisible(),
+      'the R code the user opened stays open',
+    );
     assert.equal(await page.locator('article.output').count(), 1, 'one card, replaced');
     await shot('03-anova-games-howell');
   });

@@ -199,13 +199,15 @@ function extraTables(r: R, exportName: string): HTMLElement[] {
 const codeOpen = new Set<string>();
 
 function rCode(code: string, key: string): HTMLElement {
+  // A click on the summary is the user's choice; `toggle` also fires for re-renders.
+  const summary = h('summary', {}, 'Show R code');
   const d = h(
     'details',
     { class: 'r-code', open: codeOpen.has(key) },
-    h('summary', {}, 'Show R code'),
+    summary,
     h('pre', {}, h('code', {}, code)),
   );
-  d.addEventListener('toggle', () => (d.open ? codeOpen.add(key) : codeOpen.delete(key)));
+  summary.addEventListener('click', () => (d.open ? codeOpen.delete(key) : codeOpen.add(key)));
   return d;
 }
 
