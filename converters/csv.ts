@@ -118,6 +118,17 @@ function readRecords(
   }
 }
 
+/** Throws naming the first cell of the record that holds a NUL (R's text cannot). */
+function refuseNul(fields: readonly string[], line: number, names: readonly string[] | null): void {
+  const k = fields.findIndex((f) => f.includes('\0'));
+  if (k < 0) return;
+  const column = names === null ? 'of the header' : `(${JSON.stringify(names[k] ?? '')})`;
+  throw new CsvError(
+    `line ${line} column ${k + 1} ${column} holds a NUL character (U+0000), which is not allowed in text`,
+    line,
+  );
+}
+
 function parse(text: string, opts: CsvOptions): PanthrDataset {
   if (text.length > LIMITS.csvText)
     throw new CsvError(`the CSV text is longer than ${LIMITS.csvText} characters`, 1, 'too_large');
@@ -126,7 +137,10 @@ function parse(text: string, opts: CsvOptions): PanthrDataset {
   let columns: (string | null)[][] = [];
   let rows = 0;
   const maxCells = opts.maxCells ?? Infinity;
+  // One scan of the whole text; the cells are searched only when it holds a NUL.
+  const hasNul = body.includes('\0');
   readRecords(body, (opts.separator ?? ',').charCodeAt(0), (fields, line) => {
+    if (hasNul) refuseNul(fields, line, names);
     if (names === null) {
       if (fields.length > LIMITS.variables)
         throw new CsvError(`more than ${LIMITS.variables} columns`, line, 'too_large');

@@ -30,3 +30,9 @@ export {
   mapValuesKeys,
   type BinaryValues,
 } from './binary-values.ts';
+export {
+  SINGLE_MESSAGE_BYTES,
+  UPLOAD_PART_BYTES,
+  uploadParts,
+  variableBytes,
+} from './upload-parts.ts';

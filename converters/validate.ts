@@ -16,7 +16,8 @@ import {
   rSchema,
   TEST_SCHEMAS,
 } from './schema/requests.schema.ts';
-import { datasetSchema, vectorSchema } from './schema/vector.schema.ts';
+import { datasetSchema, NUL_TEXT, TOO_LONG, vectorSchema } from './schema/vector.schema.ts';
+import { LIMITS } from './limits.ts';
 import type { PanthrObject } from './panthr.schema.ts';
 
 /** Report, test and graph kinds registered by R extensions (built-in kinds take precedence). */
@@ -31,7 +32,7 @@ export type ValidationResult =
   | { readonly ok: true; readonly object: PanthrObject }
   | {
       readonly ok: false;
-      readonly code: 'invalid_object' | 'unknown_type';
+      readonly code: 'invalid_object' | 'unknown_type' | 'too_large';
       /** The object's `name` when it is a valid name, else null (for the error object). */
       readonly name: string | null;
       readonly message: string;
@@ -85,6 +86,23 @@ function pathText(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** The bounds of LIMITS on lengths (characters, elements): passing one is a size refusal. */
+const SIZE_LIMITS: ReadonlySet<number> = new Set(Object.values(LIMITS));
+
+/**
+ * Whether an issue is a size refusal (`too_large`): a string or array longer than one of
+ * LIMITS' bounds, or a vector value longer than a string value may be. Shorter bounds of
+ * the API itself (two variables for a t-test) stay `invalid_object`.
+ */
+function isSizeIssue(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === 'custom') return issue.message === TOO_LONG;
+  return (
+    issue.code === 'too_big' &&
+    (issue.origin === 'string' || issue.origin === 'array') &&
+    SIZE_LIMITS.has(Number(issue.maximum))
+  );
+}
+
 function issueText(issue: z.core.$ZodIssue): string {
   const where = pathText(issue.path);
   if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined'))
@@ -94,6 +112,58 @@ function issueText(issue: z.core.$ZodIssue): string {
     return `unknown key ${keys.map((k) => `"${k}"`).join(', ')}`;
   }
   return where ? `"${where}": ${issue.message}` : issue.message;
+}
+
+/**
+ * The path (as `variables[0].values[3]`) of the first string, or object key, holding a NUL
+ * character, else null. R's strings end at NUL (QAP1 sends them NUL-terminated), so such a
+ * text could never reach R as sent. Iterative: a deeply nested option cannot overflow the
+ * stack. Binary values (typed arrays) hold no text and are skipped, and so are a vector's
+ * `values`: the vector schema checks them in its own pass over them.
+ */
+export function findNul(value: unknown): string | null {
+  // Frames link to their parent: a path is built only for the text that holds a NUL.
+  interface Frame {
+    readonly value: unknown;
+    readonly key: PropertyKey | null;
+    readonly parent: Frame | null;
+  }
+  const pathOf = (frame: Frame | null, last?: PropertyKey): string => {
+    const path: PropertyKey[] = last === undefined ? [] : [last];
+    for (let f = frame; f !== null && f.key !== null; f = f.parent) path.push(f.key);
+    return pathText(path.reverse());
+  };
+  const stack: Frame[] = [{ value, key: null, parent: null }];
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+    const v = frame.value;
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return pathOf(frame);
+    } else if (Array.isArray(v)) {
+      const arr: readonly unknown[] = v;
+      for (let i = arr.length - 1; i >= 0; i--) {
+        const x = arr[i];
+        // Most elements are numbers or short strings: no frame for them.
+        if (typeof x === 'string') {
+          if (x.includes('\0')) return pathOf(frame, i);
+        } else if (typeof x === 'object' && x !== null) {
+          stack.push({ value: x, key: i, parent: frame });
+        }
+      }
+    } else if (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v)) {
+      const vector = (v as { type?: unknown }).type === 'vector';
+      for (const [key, x] of Object.entries(v)) {
+        if (key.includes('\0')) return `${pathOf(frame) || 'the object'}: one of its keys`;
+        if (!(vector && key === 'values')) stack.push({ value: x, key, parent: frame });
+      }
+    }
+  }
+  return null;
+}
+
+/** The message for a NUL character at `where`. */
+export function nulMessage(where: string): string {
+  const at = where.includes(': ') ? where : `"${where}"`;
+  return `${at}: ${NUL_TEXT}`;
 }
 
 /**
@@ -113,7 +183,10 @@ export function validateObject(raw: unknown, extensions: ExtensionKinds = {}): V
   const rec = raw as Record<string, unknown>;
   const rawName = rec['name'];
   const name = typeof rawName === 'string' && NAME_RE.test(rawName) ? rawName : null;
-  const fail = (code: 'invalid_object' | 'unknown_type', message: string): ValidationResult => ({
+  const fail = (
+    code: 'invalid_object' | 'unknown_type' | 'too_large',
+    message: string,
+  ): ValidationResult => ({
     ok: false,
     code,
     name,
@@ -136,8 +209,17 @@ export function validateObject(raw: unknown, extensions: ExtensionKinds = {}): V
     schema = entry;
   }
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return { ok: true, object: parsed.data };
+  if (parsed.success) {
+    // CSV text is left to the CSV reader, which names the line and column of the cell.
+    const csv = type === 'command' && rec['command'] === 'read';
+    const nul = findNul(csv ? { ...parsed.data, text: undefined } : parsed.data);
+    if (nul !== null) return fail('invalid_object', nulMessage(nul));
+    return { ok: true, object: parsed.data };
+  }
   const issues = parsed.error.issues;
+  // Refused for size: the code says so, and the message names the limit (zod's own does).
+  const size = issues.find(isSizeIssue);
+  if (size !== undefined) return fail('too_large', `over a size limit: ${issueText(size)}`);
   const text = issues.slice(0, 3).map(issueText).join('; ');
   return fail(
     'invalid_object',

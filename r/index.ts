@@ -30,6 +30,10 @@ export interface StartROptions {
   readonly rserveBinary?: string;
   /** Where the private directory goes (default the OS temp dir). */
   readonly tmpRoot?: string;
+  /** The system user R runs as when the server is root; undefined: the server's user. */
+  readonly user?: string;
+  /** Milliseconds an interrupted evaluation may take before its session is killed (default 10000). */
+  readonly interruptGraceMs?: number;
 }
 
 /** The kinds `panthr_registered()` lists (built-in and extensions), read once at start. */
@@ -73,6 +77,7 @@ export async function startR(options: StartROptions): Promise<RService> {
     ...(options.binary === undefined ? {} : { rBinary: options.binary }),
     ...(options.rserveBinary === undefined ? {} : { rserveBinary: options.rserveBinary }),
     ...(options.tmpRoot === undefined ? {} : { tmpRoot: options.tmpRoot }),
+    ...(options.user === undefined ? {} : { user: options.user }),
   });
   const server = await supervisor.start();
   const pool = new RSessionPool({
@@ -81,6 +86,9 @@ export async function startR(options: StartROptions): Promise<RService> {
     warm: options.warm,
     max: options.max,
     sessionMemoryMb: options.sessionMemoryMb,
+    ...(options.interruptGraceMs === undefined
+      ? {}
+      : { interruptGraceMs: options.interruptGraceMs }),
   });
   let registered: RegisteredKinds | undefined;
   try {

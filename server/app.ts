@@ -12,6 +12,7 @@ import type { RService } from '../r/index.ts';
 import { createAuth } from './auth/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { clientRoutes } from './http/client.static.ts';
+import { pageRenderer } from './http/pages.ts';
 import { errorHandler, notFound } from './http/errors.middleware.ts';
 import { statusRoutes } from './http/status.routes.ts';
 import { healthRoutes } from './http/health.routes.ts';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): App {
     log,
     secret: deps.secret,
     connectedClients,
+    pages: pageRenderer(deps.clientDir),
   });
   const realtime = createRealtime(http, { config, store: deps.store, log, r: deps.r, auth });
 

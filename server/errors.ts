@@ -31,6 +31,8 @@ export const ErrorCode = {
   forbidden: 'forbidden',
   rError: 'r_error',
   timeout: 'timeout',
+  // Socket.IO, API 1.1: a `data` naming a workspace that is no longer the user's current one
+  wrongWorkspace: 'wrong_workspace',
 } as const;
 
 /** A wire error code. */

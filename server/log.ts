@@ -2,9 +2,9 @@
  * The server's logger: pino JSON lines to stdout and to `data_dir/logs/panthr.log`.
  * Never log dataset values or passwords: log sizes, types, durations and ids.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
+import { privateDir, privateFile } from './private-files.ts';
 
 export type { Logger } from 'pino';
 
@@ -14,10 +14,13 @@ export function createLogger(options: { level: string; dir: string | null }): Lo
     { level: options.level as pino.Level, stream: process.stdout },
   ];
   if (options.dir !== null) {
-    mkdirSync(options.dir, { recursive: true, mode: 0o750 });
+    // Logs name users and, with mail: null, carry live links: the server's user alone reads them.
+    privateDir(options.dir);
+    const dest = path.join(options.dir, 'panthr.log');
+    privateFile(dest);
     // Synchronous: a line logged just before process.exit() (a failed start) is kept, and
     // an exit before an asynchronous stream has opened would make pino's final flush throw.
-    const file = pino.destination({ dest: path.join(options.dir, 'panthr.log'), sync: true });
+    const file = pino.destination({ dest, sync: true, mode: 0o600 });
     streams.push({ level: options.level as pino.Level, stream: file });
   }
   return pino(

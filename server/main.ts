@@ -3,7 +3,7 @@
  * The only module that reads the environment or handles signals.
  */
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from './config/index.ts';
+import { ConfigError, createLiveConfig, loadConfig, type Config } from './config/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { RStartError } from '../r/index.ts';
 import { startServer, type RunningServer } from './server.ts';
@@ -23,8 +23,12 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+function configFile(): string {
+  return process.env.PANTHR_CONFIG ?? path.join(ROOT, 'panthr_config.json');
+}
+
 function readConfig(): Config {
-  const file = process.env.PANTHR_CONFIG ?? path.join(ROOT, 'panthr_config.json');
+  const file = configFile();
   try {
     return loadConfig(file);
   } catch (err) {
@@ -43,9 +47,41 @@ function openLog(config: Config): Logger {
   }
 }
 
+/**
+ * SIGHUP: reads the configuration file again. Live keys apply at once (no one is dropped),
+ * the other changed keys are named in one line as needing a restart, and an invalid file
+ * changes nothing (its errors are logged).
+ */
+function reloadOnHangup(live: ReturnType<typeof createLiveConfig>, log: Logger): void {
+  process.on('SIGHUP', () => {
+    let next: Config;
+    try {
+      next = loadConfig(configFile());
+    } catch (err) {
+      const message = err instanceof ConfigError ? err.message : String(err);
+      log.error(
+        { errors: message },
+        'configuration not reloaded: the file is invalid; nothing changed',
+      );
+      return;
+    }
+    const { applied, needRestart } = live.reload(next);
+    if (applied.includes('log_level')) log.level = live.config.log_level;
+    log.info({ applied }, `configuration reloaded: ${applied.length} key(s) changed`);
+    if (needRestart.length > 0) {
+      log.warn(
+        { keys: needRestart },
+        `configuration keys that need a restart: ${needRestart.join(', ')}`,
+      );
+    }
+  });
+}
+
 async function main(): Promise<void> {
-  const config = readConfig();
+  const live = createLiveConfig(readConfig());
+  const config = live.config;
   const log = openLog(config);
+  reloadOnHangup(live, log);
   if (config.allow_full_r) {
     log.warn('allow_full_r is true: every logged-in user can run any R code as this server user');
   }

@@ -12,6 +12,7 @@ import { openStore, type Store } from './store/index.ts';
 import { startR, type RService } from '../r/index.ts';
 import { createApp, type App } from './app.ts';
 import { PROJECT_ROOT } from './paths.ts';
+import { privateDir } from './private-files.ts';
 
 const ROOT = PROJECT_ROOT;
 
@@ -61,7 +62,7 @@ export async function startServer(
   log: Logger,
   options: { clientDir?: string } = {},
 ): Promise<RunningServer> {
-  mkdirSync(config.data_dir, { recursive: true, mode: 0o750 });
+  privateDir(config.data_dir);
   // Before R starts: a bad secret file should stop the start at once.
   const secret = loadSecret(config);
   let store: Store | undefined;
@@ -76,6 +77,8 @@ export async function startServer(
       max: config.r.max_sessions,
       sessionMemoryMb: config.r.session_memory_mb,
       startTimeoutMs: config.r.start_timeout * 1000,
+      interruptGraceMs: Math.round(config.r.interrupt_grace * 1000),
+      user: config.r.user,
       ...(config.r.binary === null ? {} : { binary: config.r.binary }),
     });
     app = createApp({

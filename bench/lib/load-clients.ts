@@ -36,6 +36,10 @@ export interface LoadResult {
   readonly elapsedMs: number;
   /** The slowest requests: when sent (ms into the run), by which user, how long. */
   readonly slowest: { atMs: number; user: number; ms: number }[];
+  /** Date.now() when the load began: `atMs` + this is when a request was sent. */
+  readonly startedAt: number;
+  /** Every answered request: [ms into the run when sent, latency in ms]. */
+  readonly timeline: [number, number][];
 }
 
 /** Milliseconds a request may take before it counts as an error. */
@@ -64,6 +68,7 @@ async function run(config: LoadConfig): Promise<LoadResult> {
   const latenciesMs: number[] = [];
   const secondHalfMs: number[] = [];
   const samples: { atMs: number; user: number; ms: number }[] = [];
+  const timeline: [number, number][] = [];
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
   const t0 = Date.now();
@@ -78,6 +83,7 @@ async function run(config: LoadConfig): Promise<LoadResult> {
           if (atMs >= config.durationMs / 2) secondHalfMs.push(r.ms);
         } else fail(code);
         samples.push({ atMs, user, ms: Math.round(r.ms) });
+        timeline.push([atMs, r.ms]);
       })
       .catch((err: unknown) => fail((err as Error).message.replace(/ within \d+ ms/, '')))
       .finally(() => inFlight.delete(p));
@@ -103,7 +109,17 @@ async function run(config: LoadConfig): Promise<LoadResult> {
   await nextLine();
   for (const c of clients) c.close();
   const slowest = samples.sort((a, b) => b.ms - a.ms).slice(0, 8);
-  return { sent, latenciesMs, secondHalfMs, errors, connectMs, elapsedMs, slowest };
+  return {
+    sent,
+    latenciesMs,
+    secondHalfMs,
+    errors,
+    connectMs,
+    elapsedMs,
+    slowest,
+    startedAt: t0,
+    timeline,
+  };
 }
 
 /** Resolves at the next line on stdin, or when stdin ends. */

@@ -8,6 +8,7 @@
  */
 import type { TestServer } from '../../test/fixtures/server.ts';
 import { connect } from '../../test/fixtures/users.ts';
+import { uploadParts } from '../../converters/index.ts';
 import { makeColumns, uploadMessage } from './upload-data.ts';
 
 /** What the parent passes. */
@@ -19,32 +20,53 @@ export interface UploadConfig {
   readonly runs: number;
   /** Send binary values (and ask for binary values back); else JSON values. */
   readonly binary: boolean;
+  /** Send in parts of about this many bytes (converters' uploadParts); else one message. */
+  readonly partBytes?: number;
+  /** Skip the warm-up upload (bench/load.ts times the first one). */
+  readonly noWarmup?: boolean;
+  /** Once connected with the data made, print `ready` and wait for a line on stdin. */
+  readonly waitForGo?: boolean;
 }
 
 /** What the child reports: each timed upload, from emit to the reply, in ms. */
 export interface UploadResult {
   readonly timesMs: number[];
+  /** Each timed upload's start and end, as Date.now() (to line up with other processes). */
+  readonly windows: { start: number; end: number }[];
 }
 
 async function run(config: UploadConfig): Promise<UploadResult> {
   const cols = makeColumns(config.rows, config.vars);
-  const message = uploadMessage(config.binary ? cols.binary : cols.json);
+  const whole = uploadMessage(config.binary ? cols.binary : cols.json);
+  const parts =
+    config.partBytes === undefined
+      ? [whole]
+      : uploadParts(whole as Parameters<typeof uploadParts>[0], config.partBytes);
   // connect() only reads the server's url.
   const ts = { url: config.url } as TestServer;
   const client = await connect(ts, config.cookie, { binaryValues: config.binary });
   try {
     const upload = async (): Promise<void> => {
-      const [reply] = await client.request([message], 600_000);
-      if (reply?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
+      for (const part of parts) {
+        const [reply] = await client.request([part], 600_000);
+        if (reply?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
+      }
     };
-    await upload();
+    if (config.noWarmup !== true) await upload();
+    if (config.waitForGo === true) {
+      process.stdout.write('ready\n');
+      await new Promise((resolve) => process.stdin.once('data', resolve));
+    }
     const timesMs: number[] = [];
+    const windows: { start: number; end: number }[] = [];
     for (let i = 0; i < config.runs; i++) {
       const t = performance.now();
+      const start = Date.now();
       await upload();
       timesMs.push(performance.now() - t);
+      windows.push({ start, end: Date.now() });
     }
-    return { timesMs };
+    return { timesMs, windows };
   } finally {
     client.close();
   }

@@ -1,5 +1,8 @@
 // The logged-in application's state, shared by the views: the connection, the workspace
-// model, the preference sets, the route and the requests still waiting for a result.
+// model, the preference sets, the route and the requests still waiting for a result. The
+// workspace the tab shows is the one the server last sent whole (`reset`): a switch made in
+// any tab reaches every tab, and each request names that workspace so that a tab that has
+// not followed a switch yet is refused (`wrong_workspace`) instead of changing another.
 import { api, type Status, type WorkspaceInfo } from './api.ts';
 import { Connection, type ConnState, type Latency } from './connection.ts';
 import { WorkspaceModel } from './model.ts';
@@ -23,6 +26,12 @@ export class App {
   readonly pending = new Map<string, PObject>();
   route: Route = hashToRoute(location.hash);
   workspace: WorkspaceInfo | null = null;
+  /** True until the server's first `data` (the whole workspace) arrived: nothing to show yet. */
+  loading = true;
+  /** The workspace the server last sent whole: the one this tab shows and its requests name. */
+  private shown: { id: string; name: string } | null = null;
+  /** Sessions resumed through `/api/v1/me` since the last successful connect. */
+  private resumes = 0;
   connInfo: ConnInfo = {
     state: 'connecting',
     detail: null,
@@ -40,9 +49,10 @@ export class App {
     this.conn = new Connection({
       onState: (state, detail) => {
         if (state === 'refused' && detail === 'unauthorized') {
-          this.signOut('Your session has ended. Please log in again.');
+          void this.resume();
           return;
         }
+        if (state === 'connected') this.resumes = 0;
         this.connInfo = { ...this.connInfo, state, detail };
         this.emit();
       },
@@ -50,9 +60,9 @@ export class App {
         this.connInfo = { ...this.connInfo, latency };
         this.emit();
       },
-      onData: (msg, first) => {
-        if (first) this.model.reset(msg.objects);
-        else this.model.apply(msg.objects);
+      onData: (msg, reset) => {
+        if (!reset) this.model.apply(msg.objects);
+        else this.showWorkspace(msg.objects, msg.workspace);
       },
     });
     this.model.subscribe(() => {
@@ -67,6 +77,40 @@ export class App {
     this.remember();
     this.emit();
   };
+
+  /**
+   * The server sent a whole workspace (on connect, or a switch made in any tab): show it.
+   * A different workspace than before also gets its own remembered place.
+   */
+  private showWorkspace(objects: PObject[], ws: { id: string; name: string } | undefined): void {
+    const before = this.shown?.id;
+    this.loading = false;
+    if (ws !== undefined) {
+      this.shown = ws;
+      this.workspace = { id: ws.id, name: ws.name, current: true };
+    }
+    // Requests whose reply the drop lost stay failed unless the server saved their result.
+    const same = ws === undefined || before === ws.id;
+    const lost = same ? this.model.failedOutputs().filter((e) => e.code === 'disconnected') : [];
+    this.model.reset(objects);
+    const unsaved = lost.filter((e) => !this.model.has(e.name));
+    if (unsaved.length > 0) this.model.apply(unsaved);
+    if (ws !== undefined && before !== undefined && before !== ws.id) {
+      const saved = localStorage.getItem(this.routeKey());
+      this.navigate(saved === null ? { view: 'workspace' } : hashToRoute(saved));
+    }
+  }
+
+  /**
+   * The server refused the connection as `unauthorized`: the session cookie is gone (a
+   * restart may have outlived it). `/api/v1/me` logs in again from a "keep me logged in"
+   * cookie if there is one; otherwise (or if that did not help) back to the log-in screen.
+   */
+  private async resume(): Promise<void> {
+    const me = await api.me().catch(() => null);
+    if (me?.email === this.email && this.resumes++ === 0) this.conn.open();
+    else this.signOut('Your session has ended. Please log in again.');
+  }
 
   /** Ends this session's app: no more events reach its views, the connection is closed. */
   private signOut(reason: string | null): void {
@@ -101,7 +145,9 @@ export class App {
   /** Re-reads the workspace list; returns it. */
   async refreshWorkspaces(): Promise<WorkspaceInfo[]> {
     const list = await api.workspaces();
-    this.workspace = list.find((w) => w.current) ?? list[0] ?? null;
+    // The tab keeps showing the workspace it was sent until the server sends another.
+    this.workspace =
+      list.find((w) => w.id === this.shown?.id) ?? list.find((w) => w.current) ?? list[0] ?? null;
     this.emit();
     return list;
   }
@@ -132,15 +178,18 @@ export class App {
     this.version++;
     this.emit();
     try {
-      return await this.conn.send(objects);
+      return await this.conn.send(objects, this.shown?.id ?? null);
     } catch (e) {
       if (e instanceof DisconnectedError) {
-        return objects.map((o): ErrorObject => ({
+        const failed = objects.map((o): ErrorObject => ({
           type: 'error',
           name: o.name,
           code: 'disconnected',
-          message: e.message,
+          message: `${e.message} If it finished, its result appears once the connection is back.`,
         }));
+        // Shown among the outputs until dismissed or replaced by the reloaded workspace.
+        this.model.apply(failed);
+        return failed;
       }
       throw e;
     } finally {
@@ -150,13 +199,18 @@ export class App {
     }
   }
 
-  /** Switches to another workspace: the server makes it current, the connection reloads it. */
+  /**
+   * Switches to another workspace: the server makes it current and sends it whole to every
+   * tab of the user, this one included (`showWorkspace`).
+   */
   async switchWorkspace(id: string): Promise<void> {
     await api.switchWorkspace(id);
+    // Until it arrives (a large one takes a while), say so rather than show the old one.
+    if (this.shown?.id !== id) {
+      this.loading = true;
+      this.version++;
+    }
     await this.refreshWorkspaces();
-    const saved = localStorage.getItem(this.routeKey());
-    this.navigate(saved === null ? { view: 'workspace' } : hashToRoute(saved));
-    this.conn.reopen();
   }
 
   /** Logs out: saves pending preferences, ends the session and the connection. */

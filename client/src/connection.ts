@@ -1,6 +1,7 @@
 // The Socket.IO connection: the protocol queue on top of it, the periodic ping that
 // measures the server's and R's latency, the connection state for the login menu, and
 // the reason of a `bye`.
+import { BINARY_VALUES_AUTH, jsonValues } from './binary.ts';
 import { io, type Socket } from 'socket.io-client';
 import { ProtocolQueue, type ServerData } from './protocol.ts';
 import type { PObject } from './types.ts';
@@ -19,17 +20,38 @@ export interface Latency {
 export interface ConnectionEvents {
   onState(state: ConnState, detail: string | null): void;
   onLatency(l: Latency): void;
-  /** `first` is true for the first message after (re)connecting: the whole workspace. */
-  onData(msg: ServerData, first: boolean): void;
+  /**
+   * `reset` is true for a message that holds the whole workspace (the first after
+   * (re)connecting, and a switch made in any tab): it replaces what the tab shows.
+   */
+  onData(msg: ServerData, reset: boolean): void;
 }
 
 const BYE_TEXT: Record<string, string> = {
   timeout: 'You were disconnected after a long time without activity.',
   max_time: 'You were disconnected: the longest time a connection may last has passed.',
-  shutdown: 'The server is shutting down for maintenance.',
+  shutdown: 'The server is restarting; reconnecting as soon as it is back…',
   backlog: "You were disconnected: this tab stopped taking the server's messages.",
-  unavailable: 'The server could not open your workspace just now. Please try again shortly.',
+  unavailable: 'The server could not open your workspace just now; trying again shortly…',
+  password_changed: 'Your password was changed in another session.',
+  revoked: 'Your access was revoked.',
 };
+
+/**
+ * `bye` reasons after which the tab stays disconnected until the user asks (the server
+ * ended the connection on purpose); after any other server-side close it reconnects.
+ */
+const FINAL_BYES: ReadonlySet<string> = new Set([
+  'timeout',
+  'max_time',
+  'password_changed',
+  'revoked',
+]);
+
+/** Milliseconds before reconnection attempt `n` (0-based): 1 s doubling to 10 s, jittered. */
+export function retryDelay(n: number): number {
+  return Math.min(10_000, 1000 * 2 ** n) * (0.5 + Math.random());
+}
 
 /** Milliseconds between pings: 20 to 30 seconds, jittered so tabs do not align. */
 function pingInterval(): number {
@@ -42,15 +64,24 @@ export class Connection {
   readonly queue: ProtocolQueue;
   private firstPending = true;
   private pingTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retries = 0;
+  private closed = false;
   private byeReason: string | null = null;
+  private byeCode: string | null = null;
   private readonly latency: Latency = { server: null, r: null, rReported: null };
 
   constructor(private readonly ev: ConnectionEvents) {
-    this.socket = io({ autoConnect: false, reconnectionDelayMax: 10_000 });
+    this.socket = io({
+      autoConnect: false,
+      reconnectionDelayMax: 10_000,
+      auth: BINARY_VALUES_AUTH,
+    });
     this.queue = new ProtocolQueue(this.socket, (msg) => {
-      const first = this.firstPending && msg.replyTo === undefined;
+      // A server without `reset` (API 1.0) sends the workspace as the first push.
+      const reset = msg.reset === true || (this.firstPending && msg.replyTo === undefined);
       if (msg.replyTo === undefined) this.firstPending = false;
-      this.ev.onData(msg, first);
+      this.ev.onData(msg, reset);
     });
     this.wire();
   }
@@ -59,7 +90,9 @@ export class Connection {
     const s = this.socket;
     s.on('connect', () => {
       this.firstPending = true;
+      this.retries = 0;
       this.byeReason = null;
+      this.byeCode = null;
       this.queue.setConnected(true);
       this.ev.onState('connected', null);
       this.schedulePing(0);
@@ -67,24 +100,37 @@ export class Connection {
     s.on('disconnect', (reason) => {
       this.queue.setConnected(false);
       this.stopPing();
-      if (this.byeReason !== null) this.ev.onState('disconnected', this.byeReason);
-      else if (reason === 'io client disconnect') this.ev.onState('disconnected', null);
-      else if (reason === 'io server disconnect')
-        this.ev.onState('disconnected', 'The server closed the connection.');
-      else this.ev.onState('reconnecting', 'The connection dropped; reconnecting…');
+      if (reason === 'io client disconnect') this.ev.onState('disconnected', null);
+      else if (this.byeCode !== null && FINAL_BYES.has(this.byeCode))
+        this.ev.onState('disconnected', this.byeReason);
+      else if (reason === 'io server disconnect') {
+        // Socket.IO does not reconnect after the server closed the socket (a restart's
+        // `bye shutdown`, a logout elsewhere): try again; a session that is gone is then
+        // refused as `unauthorized`.
+        this.ev.onState(
+          'reconnecting',
+          this.byeReason ?? 'The server closed the connection; reconnecting…',
+        );
+        this.retryLater();
+      } else this.ev.onState('reconnecting', 'The connection dropped; reconnecting…');
     });
     s.on('connect_error', (err: Error) => {
       if (err.message === 'unauthorized') this.ev.onState('refused', 'unauthorized');
       else if (err.message === 'server_full')
         this.ev.onState('refused', 'The server is full right now; retrying…');
+      else if (err.message === 'shutting_down')
+        this.ev.onState('reconnecting', 'The server is restarting; reconnecting…');
       else this.ev.onState('reconnecting', 'The server cannot be reached; retrying…');
-      // Socket.IO does not retry a refusal by a middleware; retry `server_full` ourselves.
-      if (err.message === 'server_full') setTimeout(() => s.connect(), 15_000);
+      // Socket.IO retries a transport that fails by itself, but not a refusal by a
+      // middleware: retry these ourselves.
+      if (err.message === 'server_full') this.retryLater(15_000);
+      if (err.message === 'shutting_down') this.retryLater();
     });
     s.on('ok', (p: unknown) => this.queue.handleOk(p));
-    s.on('data', (p: unknown) => this.queue.handleData(p));
+    s.on('data', (p: unknown) => this.queue.handleData(jsonValues(p)));
     s.on('bye', (p: { reason?: unknown } | null) => {
       const reason = typeof p?.reason === 'string' ? p.reason : '';
+      this.byeCode = reason;
       this.byeReason =
         BYE_TEXT[reason] ?? `The server ended the connection (${reason || 'no reason given'}).`;
     });
@@ -115,25 +161,35 @@ export class Connection {
     this.pingTimer = null;
   }
 
+  /** Connects again after `delay` ms (default: the next step of the backoff), once. */
+  private retryLater(delay = retryDelay(this.retries++)): void {
+    if (this.retryTimer !== null || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.closed && !this.socket.connected) this.socket.connect();
+    }, delay);
+  }
+
   /** Opens the connection (after login, or at start when a session may exist). */
   open(): void {
+    this.closed = false;
     this.ev.onState('connecting', null);
     this.socket.connect();
   }
 
-  /** Drops and reopens the connection, e.g. after switching workspace, to get it whole. */
-  reopen(): void {
-    this.socket.disconnect();
-    this.open();
-  }
-
-  /** Sends objects as one `data` message; resolves with the reply's objects. */
-  send(objects: PObject[]): Promise<PObject[]> {
-    return this.queue.send(objects);
+  /**
+   * Sends objects as one `data` message for `workspace` (the id the tab shows, or null);
+   * resolves with the reply's objects.
+   */
+  send(objects: PObject[], workspace: string | null = null): Promise<PObject[]> {
+    return this.queue.send(objects, workspace);
   }
 
   /** Ends the connection for good. */
   close(): void {
+    this.closed = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     this.stopPing();
     this.socket.disconnect();
   }

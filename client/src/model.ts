@@ -30,12 +30,18 @@ export class WorkspaceModel {
     return () => this.listeners.delete(fn);
   }
 
-  /** Forgets everything (a new workspace arrives). */
+  /**
+   * Forgets everything and takes the workspace sent on connect. It is state, not a log:
+   * each dataset holds every variable as R holds it, and a command in it is the record of
+   * one already applied, so it is never applied again (docs/api.md, "The workspace sent on
+   * connect"; applying a newvar record again once showed values R no longer had).
+   */
   reset(objects: PObject[]): void {
     this.objects.clear();
     this.errors.clear();
     this.arrival.clear();
-    this.apply(objects);
+    for (const o of objects) if (isPObject(o) && o.type !== 'command') this.applyOne(o);
+    for (const fn of this.listeners) fn();
   }
 
   /** Applies objects from the server: results, datasets, variables, deletions, errors. */
@@ -58,7 +64,17 @@ export class WorkspaceModel {
       return;
     }
     if (o.type === 'command') return this.applyCommand(o);
+    if (o.type === 'dataset' && o['append'] === true) return this.applyPart(o);
     this.put(o);
+  }
+
+  /** A part of an upload (`append`): its variables join (or replace) the dataset's. */
+  private applyPart(o: PObject): void {
+    const ds = this.dataset(o.name);
+    if (ds === undefined || !isDataset(o)) return;
+    const kept = ds.variables.map((v) => o.variables.find((x) => x.name === v.name) ?? v);
+    const added = o.variables.filter((v) => !ds.variables.some((x) => x.name === v.name));
+    this.put({ ...ds, variables: [...kept, ...added], hash: o.hash ?? ds.hash });
   }
 
   private applyCommand(o: PObject): void {
@@ -70,10 +86,17 @@ export class WorkspaceModel {
       case 'newvar': {
         const v = result?.['variable'];
         const ds = this.dataset(String(o['dataset']));
-        if (ds !== undefined && isPObject(v)) {
-          const vars = ds.variables.filter((x) => x.name !== v.name);
-          this.put({ ...ds, variables: [...vars, v as Vector] });
-        }
+        if (ds === undefined || !isPObject(v)) return;
+        // As the server does: a replaced variable keeps its place, a new one goes last.
+        const at = ds.variables.findIndex((x) => x.name === v.name);
+        const variables =
+          at < 0
+            ? [...ds.variables, v as Vector]
+            : ds.variables.map((x, i) => (i === at ? (v as Vector) : x));
+        // The server stores the command as a record under its name, replacing any object
+        // of that name (unless it is named like its dataset); this model keeps no records.
+        if (o.name !== ds.name) this.objects.delete(o.name);
+        this.put({ ...ds, variables });
         return;
       }
       case 'delete':

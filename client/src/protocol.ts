@@ -4,9 +4,16 @@
 // transport-agnostic so that it can be tested without a browser or a server.
 import { isPObject, type PObject } from './types.ts';
 
+/** A client `data` message; `workspace` is the id of the workspace the tab shows (API 1.1). */
+export interface ClientData {
+  seq: number;
+  objects: PObject[];
+  workspace?: string;
+}
+
 /** The two things the queue sends; a Socket.IO socket satisfies it. */
 export interface Transport {
-  emit(event: 'data', payload: { seq: number; objects: PObject[] }): unknown;
+  emit(event: 'data', payload: ClientData): unknown;
   emit(event: 'ok', payload: { seq: number }): unknown;
 }
 
@@ -15,6 +22,10 @@ export interface ServerData {
   seq: number;
   replyTo?: number;
   objects: PObject[];
+  /** True on a message that replaces the whole workspace (on connect, after a switch). */
+  reset?: true;
+  /** The workspace a `reset` message holds. */
+  workspace?: { id: string; name: string };
 }
 
 /** Raised to a waiting caller when the connection drops before its reply came. */
@@ -35,6 +46,8 @@ export const MAX_SENDS = 3;
 interface Outgoing {
   seq: number;
   objects: PObject[];
+  /** The workspace the tab showed when the request was made; null: not said. */
+  workspace: string | null;
   /** Times it was put on the wire. */
   sends: number;
 }
@@ -51,7 +64,18 @@ export function parseServerData(payload: unknown): ServerData | null {
   if (!Number.isInteger(p['seq']) || !Array.isArray(p['objects'])) return null;
   const objects = (p['objects'] as unknown[]).filter(isPObject);
   const replyTo = Number.isInteger(p['replyTo']) ? (p['replyTo'] as number) : undefined;
-  return { seq: p['seq'] as number, objects, ...(replyTo === undefined ? {} : { replyTo }) };
+  const ws = p['workspace'] as { id?: unknown; name?: unknown } | null | undefined;
+  const workspace =
+    typeof ws?.id === 'string' && typeof ws.name === 'string'
+      ? { id: ws.id, name: ws.name }
+      : undefined;
+  return {
+    seq: p['seq'] as number,
+    objects,
+    ...(replyTo === undefined ? {} : { replyTo }),
+    ...(p['reset'] === true ? { reset: true as const } : {}),
+    ...(workspace === undefined ? {} : { workspace }),
+  };
 }
 
 /**
@@ -71,10 +95,15 @@ export class ProtocolQueue {
     private readonly onData: (msg: ServerData) => void,
   ) {}
 
-  /** Queues `objects` as one `data` message; resolves with the objects of its reply. */
-  send(objects: PObject[]): Promise<PObject[]> {
+  /**
+   * Queues `objects` as one `data` message; resolves with the objects of its reply.
+   * `workspace` (the id of the workspace the tab shows) goes with it, also when it is sent
+   * again after a reconnect: a switch meanwhile makes the server refuse it, not run it
+   * elsewhere.
+   */
+  send(objects: PObject[], workspace: string | null = null): Promise<PObject[]> {
     const seq = this.nextSeq++;
-    this.waiting.push({ seq, objects, sends: 0 });
+    this.waiting.push({ seq, objects, workspace, sends: 0 });
     const p = new Promise<PObject[]>((resolve, reject) =>
       this.waiters.set(seq, { resolve, reject }),
     );
@@ -162,6 +191,10 @@ export class ProtocolQueue {
     if (next === undefined) return;
     this.inFlight = next;
     next.sends++;
-    this.transport.emit('data', { seq: next.seq, objects: next.objects });
+    this.transport.emit('data', {
+      seq: next.seq,
+      objects: next.objects,
+      ...(next.workspace === null ? {} : { workspace: next.workspace }),
+    });
   }
 }

@@ -6,12 +6,15 @@ import { boundedJson } from './common.schema.ts';
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /**
- * A client's `data`: `{seq, objects}`. The objects stay `unknown` here: each one is checked
- * with `validateObject`, so one bad object is answered with an error without losing the rest.
+ * A client's `data`: `{seq, objects, workspace?}`. The objects stay `unknown` here: each one
+ * is checked with `validateObject`, so one bad object is answered with an error without
+ * losing the rest. `workspace` is the id of the workspace the client's tab shows (API 1.1);
+ * null or absent means "whichever is current".
  */
 export const dataMessageSchema = z.object({
   seq,
   objects: z.array(z.unknown()).max(LIMITS.objectsPerMessage),
+  workspace: z.string().min(1).max(64).nullish(),
 });
 /** A client's `ok`: `{seq}` of the server's `data` it has received. */
 export const okMessageSchema = z.object({ seq });

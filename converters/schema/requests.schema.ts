@@ -42,6 +42,8 @@ export const COMMAND_SCHEMAS = {
     dataset: nameSchema,
     variable: nameSchema,
     formula,
+    /** API 1.1: required (true) to replace a variable that exists; see docs/api.md. */
+    replace: z.boolean().optional(),
   }),
   read: readSchema,
   delete: z.object({ ...commandBase, command: z.literal('delete'), target: nameSchema }),

@@ -92,7 +92,13 @@ const CHECKS: Record<VariableType, [ValueCheck, string]> = {
   nominal: FACTOR_VALUE,
   ordinal: FACTOR_VALUE,
 };
-const TOO_LONG = `must be at most ${LIMITS.stringValue} characters`;
+/** The message of a vector value longer than a string value may be (a size refusal). */
+export const TOO_LONG = `must be at most ${LIMITS.stringValue} characters`;
+/**
+ * R's strings end at NUL. Checked here, in the one pass over the values, rather than by
+ * validate.ts's findNul, which skips vector values (a second pass over millions of cells).
+ */
+export const NUL_TEXT = 'a NUL character (U+0000) is not allowed in text';
 
 /** The first problem of a vector's values, as [index or null, message], or null. */
 function checkValues(v: {
@@ -116,6 +122,7 @@ function checkValues(v: {
     if (x === null) continue;
     if (!check(x)) return [i, `must be ${what} or null`];
     if (typeof x === 'string' && x.length > LIMITS.stringValue) return [i, TOO_LONG];
+    if (typeof x === 'string' && x.includes('\0')) return [i, NUL_TEXT];
     if (missing?.has(x)) continue;
     if (!factor || typeof x === 'boolean') continue;
     const k = typeof x === 'string' ? 'string' : 'number';
@@ -193,6 +200,8 @@ export const datasetSchema = z
     type: z.literal('dataset'),
     ...baseShape,
     variables: z.array(vectorSchema).max(LIMITS.variables),
+    /** A part of an upload: add (or replace) these variables of the stored dataset `name`. */
+    append: z.literal(true).optional(),
   })
   .superRefine((d, ctx) => {
     const seen = new Set<string>();

@@ -4,7 +4,7 @@
 # by panthr_code_value (deparse), every name by panthr_code_name.
 
 # `name = value` pairs as code, for the arguments that are not NULL.
-.panthr_code_args <- function(args) {
+.panthr_code_named <- function(args) {
   args <- Filter(Negate(is.null), args)
   if (!length(args)) return(character())
   paste(names(args), vapply(args, panthr_code_value, ""), sep = " = ")
@@ -12,7 +12,7 @@
 
 # A call as code: fn(first..., name = value...).
 .panthr_code_call <- function(fn, first, args = list()) {
-  paste0(fn, "(", paste(c(first, .panthr_code_args(args)), collapse = ", "), ")")
+  paste0(fn, "(", paste(c(first, .panthr_code_named(args)), collapse = ", "), ")")
 }
 
 # The group column as the graphs use it: levels without rows dropped (a logical column as a

@@ -49,11 +49,14 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
   constructor(private readonly options: RSessionPoolOptions) {
     super();
     this.factory = {
-      connect: options.connect ?? ((address) => connectR(address)),
+      connect:
+        options.connect ??
+        ((address) => connectR(address, { interruptGraceMs: options.interruptGraceMs ?? 10_000 })),
       sessionMemoryMb: options.sessionMemoryMb,
       initCode: options.initCode ?? DEFAULT_SESSION_INIT,
       initTimeoutMs: options.initTimeoutMs ?? 10_000,
       prlimit: options.prlimit ?? 'prlimit',
+      rUser: () => options.supervisor.rUser,
     };
     const sup = options.supervisor;
     sup.on('ready', () => this.fill());

@@ -24,6 +24,11 @@ export interface RSessionPoolOptions {
   readonly validateTimeoutMs?: number;
   /** Milliseconds a close may take before the R process is killed (default 5000). */
   readonly closeTimeoutMs?: number;
+  /**
+   * Milliseconds an interrupted evaluation may take to stop before its R process is killed
+   * (default 10000); used by the default `connect` only.
+   */
+  readonly interruptGraceMs?: number;
   /** The prlimit binary (default `prlimit`, from util-linux). */
   readonly prlimit?: string;
   /** Opens a connection (default the QAP1 client's `connectR`). */

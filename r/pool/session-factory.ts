@@ -25,6 +25,14 @@ export interface SessionFactoryOptions {
   readonly initTimeoutMs: number;
   /** The prlimit binary (util-linux). */
   readonly prlimit: string;
+  /**
+   * The user R runs as, when not the server's own (see RSupervisor.rUser): prlimit then runs
+   * as that user too, since root may lack CAP_SYS_RESOURCE (containers drop it) and an owner
+   * may lower its own process's limits without it.
+   */
+  readonly rUser?: () => { readonly uid: number; readonly gid: number } | undefined;
+  /** util-linux's setpriv, to run prlimit as `rUser`. */
+  readonly setpriv?: string;
 }
 
 /** Forks and prepares one session of Rserve generation `generation` at `path`. */
@@ -35,7 +43,7 @@ export async function createSession(
 ): Promise<RSession> {
   const conn = await o.connect({ path });
   try {
-    if (o.sessionMemoryMb !== null) await limitMemory(o.prlimit, conn.pid, o.sessionMemoryMb);
+    if (o.sessionMemoryMb !== null) await limitMemory(o, conn.pid, o.sessionMemoryMb);
     await conn.voidEval(SESSION_TEMPDIR_CODE, { timeoutMs: o.initTimeoutMs });
     await conn.voidEval(o.initCode, { timeoutMs: o.initTimeoutMs });
     return new RSession(conn, generation);
@@ -46,10 +54,22 @@ export async function createSession(
 }
 
 /** Caps the address space of `pid`: R then fails allocations with "cannot allocate vector". */
-async function limitMemory(prlimit: string, pid: number, mb: number): Promise<void> {
+async function limitMemory(o: SessionFactoryOptions, pid: number, mb: number): Promise<void> {
   const bytes = mb * 1024 * 1024;
+  const args = [o.prlimit, '--pid', String(pid), `--as=${bytes}`];
+  const user = o.rUser?.();
+  const command =
+    user === undefined
+      ? args
+      : [
+          o.setpriv ?? 'setpriv',
+          `--reuid=${user.uid}`,
+          `--regid=${user.gid}`,
+          '--clear-groups',
+          ...args,
+        ];
   try {
-    await run(prlimit, ['--pid', String(pid), `--as=${bytes}`], { timeout: 5000 });
+    await run(command[0] ?? o.prlimit, command.slice(1), { timeout: 5000 });
   } catch (err) {
     const detail = (err as { stderr?: string }).stderr?.trim() || (err as Error).message;
     throw new Error(`prlimit could not cap R session ${pid} at ${mb} MB: ${detail}`, {

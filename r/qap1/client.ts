@@ -218,7 +218,16 @@ export class Qap1Connection implements RConnection {
     job.interrupt = why;
     this.signal('SIGINT');
     const killer = setTimeout(() => {
-      if (job.state === 'running') this.signal('SIGKILL');
+      if (job.state !== 'running') return;
+      this.signal('SIGKILL');
+      // A process R started (system()) inherits the socket and may hold it open long after
+      // R is dead: do not wait for an end of file that may never come. R is killed, so no
+      // clean-up of R's can race this close.
+      this.closedError ??= new RError(
+        'closed',
+        'the R session ignored an interrupt and was killed',
+      );
+      this.socket.destroy();
     }, this.interruptGraceMs);
     job.cleanups.push(() => clearTimeout(killer));
   }

@@ -10,3 +10,4 @@ export type {
   RSupervisorOptions,
 } from './supervisor.types.ts';
 export { SESSION_TEMPDIR_CODE } from './rserve-conf.ts';
+export type { RUser } from './r-user.ts';

@@ -9,6 +9,7 @@ import { OutputDrain } from './output-drain.ts';
 import { spawnWatchdog, stopGroup, type WatchdogChild } from './process-group.ts';
 import { readPreloadReport, waitForGreeting } from './readiness.ts';
 import { bootScript, rserveConf, socketPath, type PrivateLayout } from './rserve-conf.ts';
+import { dropPrefix, giveTo, type RUser } from './r-user.ts';
 import { INSTALL_HINT, RStartError, type RLogger, type RServerInfo } from './supervisor.types.ts';
 
 /** What a launch needs. */
@@ -22,6 +23,10 @@ export interface LaunchParams {
   readonly startTimeoutMs: number;
   readonly log: RLogger;
   readonly connect: (address: RAddress) => Promise<RConnection>;
+  /** The user R runs as (the server is root); undefined: the server's own user. */
+  readonly runAs: RUser | undefined;
+  /** util-linux's setpriv, used with `runAs`. */
+  readonly setpriv: string;
 }
 
 /** A running generation. `exited` resolves once the watchdog (so Rserve) has exited. */
@@ -63,10 +68,14 @@ export async function checkFiles(
 /** Starts one generation and resolves when it is ready; see the file comment. */
 export async function launch(p: LaunchParams, signal: AbortSignal): Promise<Generation> {
   const socket = socketPath(p.layout.dir, p.generation);
-  await writeFile(p.layout.conf, rserveConf(p.layout, socket), { mode: 0o600 });
+  // Rserve reads its configuration as root, before it drops root; R sources the boot
+  // script after, so that one belongs to R's user.
+  await writeFile(p.layout.conf, rserveConf(p.layout, socket, p.runAs), { mode: 0o600 });
   await writeFile(p.layout.boot, bootScript(p.preload), { mode: 0o600 });
+  if (p.runAs !== undefined) await giveTo(p.runAs, [p.layout.boot]);
   await rm(socket, { force: true });
   const command = [
+    ...(p.runAs === undefined ? [] : dropPrefix(p.setpriv)),
     p.rBinary,
     'CMD',
     p.rserveBinary,
@@ -133,9 +142,12 @@ async function becomeReady(p: LaunchParams, g: Generation, signal: AbortSignal):
     }
     if (report.errors.length > 0) {
       const list = report.errors.map((e) => `${e.file}: ${e.message}`).join('; ');
+      // As root, R reads the files as its own user: a file in a private folder is unreadable.
+      const reader =
+        p.runAs === undefined ? '' : ` (R runs as ${p.runAs.name}: it must be able to read it)`;
       throw new RStartError(
         `R could not load ${report.errors.length === 1 ? 'a preload file' : 'preload files'}: ${list}`,
-        'Fix the file or remove it from the configuration',
+        `Fix the file or remove it from the configuration${reader}`,
       );
     }
   } finally {

@@ -48,9 +48,20 @@ export function socketPath(dir: string, generation: number): string {
   return path.join(dir, `rserve-${generation}.sock`);
 }
 
-/** Rserve's configuration: foreground, Unix socket 0600, no file or shutdown commands. */
-export function rserveConf(layout: PrivateLayout, socket: string): string {
+/**
+ * Rserve's configuration: foreground, Unix socket 0600, no file or shutdown commands, files
+ * private to R's user (umask 077). With `runAs`, Rserve turns into that user before R
+ * starts (`su now`), so the preload, the parent and every forked session run as it.
+ */
+export function rserveConf(
+  layout: PrivateLayout,
+  socket: string,
+  runAs?: { readonly uid: number; readonly gid: number },
+): string {
+  const su = runAs === undefined ? [] : [`uid ${runAs.uid}`, `gid ${runAs.gid}`, 'su now'];
   return [
+    ...su,
+    'umask 077',
     'daemon disable',
     `socket ${socket}`,
     'sockmod 0600',

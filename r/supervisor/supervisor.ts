@@ -18,6 +18,7 @@ import {
 } from './launch.ts';
 import { isAlive } from './process-group.ts';
 import { isConfSafePath, privateLayout, type PrivateLayout } from './rserve-conf.ts';
+import { giveTo, resolveRUser, type RUser } from './r-user.ts';
 import {
   RStartError,
   type RServerInfo,
@@ -47,6 +48,7 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
   private launching: { controller: AbortController; done: Promise<unknown> } | undefined;
   private started = false;
   private stopped: Promise<void> | undefined;
+  private runAs: RUser | undefined;
   private readonly connect: (address: RAddress) => Promise<RConnection>;
 
   constructor(private readonly options: RSupervisorOptions) {
@@ -69,6 +71,11 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     return this.restartCount;
   }
 
+  /** The user R runs as when it is not the server's own (the server is root), once started. */
+  get rUser(): RUser | undefined {
+    return this.runAs;
+  }
+
   /** Rserve's workdir: each session runs in `conn<pid>` under it. */
   get workdir(): string | undefined {
     return this.layout?.work;
@@ -88,6 +95,12 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     this.stateValue = 'starting';
     try {
       await checkFiles(this.params());
+      if (this.options.user !== undefined) {
+        this.runAs = await resolveRUser(this.options.user);
+        if (this.runAs !== undefined) {
+          this.options.log.info({ user: this.runAs.name, uid: this.runAs.uid }, 'R runs as user');
+        }
+      }
       this.layout = await this.makePrivateDir();
       return await this.launchNext();
     } catch (err) {
@@ -175,6 +188,8 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
       startTimeoutMs: this.startTimeoutMs,
       log: o.log,
       connect: this.connect,
+      runAs: this.runAs,
+      setpriv: o.setpriv ?? 'setpriv',
     };
   }
 
@@ -267,6 +282,10 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     }
     const layout = privateLayout(dir);
     for (const sub of [layout.work, layout.tmp, layout.home]) await mkdir(sub, { mode: 0o700 });
+    // R's user makes its socket here, its tempdir in tmp, the session workdirs in work.
+    if (this.runAs !== undefined) {
+      await giveTo(this.runAs, [dir, layout.work, layout.tmp, layout.home]);
+    }
     return layout;
   }
 

@@ -42,6 +42,13 @@ export interface RSupervisorOptions {
   readonly maxRestartFailures?: number;
   /** Milliseconds `stop()` waits after SIGTERM before SIGKILL of the group (default 2000). */
   readonly stopGraceMs?: number;
+  /**
+   * The system user R runs as when the server runs as root (Rserve and every session);
+   * undefined: R runs as the server's user. Ignored when the server is not root.
+   */
+  readonly user?: string;
+  /** util-linux's setpriv, which starts Rserve without root's groups (default `setpriv`). */
+  readonly setpriv?: string;
 }
 
 /** Where a ready Rserve listens, and which process group holds it and its sessions. */

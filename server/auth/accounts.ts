@@ -210,7 +210,7 @@ export async function verifyEmail(deps: AccountDeps, token: unknown): Promise<vo
     await store.verifyTokens.deleteOne({ _id: id });
     throw new AppError(
       ErrorCode.expiredToken,
-      'this link has expired; register again to get a new one',
+      'this link has expired; ask for a new one (POST /verify/resend, or log in and choose "Send the link again")',
     );
   }
   // Deleting first makes the token single-use even when two clicks race.

@@ -16,12 +16,14 @@ import {
   type AccountDeps,
 } from './accounts.ts';
 import { fieldsOf, userOf } from '../http/api/api.common.ts';
+import type { PageRenderer } from '../http/pages.ts';
 import { readCookie, setCookie } from './cookies.ts';
 import { parseBasicAuth } from './credentials.ts';
 import type { AuthEventBus } from './events.ts';
 import { originCheck } from './origin.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { changePassword, requestPasswordReset, resetPassword } from './password-reset.ts';
+import { answerVerify } from './verify.page.ts';
 import { forgetRememberToken, issueRememberToken, REMEMBER_COOKIE } from './remember.ts';
 import {
   destroySession,
@@ -42,13 +44,9 @@ export interface AuthRouteDeps {
   limits: RateLimits;
   events: AuthEventBus;
   connectedClients: () => number;
+  /** Renders the pages a browser is shown outside the client (GET /verify). */
+  pages: PageRenderer;
 }
-
-/** The page GET /verify shows: static, so nothing of the request can end up in it. */
-const VERIFIED_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Email address confirmed</title></head>
-<body><h1>Email address confirmed</h1><p>Your account is ready. <a href="/">Log in</a>.</p></body></html>
-`;
 
 /** Where mailed links point: `base_url`, else the address this request was sent to. */
 function baseUrlOf(config: Config, req: Request): string {
@@ -147,8 +145,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.get('/verify', ...deps.limits.verify, async (req, res) => {
-    await verifyEmail(deps.accounts, req.query.token);
-    res.status(200).type('html').send(VERIFIED_PAGE);
+    await answerVerify(req, res, deps.pages, () => verifyEmail(deps.accounts, req.query.token));
   });
 
   router.post('/password/forgot', json, ...deps.limits.resend, origin, async (req, res) => {

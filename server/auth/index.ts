@@ -8,6 +8,7 @@ import type { RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { apiRoutes } from '../http/api/index.ts';
+import { pageRenderer, type PageRenderer } from '../http/pages.ts';
 import { StoreSessionStore, type Store } from '../store/index.ts';
 import type { AccountDeps } from './accounts.ts';
 import { authRoutes } from './auth.routes.ts';
@@ -35,6 +36,8 @@ export interface AuthDeps {
   now?: () => Date;
   /** Time limit of the user_validation script in ms; default 5000. */
   userValidationTimeoutMs?: number;
+  /** Renders the pages shown outside the client; default: styled like client/dist. */
+  pages?: PageRenderer;
 }
 
 /** The accounts layer, ready to be mounted. */
@@ -108,6 +111,7 @@ export function createAuth(deps: AuthDeps): Auth {
       limits,
       events,
       connectedClients: deps.connectedClients,
+      pages: deps.pages ?? pageRenderer(),
     }),
     api: apiRoutes({ store, events, allowedOrigins: config.allowed_origins }),
     userOf(req) {

@@ -70,16 +70,32 @@ function message(wording: Wording, from: string, to: string, link: string, serve
 
 type Message = ReturnType<typeof message>;
 
-/** Chooses the transport from `config.mail`: SMTP, or `.eml` files in the outbox. */
+/**
+ * Chooses the transport from `config.mail`: SMTP, or `.eml` files in the outbox. The choice
+ * is made again when `config.mail` changes (a configuration reload); the old transport is
+ * closed then.
+ */
 export function createMailer(config: Config, log: Logger): Mailer {
-  const { deliver, from, close } =
-    config.mail === null ? outboxTransport(config, log) : smtpTransport(config.mail, log);
-  const send = (wording: Wording, to: string, link: string): Promise<void> =>
-    deliver(message(wording, from, to, link, config.name), wording.what, link);
+  let made: { mail: Config['mail']; transport: Transport } | undefined;
+  const transport = (): Transport => {
+    if (made?.mail !== config.mail) {
+      made?.transport.close();
+      const mail = config.mail;
+      made = {
+        mail,
+        transport: mail === null ? outboxTransport(config, log) : smtpTransport(mail, log),
+      };
+    }
+    return made.transport;
+  };
+  const send = (wording: Wording, to: string, link: string): Promise<void> => {
+    const { deliver, from } = transport();
+    return deliver(message(wording, from, to, link, config.name), wording.what, link);
+  };
   return {
     sendVerification: (to, link) => send(VERIFICATION, to, link),
     sendPasswordReset: (to, link) => send(PASSWORD_RESET, to, link),
-    close,
+    close: () => made?.transport.close(),
   };
 }
 

@@ -116,10 +116,20 @@ export async function runReport(ctx: RunContext, o: Report): Promise<RunOutcome>
   return answered(o, rToJson(value));
 }
 
+/**
+ * The variable a built-in test names in its options (shapiro.test's `by`): checked like the
+ * others, and set up in its r_code (factor levels in the workspace's order).
+ */
+function optionVariables(o: Test): string[] {
+  if (o.test !== 'shapiro.test' || o.options === undefined) return [];
+  const by = (o.options as Record<string, unknown>)['by'];
+  return typeof by === 'string' ? [by] : [];
+}
+
 /** A test or model: `panthr_test(kind, data, variables, options, rows, code)`. */
 export async function runTest(ctx: RunContext, o: Test): Promise<RunOutcome> {
   requireKind(ctx.kinds.tests, o.test, 'test');
-  const a = await dataArgs(ctx, o);
+  const a = await dataArgs(ctx, o, optionVariables(o));
   const value = await ctx.r.call(
     'panthr_test',
     [{ value: rString([o.test]) }, a.data, a.variables, options(o.options), a.rows, a.code],

@@ -7,13 +7,22 @@ import type { RunContext } from './context.ts';
 type Command<K extends PanthrCommand['command']> = Extract<PanthrCommand, { command: K }>;
 
 /**
- * `newvar`: the formula's value becomes variable `variable` of the dataset (added, or
- * replacing one of that name). Stores the command with `result.variable` (and `warnings`,
- * R's and the formula language's: see converters/formula/to-r.ts) and the updated
- * dataset; replies with the command only (the client applies the variable itself).
+ * `newvar`: the formula's value becomes variable `variable` of the dataset (added, or with
+ * `replace: true` replacing one of that name, in its place; without it an existing name is
+ * `invalid_object`). Stores the updated dataset and the command as the record of how the
+ * variable was made, without its result: the dataset holds the values, and a result sent
+ * again on connect would be applied again by a client (docs/api.md, "The workspace sent on
+ * connect"). Replies with the command, `result.variable` and `result.warnings` (R's and the
+ * formula language's: see converters/formula/to-r.ts).
  */
 export async function runNewvar(ctx: RunContext, o: Command<'newvar'>): Promise<RunOutcome> {
   const entry = ctx.dataset(o.dataset);
+  if (o.replace !== true && entry.dataset.variables.some((v) => v.name === o.variable)) {
+    throw computeError(
+      'invalid_object',
+      `dataset "${o.dataset}" already has a variable "${o.variable}": send "replace": true to replace it`,
+    );
+  }
   const value = await ctx.evalFormula(entry, o.formula);
   const variable = rToVector(o.variable, value);
   const updated = await ctx.putVariable(o.dataset, variable);
@@ -23,7 +32,7 @@ export async function runNewvar(ctx: RunContext, o: Command<'newvar'>): Promise<
   const warnings = rAttrStrings(value, 'panthr_warnings').filter((w) => w !== null);
   const out = { ...o, result: { variable: stored, warnings } } as StoredObject;
   // A command named like its dataset must not replace the dataset in the workspace.
-  const store = o.name === o.dataset ? [] : [out];
+  const store = o.name === o.dataset ? [] : [{ ...o } as StoredObject];
   return { store: [...store, updated.dataset], remove: [], reply: [out] };
 }
 

@@ -9,6 +9,8 @@ import { AppError, type ErrorCode } from '../errors.ts';
 export type StoredObject = PanthrObject & {
   result?: unknown;
   hash?: number;
+  /** Why the result no longer describes the data (workspace.rules.ts); absent when current. */
+  stale?: string;
 };
 
 /** The error object of API.md §2, answered in place of a result. */
@@ -41,6 +43,11 @@ export interface RunOutcome {
   readonly store: StoredObject[];
   readonly remove: string[];
   readonly reply: (StoredObject | ComputeErrorObject)[];
+  /**
+   * Objects of `store` changed as a consequence (results marked stale), not answers to the
+   * request: the reply keeps one object per object sent, and these go to every tab after it.
+   */
+  readonly changed?: StoredObject[];
 }
 
 /** Limits a runtime works under (from the configuration). */

@@ -37,6 +37,7 @@ import { compileFormulaFor } from './formula.ts';
 import { RCaller, type CallOptions } from './r.caller.ts';
 import { runDataset, runFilter, runVector, toMask } from './structures.ts';
 import { checkSize, storedDataset, storedVector } from './values.ts';
+import { applyWorkspaceRules } from './workspace.rules.ts';
 
 interface CachedMask {
   readonly formula: string;
@@ -99,6 +100,11 @@ export class WorkspaceRuntime {
     return rt;
   }
 
+  /** The datasets held in R now: workspace name -> the generated R name of its data frame. */
+  heldDatasets(): ReadonlyMap<string, string> {
+    return new Map([...this.datasets].map(([name, entry]) => [name, entry.rVar]));
+  }
+
   /** Checks a raw client object against API.md §3 and this session's registered kinds. */
   validate(raw: unknown): ValidationResult {
     return validateObject(raw, this.kinds);
@@ -123,7 +129,8 @@ export class WorkspaceRuntime {
     };
     const work = async (): Promise<RunOutcome> => {
       try {
-        const outcome = await this.dispatch(object, this.context(call));
+        const done = await this.dispatch(object, this.context(call));
+        const outcome = applyWorkspaceRules(this.objects, object, done);
         await this.commit(outcome, call);
         return outcome;
       } catch (e) {

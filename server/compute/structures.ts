@@ -3,6 +3,7 @@
  * assign (after the size check); a filter is the row mask its formula gives.
  */
 import {
+  datasetRows,
   valuesLength,
   type PanthrDataset,
   type PanthrFilter,
@@ -24,12 +25,43 @@ export function runVector(ctx: RunContext, o: PanthrVector): RunOutcome {
 
 /** A dataset: size-checked, assigned to R as a data frame, stored (binary values kept). */
 export async function runDataset(ctx: RunContext, o: PanthrDataset): Promise<RunOutcome> {
+  if (o.append === true) return appendVariables(ctx, o);
   const entry = await ctx.putDataset(o);
   const out = {
     ...entry.dataset,
     result: { rows: entry.rows, variables: o.variables.length },
   } as StoredObject;
   return { store: [out], remove: [], reply: [out] };
+}
+
+/**
+ * A part of an upload (`"append": true`, docs/api.md "Uploading in parts"): its variables
+ * are added to the stored dataset of that name, or replace its variables of the same names,
+ * one column at a time in R. Every variable must have the dataset's rows. The workspace
+ * stores the whole dataset; the reply is the part as sent with `result` saying the rows
+ * and the dataset's variables now.
+ */
+async function appendVariables(ctx: RunContext, o: PanthrDataset): Promise<RunOutcome> {
+  const held = ctx.dataset(o.name);
+  const rows = datasetRows(o);
+  if (o.variables.length > 0 && rows !== held.rows) {
+    throw computeError(
+      'invalid_object',
+      `the variables to append have ${rows} rows where dataset "${o.name}" has ${held.rows}`,
+    );
+  }
+  const total = new Set([...held.dataset.variables, ...o.variables].map((v) => v.name)).size;
+  checkSize(o.name, held.rows, total, ctx.options.maxData);
+  let entry = held;
+  for (const v of o.variables) entry = await ctx.putVariable(o.name, v);
+  // The part as sent: a JSON client's echo is its own values, not JSON made again from
+  // the stored binary form (binaryToJson of every value).
+  const out = {
+    ...o,
+    result: { rows: entry.rows, variables: entry.dataset.variables.length },
+  } as StoredObject;
+  const whole = { ...entry.dataset, result: out.result } as StoredObject;
+  return { store: [whole], remove: [], reply: [out] };
 }
 
 /**

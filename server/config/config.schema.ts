@@ -25,6 +25,19 @@ const rSchema = z.strictObject({
   start_timeout: seconds.default(30),
   /** The R front-end to start Rserve with; null: Debian's /usr/bin/R. */
   binary: z.string().min(1).nullable().default(null),
+  /**
+   * Seconds an interrupted computation (compute_timeout, cancel) may take to stop before its
+   * R session is killed and replaced: C code that never checks for SIGINT only stops so.
+   */
+  interrupt_grace: z.number().min(0.05).max(600).default(10),
+  /**
+   * The system user R (Rserve and every session) runs as when the server runs as root;
+   * scripts/setup creates `panthr-r`. Ignored when the server is not root.
+   */
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'expected a system user name')
+    .default('panthr-r'),
 });
 
 /** The whole configuration, with defaults. */

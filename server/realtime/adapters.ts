@@ -56,10 +56,15 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
     tests: new Set(registered?.tests ?? []),
     graphs: new Set(registered?.graphs ?? []),
   };
+  // Getters: a configuration reload (SIGHUP) changes them for the next request.
   const runtimeOptions = {
-    maxData: config.max_data,
+    get maxData() {
+      return config.max_data;
+    },
     allowFullR: config.allow_full_r,
-    computeTimeoutMs: config.compute_timeout * 1000,
+    get computeTimeoutMs() {
+      return config.compute_timeout * 1000;
+    },
   };
   return {
     leaser: poolLeaser(r),
@@ -73,6 +78,7 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
         return {
           // Objects reaching here passed validateObject, so they are PanthrObjects.
           run: (object, options) => runtime.run(object as unknown as PanthrObject, options),
+          heldDatasets: () => runtime.heldDatasets(),
         };
       },
     },
@@ -97,7 +103,12 @@ function validateRaw(
   return {
     type: 'error',
     name: v.name,
-    code: v.code === 'unknown_type' ? ErrorCode.unknownType : ErrorCode.invalidObject,
+    code:
+      v.code === 'unknown_type'
+        ? ErrorCode.unknownType
+        : v.code === 'too_large'
+          ? ErrorCode.tooLarge
+          : ErrorCode.invalidObject,
     message: v.message,
   };
 }

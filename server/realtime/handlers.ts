@@ -3,7 +3,12 @@
  * layer, answer `ok` and `ping`. A malformed message is answered, never fatal.
  */
 import type { Logger } from 'pino';
-import { dataMessageSchema, okMessageSchema, pingMessageSchema } from '../../converters/index.ts';
+import {
+  dataMessageSchema,
+  LIMITS,
+  okMessageSchema,
+  pingMessageSchema,
+} from '../../converters/index.ts';
 import { ErrorCode } from '../errors.ts';
 import type { ClientConnection } from '../sessions/client.connection.ts';
 import type { SessionMetrics } from '../sessions/metrics.ts';
@@ -11,6 +16,7 @@ import type { ErrorObject, PanthRObject } from '../sessions/ports.ts';
 import type { SessionManager } from '../sessions/session.manager.ts';
 import { errorObject } from '../sessions/user.session.ts';
 import type { PanthRSocket } from './events.ts';
+import type { SizeRefusals } from './size-refusals.ts';
 
 /** What the handlers need. */
 export interface HandlerDeps {
@@ -18,11 +24,30 @@ export interface HandlerDeps {
   readonly validate: (raw: unknown) => PanthRObject | ErrorObject;
   readonly metrics: SessionMetrics;
   readonly log: Logger;
+  /** Where a connection dropped for a message over the transport's limit is remembered. */
+  readonly sizeRefusals?: SizeRefusals;
 }
 
 function seqOf(payload: unknown): number | null {
   const seq = (payload as { seq?: unknown } | null)?.seq;
   return Number.isSafeInteger(seq) && (seq as number) >= 0 ? (seq as number) : null;
+}
+
+/** The error answering a malformed `data` message: `too_large` when refused for size. */
+function refusal(payload: unknown): ErrorObject {
+  const objects = (payload as { objects?: unknown } | null)?.objects;
+  if (Array.isArray(objects) && objects.length > LIMITS.objectsPerMessage) {
+    return errorObject(
+      null,
+      ErrorCode.tooLarge,
+      `a data message holds at most ${LIMITS.objectsPerMessage} objects; this one has ${objects.length}: send them in several messages`,
+    );
+  }
+  return errorObject(
+    null,
+    ErrorCode.invalidMessage,
+    'a data message is {"seq": integer, "objects": [object, ...]} (at most the documented number of objects)',
+  );
 }
 
 /** Wires the events of one socket to its client connection. */
@@ -68,26 +93,17 @@ export function bindHandlers(
           { socket: socket.id, user: client.userId, seq, bytes },
           'invalid data message',
         );
-        client.outbound.push({
-          replyTo: seq,
-          objects: [
-            errorObject(
-              null,
-              ErrorCode.invalidMessage,
-              'a data message is {"seq": integer, "objects": [object, ...]} (at most the documented number of objects)',
-            ),
-          ],
-        });
+        client.outbound.push({ replyTo: seq, objects: [refusal(payload)] });
         if (seq !== null) socket.emit('ok', { seq });
         return;
       }
       deps.metrics.countMessage('data', 'accepted');
-      const { seq, objects } = parsed.data;
+      const { seq, objects, workspace } = parsed.data;
       deps.log.info(
         { socket: socket.id, user: client.userId, seq, objects: objects.length, bytes },
         'data received',
       );
-      deps.sessions.submit(client, seq, objects.map(deps.validate));
+      deps.sessions.submit(client, seq, objects.map(deps.validate), workspace ?? null);
       socket.emit('ok', { seq });
     }),
   );
@@ -114,7 +130,8 @@ export function bindHandlers(
     }),
   );
 
-  socket.on('disconnect', (reason) => {
+  socket.on('disconnect', (reason, description) => {
+    deps.sizeRefusals?.closed(client.userId, description);
     deps.sessions.disconnect(client, reason).catch((err: unknown) => {
       deps.log.error({ err, socket: socket.id }, 'disconnect cleanup failed');
     });

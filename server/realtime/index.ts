@@ -4,18 +4,21 @@
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import type { Socket as EngineSocket } from 'engine.io';
 import type { Logger } from 'pino';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/index.ts';
 import type { Store } from '../store/index.ts';
 import type { RService } from '../../r/index.ts';
-import type { Auth } from '../auth/index.ts';
+import { createOriginPolicy, type Auth } from '../auth/index.ts';
 import { createMetrics, type SessionMetrics } from '../sessions/metrics.ts';
+import type { RInspector } from '../sessions/ports.ts';
 import { SessionManager } from '../sessions/session.manager.ts';
 import { createPorts } from './adapters.ts';
 import { HandshakeError, type PanthRServer, type PanthRSocket } from './events.ts';
 import { bindHandlers } from './handlers.ts';
-import { originAllowed } from './origin.ts';
+import { maxMessageBytes, MessageLimits, PRE_LOGIN_FRAME_BYTES } from './message-limits.ts';
+import { SizeRefusals } from './size-refusals.ts';
 
 /** What the realtime layer is built from. */
 export interface RealtimeDeps {
@@ -35,23 +38,15 @@ export interface Realtime {
   readonly metrics: SessionMetrics;
   /** Clients connected now (`no_users`). */
   connectedClients(): number;
+  /** For tests and diagnostics: looks into a connected user's R session (never a client's). */
+  inspectR<T>(userId: string, fn: RInspector<T>): Promise<T>;
   /** Says `bye` to every client, lets work finish (bounded), releases R, closes Socket.IO. */
   close(): Promise<void>;
 }
 
 /** Outbound `data` messages a client may leave unacknowledged before it is disconnected. */
 const MAX_OUTBOUND = 256;
-/** Bytes per cell a JSON dataset may take on the wire (numbers as text, commas, labels). */
-const BYTES_PER_CELL = 32;
-/** Socket.IO's message limit when max_data is null. */
-const UNLIMITED_MESSAGE_BYTES = 512 * 2 ** 20;
-
-/** Socket.IO's largest message: follows max_data (its 1 MB default would refuse real data). */
-export function maxMessageBytes(maxData: number | null): number {
-  return maxData === null
-    ? UNLIMITED_MESSAGE_BYTES
-    : Math.max(2 ** 20, maxData * BYTES_PER_CELL + 2 ** 20);
-}
+export { maxMessageBytes } from './message-limits.ts';
 
 /** Runs an express middleware only on the first request of an Engine.IO handshake. */
 function onHandshake(mw: RequestHandler): RequestHandler {
@@ -80,24 +75,37 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     ...ports,
     metrics,
     log,
-    computeTimeoutMs: config.compute_timeout * 1000,
+    // Getters: a configuration reload (SIGHUP) changes them for what comes next.
+    get computeTimeoutMs() {
+      return config.compute_timeout * 1000;
+    },
     publicMode: config.public,
     limits: {
-      timeoutMs: config.timeout * 1000,
-      maxTimeMs: config.max_time === null ? null : config.max_time * 1000,
+      get timeoutMs() {
+        return config.timeout * 1000;
+      },
+      get maxTimeMs() {
+        return config.max_time === null ? null : config.max_time * 1000;
+      },
       maxOutbound: MAX_OUTBOUND,
     },
   });
 
+  const originPolicy = createOriginPolicy(config.allowed_origins);
   const io: PanthRServer = new Server(http, {
     serveClient: false,
-    maxHttpBufferSize: maxMessageBytes(config.max_data),
+    // Every new transport starts at the pre-login limit; `limits` raises it after CONNECT.
+    maxHttpBufferSize: PRE_LOGIN_FRAME_BYTES,
+    // The one Origin rule of the REST API (auth/origin.ts): the server's own host or an
+    // allowed_origins entry; no Origin (a non-browser client) is let through.
     allowRequest: (req: IncomingMessage, callback) => {
-      const allowed = originAllowed(req, config.allowed_origins);
+      const allowed = originPolicy(req) !== 'foreign';
       callback(allowed ? null : 'forbidden_origin', allowed);
     },
   });
   for (const mw of deps.auth.middleware) io.engine.use(onHandshake(mw));
+  const limits = new MessageLimits(() => maxMessageBytes(config.max_data));
+  io.engine.on('connection', (conn: EngineSocket) => limits.attach(conn));
 
   // The count is exact without a reservation: Socket.IO connects a socket on the next tick
   // after its middleware (and skips it if the client left meanwhile), and every other
@@ -116,14 +124,31 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   });
 
   io.on('connection', onConnection);
+  const sizeRefusals = new SizeRefusals(() => maxMessageBytes(config.max_data));
 
   function onConnection(socket: PanthRSocket): void {
+    limits.setLoggedIn(socket.conn, true);
+    // A client that leaves the namespace but keeps the transport is back to pre-login.
+    socket.on('disconnect', () => limits.setLoggedIn(socket.conn, false));
     const client = manager.connect(socket, socket.data.userId, socket.handshake.address);
-    bindHandlers(socket, client, { sessions: manager, validate: ports.validate, metrics, log });
-    client.ready.catch((err: unknown) => {
-      log.error({ err, user: socket.data.userId }, 'could not open the session');
-      client.bye('unavailable');
+    bindHandlers(socket, client, {
+      sessions: manager,
+      validate: ports.validate,
+      metrics,
+      log,
+      sizeRefusals,
     });
+    client.ready.then(
+      () => {
+        // After the workspace: what the transport refused on this user's last connection.
+        const notice = sizeRefusals.take(socket.data.userId);
+        if (notice !== null) client.outbound.push({ replyTo: null, objects: [notice] });
+      },
+      (err: unknown) => {
+        log.error({ err, user: socket.data.userId }, 'could not open the session');
+        client.bye('unavailable');
+      },
+    );
   }
 
   deps.auth.onCurrentWorkspaceChanged(({ userId }) => manager.workspaceChanged(userId));
@@ -139,6 +164,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     io,
     metrics,
     connectedClients: () => manager.clientCount,
+    inspectR: (userId, fn) => manager.inspectR(userId, fn),
     close() {
       closing ??= (async () => {
         await manager.close();

@@ -45,6 +45,8 @@ export interface RunOutcome {
   readonly remove: readonly string[];
   /** Objects to send back (results, or an error object). */
   readonly reply: readonly (PanthRObject | ErrorObject)[];
+  /** Stored objects changed as a consequence (results marked stale): sent to every tab. */
+  readonly changed?: readonly PanthRObject[];
 }
 
 /** The R-side state of one workspace in one R session. */
@@ -53,7 +55,15 @@ export interface WorkspaceRuntime {
     object: PanthRObject,
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<RunOutcome>;
+  /** The datasets held in R: workspace name -> the R variable of its data frame. */
+  heldDatasets(): ReadonlyMap<string, string>;
 }
+
+/** Looks into a user's R session: its connection and the datasets it holds (R names). */
+export type RInspector<T> = (
+  conn: RConnection,
+  datasets: ReadonlyMap<string, string>,
+) => Promise<T>;
 
 /** Loads a stored workspace into an R session. */
 export interface RuntimeFactory {

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { ClientConnection, type ClientSocket, type ConnectionLimits } from './client.connection.ts';
-import type { ErrorObject, PanthRObject, WorkspacePersistence } from './ports.ts';
+import type { ErrorObject, PanthRObject, RInspector, WorkspacePersistence } from './ports.ts';
 import { UserSession, type UserSessionDeps } from './user.session.ts';
 
 /** The connection log (store), without any data values. */
@@ -35,8 +35,11 @@ export class SessionManager {
   private readonly clients = new Map<ClientConnection, Promise<string | null>>();
   /** Disconnects still logging, releasing R or purging. */
   private readonly leaving = new Set<Promise<void>>();
-  /** Public mode: purges under way, by user. */
-  private readonly purges = new Map<string, Promise<void>>();
+  /**
+   * Users whose last tab left and whose session is still ending, by user: queued work
+   * finishing and being saved, R given back, in public mode the purge.
+   */
+  private readonly endings = new Map<string, Promise<void>>();
   private closing = false;
 
   constructor(private readonly deps: SessionManagerDeps) {}
@@ -85,26 +88,41 @@ export class SessionManager {
       this.users.set(userId, user);
     }
     this.deps.log.info({ socket: socket.id, user: userId, address }, 'client connected');
-    // A user back at once (a reload) waits for their purge: no stale workspace, no R
-    // session loaded from what is being deleted.
-    client.ready = user.attach(client, this.purges.get(userId));
+    // A user back at once (a reload) waits for their previous session to end: the
+    // workspace they get holds the last result queued before they left, and in public
+    // mode nothing of what is being deleted.
+    client.ready = user.attach(client, this.endings.get(userId));
     return client;
   }
 
-  /** Queues a checked client message. */
+  /**
+   * Queues a checked client message; `workspace` is the id the client's tab shows, or null
+   * when it did not say (then the message runs in whichever workspace is current).
+   */
   submit(
     client: ClientConnection,
     seq: number,
     items: readonly (PanthRObject | ErrorObject)[],
+    workspace: string | null = null,
   ): void {
     client.touch();
     client.messages += 1;
-    this.users.get(client.userId)?.submit(client, seq, items);
+    this.users.get(client.userId)?.submit(client, seq, items, workspace);
   }
 
   /** Answers the R half of a ping. */
   pingR(client: ClientConnection, t: unknown): Promise<void> {
     return this.users.get(client.userId)?.pingR(client, t) ?? Promise.resolve();
+  }
+
+  /**
+   * For tests and diagnostics: looks into the R session of a connected user, in their
+   * queue (see UserSession.inspectR); rejects when the user has no client connected.
+   */
+  inspectR<T>(userId: string, fn: RInspector<T>): Promise<T> {
+    const user = this.users.get(userId);
+    if (user === undefined) return Promise.reject(new Error(`user ${userId} is not connected`));
+    return user.inspectR(fn);
   }
 
   /** The user's current workspace changed elsewhere (REST): reload it in every tab. */
@@ -154,13 +172,12 @@ export class SessionManager {
     this.users.delete(client.userId);
     // Work already queued still runs and is saved (each computation is bounded by compute_timeout).
     const graceMs = this.closing ? SHUTDOWN_GRACE_MS : null;
-    if (!this.deps.publicMode) return user.close(graceMs);
-    const purged = this.purge(user, graceMs);
-    this.purges.set(user.userId, purged);
+    const ended = this.deps.publicMode ? this.purge(user, graceMs) : user.close(graceMs);
+    this.endings.set(user.userId, ended);
     try {
-      await purged;
+      await ended;
     } finally {
-      if (this.purges.get(user.userId) === purged) this.purges.delete(user.userId);
+      if (this.endings.get(user.userId) === ended) this.endings.delete(user.userId);
     }
   }
 

@@ -14,6 +14,7 @@ import {
   type ErrorObject,
   type PanthRObject,
   type RLease,
+  type RInspector,
   type RLeaser,
   type RunOutcome,
   type RuntimeFactory,
@@ -21,6 +22,7 @@ import {
   type WorkspaceRuntime,
 } from './ports.ts';
 import { SerialQueue } from './serial.queue.ts';
+import { wrongWorkspaceReply } from './workspace.guard.ts';
 
 /** What a user session is built from. */
 export interface UserSessionDeps {
@@ -90,16 +92,21 @@ export class UserSession {
     return this.clients.size === 0;
   }
 
-  /** Queues the checked objects of client message `seq`; results go back as one `data`. */
+  /**
+   * Queues the checked objects of client message `seq`; results go back as one `data`.
+   * `workspace` (the tab's, or null) is compared with the current one when the message's
+   * turn comes, after any switch queued before it.
+   */
   submit(
     client: ClientConnection,
     seq: number,
     items: readonly (PanthRObject | ErrorObject)[],
+    workspace: string | null = null,
   ): void {
     const endWork = client.beginWork();
     const received = performance.now();
     void this.queue
-      .run(() => this.process(client, seq, items))
+      .run(() => this.process(client, seq, items, workspace))
       .finally(() => {
         endWork();
         this.deps.log.info(
@@ -132,6 +139,20 @@ export class UserSession {
     } finally {
       this.pinging.delete(client);
     }
+  }
+
+  /**
+   * For tests and diagnostics: runs `fn` on this user's R session after every request
+   * queued before it (loading the workspace first if no session is open), with the R
+   * names of the datasets it holds. Never reachable from a client.
+   */
+  inspectR<T>(fn: RInspector<T>): Promise<T> {
+    return this.queue.run(async () => {
+      if (this.runtime === null) await this.startRuntime();
+      const { lease, runtime } = this;
+      if (lease === null || runtime === null) throw new RError('closed', 'no R session');
+      return fn(lease.conn, runtime.heldDatasets());
+    });
   }
 
   /** The current workspace changed (REST): load it and send it to every tab. */
@@ -224,23 +245,42 @@ export class UserSession {
     client: ClientConnection,
     seq: number,
     items: readonly (PanthRObject | ErrorObject)[],
+    workspace: string | null,
   ): Promise<void> {
     await client.ready.catch(() => undefined);
+    // A store that cannot say which workspace is current fails each object below instead.
+    const current = workspace === null ? null : await this.currentWorkspace().catch(() => null);
+    const stale = current === null ? null : wrongWorkspaceReply(workspace, current, items);
+    if (stale !== null) {
+      client.outbound.push({ replyTo: seq, objects: stale });
+      return;
+    }
     const replies: (PanthRObject | ErrorObject)[] = [];
+    const changed: PanthRObject[] = [];
     for (const item of items) {
       if (isErrorObject(item)) replies.push(item);
-      else replies.push(...(await this.runOne(item)));
+      else replies.push(...(await this.runOne(item, changed)));
     }
     client.outbound.push({ replyTo: seq, objects: replies });
     const shared = replies.filter((r) => r.type !== 'error');
-    if (shared.length === 0) return;
     for (const other of this.clients) {
-      if (other !== client) other.outbound.push({ replyTo: null, objects: shared });
+      if (other !== client && shared.length > 0)
+        other.outbound.push({ replyTo: null, objects: shared });
     }
+    // Results the run left stale: every tab, after the reply (which keeps one object per
+    // object sent).
+    if (changed.length === 0) return;
+    for (const c of this.clients) c.outbound.push({ replyTo: null, objects: changed });
   }
 
-  /** Runs one object and saves what it changed; never throws. */
-  private async runOne(object: PanthRObject): Promise<readonly (PanthRObject | ErrorObject)[]> {
+  /**
+   * Runs one object and saves what it changed; never throws. Stored objects it changed as
+   * a consequence (stale results) are added to `changed`.
+   */
+  private async runOne(
+    object: PanthRObject,
+    changed: PanthRObject[],
+  ): Promise<readonly (PanthRObject | ErrorObject)[]> {
     const started = performance.now();
     let outcome = 'ok';
     try {
@@ -254,9 +294,18 @@ export class UserSession {
       const saved = await this.persist(result);
       const err = result.reply.find((r) => r.type === 'error');
       if (err !== undefined) outcome = (err as ErrorObject).code;
-      return result.reply.map((r) =>
-        r.type !== 'error' && r.name !== null ? (saved.get(r.name) ?? r) : r,
-      );
+      for (const c of result.changed ?? []) changed.push(saved.get(c.name ?? '') ?? c);
+      return result.reply.map((r) => {
+        if (isErrorObject(r) || r.name === null) return r;
+        const s = saved.get(r.name);
+        if (s === undefined) return r;
+        // A part of an upload is answered as sent (not the whole dataset), with its hash.
+        if (r.append === true) return { ...r, hash: s['hash'] };
+        // The reply with its stored hash: a stored record may leave out what only the reply
+        // carries (a newvar's values); a different object of that name (the dataset a `read`
+        // made) is sent as stored.
+        return s.type === r.type ? { ...r, hash: s['hash'] } : s;
+      });
     } catch (err) {
       const failure = this.failure(object, err);
       outcome = failure.code;

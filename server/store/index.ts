@@ -7,6 +7,7 @@ import { EmbeddedStore, openEmbeddedStore } from './embedded/embedded.store.ts';
 import { openMongoStore } from './mongo/mongo.store.ts';
 import type { Store } from './store.types.ts';
 import { sweepOrphanChunks } from './workspace.blobs.ts';
+import { sweepOrphanObjects } from './workspace.sweep.ts';
 
 export type * from './store.types.ts';
 export { DuplicateKeyError, isDuplicateKeyError, DUPLICATE_KEY } from './mql.ts';
@@ -15,6 +16,7 @@ export { openEmbeddedStore, EmbeddedStore, EMBEDDED_FILE } from './embedded/embe
 export { openMongoStore, MongoStore } from './mongo/mongo.store.ts';
 export * from './workspace.repo.ts';
 export { sweepOrphanChunks } from './workspace.blobs.ts';
+export { sweepOrphanObjects } from './workspace.sweep.ts';
 export * from './connection.repo.ts';
 export { StoreSessionStore, type StoreSessionStoreOptions } from './session.store.ts';
 
@@ -25,15 +27,20 @@ export interface StoreConfig {
 }
 
 /**
- * Removes what an earlier crash left unreferenced: workspace chunks no object names, and
- * (embedded) blob files no row owns. Space only: a crash never leaves a reference to
- * something missing. Runs before the server serves, when nothing saves.
+ * Removes what an earlier crash left unreferenced: objects of deleted workspaces,
+ * workspace chunks no object names, and (embedded) blob files no row owns. Space only: a
+ * crash never leaves a reference to something missing. Runs before the server serves,
+ * when nothing saves.
  */
 async function sweepOrphans(store: Store, log?: Logger): Promise<void> {
+  const workspaces = await sweepOrphanObjects(store);
   const chunks = await sweepOrphanChunks(store);
   const files = store instanceof EmbeddedStore ? store.sweepOrphanFiles() : 0;
-  if (chunks + files > 0)
-    log?.warn({ chunks, files }, 'removed workspace data an earlier crash left unreferenced');
+  if (workspaces + chunks + files > 0)
+    log?.warn(
+      { workspaces, chunks, files },
+      'removed workspace data an earlier crash left unreferenced',
+    );
 }
 
 /**

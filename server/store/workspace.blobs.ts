@@ -77,28 +77,63 @@ function chunksOf(values: unknown): { data: unknown[]; binary: boolean } | null 
   return null;
 }
 
+/** Chunk ids of values already in the store for this object, if they can be named again. */
+export type ReuseChunks = (values: object) => readonly string[] | undefined;
+
 /**
- * `object` as its document stores it, and the chunks to write first. Chunk ids start with
- * `prefix` (unique per object version: the object's id and its new hash).
+ * `object` as its document stores it, the chunks to write first, and which values went to
+ * which chunks. Chunk ids start with `prefix` (unique per object version: the object's id
+ * and its new hash); values `reuse` knows keep the chunks they already have.
  */
 export function splitBlobs<T>(
   object: T,
   workspaceId: string,
   prefix: string,
-): { doc: T; blobs: WorkspaceBlobDoc[] } {
+  reuse: ReuseChunks = () => undefined,
+): { doc: T; blobs: WorkspaceBlobDoc[]; placed: [object, readonly string[]][] } {
   const blobs: WorkspaceBlobDoc[] = [];
+  const placed: [object, readonly string[]][] = [];
   const doc = mapValuesKeys(object, (values) => {
     if (isPlainObject(values)) return { literal: values } satisfies Literal;
     const chunks = chunksOf(values);
     if (chunks === null) return values;
-    const ids = chunks.data.map((data) => {
-      const _id = `${prefix}#${blobs.length}`;
-      blobs.push({ _id, workspaceId, data });
-      return _id;
-    });
+    const ids =
+      reuse(values as object) ??
+      chunks.data.map((data) => {
+        const _id = `${prefix}#${blobs.length}`;
+        blobs.push({ _id, workspaceId, data });
+        return _id;
+      });
+    placed.push([values as object, ids]);
     return { blob: { chunks: ids, binary: chunks.binary } } satisfies BlobRef;
   });
-  return { doc, blobs };
+  return { doc, blobs, placed };
+}
+
+/**
+ * Which chunks hold which values object of which stored object, so that saving an object
+ * again with some of the very same values (a dataset after a part of an upload was added:
+ * docs/api.md, "Uploading in parts") writes only what is new instead of every chunk again.
+ * Held by identity and forgotten with the values; a hit is used only while the object's
+ * current document still names all of its chunks (see saveObject).
+ */
+export class ChunkMemory {
+  private readonly byValues = new WeakMap<object, { id: string; chunks: readonly string[] }>();
+
+  /** Values of object `id` placed in `chunks` (after its document was written). */
+  remember(id: string, placed: readonly [object, readonly string[]][]): void {
+    for (const [values, chunks] of placed) this.byValues.set(values, { id, chunks });
+  }
+
+  /** A {@link ReuseChunks} for object `id` whose current document names `named`. */
+  reuseFor(id: string, named: ReadonlySet<string>): ReuseChunks {
+    return (values) => {
+      const hit = this.byValues.get(values);
+      return hit !== undefined && hit.id === id && hit.chunks.every((c) => named.has(c))
+        ? hit.chunks
+        : undefined;
+    };
+  }
 }
 
 /** The ids of the chunks an object document names. */

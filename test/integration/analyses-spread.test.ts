@@ -51,6 +51,8 @@ describe('analyses: tests of normality, variance and correlation; bad requests',
         h <- shapiro.test(v); c(h$statistic, h$p.value, length(v)) })`,
       n: 'sum(!is.na(aq$Ozone))',
     });
+    // The by variable is set up in r_code like the named ones (its levels in order).
+    assert.match(by['r_code'] as string, /^aq\$Month <- factor\(aq\$Month, levels = /m);
     assert.deepEqual(
       (by['rows'] as unknown as Record<string, unknown>[]).map((g) => g['group']),
       ['A_m5', 'B_m6', 'C_m7', 'D_m8', 'E_m9'],
@@ -176,6 +178,9 @@ describe('analyses: tests of normality, variance and correlation; bad requests',
     assert.equal(group.code, 'invalid_object');
     assert.match(group.message, /3 to 5000 values.*group "A_a", has 2/);
     const missing = await errorOf(rt, s('tiny', { by: 'nope' }));
-    assert.equal(missing.code, 'not_found');
+    assert.deepEqual(missing, {
+      code: 'not_found',
+      message: 'variable "nope" not found in dataset "tiny"',
+    });
   });
 });

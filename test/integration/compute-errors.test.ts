@@ -171,6 +171,7 @@ describe('compute: error codes', function () {
       dataset: 'd',
       variable: 'x',
       formula: 'x + 1',
+      replace: true,
     };
     assert.equal(
       (await runRaw(rt, ok)).reply[0]?.type,
@@ -192,6 +193,7 @@ describe('compute: error codes', function () {
       dataset: 'd',
       variable: 'z',
       formula: '3',
+      replace: true,
     });
     const constant = await errorOf(rt, {
       type: 'test',

@@ -174,6 +174,7 @@ describe('compute: objects on real R', function () {
       dataset: 'bin',
       variable: 'b',
       formula: 'b / 10',
+      replace: true,
     });
     const res = await resultOf(rt, {
       type: 'filter',

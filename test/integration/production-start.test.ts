@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { waitUntil } from '../fixtures/r-process-check.ts';
@@ -15,27 +15,23 @@ import { waitUntil } from '../fixtures/r-process-check.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 describe('production start (compiled JavaScript, no devDependencies)', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let dir: string;
 
-  before(function () {
-    // scripts/setup builds dist/ and client/dist/ before the tests run.
-    if (!existsSync(path.join(ROOT, 'dist/server/main.js'))) this.skip();
+  before(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-prod-'));
+    // R runs as its own user (r.user) and must read the copy's r/ files.
+    chmodSync(dir, 0o755);
     const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
       .split('\0')
       .filter((f) => f !== '' && existsSync(path.join(ROOT, f)));
     for (const f of files) {
       cpSync(path.join(ROOT, f), path.join(dir, f), { preserveTimestamps: true });
     }
-    for (const built of ['dist', 'client/dist']) {
-      cpSync(path.join(ROOT, built), path.join(dir, built), {
-        recursive: true,
-        preserveTimestamps: true,
-      });
-    }
     // Hard links: the prune removes links in the copy, never the checkout's files.
     execFileSync('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules')]);
+    // What an admin does: build with the dev dependencies, then drop them.
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: dir, stdio: 'ignore' });
     execFileSync(
       'npm',
       ['prune', '--omit=dev', '--offline', '--no-audit', '--no-fund', '--loglevel=error'],

@@ -122,7 +122,17 @@ describe('embedded store: large bytes as files', function () {
   });
 
   it('removes, when the store opens, files no row owns (a crash before the commit)', async () => {
-    // A document that owns a file (a chunk would be swept: no object names it).
+    // A document that owns a file (a chunk would be swept: no object names it), in a
+    // workspace that exists (objects of a deleted workspace are swept too).
+    const now = new Date();
+    await store.workspaces.insertOne({
+      _id: 'w',
+      userId: 'u',
+      name: 'w',
+      createdAt: now,
+      updatedAt: now,
+      nextHash: 2,
+    });
     await store.workspaceObjects.insertOne({
       _id: 'w/kept',
       workspaceId: 'w',

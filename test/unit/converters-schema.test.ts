@@ -34,7 +34,7 @@ const ds = {
 
 function fails(
   r: ValidationResult,
-  code: 'invalid_object' | 'unknown_type',
+  code: 'invalid_object' | 'unknown_type' | 'too_large',
   pattern: RegExp,
 ): void {
   assert.equal(r.ok, false, 'expected a failure');
@@ -375,21 +375,22 @@ describe('converters: validateObject', () => {
       'invalid_object',
       /options/,
     );
-    fails(validateObject(vec({ label: 'x'.repeat(2000) })), 'invalid_object', /label/);
+    // Refused for size: too_large, the limit in the message (issue 10, defect 6).
+    fails(validateObject(vec({ label: 'x'.repeat(2000) })), 'too_large', /label.*<=1000/);
     fails(
       validateObject({ type: 'filter', name: 'f', dataset: 'd', formula: 'x'.repeat(5000) }),
-      'invalid_object',
-      /formula/,
+      'too_large',
+      /formula.*<=4096/,
     );
     fails(
       validateObject(vec({ variableType: 'nominal', values: ['x'.repeat(70_000)] })),
-      'invalid_object',
+      'too_large',
       /values\[0\]/,
     );
     // Too long, not of the wrong type: the message says so.
     fails(
       validateObject(vec({ variableType: 'ordinal', values: ['a', 'x'.repeat(3_000_000)] })),
-      'invalid_object',
+      'too_large',
       /"values\[1\]": must be at most 65536 characters/,
     );
     fails(
@@ -400,8 +401,8 @@ describe('converters: validateObject', () => {
         dataset: 'd',
         variables: Array(20_000).fill('x'),
       }),
-      'invalid_object',
-      /variables/,
+      'too_large',
+      /variables.*<=10000/,
     );
     const proto = JSON.parse(
       '{"type":"vector","name":"x","variableType":"scalar","values":[1],"__proto__":{"polluted":1}}',

@@ -20,6 +20,14 @@ function highlight(src: string, err: FormulaError | null): HTMLElement {
   return out;
 }
 
+/** The question asked before a new variable replaces one of the same name. */
+export function replaceQuestion(dataset: string, variable: string): string {
+  return (
+    `Dataset "${dataset}" already has a variable "${variable}". Replace it? ` +
+    'Results computed from its old values will be marked out of date.'
+  );
+}
+
 /** Opens the dialog for a new variable (`kind: 'newvar'`) or filter on dataset `dsName`. */
 export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: string): void {
   const ds = app.model.dataset(dsName);
@@ -106,6 +114,9 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
       if (formula.value.trim() === '') message.textContent = 'Write a formula.';
       return;
     }
+    // The server replaces a variable only when told to (API 1.1): ask first.
+    const replacing = kind === 'newvar' && varNames.includes(name.value);
+    if (replacing && !confirm(replaceQuestion(ds.name, name.value))) return;
     const obj =
       kind === 'newvar'
         ? {
@@ -115,6 +126,7 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
             dataset: ds.name,
             variable: name.value,
             formula: formula.value,
+            ...(replacing ? { replace: true } : {}),
           }
         : { type: 'filter', name: name.value, dataset: ds.name, formula: formula.value };
     submit.disabled = true;
@@ -125,7 +137,9 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
         if (msg === null) {
           close();
           toast(
-            kind === 'newvar' ? `Variable ${name.value} created.` : `Filter ${name.value} created.`,
+            kind === 'filter'
+              ? `Filter ${name.value} created.`
+              : `Variable ${name.value} ${replacing ? 'replaced' : 'created'}.`,
           );
           return;
         }

@@ -1,12 +1,13 @@
 // Importing a CSV file: choose or drop a file, see a preview with the inferred column
-// types, name the dataset, and send it as a `read` command. Progress shows reading the
-// file, then the server parsing it.
+// types, name the dataset, and send it as a `read` command, or a large file in parts
+// (upload.ts). Progress shows reading the file, then the server parsing it or the parts.
 import { messageOf } from '../api.ts';
 import type { App } from '../app.ts';
 import { nameFromFile, previewCsv, type CsvPreview } from '../csv.ts';
 import { field, h, onFileDrop, openDialog, replace, toast } from '../dom.ts';
 import { checkName } from '../names.ts';
 import { replyError } from '../types.ts';
+import { sendCsv } from '../upload.ts';
 
 function previewTable(p: CsvPreview): HTMLElement {
   return h(
@@ -131,8 +132,11 @@ export function openImportDialog(app: App, initial?: File): void {
       progress.value = 0;
       fileF.error.textContent = message;
     };
-    app
-      .request([{ type: 'command', name: dataset, command: 'read', format: 'csv', text }])
+    const showPart = (done: number, total: number): void => {
+      progress.value = (100 * done) / total;
+      status.textContent = `Sent part ${done} of ${total}…`;
+    };
+    sendCsv((objects) => app.request(objects), dataset, text, showPart)
       .then((reply) => {
         const err = replyError(reply, 'The server could not read this file.');
         if (err !== null) return failed(err);

@@ -91,6 +91,18 @@ function graphFigure(o: PObject, title: string): HTMLElement {
   );
 }
 
+/** Sends an output's request again (a stale one then comes back current). */
+function rerun(app: App, o: PObject): void {
+  const req: PObject = { ...o };
+  delete req.result;
+  delete req.hash;
+  delete req['stale'];
+  void app.request([req]).then((reply) => {
+    const err = replyError(reply, 'no reason given');
+    if (err !== null) toast(`Could not run ${o.name} again: ${err}`, 'error');
+  });
+}
+
 function card(app: App, o: PObject): HTMLElement {
   const title = o.label ?? o.name;
   const actions = h('div', { class: 'actions' });
@@ -132,6 +144,16 @@ function card(app: App, o: PObject): HTMLElement {
         'Edit',
       ),
     );
+  // The server marks a result whose data changed under it (docs/api.md, stale results).
+  const stale = typeof o['stale'] === 'string' ? o['stale'] : null;
+  if (stale !== null)
+    actions.prepend(
+      h(
+        'button',
+        { type: 'button', class: 'small', on: { click: () => rerun(app, o) } },
+        'Run again',
+      ),
+    );
   const warnings = warningsOf(o.result, o);
   const err = app.model.errorFor(o.name);
   const isTest = o.type === 'test' && typeof o.result === 'object' && o.result !== null;
@@ -141,6 +163,7 @@ function card(app: App, o: PObject): HTMLElement {
     h('header', {}, h('h3', {}, title), h('span', { class: 'kind' }, KIND[o.type] ?? o.type)),
     h('p', { class: 'hint' }, describe(o)),
     err ? h('p', { class: 'error' }, `The last update failed: ${err.message}`) : null,
+    stale === null ? null : h('p', { class: 'stale', role: 'status' }, `Out of date: ${stale}.`),
     warnings.length > 0 && !isTest
       ? h(
           'ul',

@@ -59,13 +59,24 @@ export function renderReset(
   onDone: (notice: string | null) => void,
 ): void {
   const input = accountInput('new-password');
+  const repeat = accountInput('new-password', 'repeat');
   const passF = field('New password', input, 'At least 10 characters.');
+  const repeatF = field('Repeat the password', repeat);
   const formError = h('div', { class: 'form-error', role: 'alert' });
   const save = h('button', { type: 'submit', class: 'primary' }, 'Set the new password');
   const form = authForm(
     () => {
       passF.error.textContent = '';
+      repeatF.error.textContent = '';
       formError.textContent = '';
+      // A typo in a password nobody sees would lock the user out: it must be typed twice.
+      if (repeat.value !== input.value) {
+        repeatF.error.textContent = 'The two passwords differ. Type the same password twice.';
+        repeat.setAttribute('aria-invalid', 'true');
+        repeat.focus();
+        return;
+      }
+      repeat.removeAttribute('aria-invalid');
       save.disabled = true;
       api
         .resetPassword(token, input.value)
@@ -79,6 +90,7 @@ export function renderReset(
         .finally(() => (save.disabled = false));
     },
     passF.row,
+    repeatF.row,
     formError,
     h(
       'div',

@@ -70,6 +70,17 @@ function analyzeItems(analyze: (id: string) => () => void): Item[] {
   return items;
 }
 
+/** What the views say while the workspace is on its way (API.md: the first `data`). */
+const LOADING_TEXT = 'The workspace is still loading…';
+
+function loadingView(): HTMLElement {
+  return h(
+    'section',
+    { class: 'view loading-view', 'aria-busy': 'true' },
+    h('p', { class: 'hint', role: 'status' }, h('span', { class: 'spinner' }), ` ${LOADING_TEXT}`),
+  );
+}
+
 function currentDataset(app: App): string | undefined {
   const r = app.route;
   return r.view === 'workspace' ? app.model.datasets()[0]?.name : r.dataset;
@@ -97,10 +108,14 @@ function breadcrumbs(app: App, r: Route): HTMLElement {
 export function mountShell(root: HTMLElement, app: App): void {
   const needDataset = (run: (ds: string) => void) => (): void => {
     const ds = currentDataset(app);
-    if (ds === undefined) toast('Import a dataset first: Data > Import CSV.', 'error');
+    if (app.loading) toast(LOADING_TEXT, 'info');
+    else if (ds === undefined) toast('Import a dataset first: Data > Import CSV.', 'error');
     else run(ds);
   };
-  const analyze = (id: string) => (): void => openAnalysisDialog(app, id, currentDataset(app));
+  const analyze = (id: string) => (): void => {
+    if (app.loading) toast(LOADING_TEXT, 'info');
+    else openAnalysisDialog(app, id, currentDataset(app));
+  };
   const corner = createCorner(app, {
     workspaces: () => openWorkspacesDialog(app),
     preferences: () => openPrefsDialog(app),
@@ -154,12 +169,18 @@ export function mountShell(root: HTMLElement, app: App): void {
     const key = {
       version: app.version,
       route: JSON.stringify(app.route),
-      ws: app.workspace?.name ?? '',
+      ws: `${app.workspace?.name ?? ''}${app.loading ? ' (loading)' : ''}`,
     };
     if (key.version === seen.version && key.route === seen.route && key.ws === seen.ws) return;
     seen = key;
     const r = app.route;
     replace(crumbsHost, breadcrumbs(app, r));
+    if (app.loading) {
+      // Nothing is known yet: neither "no dataset" nor "no such dataset" would be true.
+      replace(viewHost, loadingView());
+      replace(outputsHost);
+      return;
+    }
     replace(
       viewHost,
       r.view === 'workspace'

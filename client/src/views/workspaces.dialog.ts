@@ -1,5 +1,5 @@
 // Workspaces: list, create, rename, delete and switch. Switching makes the server load
-// the other workspace; the connection is reopened so it arrives whole.
+// the other workspace and send it whole to every tab of the user.
 import type { App } from '../app.ts';
 import { api, messageOf, type WorkspaceInfo } from '../api.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';

@@ -3,11 +3,11 @@
  * with `synchronous=FULL`, so that a write is on disk (fsynced) before it is acknowledged
  * and survives a `kill -9` or a power loss. No server to install.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Store } from '../store.types.ts';
+import { privateDir, privateFile, tightenFile } from '../../private-files.ts';
 import {
   COLLECTION_NAMES,
   createStoreIndexes,
@@ -55,6 +55,11 @@ export class EmbeddedStore implements Store {
    * in a worker thread (wal.checkpointer.ts); `log` hears of their failures.
    */
   constructor(file: string, log?: Pick<Logger, 'error'>) {
+    // SQLite creates a database 0644 (less the umask), and its -wal and -shm with the
+    // database's mode: made 0600 first, all three are private.
+    privateFile(file);
+    tightenFile(`${file}-wal`);
+    tightenFile(`${file}-shm`);
     const db = new Database(file);
     try {
       db.pragma('journal_mode = WAL');
@@ -134,7 +139,8 @@ export async function openEmbeddedStore(
   dataDir: string,
   options: EmbeddedStoreOptions = {},
 ): Promise<EmbeddedStore> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  privateDir(dataDir);
+  privateDir(join(dataDir, 'blobs'));
   const store = new EmbeddedStore(join(dataDir, EMBEDDED_FILE), options.log);
   try {
     await store.init();

@@ -1,0 +1,54 @@
+// Sending a CSV file: a small one as a `read` command (the server parses it); a large one
+// is parsed here with the server's own CSV rules (converters/csv.ts, what `read` runs) and
+// sent in parts (docs/api.md, "Uploading in parts"), scalar columns as binary float64, so
+// that no message nears the server's 128 MB limit and each is a small piece of its work.
+// DOM-free.
+import { parseCsv } from '../../converters/csv.ts';
+import { SINGLE_MESSAGE_BYTES, uploadParts } from '../../converters/upload-parts.ts';
+import type { PanthrVector } from '../../converters/schema/vector.schema.ts';
+import type { PObject } from './types.ts';
+
+/** Sends one message and resolves with its reply's objects (the app's `request`). */
+export type Requester = (objects: PObject[]) => Promise<PObject[]>;
+
+/** A scalar column as binary when nothing is lost (numbers and missing values only). */
+function binaryColumn(v: PanthrVector): PanthrVector {
+  if (v.variableType !== 'scalar' || !Array.isArray(v.values)) return v;
+  const values = v.values as readonly unknown[];
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (typeof x === 'number') out[i] = x;
+    else if (x === null) out[i] = NaN;
+    else return v;
+  }
+  return { ...v, values: out };
+}
+
+/**
+ * Sends CSV `text` as dataset `name`; `onPart(done, total)` reports the parts sent. Resolves
+ * with the reply to the `read`, or to the first part refused, or to the last part; rejects
+ * (before anything is sent) when a large file cannot be read, with the server's message.
+ */
+export async function sendCsv(
+  request: Requester,
+  name: string,
+  text: string,
+  onPart: (done: number, total: number) => void = () => undefined,
+): Promise<PObject[]> {
+  // UTF-16 units: a lower bound of the UTF-8 bytes, so small files go as before.
+  if (text.length <= SINGLE_MESSAGE_BYTES) {
+    return request([{ type: 'command', name, command: 'read', format: 'csv', text }]);
+  }
+  const parsed = parseCsv(text, { name });
+  if (!parsed.ok) throw new Error(parsed.message);
+  const dataset = { ...parsed.dataset, variables: parsed.dataset.variables.map(binaryColumn) };
+  const parts = uploadParts(dataset);
+  let reply: PObject[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    reply = await request([parts[i] as PObject]);
+    if (reply.some((o) => o.type === 'error')) return reply;
+    onPart(i + 1, parts.length);
+  }
+  return reply;
+}
