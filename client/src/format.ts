@@ -106,6 +106,7 @@ const STAT_SYMBOL: Record<string, string> = {
   'prop.test': 'χ²',
   'binom.test': 'successes',
   'shapiro.test': 'W',
+  factanal: 'χ²',
 };
 
 /** R's name of an htest's statistic, from the test and R's method text. */
