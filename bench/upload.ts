@@ -11,7 +11,10 @@
  *     plumber endpoint that parses it with jsonlite into a data frame (what a plumber user
  *     would write). Goal: >= 5x. JSON values go in parts of 8 MB (docs/api.md, "Uploading
  *     in parts": one message may not pass 128 MB); binary values (80 MB) in one message.
- * Run: `npx tsx bench/upload.ts [ROWS]` (about 3 minutes at 1e6 rows; temp dirs only).
+ * (c) a 700,000 x 6 CSV sent as bytes to `read`, binary values back, against
+ *     data.table::fread of the same file (bench/lib/upload-csv.ts). Goal: within 5x.
+ * Run: `npx tsx bench/upload.ts [ROWS]` (about 3 minutes at 1e6 rows; temp dirs only);
+ * `npx tsx bench/upload.ts csv [ROWS]` runs (c) alone.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,11 +26,13 @@ import { startPanthrR } from '../test/fixtures/compute/panthr-r.ts';
 import { startTestServer } from '../test/fixtures/server.ts';
 import { createUser } from '../test/fixtures/users.ts';
 import { freePort } from './lib/panthr-bench.ts';
+import { csvCase } from './lib/upload-csv.ts';
 import type { UploadConfig, UploadResult } from './lib/upload-client.ts';
 import { makeColumns, uploadMessage, type Columns } from './lib/upload-data.ts';
 import { ms, percentile, timeRuns, verdict } from './lib/stats.ts';
 
-const ROWS = Number(process.argv[2] ?? 1_000_000);
+const CSV_ONLY = process.argv[2] === 'csv';
+const ROWS = Number((CSV_ONLY ? undefined : process.argv[2]) ?? 1_000_000);
 const VARS = 10;
 const RUNS = 5;
 const median = (xs: readonly number[]): number => percentile(xs, 50);
@@ -197,9 +202,14 @@ async function wholePath(cols: Columns, dir: string): Promise<void> {
 
 const dir = mkdtempSync(join(tmpdir(), 'panthr-bench-upload-'));
 try {
-  const cols = makeColumns(ROWS, VARS);
-  await serverPart(cols, dir);
-  await wholePath(cols, dir);
+  if (CSV_ONLY) {
+    await csvCase(dir, Number(process.argv[3] ?? 700_000));
+  } else {
+    const cols = makeColumns(ROWS, VARS);
+    await serverPart(cols, dir);
+    await wholePath(cols, dir);
+    await csvCase(dir);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -15,6 +15,7 @@ import type {
   PanthrReport,
   PanthrTest,
 } from './schema/requests.schema.ts';
+import type { PanthrNote } from './schema/note.schema.ts';
 
 export * from './schema/common.schema.ts';
 export * from './schema/vector.schema.ts';
@@ -22,6 +23,7 @@ export * from './schema/requests.schema.ts';
 export * from './schema/data-commands.schema.ts';
 export * from './schema/graph-settings.schema.ts';
 export * from './schema/messages.schema.ts';
+export * from './schema/note.schema.ts';
 export { isColor, normalizeColor } from './schema/colors.ts';
 
 /** Any object a client may send, as {@link validateObject} accepts it. */
@@ -36,4 +38,5 @@ export type PanthrObject =
   | PanthrExtensionTest
   | PanthrGraph
   | PanthrExtensionGraph
-  | PanthrR;
+  | PanthrR
+  | PanthrNote;

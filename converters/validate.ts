@@ -18,6 +18,7 @@ import {
 } from './schema/requests.schema.ts';
 import { datasetSchema, NUL_TEXT, TOO_LONG, vectorSchema } from './schema/vector.schema.ts';
 import { LIMITS } from './limits.ts';
+import { noteSchema } from './schema/note.schema.ts';
 import type { PanthrObject } from './panthr.schema.ts';
 
 /** Report, test and graph kinds registered by R extensions (built-in kinds take precedence). */
@@ -52,6 +53,7 @@ const KINDS: Readonly<Record<string, { key: string; lookup: Lookup } | Schema>> 
   dataset: datasetSchema,
   filter: filterSchema,
   r: rSchema,
+  note: noteSchema,
   command: { key: 'command', lookup: (k) => own<Schema>(COMMAND_SCHEMAS, k) },
   report: {
     key: 'reportType',

@@ -110,10 +110,10 @@ export async function mapLimit<T, R>(
 }
 
 /**
- * `n` verified, logged-in users, `concurrency` at a time, each registering and verifying
+ * `n` verified, logged-in users, `concurrency` at a time, each registering, verifying and logging in
  * from its own address (`X-Forwarded-For: 10.x.y.z`; the server must run with
- * `trust_proxy: 1`), so that the per-address limits on /register and /verify (60 an hour)
- * allow hundreds of accounts.
+ * `trust_proxy: 1`), so that the per-address limits on /register, /verify and /login
+ * allow hundreds of accounts (the logins went from one address and stopped near 300).
  */
 export function createUsersFromOwnAddresses(
   ts: TestServer,

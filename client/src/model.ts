@@ -11,7 +11,7 @@ import {
 } from './types.ts';
 
 /** Object types shown in the outputs list. */
-const OUTPUT_TYPES: ReadonlySet<string> = new Set(['report', 'test', 'graph', 'r']);
+const OUTPUT_TYPES: ReadonlySet<string> = new Set(['report', 'test', 'graph', 'r', 'note']);
 
 /** Prefix of helper objects the client makes for its own views (hidden from outputs). */
 const VIEW_PREFIX = 'view.';

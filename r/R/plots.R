@@ -28,12 +28,15 @@
   x <- v$x[!is.na(v$x)]
   if (!length(x)) panthr_stop("invalid_object", "no values to draw")
   st <- o$style
-  breaks <- graphics::hist(x, plot = FALSE)$breaks
+  # One pass over the data: the histogram is computed once and drawn as hist() draws it.
+  whole <- graphics::hist(x, plot = FALSE)
+  breaks <- whole$breaks
   xlab <- .panthr_or(o$xlab, variables[[1L]])
   if (is.null(v$g)) {
-    do.call(graphics::hist, c(list(x, breaks = breaks, col = st$fill, border = st$border,
-                                   main = o$main, xlab = xlab,
-                                   ylab = .panthr_or(o$ylab, "Frequency")), .panthr_lims(o)))
+    panthr_do_call(graphics::plot, c(list(whole, col = st$fill, border = st$border,
+                                          main = o$main, xlab = xlab,
+                                          ylab = .panthr_or(o$ylab, "Frequency")),
+                                     .panthr_lims(o)))
     return(invisible(list(r_code = .panthr_hist_code(data, variables, o, FALSE))))
   }
   g <- v$g[!is.na(v$x)]
@@ -99,7 +102,7 @@
       tab <- table(x)
       structure(as.vector(tab), names = names(tab))  # dotchart wants a vector or a matrix
     } else unclass(table(x, v$g))
-    do.call(graphics::dotchart, c(list(counts, pch = st$pch, pt.cex = st$cex, main = o$main,
+    panthr_do_call(graphics::dotchart, c(list(counts, pch = st$pch, pt.cex = st$cex, main = o$main,
                                        xlab = .panthr_or(o$xlab, "Count"),
                                        color = graphics::par("fg"), gcolor = graphics::par("fg")),
                                   .panthr_lims(o, "xlim")))

@@ -50,7 +50,7 @@ panthr_registered <- function() {
 
 # Run a registered function, collecting its warnings into the result's `warnings`.
 .panthr_call <- function(fun, args) {
-  got <- panthr_collect_warnings(do.call(fun, args))
+  got <- panthr_collect_warnings(panthr_do_call(fun, args))
   value <- got$value
   if (!is.list(value) || (length(value) > 0L && is.null(names(value))))
     panthr_stop("r_error", "a kind must return a named list")

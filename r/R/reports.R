@@ -21,19 +21,25 @@
 
 # The chosen statistics of one numeric vector, in order; NA where there is nothing to compute.
 .panthr_describe <- function(x, stats) {
-  ok <- x[!is.na(x)]
+  ok <- if (anyNA(x)) x[!is.na(x)] else x  # no copy when nothing is missing
   n <- length(ok)
   v <- list(n = n, missing = length(x) - n)
   if (n > 0L) {
+    # One pass per statistic, each done once: sd is sqrt(var) as stats::sd computes it, the
+    # IQR q3 - q1 as stats::IQR does (type 7), the quantiles only when shown (a sort: on
+    # 1e6 values each quantile, IQR or var was 20-90 ms of a 600 ms report).
     m <- mean(ok)
-    s <- if (n > 1L) stats::sd(ok) else NA_real_
-    q <- stats::quantile(ok, c(0.25, 0.5, 0.75), type = 7, names = FALSE)
+    va <- if (n > 1L) stats::var(ok) else NA_real_
+    s <- sqrt(va)
+    q <- if (any(c("q1", "median", "q3", "iqr") %in% stats))
+      stats::quantile(ok, c(0.25, 0.5, 0.75), type = 7, names = FALSE) else rep(NA_real_, 3L)
+    lo <- min(ok)
+    hi <- max(ok)
     half <- if (n > 1L) stats::qt(0.975, n - 1L) * s / sqrt(n) else NA_real_
     sk <- if (any(c("skewness", "kurtosis") %in% stats)) .panthr_moments(ok, n, m) else c(NA, NA)
-    v <- c(v, list(mean = m, sd = s, se = s / sqrt(n),
-                   variance = if (n > 1L) stats::var(ok) else NA_real_, min = min(ok),
-                   q1 = q[[1L]], median = q[[2L]], q3 = q[[3L]], max = max(ok),
-                   iqr = stats::IQR(ok), range = max(ok) - min(ok), skewness = sk[[1L]],
+    v <- c(v, list(mean = m, sd = s, se = s / sqrt(n), variance = va, min = lo,
+                   q1 = q[[1L]], median = q[[2L]], q3 = q[[3L]], max = hi,
+                   iqr = q[[3L]] - q[[1L]], range = hi - lo, skewness = sk[[1L]],
                    kurtosis = sk[[2L]], ci_low = m - half, ci_high = m + half))
   }
   lapply(stats, function(k) .panthr_or(v[[k]], NA_real_))

@@ -110,7 +110,7 @@ panthr_fisher_test <- function(data, variables, options = list()) {
   .panthr_known_options(options, c("alternative", "conf.level"))
   args <- .panthr_location_args(options)[c("alternative", "conf.level")]
   t2 <- .panthr_table2(data, variables, "fisher.test")
-  h <- do.call(stats::fisher.test, c(list(t2$tab), args[!vapply(args, is.null, NA)]))
+  h <- panthr_do_call(stats::fisher.test, c(list(t2$tab), args[!vapply(args, is.null, NA)]))
   c(.panthr_htest(h), list(n = t2$n, r_code = panthr_r_code(
     paste0("fisher.test(", t2$code, .panthr_code_args(args), ")"))))
 }
@@ -177,7 +177,7 @@ panthr_binom_test <- function(data, variables, options = list()) {
   d <- .panthr_complete(data, variables)
   s <- .panthr_success(d, variables[[1L]], options)
   if (!nrow(d)) panthr_stop("invalid_object", "binom.test: no values")
-  h <- do.call(stats::binom.test, c(list(sum(s$hit), nrow(d)), args[!vapply(args, is.null, NA)]))
+  h <- panthr_do_call(stats::binom.test, c(list(sum(s$hit), nrow(d)), args[!vapply(args, is.null, NA)]))
   x <- panthr_code_column(variables[[1L]])
   code <- paste0("binom.test(sum(", x, " == ", panthr_code_value(s$value), ", na.rm = TRUE), ",
                  "sum(!is.na(", x, "))", .panthr_code_args(args), ")")
@@ -223,7 +223,7 @@ panthr_prop_test <- function(data, variables, options = list()) {
                    .panthr_code_args(args), ")")
   }
   if (!nrow(d)) panthr_stop("invalid_object", "prop.test: no values")
-  h <- do.call(stats::prop.test, c(list(counts), args[!vapply(args, is.null, NA)]))
+  h <- panthr_do_call(stats::prop.test, c(list(counts), args[!vapply(args, is.null, NA)]))
   c(.panthr_htest(h), list(n = nrow(d), r_code = panthr_r_code(
     paste0("with(droplevels(", .panthr_code_cc(variables), "), ", call, ")"))))
 }

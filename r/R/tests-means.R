@@ -23,7 +23,7 @@
 # Runs `fun` on the samples with `args` (NULLs left out).
 .panthr_samples_run <- function(fun, s, args) {
   args <- args[!vapply(args, is.null, NA)]
-  do.call(fun, c(list(s$x), if (!is.null(s$y)) list(s$y), args))
+  panthr_do_call(fun, c(list(s$x), if (!is.null(s$y)) list(s$y), args))
 }
 
 #' Student's / Welch's t test, with Cohen's d.
@@ -107,7 +107,7 @@ panthr_oneway_test <- function(data, variables, options = list()) {
   args <- list(var.equal = if (!is.null(options[["var.equal"]]))
     panthr_option(options, "var.equal", FALSE, "flag"))
   s <- .panthr_groups(data, variables, "oneway.test")
-  h <- do.call(stats::oneway.test, c(list(y ~ g, data = data.frame(y = s$y, g = s$g)),
+  h <- panthr_do_call(stats::oneway.test, c(list(y ~ g, data = data.frame(y = s$y, g = s$g)),
                                      args[!vapply(args, is.null, NA)]))
   c(.panthr_htest(h), list(n = s$n, r_code = panthr_r_code(
     .panthr_code_formula("oneway.test", s, args))))

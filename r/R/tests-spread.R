@@ -97,7 +97,7 @@ panthr_cor_test <- function(data, variables, options = list()) {
                alternative = given("alternative", "choice", .panthr_alternatives),
                conf.level = given("conf.level", "probability"),
                exact = given("exact", "flag"))
-  h <- do.call(stats::cor.test, c(list(x, y), args[!vapply(args, is.null, NA)]))
+  h <- panthr_do_call(stats::cor.test, c(list(x, y), args[!vapply(args, is.null, NA)]))
   call <- paste0("cor.test(", panthr_code_name(variables[[1L]]), ", ",
                  panthr_code_name(variables[[2L]]), .panthr_code_args(args), ")")
   c(.panthr_htest(h), list(n = length(x),

@@ -23,6 +23,7 @@ import { runGraph, runR, runReport, runTest } from './analyses.ts';
 import { runDelete, runNewvar } from './commands.ts';
 import { runDataCommand } from './data-commands.ts';
 import { runRead } from './read.ts';
+import { runNote } from './notes.ts';
 import {
   computeError,
   type ComputeErrorCode,
@@ -158,6 +159,8 @@ export class WorkspaceRuntime {
         return runGraph(ctx, o);
       case 'r':
         return runR(ctx, o);
+      case 'note':
+        return runNote(o);
       case 'command':
         switch (o.command) {
           case 'newvar':

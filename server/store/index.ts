@@ -15,6 +15,7 @@ export { STORE_INDEXES, EXPIRING_COLLECTIONS, createStoreIndexes } from './store
 export { openEmbeddedStore, EmbeddedStore, EMBEDDED_FILE } from './embedded/embedded.store.ts';
 export { openMongoStore, MongoStore } from './mongo/mongo.store.ts';
 export * from './workspace.repo.ts';
+export { reorderObjects } from './workspace.order.ts';
 export { sweepOrphanChunks } from './workspace.blobs.ts';
 export { sweepOrphanObjects } from './workspace.sweep.ts';
 export * from './connection.repo.ts';

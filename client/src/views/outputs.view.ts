@@ -5,11 +5,18 @@ import { download, h, openDialog, toast } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, replyError, str, type PObject } from '../types.ts';
 import { reopenAnalysis } from './analysis.dialog.ts';
+import { copyTables, noteBody, rCodeBlock } from './output-tools.ts';
 import { graphAlt, isWide, widenButton } from './outputs-layout.ts';
 import { renderAnalysis } from './render-analysis.ts';
 import { graphBlob, graphImage, renderResult, warningsOf } from './render-result.ts';
 
-const KIND: Record<string, string> = { report: 'Report', test: 'Test', graph: 'Graph', r: 'R' };
+const KIND: Record<string, string> = {
+  report: 'Report',
+  test: 'Test',
+  graph: 'Graph',
+  r: 'R',
+  note: 'Note',
+};
 
 function describe(o: PObject): string {
   const what = str(o['reportType'] ?? o['test'] ?? o['graphType'], o.type);
@@ -127,7 +134,7 @@ function card(app: App, o: PObject): HTMLElement {
       'Delete',
     ),
   );
-  if (o.type !== 'r')
+  if (o.type !== 'r' && o.type !== 'note')
     actions.prepend(
       h(
         'button',
@@ -144,6 +151,14 @@ function card(app: App, o: PObject): HTMLElement {
         'Edit',
       ),
     );
+  if (o.type === 'note')
+    return h(
+      'article',
+      { class: 'output note', 'data-name': o.name },
+      h('header', {}, h('h3', {}, title), h('span', { class: 'kind' }, 'Note')),
+      noteBody(app, o),
+      actions,
+    );
   // The server marks a result whose data changed under it (docs/api.md, stale results).
   const stale = typeof o['stale'] === 'string' ? o['stale'] : null;
   if (stale !== null)
@@ -157,6 +172,22 @@ function card(app: App, o: PObject): HTMLElement {
   const warnings = warningsOf(o.result, o);
   const err = app.model.errorFor(o.name);
   const isTest = o.type === 'test' && typeof o.result === 'object' && o.result !== null;
+  const body =
+    o.result === undefined
+      ? h('p', { class: 'hint' }, 'No result yet.')
+      : isTest
+        ? renderAnalysis(str(o['test']), o.result as Record<string, unknown>, warnings, o.name)
+        : isGraphResult(o.result)
+          ? graphFigure(o, title)
+          : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name);
+  if (o.type !== 'graph')
+    actions.prepend(
+      h(
+        'button',
+        { type: 'button', class: 'small', on: { click: () => void copyTables(body) } },
+        'Copy table',
+      ),
+    );
   return h(
     'article',
     { class: `output ${o.type}`, 'data-name': o.name },
@@ -171,13 +202,9 @@ function card(app: App, o: PObject): HTMLElement {
           warnings.map((w) => h('li', {}, `Warning: ${w}`)),
         )
       : null,
-    o.result === undefined
-      ? h('p', { class: 'hint' }, 'No result yet.')
-      : isTest
-        ? renderAnalysis(str(o['test']), o.result as Record<string, unknown>, warnings, o.name)
-        : isGraphResult(o.result)
-          ? graphFigure(o, title)
-          : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name),
+    body,
+    // A test's result shows its R code itself, after its warnings.
+    isTest ? null : rCodeBlock(o.result),
     actions,
   );
 }

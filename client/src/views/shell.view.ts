@@ -11,6 +11,7 @@ import { openFormulaDialog } from './formula.dialog.ts';
 import { openImportDialog } from './import.dialog.ts';
 import { applyWidth } from './outputs-layout.ts';
 import { renderOutputs } from './outputs.view.ts';
+import { addNote, exportItems } from './output-tools.ts';
 import { openPrefsDialog } from './prefs.dialog.ts';
 import { openPasswordDialog } from './password.dialog.ts';
 import { renderVariable } from './variable.view.ts';
@@ -132,12 +133,14 @@ export function mountShell(root: HTMLElement, app: App): void {
         ['Import CSV…', () => openImportDialog(app)],
         ['New variable…', needDataset((ds) => openFormulaDialog(app, 'newvar', ds))],
         ['New filter…', needDataset((ds) => openFormulaDialog(app, 'filter', ds))],
+        ['Add note', () => addNote(app)],
       ]),
       menu('Analyze', analyzeItems(analyze)),
       menu(
         'Graph',
         ANALYSES.filter((a) => a.kind === 'graph').map((a): Item => [`${a.label}…`, analyze(a.id)]),
       ),
+      menu('Export', exportItems(app)),
       menu('Settings', [
         ['Preferences…', () => openPrefsDialog(app)],
         ['Workspaces…', () => openWorkspacesDialog(app)],

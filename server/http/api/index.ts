@@ -8,6 +8,7 @@ import type { AuthEventBus } from '../../auth/events.ts';
 import { originCheck } from '../../auth/origin.ts';
 import type { Store } from '../../store/index.ts';
 import { requireUser } from './api.common.ts';
+import { exportRoutes } from './export.routes.ts';
 import { MAX_PREFERENCE_BYTES, preferencesRoutes } from './preferences.routes.ts';
 import { workspacesRoutes } from './workspaces.routes.ts';
 
@@ -30,5 +31,6 @@ export function apiRoutes(deps: ApiDeps): Router {
   router.use(requireUser);
   router.use(preferencesRoutes(deps.store));
   router.use(workspacesRoutes(deps.store, deps.events));
+  router.use(exportRoutes(deps.store));
   return router;
 }

@@ -1,0 +1,170 @@
+/**
+ * Analyses on ROWS rows (default 1,000,000) through the server against the same
+ * computation in R alone, one run each (issue 16, goal 1: within 1.5x).
+ * - Through the server: a test server (test/fixtures/server.ts), one user, the dataset
+ *   uploaded once with binary values (not timed), then each request timed from the
+ *   client's emit to the reply (validation, R, the durable save, the reply).
+ * - R alone: a bare Rserve session (PanthR.r loaded but unused) with the same numbers read
+ *   from files, each computation timed inside R: what an analyst would type.
+ * Run: `npx tsx bench/analyses.ts [ROWS]` (a few minutes at 1e6 rows; temp dirs only).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rString } from '../r/qap1/sexp.ts';
+import { normal } from '../test/fixtures/compute/datasets.ts';
+import { startPanthrR } from '../test/fixtures/compute/panthr-r.ts';
+import { startTestServer } from '../test/fixtures/server.ts';
+import { connect, createUser } from '../test/fixtures/users.ts';
+import { ms, verdict } from './lib/stats.ts';
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+const GOAL = 1.5;
+
+/** One analysis: the PanthR request and the R an analyst would run on d (y, x, g). */
+interface Case {
+  readonly label: string;
+  readonly request: Record<string, unknown>;
+  readonly r: string;
+}
+
+// R alone writes its PNGs into the bench's temp dir (a forked session's tempdir() is gone).
+const png =
+  'f <- tempfile(tmpdir = .bench_dir, fileext = ".png"); png(f, 640, 480, type = "cairo");';
+const CASES: readonly Case[] = [
+  {
+    label: 'descriptives [y]',
+    request: { type: 'report', reportType: 'descriptives', variables: ['y'] },
+    r: 'c(sum(!is.na(d$y)), mean(d$y), sd(d$y), quantile(d$y, c(0, .25, .5, .75, 1)))',
+  },
+  {
+    label: 't.test [y, g]',
+    request: { type: 'test', test: 't.test', variables: ['y', 'g'] },
+    r: 't.test(y ~ g, data = d); effectsize::cohens_d(y ~ g, data = d)',
+  },
+  {
+    label: 'cor.test [x, y]',
+    request: { type: 'test', test: 'cor.test', variables: ['x', 'y'] },
+    r: 'cor.test(d$x, d$y)',
+  },
+  {
+    label: 'lm [y, x]',
+    request: { type: 'test', test: 'lm', variables: ['y', 'x'] },
+    r: 'fit <- lm(y ~ x, data = d); summary(fit); confint(fit)',
+  },
+  {
+    label: 'aov [y, g]',
+    request: { type: 'test', test: 'aov', variables: ['y', 'g'] },
+    r: 'summary(aov(y ~ g, data = d))',
+  },
+  {
+    label: 'hist PNG [y]',
+    request: { type: 'graph', graphType: 'hist', variables: ['y'], format: 'png' },
+    r: `${png} hist(d$y); dev.off(); readBin(f, "raw", file.size(f))`,
+  },
+  {
+    label: 'scatter [x, y] (PNG by default)',
+    request: { type: 'graph', graphType: 'scatter', variables: ['x', 'y'] },
+    r: `${png} plot(d$x, d$y); dev.off(); readBin(f, "raw", file.size(f))`,
+  },
+];
+
+/** Seeded columns: y and x normal, g two groups (codes 1, 2). */
+function columns(rows: number): { y: Float64Array; x: Float64Array; g: Float64Array } {
+  const rnd = normal(16);
+  const make = (f: (i: number) => number): Float64Array =>
+    Float64Array.from({ length: rows }, (_, i) => f(i));
+  const g = make((i) => 1 + (i % 2));
+  const x = make(() => Math.round(rnd() * 1e6) / 1e3);
+  const y = make((i) => Math.round((rnd() + 0.01 * (g[i] ?? 1)) * 1e6) / 1e3);
+  return { y, x, g };
+}
+
+/** Each case's milliseconds in R alone, timed in R (one run after a warm-up of the data). */
+async function rAlone(cols: ReturnType<typeof columns>, dir: string): Promise<number[]> {
+  const r = await startPanthrR();
+  try {
+    const conn = await r.connect();
+    const files = (['y', 'x', 'g'] as const).map((k) => {
+      const f = join(dir, `${k}.bin`);
+      writeFileSync(f, cols[k]);
+      return f;
+    });
+    await conn.assign('.bench_files', rString(files));
+    await conn.assign('.bench_dir', rString([dir]));
+    await conn.eval(
+      `{ v <- lapply(.bench_files, readBin, what = "double", n = ${ROWS}); ` +
+        'd <<- data.frame(y = v[[1]], x = v[[2]], g = factor(c("a", "b")[v[[3]]])); TRUE }',
+    );
+    await conn.eval(`{ ${CASES[0]?.r ?? ''}; TRUE }`);
+    const out: number[] = [];
+    for (const c of CASES) {
+      const t = await conn.eval(
+        `{ gc(); t0 <- proc.time()[[3]]; invisible({ ${c.r} }); (proc.time()[[3]] - t0) * 1000 }`,
+        { timeoutMs: 600_000 },
+      );
+      out.push(t.kind === 'double' ? (t.values[0] ?? NaN) : NaN);
+    }
+    return out;
+  } finally {
+    await r.stop();
+  }
+}
+
+/** Each case's milliseconds through the server, from the client's emit to the reply. */
+async function throughServer(cols: ReturnType<typeof columns>): Promise<number[]> {
+  const ts = await startTestServer({ compute_timeout: 600 });
+  try {
+    const { cookie } = await createUser(ts, 'bench');
+    const client = await connect(ts, cookie, { binaryValues: true });
+    const dataset = {
+      type: 'dataset',
+      name: 'd',
+      variables: [
+        { type: 'vector', name: 'y', variableType: 'scalar', values: cols.y },
+        { type: 'vector', name: 'x', variableType: 'scalar', values: cols.x },
+        {
+          type: 'vector',
+          name: 'g',
+          variableType: 'nominal',
+          values: Array.from(cols.g, (v) => (v === 1 ? 'a' : 'b')),
+        },
+      ],
+    };
+    const [up] = await client.request([dataset], 600_000);
+    if (up?.type !== 'dataset') throw new Error(`upload: ${JSON.stringify(up).slice(0, 300)}`);
+    // The session's first request pays for first calls; R alone gets the same warm-up.
+    await client.request([{ ...CASES[0]?.request, name: 'warm', dataset: 'd' }], 600_000);
+    const out: number[] = [];
+    for (const [i, c] of CASES.entries()) {
+      const t = performance.now();
+      const [reply] = await client.request(
+        [{ ...c.request, name: `a${i}`, dataset: 'd' }],
+        600_000,
+      );
+      out.push(performance.now() - t);
+      if (reply?.type === 'error') throw new Error(`${c.label}: ${JSON.stringify(reply)}`);
+    }
+    client.close();
+    return out;
+  } finally {
+    await ts.stop();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'panthr-bench-analyses-'));
+try {
+  const cols = columns(ROWS);
+  const alone = await rAlone(cols, dir);
+  const server = await throughServer(cols);
+  console.log(`Analyses on ${ROWS} rows: through the server against R alone (one run each)`);
+  for (const [i, c] of CASES.entries()) {
+    const s = server[i] ?? NaN;
+    const r = alone[i] ?? NaN;
+    console.log(
+      `  ${c.label.padEnd(34)} server ${ms(s).padStart(9)}  R ${ms(r).padStart(9)}  ${verdict(s / r, GOAL, false)}`,
+    );
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,89 @@
+/**
+ * bench/upload.ts (c): a ROWS x 6 CSV file (default 700,000 rows, about 50-66 MB) sent as
+ * the file's bytes (`read` with `data`, API 1.1) to a test server, with binary values
+ * back, from the emit to the reply, against data.table::fread of the same file timed in R
+ * (Debian's r-cran-data.table, `scripts/setup --bench`). Goal: within 5x of fread.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rString } from '../../r/qap1/sexp.ts';
+import { normal } from '../../test/fixtures/compute/datasets.ts';
+import { startPanthrR } from '../../test/fixtures/compute/panthr-r.ts';
+import { startTestServer } from '../../test/fixtures/server.ts';
+import { connect, createUser } from '../../test/fixtures/users.ts';
+import { ms, percentile, verdict } from './stats.ts';
+
+const RUNS = 3;
+const GOAL = 5;
+
+/** Writes the CSV: four numeric columns, an integer id and a text group; returns its path. */
+function writeCsv(dir: string, rows: number): string {
+  const rnd = normal(700);
+  const groups = ['north', 'south', 'east', 'west', 'centre'];
+  const lines = ['id,a,b,c,d,group'];
+  for (let i = 0; i < rows; i++) {
+    const num = (): string => (Math.round(rnd() * 1e6) / 1e3).toString();
+    lines.push(`${i + 1},${num()},${num()},${num()},${num()},${groups[i % 5] ?? ''}`);
+  }
+  const file = join(dir, 'bench.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** fread's median milliseconds on `file`, timed inside R. */
+async function fread(file: string): Promise<number> {
+  const r = await startPanthrR();
+  try {
+    const conn = await r.connect();
+    await conn.assign('.bench_file', rString([file]));
+    const times: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const t = await conn.eval(
+        '{ gc(); t0 <- proc.time()[[3]]; d <- data.table::fread(.bench_file, nThread = 1L); ' +
+          'stopifnot(ncol(d) == 6L); (proc.time()[[3]] - t0) * 1000 }',
+        { timeoutMs: 600_000 },
+      );
+      if (i > 0 && t.kind === 'double') times.push(t.values[0] ?? NaN);
+    }
+    return percentile(times, 50);
+  } finally {
+    await r.stop();
+  }
+}
+
+/** The server's median milliseconds for `read` of the file's bytes, binary values back. */
+async function viaServer(file: string): Promise<number> {
+  const bytes = readFileSync(file);
+  const ts = await startTestServer({ compute_timeout: 600 });
+  try {
+    const { cookie } = await createUser(ts, 'bench');
+    const client = await connect(ts, cookie, { binaryValues: true });
+    const times: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const t = performance.now();
+      const [reply] = await client.request(
+        [{ type: 'command', name: `csv${i}`, command: 'read', format: 'csv', data: bytes }],
+        600_000,
+      );
+      if (i > 0) times.push(performance.now() - t);
+      if (reply?.type === 'error') throw new Error(`read: ${JSON.stringify(reply)}`);
+    }
+    client.close();
+    return percentile(times, 50);
+  } finally {
+    await ts.stop();
+  }
+}
+
+/** Runs case (c) and prints its figures. */
+export async function csvCase(dir: string, rows = 700_000): Promise<void> {
+  const file = writeCsv(dir, rows);
+  const mb = readFileSync(file).length / 1e6;
+  const f = await fread(file);
+  const s = await viaServer(file);
+  console.log(`(c) CSV import, ${rows} x 6 (${mb.toFixed(0)} MB) as bytes (median of ${RUNS})`);
+  console.log(`    data.table::fread (one thread), timed in R  ${ms(f)}`);
+  console.log(
+    `    PanthR read, bytes in, binary values back  ${ms(s)}  ${verdict(s / f, GOAL, false)}`,
+  );
+}

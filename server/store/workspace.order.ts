@@ -1,0 +1,32 @@
+/**
+ * Reordering a workspace's objects (docs/api.md, "Reports and export"): the named objects
+ * take the places they already hold among the others (their `order` values, sorted), in
+ * the new sequence; objects not named keep theirs. New objects still come last (their
+ * order is their hash, larger than any before).
+ */
+import type { Store } from './store.types.ts';
+import { objectId, withUserLock } from './workspace.repo.ts';
+
+/**
+ * Puts the objects `names` of `workspaceId` in that order; the names not found, or null
+ * when all were (then the order is stored). Runs under the user's lock.
+ */
+export async function reorderObjects(
+  store: Store,
+  userId: string,
+  workspaceId: string,
+  names: readonly string[],
+): Promise<string[] | null> {
+  return withUserLock(userId, async () => {
+    const ids = names.map((n) => objectId(workspaceId, n));
+    const docs = await store.workspaceObjects.find({ _id: { $in: ids } }).toArray();
+    const found = new Set(docs.map((d) => d.name));
+    const missing = names.filter((n) => !found.has(n));
+    if (missing.length > 0) return missing;
+    const slots = docs.map((d) => d.order).sort((a, b) => a - b);
+    for (const [i, id] of ids.entries())
+      await store.workspaceObjects.updateOne({ _id: id }, { $set: { order: slots[i] as number } });
+    await store.workspaces.updateOne({ _id: workspaceId }, { $set: { updatedAt: new Date() } });
+    return null;
+  });
+}
