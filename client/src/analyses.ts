@@ -1,49 +1,13 @@
 // The menus' catalogue: which reports, tests and graphs exist, which variables fit each
 // of their slots (a t-test's group must be nominal, etc.), and how a dialog's choices
 // become the request object of API.md section 3. DOM-free.
-import type { Dataset, PObject, VariableType, Vector } from './types.ts';
+import { MODEL_TESTS } from './analysis-models.ts';
+import { CAT, NUM, type Analysis, type OptionSpec, type Slot } from './analysis-spec.ts';
+import { MEAN_TESTS } from './analysis-tests.ts';
+import type { Dataset, PObject, Vector } from './types.ts';
 import { levelsOf } from './values.ts';
 
-/** A place in a dialog that takes variables. */
-export interface Slot {
-  key: string;
-  label: string;
-  accepts: readonly VariableType[];
-  /** `many`: one or more; `one`: exactly one; `optional`: zero or one. */
-  count: 'one' | 'many' | 'optional';
-  /** For group slots: the variable must have exactly this many levels. */
-  levels?: number;
-}
-
-/** A choice in a dialog's options. */
-export interface OptionSpec {
-  key: string;
-  label: string;
-  kind: 'number' | 'select' | 'boolean';
-  choices?: readonly string[];
-  default: string | number | boolean;
-}
-
-/** One entry of the Analyze and Graph menus. */
-export interface Analysis {
-  id: string;
-  label: string;
-  kind: 'report' | 'test' | 'graph';
-  /** `reportType`, `test` or `graphType` on the wire. */
-  wire: string;
-  slots: readonly Slot[];
-  options: readonly OptionSpec[];
-}
-
-const NUM: readonly VariableType[] = ['scalar'];
-const CAT: readonly VariableType[] = ['nominal', 'ordinal', 'logical'];
-const ALT: OptionSpec = {
-  key: 'alternative',
-  label: 'Alternative',
-  kind: 'select',
-  choices: ['two.sided', 'less', 'greater'],
-  default: 'two.sided',
-};
+export type { Analysis, OptionSpec, Slot } from './analysis-spec.ts';
 
 const GROUP: Slot = { key: 'group', label: 'By group', accepts: CAT, count: 'optional' };
 /** The one numeric variable most graphs draw. */
@@ -75,75 +39,8 @@ export const ANALYSES: readonly Analysis[] = [
     options: [],
     slots: [{ key: 'variables', label: 'Variables', accepts: CAT, count: 'many' }],
   },
-  {
-    id: 't.test',
-    label: 't-test',
-    kind: 'test',
-    wire: 't.test',
-    slots: [
-      { key: 'y', label: 'Variable', accepts: NUM, count: 'one' },
-      { key: 'group', label: 'Group (two levels)', accepts: CAT, count: 'optional', levels: 2 },
-    ],
-    options: [
-      { key: 'mu', label: 'Hypothesized mean (mu)', kind: 'number', default: 0 },
-      ALT,
-      { key: 'var.equal', label: 'Assume equal variances', kind: 'boolean', default: false },
-      { key: 'conf.level', label: 'Confidence level', kind: 'number', default: 0.95 },
-    ],
-  },
-  {
-    id: 'chisq.test',
-    label: 'Chi-squared test',
-    kind: 'test',
-    wire: 'chisq.test',
-    slots: [
-      { key: 'a', label: 'Rows', accepts: CAT, count: 'one' },
-      { key: 'b', label: 'Columns', accepts: CAT, count: 'one' },
-    ],
-    options: [{ key: 'correct', label: 'Continuity correction', kind: 'boolean', default: true }],
-  },
-  {
-    id: 'cor.test',
-    label: 'Correlation test',
-    kind: 'test',
-    wire: 'cor.test',
-    slots: [
-      { key: 'x', label: 'X', accepts: NUM, count: 'one' },
-      { key: 'y', label: 'Y', accepts: NUM, count: 'one' },
-    ],
-    options: [
-      {
-        key: 'method',
-        label: 'Method',
-        kind: 'select',
-        choices: ['pearson', 'spearman', 'kendall'],
-        default: 'pearson',
-      },
-      ALT,
-    ],
-  },
-  {
-    id: 'lm',
-    label: 'Linear regression',
-    kind: 'test',
-    wire: 'lm',
-    options: [],
-    slots: [
-      { key: 'y', label: 'Response', accepts: NUM, count: 'one' },
-      { key: 'x', label: 'Predictors', accepts: [...NUM, ...CAT], count: 'many' },
-    ],
-  },
-  {
-    id: 'aov',
-    label: 'One-way ANOVA',
-    kind: 'test',
-    wire: 'aov',
-    options: [],
-    slots: [
-      { key: 'y', label: 'Response', accepts: NUM, count: 'one' },
-      { key: 'group', label: 'Group', accepts: CAT, count: 'one' },
-    ],
-  },
+  ...MEAN_TESTS,
+  ...MODEL_TESTS,
   graph('hist', 'Histogram', [X_NUM]),
   graph('box', 'Box plot', [X_NUM]),
   graph('scatter', 'Scatter plot', [
@@ -161,7 +58,7 @@ export function analysisById(id: string): Analysis | undefined {
 }
 
 /** The variables of `ds` that fit `slot` (type, and level count for group slots). */
-export function fittingVariables(ds: Dataset, slot: Slot): Vector[] {
+export function fittingVariables(ds: Dataset, slot: Pick<Slot, 'accepts' | 'levels'>): Vector[] {
   return ds.variables.filter(
     (v) =>
       slot.accepts.includes(v.variableType) &&
@@ -169,32 +66,84 @@ export function fittingVariables(ds: Dataset, slot: Slot): Vector[] {
   );
 }
 
+const required = (s: Slot): boolean => s.count === 'one' || s.count === 'many';
+
 /** True when at least one choice can be made for every required slot of `a` on `ds`. */
 export function isApplicable(a: Analysis, ds: Dataset): boolean {
-  return a.slots.every((s) => s.count === 'optional' || fittingVariables(ds, s).length > 0);
+  return a.slots.every((s) => !required(s) || fittingVariables(ds, s).length >= (s.min ?? 1));
 }
+
+/** A value of a dialog's option: text as typed, a checkbox, or chosen variables. */
+export type OptionValue = string | number | boolean | string[];
 
 /** A dialog's choices: variable names per slot, option values, an optional filter. */
 export interface Choices {
   slots: Record<string, string[]>;
-  options: Record<string, string | number | boolean>;
+  options: Record<string, OptionValue>;
   filter?: string;
   settings?: Record<string, unknown>;
   /** A graph's title (`label`). */
   label?: string;
 }
 
+/** The numbers of a comma- or space-separated list ("0.5, 0.3"), or null if one is not. */
+export function parseNumbers(text: string): number[] | null {
+  const parts = text.split(/[\s,;]+/).filter((t) => t !== '');
+  const nums = parts.map(Number);
+  return nums.every(Number.isFinite) ? nums : null;
+}
+
 /** The first problem with `choices` for `a`, in plain words, or null. */
 export function validateChoices(a: Analysis, choices: Choices): string | null {
   for (const s of a.slots) {
     const n = choices.slots[s.key]?.length ?? 0;
-    if (s.count !== 'optional' && n === 0) return `Choose a variable for "${s.label}".`;
-    if (s.count !== 'many' && n > 1) return `Choose only one variable for "${s.label}".`;
+    if (required(s) && n === 0) return `Choose a variable for "${s.label}".`;
+    if ((s.count === 'one' || s.count === 'optional') && n > 1)
+      return `Choose only one variable for "${s.label}".`;
+    if (s.min !== undefined && n < s.min)
+      return `Choose at least ${s.min} variables for "${s.label}".`;
   }
-  for (const o of a.options)
-    if (o.kind === 'number' && !Number.isFinite(Number(choices.options[o.key] ?? o.default)))
+  const chosen = Object.values(choices.slots).flat();
+  if (new Set(chosen).size < chosen.length) return 'A variable can fill only one role.';
+  for (const o of a.options) {
+    const v = choices.options[o.key] ?? o.default;
+    if (o.omit !== undefined && v === o.omit) continue;
+    if (o.kind === 'number' && (String(v).trim() === '' || !Number.isFinite(Number(v))))
       return `"${o.label}" must be a number.`;
+    if (o.kind === 'numbers' && parseNumbers(String(v)) === null)
+      return `"${o.label}" must be numbers separated by commas.`;
+  }
   return null;
+}
+
+/** The wire value of one option, or undefined when it is left out (R's default applies). */
+function optionValue(o: OptionSpec, v: OptionValue): unknown {
+  if (o.omit !== undefined && v === o.omit) return undefined;
+  if (Array.isArray(v)) return v.length > 0 ? v : undefined;
+  switch (o.kind) {
+    case 'number':
+      return Number(v);
+    case 'numbers':
+      return parseNumbers(String(v)) ?? undefined;
+    case 'select':
+      if (o.numeric === true) return Number(v);
+      return v === 'true' ? true : v === 'false' ? false : v;
+    case 'boolean':
+    case 'text':
+    case 'variable':
+    case 'variables':
+      return v;
+  }
+}
+
+/** A test's `options`: every option (or its default) on the wire, then the fixed ones. */
+function testOptions(a: Analysis, choices: Choices): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const o of a.options) {
+    const v = optionValue(o, choices.options[o.key] ?? o.default);
+    if (v !== undefined) options[o.key] = v;
+  }
+  return { ...options, ...a.fixed };
 }
 
 /** Builds the request object of API.md section 3 for `a` on `dataset`, named `name`. */
@@ -233,10 +182,6 @@ export function buildRequest(
       ...filter,
     };
   }
-  const options: Record<string, string | number | boolean> = {};
-  for (const o of a.options) {
-    const v = choices.options[o.key] ?? o.default;
-    options[o.key] = o.kind === 'number' ? Number(v) : v;
-  }
+  const options = testOptions(a, choices);
   return { type: 'test', name, test: a.wire, dataset, variables: vars, options, ...filter };
 }

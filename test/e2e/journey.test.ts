@@ -50,7 +50,7 @@ async function logIn(page: Page, remember: boolean, password = PASSWORD): Promis
 
 async function menu(page: Page, top: string, item: string): Promise<void> {
   await page.locator('details.menu > summary', { hasText: top }).click();
-  await page.getByRole('menuitem', { name: item }).click();
+  await page.getByRole('menuitem', { name: item, exact: true }).click();
 }
 
 describe('browser journey', function () {

@@ -1,52 +1,64 @@
-// The dialog behind each Analyze and Graph menu entry: pick the dataset, the variables
-// (only those that fit each slot are offered), options and a filter, then run it.
+// The dialog behind each Analyze and Graph menu entry: pick the dataset, the variables by
+// role (only those that fit each slot are offered), options and a filter, then run it.
+// Reopened from a result, it shows that result's choices and runs again under its name.
 import type { App } from '../app.ts';
 import {
   analysisById,
   buildRequest,
-  fittingVariables,
   validateChoices,
   type Analysis,
   type Choices,
-  type Slot,
 } from '../analyses.ts';
+import { analysisOf, choicesOf } from '../analysis-reopen.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import { freshName } from '../names.ts';
-import { replyError, type Dataset } from '../types.ts';
+import { replyError, type PObject } from '../types.ts';
+import { optionControl, readChoices, slotControl, type Control } from './analysis-controls.ts';
 
-function slotControl(ds: Dataset, s: Slot): HTMLSelectElement {
-  const vars = fittingVariables(ds, s);
-  const sel = h('select', {
-    name: s.key,
-    multiple: s.count === 'many',
-    size: s.count === 'many' ? Math.min(6, Math.max(3, vars.length)) : 0,
-  });
-  if (s.count === 'optional') sel.append(h('option', { value: '' }, '(none)'));
-  for (const v of vars) sel.append(h('option', { value: v.name }, `${v.name} (${v.variableType})`));
-  if (s.count === 'many' && vars[0]) (sel.options[0] as HTMLOptionElement).selected = true;
-  return sel;
+/** The dialog's help: what the analysis answers, then its assumptions and how to read it. */
+function helpText(a: Analysis): HTMLElement | null {
+  if (a.help === undefined) return null;
+  return h(
+    'div',
+    { class: 'help' },
+    h('p', {}, a.help.answers),
+    h(
+      'details',
+      {},
+      h('summary', {}, 'Assumptions and how to read the result'),
+      h('p', {}, h('strong', {}, 'Assumptions: '), a.help.assumptions),
+      h('p', {}, h('strong', {}, 'Reading it: '), a.help.reading),
+    ),
+  );
 }
 
-function optionControl(o: Analysis['options'][number]): HTMLInputElement | HTMLSelectElement {
-  if (o.kind === 'select')
-    return h(
-      'select',
-      { name: o.key },
-      (o.choices ?? []).map((c) => h('option', { value: c, selected: c === o.default }, c)),
-    );
-  if (o.kind === 'boolean')
-    return h('input', { type: 'checkbox', name: o.key, checked: o.default === true });
-  return h('input', {
-    type: 'number',
-    name: o.key,
-    value: String(o.default),
-    step: 'any',
-    inputMode: 'decimal',
+function slotHint(s: Analysis['slots'][number]): string {
+  if (s.count === 'many' || s.count === 'any')
+    return `Ctrl-click or Shift-click to choose several${s.min ? ` (at least ${s.min})` : ''}.`;
+  return `Only ${s.accepts.join(' or ')} variables fit${s.levels ? ` (with ${s.levels} levels)` : ''}.`;
+}
+
+/** A name for a new output: free among stored objects, pending requests and failed ones. */
+function newName(app: App, a: Analysis): string {
+  return freshName(
+    a.id.replace(/\./g, ''),
+    (n) => app.model.has(n) || app.pending.has(n) || app.model.errorFor(n) !== undefined,
+  );
+}
+
+/** Sends the request and says in a toast when it failed. */
+function send(app: App, a: Analysis, req: PObject): void {
+  void app.request([req]).then((reply) => {
+    const err = replyError(reply, 'no reason given');
+    if (err !== null) toast(`${a.label} failed: ${err}`, 'error');
   });
 }
 
-/** Opens the dialog for analysis `id` on dataset `dsName` (or the first dataset). */
-export function openAnalysisDialog(app: App, id: string, dsName?: string): void {
+/**
+ * Opens the dialog for analysis `id` on dataset `dsName` (or the first dataset); with
+ * `from`, the stored request of a result, its choices are shown and Run replaces it.
+ */
+export function openAnalysisDialog(app: App, id: string, dsName?: string, from?: PObject): void {
   const a = analysisById(id);
   const datasets = app.model.datasets();
   if (a === undefined) return;
@@ -59,41 +71,47 @@ export function openAnalysisDialog(app: App, id: string, dsName?: string): void 
     { name: 'dataset' },
     datasets.map((d) => h('option', { value: d.name, selected: d.name === dsName }, d.name)),
   );
+  let initial: Choices | undefined = from
+    ? choicesOf(a, from, app.model.dataset(dsSel.value))
+    : undefined;
   const body = h('div', { class: 'slots' });
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const run = h('button', { type: 'submit', class: 'primary' }, 'Run');
-  let slotSels: [Slot, HTMLSelectElement][] = [];
-  let optCtls: [Analysis['options'][number], HTMLInputElement | HTMLSelectElement][] = [];
+  const run = h('button', { type: 'submit', class: 'primary' }, from ? 'Run again' : 'Run');
+  let slotSels: [Analysis['slots'][number], HTMLSelectElement][] = [];
+  let optCtls: [Analysis['options'][number], Control][] = [];
   let filterSel: HTMLSelectElement | null = null;
-  const title = h('input', { type: 'text', name: 'title', autocomplete: 'off', maxLength: 200 });
+  const title = h('input', {
+    type: 'text',
+    name: 'title',
+    autocomplete: 'off',
+    maxLength: 200,
+    value: initial?.label ?? '',
+  });
 
   const build = (): void => {
     const ds = app.model.dataset(dsSel.value);
     if (ds === undefined) return;
-    slotSels = a.slots.map((s) => [s, slotControl(ds, s)]);
-    optCtls = a.options.map((o) => [o, optionControl(o)]);
+    slotSels = a.slots.map((s) => [s, slotControl(ds, s, initial?.slots[s.key])]);
+    optCtls = a.options.map((o) => [o, optionControl(ds, o, initial?.options[o.key])]);
     const filters = app.model.filters(ds.name);
     filterSel = filters.length
       ? h(
           'select',
           { name: 'filter' },
           h('option', { value: '' }, '(all rows)'),
-          filters.map((f) => h('option', { value: f.name }, f.name)),
+          filters.map((f) =>
+            h('option', { value: f.name, selected: f.name === initial?.filter }, f.name),
+          ),
         )
       : null;
-    const empty = slotSels.filter(([s, sel]) => s.count !== 'optional' && sel.options.length === 0);
+    initial = undefined;
+    const empty = slotSels.filter(
+      ([s, sel]) => (s.count === 'one' || s.count === 'many') && sel.options.length < (s.min ?? 1),
+    );
     replace(
       body,
-      slotSels.map(
-        ([s, sel]) =>
-          field(
-            s.label,
-            sel,
-            s.count === 'many'
-              ? 'Ctrl-click or Shift-click to choose several.'
-              : `Only ${s.accepts.join(' or ')} variables fit${s.levels ? ` (with ${s.levels} levels)` : ''}.`,
-          ).row,
-      ),
+      slotSels.map(([s, sel]) => field(s.label, sel, slotHint(s)).row),
+      optCtls.length ? h('h3', { class: 'options-title' }, 'Options') : null,
       optCtls.map(([o, c]) =>
         o.kind === 'boolean'
           ? h(
@@ -102,7 +120,7 @@ export function openAnalysisDialog(app: App, id: string, dsName?: string): void 
               c,
               h('label', { for: (c.id ||= `opt-${o.key}`) }, o.label),
             )
-          : field(o.label, c).row,
+          : field(o.label, c, o.hint).row,
       ),
       filterSel ? field('Filter', filterSel).row : null,
       empty.length
@@ -120,22 +138,18 @@ export function openAnalysisDialog(app: App, id: string, dsName?: string): void 
   const form = h(
     'form',
     { class: 'dialog-form' },
+    helpText(a),
     field('Dataset', dsSel).row,
     body,
     a.kind === 'graph' ? field('Title', title).row : null,
     error,
     h('div', { class: 'actions' }, run),
   );
-  const { close } = openDialog(a.label, form);
+  const { close } = openDialog(from ? `${a.label}: ${from.name}` : a.label, form);
   build();
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const choices: Choices = { slots: {}, options: {} };
-    for (const [s, sel] of slotSels)
-      choices.slots[s.key] = [...sel.selectedOptions].map((o) => o.value).filter((v) => v !== '');
-    for (const [o, c] of optCtls)
-      choices.options[o.key] =
-        c instanceof HTMLInputElement && c.type === 'checkbox' ? c.checked : c.value;
+    const choices = readChoices(slotSels, optCtls);
     if (filterSel?.value) choices.filter = filterSel.value;
     if (a.kind === 'graph') choices.settings = { ...app.prefs.settings };
     if (a.kind === 'graph' && title.value.trim()) choices.label = title.value.trim();
@@ -144,12 +158,17 @@ export function openAnalysisDialog(app: App, id: string, dsName?: string): void 
       error.textContent = problem;
       return;
     }
-    const name = freshName(a.id.replace('.', ''), (n) => app.model.has(n) || app.pending.has(n));
-    const req = buildRequest(a, dsSel.value, name, choices);
+    const req = buildRequest(a, dsSel.value, from?.name ?? newName(app, a), choices);
+    if (from?.label !== undefined && a.kind !== 'graph') req.label = from.label;
     close();
-    void app.request([req]).then((reply) => {
-      const err = replyError(reply, 'no reason given');
-      if (err !== null) toast(`${a.label} failed: ${err}`, 'error');
-    });
+    send(app, a, req);
   });
+}
+
+/** Reopens the dialog that made the output `o`, when a menu entry made it; false if none. */
+export function reopenAnalysis(app: App, o: PObject): boolean {
+  const a = analysisOf(o);
+  if (a === undefined) return false;
+  openAnalysisDialog(app, a.id, typeof o['dataset'] === 'string' ? o['dataset'] : undefined, o);
+  return true;
 }

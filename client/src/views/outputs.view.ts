@@ -1,11 +1,14 @@
 // The outputs list: every report, test and graph of the workspace, newest first, with
 // requests still computing on top and failed ones shown with the server's words.
 import type { App } from '../app.ts';
-import { download, h, toast } from '../dom.ts';
+import { download, h, openDialog, toast } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, replyError, str, type PObject } from '../types.ts';
-import { graphBlob, renderResult, warningsOf } from './render-result.ts';
+import { reopenAnalysis } from './analysis.dialog.ts';
 import { copyTables, noteBody, rCodeBlock } from './output-tools.ts';
+import { graphAlt, isWide, widenButton } from './outputs-layout.ts';
+import { renderAnalysis } from './render-analysis.ts';
+import { graphBlob, graphImage, renderResult, warningsOf } from './render-result.ts';
 
 const KIND: Record<string, string> = {
   report: 'Report',
@@ -19,7 +22,14 @@ function describe(o: PObject): string {
   const what = str(o['reportType'] ?? o['test'] ?? o['graphType'], o.type);
   const vars = Array.isArray(o['variables']) ? (o['variables'] as unknown[]).join(', ') : '';
   const ds = typeof o['dataset'] === 'string' ? ` in ${o['dataset']}` : '';
-  return `${what}${vars ? ` of ${vars}` : ''}${ds}`;
+  // The filter is part of what was computed: a result without it says so too.
+  const rows =
+    typeof o['filter'] === 'string'
+      ? `, filter ${o['filter']}`
+      : typeof o['dataset'] === 'string'
+        ? ', all rows'
+        : '';
+  return `${what}${vars ? ` of ${vars}` : ''}${ds}${rows}`;
 }
 
 /** Asks the server for the same graph in another format and downloads it. */
@@ -60,6 +70,34 @@ function deleteOutput(app: App, name: string): void {
     });
 }
 
+/** A graph that opens large in a dialog on click, with alt text that describes it. */
+function graphFigure(o: PObject, title: string): HTMLElement {
+  if (!isGraphResult(o.result)) return h('p', {}, 'No graph.');
+  const g = o.result;
+  const alt = graphAlt(o);
+  const img = graphImage(`${o.name}:${o.hash ?? ''}`, g, alt);
+  const open = (): void => {
+    openDialog(
+      title,
+      h('div', { class: 'graph-large' }, graphImage(`${o.name}:${o.hash ?? ''}`, g, alt)),
+      {
+        wide: true,
+      },
+    );
+  };
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'graph-open',
+      title: 'Open large',
+      'aria-label': `Open large: ${alt}`,
+      on: { click: open },
+    },
+    img,
+  );
+}
+
 /** Sends an output's request again (a stale one then comes back current). */
 function rerun(app: App, o: PObject): void {
   const req: PObject = { ...o };
@@ -96,6 +134,23 @@ function card(app: App, o: PObject): HTMLElement {
       'Delete',
     ),
   );
+  if (o.type !== 'r' && o.type !== 'note')
+    actions.prepend(
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'small',
+          'aria-label': `Edit ${o.name}`,
+          on: {
+            click: () => {
+              if (!reopenAnalysis(app, o)) toast('This output was not made from a menu.', 'error');
+            },
+          },
+        },
+        'Edit',
+      ),
+    );
   if (o.type === 'note')
     return h(
       'article',
@@ -116,10 +171,15 @@ function card(app: App, o: PObject): HTMLElement {
     );
   const warnings = warningsOf(o.result, o);
   const err = app.model.errorFor(o.name);
+  const isTest = o.type === 'test' && typeof o.result === 'object' && o.result !== null;
   const body =
     o.result === undefined
       ? h('p', { class: 'hint' }, 'No result yet.')
-      : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name);
+      : isTest
+        ? renderAnalysis(str(o['test']), o.result as Record<string, unknown>, warnings, o.name)
+        : isGraphResult(o.result)
+          ? graphFigure(o, title)
+          : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name);
   if (o.type !== 'graph')
     actions.prepend(
       h(
@@ -135,7 +195,7 @@ function card(app: App, o: PObject): HTMLElement {
     h('p', { class: 'hint' }, describe(o)),
     err ? h('p', { class: 'error' }, `The last update failed: ${err.message}`) : null,
     stale === null ? null : h('p', { class: 'stale', role: 'status' }, `Out of date: ${stale}.`),
-    warnings.length > 0
+    warnings.length > 0 && !isTest
       ? h(
           'ul',
           { class: 'warnings', 'aria-label': 'Warnings' },
@@ -143,7 +203,8 @@ function card(app: App, o: PObject): HTMLElement {
         )
       : null,
     body,
-    rCodeBlock(o.result),
+    // A test's result shows its R code itself, after its warnings.
+    isTest ? null : rCodeBlock(o.result),
     actions,
   );
 }
@@ -158,7 +219,7 @@ export function renderOutputs(app: App): HTMLElement {
   return h(
     'section',
     { class: 'outputs', 'aria-label': 'Outputs' },
-    h('h2', {}, 'Outputs'),
+    h('header', { class: 'outputs-head' }, h('h2', {}, 'Outputs'), widenButton(isWide())),
     pending.map((o) =>
       h(
         'article',

@@ -32,8 +32,19 @@ function tableToCsv(t: ResultTable): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** An HTML table of a result table, with an "Export CSV" button when `exportName` is set. */
-export function renderTable(t: ResultTable, exportName?: string): HTMLElement {
+/** How a cell of a column is shown (default: R's digits, as `formatCell`). */
+export type CellFormat = (column: string, c: Cell) => string;
+
+/**
+ * An HTML table of a result table, with an "Export CSV" button (full precision) when
+ * `exportName` is set; `fmt` and `title` format cells and column names for reading.
+ */
+export function renderTable(
+  t: ResultTable,
+  exportName?: string,
+  fmt: CellFormat = (_, c) => formatCell(c),
+  title: (column: string) => string = (c) => c,
+): HTMLElement {
   const table = h(
     'table',
     { class: 'result' },
@@ -43,7 +54,7 @@ export function renderTable(t: ResultTable, exportName?: string): HTMLElement {
       h(
         'tr',
         {},
-        t.columns.map((c) => h('th', { scope: 'col' }, c)),
+        t.columns.map((c) => h('th', { scope: 'col', title: c }, title(c))),
       ),
     ),
     h(
@@ -53,14 +64,14 @@ export function renderTable(t: ResultTable, exportName?: string): HTMLElement {
         h(
           'tr',
           {},
-          (Array.isArray(r) ? r : []).map((c: Cell) =>
+          (Array.isArray(r) ? r : []).map((c: Cell, j) =>
             h(
               'td',
               {
                 class:
                   typeof c === 'number' || c === 'NaN' || c === 'Inf' || c === '-Inf' ? 'num' : '',
               },
-              formatCell(c),
+              fmt(t.columns[j] ?? '', c),
             ),
           ),
         ),

@@ -9,6 +9,7 @@ import { createCorner } from './corner.view.ts';
 import { renderDataset } from './dataset.view.ts';
 import { openFormulaDialog } from './formula.dialog.ts';
 import { openImportDialog } from './import.dialog.ts';
+import { applyWidth } from './outputs-layout.ts';
 import { renderOutputs } from './outputs.view.ts';
 import { addNote, exportItems } from './output-tools.ts';
 import { openPrefsDialog } from './prefs.dialog.ts';
@@ -19,28 +20,18 @@ import { renderVariable } from './variable.view.ts';
 import { renderWorkspace } from './workspace.view.ts';
 import { openWorkspacesDialog } from './workspaces.dialog.ts';
 
-type Item = [label: string, run: () => void];
+/** A menu entry, or a string: the heading of the entries that follow it. */
+type Item = [label: string, run: () => void] | string;
 
 function menu(label: string, items: Item[]): HTMLElement {
   const d = h('details', { class: 'menu' });
   const list = h(
     'div',
     { class: 'menu-items', role: 'menu' },
-    items.map(([l, run]) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          role: 'menuitem',
-          on: {
-            click: () => {
-              d.open = false;
-              run();
-            },
-          },
-        },
-        l,
-      ),
+    items.map((item) =>
+      typeof item === 'string'
+        ? h('div', { class: 'menu-heading', role: 'presentation' }, item)
+        : menuItem(d, item),
     ),
   );
   d.append(h('summary', {}, label), list);
@@ -51,6 +42,35 @@ function menu(label: string, items: Item[]): HTMLElement {
     }
   });
   return d;
+}
+
+function menuItem(d: HTMLDetailsElement, [l, run]: [string, () => void]): HTMLElement {
+  return h(
+    'button',
+    {
+      type: 'button',
+      role: 'menuitem',
+      on: {
+        click: () => {
+          d.open = false;
+          run();
+        },
+      },
+    },
+    l,
+  );
+}
+
+/** The Analyze menu: the entries under the heading of their group. */
+function analyzeItems(analyze: (id: string) => () => void): Item[] {
+  const items: Item[] = [];
+  let group: string | undefined;
+  for (const a of ANALYSES.filter((x) => x.kind !== 'graph')) {
+    if (a.group !== undefined && a.group !== group) items.push(a.group);
+    group = a.group;
+    items.push([`${a.label}…`, analyze(a.id)]);
+  }
+  return items;
 }
 
 /** What the views say while the workspace is on its way (API.md: the first `data`). */
@@ -119,10 +139,7 @@ export function mountShell(root: HTMLElement, app: App): void {
         ['New filter…', needDataset((ds) => openFormulaDialog(app, 'filter', ds))],
         ['Add note', () => addNote(app)],
       ]),
-      menu(
-        'Analyze',
-        ANALYSES.filter((a) => a.kind !== 'graph').map((a): Item => [`${a.label}…`, analyze(a.id)]),
-      ),
+      menu('Analyze', analyzeItems(analyze)),
       menu(
         'Graph',
         ANALYSES.filter((a) => a.kind === 'graph').map((a): Item => [`${a.label}…`, analyze(a.id)]),
@@ -139,12 +156,14 @@ export function mountShell(root: HTMLElement, app: App): void {
   const crumbsHost = h('div', { class: 'crumbs-host' });
   const viewHost = h('div', { class: 'view-host' });
   const outputsHost = h('aside', { class: 'outputs-host' });
-  replace(
-    root,
-    bar,
-    crumbsHost,
-    h('div', { class: 'layout' }, h('main', { class: 'main', id: 'main' }, viewHost), outputsHost),
+  const layout = h(
+    'div',
+    { class: 'layout' },
+    h('main', { class: 'main', id: 'main' }, viewHost),
+    outputsHost,
   );
+  applyWidth(layout);
+  replace(root, bar, crumbsHost, layout);
 
   const actions = {
     newVariable: (ds: string) => openFormulaDialog(app, 'newvar', ds),

@@ -1,0 +1,80 @@
+// The shapes of the Analyze and Graph menus' catalogue (analyses.ts and analysis-tests.ts):
+// slots that take variables by role, options, and the help text of each dialog. DOM-free.
+import type { VariableType } from './types.ts';
+
+/** A place in a dialog that takes variables, named by its role (dependent, grouping...). */
+export interface Slot {
+  key: string;
+  label: string;
+  accepts: readonly VariableType[];
+  /** `many`: one or more; `any`: zero or more; `one`: exactly one; `optional`: zero or one. */
+  count: 'one' | 'many' | 'any' | 'optional';
+  /** For group slots: the variable must have exactly this many levels. */
+  levels?: number;
+  /** For `many` slots: the fewest variables the analysis needs. */
+  min?: number;
+}
+
+/** A choice in a dialog's options. */
+export interface OptionSpec {
+  key: string;
+  label: string;
+  /**
+   * `numbers`: a comma-separated list sent as an array; `text`: a string; `variable` and
+   * `variables`: names of the dataset's variables that fit `accepts`.
+   */
+  kind: 'number' | 'select' | 'boolean' | 'numbers' | 'text' | 'variable' | 'variables';
+  choices?: readonly string[];
+  default: string | number | boolean;
+  /** The value that leaves the option out of the request, so R's own default applies. */
+  omit?: string;
+  /** A select whose choices are sent as numbers (`ss_type`). */
+  numeric?: boolean;
+  accepts?: readonly VariableType[];
+  hint?: string;
+}
+
+/** What a dialog's help says: what the analysis answers, its assumptions, how to read it. */
+export interface Help {
+  answers: string;
+  assumptions: string;
+  reading: string;
+}
+
+/** One entry of the Analyze and Graph menus. */
+export interface Analysis {
+  id: string;
+  label: string;
+  kind: 'report' | 'test' | 'graph';
+  /** The Analyze menu's section. */
+  group?: string;
+  /** `reportType`, `test` or `graphType` on the wire. */
+  wire: string;
+  slots: readonly Slot[];
+  options: readonly OptionSpec[];
+  /** Options always sent with these values (a paired t-test's `paired: true`). */
+  fixed?: Readonly<Record<string, string | number | boolean>>;
+  help?: Help;
+}
+
+/** Numeric variables. */
+export const NUM: readonly VariableType[] = ['scalar'];
+/** Categorical variables: factors in R. */
+export const CAT: readonly VariableType[] = ['nominal', 'ordinal', 'logical'];
+
+/** The `alternative` option of R's htests. */
+export const ALT: OptionSpec = {
+  key: 'alternative',
+  label: 'Alternative hypothesis',
+  kind: 'select',
+  choices: ['two.sided', 'less', 'greater'],
+  default: 'two.sided',
+};
+
+/** The `conf.level` option of R's htests. */
+export const CONF: OptionSpec = {
+  key: 'conf.level',
+  label: 'Confidence level',
+  kind: 'number',
+  default: 0.95,
+};

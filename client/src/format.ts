@@ -1,0 +1,166 @@
+// Numbers of results for reading, APA-like: p as "< .001" or ".043", statistics with two
+// decimals, table cells with sensible digits, column names in words. DOM-free; the exact
+// values stay in the exported CSV and the R code.
+import { str, type Cell } from './types.ts';
+import { toNumber } from './values.ts';
+
+/** A p-value as APA writes it: "< .001", ".043", "> .999"; "–" when missing. */
+export function formatP(c: Cell | undefined): string {
+  const p = toNumber(c ?? null);
+  if (p === null || Number.isNaN(p)) return '–';
+  if (p < 0.001) return '< .001';
+  if (p > 0.999) return '> .999';
+  return p.toFixed(3).replace(/^0/, '');
+}
+
+/** A p-value in a sentence: "p < .001" or "p = .043". */
+export function pClause(c: Cell | undefined): string {
+  const s = formatP(c);
+  return s.startsWith('<') || s.startsWith('>') ? `p ${s}` : `p = ${s}`;
+}
+
+/**
+ * A number for reading: whole numbers as they are, tiny and huge ones in scientific
+ * notation with 3 significant digits, others with `decimals` decimals (fewer when large).
+ */
+export function formatNum(c: Cell | undefined, decimals = 3): string {
+  if (c === null || c === undefined) return '–';
+  if (typeof c === 'boolean') return c ? 'TRUE' : 'FALSE';
+  const n = toNumber(c);
+  if (n === null) return String(c);
+  if (Number.isNaN(n)) return 'NaN';
+  if (!Number.isFinite(n)) return n > 0 ? '∞' : '−∞';
+  if (Number.isInteger(n) && Math.abs(n) < 1e7) return n < 0 ? `−${-n}` : String(n);
+  const a = Math.abs(n);
+  const text =
+    a >= 1e7 || a < 10 ** -decimals / 2
+      ? n.toExponential(2).replace('e+', 'e')
+      : n.toFixed(a >= 1000 ? 1 : a >= 100 ? Math.min(2, decimals) : decimals);
+  return text.replace(/^-/, '−');
+}
+
+/** Degrees of freedom: whole numbers as they are, Welch's with two decimals. */
+export function formatDf(c: Cell | undefined): string {
+  return formatNum(c, 2);
+}
+
+/** How a result column reads: p-values APA-style, counts whole, the rest with 3 decimals. */
+export function formatColumn(column: string, c: Cell | undefined): string {
+  if (c === null || c === undefined) return '–';
+  if (typeof c === 'string' && toNumber(c) === null) return c;
+  if (/^p(_value|\.value)?$/.test(column)) return formatP(c);
+  if (column === 'df' || column === 'n') return formatDf(c);
+  return formatNum(c);
+}
+
+const COLUMN_NAMES: Record<string, string> = {
+  term: 'Term',
+  df: 'df',
+  sum_sq: 'Sum of squares',
+  mean_sq: 'Mean square',
+  f_value: 'F',
+  t_value: 't',
+  z_value: 'z',
+  p_value: 'p',
+  eta_sq: 'η²',
+  partial_eta_sq: 'η²p',
+  omega_sq: 'ω²',
+  estimate: 'Estimate',
+  std_error: 'SE',
+  conf_low: 'CI low',
+  conf_high: 'CI high',
+  std_estimate: 'β (standardised)',
+  odds_ratio: 'Odds ratio',
+  group1: 'Group 1',
+  group2: 'Group 2',
+  difference: 'Difference',
+  vif: 'VIF',
+  vif_adj: 'GVIF^(1/(2 df))',
+  item: 'Item',
+  r_drop: 'r (item-rest)',
+  alpha_if_dropped: 'α if dropped',
+  mean: 'Mean',
+  sd: 'SD',
+  variable: 'Variable',
+  statistic: 'Statistic',
+  group: 'Group',
+  check: 'Check',
+  reading: 'Reading',
+};
+
+/** A result column's name in words ("p_value" -> "p"); unknown names as they are. */
+export function columnTitle(column: string): string {
+  return COLUMN_NAMES[column] ?? column;
+}
+
+const STAT_SYMBOL: Record<string, string> = {
+  't.test': 't',
+  'wilcox.test': 'W',
+  'kruskal.test': 'H',
+  'friedman.test': 'χ²',
+  'oneway.test': 'F',
+  'levene.test': 'F',
+  'bartlett.test': 'K²',
+  'chisq.test': 'χ²',
+  'mcnemar.test': 'χ²',
+  'prop.test': 'χ²',
+  'binom.test': 'successes',
+  'shapiro.test': 'W',
+  factanal: 'χ²',
+};
+
+/** R's name of an htest's statistic, from the test and R's method text. */
+function symbolOf(test: string, method: string): string {
+  if (method.startsWith('Wilcoxon signed')) return 'V';
+  if (test === 'cor.test')
+    return method.startsWith('Pearson') ? 't' : method.startsWith('Spearman') ? 'S' : 'T';
+  return STAT_SYMBOL[test] ?? 'statistic';
+}
+
+/**
+ * The one-line APA summary of an htest result ("t(9) = −4.06, p = .003"), or null when the
+ * result has no statistic and p-value.
+ */
+export function apaSummary(test: string, r: Record<string, unknown>): string | null {
+  if (r['p_value'] === undefined) return null;
+  const stat = r['statistic'] as Cell | undefined;
+  const p = pClause(r['p_value'] as Cell);
+  if (stat === undefined || stat === null) return p;
+  const df = r['df'];
+  const dfText = Array.isArray(df)
+    ? `(${df.map((d) => formatDf(d as Cell)).join(', ')})`
+    : typeof df === 'number' && test !== 'binom.test'
+      ? `(${formatDf(df)})`
+      : '';
+  const sym = symbolOf(test, str(r['method']));
+  return `${sym}${dfText} = ${formatNum(stat, 2)}, ${p}`;
+}
+
+/**
+ * The APA lines of a model: per ANOVA term "group: F(2, 42) = 15.36, p < .001, η²p = .42";
+ * for `lm` "R² = .84, F(3, 28) = 48.08, p < .001"; none for other results.
+ */
+export function modelSummary(test: string, r: Record<string, unknown>): string[] {
+  const t = r['table'] as { columns?: unknown; rows?: unknown } | undefined;
+  if (test === 'aov' && Array.isArray(t?.columns) && Array.isArray(t.rows)) {
+    const cols = t.columns as string[];
+    const rows = t.rows as Cell[][];
+    const at = (row: Cell[], c: string): Cell | undefined => row[cols.indexOf(c)];
+    const resid = rows.find((row) => at(row, 'term') === 'Residuals');
+    return rows
+      .filter((row) => row !== resid && at(row, 'f_value') !== null)
+      .map((row) => {
+        const eta = at(row, 'partial_eta_sq');
+        const effect = eta === undefined ? '' : `, η²p = ${formatNum(eta, 2).replace(/^0/, '')}`;
+        return `${str(at(row, 'term'))}: F(${formatDf(at(row, 'df'))}, ${formatDf(resid ? at(resid, 'df') : null)}) = ${formatNum(at(row, 'f_value'), 2)}, ${pClause(at(row, 'p_value'))}${effect}`;
+      });
+  }
+  if (test === 'lm' && typeof r['r_squared'] === 'number' && Array.isArray(r['df'])) {
+    const [d1, d2] = r['df'] as Cell[];
+    const r2 = formatNum(r['r_squared'], 2).replace(/^0/, '');
+    return [
+      `R² = ${r2}, F(${formatDf(d1)}, ${formatDf(d2)}) = ${formatNum(r['f_statistic'] as Cell, 2)}, ${pClause(r['p_value'] as Cell)}`,
+    ];
+  }
+  return [];
+}
