@@ -63,3 +63,24 @@ export function isBoundedJson(
 export const boundedJson = z.custom<JsonValue>((v) => isBoundedJson(v), {
   message: `must be JSON of at most ${LIMITS.jsonDepth} levels and ${LIMITS.jsonNodes} values`,
 });
+
+/**
+ * A `test` request (a hypothesis test, a model or an extension's kind): `kind` in `test`,
+ * `min`..`max` variables of `dataset`, the kind's `options` schema, an optional `filter`.
+ */
+export function testRequestSchema<K extends z.ZodType<string>, O extends z.ZodType>(
+  kind: K,
+  min: number,
+  max: number,
+  options: O,
+) {
+  return z.object({
+    type: z.literal('test'),
+    ...baseShape,
+    test: kind,
+    dataset: nameSchema,
+    variables: variableList(min, max),
+    options: options.optional(),
+    filter: nameSchema.optional(),
+  });
+}

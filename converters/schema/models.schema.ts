@@ -7,27 +7,16 @@
  */
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { baseShape, nameSchema, variableList } from './common.schema.ts';
+import { nameSchema, testRequestSchema } from './common.schema.ts';
 
-/**
- * A model request of kind `kind` with `min` to `max` variables. The same shape as the other
- * tests of requests.schema.ts, built here because that file imports this one.
- */
+/** A model request of kind `kind` with `min` to `max` (default: any number of) variables. */
 function modelSchema<K extends string, O extends z.ZodType>(
   kind: K,
   min: number,
   options: O,
   max: number = LIMITS.variables,
 ) {
-  return z.object({
-    type: z.literal('test'),
-    ...baseShape,
-    test: z.literal(kind),
-    dataset: nameSchema,
-    variables: variableList(min, max),
-    options: options.optional(),
-    filter: nameSchema.optional(),
-  });
+  return testRequestSchema(z.literal(kind), min, max, options);
 }
 
 const interactions = z.boolean().optional();

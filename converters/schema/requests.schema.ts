@@ -16,6 +16,7 @@ import {
   isBoundedJson,
   nameSchema,
   shortString,
+  testRequestSchema,
   variableList,
 } from './common.schema.ts';
 import { editSchema, levelsSchema, readSchema, settypeSchema } from './data-commands.schema.ts';
@@ -112,29 +113,13 @@ export const extensionReportSchema = reportSchema(z.string().max(64)).extend({
   options: extensionOptions.optional(),
 });
 
-function testSchema<K extends z.ZodType<string>, O extends z.ZodType>(
-  kind: K,
-  min: number,
-  max: number,
-  options: O,
-) {
-  return z.object({
-    type: z.literal('test'),
-    ...baseShape,
-    test: kind,
-    dataset: nameSchema,
-    variables: variableList(min, max),
-    options: options.optional(),
-    filter: nameSchema.optional(),
-  });
-}
 /** The built-in tests and models by kind, with the options of API.md. */
 export const TEST_SCHEMAS = {
   ...HTEST_SCHEMAS,
   ...MODEL_SCHEMAS,
 } as const;
 /** A test of a kind an R extension registered. */
-export const extensionTestSchema = testSchema(
+export const extensionTestSchema = testRequestSchema(
   z.string().max(64),
   1,
   LIMITS.variables,

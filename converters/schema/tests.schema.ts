@@ -6,25 +6,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { baseShape, nameSchema, shortString, variableList } from './common.schema.ts';
-
-/** A test request of kind `kind` with `min`..`max` variables and the `options` schema. */
-export function htestSchema<K extends z.ZodType<string>, O extends z.ZodType>(
-  kind: K,
-  min: number,
-  max: number,
-  options: O,
-) {
-  return z.object({
-    type: z.literal('test'),
-    ...baseShape,
-    test: kind,
-    dataset: nameSchema,
-    variables: variableList(min, max),
-    options: options.optional(),
-    filter: nameSchema.optional(),
-  });
-}
+import { nameSchema, shortString, testRequestSchema } from './common.schema.ts';
 
 const alternative = z.enum(['two.sided', 'less', 'greater']).optional();
 const confLevel = z.number().gt(0).lt(1).optional();
@@ -35,7 +17,7 @@ const success = z.union([shortString, z.boolean()]).optional();
 
 /** The tests by kind (the value of the request's `test`). */
 export const HTEST_SCHEMAS = {
-  't.test': htestSchema(
+  't.test': testRequestSchema(
     z.literal('t.test'),
     1,
     3,
@@ -47,7 +29,7 @@ export const HTEST_SCHEMAS = {
       'conf.level': confLevel,
     }),
   ),
-  'wilcox.test': htestSchema(
+  'wilcox.test': testRequestSchema(
     z.literal('wilcox.test'),
     1,
     3,
@@ -60,7 +42,7 @@ export const HTEST_SCHEMAS = {
       'conf.level': confLevel,
     }),
   ),
-  'kruskal.test': htestSchema(
+  'kruskal.test': testRequestSchema(
     z.literal('kruskal.test'),
     2,
     2,
@@ -70,22 +52,27 @@ export const HTEST_SCHEMAS = {
         .optional(),
     }),
   ),
-  'friedman.test': htestSchema(z.literal('friedman.test'), 3, 3, z.strictObject({})),
-  'oneway.test': htestSchema(z.literal('oneway.test'), 2, 2, z.strictObject({ 'var.equal': flag })),
-  'shapiro.test': htestSchema(
+  'friedman.test': testRequestSchema(z.literal('friedman.test'), 3, 3, z.strictObject({})),
+  'oneway.test': testRequestSchema(
+    z.literal('oneway.test'),
+    2,
+    2,
+    z.strictObject({ 'var.equal': flag }),
+  ),
+  'shapiro.test': testRequestSchema(
     z.literal('shapiro.test'),
     1,
     1,
     z.strictObject({ by: nameSchema.optional() }),
   ),
-  'levene.test': htestSchema(
+  'levene.test': testRequestSchema(
     z.literal('levene.test'),
     2,
     2,
     z.strictObject({ center: z.enum(['median', 'mean']).optional() }),
   ),
-  'bartlett.test': htestSchema(z.literal('bartlett.test'), 2, 2, z.strictObject({})),
-  'chisq.test': htestSchema(
+  'bartlett.test': testRequestSchema(z.literal('bartlett.test'), 2, 2, z.strictObject({})),
+  'chisq.test': testRequestSchema(
     z.literal('chisq.test'),
     1,
     2,
@@ -94,20 +81,25 @@ export const HTEST_SCHEMAS = {
       p: z.array(z.number().min(0).max(1)).min(2).max(LIMITS.labels).optional(),
     }),
   ),
-  'fisher.test': htestSchema(
+  'fisher.test': testRequestSchema(
     z.literal('fisher.test'),
     2,
     2,
     z.strictObject({ alternative, 'conf.level': confLevel }),
   ),
-  'mcnemar.test': htestSchema(z.literal('mcnemar.test'), 2, 2, z.strictObject({ correct: flag })),
-  'binom.test': htestSchema(
+  'mcnemar.test': testRequestSchema(
+    z.literal('mcnemar.test'),
+    2,
+    2,
+    z.strictObject({ correct: flag }),
+  ),
+  'binom.test': testRequestSchema(
     z.literal('binom.test'),
     1,
     1,
     z.strictObject({ success, p: probability.optional(), alternative, 'conf.level': confLevel }),
   ),
-  'prop.test': htestSchema(
+  'prop.test': testRequestSchema(
     z.literal('prop.test'),
     1,
     2,
@@ -119,7 +111,7 @@ export const HTEST_SCHEMAS = {
       'conf.level': confLevel,
     }),
   ),
-  'cor.test': htestSchema(
+  'cor.test': testRequestSchema(
     z.literal('cor.test'),
     2,
     2,
