@@ -50,7 +50,11 @@ export function failureOf(e: unknown): { code: string; message: string } {
   return e instanceof ApiError ? e : { code: 'network', message: messageFor('network') };
 }
 
-async function call<T>(
+/**
+ * A JSON request to the server: the parsed body, or an {@link ApiError} (also for a network
+ * failure and for a body that is not JSON, such as a proxy's error page).
+ */
+export async function call<T>(
   method: string,
   path: string,
   body?: unknown,

@@ -2,25 +2,8 @@
 // dialog of a workspace (people and groups) and the Groups dialog. Names and emails are
 // shown as text, never as HTML.
 import type { App } from '../app.ts';
-import { ApiError, messageOf } from '../api.ts';
+import { call, messageOf } from '../api.ts';
 import { h, openDialog, replace, toast } from '../dom.ts';
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  const json = (text === '' ? null : JSON.parse(text)) as Record<string, unknown> | null;
-  if (!res.ok) {
-    const code = typeof json?.error === 'string' ? json.error : 'http';
-    const message = typeof json?.message === 'string' ? json.message : 'the request failed';
-    throw new ApiError(code, res.status, message);
-  }
-  return json as T;
-}
 
 const fail = (e: unknown): void => toast(messageOf(e), 'error');
 const enc = encodeURIComponent;

@@ -1,6 +1,6 @@
 // "Access tokens…" from the corner menu (API 1.1): the user's personal access tokens, a
 // form to create one (its text shown once, with a Copy button) and Revoke on each.
-import { ApiError, failureOf } from '../api.ts';
+import { call, failureOf } from '../api.ts';
 import { h, openDialog, replace, toast } from '../dom.ts';
 
 interface TokenInfo {
@@ -8,23 +8,6 @@ interface TokenInfo {
   name: string;
   scopes: string[];
   expires: string;
-}
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  const json = (text === '' ? null : JSON.parse(text)) as Record<string, unknown> | null;
-  if (!res.ok) {
-    const code = typeof json?.error === 'string' ? json.error : 'http';
-    const message = typeof json?.message === 'string' ? json.message : 'the request failed';
-    throw new ApiError(code, res.status, message);
-  }
-  return json as T;
 }
 
 /** Opens the dialog. */
