@@ -69,7 +69,8 @@ async function claimAddress(deps: AccountDeps, email: string): Promise<void> {
   await purgeUser(deps.store, existing._id);
 }
 
-async function checkAllowed(deps: AccountDeps, email: string): Promise<void> {
+/** Asks user_validation about `email`: 403 `not_allowed` unless it allows it. */
+export async function checkAllowed(deps: AccountDeps, email: string): Promise<void> {
   const script = deps.config.user_validation;
   if (script === null) return;
   const verdict = await runUserValidation(script, email, deps.log, deps.validationTimeoutMs);

@@ -14,6 +14,7 @@ import type { AccountDeps } from './accounts.ts';
 import { authRoutes } from './auth.routes.ts';
 import { createAuthEvents, type AuthEvents } from './events.ts';
 import { createMailer } from './mail.ts';
+import { oidcRoutes } from './oidc.routes.ts';
 import { createRateLimits } from './rate-limits.ts';
 import { TokenFailures, verifyAccessToken, type TokenUser } from './access-tokens.ts';
 import { createPassport, sessionMiddleware, type SessionDeps } from './session.ts';
@@ -56,7 +57,7 @@ export interface Auth extends AuthEvents {
    * Also for Socket.IO's engine: `for (const mw of auth.middleware) io.engine.use(mw)`.
    */
   middleware: RequestHandler[];
-  /** POST /register, GET /verify, GET/POST /login, POST /logout; needs JSON errors from the app's handler. */
+  /** POST /register, GET /verify, GET/POST /login, POST /logout, GET /login/oidc...; needs JSON errors from the app's handler. */
   routes: Router;
   /** /preferences..., /workspaces...; mount at /api/v1. */
   api: Router;
@@ -114,19 +115,33 @@ export function createAuth(deps: AuthDeps): Auth {
     );
   }
   let closed = false;
+  const pages = deps.pages ?? pageRenderer();
+  const routes = authRoutes({
+    accounts,
+    config,
+    store,
+    sessions,
+    log: accounts.log,
+    limits,
+    events,
+    connectedClients: deps.connectedClients,
+    pages,
+  });
+  routes.use(
+    oidcRoutes({
+      config,
+      accounts,
+      log: accounts.log,
+      pages,
+      baseUrlOf: (req) =>
+        config.base_url !== null
+          ? config.base_url.replace(/\/+$/, '')
+          : `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+    }),
+  );
   return {
     middleware: sessionMiddleware(sessionDeps, passport),
-    routes: authRoutes({
-      accounts,
-      config,
-      store,
-      sessions,
-      log: accounts.log,
-      limits,
-      events,
-      connectedClients: deps.connectedClients,
-      pages: deps.pages ?? pageRenderer(),
-    }),
+    routes,
     api: apiRoutes({
       store,
       events,

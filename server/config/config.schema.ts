@@ -13,6 +13,18 @@ const mailSchema = z.strictObject({
   from: z.string().min(3).max(320),
 });
 
+/** Single sign-on through an organization's OpenID Connect provider (the project's own key). */
+const oidcSchema = z.strictObject({
+  /** The provider's issuer URL (its discovery document is at /.well-known/openid-configuration). */
+  issuer: z.string().url(),
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1),
+  /** Shown on the button: "Log in with NAME". */
+  name: z.string().min(1).max(100),
+  /** Seconds of clock difference tolerated when checking the ID token's times. */
+  clock_tolerance: z.number().int().min(0).max(300).default(30),
+});
+
 /** Settings of the R session pool (the project's own keys). */
 const rSchema = z.strictObject({
   /** Sessions forked ahead of demand. */
@@ -84,6 +96,8 @@ export const configSchema = z.strictObject({
   /** Set when behind a reverse proxy (Express's `trust proxy`). */
   trust_proxy: z.union([z.boolean(), z.number().int().min(0), z.string()]).default(false),
   r: rSchema.default(rSchema.parse({})),
+  /** Single sign-on; null: only email registration. */
+  oidc: oidcSchema.nullable().default(null),
 });
 
 /** The validated, frozen configuration the server runs with. */

@@ -3,6 +3,7 @@
 import { api, failureOf, type LoginResult, type Status } from '../api.ts';
 import { accountInput, authForm, field, h, replace } from '../dom.ts';
 import { renderForgot } from './reset.view.ts';
+import { ssoButton } from './sso.view.ts';
 
 /** Which field an error code belongs next to. */
 const FIELD_OF: Record<string, 'email' | 'password' | 'form'> = {
@@ -159,6 +160,7 @@ export function renderAuth(
     h('p', { class: 'hint' }, 'Log in, or register a new account with your email address.'),
     notice ? h('p', { class: 'notice', role: 'status' }, notice) : null,
     form,
+    ssoButton(),
   );
   replace(root, card);
   email.focus();
