@@ -11,12 +11,16 @@ import type { Store } from './store/index.ts';
 import type { RService } from '../r/index.ts';
 import { createAuth } from './auth/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
-import { clientRoutes } from './http/client.static.ts';
-import { pageRenderer } from './http/pages.ts';
-import { errorHandler, notFound } from './http/errors.middleware.ts';
-import { statusRoutes } from './http/status.routes.ts';
-import { healthRoutes } from './http/health.routes.ts';
-import { metricsRoutes } from './http/metrics.routes.ts';
+import {
+  clientRoutes,
+  errorHandler,
+  healthRoutes,
+  metricsRoutes,
+  notFound,
+  pageRenderer,
+  statusRoutes,
+} from './http/index.ts';
+import { apiRoutes } from './http/api/index.ts';
 
 /** What the application is built from. */
 export interface AppDeps {
@@ -91,7 +95,17 @@ export function createApp(deps: AppDeps): App {
   // /api/v1 sized to preference sets), and a global one would run first and override them.
   app.use(auth.middleware);
   app.use(auth.routes);
-  app.use('/api/v1', auth.api);
+  app.use(
+    '/api/v1',
+    apiRoutes({
+      store: deps.store,
+      events: auth.bus,
+      allowedOrigins: config.allowed_origins,
+      log: log.child({ module: 'auth' }),
+      tokenFailures: auth.tokenFailures,
+      now: () => new Date(),
+    }),
+  );
   app.use(clientRoutes(deps.clientDir));
   app.use(notFound);
   app.use(errorHandler(log));

@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
-import type { Store, UserDoc } from '../store/store.types.ts';
-import { fieldsOf } from '../http/api/api.common.ts';
+import { fieldsOf } from '../http/index.ts';
 import {
   createWorkspace,
   deleteWorkspaceObjects,
   FIRST_WORKSPACE_NAME,
   isDuplicateKeyError,
+  type Store,
+  type UserDoc,
 } from '../store/index.ts';
 import { checkPassword, MAX_PASSWORD_LENGTH, normalizeEmail } from './credentials.ts';
 import type { Mailer } from './mail.ts';

@@ -15,8 +15,7 @@ import {
   verifyEmail,
   type AccountDeps,
 } from './accounts.ts';
-import { fieldsOf, userOf } from '../http/api/api.common.ts';
-import type { PageRenderer } from '../http/pages.ts';
+import { fieldsOf, userOf, type PageRenderer } from '../http/index.ts';
 import { readCookie, setCookie } from './cookies.ts';
 import { parseBasicAuth } from './credentials.ts';
 import type { AuthEventBus } from './events.ts';

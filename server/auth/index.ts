@@ -7,12 +7,11 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
-import { apiRoutes } from '../http/api/index.ts';
-import { pageRenderer, type PageRenderer } from '../http/pages.ts';
+import { pageRenderer, type PageRenderer } from '../http/index.ts';
 import { StoreSessionStore, type Store } from '../store/index.ts';
 import type { AccountDeps } from './accounts.ts';
 import { authRoutes } from './auth.routes.ts';
-import { createAuthEvents, type AuthEvents } from './events.ts';
+import { createAuthEvents, type AuthEventBus, type AuthEvents } from './events.ts';
 import { createMailer } from './mail.ts';
 import { oidcRoutes } from './oidc.routes.ts';
 import { createRateLimits } from './rate-limits.ts';
@@ -20,6 +19,7 @@ import { TokenFailures, verifyAccessToken, type TokenUser } from './access-token
 import { createPassport, sessionMiddleware, type SessionDeps } from './session.ts';
 
 export type {
+  AuthEventBus,
   AuthEvents,
   CurrentWorkspaceChanged,
   UserLoggedOut,
@@ -27,9 +27,20 @@ export type {
   AccessChanged,
 } from './events.ts';
 export type { TokenUser, TokenScope } from './access-tokens.ts';
+export {
+  createAccessToken,
+  DEFAULT_TOKEN_DAYS,
+  listAccessTokens,
+  MAX_TOKEN_DAYS,
+  MAX_TOKENS,
+  TOKEN_SCOPES,
+  TokenFailures,
+  tokenView,
+  verifyAccessToken,
+} from './access-tokens.ts';
 export { SESSION_COOKIE } from './session.ts';
 export { REMEMBER_COOKIE } from './remember.ts';
-export { createOriginPolicy } from './origin.ts';
+export { createOriginPolicy, originCheck } from './origin.ts';
 export { USER_VALIDATION_TIMEOUT_MS } from './user-validation.ts';
 
 /** What the accounts layer is built from. */
@@ -59,8 +70,13 @@ export interface Auth extends AuthEvents {
   middleware: RequestHandler[];
   /** POST /register, GET /verify, GET/POST /login, POST /logout, GET /login/oidc...; needs JSON errors from the app's handler. */
   routes: Router;
-  /** /preferences..., /workspaces...; mount at /api/v1. */
-  api: Router;
+  /**
+   * The emitting side of the account events, for the /api/v1 routes (http/api/), which
+   * app.ts builds: auth/ does not import the API, so the API may import auth/.
+   */
+  bus: AuthEventBus;
+  /** Failed bearer tokens per address, shared by the API and the Socket.IO handshake. */
+  tokenFailures: TokenFailures;
   /** The logged-in user of a request or Socket.IO handshake request (after `middleware`), or null. */
   userOf(req: IncomingMessage): { id: string; email: string } | null;
   /** The session id of a request after `middleware` (to match `UserLoggedOut.sessionId`), or null. */
@@ -142,14 +158,8 @@ export function createAuth(deps: AuthDeps): Auth {
   return {
     middleware: sessionMiddleware(sessionDeps, passport),
     routes,
-    api: apiRoutes({
-      store,
-      events,
-      allowedOrigins: config.allowed_origins,
-      log: accounts.log,
-      tokenFailures,
-      now,
-    }),
+    bus: events,
+    tokenFailures,
     async verifyToken(text, address) {
       if (!tokenFailures.allowed(address)) return 'limited';
       const user = await verifyAccessToken(store, text, now());

@@ -4,8 +4,12 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../errors.ts';
-import type { UserDoc } from '../store/store.types.ts';
-import { createWorkspace, FIRST_WORKSPACE_NAME, isDuplicateKeyError } from '../store/index.ts';
+import {
+  createWorkspace,
+  FIRST_WORKSPACE_NAME,
+  isDuplicateKeyError,
+  type UserDoc,
+} from '../store/index.ts';
 import { checkAllowed, type AccountDeps } from './accounts.ts';
 import { normalizeEmail } from './credentials.ts';
 import { hashPassword } from './password.ts';

@@ -10,7 +10,7 @@ import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../errors.ts';
-import type { PageRenderer } from '../http/pages.ts';
+import type { PageRenderer } from '../http/index.ts';
 import type { AccountDeps } from './accounts.ts';
 import { ssoAccount, type SsoClaims } from './oidc.accounts.ts';
 import { logIn, sessionUser } from './session.ts';

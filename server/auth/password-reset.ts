@@ -5,9 +5,9 @@
  * follows a leak). Asking answers the same whatever the address, so it tells nobody which
  * are registered. A logged-in user may also change their password by giving the current one.
  */
-import type { Store } from '../store/store.types.ts';
+import type { Store } from '../store/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
-import { fieldsOf } from '../http/api/api.common.ts';
+import { fieldsOf } from '../http/index.ts';
 import { accountOf, mailNewLink, type AccountDeps } from './accounts.ts';
 import { checkPassword } from './credentials.ts';
 import { hashPassword, verifyPassword } from './password.ts';

@@ -4,7 +4,7 @@
  * replaced one is kept, marked, until it expires, so that presenting it again is recognised
  * as theft (the thief or the owner used it first: either way the account must log in again).
  */
-import type { Store } from '../store/store.types.ts';
+import type { Store } from '../store/index.ts';
 import { isTokenShaped, newToken, sameDigest, sha256 } from './tokens.ts';
 
 /** Name of the remember-me cookie. */

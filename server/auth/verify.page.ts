@@ -5,7 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import { AppError, ErrorCode } from '../errors.ts';
-import type { PageContent, PageRenderer } from '../http/pages.ts';
+import type { PageContent, PageRenderer } from '../http/index.ts';
 
 const LOG_IN = { href: '/', text: 'Go to log in' };
 

@@ -6,7 +6,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { TokenFailures, verifyAccessToken, type TokenScope } from '../../auth/access-tokens.ts';
+import { TokenFailures, verifyAccessToken, type TokenScope } from '../../auth/index.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import type { Store } from '../../store/index.ts';
 

@@ -8,15 +8,18 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { AppError, ErrorCode } from '../../errors.ts';
-import { analysisR } from '../../reports/analysis-r.ts';
-import { datasetCsv } from '../../reports/csv-export.ts';
-import { workspaceContent, type WorkspaceContent } from '../../reports/outputs.ts';
-import { reportDocx } from '../../reports/report-docx.ts';
-import { reportHtml } from '../../reports/report-html.ts';
-import { zip } from '../../reports/zip.ts';
+import {
+  analysisR,
+  datasetCsv,
+  reportDocx,
+  reportHtml,
+  workspaceContent,
+  zip,
+  type WorkspaceContent,
+} from '../../reports/index.ts';
 import { NAME_RE } from '../../../converters/index.ts';
 import { getWorkspace, loadObjects, reorderObjects, type Store } from '../../store/index.ts';
-import { fieldsOf, userOf } from './api.common.ts';
+import { fieldsOf, userOf } from '../request.ts';
 
 const ID_RE = /^[A-Za-z0-9-]{1,64}$/;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

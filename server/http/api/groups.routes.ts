@@ -5,10 +5,10 @@
  */
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
-import type { AuthEventBus } from '../../auth/events.ts';
+import type { AuthEventBus } from '../../auth/index.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import { createGroup, deleteGroup, type GroupDoc, type Store } from '../../store/index.ts';
-import { displayName, fieldsOf, userOf } from './api.common.ts';
+import { displayName, fieldsOf, userOf } from '../request.ts';
 
 /** Most groups one user may own. */
 export const MAX_GROUPS = 100;

@@ -4,12 +4,10 @@
  * Origin check (403 `forbidden_origin`).
  */
 import express, { Router } from 'express';
-import type { AuthEventBus } from '../../auth/events.ts';
-import { originCheck } from '../../auth/origin.ts';
+import { originCheck, type AuthEventBus, type TokenFailures } from '../../auth/index.ts';
 import type { Logger } from 'pino';
-import type { TokenFailures } from '../../auth/access-tokens.ts';
 import type { Store } from '../../store/index.ts';
-import { requireUser } from './api.common.ts';
+import { requireUser } from '../request.ts';
 import { exportRoutes } from './export.routes.ts';
 import { bearerAuth, tokenScopes } from './bearer.auth.ts';
 import { groupsRoutes } from './groups.routes.ts';

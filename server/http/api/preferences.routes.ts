@@ -8,7 +8,7 @@ import { Router, type Request } from 'express';
 import { graphSettingsSchema } from '../../../converters/index.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import type { Store } from '../../store/index.ts';
-import { objectBody, userOf } from './api.common.ts';
+import { objectBody, userOf } from '../request.ts';
 
 /** Largest preference set, as serialised JSON, in bytes. */
 export const MAX_PREFERENCE_BYTES = 64 * 1024;

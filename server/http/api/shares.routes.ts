@@ -6,7 +6,7 @@
  */
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
-import type { AuthEventBus } from '../../auth/events.ts';
+import type { AuthEventBus } from '../../auth/index.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import {
   accessibleWorkspace,
@@ -21,7 +21,7 @@ import {
   type Store,
   type WorkspaceDoc,
 } from '../../store/index.ts';
-import { displayName, fieldsOf, userOf } from './api.common.ts';
+import { displayName, fieldsOf, userOf } from '../request.ts';
 import { emailParam, verifiedUser } from './groups.routes.ts';
 import { MAX_WORKSPACES, MAX_WORKSPACE_NAME } from './workspaces.routes.ts';
 

@@ -13,12 +13,12 @@ import {
   MAX_TOKENS,
   TOKEN_SCOPES,
   tokenView,
+  type AuthEventBus,
   type TokenScope,
-} from '../../auth/access-tokens.ts';
-import type { AuthEventBus } from '../../auth/events.ts';
+} from '../../auth/index.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import type { Store } from '../../store/index.ts';
-import { displayName, fieldsOf, userOf } from './api.common.ts';
+import { displayName, fieldsOf, userOf } from '../request.ts';
 
 function scopesOf(value: unknown): TokenScope[] {
   if (

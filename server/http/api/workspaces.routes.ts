@@ -5,7 +5,7 @@
  * tells the realtime layer, which reloads it into the user's open connections.
  */
 import { Router, type Request } from 'express';
-import type { AuthEventBus } from '../../auth/events.ts';
+import type { AuthEventBus } from '../../auth/index.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import {
   accessibleWorkspace,
@@ -18,7 +18,7 @@ import {
   type Store,
   type WorkspaceDoc,
 } from '../../store/index.ts';
-import { displayName, fieldsOf, userOf } from './api.common.ts';
+import { displayName, fieldsOf, userOf } from '../request.ts';
 
 /** Most workspaces one user may have. */
 export const MAX_WORKSPACES = 200;

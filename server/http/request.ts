@@ -1,8 +1,10 @@
 /**
- * What the /api/v1 routes share: the logged-in user, name checks, body checks.
+ * What the accounts routes (auth/) and the /api/v1 routes (http/api/) share: the logged-in
+ * user, name checks, body checks. It sits in http/, not http/api/, so that auth/ can use it
+ * without importing the API it does not build (no auth <-> http/api cycle).
  */
 import type { Request, RequestHandler } from 'express';
-import { AppError, ErrorCode } from '../../errors.ts';
+import { AppError, ErrorCode } from '../errors.ts';
 
 /** 401 `unauthorized` unless the request has a logged-in user. */
 export const requireUser: RequestHandler = (req, _res, next) => {
