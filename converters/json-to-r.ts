@@ -2,7 +2,7 @@
  * Free-form JSON (options, graph settings) as R values for the QAP1 client's binary assign,
  * the inverse of `rToJson` for the shapes PanthR.r reads. Never R source text.
  */
-import { R_NULL, rDouble, rList, rLogical, rString, type RValue } from '../r/qap1/sexp.ts';
+import { R_NULL, rDouble, rList, rLogical, rString, type RValue } from '../r/values.ts';
 import type { JsonValue } from './schema/common.schema.ts';
 
 /**

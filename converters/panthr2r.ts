@@ -20,7 +20,7 @@ import {
   rString,
   type RList,
   type RValue,
-} from '../r/qap1/sexp.ts';
+} from '../r/values.ts';
 import { ConversionError } from './errors.ts';
 import type { Labels, PanthrDataset, PanthrVector, VectorValue } from './schema/vector.schema.ts';
 import { datasetRows, valuesLength } from './schema/vector.schema.ts';

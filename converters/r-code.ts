@@ -17,13 +17,17 @@
  * Datetime variables are left as `read.csv` gives them.
  */
 import { ConversionError } from './errors.ts';
-import { formulaToSource, needsBackticks, rSymbol } from './formula/to-source.ts';
-import { parseFormula } from './formula/parser.ts';
-import { rNumber } from './formula/to-r.ts';
-import type { FormulaNode } from './formula/ast.ts';
+import {
+  formulaToSource,
+  needsBackticks,
+  parseFormula,
+  rNumber,
+  rSymbol,
+  type FormulaNode,
+} from './formula/index.ts';
 import { factorLevels } from './panthr2r.ts';
 import type { PanthrDataset, PanthrVector } from './schema/vector.schema.ts';
-import { rQuote } from '../r/r-quote.ts';
+import { rQuote } from '../r/values.ts';
 
 /** What PanthR.r's dispatchers take as `code` (r/R/rcode.R). */
 export interface RCodeContext {

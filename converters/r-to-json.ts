@@ -1,14 +1,7 @@
 /**
  * The generic mapping of R results (the plain lists the PanthR R library returns) to JSON.
  */
-import {
-  inherits,
-  NA_INTEGER,
-  NA_LOGICAL,
-  rAttr,
-  rAttrStrings,
-  type RValue,
-} from '../r/qap1/sexp.ts';
+import { inherits, NA_INTEGER, NA_LOGICAL, rAttr, rAttrStrings, type RValue } from '../r/values.ts';
 import { doubleToJson } from './r2panthr.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

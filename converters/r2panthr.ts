@@ -9,14 +9,7 @@
  * NA -> null; NaN, Inf, -Inf -> the strings "NaN", "Inf", "-Inf" (as in `rToJson`).
  * Anything else (lists, complex, ...) throws {@link ConversionError} (`r_error`).
  */
-import {
-  inherits,
-  isNA,
-  NA_INTEGER,
-  NA_LOGICAL,
-  rAttrStrings,
-  type RValue,
-} from '../r/qap1/sexp.ts';
+import { inherits, isNA, NA_INTEGER, NA_LOGICAL, rAttrStrings, type RValue } from '../r/values.ts';
 import { ConversionError } from './errors.ts';
 import type { PanthrDataset, PanthrVector, VectorValue } from './schema/vector.schema.ts';
 

@@ -2,7 +2,7 @@
 // "Receiving binary values"), so that the server never turns millions of numbers into JSON
 // for it (a large upload's reply, the workspace sent on connect): that work is done here,
 // in the browser, once per message. DOM-free.
-import { binaryToJson, isBinaryValues, mapValuesKeys } from '../../converters/binary-values.ts';
+import { binaryToJson, isBinaryValues, mapValuesKeys } from '../../converters/client.ts';
 
 /** Socket.IO's handshake auth that asks for binary values. */
 export const BINARY_VALUES_AUTH = { binaryValues: true } as const;

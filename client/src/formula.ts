@@ -5,7 +5,7 @@ import {
   compileFormula,
   FUNCTIONS as LANGUAGE_FUNCTIONS,
   parseFormula,
-} from '../../converters/formula/index.ts';
+} from '../../converters/client.ts';
 
 /** The functions the language allows: the server's own table (`converters/formula`). */
 export const FUNCTIONS: readonly string[] = Object.keys(LANGUAGE_FUNCTIONS);

@@ -3,7 +3,7 @@
 // line {width, style}, text {size, family}, bar {fill, border, width}, background-color.
 // Sizes are relative to R's defaults (1 = R's default); a symbol is R's `pch`. DOM-free.
 
-import { isColor, normalizeColor } from '../../converters/schema/colors.ts';
+import { isColor, normalizeColor } from '../../converters/client.ts';
 
 /** Line styles (R's `lty` names). */
 export const LINE_STYLES = ['solid', 'dashed', 'dotted', 'dotdash', 'longdash', 'twodash'] as const;

@@ -16,6 +16,6 @@ export {
   SOURCE_HELPERS,
   type FormulaSource,
 } from './to-source.ts';
-export { isRQuotable, rQuote } from '../../r/r-quote.ts';
+export { isRQuotable, rQuote } from '../../r/values.ts';
 export { tokenize, type Token } from './lexer.ts';
 export { typeOf, variableTypes, type FormulaType } from './types.ts';

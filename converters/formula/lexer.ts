@@ -1,6 +1,6 @@
 /** The formula lexer: text -> tokens with 1-based positions. */
 import { FormulaError } from './ast.ts';
-import { isRQuotable } from '../../r/r-quote.ts';
+import { isRQuotable } from '../../r/values.ts';
 
 /** A token. `text` is the operator or name; `value` the number or the decoded string. */
 export type Token =

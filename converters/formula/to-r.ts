@@ -19,7 +19,7 @@
  */
 import { FormulaError, type FormulaNode } from './ast.ts';
 import { parseFormula } from './parser.ts';
-import { rQuote } from '../../r/r-quote.ts';
+import { rQuote } from '../../r/values.ts';
 import { typeOf, variableTypes } from './types.ts';
 
 /** Anything that can say whether a variable exists (a Set of names, a Map by name). */

@@ -13,7 +13,7 @@
  * the helpers of {@link SOURCE_HELPERS}, which the caller defines once before the code.
  */
 import type { BinaryOp, FormulaNode } from './ast.ts';
-import { rQuote } from '../../r/r-quote.ts';
+import { rQuote } from '../../r/values.ts';
 import { rNumber } from './to-r.ts';
 
 /** R's reserved words (`?Reserved`): as names they need backticks. */

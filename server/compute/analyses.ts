@@ -17,7 +17,7 @@ import {
   type PanthrReport,
   type PanthrTest,
 } from '../../converters/index.ts';
-import { rList, rString, type RValue } from '../../r/qap1/sexp.ts';
+import { rList, rString, type RValue } from '../../r/index.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { DatasetEntry, RunContext } from './context.ts';
 import type { RArg } from './r.caller.ts';

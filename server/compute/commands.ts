@@ -1,6 +1,6 @@
 /** The commands of API.md §3: `newvar` and `delete` (`read` is in read.ts). */
 import { type PanthrCommand, rToVector } from '../../converters/index.ts';
-import { rAttrStrings } from '../../r/qap1/sexp.ts';
+import { rAttrStrings } from '../../r/index.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 

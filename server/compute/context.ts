@@ -3,7 +3,7 @@
  * state in R (datasets under generated names, filters as cached row masks).
  */
 import type { PanthrDataset } from '../../converters/index.ts';
-import type { RLogical, RValue } from '../../r/qap1/sexp.ts';
+import type { RLogical, RValue } from '../../r/index.ts';
 import type { RuntimeOptions, StoredObject } from './compute.types.ts';
 import type { CallOptions, RCaller } from './r.caller.ts';
 

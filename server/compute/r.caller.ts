@@ -4,8 +4,14 @@
  * call of a PanthR.r function on those names, built here from constants. No user text is
  * ever part of the code string.
  */
-import { RError, type RConnection, type RValue } from '../../r/qap1/index.ts';
-import { rAttrStrings, rList, rString } from '../../r/qap1/sexp.ts';
+import {
+  RError,
+  rAttrStrings,
+  rList,
+  rString,
+  type RConnection,
+  type RValue,
+} from '../../r/index.ts';
 import { computeError, type ComputeErrorCode } from './compute.types.ts';
 
 /** PanthR.r functions the compute layer may call (through `panthr_run`). */

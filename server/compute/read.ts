@@ -14,7 +14,7 @@ import {
   type PanthrVector,
   type ReadCommand,
 } from '../../converters/index.ts';
-import { rAttrStrings, rDouble, rList, rString, type RValue } from '../../r/qap1/sexp.ts';
+import { rAttrStrings, rDouble, rList, rString, type RValue } from '../../r/index.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 

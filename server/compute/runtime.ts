@@ -16,8 +16,7 @@ import {
   validateObject,
   type ValidationResult,
 } from '../../converters/index.ts';
-import type { RConnection } from '../../r/qap1/index.ts';
-import type { RLogical, RValue } from '../../r/qap1/sexp.ts';
+import type { RConnection, RLogical, RValue } from '../../r/index.ts';
 import { AppError } from '../errors.ts';
 import { runGraph, runR, runReport, runTest } from './analyses.ts';
 import { runDelete, runNewvar } from './commands.ts';

@@ -9,7 +9,7 @@ import {
   type PanthrFilter,
   type PanthrVector,
 } from '../../converters/index.ts';
-import { NA_LOGICAL, rLogical, type RLogical, type RValue } from '../../r/qap1/sexp.ts';
+import { NA_LOGICAL, rLogical, type RLogical, type RValue } from '../../r/index.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 import { checkSize, storedVector } from './values.ts';

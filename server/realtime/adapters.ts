@@ -7,14 +7,14 @@ import { WorkspaceRuntime, type StoredObject } from '../compute/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Store } from '../store/index.ts';
 import { ErrorCode } from '../errors.ts';
-import type { ConnectionLog } from '../sessions/session.manager.ts';
 import type {
+  ConnectionLog,
   ErrorObject,
   PanthRObject,
   RLeaser,
   RuntimeFactory,
   WorkspacePersistence,
-} from '../sessions/ports.ts';
+} from '../sessions/index.ts';
 import { storeConnectionLog, storePersistence } from './store.adapter.ts';
 
 /** Every port the session manager needs, plus live R numbers for /metrics. */

@@ -1,7 +1,6 @@
 /** The typed Socket.IO event contract of API.md §2. Payloads from clients are untrusted. */
 import type { Server, Socket } from 'socket.io';
-import type { ServerData } from '../sessions/outbound.queue.ts';
-import type { ByeReason } from '../sessions/client.connection.ts';
+import type { ByeReason, ServerData } from '../sessions/index.ts';
 
 /** Events a client sends; every payload is checked before use. */
 export interface ClientToServerEvents {

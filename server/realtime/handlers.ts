@@ -10,11 +10,15 @@ import {
   pingMessageSchema,
 } from '../../converters/index.ts';
 import { ErrorCode } from '../errors.ts';
-import type { ClientConnection } from '../sessions/client.connection.ts';
-import type { SessionMetrics } from '../sessions/metrics.ts';
-import type { ErrorObject, PanthRObject } from '../sessions/ports.ts';
-import type { SessionManager } from '../sessions/session.manager.ts';
-import { errorObject, readOnlyError } from '../sessions/user.session.ts';
+import {
+  errorObject,
+  readOnlyError,
+  type ClientConnection,
+  type ErrorObject,
+  type PanthRObject,
+  type SessionManager,
+  type SessionMetrics,
+} from '../sessions/index.ts';
 import type { PanthRSocket } from './events.ts';
 import type { SizeRefusals } from './size-refusals.ts';
 

@@ -9,12 +9,15 @@ import type { Logger } from 'pino';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/index.ts';
 import { accessibleWorkspace, type Store } from '../store/index.ts';
-import type { ClientConnection } from '../sessions/client.connection.ts';
+import {
+  createMetrics,
+  SessionManager,
+  type ClientConnection,
+  type RInspector,
+  type SessionMetrics,
+} from '../sessions/index.ts';
 import type { RService } from '../../r/index.ts';
 import { createOriginPolicy, type Auth } from '../auth/index.ts';
-import { createMetrics, type SessionMetrics } from '../sessions/metrics.ts';
-import type { RInspector } from '../sessions/ports.ts';
-import { SessionManager } from '../sessions/session.manager.ts';
 import { createPorts } from './adapters.ts';
 import { HandshakeError, type PanthRServer, type PanthRSocket } from './events.ts';
 import { bindHandlers } from './handlers.ts';

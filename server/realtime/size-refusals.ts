@@ -6,7 +6,7 @@
  * `too_large` error object that names the limit (docs/api.md, "Messages refused for size").
  */
 import { ErrorCode } from '../errors.ts';
-import type { ErrorObject } from '../sessions/ports.ts';
+import type { ErrorObject } from '../sessions/index.ts';
 
 /** How long a refusal waits for the user's next connection. */
 const KEEP_MS = 10 * 60_000;

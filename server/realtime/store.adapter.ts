@@ -14,8 +14,7 @@ import {
   type Store,
 } from '../store/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
-import type { ConnectionLog } from '../sessions/session.manager.ts';
-import type { PanthRObject, WorkspacePersistence } from '../sessions/ports.ts';
+import type { ConnectionLog, PanthRObject, WorkspacePersistence } from '../sessions/index.ts';
 
 /** Workspaces of users, as the sessions layer needs them. */
 export function storePersistence(store: Store): WorkspacePersistence {

@@ -3,7 +3,7 @@
  * `server/realtime/index.ts` adapts the real modules to them; tests can use the real
  * modules through the same adapters.
  */
-import type { RConnection } from '../../r/qap1/connection.types.ts';
+import type { RConnection } from '../../r/index.ts';
 import type { ErrorCode } from '../errors.ts';
 
 /** A PanthR object as it travels and is stored (validated by converters/ before it gets here). */

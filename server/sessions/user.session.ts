@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { RError } from '../../r/qap1/connection.types.ts';
+import { RError } from '../../r/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import type { ClientConnection } from './client.connection.ts';
 import type { SessionMetrics } from './metrics.ts';
