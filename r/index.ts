@@ -34,6 +34,8 @@ export interface StartROptions {
   readonly user?: string;
   /** Milliseconds an interrupted evaluation may take before its session is killed (default 10000). */
   readonly interruptGraceMs?: number;
+  /** Failed restarts in a row before the supervisor gives up (default 10). */
+  readonly maxRestartFailures?: number;
 }
 
 /** The kinds `panthr_registered()` lists (built-in and extensions), read once at start. */
@@ -78,6 +80,9 @@ export async function startR(options: StartROptions): Promise<RService> {
     ...(options.rserveBinary === undefined ? {} : { rserveBinary: options.rserveBinary }),
     ...(options.tmpRoot === undefined ? {} : { tmpRoot: options.tmpRoot }),
     ...(options.user === undefined ? {} : { user: options.user }),
+    ...(options.maxRestartFailures === undefined
+      ? {}
+      : { maxRestartFailures: options.maxRestartFailures }),
   });
   const server = await supervisor.start();
   const pool = new RSessionPool({

@@ -79,6 +79,7 @@ export async function startServer(
       startTimeoutMs: config.r.start_timeout * 1000,
       interruptGraceMs: Math.round(config.r.interrupt_grace * 1000),
       user: config.r.user,
+      maxRestartFailures: config.r.restart_attempts,
       ...(config.r.binary === null ? {} : { binary: config.r.binary }),
     });
     app = createApp({

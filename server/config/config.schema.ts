@@ -43,6 +43,12 @@ const rSchema = z.strictObject({
    */
   interrupt_grace: z.number().min(0.05).max(600).default(10),
   /**
+   * Failed restarts in a row after which the supervisor gives up on R (backoff 0.5 s,
+   * doubling, at most 30 s apart: 10 take about 150 s); then /ready answers 503 and the
+   * process exits 1 ten seconds later, for a service manager to restart it.
+   */
+  restart_attempts: z.number().int().min(1).max(100).default(10),
+  /**
    * The system user R (Rserve and every session) runs as when the server runs as root;
    * scripts/setup creates `panthr-r`. Ignored when the server is not root.
    */

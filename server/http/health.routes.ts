@@ -20,9 +20,11 @@ export interface ReadinessDeps {
 export async function notReadyReason(deps: ReadinessDeps): Promise<string | null> {
   const state = deps.r.supervisor.state;
   if (state !== 'ready') {
-    return state === 'restarting'
-      ? 'R is restarting after it stopped unexpectedly'
-      : `R is not running (${state})`;
+    if (state === 'restarting') return 'R is restarting after it stopped unexpectedly';
+    // main.ts exits soon after this, for the service manager to start the server afresh.
+    if (state === 'failed')
+      return 'R cannot be started again (the supervisor gave up; see the log)';
+    return `R is not running (${state})`;
   }
   let timer: NodeJS.Timeout | undefined;
   try {
