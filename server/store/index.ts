@@ -20,6 +20,7 @@ export * from './sharing.repo.ts';
 export { sweepOrphanChunks } from './workspace.blobs.ts';
 export { sweepOrphanObjects } from './workspace.sweep.ts';
 export * from './connection.repo.ts';
+export { CollectionLeases, type LeaseDoc, type LeaseRepository } from './lease.repo.ts';
 export { StoreSessionStore, type StoreSessionStoreOptions } from './session.store.ts';
 
 /** The configuration keys the store reads. */

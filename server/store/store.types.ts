@@ -15,6 +15,7 @@ import type {
   WithId,
   Sort,
 } from 'mongodb';
+import type { LeaseRepository } from './lease.repo.ts';
 
 /** A cursor over found documents (the driver's FindCursor subset). */
 export interface StoreCursor<T> {
@@ -204,6 +205,8 @@ export interface Store {
   readonly groups: StoreCollection<GroupDoc>;
   readonly shares: StoreCollection<ShareDoc>;
   readonly accessTokens: StoreCollection<AccessTokenDoc>;
+  /** Which node holds which user's R session (lease.repo.ts). */
+  readonly leases: LeaseRepository;
   /** Creates the indexes (unique email, TTLs); idempotent. */
   init(): Promise<void>;
   /** Deletes expired tokens and sessions (the embedded backend has no TTL monitor). */

@@ -5,6 +5,7 @@
  */
 import { backends } from './store.backends.ts';
 import { collectionCases } from './collection.cases.ts';
+import { leaseCases } from './lease.cases.ts';
 import { queryCases } from './query.cases.ts';
 import { repoCases } from './repo.cases.ts';
 import { sessionCases } from './session.cases.ts';
@@ -34,5 +35,6 @@ for (const backend of backends()) {
     repoCases(ctx);
     sessionCases(ctx);
     sharingCases(ctx);
+    leaseCases(ctx);
   });
 }

@@ -15,6 +15,7 @@ import {
   type CollectionName,
   type DocOf,
 } from '../store.indexes.ts';
+import { CollectionLeases, type LeaseDoc } from '../lease.repo.ts';
 import { BlobFiles } from './blob.files.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
 import { WalCheckpointer } from './wal.checkpointer.ts';
@@ -47,6 +48,7 @@ export class EmbeddedStore implements Store {
   readonly groups;
   readonly shares;
   readonly accessTokens;
+  readonly leases;
   readonly #db: Database.Database;
   readonly #batcher: WriteBatcher;
   readonly #files: BlobFiles;
@@ -95,6 +97,7 @@ export class EmbeddedStore implements Store {
     this.groups = collection('groups');
     this.shares = collection('shares');
     this.accessTokens = collection('accessTokens');
+    this.leases = new CollectionLeases(new SqliteCollection<LeaseDoc>(db, 'leases', batcher));
   }
 
   async init(): Promise<void> {

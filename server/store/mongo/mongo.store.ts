@@ -11,6 +11,7 @@ import {
   type CollectionName,
   type DocOf,
 } from '../store.indexes.ts';
+import { CollectionLeases, type LeaseDoc } from '../lease.repo.ts';
 
 /** The database used when the URL names none. */
 export const DEFAULT_DB_NAME = 'panthr';
@@ -45,6 +46,7 @@ export class MongoStore implements Store {
   readonly groups;
   readonly shares;
   readonly accessTokens;
+  readonly leases;
   readonly #client: MongoClient;
   #closed = false;
 
@@ -66,6 +68,7 @@ export class MongoStore implements Store {
     this.groups = collection('groups');
     this.shares = collection('shares');
     this.accessTokens = collection('accessTokens');
+    this.leases = new CollectionLeases(db.collection<LeaseDoc>('leases'));
   }
 
   async init(): Promise<void> {
