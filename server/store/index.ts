@@ -15,6 +15,12 @@ export { STORE_INDEXES, EXPIRING_COLLECTIONS, createStoreIndexes } from './store
 export { openEmbeddedStore, EmbeddedStore, EMBEDDED_FILE } from './embedded/embedded.store.ts';
 export { openMongoStore, MongoStore } from './mongo/mongo.store.ts';
 export * from './workspace.repo.ts';
+export {
+  MAX_WORKSPACES,
+  nameKey,
+  WorkspaceRuleError,
+  type WorkspaceRule,
+} from './workspace.rules.ts';
 export { reorderObjects } from './workspace.order.ts';
 export * from './sharing.repo.ts';
 export { sweepOrphanChunks } from './workspace.blobs.ts';

@@ -8,6 +8,7 @@ import { collectionCases } from './collection.cases.ts';
 import { leaseCases } from './lease.cases.ts';
 import { queryCases } from './query.cases.ts';
 import { repoCases } from './repo.cases.ts';
+import { rulesCases } from './rules.cases.ts';
 import { sessionCases } from './session.cases.ts';
 import { sharingCases } from './sharing.cases.ts';
 import type { ContractContext } from './contract.context.ts';
@@ -33,6 +34,7 @@ for (const backend of backends()) {
     collectionCases(ctx);
     queryCases(ctx);
     repoCases(ctx);
+    rulesCases(ctx);
     sessionCases(ctx);
     sharingCases(ctx);
     leaseCases(ctx);

@@ -42,6 +42,7 @@ export class EmbeddedStore implements Store {
   readonly sessions;
   readonly preferences;
   readonly workspaces;
+  readonly workspaceCounts;
   readonly workspaceObjects;
   readonly workspaceBlobs;
   readonly connections;
@@ -91,6 +92,7 @@ export class EmbeddedStore implements Store {
     this.sessions = collection('sessions');
     this.preferences = collection('preferences');
     this.workspaces = collection('workspaces');
+    this.workspaceCounts = collection('workspaceCounts');
     this.workspaceObjects = collection('workspaceObjects');
     this.workspaceBlobs = collection('workspaceBlobs');
     this.connections = collection('connections');

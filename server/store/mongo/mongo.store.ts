@@ -40,6 +40,7 @@ export class MongoStore implements Store {
   readonly sessions;
   readonly preferences;
   readonly workspaces;
+  readonly workspaceCounts;
   readonly workspaceObjects;
   readonly workspaceBlobs;
   readonly connections;
@@ -62,6 +63,7 @@ export class MongoStore implements Store {
     this.sessions = collection('sessions');
     this.preferences = collection('preferences');
     this.workspaces = collection('workspaces');
+    this.workspaceCounts = collection('workspaceCounts');
     this.workspaceObjects = collection('workspaceObjects');
     this.workspaceBlobs = collection('workspaceBlobs');
     this.connections = collection('connections');
