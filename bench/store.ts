@@ -69,8 +69,10 @@ async function workspaceBench(store: EmbeddedStore, dir: string): Promise<void> 
   );
   const file = join(dir, 'workspace.json');
 
+  let run = 0;
   const saveAll = await timeRuns(async () => {
-    const ws = await createWorkspace(store, 'bench', 'w');
+    // a name once per user (a store rule): one workspace per run
+    const ws = await createWorkspace(store, 'bench', `w${++run}`);
     for (const object of objects) await saveObject(store, ws._id, object);
   }, RUNS);
   const writeAll = await timeRuns(() => writeJsonFile(file, objects), RUNS);

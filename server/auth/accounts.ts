@@ -44,6 +44,7 @@ async function purgeUser(store: Store, userId: string): Promise<void> {
     workspaces.map((w) => w._id),
   );
   await store.workspaces.deleteMany({ userId });
+  await store.workspaceCounts.deleteOne({ _id: userId });
   await store.preferences.deleteMany({ userId });
   await store.verifyTokens.deleteMany({ userId });
   await store.resetTokens.deleteMany({ userId });

@@ -1,15 +1,12 @@
 /** The sessions layer's store ports over the store's repositories. */
 import {
-  createWorkspace,
-  deleteWorkspace,
   currentWorkspaceAccess,
-  FIRST_WORKSPACE_NAME,
   deleteObject,
   findObject,
-  listWorkspaces,
   loadObjects,
   logConnectionClosed,
   logConnectionOpened,
+  resetWorkspaces,
   saveObject,
   type Store,
 } from '../store/index.ts';
@@ -42,14 +39,8 @@ export function storePersistence(store: Store): WorkspacePersistence {
       await deleteObject(store, workspaceId, name);
     },
     async purge(userId) {
-      const fresh = await createWorkspace(store, userId, FIRST_WORKSPACE_NAME);
-      await store.users.updateOne(
-        { _id: userId },
-        { $set: { currentWorkspace: fresh._id, currentPreferences: null } },
-      );
-      for (const ws of await listWorkspaces(store, userId)) {
-        if (ws._id !== fresh._id) await deleteWorkspace(store, userId, ws._id);
-      }
+      await resetWorkspaces(store, userId);
+      await store.users.updateOne({ _id: userId }, { $set: { currentPreferences: null } });
       await store.preferences.deleteMany({ userId });
     },
   };

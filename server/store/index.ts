@@ -15,11 +15,18 @@ export { STORE_INDEXES, EXPIRING_COLLECTIONS, createStoreIndexes } from './store
 export { openEmbeddedStore, EmbeddedStore, EMBEDDED_FILE } from './embedded/embedded.store.ts';
 export { openMongoStore, MongoStore } from './mongo/mongo.store.ts';
 export * from './workspace.repo.ts';
+export {
+  MAX_WORKSPACES,
+  nameKey,
+  WorkspaceRuleError,
+  type WorkspaceRule,
+} from './workspace.rules.ts';
 export { reorderObjects } from './workspace.order.ts';
 export * from './sharing.repo.ts';
 export { sweepOrphanChunks } from './workspace.blobs.ts';
 export { sweepOrphanObjects } from './workspace.sweep.ts';
 export * from './connection.repo.ts';
+export { CollectionLeases, type LeaseDoc, type LeaseRepository } from './lease.repo.ts';
 export { StoreSessionStore, type StoreSessionStoreOptions } from './session.store.ts';
 
 /** The configuration keys the store reads. */

@@ -5,6 +5,7 @@
  */
 import type { CreateIndexesOptions } from 'mongodb';
 import type { Store, StoreCollection } from './store.types.ts';
+import { adoptOldWorkspaces } from './workspace.rules.ts';
 
 /** The name of one collection of the {@link Store}. */
 export type CollectionName = {
@@ -23,6 +24,7 @@ const EVERY_COLLECTION: { readonly [K in CollectionName]: true } = {
   sessions: true,
   preferences: true,
   workspaces: true,
+  workspaceCounts: true,
   workspaceObjects: true,
   workspaceBlobs: true,
   connections: true,
@@ -57,6 +59,8 @@ export const STORE_INDEXES: readonly IndexDefinition[] = [
   { collection: 'sessions', key: { userId: 1 }, options: {} },
   { collection: 'preferences', key: { userId: 1, name: 1 }, options: { unique: true } },
   { collection: 'workspaces', key: { userId: 1 }, options: {} },
+  // a name once per user without case (workspace.rules.ts)
+  { collection: 'workspaces', key: { userId: 1, nameKey: 1 }, options: { unique: true } },
   { collection: 'workspaceObjects', key: { workspaceId: 1, order: 1 }, options: {} },
   { collection: 'workspaceBlobs', key: { workspaceId: 1 }, options: {} },
   { collection: 'connections', key: { openedAt: 1 }, options: {} },
@@ -77,8 +81,12 @@ export const EXPIRING_COLLECTIONS = [
   'accessTokens',
 ] as const;
 
-/** Creates every index of {@link STORE_INDEXES} on `store`; idempotent. */
+/**
+ * Creates every index of {@link STORE_INDEXES} on `store`, after bringing workspaces of
+ * an older version under the unique name index; idempotent.
+ */
 export async function createStoreIndexes(store: Store): Promise<void> {
+  await adoptOldWorkspaces(store);
   for (const { collection, key, options } of STORE_INDEXES) {
     await store[collection].createIndex({ ...key }, options);
   }

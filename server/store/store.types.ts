@@ -15,6 +15,7 @@ import type {
   WithId,
   Sort,
 } from 'mongodb';
+import type { LeaseRepository } from './lease.repo.ts';
 
 /** A cursor over found documents (the driver's FindCursor subset). */
 export interface StoreCursor<T> {
@@ -111,10 +112,21 @@ export interface WorkspaceDoc {
   _id: string;
   userId: string;
   name: string;
+  /** `name` lower-cased: unique per user (workspace.rules.ts). */
+  nameKey: string;
   createdAt: Date;
   updatedAt: Date;
   /** The next `hash` to give an object of this workspace (never reused). */
   nextHash: number;
+}
+
+/**
+ * How many workspaces one user has, for the cap and "never the last one"
+ * (workspace.rules.ts); `_id` is the user's id. Never more than the workspaces that exist.
+ */
+export interface WorkspaceCountDoc {
+  _id: string;
+  count: number;
 }
 
 /** One PanthR object of a workspace (a request with its result, a dataset, ...). */
@@ -198,12 +210,15 @@ export interface Store {
   readonly sessions: StoreCollection<SessionDoc>;
   readonly preferences: StoreCollection<PreferenceDoc>;
   readonly workspaces: StoreCollection<WorkspaceDoc>;
+  readonly workspaceCounts: StoreCollection<WorkspaceCountDoc>;
   readonly workspaceObjects: StoreCollection<WorkspaceObjectDoc>;
   readonly workspaceBlobs: StoreCollection<WorkspaceBlobDoc>;
   readonly connections: StoreCollection<ConnectionLogDoc>;
   readonly groups: StoreCollection<GroupDoc>;
   readonly shares: StoreCollection<ShareDoc>;
   readonly accessTokens: StoreCollection<AccessTokenDoc>;
+  /** Which node holds which user's R session (lease.repo.ts). */
+  readonly leases: LeaseRepository;
   /** Creates the indexes (unique email, TTLs); idempotent. */
   init(): Promise<void>;
   /** Deletes expired tokens and sessions (the embedded backend has no TTL monitor). */

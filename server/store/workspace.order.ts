@@ -5,11 +5,29 @@
  * order is their hash, larger than any before).
  */
 import type { Store } from './store.types.ts';
-import { objectId, withUserLock } from './workspace.repo.ts';
+import { objectId } from './workspace.repo.ts';
+
+/**
+ * Reorders of one workspace run one at a time in this process, so that one reorder's reads
+ * never see another's half-written order. Not a rule across documents: reorders racing on
+ * two processes can only leave ties in the order, never lose or duplicate an object.
+ */
+const reordering = new Map<string, Promise<unknown>>();
+
+async function oneAtATime<R>(key: string, fn: () => Promise<R>): Promise<R> {
+  const run = (reordering.get(key) ?? Promise.resolve()).then(fn, fn);
+  const tail = run.catch(() => undefined);
+  reordering.set(key, tail);
+  try {
+    return await run;
+  } finally {
+    if (reordering.get(key) === tail) reordering.delete(key);
+  }
+}
 
 /**
  * Puts the objects `names` of `workspaceId` in that order; the names not found, or null
- * when all were (then the order is stored). Runs under the user's lock.
+ * when all were (then the order is stored). `userId` owns the workspace.
  */
 export async function reorderObjects(
   store: Store,
@@ -17,7 +35,7 @@ export async function reorderObjects(
   workspaceId: string,
   names: readonly string[],
 ): Promise<string[] | null> {
-  return withUserLock(userId, async () => {
+  return oneAtATime(`${userId}/${workspaceId}`, async () => {
     const ids = names.map((n) => objectId(workspaceId, n));
     const docs = await store.workspaceObjects.find({ _id: { $in: ids } }).toArray();
     const found = new Set(docs.map((d) => d.name));

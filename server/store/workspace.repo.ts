@@ -6,6 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDuplicateKeyError } from './mql.ts';
+import {
+  countWorkspace,
+  nameKey,
+  recountWorkspace,
+  uncountWorkspace,
+  WorkspaceRuleError,
+} from './workspace.rules.ts';
 import type { Store, WorkspaceBlobDoc, WorkspaceDoc, WorkspaceObjectDoc } from './store.types.ts';
 import { blobIds, ChunkMemory, deleteBlobs, joinBlobs, splitBlobs } from './workspace.blobs.ts';
 
@@ -19,27 +26,10 @@ export type StoredObject = WorkspaceObject & { hash: number };
 export type DeleteWorkspaceResult = 'deleted' | 'not_found' | 'last_workspace';
 
 /**
- * Changes to one user's set of workspaces run one at a time in this process: so that two
- * concurrent deletes cannot both see "two left" and remove the last one, and two creates or
- * renames cannot both see a name free and take it. (One server process per store, as
- * docs/operations.md says; a second process on one MongoDB would not share these locks.)
+ * Creates an empty workspace named `name` for `userId` and returns it. Throws
+ * {@link WorkspaceRuleError} when they have a workspace of that name (without case) or
+ * {@link MAX_WORKSPACES} of them: store rules, kept across processes (workspace.rules.ts).
  */
-const userLocks = new Map<string, Promise<unknown>>();
-
-/** Runs `fn` after every earlier change to `userId`'s workspaces in this process. */
-export async function withUserLock<R>(userId: string, fn: () => Promise<R>): Promise<R> {
-  const previous = userLocks.get(userId) ?? Promise.resolve();
-  const run = previous.then(fn, fn);
-  const tail = run.catch(() => undefined);
-  userLocks.set(userId, tail);
-  try {
-    return await run;
-  } finally {
-    if (userLocks.get(userId) === tail) userLocks.delete(userId);
-  }
-}
-
-/** Creates an empty workspace named `name` for `userId` and returns it. */
 export async function createWorkspace(
   store: Store,
   userId: string,
@@ -50,11 +40,22 @@ export async function createWorkspace(
     _id: randomUUID(),
     userId,
     name,
+    nameKey: nameKey(name),
     createdAt: now,
     updatedAt: now,
     nextHash: 1,
   };
-  await store.workspaces.insertOne(doc);
+  try {
+    await store.workspaces.insertOne(doc);
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw new WorkspaceRuleError('name_taken', { cause: error });
+    throw error;
+  }
+  // Counted once it exists (the counter never exceeds what exists); over the cap, undone.
+  if (!(await countWorkspace(store, userId))) {
+    await store.workspaces.deleteOne({ _id: doc._id });
+    throw new WorkspaceRuleError('cap');
+  }
   return doc;
 }
 
@@ -73,10 +74,20 @@ export async function currentWorkspace(
   const current = user === null ? null : await getWorkspace(store, userId, user.currentWorkspace);
   if (current !== null) return { id: current._id, name: current.name };
   const workspace =
-    (await listWorkspaces(store, userId))[0] ??
-    (await createWorkspace(store, userId, FIRST_WORKSPACE_NAME));
+    (await listWorkspaces(store, userId))[0] ?? (await createFirstWorkspace(store, userId));
   await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: workspace._id } });
   return { id: workspace._id, name: workspace.name };
+}
+
+/** A user's first workspace; when another request made it at once, that one. */
+async function createFirstWorkspace(store: Store, userId: string): Promise<WorkspaceDoc> {
+  try {
+    return await createWorkspace(store, userId, FIRST_WORKSPACE_NAME);
+  } catch (error) {
+    const made = (await listWorkspaces(store, userId))[0];
+    if (!(error instanceof WorkspaceRuleError) || made === undefined) throw error;
+    return made;
+  }
 }
 
 /** The workspaces of `userId`, oldest first. */
@@ -93,48 +104,75 @@ export async function getWorkspace(
   return store.workspaces.findOne({ _id: workspaceId, userId });
 }
 
-/** Renames a workspace of `userId`; returns it renamed, or null when it is not theirs. */
+/**
+ * Renames a workspace of `userId`; returns it renamed, or null when it is not theirs.
+ * Throws {@link WorkspaceRuleError} `name_taken` when another of theirs has that name.
+ */
 export async function renameWorkspace(
   store: Store,
   userId: string,
   workspaceId: string,
   name: string,
 ): Promise<WorkspaceDoc | null> {
-  return store.workspaces.findOneAndUpdate(
-    { _id: workspaceId, userId },
-    { $set: { name, updatedAt: new Date() } },
-    { returnDocument: 'after' },
-  );
+  try {
+    return await store.workspaces.findOneAndUpdate(
+      { _id: workspaceId, userId },
+      { $set: { name, nameKey: nameKey(name), updatedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw new WorkspaceRuleError('name_taken', { cause: error });
+    throw error;
+  }
 }
 
 /**
- * Deletes a workspace of `userId` with its objects, unless it is their last one. When it
- * was the user's current workspace, the most recently updated remaining one becomes current.
- * The document goes first, then the objects: a process that dies in between leaves
- * objects no workspace owns, which the next start sweeps (workspace.sweep.ts).
+ * Deletes a workspace of `userId` with its objects, unless it is their last one (a store
+ * rule: workspace.rules.ts). When it was the user's current workspace, the most recently
+ * updated remaining one becomes current. The document goes first, then the objects: a
+ * process that dies in between leaves objects no workspace owns, which the next start
+ * sweeps (workspace.sweep.ts).
  */
 export async function deleteWorkspace(
   store: Store,
   userId: string,
   workspaceId: string,
 ): Promise<DeleteWorkspaceResult> {
-  return withUserLock(userId, async () => {
-    const workspaces = await store.workspaces.find({ userId }).toArray();
-    if (!workspaces.some((w) => w._id === workspaceId)) return 'not_found';
-    const rest = workspaces.filter((w) => w._id !== workspaceId);
-    const next = rest.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0];
-    if (next === undefined) return 'last_workspace';
+  if ((await getWorkspace(store, userId, workspaceId)) === null) return 'not_found';
+  // Uncounted before it goes, so that the counter never exceeds what exists.
+  if (!(await uncountWorkspace(store, userId))) return 'last_workspace';
+  const rest = (await listWorkspaces(store, userId)).filter((w) => w._id !== workspaceId);
+  const next = rest.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0];
+  if (next !== undefined)
     await store.users.updateOne(
       { _id: userId, currentWorkspace: workspaceId },
       { $set: { currentWorkspace: next._id } },
     );
-    blocksOf(store).delete(workspaceId);
-    const { deletedCount } = await store.workspaces.deleteOne({ _id: workspaceId, userId });
-    await deleteWorkspaceObjects(store, [workspaceId]);
-    // Its shares go with it (sharing.repo.ts): nobody keeps a way to a deleted workspace.
-    await store.shares.deleteMany({ workspaceId });
-    return deletedCount === 1 ? 'deleted' : 'not_found';
-  });
+  blocksOf(store).delete(workspaceId);
+  const { deletedCount } = await store.workspaces.deleteOne({ _id: workspaceId, userId });
+  if (deletedCount === 0) {
+    // Deleted meanwhile by another request, which uncounted it too.
+    await recountWorkspace(store, userId);
+    return 'not_found';
+  }
+  await deleteWorkspaceObjects(store, [workspaceId]);
+  // Its shares go with it (sharing.repo.ts): nobody keeps a way to a deleted workspace.
+  await store.shares.deleteMany({ workspaceId });
+  return 'deleted';
+}
+
+/**
+ * Replaces every workspace of `userId` with one empty {@link FIRST_WORKSPACE_NAME}, made
+ * current (a purge of the user's data). Works at the cap and when a workspace has that name:
+ * the others go first, the new one is made under a passing name and takes its name last.
+ */
+export async function resetWorkspaces(store: Store, userId: string): Promise<WorkspaceDoc> {
+  const [keep, ...others] = await listWorkspaces(store, userId);
+  for (const w of others) await deleteWorkspace(store, userId, w._id);
+  const fresh = await createWorkspace(store, userId, `${FIRST_WORKSPACE_NAME} ${randomUUID()}`);
+  await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: fresh._id } });
+  if (keep !== undefined) await deleteWorkspace(store, userId, keep._id);
+  return (await renameWorkspace(store, userId, fresh._id, FIRST_WORKSPACE_NAME)) ?? fresh;
 }
 
 /**

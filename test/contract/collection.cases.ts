@@ -123,6 +123,7 @@ export function collectionCases(ctx: ContractContext): void {
         _id: 'w',
         userId: 'u1',
         name: 'W',
+        nameKey: 'w',
         createdAt: new Date(),
         updatedAt: new Date(),
         nextHash: 1,
@@ -198,6 +199,7 @@ export function collectionCases(ctx: ContractContext): void {
         _id: 'w',
         userId: 'u',
         name: 'W',
+        nameKey: 'w',
         createdAt: new Date(1),
         updatedAt: new Date(1),
         nextHash: 1,
@@ -223,16 +225,22 @@ export function collectionCases(ctx: ContractContext): void {
       assert.equal(missing, null);
       const upsertBefore = await ctx.store.workspaces.findOneAndUpdate(
         { _id: 'w2', userId: 'u' },
-        { $set: { name: 'two' }, $setOnInsert: { nextHash: 5 } },
+        { $set: { name: 'two', nameKey: 'two' }, $setOnInsert: { nextHash: 5 } },
         { returnDocument: 'before', upsert: true },
       );
       assert.equal(upsertBefore, null);
       const upsertAfter = await ctx.store.workspaces.findOneAndUpdate(
         { _id: 'w3', userId: 'u' },
-        { $set: { name: 'three' }, $setOnInsert: { nextHash: 5 } },
+        { $set: { name: 'three', nameKey: 'three' }, $setOnInsert: { nextHash: 5 } },
         { returnDocument: 'after', upsert: true },
       );
-      assert.deepEqual(upsertAfter, { _id: 'w3', userId: 'u', name: 'three', nextHash: 5 });
+      assert.deepEqual(upsertAfter, {
+        _id: 'w3',
+        userId: 'u',
+        name: 'three',
+        nameKey: 'three',
+        nextHash: 5,
+      });
       assert.equal(await ctx.store.workspaces.countDocuments({ userId: 'u' }), 3);
     });
 

@@ -129,6 +129,7 @@ describe('embedded store: large bytes as files', function () {
       _id: 'w',
       userId: 'u',
       name: 'w',
+      nameKey: 'w',
       createdAt: now,
       updatedAt: now,
       nextHash: 2,

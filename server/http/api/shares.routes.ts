@@ -16,14 +16,14 @@ import {
   listWorkspaces,
   sharedWith,
   userTarget,
-  withUserLock,
+  WorkspaceRuleError,
   type ShareDoc,
   type Store,
   type WorkspaceDoc,
 } from '../../store/index.ts';
 import { displayName, fieldsOf, userOf } from '../request.ts';
 import { emailParam, verifiedUser } from './groups.routes.ts';
-import { MAX_WORKSPACES, MAX_WORKSPACE_NAME } from './workspaces.routes.ts';
+import { MAX_WORKSPACE_NAME, ruleConflict } from './workspaces.routes.ts';
 
 /** Most shares of one workspace. */
 export const MAX_SHARES = 200;
@@ -51,6 +51,27 @@ async function copyName(store: Store, userId: string, base: string): Promise<str
   for (let i = 2; ; i++) {
     const name = `${stem} (${i})`;
     if (!taken.has(name.toLowerCase())) return name;
+  }
+}
+
+/**
+ * Copies `source` for `userId` under the first free name from `base`: the name and the cap
+ * are store rules (store/workspace.rules.ts), so a name taken meanwhile (another request,
+ * on this process or another) means trying the next one; the cap is a 409.
+ */
+async function copyUnderFreeName(
+  store: Store,
+  source: WorkspaceDoc,
+  userId: string,
+  base: string,
+): Promise<WorkspaceDoc> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await copyWorkspace(store, source, userId, await copyName(store, userId, base));
+    } catch (error) {
+      const taken = error instanceof WorkspaceRuleError && error.rule === 'name_taken';
+      if (!taken || attempt >= 5) throw ruleConflict(error);
+    }
   }
 }
 
@@ -132,13 +153,7 @@ export function sharesRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
       body.name === undefined
         ? `Copy of ${found.workspace.name}`
         : displayName(body.name, 'the workspace name', MAX_WORKSPACE_NAME);
-    const copy = await withUserLock(userId, async () => {
-      if ((await store.workspaces.countDocuments({ userId })) >= MAX_WORKSPACES)
-        throw new AppError(ErrorCode.conflict, `at most ${MAX_WORKSPACES} workspaces`, {
-          status: 409,
-        });
-      return copyWorkspace(store, found.workspace, userId, await copyName(store, userId, base));
-    });
+    const copy = await copyUnderFreeName(store, found.workspace, userId, base);
     log.info({ user: userId, from: found.workspace._id, workspace: copy._id }, 'workspace copied');
     res.status(201).json({
       id: copy._id,

@@ -11,17 +11,17 @@ import {
   accessibleWorkspace,
   createWorkspace,
   deleteWorkspace,
-  getWorkspace,
   listWorkspaces,
+  MAX_WORKSPACES,
   renameWorkspace,
-  withUserLock,
+  WorkspaceRuleError,
   type Store,
   type WorkspaceDoc,
 } from '../../store/index.ts';
 import { displayName, fieldsOf, userOf } from '../request.ts';
 
-/** Most workspaces one user may have. */
-export const MAX_WORKSPACES = 200;
+/** Most workspaces one user may have (a store rule: store/workspace.rules.ts). */
+export { MAX_WORKSPACES };
 /** Longest workspace name, in characters. */
 export const MAX_WORKSPACE_NAME = 100;
 
@@ -53,20 +53,10 @@ function view(w: WorkspaceDoc, currentId: string | undefined) {
   };
 }
 
-async function refuseDuplicate(
-  store: Store,
-  userId: string,
-  name: string,
-  except?: string,
-): Promise<void> {
-  const lower = name.toLowerCase();
-  const clash = (await listWorkspaces(store, userId)).some(
-    (w) => w._id !== except && w.name.toLowerCase() === lower,
-  );
-  if (clash)
-    throw new AppError(ErrorCode.conflict, 'you already have a workspace of that name', {
-      status: 409,
-    });
+/** A refusal by a store rule (a name taken, the cap) as the API's 409 `conflict`. */
+export function ruleConflict(error: unknown): unknown {
+  if (!(error instanceof WorkspaceRuleError)) return error;
+  return new AppError(ErrorCode.conflict, error.message, { status: 409, cause: error });
 }
 
 /** The routes, relative to /api/v1. */
@@ -84,18 +74,10 @@ export function workspacesRoutes(store: Store, events: AuthEventBus): Router {
   router.post('/workspaces', async (req, res) => {
     const userId = userOf(req).id;
     const name = nameFrom(req);
-    // The checks and the write under one lock: two requests cannot both take a free name,
-    // nor both the last place under the cap.
-    const created = await withUserLock(userId, async () => {
-      if ((await store.workspaces.countDocuments({ userId })) >= MAX_WORKSPACES) {
-        throw new AppError(
-          ErrorCode.conflict,
-          `at most ${MAX_WORKSPACES} workspaces; delete one first`,
-          { status: 409 },
-        );
-      }
-      await refuseDuplicate(store, userId, name);
-      return createWorkspace(store, userId, name);
+    // The name and the cap are store rules: two requests, on one process or two, cannot
+    // both take a free name, nor both the last place under the cap.
+    const created = await createWorkspace(store, userId, name).catch((error: unknown) => {
+      throw ruleConflict(error);
     });
     res.status(201).json(view(created, await currentOf(userId)));
   });
@@ -104,10 +86,8 @@ export function workspacesRoutes(store: Store, events: AuthEventBus): Router {
     const userId = userOf(req).id;
     const id = idOf(req);
     const name = nameFrom(req);
-    const renamed = await withUserLock(userId, async () => {
-      if ((await getWorkspace(store, userId, id)) === null) return null;
-      await refuseDuplicate(store, userId, name, id);
-      return renameWorkspace(store, userId, id, name);
+    const renamed = await renameWorkspace(store, userId, id, name).catch((error: unknown) => {
+      throw ruleConflict(error);
     });
     if (renamed === null) throw notFound();
     res.json(view(renamed, await currentOf(userId)));

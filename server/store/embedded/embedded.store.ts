@@ -15,6 +15,7 @@ import {
   type CollectionName,
   type DocOf,
 } from '../store.indexes.ts';
+import { CollectionLeases, type LeaseDoc } from '../lease.repo.ts';
 import { BlobFiles } from './blob.files.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
 import { WalCheckpointer } from './wal.checkpointer.ts';
@@ -41,12 +42,14 @@ export class EmbeddedStore implements Store {
   readonly sessions;
   readonly preferences;
   readonly workspaces;
+  readonly workspaceCounts;
   readonly workspaceObjects;
   readonly workspaceBlobs;
   readonly connections;
   readonly groups;
   readonly shares;
   readonly accessTokens;
+  readonly leases;
   readonly #db: Database.Database;
   readonly #batcher: WriteBatcher;
   readonly #files: BlobFiles;
@@ -89,12 +92,14 @@ export class EmbeddedStore implements Store {
     this.sessions = collection('sessions');
     this.preferences = collection('preferences');
     this.workspaces = collection('workspaces');
+    this.workspaceCounts = collection('workspaceCounts');
     this.workspaceObjects = collection('workspaceObjects');
     this.workspaceBlobs = collection('workspaceBlobs');
     this.connections = collection('connections');
     this.groups = collection('groups');
     this.shares = collection('shares');
     this.accessTokens = collection('accessTokens');
+    this.leases = new CollectionLeases(new SqliteCollection<LeaseDoc>(db, 'leases', batcher));
   }
 
   async init(): Promise<void> {

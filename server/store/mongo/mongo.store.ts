@@ -11,6 +11,7 @@ import {
   type CollectionName,
   type DocOf,
 } from '../store.indexes.ts';
+import { CollectionLeases, type LeaseDoc } from '../lease.repo.ts';
 
 /** The database used when the URL names none. */
 export const DEFAULT_DB_NAME = 'panthr';
@@ -39,12 +40,14 @@ export class MongoStore implements Store {
   readonly sessions;
   readonly preferences;
   readonly workspaces;
+  readonly workspaceCounts;
   readonly workspaceObjects;
   readonly workspaceBlobs;
   readonly connections;
   readonly groups;
   readonly shares;
   readonly accessTokens;
+  readonly leases;
   readonly #client: MongoClient;
   #closed = false;
 
@@ -60,12 +63,14 @@ export class MongoStore implements Store {
     this.sessions = collection('sessions');
     this.preferences = collection('preferences');
     this.workspaces = collection('workspaces');
+    this.workspaceCounts = collection('workspaceCounts');
     this.workspaceObjects = collection('workspaceObjects');
     this.workspaceBlobs = collection('workspaceBlobs');
     this.connections = collection('connections');
     this.groups = collection('groups');
     this.shares = collection('shares');
     this.accessTokens = collection('accessTokens');
+    this.leases = new CollectionLeases(db.collection<LeaseDoc>('leases'));
   }
 
   async init(): Promise<void> {
