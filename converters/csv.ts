@@ -14,13 +14,14 @@
 import { ColumnReader, csvColumnNames } from './csv-infer.ts';
 import {
   cellText,
+  type CsvRecord,
   CsvSyntaxError,
   eachCsvRecord,
   isBlankRecord,
   recordFields,
 } from './csv-tokenize.ts';
 import { LIMITS } from './limits.ts';
-import type { PanthrDataset, PanthrVector } from './schema/vector.schema.ts';
+import type { PanthrDataset } from './schema/vector.schema.ts';
 
 /** Options of {@link parseCsv}. */
 export interface CsvOptions {
@@ -67,32 +68,44 @@ function refuseNul(fields: readonly string[], line: number, names: readonly stri
   );
 }
 
-/** The cells of one column as offsets into the text (see `CsvRecord`), grown as needed. */
+/**
+ * Every data cell as offsets into the text (see `CsvRecord`), row after row: cell k of row
+ * i is at `i * columns + k`. One pair of arrays for the whole file, grown by doubling.
+ */
 class CellOffsets {
-  starts = new Int32Array(1024);
-  ends = new Int32Array(1024);
-  length = 0;
+  starts = new Int32Array(4096);
+  ends = new Int32Array(4096);
+  rows = 0;
 
-  push(start: number, end: number): void {
-    if (this.length === this.starts.length) {
-      const starts = new Int32Array(this.length * 2);
-      const ends = new Int32Array(this.length * 2);
-      starts.set(this.starts);
-      ends.set(this.ends);
-      this.starts = starts;
-      this.ends = ends;
+  constructor(readonly columns: number) {}
+
+  /** Appends the record's fields as the next row (the caller has checked their count). */
+  pushRow(r: CsvRecord): void {
+    const base = this.rows * this.columns;
+    if (base + this.columns > this.starts.length) this.grow(base + this.columns);
+    const { starts, ends } = this;
+    for (let k = 0; k < this.columns; k++) {
+      starts[base + k] = r.starts[k] as number;
+      ends[base + k] = r.ends[k] as number;
     }
-    this.starts[this.length] = start;
-    this.ends[this.length] = end;
-    this.length++;
+    this.rows++;
+  }
+
+  private grow(needed: number): void {
+    const size = Math.max(needed, this.starts.length * 2);
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    this.starts = starts;
+    this.ends = ends;
   }
 }
 
-/** The header's names and each column's cells; the records checked against the limits. */
-function tokenize(text: string, opts: CsvOptions): { names: string[]; cells: CellOffsets[] } {
+/** The header's names and the cells; the records checked against the limits. */
+function tokenize(text: string, opts: CsvOptions): { names: string[]; cells: CellOffsets } {
   let names: string[] | null = null;
-  let cells: CellOffsets[] = [];
-  let rows = 0;
+  let cells = new CellOffsets(0);
   const maxCells = opts.maxCells ?? Infinity;
   // One scan of the whole text; the cells are searched only when it holds a NUL.
   const hasNul = text.includes('\0');
@@ -106,21 +119,19 @@ function tokenize(text: string, opts: CsvOptions): { names: string[]; cells: Cel
         if (r.count > LIMITS.variables)
           throw new CsvError(`more than ${LIMITS.variables} columns`, r.line, 'too_large');
         names = csvColumnNames(recordFields(text, r));
-        cells = names.map(() => new CellOffsets());
+        cells = new CellOffsets(names.length);
         return;
       }
-      if (cells.length > 1 && isBlankRecord(r)) return;
-      if (r.count !== cells.length) {
+      if (cells.columns > 1 && isBlankRecord(r)) return;
+      if (r.count !== cells.columns) {
         throw new CsvError(
-          `line ${r.line} has ${r.count} fields where the header has ${cells.length}`,
+          `line ${r.line} has ${r.count} fields where the header has ${cells.columns}`,
           r.line,
         );
       }
-      rows++;
-      if (rows * cells.length > maxCells)
+      if ((cells.rows + 1) * cells.columns > maxCells)
         throw new CsvError(`more than ${maxCells} cells (rows times columns)`, r.line, 'too_large');
-      for (let k = 0; k < r.count; k++)
-        (cells[k] as CellOffsets).push(r.starts[k] as number, r.ends[k] as number);
+      cells.pushRow(r);
     },
     from,
   );
@@ -128,13 +139,13 @@ function tokenize(text: string, opts: CsvOptions): { names: string[]; cells: Cel
   return { names, cells };
 }
 
-/** One column's cells as a vector (types by `ColumnReader`). */
-function column(text: string, name: string, c: CellOffsets, opts: CsvOptions): PanthrVector {
-  const reader = new ColumnReader(c.length, { decimal: opts.decimal, na: opts.na });
-  const { starts, ends } = c;
-  for (let i = 0; i < c.length; i++) {
-    const s = starts[i] as number;
-    const e = ends[i] as number;
+/** Column k of the cells as a vector (types by `ColumnReader`). */
+function column(text: string, name: string, c: CellOffsets, k: number, opts: CsvOptions) {
+  const reader = new ColumnReader(c.rows, { decimal: opts.decimal, na: opts.na });
+  const { starts, ends, columns, rows } = c;
+  for (let i = 0, at = k; i < rows; i++, at += columns) {
+    const s = starts[at] as number;
+    const e = ends[at] as number;
     if (s >= 0) {
       if (!reader.add(text, s, e)) break;
     } else {
@@ -143,9 +154,9 @@ function column(text: string, name: string, c: CellOffsets, opts: CsvOptions): P
     }
   }
   return reader.vector(name, () => {
-    const values = new Array<string | null>(c.length);
-    for (let i = 0; i < c.length; i++)
-      values[i] = reader.text(cellText(text, starts[i] as number, ends[i] as number));
+    const values = new Array<string | null>(rows);
+    for (let i = 0, at = k; i < rows; i++, at += columns)
+      values[i] = reader.text(cellText(text, starts[at] as number, ends[at] as number));
     return values;
   });
 }
@@ -154,7 +165,7 @@ function parse(text: string, opts: CsvOptions): PanthrDataset {
   if (text.length > LIMITS.csvText)
     throw new CsvError(`the CSV text is longer than ${LIMITS.csvText} characters`, 1, 'too_large');
   let names: string[];
-  let cells: CellOffsets[];
+  let cells: CellOffsets;
   try {
     ({ names, cells } = tokenize(text, opts));
   } catch (e) {
@@ -164,7 +175,7 @@ function parse(text: string, opts: CsvOptions): PanthrDataset {
   return {
     type: 'dataset',
     name: opts.name ?? 'data',
-    variables: names.map((name, k) => column(text, name, cells[k] as CellOffsets, opts)),
+    variables: names.map((name, k) => column(text, name, cells, k, opts)),
   };
 }
 

@@ -96,6 +96,18 @@ function csvWorker(): Worker {
 }
 
 /**
+ * Bytes in shared memory: posting them to the worker then copies nothing, where a plain
+ * buffer would be copied twice (serialised, then deserialised), and the caller's buffer
+ * stays whole (transferring it would empty the request object).
+ */
+function shared(input: string | Uint8Array): string | Uint8Array {
+  if (typeof input === 'string') return input;
+  const out = new Uint8Array(new SharedArrayBuffer(input.byteLength));
+  out.set(input);
+  return out;
+}
+
+/**
  * Parses a CSV file given as text or bytes (decoded in `encoding`, default UTF-8), in the
  * worker when it is large. Resolves with converters' `CsvResult`; rejects with
  * {@link UnknownEncodingError}, or an Error when the worker failed.
@@ -114,6 +126,6 @@ export async function parseCsvInput(
     const id = nextId++;
     pending.set(id, { resolve, reject });
     w.ref();
-    w.postMessage({ id, input, encoding, options } satisfies CsvJob);
+    w.postMessage({ id, input: shared(input), encoding, options } satisfies CsvJob);
   });
 }
