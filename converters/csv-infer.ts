@@ -1,15 +1,14 @@
 /**
  * Column names and types for CSV columns (see `csv.ts` for the rules as a whole).
  */
-import { LIMITS } from './limits.ts';
-import type { PanthrVector, VectorValue } from './schema/vector.schema.ts';
+import { decimalCode, needsTrim, parseNumber, trimEnd, trimStart } from './csv-number.ts';
+import type { PanthrVector, VectorValue, VectorValues } from './schema/vector.schema.ts';
 
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const NON_FINITE: Readonly<Record<string, string>> = {
-  Inf: 'Inf',
-  '+Inf': 'Inf',
-  '-Inf': '-Inf',
-  NaN: 'NaN',
+const NON_FINITE: Readonly<Record<string, number>> = {
+  Inf: Infinity,
+  '+Inf': Infinity,
+  '-Inf': -Infinity,
+  NaN: NaN,
 };
 const LOGICAL: Readonly<Record<string, boolean>> = {
   true: true,
@@ -66,20 +65,10 @@ export function isoSeconds(s: string): number | null {
   return ms / 1000 + (frac ? Number(`0${frac}`) : 0) - offset;
 }
 
-type Kind = 'scalar' | 'logical' | 'datetime';
-type Parser = (s: string) => VectorValue | undefined;
+/** Scalar JSON values at least this long come as binary float64 (as they are stored). */
+export const BINARY_VALUES_MIN = 4096;
 
-const scalar: Parser = (s) =>
-  NUMBER_RE.test(s) ? Number(s) : Object.hasOwn(NON_FINITE, s) ? NON_FINITE[s] : undefined;
-/** Numbers written with a decimal comma: `1,5`; a `.` makes the cell text (as R's dec = ","). */
-const scalarComma: Parser = (s) => (s.includes('.') ? undefined : scalar(s.replace(',', '.')));
-const PARSERS: Readonly<Record<Kind, Parser>> = {
-  scalar,
-  logical: (s) => (Object.hasOwn(LOGICAL, s) ? LOGICAL[s] : undefined),
-  datetime: (s) => isoSeconds(s) ?? undefined,
-};
-
-/** Options of {@link inferColumn}. */
+/** Options of {@link ColumnReader} and {@link inferColumn}. */
 export interface InferOptions {
   /** The decimal mark of numbers (default `.`). */
   readonly decimal?: '.' | ',' | undefined;
@@ -87,53 +76,177 @@ export interface InferOptions {
   readonly na?: readonly string[] | undefined;
 }
 
-/** A cell trimmed (only when needed: most cells have no surrounding space). */
-function trimmed(c: string): string {
-  return c.charCodeAt(0) <= 32 || c.charCodeAt(c.length - 1) <= 32 ? c.trim() : c;
+type Kind = 'none' | 'scalar' | 'logical' | 'datetime' | 'nominal';
+
+/**
+ * One column's cells, read in one pass (see {@link inferColumn} for the rules): the first
+ * cell that is not missing decides the kind (a number, a logical word and an ISO date never
+ * look alike), and the first later cell of another kind makes the column nominal. Numbers,
+ * logicals (0/1) and date-times go straight into one Float64Array, NaN for missing.
+ */
+export class ColumnReader {
+  private kind: Kind = 'none';
+  private readonly values: Float64Array;
+  /** Rows whose cell is `NaN` (the value, not a missing one). */
+  private readonly nan: number[] = [];
+  private n = 0;
+  private readonly decimal: number;
+  private readonly na: ReadonlySet<string> | null;
+  private readonly naLongest: number;
+
+  /** A reader of `rows` cells. */
+  constructor(rows: number, opts: InferOptions = {}) {
+    this.values = new Float64Array(rows);
+    this.decimal = decimalCode(opts.decimal);
+    this.na = opts.na && opts.na.length > 0 ? new Set(opts.na) : null;
+    this.naLongest = Math.max(0, ...(opts.na ?? []).map((x) => x.length));
+  }
+
+  /** True once a cell has made the column nominal (later cells need not be added). */
+  get nominal(): boolean {
+    return this.kind === 'nominal';
+  }
+
+  /** True when trimmed text[start, end) is one of the `na` strings. */
+  private isNa(text: string, start: number, end: number): boolean {
+    return this.na !== null && end - start <= this.naLongest && this.na.has(text.slice(start, end));
+  }
+
+  /**
+   * Adds the next cell, the raw field text[start, end); returns false when it makes the
+   * column nominal.
+   */
+  add(text: string, start: number, end: number): boolean {
+    const row = this.n++;
+    if (needsTrim(text, start, end)) {
+      start = trimStart(text, start, end);
+      end = trimEnd(text, start, end);
+    }
+    const length = end - start;
+    if (
+      length === 0 ||
+      (length === 2 && text.charCodeAt(start) === 78 && text.charCodeAt(start + 1) === 65) ||
+      this.isNa(text, start, end)
+    ) {
+      this.values[row] = NaN;
+      return true;
+    }
+    if (this.kind === 'scalar' || this.kind === 'none') {
+      const x = parseNumber(text, start, end, this.decimal);
+      if (x !== undefined) {
+        this.values[row] = x;
+        this.kind = 'scalar';
+        return true;
+      }
+    }
+    return this.word(text.slice(start, end), row);
+  }
+
+  /** A cell that is not a number in the grammar: a non-finite number, logical or date. */
+  private word(cell: string, row: number): boolean {
+    const kind = this.kind;
+    if ((kind === 'none' || kind === 'scalar') && Object.hasOwn(NON_FINITE, cell)) {
+      this.kind = 'scalar';
+      const x = NON_FINITE[cell] as number;
+      this.values[row] = x;
+      if (x !== x) this.nan.push(row);
+      return true;
+    }
+    if ((kind === 'none' || kind === 'logical') && Object.hasOwn(LOGICAL, cell)) {
+      this.kind = 'logical';
+      this.values[row] = LOGICAL[cell] ? 1 : 0;
+      return true;
+    }
+    if (kind === 'none' || kind === 'datetime') {
+      const t = isoSeconds(cell);
+      if (t !== null) {
+        this.kind = 'datetime';
+        this.values[row] = t;
+        return true;
+      }
+    }
+    this.kind = 'nominal';
+    return false;
+  }
+
+  /** A cell of a nominal column: null when empty or an `na` string, else as written. */
+  text(cell: string): string | null {
+    if (cell === '') return null;
+    if (this.na !== null) {
+      const t = trimmed(cell);
+      if (this.isNa(t, 0, t.length)) return null;
+    }
+    return cell;
+  }
+
+  /**
+   * The column as a vector, once every cell is added; a nominal column's values come from
+   * `nominalValues` (the cells through {@link text}), which only it calls.
+   */
+  vector(name: string, nominalValues: () => (string | null)[]): PanthrVector {
+    const f = this.values;
+    switch (this.kind) {
+      case 'nominal':
+        return { type: 'vector', name, variableType: 'nominal', values: nominalValues() };
+      case 'logical':
+        return {
+          type: 'vector',
+          name,
+          variableType: 'logical',
+          values: mapValues(f, (x) => x === 1),
+        };
+      case 'datetime':
+        return { type: 'vector', name, variableType: 'datetime', values: mapValues(f, (x) => x) };
+      case 'none':
+      case 'scalar':
+        return { type: 'vector', name, variableType: 'scalar', values: this.scalarValues() };
+    }
+  }
+
+  /** Binary values when long and free of NaN cells (binary cannot tell NaN from missing). */
+  private scalarValues(): VectorValues {
+    const f = this.values;
+    if (f.length >= BINARY_VALUES_MIN && this.nan.length === 0) return f;
+    const out: VectorValue[] = mapValues(f, (x) =>
+      x === Infinity ? 'Inf' : x === -Infinity ? '-Inf' : x,
+    );
+    for (const row of this.nan) out[row] = 'NaN';
+    return out;
+  }
 }
 
-/** The cells of one column as `kind`, or null if some cell is not of that kind. */
-function tryKind(cells: readonly (string | null)[], parse: Parser): VectorValue[] | null {
-  const out = new Array<VectorValue>(cells.length);
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells[i] ?? null;
-    const t = c === null ? 'NA' : trimmed(c);
-    if (t === 'NA' || t === '') {
-      out[i] = null;
-      continue;
-    }
-    const v = parse(t);
-    if (v === undefined) return null;
-    out[i] = v;
+/** The values of `f` through `fn`, NaN (missing) as null. */
+function mapValues(f: Float64Array, fn: (x: number) => VectorValue): VectorValue[] {
+  const out = new Array<VectorValue>(f.length);
+  for (let i = 0; i < f.length; i++) {
+    const x = f[i] as number;
+    out[i] = x !== x ? null : fn(x);
   }
   return out;
+}
+
+/** A cell trimmed (only when needed: most cells have no surrounding space). */
+function trimmed(c: string): string {
+  return needsTrim(c, 0, c.length) ? c.trim() : c;
 }
 
 /**
  * One column as a vector: numbers -> `scalar`, true/false/TRUE/FALSE -> `logical`, ISO dates
  * and date-times -> `datetime`, else `nominal` (strings as written). Cells are trimmed to
  * decide; in a scalar, logical or datetime column the cell `NA` is missing too, and so are
- * the `na` strings in every column. A column with no values at all is `scalar`.
+ * the `na` strings in every column; an empty cell is missing everywhere. A column with no
+ * values at all is `scalar`. Long scalar columns come as binary values
+ * ({@link BINARY_VALUES_MIN}), unless they hold `NaN`.
  */
 export function inferColumn(
   name: string,
   raw: readonly (string | null)[],
   opts: InferOptions = {},
 ): PanthrVector {
-  const na = opts.na && opts.na.length > 0 ? new Set(opts.na) : null;
-  const cells = na ? raw.map((c) => (c === null || na.has(trimmed(c)) ? null : c)) : raw;
-  for (const kind of ['scalar', 'logical', 'datetime'] as const) {
-    const parse = kind === 'scalar' && opts.decimal === ',' ? scalarComma : PARSERS[kind];
-    const values = tryKind(cells, parse);
-    if (values) return { type: 'vector', name, variableType: kind, values };
+  const reader = new ColumnReader(raw.length, opts);
+  for (const c of raw) {
+    if (c === null) reader.add('', 0, 0);
+    else if (!reader.add(c, 0, c.length)) break;
   }
-  return {
-    type: 'vector',
-    name,
-    variableType: 'nominal',
-    values: cells,
-  };
+  return reader.vector(name, () => raw.map((c) => (c === null ? null : reader.text(c))));
 }
-
-/** The longest cell a CSV may hold. */
-export const MAX_CELL = LIMITS.stringValue;

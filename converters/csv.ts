@@ -11,7 +11,15 @@
  * Options (API 1.1) change the field separator (`,` by default; `;` and tab are common), the
  * decimal mark of numbers (`.` or `,`), and add strings read as missing in every column.
  */
-import { csvColumnNames, inferColumn, MAX_CELL } from './csv-infer.ts';
+import { ColumnReader, csvColumnNames } from './csv-infer.ts';
+import {
+  cellText,
+  type CsvRecord,
+  CsvSyntaxError,
+  eachCsvRecord,
+  isBlankRecord,
+  recordFields,
+} from './csv-tokenize.ts';
 import { LIMITS } from './limits.ts';
 import type { PanthrDataset } from './schema/vector.schema.ts';
 
@@ -39,10 +47,6 @@ export type CsvResult =
       readonly line: number;
     };
 
-const QUOTE = 34;
-const LF = 10;
-const CR = 13;
-
 class CsvError extends Error {
   constructor(
     message: string,
@@ -50,71 +54,6 @@ class CsvError extends Error {
     readonly code: 'invalid_object' | 'too_large' = 'invalid_object',
   ) {
     super(message);
-  }
-}
-
-function countNewlines(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/**
- * Reads the records of `text`, calling `onRecord(fields, line)` for each (`fields` is reused);
- * `sep` is the separator's character code.
- */
-function readRecords(
-  text: string,
-  sep: number,
-  onRecord: (fields: string[], line: number) => void,
-): void {
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  // One array reused for every record: onRecord copies what it keeps.
-  const fields: string[] = [];
-  while (i < n) {
-    const start = line;
-    fields.length = 0;
-    for (;;) {
-      let value: string;
-      if (text.charCodeAt(i) === QUOTE) {
-        let q = text.indexOf('"', i + 1);
-        while (q >= 0 && text.charCodeAt(q + 1) === QUOTE) q = text.indexOf('"', q + 2);
-        if (q < 0) throw new CsvError('a quoted field is not closed', line);
-        value = text.slice(i + 1, q);
-        if (value.includes('""')) value = value.replaceAll('""', '"');
-        line += countNewlines(value);
-        i = q + 1;
-        const c = text.charCodeAt(i);
-        if (i < n && c !== sep && c !== LF && c !== CR)
-          throw new CsvError('a closing quote is followed by more text in the same field', line);
-      } else {
-        let j = i;
-        for (; j < n; j++) {
-          const c = text.charCodeAt(j);
-          if (c === sep || c === LF || c === CR) break;
-          if (c === QUOTE)
-            throw new CsvError('a quote inside a field that does not start with a quote', line);
-        }
-        value = text.slice(i, j);
-        i = j;
-      }
-      if (value.length > MAX_CELL)
-        throw new CsvError(`a cell is longer than ${MAX_CELL} characters`, line);
-      fields.push(value);
-      const c = text.charCodeAt(i);
-      if (c === sep) {
-        i++;
-        continue;
-      }
-      if (c === CR || c === LF) {
-        i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
-        line++;
-      }
-      break;
-    }
-    onRecord(fields, start);
   }
 }
 
@@ -129,46 +68,114 @@ function refuseNul(fields: readonly string[], line: number, names: readonly stri
   );
 }
 
+/**
+ * Every data cell as offsets into the text (see `CsvRecord`), row after row: cell k of row
+ * i is at `i * columns + k`. One pair of arrays for the whole file, grown by doubling.
+ */
+class CellOffsets {
+  starts = new Int32Array(4096);
+  ends = new Int32Array(4096);
+  rows = 0;
+
+  constructor(readonly columns: number) {}
+
+  /** Appends the record's fields as the next row (the caller has checked their count). */
+  pushRow(r: CsvRecord): void {
+    const base = this.rows * this.columns;
+    if (base + this.columns > this.starts.length) this.grow(base + this.columns);
+    const { starts, ends } = this;
+    for (let k = 0; k < this.columns; k++) {
+      starts[base + k] = r.starts[k] as number;
+      ends[base + k] = r.ends[k] as number;
+    }
+    this.rows++;
+  }
+
+  private grow(needed: number): void {
+    const size = Math.max(needed, this.starts.length * 2);
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    this.starts = starts;
+    this.ends = ends;
+  }
+}
+
+/** The header's names and the cells; the records checked against the limits. */
+function tokenize(text: string, opts: CsvOptions): { names: string[]; cells: CellOffsets } {
+  let names: string[] | null = null;
+  let cells = new CellOffsets(0);
+  const maxCells = opts.maxCells ?? Infinity;
+  // One scan of the whole text; the cells are searched only when it holds a NUL.
+  const hasNul = text.includes('\0');
+  const from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  eachCsvRecord(
+    text,
+    opts.separator ?? ',',
+    (r) => {
+      if (hasNul) refuseNul(recordFields(text, r), r.line, names);
+      if (names === null) {
+        if (r.count > LIMITS.variables)
+          throw new CsvError(`more than ${LIMITS.variables} columns`, r.line, 'too_large');
+        names = csvColumnNames(recordFields(text, r));
+        cells = new CellOffsets(names.length);
+        return;
+      }
+      if (cells.columns > 1 && isBlankRecord(r)) return;
+      if (r.count !== cells.columns) {
+        throw new CsvError(
+          `line ${r.line} has ${r.count} fields where the header has ${cells.columns}`,
+          r.line,
+        );
+      }
+      if ((cells.rows + 1) * cells.columns > maxCells)
+        throw new CsvError(`more than ${maxCells} cells (rows times columns)`, r.line, 'too_large');
+      cells.pushRow(r);
+    },
+    from,
+  );
+  if (names === null) throw new CsvError('the CSV text has no header row', 1);
+  return { names, cells };
+}
+
+/** Column k of the cells as a vector (types by `ColumnReader`). */
+function column(text: string, name: string, c: CellOffsets, k: number, opts: CsvOptions) {
+  const reader = new ColumnReader(c.rows, { decimal: opts.decimal, na: opts.na });
+  const { starts, ends, columns, rows } = c;
+  for (let i = 0, at = k; i < rows; i++, at += columns) {
+    const s = starts[at] as number;
+    const e = ends[at] as number;
+    if (s >= 0) {
+      if (!reader.add(text, s, e)) break;
+    } else {
+      const t = cellText(text, s, e);
+      if (!reader.add(t, 0, t.length)) break;
+    }
+  }
+  return reader.vector(name, () => {
+    const values = new Array<string | null>(rows);
+    for (let i = 0, at = k; i < rows; i++, at += columns)
+      values[i] = reader.text(cellText(text, starts[at] as number, ends[at] as number));
+    return values;
+  });
+}
+
 function parse(text: string, opts: CsvOptions): PanthrDataset {
   if (text.length > LIMITS.csvText)
     throw new CsvError(`the CSV text is longer than ${LIMITS.csvText} characters`, 1, 'too_large');
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let names: string[] | null = null;
-  let columns: (string | null)[][] = [];
-  let rows = 0;
-  const maxCells = opts.maxCells ?? Infinity;
-  // One scan of the whole text; the cells are searched only when it holds a NUL.
-  const hasNul = body.includes('\0');
-  readRecords(body, (opts.separator ?? ',').charCodeAt(0), (fields, line) => {
-    if (hasNul) refuseNul(fields, line, names);
-    if (names === null) {
-      if (fields.length > LIMITS.variables)
-        throw new CsvError(`more than ${LIMITS.variables} columns`, line, 'too_large');
-      names = csvColumnNames(fields);
-      columns = names.map(() => []);
-      return;
-    }
-    if (fields.length === 1 && fields[0] === '' && columns.length > 1) return;
-    if (fields.length !== columns.length) {
-      throw new CsvError(
-        `line ${line} has ${fields.length} fields where the header has ${columns.length}`,
-        line,
-      );
-    }
-    rows++;
-    if (rows * columns.length > maxCells)
-      throw new CsvError(`more than ${maxCells} cells (rows times columns)`, line, 'too_large');
-    for (let k = 0; k < fields.length; k++)
-      (columns[k] as (string | null)[]).push(fields[k] || null);
-  });
-  if (names === null) throw new CsvError('the CSV text has no header row', 1);
-  const header: string[] = names;
+  let names: string[];
+  let cells: CellOffsets;
+  try {
+    ({ names, cells } = tokenize(text, opts));
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) throw new CsvError(e.message, e.line);
+    throw e;
+  }
   return {
     type: 'dataset',
     name: opts.name ?? 'data',
-    variables: header.map((name, k) =>
-      inferColumn(name, columns[k] ?? [], { decimal: opts.decimal, na: opts.na }),
-    ),
+    variables: names.map((name, k) => column(text, name, cells, k, opts)),
   };
 }
 

@@ -12,7 +12,7 @@ export { jsonToR } from './json-to-r.ts';
 export { doubleToJson, rToDataset, rToVector } from './r2panthr.ts';
 export { rToJson } from './r-to-json.ts';
 export { parseCsv, type CsvOptions, type CsvResult } from './csv.ts';
-export { csvColumnNames, isoSeconds } from './csv-infer.ts';
+export { BINARY_VALUES_MIN, csvColumnNames, isoSeconds } from './csv-infer.ts';
 export {
   currentLevels,
   editCells,

@@ -1,8 +1,14 @@
 // A CSV preview before import: the header, the first rows, a guess of each column's
 // type and the number of data rows. The server does the real parsing (`read` command);
-// this only has to agree with it on what a user sees first. RFC 4180: quoted fields,
-// "" inside quotes, embedded commas and newlines, CRLF, a UTF-8 BOM. DOM-free.
+// this only has to agree with it on what a user sees first, so it uses the server's own
+// tokenizer and type inference (converters/csv-tokenize.ts, csv-infer.ts). DOM-free.
 import { csvColumnNames, inferColumn } from '../../converters/csv-infer.ts';
+import {
+  CsvSyntaxError,
+  eachCsvRecord,
+  isBlankRecord,
+  recordFields,
+} from '../../converters/csv-tokenize.ts';
 import type { VariableType } from './types.ts';
 
 /** What the import dialog shows before sending. */
@@ -17,60 +23,27 @@ export interface CsvPreview {
 }
 
 /**
- * Calls `onRecord` for each record of `text` (fields split at `separator`); returns false
- * if a quote is left open.
+ * Calls `onRecord` for each record of `text` (fields split at `separator`, blank lines
+ * included) with the server's own tokenizer (converters/csv-tokenize.ts); stops when it
+ * returns false. Returns the first syntax problem in plain words, or null.
  */
 export function eachRecord(
   text: string,
-  onRecord: (fields: string[], line: number) => boolean | void,
+  onRecord: (fields: string[], line: number, blank: boolean) => boolean | void,
   separator = ',',
-): boolean {
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let recordLine = 1;
-  const n = text.length;
-  while (i < n) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      i++;
-      continue;
-    }
-    if (ch === '"' && field === '') quoted = true;
-    else if (ch === separator) {
-      fields.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      if (!(fields.length === 1 && fields[0] === '') && onRecord(fields, recordLine) === false)
-        return true;
-      fields = [];
-      field = '';
-      line++;
-      recordLine = line;
-    } else field += ch;
-    i++;
+): string | null {
+  try {
+    eachCsvRecord(
+      text,
+      separator,
+      (r) => onRecord(recordFields(text, r), r.line, isBlankRecord(r)),
+      text.charCodeAt(0) === 0xfeff ? 1 : 0,
+    );
+    return null;
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) return `Line ${e.line}: ${e.message}.`;
+    throw e;
   }
-  if (quoted) return false;
-  if (field !== '' || fields.length > 0) {
-    fields.push(field);
-    onRecord(fields, recordLine);
-  }
-  return true;
 }
 
 /**
@@ -78,8 +51,8 @@ export function eachRecord(
  * (`converters/csv-infer.ts`): numbers -> scalar, TRUE/FALSE -> logical, ISO dates ->
  * datetime, else nominal; empty and `NA` cells are missing.
  */
-export function inferType(values: readonly string[]): VariableType {
-  return inferColumn('', values).variableType;
+export function inferType(values: readonly string[], decimal: '.' | ',' = '.'): VariableType {
+  return inferColumn('', values, { decimal }).variableType;
 }
 
 /**
@@ -91,33 +64,38 @@ export function previewCsv(
   maxRows = 10,
   options: { separator?: string; decimal?: string } = {},
 ): CsvPreview {
-  // Types are guessed as the server will read the cells: decimal commas as points.
-  const number = (f: string): string =>
-    options.decimal === ',' && /^\s*-?\d+,\d+\s*$/.test(f) ? f.replace(',', '.') : f;
   let header: string[] | null = null;
   const rows: string[][] = [];
   const sample: string[][] = [];
   let rowCount = 0;
   let problem: string | null = null;
-  const closed = eachRecord(
+  const syntax = eachRecord(
     text,
-    (fields, line) => {
+    (fields, line, blank) => {
       if (header === null) {
         header = csvColumnNames(fields);
         return;
       }
+      // As the server: a blank line is skipped, unless the file has one column (a missing value).
+      if (blank && header.length > 1) return;
       rowCount++;
       if (rows.length < maxRows) rows.push(fields);
-      if (sample.length < 1000) sample.push(fields.map(number));
+      if (sample.length < 1000) sample.push(fields);
       if (problem === null && fields.length !== header.length)
         problem = `Line ${line} has ${fields.length} fields; the header has ${header.length}.`;
     },
     options.separator,
   );
-  if (!closed) problem ??= 'A quoted field is not closed before the end of the file.';
+  problem ??= syntax;
   const h: string[] = header ?? [];
   if (h.length === 0) problem ??= 'The file is empty.';
-  const types = h.map((_, j) => inferType(sample.map((r) => r[j] ?? '')));
+  const decimal = options.decimal === ',' ? ',' : '.';
+  const types = h.map((_, j) =>
+    inferType(
+      sample.map((r) => r[j] ?? ''),
+      decimal,
+    ),
+  );
   return { header: h, rows, types, rowCount, problem };
 }
 

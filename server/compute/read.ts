@@ -8,13 +8,15 @@ import {
   csvColumnNames,
   datasetSchema,
   LIMITS,
-  parseCsv,
+  type CsvResult,
   rToVector,
   type PanthrDataset,
   type PanthrVector,
   type ReadCommand,
 } from '../../converters/index.ts';
 import { rAttrStrings, rDouble, rList, rString, type RValue } from '../../r/index.ts';
+import { UnknownEncodingError } from './csv.decode.ts';
+import { parseCsvInput } from './csv.parser.ts';
 import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 
@@ -36,17 +38,6 @@ function namedList(entries: readonly (readonly [string, RValue])[]): RValue {
 /** The file's bytes: binary as sent, or decoded from base64. */
 function fileBytes(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data.replace(/\s+/g, ''), 'base64') : data;
-}
-
-/** CSV bytes as text in `encoding` (default UTF-8; a UTF-8 BOM is dropped). */
-function decode(bytes: Uint8Array, encoding = 'utf-8'): string {
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(encoding);
-  } catch (e) {
-    throw computeError('invalid_object', `unknown encoding ${JSON.stringify(encoding)}`, e);
-  }
-  return decoder.decode(bytes);
 }
 
 /**
@@ -75,16 +66,22 @@ async function sortedLevels(ctx: RunContext, d: PanthrDataset): Promise<PanthrDa
   return { ...d, variables };
 }
 
-/** A CSV read: text or decoded bytes parsed with the command's options. */
-function readCsv(o: ReadCommand, maxData: number | null): PanthrDataset {
-  const text = o.text ?? decode(fileBytes(o.data ?? ''), o.encoding);
-  const parsed = parseCsv(text, {
-    name: o.name,
-    maxCells: maxData,
-    separator: o.separator,
-    decimal: o.decimal,
-    na: o.na,
-  });
+/** A CSV read: text or decoded bytes parsed with the command's options (csv.parser.ts). */
+async function readCsv(o: ReadCommand, maxData: number | null): Promise<PanthrDataset> {
+  const input = o.text ?? fileBytes(o.data ?? '');
+  let parsed: CsvResult;
+  try {
+    parsed = await parseCsvInput(input, o.encoding, {
+      name: o.name,
+      maxCells: maxData,
+      separator: o.separator,
+      decimal: o.decimal,
+      na: o.na,
+    });
+  } catch (e) {
+    if (e instanceof UnknownEncodingError) throw computeError('invalid_object', e.message, e);
+    throw e;
+  }
   if (parsed.ok) return parsed.dataset;
   // Of the converter's messages only the field-count one names the line itself.
   const named = parsed.code === 'too_large' || parsed.message.startsWith(`line ${parsed.line} `);
@@ -173,7 +170,7 @@ async function readFile(ctx: RunContext, o: ReadCommand): Promise<Read> {
 export async function runRead(ctx: RunContext, o: ReadCommand): Promise<RunOutcome> {
   const read: Read =
     o.format === 'csv'
-      ? { dataset: readCsv(o, ctx.options.maxData), warnings: [] }
+      ? { dataset: await readCsv(o, ctx.options.maxData), warnings: [] }
       : await readFile(ctx, o);
   const entry = await ctx.putDataset(await sortedLevels(ctx, read.dataset));
   const { data: _bytes, ...request } = o;

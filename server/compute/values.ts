@@ -10,6 +10,7 @@
  * value instead of millions of JSON numbers.
  */
 import {
+  BINARY_VALUES_MIN,
   isBinaryValues,
   type BinaryValues,
   type PanthrDataset,
@@ -43,8 +44,11 @@ export function asBuffer(values: BinaryValues): Buffer {
     : Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 }
 
-/** Scalar JSON values at least this long are kept binary (shorter ones stay readable JSON). */
-const BINARY_STORE_MIN = 4096;
+/**
+ * Scalar JSON values at least this long are kept binary (shorter ones stay readable JSON);
+ * the CSV reader makes long number columns binary from the same rule.
+ */
+const BINARY_STORE_MIN = BINARY_VALUES_MIN;
 
 /** Long scalar JSON values as float64 bytes, or null when they are short or hold "NaN". */
 function jsonAsBinary(values: readonly unknown[]): Buffer | null {

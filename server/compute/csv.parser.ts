@@ -1,0 +1,131 @@
+/**
+ * CSV parsing for `read` off the event loop: a file of at least {@link WORKER_MIN_BYTES} is
+ * decoded and parsed in a worker thread (csv.worker.ts), so that one user's 66 MB import
+ * does not stall everyone else's requests for seconds; smaller ones are parsed in place,
+ * where a worker's round trip would cost more than the parse. One worker, started on the
+ * first large file and kept (unreferenced: it never holds the process open), parses one
+ * file at a time; if it dies, the files it held are answered `internal` and the next file
+ * starts a new one.
+ */
+import { createRequire } from 'node:module';
+import { extname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { parseCsv, type CsvOptions, type CsvResult } from '../../converters/index.ts';
+import {
+  decodeCsv,
+  unpackDataset,
+  UnknownEncodingError,
+  type PackedDataset,
+} from './csv.decode.ts';
+
+/** Files (bytes, or characters of text) from this size on are parsed in the worker. */
+export const WORKER_MIN_BYTES = 1 << 20;
+
+/** One file for the worker. */
+export interface CsvJob {
+  readonly id: number;
+  readonly input: string | Uint8Array;
+  readonly encoding: string | undefined;
+  readonly options: CsvOptions;
+}
+
+/** The worker's answer: a parse result, the dataset packed, or why it could not parse. */
+export type CsvJobAnswer =
+  | { readonly id: number; readonly result: CsvResult }
+  | { readonly id: number; readonly packed: PackedDataset }
+  | { readonly id: number; readonly encoding: string }
+  | { readonly id: number; readonly failed: string };
+
+interface Pending {
+  resolve(r: CsvResult): void;
+  reject(e: Error): void;
+}
+
+let worker: Worker | null = null;
+const pending = new Map<number, Pending>();
+let nextId = 1;
+
+/** The worker's file: csv.worker.ts under tsx, csv.worker.js once compiled. */
+const WORKER_FILE = new URL(
+  `./csv.worker${extname(fileURLToPath(import.meta.url))}`,
+  import.meta.url,
+);
+
+/**
+ * A new worker thread. Node 20 does not carry tsx's module hooks into workers, so under tsx
+ * (tests, benchmarks, `npm run dev`) the worker registers them itself before loading the
+ * TypeScript file; compiled JavaScript is loaded directly.
+ */
+function startWorker(): Worker {
+  if (!WORKER_FILE.pathname.endsWith('.ts')) return new Worker(WORKER_FILE);
+  // createRequire, as under tsx's CommonJS transform (mocha) import.meta has only `url`; it
+  // finds tsx's CommonJS build, whose register() cannot find its hooks when imported: the
+  // ES module build sits beside it (tsx's package.json "exports": "./esm/api").
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  const api = pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_FILE.href)}); })`;
+  return new Worker(boot, { eval: true });
+}
+
+function settle(answer: CsvJobAnswer): void {
+  const p = pending.get(answer.id);
+  if (!p) return;
+  pending.delete(answer.id);
+  if (pending.size === 0) worker?.unref();
+  if ('result' in answer) p.resolve(answer.result);
+  else if ('packed' in answer) p.resolve({ ok: true, dataset: unpackDataset(answer.packed) });
+  else if ('encoding' in answer) p.reject(new UnknownEncodingError(answer.encoding));
+  else p.reject(new Error(`the CSV worker failed: ${answer.failed}`));
+}
+
+/** The running worker, started when there is none. */
+function csvWorker(): Worker {
+  if (worker) return worker;
+  const w = startWorker();
+  w.on('message', settle);
+  const fail = (err: Error): void => {
+    if (worker === w) worker = null;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  w.on('error', fail);
+  w.on('exit', (code) => fail(new Error(`the CSV worker exited (${code})`)));
+  worker = w;
+  return w;
+}
+
+/**
+ * Bytes in shared memory: posting them to the worker then copies nothing, where a plain
+ * buffer would be copied twice (serialised, then deserialised), and the caller's buffer
+ * stays whole (transferring it would empty the request object).
+ */
+function shared(input: string | Uint8Array): string | Uint8Array {
+  if (typeof input === 'string') return input;
+  const out = new Uint8Array(new SharedArrayBuffer(input.byteLength));
+  out.set(input);
+  return out;
+}
+
+/**
+ * Parses a CSV file given as text or bytes (decoded in `encoding`, default UTF-8), in the
+ * worker when it is large. Resolves with converters' `CsvResult`; rejects with
+ * {@link UnknownEncodingError}, or an Error when the worker failed.
+ */
+export async function parseCsvInput(
+  input: string | Uint8Array,
+  encoding: string | undefined,
+  options: CsvOptions,
+): Promise<CsvResult> {
+  const size = typeof input === 'string' ? input.length : input.byteLength;
+  if (size < WORKER_MIN_BYTES) {
+    return parseCsv(typeof input === 'string' ? input : decodeCsv(input, encoding), options);
+  }
+  return new Promise<CsvResult>((resolve, reject) => {
+    const w = csvWorker();
+    const id = nextId++;
+    pending.set(id, { resolve, reject });
+    w.ref();
+    w.postMessage({ id, input: shared(input), encoding, options } satisfies CsvJob);
+  });
+}
