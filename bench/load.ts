@@ -13,7 +13,9 @@
  * With `--upload=binary|json`, one more user uploads a 1e6 x 10 dataset in parts a third of
  * the way into the run (bench/lib/load-upload.ts); the other users' p50/p99 during the upload
  * are reported against the same run's requests outside it, with the server's RSS before the
- * upload, at its peak and at the end. Goal (issue 11): p99 during the upload under 100 ms.
+ * upload, at its peak, 5 s after the upload and at the end (then again after a full garbage
+ * collection, once the load is over). Goal (issue 11): p99 during the upload under 100 ms,
+ * and the memory given back.
  * Run: `npx tsx bench/load.ts [--duration=SECONDS] [--upload=binary|json] [N ...]`
  * (default: 60 s, no upload, N = 50 then 200).
  */
@@ -69,8 +71,11 @@ interface UploadRow {
   readonly mode: UploadMode;
   readonly ms: number;
   readonly split: SplitLatencies;
-  /** The server's RSS just before the upload, at its peak during the run, and at the end. */
-  readonly rssMb: { before: number; peak: number; end: number };
+  /**
+   * The server's RSS just before the upload, at its peak during the run, 5 s after the
+   * upload, at the end, and at the end after a full garbage collection.
+   */
+  readonly rssMb: { before: number; peak: number; after: number; end: number; endGc: number };
 }
 
 interface Row {
@@ -125,11 +130,13 @@ async function runClients(
   }
 }
 
-/** One upload as it went: its time, window and the server's RSS when it began. */
+/** One upload as it went: its time, window and the server's RSS when it began and after. */
 interface UploadRun {
   readonly ms: number;
   readonly windows: { start: number; end: number }[];
   readonly rssBefore: number;
+  /** 5 s after the upload (no forced collection: the others' load still runs). */
+  readonly rssAfter: number;
 }
 
 /** Starts the prepared upload after `delayMs`. */
@@ -137,7 +144,9 @@ async function startUpload(uploader: Uploader, delayMs: number): Promise<UploadR
   await new Promise((resolve) => setTimeout(resolve, delayMs));
   const rssBefore = process.memoryUsage.rss() / 2 ** 20;
   const up = await uploader.go();
-  return { ms: up.timesMs[0] ?? NaN, windows: up.windows, rssBefore };
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const rssAfter = process.memoryUsage.rss() / 2 ** 20;
+  return { ms: up.timesMs[0] ?? NaN, windows: up.windows, rssBefore, rssAfter };
 }
 
 async function loadRun(users: number, durationS: number, mode: UploadMode | null): Promise<Row> {
@@ -163,6 +172,7 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
     let sampler: NodeJS.Timeout | undefined;
     let setupS = 0;
     let endRss = 0;
+    let endRssGc = 0;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const result = await runClients(
       {
@@ -189,6 +199,9 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
         loop.disable();
         peak = Math.max(peak, process.memoryUsage.rss() / 2 ** 20);
         endRss = process.memoryUsage.rss() / 2 ** 20;
+        // The load is over: a full collection here delays no one's request.
+        collectGarbage();
+        endRssGc = process.memoryUsage.rss() / 2 ** 20;
         r = await rMemory(ts);
       },
     );
@@ -201,7 +214,7 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
             mode,
             ms: up.ms,
             split: splitByUpload(result, up.windows),
-            rssMb: { before: up.rssBefore, peak, end: endRss },
+            rssMb: { before: up.rssBefore, peak, after: up.rssAfter, end: endRss, endGc: endRssGc },
           };
     return { users, result, serverRssMb: { before, peak }, r, setupS, loopDelayMs, upload };
   } finally {
@@ -279,8 +292,15 @@ function printUpload(users: number, up: UploadRow): void {
   const p99 = percentile(up.split.during, 99);
   console.log(`  goal p99 during the upload < 100 ms: ${p99 < 100 ? 'met' : 'NOT met'}`);
   console.log(
+    `  load average (1, 5, 15 min) at the end: ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(', ')}`,
+  );
+  console.log(
     `  server RSS: ${up.rssMb.before.toFixed(0)} MB before the upload, peak ${up.rssMb.peak.toFixed(0)} MB, ` +
-      `${up.rssMb.end.toFixed(0)} MB at the end of the run`,
+      `${up.rssMb.after.toFixed(0)} MB 5 s after it, ${up.rssMb.end.toFixed(0)} MB at the end of the run, ` +
+      `${up.rssMb.endGc.toFixed(0)} MB after a full garbage collection`,
   );
 }
 

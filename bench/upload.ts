@@ -11,10 +11,13 @@
  *     plumber endpoint that parses it with jsonlite into a data frame (what a plumber user
  *     would write). Goal: >= 5x. JSON values go in parts of 8 MB (docs/api.md, "Uploading
  *     in parts": one message may not pass 128 MB); binary values (80 MB) in one message.
+ *     The binary whole path is also given against (a)'s readBin floor. Goal (issue 16):
+ *     within 4x.
  * (c) a 700,000 x 6 CSV sent as bytes to `read`, binary values back, against
  *     data.table::fread of the same file (bench/lib/upload-csv.ts). Goal: within 5x.
  * Run: `npx tsx bench/upload.ts [ROWS]` (about 3 minutes at 1e6 rows; temp dirs only);
- * `npx tsx bench/upload.ts csv [ROWS]` runs (c) alone.
+ * `npx tsx bench/upload.ts csv [ROWS]` runs (c) alone; `npx tsx bench/upload.ts binary [ROWS]`
+ * runs (a) and the binary whole path against readBin (about 1 minute).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,13 +35,15 @@ import { makeColumns, uploadMessage, type Columns } from './lib/upload-data.ts';
 import { ms, percentile, timeRuns, verdict } from './lib/stats.ts';
 
 const CSV_ONLY = process.argv[2] === 'csv';
-const ROWS = Number((CSV_ONLY ? undefined : process.argv[2]) ?? 1_000_000);
+const BINARY_ONLY = process.argv[2] === 'binary';
+const ROWS = Number((CSV_ONLY || BINARY_ONLY ? process.argv[3] : process.argv[2]) ?? 1_000_000);
 const VARS = 10;
 const RUNS = 5;
 const median = (xs: readonly number[]): number => percentile(xs, 50);
 const CLIENT = join(import.meta.dirname, 'lib/upload-client.ts');
 
-async function serverPart(cols: Columns, dir: string): Promise<void> {
+/** (a): prints its figures; resolves with the readBin floor (ms). */
+async function serverPart(cols: Columns, dir: string): Promise<number> {
   const r = await startPanthrR();
   try {
     const conn = await r.connect();
@@ -89,6 +94,7 @@ async function serverPart(cols: Columns, dir: string): Promise<void> {
     console.log(
       `    JSON values:   runtime.run                  ${ms(ours.json)}  ${verdict(ours.json / f, 3, false)}`,
     );
+    return f;
   } finally {
     await r.stop();
   }
@@ -171,7 +177,7 @@ async function viaSocket(binary: boolean): Promise<number> {
   }
 }
 
-async function wholePath(cols: Columns, dir: string): Promise<void> {
+async function wholePath(cols: Columns, dir: string, floor: number): Promise<void> {
   const plumber = await startPlumber(dir);
   let p: number;
   try {
@@ -198,16 +204,27 @@ async function wholePath(cols: Columns, dir: string): Promise<void> {
   console.log(
     `    PanthR over Socket.IO, binary values       ${ms(binary)}  ${verdict(p / binary, 5, true)}`,
   );
+  console.log(
+    `    binary values against (a)'s readBin ${ms(floor)}: ${verdict(binary / floor, 4, false)}`,
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'panthr-bench-upload-'));
 try {
   if (CSV_ONLY) {
     await csvCase(dir, Number(process.argv[3] ?? 700_000));
+  } else if (BINARY_ONLY) {
+    const cols = makeColumns(ROWS, VARS);
+    const floor = await serverPart(cols, dir);
+    const binary = await viaSocket(true);
+    console.log(`(b) whole path from a client, binary values, ${ROWS} x ${VARS} (median of 3)`);
+    console.log(
+      `    ${ms(binary)} against (a)'s readBin ${ms(floor)}: ${verdict(binary / floor, 4, false)}`,
+    );
   } else {
     const cols = makeColumns(ROWS, VARS);
-    await serverPart(cols, dir);
-    await wholePath(cols, dir);
+    const floor = await serverPart(cols, dir);
+    await wholePath(cols, dir, floor);
     await csvCase(dir);
   }
 } finally {

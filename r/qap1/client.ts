@@ -10,6 +10,7 @@ import type { Response } from './protocol.ts';
 import { CMD, MessageAssembler, STATUS_EVAL_ERROR } from './protocol.ts';
 import {
   assignMessage,
+  assignMessageSegments,
   evalMessage,
   isParseStatus,
   parseMessageCode,
@@ -23,9 +24,12 @@ import { R_NULL, rString } from './sexp.ts';
 
 type Interrupt = 'timeout' | 'cancelled';
 
+/** One QAP1 message: one buffer, or segments written one after another (a large assign). */
+type Message = Buffer | readonly Buffer[];
+
 interface Job {
   /** Written together; Rserve answers each, in order (pipelined: one round trip). */
-  readonly messages: readonly Buffer[];
+  readonly messages: readonly Message[];
   /** Reads the answers, one per message. */
   readonly read: (responses: readonly Response[]) => Promise<RValue | undefined>;
   readonly resolve: (value: RValue | undefined) => void;
@@ -99,7 +103,7 @@ export class Qap1Connection implements RConnection {
 
   async assign(name: string, value: RValue, options?: RequestOptions): Promise<void> {
     await this.submit(
-      () => [assignMessage(name, value)],
+      () => [assignMessageSegments(name, value)],
       ([r]) => this.readStatus(only(r)),
       options,
     );
@@ -107,7 +111,7 @@ export class Qap1Connection implements RConnection {
 
   assignEval(name: string, value: RValue, code: string, options?: RequestOptions): Promise<RValue> {
     return this.submit(
-      () => [assignMessage(name, value), evalMessage(wrapCode(code))],
+      () => [assignMessageSegments(name, value), evalMessage(wrapCode(code))],
       async ([assigned, answer]) => {
         const a = only(assigned);
         if (a.ok) return this.readEval(only(answer), code);
@@ -172,7 +176,7 @@ export class Qap1Connection implements RConnection {
   }
 
   private submit(
-    build: () => Buffer[],
+    build: () => Message[],
     read: (responses: readonly Response[]) => Promise<RValue | undefined>,
     options: RequestOptions | undefined,
   ): Promise<RValue | undefined> {
@@ -293,14 +297,15 @@ export class Qap1Connection implements RConnection {
   }
 
   /** Writes `messages` at once and resolves with their answers, in order. */
-  private roundTrip(messages: readonly Buffer[]): Promise<Response[]> {
+  private roundTrip(messages: readonly Message[]): Promise<Response[]> {
     if (this.isClosed)
       return Promise.reject(this.closedError ?? new RError('closed', 'connection closed'));
     return new Promise((resolve, reject) => {
       this.waiter = { remaining: messages.length, responses: [], resolve, reject };
-      if (messages.length > 1) this.socket.cork();
-      for (const m of messages) this.socket.write(m);
-      if (messages.length > 1) this.socket.uncork();
+      const buffers = messages.flat();
+      if (buffers.length > 1) this.socket.cork();
+      for (const b of buffers) this.socket.write(b);
+      if (buffers.length > 1) this.socket.uncork();
     });
   }
 

@@ -4,6 +4,9 @@
  * Encoding runs in two passes: a plan that measures every node (and UTF-8-encodes character
  * vectors once), then one write into a single buffer allocated at its final size, where
  * numeric vectors go in by bulk copies. A 1e6 x 10 data frame is ten memcpys.
+ * {@link encodeSEXPSegments} copies no large numeric vector at all: their bytes are
+ * segments of their own between the pieces of that buffer, written to the socket as they
+ * are (a large upload's columns reach R without a copy on the main thread, issue 11).
  */
 import { align4, itemHeaderLength, writeItemHeader, XT } from './protocol.ts';
 import type { RAttributes, RValue } from './sexp.ts';
@@ -25,6 +28,21 @@ interface Plan {
   readonly write: (buf: Buffer, offset: number) => number;
 }
 
+/** Numeric vectors of at least this many bytes are segments of their own (see the module). */
+export const SEGMENT_MIN_BYTES = 64 * 1024;
+
+/** Where a large vector's bytes go between the pieces of the encoded buffer. */
+interface Cut {
+  readonly at: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Set only during one synchronous {@link encodeSEXPSegments}: the planned bytes left out
+ * of its buffer, and where each goes.
+ */
+let segments: { external: number; cuts: Cut[] } | null = null;
+
 /** Bytes of `value` encoded as a SEXP, header included. */
 function total(plan: Plan): number {
   return itemHeaderLength(plan.length) + plan.length;
@@ -41,6 +59,33 @@ export function encodeSEXP(value: RValue, reserve = 0): Buffer {
   const end = writePlan(p, buf, reserve);
   if (end !== buf.length) throw new Error(`SEXP encoder wrote ${end} of ${buf.length} bytes`);
   return buf;
+}
+
+/**
+ * {@link encodeSEXP} as segments whose concatenation is its buffer: numeric vectors of at
+ * least {@link SEGMENT_MIN_BYTES} are their own memory (not copied: they must not change
+ * until written), the rest one buffer's pieces, its first `reserve` bytes free.
+ */
+export function encodeSEXPSegments(value: RValue, reserve = 0): Buffer[] {
+  const state = { external: 0, cuts: [] as Cut[] };
+  segments = state;
+  let buf: Buffer;
+  try {
+    const p = plan(value);
+    buf = Buffer.allocUnsafe(reserve + total(p) - state.external);
+    const end = writePlan(p, buf, reserve);
+    if (end !== buf.length) throw new Error(`SEXP encoder wrote ${end} of ${buf.length} bytes`);
+  } finally {
+    segments = null;
+  }
+  const out: Buffer[] = [];
+  let from = 0;
+  for (const { at, bytes } of state.cuts) {
+    out.push(buf.subarray(from, at), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    from = at;
+  }
+  out.push(buf.subarray(from));
+  return out;
 }
 
 /** Size in bytes of `value` encoded as a SEXP (header included). */
@@ -109,7 +154,14 @@ function typedPlan(
   attributes: RAttributes | undefined,
 ): Plan {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.length * width);
+  // Big-endian hosts reverse each value: those bytes must be copies.
+  const state = LITTLE_ENDIAN && bytes.length >= SEGMENT_MIN_BYTES ? segments : null;
+  if (state !== null) state.external += bytes.length;
   return node(type, bytes.length, attributes, (buf, o) => {
+    if (state !== null) {
+      state.cuts.push({ at: o, bytes });
+      return o;
+    }
     buf.set(bytes, o);
     if (!LITTLE_ENDIAN) {
       for (let i = o; i < o + bytes.length; i += width) buf.subarray(i, i + width).reverse();

@@ -5,7 +5,7 @@
  */
 import { RError } from './connection.types.ts';
 import { decodeSEXP, DecodeError } from './decode.ts';
-import { encodeSEXP } from './encode.ts';
+import { encodeSEXPSegments } from './encode.ts';
 import type { Response } from './protocol.ts';
 import {
   CMD,
@@ -69,17 +69,28 @@ export function evalMessage(code: string, command: number = CMD.eval): Buffer {
  * is encoded after room reserved for the headers, which are then written in front of it.
  */
 export function assignMessage(name: string, value: RValue): Buffer {
+  return Buffer.concat(assignMessageSegments(name, value));
+}
+
+/**
+ * {@link assignMessage} as the segments to write one after another: large numeric vectors
+ * are not copied (encode.ts, encodeSEXPSegments), so they must not change until written.
+ */
+export function assignMessageSegments(name: string, value: RValue): Buffer[] {
   const nameParam = stringParameter(name);
   const reserve = HEADER_LENGTH + nameParam.length + 8;
-  const buf = encodeSEXP(value, reserve);
-  const sexpLength = buf.length - reserve;
+  const parts = encodeSEXPSegments(value, reserve);
+  const first = parts[0] as Buffer;
+  const length = parts.reduce((n, b) => n + b.length, 0);
+  const sexpLength = length - reserve;
   const dtStart = reserve - itemHeaderLength(sexpLength);
-  writeItemHeader(buf, dtStart, DT.sexp, sexpLength);
+  writeItemHeader(first, dtStart, DT.sexp, sexpLength);
   const nameStart = dtStart - nameParam.length;
-  nameParam.copy(buf, nameStart);
+  nameParam.copy(first, nameStart);
   const start = nameStart - HEADER_LENGTH;
-  messageHeader(CMD.setSEXP, buf.length - nameStart).copy(buf, start);
-  return buf.subarray(start);
+  messageHeader(CMD.setSEXP, length - nameStart).copy(first, start);
+  parts[0] = first.subarray(start);
+  return parts;
 }
 
 /** Decodes the DT_SEXP parameter of an OK eval answer. */

@@ -5,8 +5,9 @@
  * nears MongoDB's 16 MB limit (a 1e6 x 10 dataset is 80 MB), binary values stay binary
  * (no JSON of millions of numbers to write or parse), and replacing or deleting an object
  * reads only its small document.
- * Chunks are written before the document that names them and deleted after it stops naming
- * them, so a crash between the two leaves unreferenced chunks, never a dangling reference.
+ * Chunks are written before the document that names them and deleted after no document
+ * names them any more (documents may share chunks: {@link ChunkMemory}), so a crash between
+ * the two leaves unreferenced chunks, never a dangling reference.
  * A plain object a user put under some `values` key (free-form options may have one) is
  * stored as `{"literal": ...}`, so that nothing a client sends can pass for a reference.
  */
@@ -77,7 +78,7 @@ function chunksOf(values: unknown): { data: unknown[]; binary: boolean } | null 
   return null;
 }
 
-/** Chunk ids of values already in the store for this object, if they can be named again. */
+/** Chunk ids of values already in the store in this workspace, if they can be named again. */
 export type ReuseChunks = (values: object) => readonly string[] | undefined;
 
 /**
@@ -111,29 +112,79 @@ export function splitBlobs<T>(
 }
 
 /**
- * Which chunks hold which values object of which stored object, so that saving an object
- * again with some of the very same values (a dataset after a part of an upload was added:
- * docs/api.md, "Uploading in parts") writes only what is new instead of every chunk again.
- * Held by identity and forgotten with the values; a hit is used only while the object's
- * current document still names all of its chunks (see saveObject).
+ * Which chunks hold which values object, so that saving the very same values again, under
+ * this object or another of the same workspace, names the chunks they already have instead
+ * of writing every byte again: a dataset after a part of an upload was added (docs/api.md,
+ * "Uploading in parts") writes only the part, and the undo record of each part (the dataset
+ * before and after it, sessions/undo.history.ts) writes nothing of the values at all (it
+ * wrote the whole dataset twice per part: 1.2 GB for an 80 MB upload, issue 11).
+ * So a chunk may be named by several documents of one workspace, and is deleted only once
+ * none names it ({@link unnamedChunks}). Held by identity and forgotten with the values; a
+ * hit is used only while every chunk of it is known to exist (written or reused in this
+ * process and not deleted since).
  */
 export class ChunkMemory {
-  private readonly byValues = new WeakMap<object, { id: string; chunks: readonly string[] }>();
+  private readonly byValues = new WeakMap<
+    object,
+    { workspaceId: string; chunks: readonly string[] }
+  >();
+  /** Chunks placed in this process and not deleted since, per workspace. */
+  private readonly alive = new Map<string, Set<string>>();
 
-  /** Values of object `id` placed in `chunks` (after its document was written). */
-  remember(id: string, placed: readonly [object, readonly string[]][]): void {
-    for (const [values, chunks] of placed) this.byValues.set(values, { id, chunks });
+  /** Values of an object of `workspaceId` placed in `chunks` (after its document was written). */
+  remember(workspaceId: string, placed: readonly [object, readonly string[]][]): void {
+    let alive = this.alive.get(workspaceId);
+    if (alive === undefined) this.alive.set(workspaceId, (alive = new Set()));
+    for (const [values, chunks] of placed) {
+      this.byValues.set(values, { workspaceId, chunks });
+      for (const c of chunks) alive.add(c);
+    }
   }
 
-  /** A {@link ReuseChunks} for object `id` whose current document names `named`. */
-  reuseFor(id: string, named: ReadonlySet<string>): ReuseChunks {
+  /** Chunks about to be deleted (no document names them): never named again from now on. */
+  forget(workspaceId: string, chunks: readonly string[]): void {
+    const alive = this.alive.get(workspaceId);
+    if (alive === undefined) return;
+    for (const c of chunks) alive.delete(c);
+    if (alive.size === 0) this.alive.delete(workspaceId);
+  }
+
+  /** The whole workspace is being deleted: nothing of it is named again. */
+  forgetWorkspace(workspaceId: string): void {
+    this.alive.delete(workspaceId);
+  }
+
+  /** A {@link ReuseChunks} for an object of `workspaceId`. */
+  reuseFor(workspaceId: string): ReuseChunks {
     return (values) => {
       const hit = this.byValues.get(values);
-      return hit !== undefined && hit.id === id && hit.chunks.every((c) => named.has(c))
+      const alive = this.alive.get(workspaceId);
+      return hit !== undefined &&
+        hit.workspaceId === workspaceId &&
+        alive !== undefined &&
+        hit.chunks.every((c) => alive.has(c))
         ? hit.chunks
         : undefined;
     };
   }
+}
+
+/**
+ * Of `candidates` (chunks a document of `workspaceId` stopped naming), those no object
+ * document of the workspace names any more (another one may share them: {@link ChunkMemory}).
+ * Reads the workspace's documents (not their chunks) only when there are candidates. Saves
+ * of one workspace run one at a time (its user's queue), so no document written meanwhile
+ * can name a candidate.
+ */
+export async function unnamedChunks(
+  store: Store,
+  workspaceId: string,
+  candidates: readonly string[],
+): Promise<string[]> {
+  if (candidates.length === 0) return [];
+  const docs = await store.workspaceObjects.find({ workspaceId }).toArray();
+  const named = new Set(docs.flatMap((doc) => blobIds(doc.object)));
+  return candidates.filter((id) => !named.has(id));
 }
 
 /** The ids of the chunks an object document names. */

@@ -14,7 +14,14 @@ import {
   WorkspaceRuleError,
 } from './workspace.rules.ts';
 import type { Store, WorkspaceBlobDoc, WorkspaceDoc, WorkspaceObjectDoc } from './store.types.ts';
-import { blobIds, ChunkMemory, deleteBlobs, joinBlobs, splitBlobs } from './workspace.blobs.ts';
+import {
+  blobIds,
+  ChunkMemory,
+  deleteBlobs,
+  joinBlobs,
+  splitBlobs,
+  unnamedChunks,
+} from './workspace.blobs.ts';
 
 /** A PanthR object as the workspace keeps it (API.md §3): at least a `name`. */
 export type WorkspaceObject = Record<string, unknown> & { name: string };
@@ -223,6 +230,7 @@ export async function deleteWorkspaceObjects(
   workspaceIds: readonly string[],
 ): Promise<void> {
   if (workspaceIds.length === 0) return;
+  for (const id of workspaceIds) chunkMemory(store).forgetWorkspace(id);
   await store.workspaceObjects.deleteMany({ workspaceId: { $in: [...workspaceIds] } });
   await store.workspaceBlobs.deleteMany({ workspaceId: { $in: [...workspaceIds] } });
 }
@@ -230,8 +238,9 @@ export async function deleteWorkspaceObjects(
 /**
  * Stores `object` in `workspaceId` with a fresh `hash` and returns it with that hash. An
  * object with the same name is replaced and keeps its place in the creation order. Large
- * values go to chunks of their own (workspace.blobs.ts): written before the document, and
- * the replaced object's chunks deleted after it. Returns null when the workspace does not
+ * values go to chunks of their own (workspace.blobs.ts): written before the document (or
+ * shared with another document of the workspace holding the very same values), and the
+ * replaced object's chunks that no document names any more deleted after it. Returns null when the workspace does not
  * exist.
  */
 export async function saveObject(
@@ -243,15 +252,13 @@ export async function saveObject(
   if (hash === null) return null;
   const stored: StoredObject = { ...object, hash };
   const _id = objectId(workspaceId, object.name);
-  // Values saved before under this object and still named by its document keep their chunks.
+  // Values saved before in this workspace (under this object or another) keep their chunks.
   const memory = chunkMemory(store);
-  const current = await store.workspaceObjects.findOne({ _id });
-  const named = new Set(current === null ? [] : blobIds(current.object));
   const { doc, blobs, placed } = splitBlobs(
     stored,
     workspaceId,
     `${_id}@${hash}`,
-    memory.reuseFor(_id, named),
+    memory.reuseFor(workspaceId),
   );
   await insertChunks(store, blobs);
   const write = () =>
@@ -272,13 +279,14 @@ export async function saveObject(
     if (!isDuplicateKeyError(error)) throw error;
     before = await write();
   }
+  memory.remember(workspaceId, placed);
   const kept = new Set(blobIds(doc));
   if (before !== null)
-    await deleteBlobs(
+    await deleteUnnamed(
       store,
+      workspaceId,
       blobIds(before.object).filter((id) => !kept.has(id)),
     );
-  memory.remember(_id, placed);
   return stored;
 }
 
@@ -289,6 +297,18 @@ function chunkMemory(store: Store): ChunkMemory {
   let m = memories.get(store);
   if (m === undefined) memories.set(store, (m = new ChunkMemory()));
   return m;
+}
+
+/** Deletes those of `candidates` that no document of the workspace names any more. */
+async function deleteUnnamed(
+  store: Store,
+  workspaceId: string,
+  candidates: readonly string[],
+): Promise<void> {
+  if (candidates.length === 0) return;
+  const unnamed = await unnamedChunks(store, workspaceId, candidates);
+  chunkMemory(store).forget(workspaceId, unnamed);
+  await deleteBlobs(store, unnamed);
 }
 
 /**
@@ -329,7 +349,7 @@ export async function deleteObject(
     if (doc === null) return false;
     const { deletedCount } = await store.workspaceObjects.deleteOne({ _id, hash: doc.hash });
     if (deletedCount === 1) {
-      await deleteBlobs(store, blobIds(doc.object));
+      await deleteUnnamed(store, workspaceId, blobIds(doc.object));
       await store.workspaces.updateOne({ _id: workspaceId }, { $set: { updatedAt: new Date() } });
       return true;
     }

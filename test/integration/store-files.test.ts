@@ -75,13 +75,26 @@ describe('embedded store: large bytes as files', function () {
   it('leaves no partial file behind when the disk is full', async () => {
     await store.workspaceBlobs.insertOne({ _id: 'x', workspaceId: 'w', data: big(1) });
     const before = files();
-    const { writeSync } = fs;
-    // The first bytes land, then the disk is full (the store's `import { writeSync }` sees it).
+    const { writeSync, write } = fs;
+    const full = (): Error =>
+      Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    // The first bytes land, then the disk is full (the store's `import { writeSync }` sees it,
+    // and `write`, with which it writes a workspace chunk off the main thread).
     fs.writeSync = ((fd: number, buffer: Uint8Array, offset: number, length: number) => {
-      if (offset > 0)
-        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      if (offset > 0) throw full();
       return writeSync(fd, buffer, offset, Math.min(length, 4096));
     }) as typeof fs.writeSync;
+    fs.write = ((
+      fd: number,
+      buffer: Uint8Array,
+      offset: number,
+      length: number,
+      position: null,
+      done: (err: Error | null, n: number) => void,
+    ) => {
+      if (offset > 0) return process.nextTick(() => done(full(), 0));
+      write(fd, buffer, offset, Math.min(length, 4096), position, done);
+    }) as typeof fs.write;
     syncBuiltinESMExports();
     try {
       await assert.rejects(
@@ -90,6 +103,7 @@ describe('embedded store: large bytes as files', function () {
       );
     } finally {
       fs.writeSync = writeSync;
+      fs.write = write;
       syncBuiltinESMExports();
     }
     assert.deepEqual(files(), before);

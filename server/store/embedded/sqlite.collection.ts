@@ -157,8 +157,35 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     return decodeDoc(text, JSON.parse(files) as RowFiles, (name) => blobs.read(name));
   }
 
-  /** The row's text and files column; large bytes written to files (recorded in `changes`). */
-  #encode(doc: Doc, changes: FileChanges): [string, string | null] {
+  /**
+   * Writes the large bytes at the top level of `doc` (a workspace chunk's `data`) to files
+   * before the write that names them, off the main thread; the file of each, by identity.
+   */
+  async #prewrite(doc: Doc): Promise<Map<Uint8Array, string>> {
+    const files = new Map<Uint8Array, string>();
+    const blobs = this.#files;
+    if (blobs === null) return files;
+    try {
+      for (const value of Object.values(doc)) {
+        if (value instanceof Uint8Array && value.byteLength >= FILE_MIN_BYTES && !files.has(value))
+          files.set(value, await blobs.writeAsync(value));
+      }
+    } catch (error) {
+      blobs.remove(files.values());
+      throw error;
+    }
+    return files;
+  }
+
+  /**
+   * The row's text and files column; large bytes written to files (recorded in `changes`),
+   * unless {@link #prewrite} wrote them already (those used are taken out of `written`).
+   */
+  #encode(
+    doc: Doc,
+    changes: FileChanges,
+    written?: Map<Uint8Array, string>,
+  ): [string, string | null] {
     const blobs = this.#files;
     const encoded = encodeDoc(
       doc,
@@ -166,6 +193,12 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
         ? undefined
         : (bytes, subType) => {
             if (subType !== 0 || bytes.byteLength < FILE_MIN_BYTES) return null;
+            const done = written?.get(bytes);
+            if (done !== undefined) {
+              written?.delete(bytes);
+              changes.created.push(done);
+              return done;
+            }
             const name = blobs.write(bytes);
             changes.created.push(name);
             return name;
@@ -218,11 +251,11 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     return findIn(candidates, filter, options);
   }
 
-  #insertRow(doc: Doc, changes: FileChanges): void {
+  #insertRow(doc: Doc, changes: FileChanges, written?: Map<Uint8Array, string>): void {
     const id = idKey(doc._id);
     this.#statement(`INSERT INTO "${this.#name}" (_id, doc, files) VALUES (?, ?, ?)`).run(
       id,
-      ...this.#encode(doc, changes),
+      ...this.#encode(doc, changes, written),
     );
   }
 
@@ -256,7 +289,13 @@ export class SqliteCollection<T extends Document> implements StoreCollection<T> 
     const row = doc as Doc;
     // The driver adds a missing _id to the caller's object; so does this backend.
     row._id ??= randomUUID();
-    await this.#write((changes) => this.#insertRow(row, changes));
+    const written = await this.#prewrite(row);
+    try {
+      await this.#write((changes) => this.#insertRow(row, changes, written));
+    } finally {
+      // Files written ahead that the row did not name (its text kept the bytes after all).
+      this.#files?.remove(written.values());
+    }
     return { acknowledged: true, insertedId: row._id };
   }
 
