@@ -9,7 +9,7 @@
  * gives the first one with string values ("normalised"); codes of an object keep their form
  * where they can (a rename), as they are the file's own codes.
  */
-import { isoSeconds } from './csv-infer.ts';
+import { NON_FINITE, TYPE_WHAT as WHAT, typedCell } from './cell-value.ts';
 import { ConversionError } from './errors.ts';
 import {
   jsonValues,
@@ -18,15 +18,6 @@ import {
   type VariableType,
   type VectorValue,
 } from './schema/vector.schema.ts';
-
-const NUMBER_RE = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-const NON_FINITE: ReadonlySet<unknown> = new Set(['NaN', 'Inf', '-Inf']);
-const LOGICAL: Readonly<Record<string, boolean>> = {
-  true: true,
-  TRUE: true,
-  false: false,
-  FALSE: false,
-};
 
 function fail(message: string): never {
   throw new ConversionError('invalid_object', message);
@@ -99,35 +90,6 @@ function codedCell(x: VectorValue, v: PanthrVector, map: Record<string, string>)
   if (code === undefined) fail(`${JSON.stringify(x)} is not a label or a code of "${v.name}"`);
   return Number(code);
 }
-
-/** One cell as the type `t` holds it, or undefined when it cannot be one. */
-function typedCell(x: VectorValue, t: VariableType): VectorValue | undefined {
-  if (x === null) return null;
-  switch (t) {
-    case 'scalar':
-      if (typeof x === 'number' || NON_FINITE.has(x)) return x;
-      if (typeof x === 'boolean') return x ? 1 : 0;
-      return NUMBER_RE.test(x) ? Number(x) : undefined;
-    case 'datetime':
-      if (typeof x === 'number') return x;
-      return typeof x === 'string' ? (isoSeconds(x.trim()) ?? undefined) : undefined;
-    case 'logical':
-      if (typeof x === 'boolean') return x;
-      if (x === 0 || x === 1) return x === 1;
-      return typeof x === 'string' && Object.hasOwn(LOGICAL, x) ? LOGICAL[x] : undefined;
-    case 'nominal':
-    case 'ordinal':
-      return x;
-  }
-}
-
-const WHAT: Readonly<Record<VariableType, string>> = {
-  scalar: 'a number',
-  datetime: 'a date-time (seconds or an ISO date)',
-  logical: 'true or false',
-  nominal: 'a level',
-  ordinal: 'a level',
-};
 
 /** `edit`: sets 1-based `rows` to `values`, each checked against the variable's type. */
 export function editCells(

@@ -83,6 +83,17 @@ export class WorkspaceModel {
       case 'read':
         if (isDataset(result?.['dataset'])) this.put({ ...result['dataset'], name: o.name });
         return;
+      case 'edit':
+      case 'levels':
+      case 'settype': {
+        // The variable as it now is replaces the old one in place (docs/api.md).
+        const v = result?.['variable'];
+        const ds = this.dataset(String(o['dataset']));
+        if (ds === undefined || !isPObject(v)) return;
+        const variables = ds.variables.map((x) => (x.name === v.name ? (v as Vector) : x));
+        this.put({ ...ds, variables });
+        return;
+      }
       case 'newvar': {
         const v = result?.['variable'];
         const ds = this.dataset(String(o['dataset']));

@@ -43,8 +43,20 @@ export async function sendCsv(
   }
   const parsed = parseCsv(text, { name, ...csv });
   if (!parsed.ok) throw new Error(parsed.message);
-  const dataset = { ...parsed.dataset, variables: parsed.dataset.variables.map(binaryColumn) };
-  const parts = uploadParts(dataset);
+  return sendDataset(request, parsed.dataset, onPart);
+}
+
+/**
+ * Sends a whole dataset (replacing one of that name): scalar columns as binary, in parts
+ * when large. Resolves with the reply to the first part refused, or to the last part.
+ */
+export async function sendDataset(
+  request: Requester,
+  ds: { type: 'dataset'; name: string; variables: readonly unknown[] } & Record<string, unknown>,
+  onPart: (done: number, total: number) => void = () => undefined,
+): Promise<PObject[]> {
+  const variables = (ds.variables as PanthrVector[]).map(binaryColumn);
+  const parts = uploadParts({ ...ds, variables });
   let reply: PObject[] = [];
   for (let i = 0; i < parts.length; i++) {
     reply = await request([parts[i] as PObject]);

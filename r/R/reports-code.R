@@ -34,11 +34,13 @@
   panthr_r_code(fun, calls)
 }
 
-# frequency: counts with the missing values (useNA), then percents of all rows.
+# frequency: counts with the missing values (useNA), then percents of all rows, then
+# valid percents (of the non-missing rows: table() without useNA leaves NA out).
 .panthr_frequency_code <- function(data, variables) {
   lines <- unlist(lapply(variables, function(v) {
-    tab <- paste0("table(", .panthr_code_nominal(data, v), ", useNA = \"ifany\")")
-    c(tab, paste0("100 * prop.table(", tab, ")"))
+    x <- .panthr_code_nominal(data, v)
+    tab <- paste0("table(", x, ", useNA = \"ifany\")")
+    c(tab, paste0("100 * prop.table(", tab, ")"), paste0("100 * prop.table(table(", x, "))"))
   }), use.names = FALSE)
   panthr_r_code(lines)
 }

@@ -91,9 +91,9 @@ describe('analyses in the browser', function () {
     });
     page.on('pageerror', (e) => errors.push(e.message));
     await logIn(page, server.url, user);
-    await menu(page, 'Data', 'Import CSV…');
+    await menu(page, 'Data', 'Import data…');
     await page
-      .getByLabel('CSV file', { exact: true })
+      .getByLabel('Data file', { exact: true })
       .setInputFiles({ name: 'study.csv', mimeType: 'text/csv', buffer: Buffer.from(csv()) });
     await page.getByText('45 rows, 6 columns.').waitFor();
     await page.getByRole('button', { name: 'Import', exact: true }).click();

@@ -141,9 +141,9 @@ describe('browser journey', function () {
   });
 
   it('imports a CSV file and shows it as a spreadsheet', async () => {
-    await menu(page, 'Data', 'Import CSV…');
+    await menu(page, 'Data', 'Import data…');
     await page
-      .getByLabel('CSV file', { exact: true })
+      .getByLabel('Data file', { exact: true })
       .setInputFiles({ name: 'scores.csv', mimeType: 'text/csv', buffer: Buffer.from(csv()) });
     await page.getByText('40 rows, 3 columns.').waitFor();
     assert.equal(await page.getByLabel('Dataset name').inputValue(), 'scores');
@@ -331,9 +331,9 @@ describe('browser journey', function () {
     for (let i = 0; i < rows; i++) lines.push(`${i},${(i % 997) / 7},${i % 3 === 0 ? 'a' : 'b'}`);
     const text = lines.join('\n');
     assert.ok(text.length > 8 * 2 ** 20, 'large enough to go up in parts');
-    await menu(page, 'Data', 'Import CSV…');
+    await menu(page, 'Data', 'Import data…');
     await page
-      .getByLabel('CSV file', { exact: true })
+      .getByLabel('Data file', { exact: true })
       .setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
     const importButton = page.getByRole('button', { name: 'Import', exact: true });
     await page.waitForFunction(

@@ -109,9 +109,9 @@ describe('browser: tabs, loading and restarts', function () {
     tab1 = await newTab();
     await tab1.goto(url);
     await tab1.locator('.corner .dot.connected').waitFor();
-    await menu(tab1, 'Data', 'Import CSV…');
+    await menu(tab1, 'Data', 'Import data…');
     await tab1
-      .getByLabel('CSV file', { exact: true })
+      .getByLabel('Data file', { exact: true })
       .setInputFiles({ name: 'tg.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
     await tab1.getByRole('button', { name: 'Import', exact: true }).click();
     await tab1.locator('.grid .row[aria-rowindex="2"]').first().waitFor();

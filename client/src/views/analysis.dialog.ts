@@ -63,7 +63,7 @@ export function openAnalysisDialog(app: App, id: string, dsName?: string, from?:
   const datasets = app.model.datasets();
   if (a === undefined) return;
   if (datasets.length === 0) {
-    toast('Import a dataset first: Data > Import CSV.', 'error');
+    toast('Import a dataset first: Data > Import data.', 'error');
     return;
   }
   const dsSel = h(

@@ -1,6 +1,8 @@
-// Importing a CSV file: choose or drop a file, see a preview with the inferred column
-// types, name the dataset, and send it as a `read` command, or a large file in parts
-// (upload.ts). Progress shows reading the file, then the server parsing it or the parts.
+// Importing a data file: choose or drop a file, name the dataset, and send it as a `read`
+// command. CSV: a preview with the inferred column types and the guessed separator and
+// decimal mark, a large file in parts (upload.ts). Excel (.xlsx): a sheet chooser (the
+// sheets listed from the workbook itself, xlsx-sheets.ts). SPSS (.sav) and Stata (.dta):
+// sent as they are. Progress shows reading the file, then the server reading it.
 import { messageOf } from '../api.ts';
 import type { App } from '../app.ts';
 import { previewCsv, type CsvPreview } from '../csv.ts';
@@ -9,6 +11,14 @@ import { field, h, onFileDrop, openDialog, replace, toast } from '../dom.ts';
 import { checkName } from '../names.ts';
 import { replyError } from '../types.ts';
 import { sendCsv } from '../upload.ts';
+import { formatOf, xlsxSheets } from '../xlsx-sheets.ts';
+
+/** What each binary format becomes, said under the file field once one is chosen. */
+const BINARY_NOTE: Readonly<Record<'xlsx' | 'sav' | 'dta', string>> = {
+  xlsx: 'Excel workbook: the first row of the sheet holds the names.',
+  sav: 'SPSS file: value labels become levels, user-missing codes stay missing codes.',
+  dta: 'Stata file: value labels become levels.',
+};
 
 function previewTable(p: CsvPreview): HTMLElement {
   return h(
@@ -50,8 +60,16 @@ function previewTable(p: CsvPreview): HTMLElement {
 
 /** Opens the import dialog, optionally with a file already chosen (drag and drop). */
 export function openImportDialog(app: App, initial?: File): void {
-  const input = h('input', { type: 'file', accept: '.csv,text/csv,text/plain', name: 'file' });
-  const fileF = field('CSV file', input, 'Comma separated, with a header row.');
+  const input = h('input', {
+    type: 'file',
+    accept: '.csv,.txt,.tsv,.xlsx,.sav,.dta,text/csv,text/plain',
+    name: 'file',
+  });
+  const fileF = field(
+    'Data file',
+    input,
+    'CSV (with a header row), Excel .xlsx, SPSS .sav or Stata .dta.',
+  );
   const drop = h('div', { class: 'dropzone small' }, 'or drop a file here');
   const name = h('input', {
     type: 'text',
@@ -70,6 +88,10 @@ export function openImportDialog(app: App, initial?: File): void {
   const preview = h('div');
   const submit = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Import');
   let text: string | null = null;
+  let bytes: { format: 'xlsx' | 'sav' | 'dta'; data: Uint8Array } | null = null;
+  const sheetSel = h('select', { name: 'sheet' });
+  const sheetF = field('Sheet', sheetSel);
+  sheetF.row.hidden = true;
   // CSV options (API 1.1): guessed from the file, shown, and changeable.
   const sepSel = h(
     'select',
@@ -96,11 +118,45 @@ export function openImportDialog(app: App, initial?: File): void {
   sepSel.addEventListener('change', showPreview);
   decSel.addEventListener('change', showPreview);
 
+  const csvRow = h('div', { class: 'row-fields' }, sepF.row, decF.row);
+  const loadBinary = (file: File, format: 'xlsx' | 'sav' | 'dta'): void => {
+    status.textContent = `Reading ${file.name}…`;
+    void file
+      .arrayBuffer()
+      .then(async (buf) => {
+        const data = new Uint8Array(buf);
+        bytes = { format, data };
+        replace(sheetSel);
+        sheetF.row.hidden = format !== 'xlsx';
+        const sheets = format === 'xlsx' ? await xlsxSheets(data) : null;
+        if (sheets !== null)
+          sheetSel.append(...sheets.map((s, i) => h('option', { value: String(i + 1) }, s)));
+        else if (format === 'xlsx') sheetSel.append(h('option', { value: '1' }, 'the first sheet'));
+        const many = sheets !== null && sheets.length > 1 ? ` ${sheets.length} sheets.` : '';
+        guessLine.textContent = `${BINARY_NOTE[format]}${many}`;
+        status.textContent = `${file.name}: ${(data.length / 1024).toFixed(1)} KB.`;
+        progress.value = 100;
+        submit.disabled = false;
+      })
+      .catch(() => {
+        fileF.error.textContent = 'The file could not be read. Choose it again.';
+        status.textContent = '';
+      });
+  };
+
   const load = (file: File): void => {
     text = null;
+    bytes = null;
     submit.disabled = true;
     fileF.error.textContent = '';
+    replace(preview);
     if (!name.value) name.value = validNameFrom(file.name.replace(/\.[^.]*$/, ''));
+    const format = formatOf(file.name);
+    csvRow.hidden = format !== 'csv';
+    sheetF.row.hidden = true;
+    progress.hidden = false;
+    progress.value = 0;
+    if (format !== 'csv') return loadBinary(file, format);
     const reader = new FileReader();
     progress.hidden = false;
     progress.value = 0;
@@ -137,14 +193,15 @@ export function openImportDialog(app: App, initial?: File): void {
     fileF.row,
     drop,
     guessLine,
-    h('div', { class: 'row-fields' }, sepF.row, decF.row),
+    csvRow,
+    sheetF.row,
     nameF.row,
     progress,
     status,
     preview,
     h('div', { class: 'actions' }, submit),
   );
-  const { close } = openDialog('Import a CSV file', form, { wide: true });
+  const { close } = openDialog('Import a data file', form, { wide: true });
   if (initial) load(initial);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -155,7 +212,7 @@ export function openImportDialog(app: App, initial?: File): void {
       name.value = derived;
       return;
     }
-    if (text === null) return;
+    if (text === null && bytes === null) return;
     if (app.model.has(name.value) && !confirm(`"${name.value}" already exists. Replace it?`))
       return;
     submit.disabled = true;
@@ -173,7 +230,21 @@ export function openImportDialog(app: App, initial?: File): void {
       status.textContent = `Sent part ${done} of ${total}…`;
     };
     const csv = { separator: sepSel.value, decimal: decSel.value === ',' ? ',' : '.' } as const;
-    sendCsv((objects) => app.request(objects), dataset, text, showPart, csv)
+    const b = bytes;
+    const sent =
+      b !== null
+        ? app.request([
+            {
+              type: 'command',
+              name: dataset,
+              command: 'read',
+              format: b.format,
+              data: b.data,
+              ...(b.format === 'xlsx' ? { sheet: Number(sheetSel.value) || 1 } : {}),
+            },
+          ])
+        : sendCsv((objects) => app.request(objects), dataset, text ?? '', showPart, csv);
+    sent
       .then((reply) => {
         const err = replyError(reply, 'The server could not read this file.');
         if (err !== null) return failed(err);

@@ -112,7 +112,7 @@ export function mountShell(root: HTMLElement, app: App): void {
   const needDataset = (run: (ds: string) => void) => (): void => {
     const ds = currentDataset(app);
     if (app.loading) toast(LOADING_TEXT, 'info');
-    else if (ds === undefined) toast('Import a dataset first: Data > Import CSV.', 'error');
+    else if (ds === undefined) toast('Import a dataset first: Data > Import data.', 'error');
     else run(ds);
   };
   const analyze = (id: string) => (): void => {
@@ -134,7 +134,7 @@ export function mountShell(root: HTMLElement, app: App): void {
       'nav',
       { class: 'menubar', 'aria-label': 'Main menu' },
       menu('Data', [
-        ['Import CSV…', () => openImportDialog(app)],
+        ['Import data…', () => openImportDialog(app)],
         ['New variable…', needDataset((ds) => openFormulaDialog(app, 'newvar', ds))],
         ['New filter…', needDataset((ds) => openFormulaDialog(app, 'filter', ds))],
         ['Add note', () => addNote(app)],

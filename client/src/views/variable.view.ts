@@ -4,8 +4,20 @@ import type { App } from '../app.ts';
 import { h } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
-import { isMissing, levelsOf } from '../values.ts';
+import { formatCell, isMissing } from '../values.ts';
+import { levelList } from '../var-setup.ts';
 import { graphImage, renderTable } from './render-result.ts';
+import { openVariableSetup } from './variable-setup.dialog.ts';
+
+/** Column names of the summary tables in words ("valid_percent" -> "Valid %"). */
+const SUMMARY_TITLES: Readonly<Record<string, string>> = {
+  variable: 'Variable',
+  value: 'Value',
+  count: 'Count',
+  percent: 'Percent',
+  valid_percent: 'Valid %',
+};
+const summaryTitle = (c: string): string => SUMMARY_TITLES[c] ?? c;
 
 /** Requests already sent, as `workspace id/name`: each is asked for once per workspace. */
 const requested = new Set<string>();
@@ -60,11 +72,20 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
   const sum = reqs[0] ? app.model.get(reqs[0].name) : undefined;
   const graph = reqs[1] ? app.model.get(reqs[1].name) : undefined;
   const errs = reqs.map((r) => app.model.errorFor(r.name)).filter((e) => e !== undefined);
-  const levels = v.variableType === 'scalar' || v.variableType === 'datetime' ? null : levelsOf(v);
+  const levels = v.variableType === 'nominal' || v.variableType === 'ordinal' ? levelList(v) : null;
   return h(
     'section',
     { class: 'view variable-view' },
-    h('h2', {}, v.name, v.label ? h('span', { class: 'hint' }, ` ${v.label}`) : null),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('h2', {}, v.name, v.label ? h('span', { class: 'hint' }, ` ${v.label}`) : null),
+      h(
+        'button',
+        { type: 'button', on: { click: () => openVariableSetup(app, dsName, v.name) } },
+        'Set up…',
+      ),
+    ),
     h(
       'dl',
       { class: 'stats' },
@@ -96,7 +117,12 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
         { class: 'panel' },
         h('h3', {}, 'Summary'),
         isTable(sum?.result)
-          ? renderTable(sum.result, `${dsName}_${v.name}_summary`)
+          ? renderTable(
+              sum.result,
+              `${dsName}_${v.name}_summary`,
+              (col, c) => (col === 'valid_percent' && c === null ? '–' : formatCell(c)),
+              summaryTitle,
+            )
           : h('p', { class: 'hint' }, reqs.length ? 'Computing…' : 'No summary for this type.'),
       ),
       h(

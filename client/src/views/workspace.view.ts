@@ -1,6 +1,22 @@
 // The top of the hierarchy: the workspace's datasets and filters, and a drop zone for CSV.
 import type { App } from '../app.ts';
-import { h, onFileDrop } from '../dom.ts';
+import { deleteObject } from '../data-actions.ts';
+import { h, onFileDrop, toast } from '../dom.ts';
+import type { PObject } from '../types.ts';
+import { confirmDialog } from './confirm.dialog.ts';
+
+/** Asks, then deletes filter `f`. */
+async function deleteFilter(app: App, f: PObject): Promise<void> {
+  const ok = await confirmDialog(
+    'Delete filter',
+    `Delete the filter "${f.name}" (${String(f['formula'])})?`,
+    'Results computed with it say they cannot be computed again. Ctrl+Z brings it back.',
+    'Delete filter',
+  );
+  if (!ok) return;
+  const err = await deleteObject(app, f.name);
+  toast(err ?? `Deleted ${f.name}. Press Ctrl+Z to undo.`, err === null ? 'info' : 'error');
+}
 
 /** The workspace view; `onImport` opens the import dialog (with a dropped file, if any). */
 export function renderWorkspace(app: App, onImport: (file?: File) => void): HTMLElement {
@@ -8,9 +24,13 @@ export function renderWorkspace(app: App, onImport: (file?: File) => void): HTML
   const filters = app.model.filters();
   const drop = h(
     'div',
-    { class: 'dropzone', tabIndex: 0, role: 'button', 'aria-label': 'Import a CSV file' },
-    h('strong', {}, 'Import a CSV file'),
-    h('span', {}, 'Drop it here, or press to choose a file.'),
+    { class: 'dropzone', tabIndex: 0, role: 'button', 'aria-label': 'Import a data file' },
+    h('strong', {}, 'Import a data file'),
+    h(
+      'span',
+      {},
+      'CSV, Excel (.xlsx), SPSS (.sav) or Stata (.dta): drop it here, or press to choose a file.',
+    ),
   );
   drop.addEventListener('click', () => onImport());
   drop.addEventListener('keydown', (e) => {
@@ -59,6 +79,17 @@ export function renderWorkspace(app: App, onImport: (file?: File) => void): HTML
               h('strong', {}, f.name),
               ` on ${String(f['dataset'])}: `,
               h('code', {}, String(f['formula'])),
+              ' ',
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small danger-outline',
+                  'aria-label': `Delete filter ${f.name}`,
+                  on: { click: () => void deleteFilter(app, f) },
+                },
+                'Delete',
+              ),
             ),
           ),
         )
