@@ -61,6 +61,11 @@ describe('export and reports of a shared workspace', function () {
     assert.equal(html.status, 200);
     const page = await html.text();
     assert.ok(page.includes('Shared note.') && page.includes('<td>3.854167</td>'), page);
+    // A result that is itself a table (descriptives) is shown as that table, its header the
+    // result's columns.
+    const d1 = /<section class="output" id="d1">[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
+    assert.match(d1, /<thead><tr><th>variable<\/th><th>n<\/th><th>missing<\/th><th>mean<\/th>/);
+    assert.match(d1, /<tr><td>y<\/td><td>6<\/td><td>0<\/td><td>3.854167<\/td>/);
     const zip = await get(reader, 'export?format=zip');
     assert.equal(zip.status, 200);
     assert.equal(zip.headers.get('content-type'), 'application/zip');
