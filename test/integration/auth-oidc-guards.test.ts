@@ -4,7 +4,8 @@
  * - a registration is not linked when the provider has not verified the email;
  * - the password login's per-address rate limit covers the sign-on routes (one count);
  * - a full server (max_users) answers the sign-on as it answers a password login: 503
- *   `server_full`, a page for a browser, before the trip to the provider and at the callback.
+ *   `server_full`, a page for a browser, before the trip to the provider and at the callback;
+ * - a provider that goes down during a sign-on gives the clear 502 page at the callback.
  */
 import assert from 'node:assert/strict';
 import {
@@ -140,6 +141,19 @@ describe('single sign-on: email from userinfo, rate limit, max_users', function 
       const ok = await callback(await toCallback(ts, op, 'ada', jar2), jar2);
       assert.equal(ok.status, 303, await ok.text());
       assert.equal(await me(ts, jar2), 'ada@example.org');
+    });
+  });
+
+  it('a provider gone down before the callback gives the clear page (502), no session', async () => {
+    const accounts = { ada: { email: 'ada@example.org', email_verified: true } };
+    await withSso(accounts, {}, {}, async (ts, op) => {
+      const jar = new Jar();
+      const url = await toCallback(ts, op, 'ada', jar);
+      await op.stop();
+      const res = await callback(url, jar);
+      assert.equal(res.status, 502);
+      assert.match(await res.text(), /Example SSO is not reachable/);
+      assert.equal(await me(ts, jar), null);
     });
   });
 });
