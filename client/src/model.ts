@@ -53,7 +53,14 @@ export class WorkspaceModel {
   private put(o: PObject): void {
     this.objects.set(o.name, o);
     this.errors.delete(o.name);
-    this.arrival.set(o.name, this.order++);
+    // As the server keeps it: a replaced object keeps its place, a new one goes last.
+    if (!this.arrival.has(o.name)) this.arrival.set(o.name, this.order++);
+  }
+
+  private remove(name: string): void {
+    this.objects.delete(name);
+    this.errors.delete(name);
+    this.arrival.delete(name);
   }
 
   private applyOne(o: PObject): void {
@@ -106,23 +113,19 @@ export class WorkspaceModel {
             : ds.variables.map((x, i) => (i === at ? (v as Vector) : x));
         // The server stores the command as a record under its name, replacing any object
         // of that name (unless it is named like its dataset); this model keeps no records.
-        if (o.name !== ds.name) this.objects.delete(o.name);
+        if (o.name !== ds.name) this.remove(o.name);
         this.put({ ...ds, variables });
         return;
       }
       case 'delete':
-        this.objects.delete(String(o['target']));
-        this.errors.delete(String(o['target']));
+        this.remove(String(o['target']));
         return;
       case 'undo':
       case 'redo': {
         // The objects the change put back follow the command in the same message.
         const removed = result?.['removed'];
         if (!Array.isArray(removed)) return;
-        for (const name of removed) {
-          this.objects.delete(String(name));
-          this.errors.delete(String(name));
-        }
+        for (const name of removed) this.remove(String(name));
         return;
       }
       default:
@@ -165,12 +168,26 @@ export class WorkspaceModel {
     );
   }
 
-  /** Reports, tests and graphs, newest first (by the server's `hash`, else arrival). */
+  /**
+   * Reports, tests, graphs and notes in workspace order, the order of the reports: as the
+   * server sent them whole, then new ones last (a replaced one keeps its place).
+   */
   outputs(): PObject[] {
-    const key = (o: PObject): number => o.hash ?? 1e15 + (this.arrival.get(o.name) ?? 0);
+    const key = (o: PObject): number => this.arrival.get(o.name) ?? 0;
     return [...this.objects.values()]
       .filter((o) => OUTPUT_TYPES.has(o.type) && !o.name.startsWith(VIEW_PREFIX))
-      .sort((a, b) => key(b) - key(a));
+      .sort((a, b) => key(a) - key(b));
+  }
+
+  /**
+   * Puts the objects `names` in that order, as `PUT .../order` does on the server: they
+   * take the places they held among the others, in the new sequence.
+   */
+  reorder(names: readonly string[]): void {
+    const known = names.filter((n) => this.arrival.has(n));
+    const slots = known.map((n) => this.arrival.get(n) as number).sort((a, b) => a - b);
+    known.forEach((n, i) => this.arrival.set(n, slots[i] as number));
+    for (const fn of this.listeners) fn();
   }
 
   /** Errors for outputs whose request failed (no stored object), newest last. */

@@ -149,6 +149,8 @@ export function createAuth(deps: AuthDeps): Auth {
       accounts,
       log: accounts.log,
       pages,
+      limits: limits.login,
+      connectedClients: deps.connectedClients,
       baseUrlOf: (req) =>
         config.base_url !== null
           ? config.base_url.replace(/\/+$/, '')

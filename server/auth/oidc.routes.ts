@@ -5,14 +5,21 @@
  * logs the account in; GET /api/v1/sso tells the client whether to show the button.
  * Failures are pages, not JSON: a browser, not the client's code, follows these links.
  */
-import { Router, type Request, type Response } from 'express';
+import {
+  Router,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
-import { AppError } from '../errors.ts';
+import { AppError, ErrorCode } from '../errors.ts';
 import type { PageRenderer } from '../http/index.ts';
 import type { AccountDeps } from './accounts.ts';
 import { ssoAccount, type SsoClaims } from './oidc.accounts.ts';
+import { signOnClaims } from './oidc.claims.ts';
 import { logIn, sessionUser } from './session.ts';
 
 /** What a sign-on in progress keeps in the session until the provider answers. */
@@ -38,6 +45,10 @@ export interface OidcRouteDeps {
   pages: PageRenderer;
   /** Where the provider sends the browser back to: base_url or this request's address. */
   baseUrlOf: (req: Request) => string;
+  /** The password login's rate limiters: a sign-on counts against the same address. */
+  limits: readonly RequestHandler[];
+  /** Clients connected now (Socket.IO), for `server_full` as at password login. */
+  connectedClients: () => number;
 }
 
 /** Plain http only for a provider on this machine (tests, a local proxy). */
@@ -102,7 +113,19 @@ export function oidcRoutes(deps: OidcRouteDeps): Router {
     );
   };
 
-  router.get('/login/oidc', async (req, res) => {
+  // As at password login: 503 `server_full` when max_users clients are connected, checked
+  // before the trip to the provider and again before the session is made.
+  const notFull: RequestHandler = (_req, _res, next) => {
+    const max = deps.config.max_users;
+    if (max !== null && deps.connectedClients() >= max)
+      throw new AppError(ErrorCode.serverFull, 'the server is full; try again later', {
+        status: 503,
+      });
+    next();
+  };
+  const guards = [...deps.limits, notFull];
+
+  router.get('/login/oidc', ...guards, async (req, res) => {
     let config: oidc.Configuration;
     try {
       config = await provider();
@@ -127,7 +150,7 @@ export function oidcRoutes(deps: OidcRouteDeps): Router {
     res.set('Cache-Control', 'no-store').redirect(303, url.href);
   });
 
-  router.get('/login/oidc/callback', async (req, res) => {
+  router.get('/login/oidc/callback', ...guards, async (req, res) => {
     const pending = req.session.oidc;
     // Single use: a replayed or second callback finds nothing pending.
     delete req.session.oidc;
@@ -150,7 +173,7 @@ export function oidcRoutes(deps: OidcRouteDeps): Router {
         expectedNonce: pending.nonce,
         idTokenExpected: true,
       });
-      claims = tokens.claims();
+      claims = await signOnClaims(config, tokens);
     } catch (err) {
       if (err instanceof TypeError || (err as { code?: unknown }).code === 'OAUTH_TIMEOUT') {
         await unreachable(res, err);
@@ -174,6 +197,19 @@ export function oidcRoutes(deps: OidcRouteDeps): Router {
       return;
     }
     res.redirect(303, '/');
+  });
+
+  // A refusal of the guards (429 with the limiter's Retry-After, 503) as a page for a
+  // browser, as the JSON error otherwise. Errors of the routes mounted before this router
+  // pass through it too: only the sign-on's own are taken.
+  router.use(async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    const ours = req.path === '/login/oidc' || req.path === '/login/oidc/callback';
+    const browser = req.accepts(['json', 'html']) === 'html';
+    if (!ours || !browser || !(err instanceof AppError) || !err.expose) {
+      next(err);
+      return;
+    }
+    await page(res, err.status, 'Sign-in not possible now', err.message);
   });
   return router;
 }

@@ -76,17 +76,25 @@ function matrixBlocks(key: string, m: Record<string, unknown>): Block[] | null {
   return out;
 }
 
+/** A `{"columns","rows"}` value as a table block. */
+function tableBlock(caption: string | null, v: { columns: unknown[]; rows: unknown[] }): Block {
+  const rows = v.rows.map((r) => (Array.isArray(r) ? r.map(cellText) : [cellText(r)]));
+  return { kind: 'table', caption, columns: v.columns.map(cellText), rows };
+}
+
 /** The blocks of a result object (or a nested part of one, captioned `caption`). */
 function valueBlocks(caption: string | null, value: Record<string, unknown>): Block[] {
   const fields: string[][] = [];
   const nested: Block[] = [];
+  // A result that is itself a table (descriptives: `{"columns","rows",...}`) is that table,
+  // then its other keys.
+  const whole = isTable(value) ? [tableBlock(caption, value)] : [];
   for (const [key, v] of Object.entries(value)) {
     if (caption === null && SKIPPED.has(key)) continue;
+    if (whole.length > 0 && (key === 'columns' || key === 'rows')) continue;
     const name = caption === null ? key : `${caption}: ${key}`;
-    if (isTable(v)) {
-      const rows = v.rows.map((r) => (Array.isArray(r) ? r.map(cellText) : [cellText(r)]));
-      nested.push({ kind: 'table', caption: name, columns: v.columns.map(cellText), rows });
-    } else if (isPlain(v)) fields.push([key, cellText(v)]);
+    if (isTable(v)) nested.push(tableBlock(name, v));
+    else if (isPlain(v)) fields.push([key, cellText(v)]);
     else if (Array.isArray(v)) {
       const objs = v.filter(
         (x): x is Record<string, unknown> => typeof x === 'object' && x !== null,
@@ -105,7 +113,7 @@ function valueBlocks(caption: string | null, value: Record<string, unknown>): Bl
   }
   const head: Block[] =
     fields.length > 0 ? [{ kind: 'table', caption, columns: ['', 'value'], rows: fields }] : [];
-  return [...head, ...nested];
+  return [...whole, ...head, ...nested];
 }
 
 function graphBlocks(o: StoredObject, r: Readonly<Record<string, unknown>>): Block[] {

@@ -1,7 +1,7 @@
 /**
  * A small zip writer (PKWARE APPNOTE 6.3: local headers, central directory, end record; no
  * zip64, so under 4 GB and 65535 entries, far beyond a workspace export). Built on node:zlib
- * (raw deflate and crc32), so the export and the Word report need no zip package.
+ * (raw deflate and crc32), so the workspace export needs no zip package.
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 

@@ -2,10 +2,11 @@
 // server: a workspace with a report, a test, a graph and a note; Export > HTML report opens
 // the report in a new tab of the same browser, which loads nothing but the page itself;
 // Export > Word report downloads a .docx; "Copy table" puts tab-separated text and HTML on
-// the clipboard; a note is edited in place and shown as text.
+// the clipboard; a note is edited in place and shown as text; outputs are moved with the
+// keyboard and by dragging, and the report follows. Screenshots go to /tmp/c15-shots.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
@@ -13,6 +14,7 @@ import { connect, createUser } from '../fixtures/users.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.join(import.meta.dirname, '..', '..');
+const SHOTS = process.env.PANTHR_SHOTS ?? '/tmp/c15-shots';
 const CSV = `g,y\n${Array.from({ length: 20 }, (_, i) => `${i % 2 ? 'b' : 'a'},${(i * 7) % 13}.5`).join('\n')}\n`;
 
 describe('browser: export, reports, copy table, notes', function () {
@@ -87,6 +89,28 @@ describe('browser: export, reports, copy table, notes', function () {
     await server?.stop();
   });
 
+  const shot = async (name: string, p: Page = page) => {
+    mkdirSync(SHOTS, { recursive: true });
+    await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  const order = () =>
+    page
+      .locator('article.output[data-name]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['name'] ?? ''));
+  const reportOrder = async () => {
+    const id = await page.evaluate(async () => {
+      const r = (await (await fetch('/api/v1/workspaces')).json()) as {
+        workspaces: { id: string; current: boolean }[];
+      };
+      return r.workspaces.find((w) => w.current)?.id ?? '';
+    });
+    const report = await page.evaluate(
+      async (u) => (await fetch(u)).text(),
+      `/api/v1/workspaces/${id}/report?format=html`,
+    );
+    return [...report.matchAll(/<section class="output" id="([^"]+)">/g)].map((m) => m[1]);
+  };
+
   const menu = async (top: string, item: string) => {
     await page.locator('details.menu > summary', { hasText: top }).click();
     await page.getByRole('menuitem', { name: item }).click();
@@ -110,6 +134,7 @@ describe('browser: export, reports, copy table, notes', function () {
       .locator('#g1 img')
       .evaluate((img) => (img as HTMLImageElement).naturalWidth);
     assert.ok(width > 100);
+    await shot('01-html-report', report);
     for (const u of requests) assert.ok(u.startsWith(server.url) || u.startsWith('data:'), u);
     assert.equal(requests.filter((u) => u.startsWith(server.url)).length, 1, requests.join('\n'));
     await report.close();
@@ -137,6 +162,10 @@ describe('browser: export, reports, copy table, notes', function () {
       return item ? await (await item.getType('text/html')).text() : '';
     });
     assert.match(html, /<table/);
+    // The HTML holds the same cells as the text.
+    assert.match(html, /<th[^>]*>variable<\/th>/);
+    assert.match(html, /<td[^>]*>20<\/td>/);
+    await shot('02-table-copied');
   });
 
   it('a note is edited in place and shown as text', async () => {
@@ -154,5 +183,70 @@ describe('browser: export, reports, copy table, notes', function () {
     const card = page.locator('article.output[data-name="t1"]');
     await card.getByText('Show R code').click();
     assert.match((await card.locator('.r-code pre').textContent()) ?? '', /t\.test\(/);
+  });
+
+  it('moves outputs with the keyboard and by dragging; the report follows', async () => {
+    assert.deepEqual(await order(), ['d1', 't1', 'g1', 'n1']);
+    assert.deepEqual(await reportOrder(), ['d1', 't1', 'g1', 'n1']);
+    const up = page.getByRole('button', { name: 'Move n1 up' });
+    await up.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('article.output[data-name]')[2]?.getAttribute('data-name') ===
+        'n1',
+    );
+    assert.deepEqual(await order(), ['d1', 't1', 'n1', 'g1']);
+    // The focus stays on the button, so the keyboard can go on moving the same card.
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      'Move n1 up',
+    );
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('article.output[data-name]')[1]?.getAttribute('data-name') ===
+        'n1',
+    );
+    assert.deepEqual(await order(), ['d1', 'n1', 't1', 'g1']);
+    assert.equal(await page.getByRole('button', { name: 'Move d1 up' }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Move g1 down' }).isDisabled(), true);
+    await shot('03-moved-with-keyboard');
+    // Drag the graph by its handle onto the top half of the first card.
+    // A tall window, so that both cards are on screen (a real drag scrolls as it goes).
+    await page.setViewportSize({ width: 1280, height: 1800 });
+    const from = await page.locator('article.output[data-name="g1"] .drag-handle').boundingBox();
+    const to = await page.locator('article.output[data-name="d1"]').boundingBox();
+    assert.ok(from !== null && to !== null);
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + 40, to.y + 30, { steps: 5 });
+    await page.mouse.move(to.x + 40, to.y + 6, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(
+      () => document.querySelector('article.output[data-name]')?.getAttribute('data-name') === 'g1',
+    );
+    assert.deepEqual(await order(), ['g1', 'd1', 'n1', 't1']);
+    await shot('04-moved-by-dragging');
+    // Stored: the report and a reloaded page show the same order.
+    let stored: (string | undefined)[] = [];
+    for (let i = 0; i < 20; i++) {
+      stored = await reportOrder();
+      if (stored.join() === 'g1,d1,n1,t1') break;
+      await page.waitForTimeout(100);
+    }
+    assert.deepEqual(stored, ['g1', 'd1', 'n1', 't1']);
+    await page.reload();
+    await page.locator('.corner .dot.connected').waitFor();
+    await page.locator('article.output[data-name="t1"]').waitFor();
+    assert.deepEqual(await order(), ['g1', 'd1', 'n1', 't1']);
+    const popupP = page.waitForEvent('popup');
+    await menu('Export', 'HTML report');
+    const report = await popupP;
+    await report.locator('h1').waitFor();
+    const ids = await report.locator('section.output').evaluateAll((els) => els.map((e) => e.id));
+    assert.deepEqual(ids, ['g1', 'd1', 'n1', 't1']);
+    await shot('05-report-in-new-order', report);
+    await report.close();
   });
 });

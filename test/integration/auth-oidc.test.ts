@@ -7,52 +7,16 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Jar, startProvider, type TestProvider } from '../fixtures/oidc.ts';
+import {
+  callback,
+  Jar,
+  me,
+  startProvider,
+  toCallback,
+  type TestProvider,
+} from '../fixtures/oidc.ts';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { createUser } from '../fixtures/users.ts';
-
-/** The browser's trip: PanthR -> provider login page -> PanthR's callback (not followed). */
-async function toCallback(ts: TestServer, op: TestProvider, login: string, jar: Jar): Promise<URL> {
-  const start = await fetch(`${ts.url}/login/oidc`, { redirect: 'manual' });
-  jar.take(start);
-  assert.equal(start.status, 303, await start.text());
-  const opJar = new Jar();
-  let url = new URL(start.headers.get('location') ?? '');
-  for (let step = 0; step < 12; step++) {
-    if (url.href.startsWith(ts.url)) return url;
-    const res = await fetch(url, { redirect: 'manual', headers: { cookie: opJar.header() } });
-    opJar.take(res);
-    const location = res.headers.get('location');
-    if (location !== null) {
-      url = new URL(location, url);
-      continue;
-    }
-    const html = await res.text();
-    const action = /action="([^"]+)"/.exec(html)?.[1];
-    const prompt = /name="prompt" value="([^"]+)"/.exec(html)?.[1];
-    assert.ok(action !== undefined && prompt !== undefined, html);
-    const form = await fetch(new URL(action, url), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie: opJar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ prompt, login, password: 'any' }).toString(),
-    });
-    opJar.take(form);
-    url = new URL(form.headers.get('location') ?? '', url);
-  }
-  throw new Error('the provider never sent the browser back');
-}
-
-async function callback(url: URL, jar: Jar): Promise<Response> {
-  const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
-  jar.take(res);
-  return res;
-}
-
-async function me(ts: TestServer, jar: Jar): Promise<unknown> {
-  const res = await fetch(`${ts.url}/api/v1/me`, { headers: { cookie: jar.header() } });
-  return ((await res.json()) as { email: unknown }).email;
-}
 
 describe('single sign-on (a real OpenID Connect provider)', function () {
   this.timeout(60_000);

@@ -7,10 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { formatNumber } from '../../server/reports/blocks.ts';
 import { fillWorkspace } from '../fixtures/export-workspace.ts';
 import { assertWellNested } from '../fixtures/markup.ts';
 import { close, runRJson } from '../fixtures/r/run-r.ts';
@@ -19,6 +21,7 @@ import { connect, createUser, type TestClient, type TestUser } from '../fixtures
 import { assertError, call } from './auth-http.helpers.ts';
 
 const execFileP = promisify(execFile);
+const SOFFICE = '/usr/bin/soffice';
 
 type Rec = Record<string, unknown>;
 
@@ -192,7 +195,19 @@ describe('reports', function () {
         const png = await readFile(join(dir, 'x', 'word', 'media', f));
         assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', f);
       }
-      assert.ok((xml.match(/<w:tbl>/g) ?? []).length >= 30);
+      const tables = (xml.match(/<w:tbl>/g) ?? []).length;
+      assert.ok(tables >= 30);
+      // Each table's first row is its header, repeated on each page Word lays out.
+      assert.equal((xml.match(/<w:tblHeader\/>/g) ?? []).length, tables);
+      // Each output is a Word heading, in workspace order.
+      const headings = [...xml.matchAll(/<w:pStyle w:val="Heading2"\/>.*?<w:t[^>]*>([^<]*)</g)];
+      const titles = [...outputs.values()]
+        .filter((o) => o['type'] !== 'note' || typeof o['label'] === 'string')
+        .map((o) => (typeof o['label'] === 'string' ? o['label'] : o['name']));
+      assert.deepEqual(
+        headings.map((h) => h[1]),
+        titles,
+      );
       // Every number of every result's tables is in a table cell (7 significant digits).
       const cells = [...xml.matchAll(/<w:tc>(.*?)<\/w:tc>/g)].map((m) =>
         [...(m[1] as string).matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''),
@@ -214,6 +229,36 @@ describe('reports', function () {
       }
       assert.ok(checked > 200);
       assert.ok(xml.includes('A &lt;script&gt;alert(1)&lt;/script&gt; note.'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('LibreOffice, when installed, opens the Word report and reads its tables', async function () {
+    if (!existsSync(SOFFICE)) this.skip(); // optional: apt-get install libreoffice-writer-nogui
+    const res = await get(`${ts.url}/api/v1/workspaces/${wsId}/report?format=docx`, user.cookie);
+    const dir = await mkdtemp(join(tmpdir(), 'panthr-lo-'));
+    try {
+      await writeFile(join(dir, 'r.docx'), Buffer.from(await res.arrayBuffer()));
+      // A profile of its own, so that a LibreOffice already running elsewhere is not used.
+      await execFileP(
+        SOFFICE,
+        [
+          `-env:UserInstallation=file://${dir}/profile`,
+          '--headless',
+          '--convert-to',
+          'txt:Text',
+          '--outdir',
+          dir,
+          join(dir, 'r.docx'),
+        ],
+        { timeout: 120_000 },
+      );
+      const text = await readFile(join(dir, 'r.txt'), 'utf8');
+      assert.ok(text.includes('Length by supplement'), text.slice(0, 500));
+      const d1 = outputs.get('d1')?.['result'] as Rec;
+      const mean = numbersIn(d1).find((x) => !Number.isInteger(x));
+      assert.ok(mean !== undefined && text.includes(formatNumber(mean)), text.slice(0, 2000));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -80,9 +80,10 @@ describe('client workspace model', () => {
       { type: 'graph', name: 'g1', hash: 5, result: {} },
       { type: 'error', name: 'bad', code: 'r_error', message: 'boom' },
     ]);
+    // Workspace order (the reports' order): the workspace as sent, then new ones last.
     assert.deepEqual(
       m.outputs().map((o) => o.name),
-      ['g1', 'r1'],
+      ['r1', 'g1'],
     );
     assert.deepEqual(
       m.failedOutputs().map((e) => e.message),
@@ -303,5 +304,25 @@ describe('client settings, names, routes and API envelopes', () => {
       normalizePrefNames({ preferences: [{ name: 'default', updatedAt: 'x' }, { name: 'print' }] }),
       ['default', 'print'],
     );
+  });
+
+  it('orders outputs as the server does: reorder, replaced in place, recreated last', () => {
+    const m = new WorkspaceModel();
+    const names = () => m.outputs().map((o) => o.name);
+    m.reset([
+      { type: 'report', name: 'a', hash: 3, result: {} },
+      { type: 'note', name: 'b', text: 'x' },
+      { type: 'test', name: 'c', hash: 1, result: {} },
+      { type: 'graph', name: 'd', hash: 2, result: {} },
+    ]);
+    assert.deepEqual(names(), ['a', 'b', 'c', 'd']);
+    // The named ones take the places they held, in the new sequence (PUT .../order).
+    m.reorder(['d', 'a']);
+    assert.deepEqual(names(), ['d', 'b', 'c', 'a']);
+    m.apply([{ type: 'test', name: 'c', hash: 99, result: { p: 1 } }]);
+    assert.deepEqual(names(), ['d', 'b', 'c', 'a'], 'a replaced output keeps its place');
+    m.apply([{ type: 'command', name: 'x', command: 'delete', target: 'd' }]);
+    m.apply([{ type: 'graph', name: 'd', hash: 100, result: {} }]);
+    assert.deepEqual(names(), ['b', 'c', 'a', 'd'], 'made again, it comes last');
   });
 });

@@ -1,10 +1,12 @@
-// The outputs list: every report, test and graph of the workspace, newest first, with
-// requests still computing on top and failed ones shown with the server's words.
+// The outputs list: every report, test, graph and note of the workspace in workspace order
+// (the order of the reports; the user moves them, output-order.ts), then the requests still
+// computing and the failed ones with the server's words, where the new result will appear.
 import type { App } from '../app.ts';
 import { download, h, openDialog, toast } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, replyError, str, type PObject } from '../types.ts';
 import { reopenAnalysis } from './analysis.dialog.ts';
+import { dragHandle, dropTarget, moveButtons, restoreFocus } from './output-order.ts';
 import { copyTables, noteBody, rCodeBlock } from './output-tools.ts';
 import { graphAlt, isWide, widenButton } from './outputs-layout.ts';
 import { renderAnalysis } from './render-analysis.ts';
@@ -110,6 +112,25 @@ function rerun(app: App, o: PObject): void {
   });
 }
 
+/** A card's header: the drag handle, the title and the kind. */
+function cardHeader(o: PObject, title: string): HTMLElement {
+  return h(
+    'header',
+    {},
+    dragHandle(o.name),
+    h('h3', {}, title),
+    h('span', { class: 'kind' }, KIND[o.type] ?? o.type),
+  );
+}
+
+/** A card with its move buttons, and a place to drop another card. */
+function placed(app: App, o: PObject, index: number, count: number): HTMLElement {
+  const el = card(app, o);
+  el.querySelector(':scope > .actions')?.append(...moveButtons(app, o.name, index, count));
+  dropTarget(app, el, o.name);
+  return el;
+}
+
 function card(app: App, o: PObject): HTMLElement {
   const title = o.label ?? o.name;
   const actions = h('div', { class: 'actions' });
@@ -155,7 +176,7 @@ function card(app: App, o: PObject): HTMLElement {
     return h(
       'article',
       { class: 'output note', 'data-name': o.name },
-      h('header', {}, h('h3', {}, title), h('span', { class: 'kind' }, 'Note')),
+      cardHeader(o, title),
       noteBody(app, o),
       actions,
     );
@@ -191,7 +212,7 @@ function card(app: App, o: PObject): HTMLElement {
   return h(
     'article',
     { class: `output ${o.type}`, 'data-name': o.name },
-    h('header', {}, h('h3', {}, title), h('span', { class: 'kind' }, KIND[o.type] ?? o.type)),
+    cardHeader(o, title),
     h('p', { class: 'hint' }, describe(o)),
     err ? h('p', { class: 'error' }, `The last update failed: ${err.message}`) : null,
     stale === null ? null : h('p', { class: 'stale', role: 'status' }, `Out of date: ${stale}.`),
@@ -209,6 +230,24 @@ function card(app: App, o: PObject): HTMLElement {
   );
 }
 
+/** The names shown by the last render, to bring a newly arrived output into view. */
+let shown: ReadonlySet<string> | null = null;
+
+/** Scrolls a single newly arrived output into view (it is last, maybe below the fold). */
+function showArrival(list: HTMLElement, outs: readonly PObject[]): void {
+  const before = shown;
+  shown = new Set(outs.map((o) => o.name));
+  const fresh = before === null ? [] : outs.filter((o) => !before.has(o.name));
+  if (fresh.length !== 1) return;
+  const name = (fresh[0] as PObject).name;
+  queueMicrotask(() => {
+    const el = [...list.querySelectorAll<HTMLElement>('article.output')].find(
+      (c) => c.dataset['name'] === name,
+    );
+    el?.scrollIntoView({ block: 'nearest' });
+  });
+}
+
 /** The outputs panel's content for the current state of `app`. */
 export function renderOutputs(app: App): HTMLElement {
   const pending = [...app.pending.values()].filter(
@@ -216,10 +255,14 @@ export function renderOutputs(app: App): HTMLElement {
   );
   const failed = app.model.failedOutputs();
   const outs = app.model.outputs();
-  return h(
+  const list = h(
     'section',
     { class: 'outputs', 'aria-label': 'Outputs' },
     h('header', { class: 'outputs-head' }, h('h2', {}, 'Outputs'), widenButton(isWide())),
+    outs.length === 0 && pending.length === 0 && failed.length === 0
+      ? h('p', { class: 'hint empty' }, 'Results of reports, tests and graphs appear here.')
+      : null,
+    outs.map((o, i) => placed(app, o, i, outs.length)),
     pending.map((o) =>
       h(
         'article',
@@ -250,9 +293,8 @@ export function renderOutputs(app: App): HTMLElement {
         h('p', { class: 'error' }, e.message),
       ),
     ),
-    outs.length === 0 && pending.length === 0 && failed.length === 0
-      ? h('p', { class: 'hint empty' }, 'Results of reports, tests and graphs appear here.')
-      : null,
-    outs.map((o) => card(app, o)),
   );
+  restoreFocus(list);
+  showArrival(list, outs);
+  return list;
 }

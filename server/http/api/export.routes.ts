@@ -1,10 +1,11 @@
 /**
  * Workspace export and reports (API.md "Workspaces in API 1.1"):
  * `GET /workspaces/:id/export?format=zip` and `GET /workspaces/:id/report?format=html|docx`
- * of a workspace of the logged-in user. The workspace is read once from the store; the
- * files are built from its stored objects (server/reports/), without R. And
- * `PUT /workspaces/:id/order` `{"names": [...]}`: those objects in that order (the report
- * and the export follow it).
+ * of a workspace the logged-in user owns or reads through a share (a reader may copy the
+ * whole workspace, so its export tells nothing more). The workspace is read once from the
+ * store; the files are built from its stored objects (server/reports/), without R. And
+ * `PUT /workspaces/:id/order` `{"names": [...]}` (the owner only; a reader gets 403
+ * `forbidden`): those objects in that order (the report and the export follow it).
  */
 import { Router, type Request, type Response } from 'express';
 import { AppError, ErrorCode } from '../../errors.ts';
@@ -18,7 +19,13 @@ import {
   type WorkspaceContent,
 } from '../../reports/index.ts';
 import { NAME_RE } from '../../../converters/index.ts';
-import { getWorkspace, loadObjects, reorderObjects, type Store } from '../../store/index.ts';
+import {
+  accessibleWorkspace,
+  loadObjects,
+  reorderObjects,
+  type Store,
+  type WorkspaceAccess,
+} from '../../store/index.ts';
 import { fieldsOf, userOf } from '../request.ts';
 
 const ID_RE = /^[A-Za-z0-9-]{1,64}$/;
@@ -26,17 +33,23 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 /** The report page may load nothing but its own inline styles and `data:` pictures. */
 const REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
-async function workspaceOf(store: Store, req: Request) {
+/** The workspace of the request, owned or shared with the user; 404 for any other. */
+async function workspaceOf(store: Store, req: Request, need: WorkspaceAccess) {
   const id = req.params.id;
-  const workspace =
-    typeof id === 'string' && ID_RE.test(id) ? await getWorkspace(store, userOf(req).id, id) : null;
-  if (workspace === null)
-    throw new AppError(ErrorCode.notFound, 'no such workspace', { status: 404 });
-  return workspace;
+  const found =
+    typeof id === 'string' && ID_RE.test(id)
+      ? await accessibleWorkspace(store, userOf(req).id, id)
+      : null;
+  if (found === null) throw new AppError(ErrorCode.notFound, 'no such workspace', { status: 404 });
+  if (need === 'owner' && found.access !== 'owner')
+    throw new AppError(ErrorCode.forbidden, 'this workspace is shared with you read-only', {
+      status: 403,
+    });
+  return found.workspace;
 }
 
 async function contentOf(store: Store, req: Request): Promise<WorkspaceContent> {
-  const workspace = await workspaceOf(store, req);
+  const workspace = await workspaceOf(store, req, 'reader');
   return workspaceContent(workspace.name, await loadObjects(store, workspace._id));
 }
 
@@ -112,7 +125,7 @@ export function exportRoutes(store: Store): Router {
 
   router.put('/workspaces/:id/order', async (req, res) => {
     const names = namesOf(req);
-    const workspace = await workspaceOf(store, req);
+    const workspace = await workspaceOf(store, req, 'owner');
     const missing = await reorderObjects(store, userOf(req).id, workspace._id, names);
     if (missing !== null) {
       const shown = missing.slice(0, 3).join(', ');
