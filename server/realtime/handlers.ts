@@ -15,6 +15,7 @@ import type { SessionMetrics } from '../sessions/metrics.ts';
 import type { ErrorObject, PanthRObject } from '../sessions/ports.ts';
 import type { SessionManager } from '../sessions/session.manager.ts';
 import { errorObject, readOnlyError } from '../sessions/user.session.ts';
+import { bindEcho } from './echo.ts';
 import type { PanthRSocket } from './events.ts';
 import type { SizeRefusals } from './size-refusals.ts';
 
@@ -144,6 +145,8 @@ export function bindHandlers(
       void deps.sessions.pingR(client, t);
     }),
   );
+
+  bindEcho(socket, deps, takeBytes);
 
   socket.on('disconnect', (reason, description) => {
     deps.sizeRefusals?.closed(client.userId, description);
