@@ -216,10 +216,36 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
             split: splitByUpload(result, up.windows),
             rssMb: { before: up.rssBefore, peak, after: up.rssAfter, end: endRss, endGc: endRssGc },
           };
-    return { users, result, serverRssMb: { before, peak }, r, setupS, loopDelayMs, upload };
+    const row = { users, result, serverRssMb: { before, peak }, r, setupS, loopDelayMs, upload };
+    // Printed before the server stops: a stop that hangs (see stopBounded) loses nothing.
+    print([row], durationS);
+    return row;
   } finally {
-    await ts.stop();
+    await stopBounded(ts);
   }
+}
+
+/** How long the server may take to stop before the benchmark gives up on it. */
+const STOP_LIMIT_MS = 120_000;
+
+/**
+ * Stops the server, saying how long it took; past {@link STOP_LIMIT_MS} the process exits
+ * (its R process group is killed by the supervisor's watchdog when this process ends).
+ * Measured at 500 users on a busy machine: the Rserve parent stuck in fork(), starved of
+ * CPU, while the pool refilled its warm sessions, and the stop never ended.
+ */
+async function stopBounded(ts: TestServer): Promise<void> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    ts.stop().then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), STOP_LIMIT_MS))),
+  ]);
+  clearTimeout(timer);
+  const s = ((Date.now() - started) / 1000).toFixed(1);
+  if (stopped) return void process.stderr.write(`  server stopped in ${s} s\n`);
+  process.stderr.write(`  the server did not stop within ${s} s: giving up\n`);
+  process.exit(1);
 }
 
 function print(rows: readonly Row[], durationS: number): void {
@@ -311,7 +337,8 @@ async function main(): Promise<void> {
     console.log(`N=${n}: creating accounts, connecting, then ${durationS} s of load...`);
     rows.push(await loadRun(n, durationS, upload));
   }
-  print(rows, durationS);
+  // Each run printed its own figures as it ended; all of them together once more.
+  if (rows.length > 1) print(rows, durationS);
 }
 
 await main();

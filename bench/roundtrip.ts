@@ -1,20 +1,27 @@
 /**
- * One `descriptives` request on 1,000 rows, p50 and p99, three ways in one run:
+ * One `descriptives` request on 1,000 rows x 3 variables, p50 and p99, in one run:
  * - the whole PanthR server over Socket.IO (startTestServer, a verified user, the dataset
- *   sent once, then one request at a time, each awaited);
- * - the raw Rserve round trip of the same R computation: our QAP1 client on a throwaway
- *   Rserve with PanthR.r sourced, the data and arguments assigned once, then the same
- *   `panthr_run(panthr_report, ...)` call the compute layer evaluates;
- * - plumber (Debian's r-cran-plumber) serving the same call on the data it holds: with fetch
- *   (keep-alive), and with a new connection per request (node:http), because httpuv's
- *   replies on a kept-alive connection wait ~40 ms for a delayed ACK; the faster counts;
- * - and, to explain the server's figure, the store save each request makes before its
- *   result is sent (saveObject into the server's own store).
+ *   sent once, then one request at a time, each awaited; the result saved with fsync before
+ *   it is sent);
+ * - an empty Socket.IO round trip through the same server on the same socket (`echo`,
+ *   acknowledged at once: no R, no store);
+ * - the bare R computation: our QAP1 client on a throwaway Rserve with PanthR.r sourced,
+ *   the data and arguments assigned once, then the same `panthr_run(panthr_report, ...)`
+ *   call the compute layer evaluates ("raw QAP1");
+ * - the same statistics computed in R directly, without PanthR.r (what the wrapper adds);
+ * - plumber (Debian's r-cran-plumber) serving the same call on the data it holds, with a
+ *   new connection per request (node:http; the goal's baseline) and with fetch (keep-alive:
+ *   httpuv's replies on a kept-alive connection wait ~40 ms for a delayed ACK);
+ * - and the store save each request makes before its result is sent (saveObject into the
+ *   server's own store).
  * All are interleaved request by request, so the machine's state hits them alike.
- * Goals: server p50 within 2x of raw Rserve, and faster than plumber.
+ * Goals (issue 16, goal 4): the server's own overhead, server p50 - raw QAP1 p50 - echo
+ * p50, at most 1.0 ms with the durable save included; the server's p50 below plumber's
+ * (new connection per request).
  * Run: `npx tsx bench/roundtrip.ts [N]` (N measured requests each, default 400; about 60 s).
  */
 import { Agent, request } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { datasetToR, rToJson, validateObject, type PanthrDataset } from '../converters/index.ts';
 import { connectR, rString, type RConnection } from '../r/index.ts';
@@ -33,6 +40,10 @@ const VARIABLES = ['x', 'y', 'z'] as const;
 const PANTHR_LIB = path.resolve(import.meta.dirname, '../r/R/panthr.R');
 /** The call the compute layer evaluates for a report without by, filter or options. */
 const CALL = 'panthr_run(panthr_report, .panthr_a1, .panthr_d1, .panthr_a3, NULL, NULL, NULL)';
+/** The same statistics in R directly (no PanthR.r): the floor of the R side's own work. */
+const DIRECT =
+  'lapply(.panthr_d1, function(v) { x <- v[!is.na(v)]; c(length(x), length(v) - length(x), ' +
+  'mean(x), sd(x), min(x), quantile(x, c(0.25, 0.5, 0.75), names = FALSE), max(x)) })';
 
 type Rows = unknown[][];
 
@@ -55,18 +66,21 @@ function sameRows(a: Rows, b: Rows, what: string): void {
 
 interface Contender {
   readonly name: string;
-  /** One request; resolves with its result rows. */
-  run(): Promise<Rows>;
+  /** One request; resolves with its result rows, or null when it computes none (echo). */
+  run(): Promise<Rows | null>;
   readonly times: number[];
 }
 
-async function serverContender(ts: TestServer, dataset: unknown): Promise<Contender> {
+async function serverContender(
+  ts: TestServer,
+  dataset: unknown,
+): Promise<{ server: Contender; echo: Contender }> {
   const user = await createUser(ts, 'roundtrip');
   const client: TestClient = await connect(ts, user.cookie);
   const loaded = await timedRequest(client, [dataset]);
   if (errorCode(loaded.objects) !== null) throw new Error(JSON.stringify(loaded.objects));
   const request = descriptivesRequest('bench', 'd', VARIABLES);
-  return {
+  const server: Contender = {
     name: 'PanthR server (Socket.IO)',
     times: [],
     async run() {
@@ -76,6 +90,18 @@ async function serverContender(ts: TestServer, dataset: unknown): Promise<Conten
       return rowsOf(report.result);
     },
   };
+  let i = 0;
+  const echo: Contender = {
+    name: 'empty round trip (echo)',
+    times: [],
+    async run() {
+      i += 1;
+      const reply = (await client.socket.emitWithAck('echo', { t: i })) as { t?: unknown };
+      if (reply.t !== i) throw new Error(`echo: ${JSON.stringify(reply)}`);
+      return null;
+    },
+  };
+  return { server, echo };
 }
 
 async function rawContender(conn: RConnection, dataset: unknown): Promise<Contender> {
@@ -86,9 +112,21 @@ async function rawContender(conn: RConnection, dataset: unknown): Promise<Conten
   await conn.assign('.panthr_a1', rString(['descriptives']));
   await conn.assign('.panthr_a3', rString([...VARIABLES]));
   return {
-    name: 'raw Rserve (our QAP1 client)',
+    name: 'raw QAP1 (the same R call)',
     times: [],
     run: async () => rowsOf(rToJson(await conn.eval(CALL))),
+  };
+}
+
+/** The statistics in R without PanthR.r, on the data rawContender assigned. */
+function directContender(conn: RConnection): Contender {
+  return {
+    name: '  R directly, no PanthR.r',
+    times: [],
+    async run() {
+      await conn.eval(DIRECT);
+      return null;
+    },
   };
 }
 
@@ -143,10 +181,12 @@ async function storeSave(store: Store, rows: Rows): Promise<Contender> {
 }
 
 async function measure(contenders: readonly Contender[]): Promise<void> {
-  const first: Rows[] = [];
+  const first: (Rows | null)[] = [];
   for (const c of contenders) first.push(await c.run());
   const reference = first[0] ?? [];
-  first.forEach((rows, i) => sameRows(reference, rows, contenders[i]?.name ?? ''));
+  first.forEach((rows, i) => {
+    if (rows !== null) sameRows(reference, rows, contenders[i]?.name ?? '');
+  });
   for (let i = 0; i < WARMUP + N; i++) {
     for (const c of contenders) {
       const t = now();
@@ -156,29 +196,51 @@ async function measure(contenders: readonly Contender[]): Promise<void> {
   }
 }
 
-function report(contenders: readonly Contender[]): void {
-  const [server, save, raw, keepAlive, fresh] = contenders;
-  if (!server || !save || !raw || !keepAlive || !fresh) return;
+/** The contenders by role, in the order they run. */
+interface Field {
+  readonly server: Contender;
+  readonly echo: Contender;
+  readonly save: Contender;
+  readonly raw: Contender;
+  readonly direct: Contender;
+  readonly fresh: Contender;
+  readonly keepAlive: Contender;
+}
+
+function report(f: Field, loadBefore: number): void {
+  const contenders = [f.server, f.echo, f.save, f.raw, f.direct, f.fresh, f.keepAlive];
   const p50 = (c: Contender): number => percentile(c.times, 50);
-  const plumber = p50(keepAlive) <= p50(fresh) ? keepAlive : fresh;
   console.log(
     `\ndescriptives of ${VARIABLES.length} variables x ${ROWS} rows: ${N} requests each, ` +
       `interleaved, one at a time, after ${WARMUP} warm-up requests\n`,
   );
   console.log(
-    `  ${'path'.padEnd(30)} ${'p50'.padStart(10)} ${'p90'.padStart(10)} ${'p99'.padStart(10)}`,
+    `  ${'path'.padEnd(32)} ${'p50'.padStart(10)} ${'p90'.padStart(10)} ${'p99'.padStart(10)}`,
   );
   for (const c of contenders) {
     const cells = [50, 90, 99].map((p) => ms(percentile(c.times, p)).padStart(10));
-    console.log(`  ${c.name.padEnd(30)} ${cells.join(' ')}`);
+    console.log(`  ${c.name.padEnd(32)} ${cells.join(' ')}`);
   }
-  console.log(`\n  server p50 / raw Rserve p50: ${verdict(p50(server) / p50(raw), 2, false)}`);
-  console.log(`  plumber p50 / server p50:    ${verdict(p50(plumber) / p50(server), 1, true)}`);
+  const overhead = p50(f.server) - p50(f.raw) - p50(f.echo);
+  const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   console.log(
-    `  server p50 without its store save / raw Rserve p50: ${((p50(server) - p50(save)) / p50(raw)).toFixed(2)}x`,
+    `\n  server's own overhead = server p50 - raw QAP1 p50 - echo p50 = ` +
+      `${ms(p50(f.server))} - ${ms(p50(f.raw))} - ${ms(p50(f.echo))} = ${ms(overhead)} ` +
+      `(goal <= 1.0 ms, durable save included: ${met(overhead <= 1)})`,
   );
   console.log(
-    `  server p99 / raw Rserve p99: ${(percentile(server.times, 99) / percentile(raw.times, 99)).toFixed(2)}x`,
+    `    of which the store save (p50 alone): ${ms(p50(f.save))}; without it: ${ms(overhead - p50(f.save))}`,
+  );
+  console.log(
+    `  plumber p50 (new connection) ${ms(p50(f.fresh))} / server p50 ${ms(p50(f.server))}: ` +
+      `${verdict(p50(f.fresh) / p50(f.server), 1, true)}`,
+  );
+  console.log(`  plumber p50 (keep-alive) ${ms(p50(f.keepAlive))}`);
+  console.log(
+    `  PanthR.r's own share of the R call: raw QAP1 p50 - R directly p50 = ${ms(p50(f.raw) - p50(f.direct))}`,
+  );
+  console.log(
+    `  load average: ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]?.toFixed(2)} after (1 min)`,
   );
 }
 
@@ -196,16 +258,21 @@ async function main(): Promise<void> {
     rserve = await startRserve();
     conn = await connectR(rserve.address);
     plumber = await startPlumber(PANTHR_LIB, columns);
-    const server = await serverContender(ts, dataset);
-    const contenders = [
+    const { server, echo } = await serverContender(ts, dataset);
+    const rows = await server.run();
+    if (rows === null) throw new Error('no result rows');
+    const field: Field = {
       server,
-      await storeSave(ts.server.store, await server.run()),
-      await rawContender(conn, dataset),
-      plumberFetch(plumber),
-      plumberFresh(plumber),
-    ];
-    await measure(contenders);
-    report(contenders);
+      echo,
+      save: await storeSave(ts.server.store, rows),
+      raw: await rawContender(conn, dataset),
+      direct: directContender(conn),
+      fresh: plumberFresh(plumber),
+      keepAlive: plumberFetch(plumber),
+    };
+    const loadBefore = os.loadavg()[0] ?? NaN;
+    await measure(Object.values(field));
+    report(field, loadBefore);
   } finally {
     await conn?.close().catch(() => undefined);
     await rserve?.stop();

@@ -51,17 +51,28 @@ async function run(config: LoadConfig): Promise<LoadResult> {
   const started = Date.now();
   // connect() only reads the server's url.
   const ts = { url: config.url } as TestServer;
-  const clients: TestClient[] = await mapLimit(
-    config.cookies,
-    config.connectConcurrency,
-    async (cookie) => {
+  // A user who cannot connect or load the dataset is counted (`connect: REASON`) and left
+  // out of the load, instead of ending the run: a run that stops near some number of users
+  // then says why (with progress every 50 users on stderr).
+  let ready = 0;
+  const connected = await mapLimit(config.cookies, config.connectConcurrency, async (cookie) => {
+    try {
       const c = await connect(ts, cookie);
       const loaded = await timedRequest(c, [config.dataset], REQUEST_TIMEOUT_MS);
       const code = errorCode(loaded.objects);
       if (code !== null) throw new Error(`loading the dataset: ${code}`);
+      ready += 1;
+      if (ready % 50 === 0)
+        process.stderr.write(
+          `  ${ready} users ready, ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+        );
       return c;
-    },
-  );
+    } catch (err) {
+      fail(`connect: ${(err as Error).message.replace(/ within \d+ ms/, '')}`);
+      return null;
+    }
+  });
+  const clients = connected.filter((c): c is TestClient => c !== null);
   const connectMs = Date.now() - started;
   process.stdout.write('connected\n');
 

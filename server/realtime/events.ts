@@ -7,6 +7,8 @@ export interface ClientToServerEvents {
   data: (payload: unknown) => void;
   ok: (payload: unknown) => void;
   ping: (payload: unknown) => void;
+  /** An extension: answered through the acknowledgement only (realtime/echo.ts). */
+  echo: (payload: unknown, ack?: unknown) => void;
 }
 
 /** Events the server sends. */

@@ -19,6 +19,7 @@ import {
   type SessionManager,
   type SessionMetrics,
 } from '../sessions/index.ts';
+import { bindEcho } from './echo.ts';
 import type { PanthRSocket } from './events.ts';
 import type { SizeRefusals } from './size-refusals.ts';
 
@@ -148,6 +149,8 @@ export function bindHandlers(
       void deps.sessions.pingR(client, t);
     }),
   );
+
+  bindEcho(socket, deps, takeBytes);
 
   socket.on('disconnect', (reason, description) => {
     deps.sizeRefusals?.closed(client.userId, description);

@@ -29,7 +29,10 @@ const R_STATES: readonly RState[] = [
 export interface SessionMetrics {
   readonly registry: Registry;
   observeRequest(type: string, outcome: string, seconds: number): void;
-  countMessage(kind: 'data' | 'ok' | 'ping', outcome: 'accepted' | 'invalid'): void;
+  countMessage(
+    kind: 'data' | 'ok' | 'ping' | 'echo',
+    outcome: 'accepted' | 'invalid' | 'limited',
+  ): void;
 }
 
 /** Creates the registry with every metric. */
