@@ -2,6 +2,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { ServerData } from '../sessions/outbound.queue.ts';
 import type { ByeReason } from '../sessions/client.connection.ts';
+import type { NodeEvents } from '../cluster/node.relay.ts';
 
 /** Events a client sends; every payload is checked before use. */
 export interface ClientToServerEvents {
@@ -28,11 +29,11 @@ export interface SocketData {
   scopes?: readonly string[];
 }
 
-/** The Socket.IO server of this contract (no inter-server events). */
+/** The Socket.IO server of this contract; nodes of a cluster send each other {@link NodeEvents}. */
 export type PanthRServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  NodeEvents,
   SocketData
 >;
 
@@ -40,7 +41,7 @@ export type PanthRServer = Server<
 export type PanthRSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  NodeEvents,
   SocketData
 >;
 
@@ -50,4 +51,6 @@ export const HandshakeError = {
   serverFull: 'server_full',
   shuttingDown: 'shutting_down',
   tooManyRequests: 'too_many_requests',
+  /** On a cluster: another node holds the user; `data: {"node": ID}`. */
+  moved: 'moved',
 } as const;
