@@ -10,6 +10,7 @@ import type { Config } from './config/index.ts';
 import type { Store } from './store/index.ts';
 import type { RService } from '../r/index.ts';
 import { createAuth } from './auth/index.ts';
+import type { ClusterNode } from './cluster/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import {
   clientRoutes,
@@ -32,6 +33,8 @@ export interface AppDeps {
   readonly secret: string;
   /** The built client; defaults to client/dist. */
   readonly clientDir?: string;
+  /** This node's part of a cluster (config `cluster`); null or absent: a single server. */
+  readonly cluster?: ClusterNode | null;
 }
 
 /** The running application. */
@@ -84,8 +87,16 @@ export function createApp(deps: AppDeps): App {
     secret: deps.secret,
     connectedClients,
     pages: pageRenderer(deps.clientDir),
+    ...(deps.cluster == null ? {} : { rateLimitStore: deps.cluster.rateLimitStore }),
   });
-  const realtime = createRealtime(http, { config, store: deps.store, log, r: deps.r, auth });
+  const realtime = createRealtime(http, {
+    config,
+    store: deps.store,
+    log,
+    r: deps.r,
+    auth,
+    cluster: deps.cluster ?? null,
+  });
 
   app.use(securityHeaders());
   app.use(statusRoutes(config, connectedClients));

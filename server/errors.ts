@@ -33,6 +33,9 @@ export const ErrorCode = {
   timeout: 'timeout',
   // Socket.IO, API 1.1: a `data` naming a workspace that is no longer the user's current one
   wrongWorkspace: 'wrong_workspace',
+  // Socket.IO, API 1.1: on a cluster, another node holds the user (handshake refusal, or a
+  // save refused after this node lost the user's lease)
+  moved: 'moved',
 } as const;
 
 /** A wire error code. */

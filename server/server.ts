@@ -11,6 +11,7 @@ import type { Config } from './config/index.ts';
 import { openStore, type Store } from './store/index.ts';
 import { startR, type RService } from '../r/index.ts';
 import { createApp, type App } from './app.ts';
+import { joinCluster, sweepWhileOthersSave, type ClusterNode } from './cluster/index.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { privateDir } from './private-files.ts';
 
@@ -45,7 +46,13 @@ export function loadSecret(config: Config): string {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const fresh = randomBytes(32).toString('base64url');
-    writeFileSync(file, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(file, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      // Another node sharing the file made it first: use theirs.
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return loadSecret(config);
+      throw e;
+    }
     return fresh;
   }
   if (secret === '') {
@@ -68,8 +75,19 @@ export async function startServer(
   let store: Store | undefined;
   let r: RService | undefined;
   let app: App | undefined;
+  let cluster: ClusterNode | null = null;
   try {
-    store = await openStore({ data_dir: config.data_dir, mongodb_url: config.mongodb_url }, log);
+    store = await openStore(
+      {
+        data_dir: config.data_dir,
+        mongodb_url: config.mongodb_url,
+        // On a cluster another node may be saving now: cluster/sweep.ts sweeps instead.
+        sweep: config.cluster === null,
+      },
+      log,
+    );
+    if (config.mongodb_url === null) log.info('embedded store: this server is a single node');
+    cluster = await joinCluster(config, log);
     r = await startR({
       preload: preloadFiles(config),
       log,
@@ -88,6 +106,7 @@ export async function startServer(
       log,
       r,
       secret,
+      cluster,
       ...(options.clientDir === undefined ? {} : { clientDir: options.clientDir }),
     });
     const http = app.http;
@@ -101,6 +120,7 @@ export async function startServer(
       log.warn({ err: e }, `after a failed start: could not ${what}`);
     };
     await app?.close().catch(undo('close the app'));
+    await cluster?.close().catch(undo('leave the cluster'));
     await r?.stop().catch(undo('stop R'));
     await store?.close().catch(undo('close the store'));
     throw err;
@@ -108,6 +128,7 @@ export async function startServer(
   const { port } = app.http.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const running = { app, store, r };
+  const sweep = cluster === null ? null : sweepWhileOthersSave(store, log);
   let stopping: Promise<void> | undefined;
   return {
     ...running,
@@ -119,9 +140,15 @@ export async function startServer(
           await running.app.close();
         } finally {
           try {
-            await running.r.stop();
+            // After the sessions ended (their leases released), before the store closes.
+            sweep?.stop();
+            await cluster?.close();
           } finally {
-            await running.store.close();
+            try {
+              await running.r.stop();
+            } finally {
+              await running.store.close();
+            }
           }
         }
       })();

@@ -34,6 +34,7 @@ const BYE_TEXT: Record<string, string> = {
   backlog: "You were disconnected: this tab stopped taking the server's messages.",
   unavailable: 'The server could not open your workspace just now; trying again shortly…',
   password_changed: 'Your password was changed in another session.',
+  moved: 'Another server took over your session; reconnecting…',
   revoked: 'Your access was revoked.',
 };
 
@@ -47,6 +48,9 @@ const FINAL_BYES: ReadonlySet<string> = new Set([
   'password_changed',
   'revoked',
 ]);
+
+/** The affinity cookie nginx maps to a cluster node (server/cluster/affinity.ts). */
+const NODE_COOKIE = 'panthr_node';
 
 /** Milliseconds before reconnection attempt `n` (0-based): 1 s doubling to 10 s, jittered. */
 export function retryDelay(n: number): number {
@@ -115,6 +119,7 @@ export class Connection {
       } else this.ev.onState('reconnecting', 'The connection dropped; reconnecting…');
     });
     s.on('connect_error', (err: Error) => {
+      if (err.message === 'moved') return this.moveTo((err as Error & { data?: unknown }).data);
       if (err.message === 'unauthorized') this.ev.onState('refused', 'unauthorized');
       else if (err.message === 'server_full')
         this.ev.onState('refused', 'The server is full right now; retrying…');
@@ -159,6 +164,21 @@ export class Connection {
   private stopPing(): void {
     if (this.pingTimer !== null) clearTimeout(this.pingTimer);
     this.pingTimer = null;
+  }
+
+  /**
+   * A cluster node refused us because another node holds this user (docs/operations.md):
+   * set the affinity cookie it names and connect again through the same URL at once; the
+   * backoff applies when the move repeats (the holder just died: its lease runs out).
+   */
+  private moveTo(data: unknown): void {
+    const node = (data as { node?: unknown } | null | undefined)?.node;
+    if (typeof node === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(node)) {
+      document.cookie = `${NODE_COOKIE}=${encodeURIComponent(node)}; path=/; SameSite=Lax`;
+    }
+    this.ev.onState('reconnecting', 'Moving to the server that holds your session…');
+    this.retryLater(this.retries === 0 ? 0 : retryDelay(this.retries));
+    this.retries += 1;
   }
 
   /** Connects again after `delay` ms (default: the next step of the backoff), once. */

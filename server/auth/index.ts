@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Router } from 'express';
+import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { pageRenderer, type PageRenderer } from '../http/index.ts';
@@ -58,6 +59,8 @@ export interface AuthDeps {
   userValidationTimeoutMs?: number;
   /** Renders the pages shown outside the client; default: styled like client/dist. */
   pages?: PageRenderer;
+  /** On a cluster: the shared store of each rate limiter (Redis); default: in memory. */
+  rateLimitStore?: (prefix: string) => RateLimitStore;
 }
 
 /** The accounts layer, ready to be mounted. */
@@ -103,7 +106,7 @@ export function createAuth(deps: AuthDeps): Auth {
     },
   });
   const mailer = createMailer(config, log.child({ module: 'mail' }));
-  const limits = createRateLimits();
+  const limits = createRateLimits(deps.rateLimitStore);
   const tokenFailures = new TokenFailures();
   const passport = createPassport();
   const accounts: AccountDeps = {

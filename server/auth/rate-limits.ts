@@ -1,11 +1,12 @@
 /**
- * Rate limits on the account routes (express-rate-limit, in memory: one server process).
+ * Rate limits on the account routes (express-rate-limit): in memory on one server process,
+ * in Redis on a cluster (so that a second node is not a second chance).
  * Two keys each: the client address, generous because a whole class may sit behind one
  * NAT address, and the account or address concerned, strict, against guessing one
  * account's password from many addresses. Over a limit: 429 `too_many_requests`.
  */
 import type { Request, RequestHandler } from 'express';
-import { MemoryStore, rateLimit } from 'express-rate-limit';
+import { MemoryStore, rateLimit, type Store } from 'express-rate-limit';
 import { AppError, ErrorCode } from '../errors.ts';
 import { parseBasicAuth } from './credentials.ts';
 
@@ -32,17 +33,27 @@ function accountOf(req: Request): string | null {
     : null;
 }
 
-/** Creates fresh limiters (one memory store each, so two servers never share counts). */
-export function createRateLimits(): RateLimits {
+/**
+ * Creates fresh limiters: one memory store each (two servers never share counts), or, with
+ * `shared`, the store it makes for each limiter's prefix (Redis on a cluster).
+ */
+export function createRateLimits(shared?: (prefix: string) => Store): RateLimits {
   const stores: MemoryStore[] = [];
+  let made = 0;
   const limiter = (
     windowMs: number,
     limit: number,
     what: string,
     opts: { byAccount?: boolean; onlyFailures?: boolean } = {},
   ): RequestHandler => {
-    const store = new MemoryStore();
-    stores.push(store);
+    // The limiters are made in the same order on every node, so a number names each alike.
+    const prefix = String(made++);
+    let store: Store;
+    if (shared === undefined) {
+      const memory = new MemoryStore();
+      stores.push(memory);
+      store = memory;
+    } else store = shared(prefix);
     return rateLimit({
       windowMs,
       limit,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { configSchema, type Config } from './config.schema.ts';
+import { clusterRules, configSchema, type Config } from './config.schema.ts';
 
 /** A configuration that cannot be used; `problems` has one line per bad key. */
 export class ConfigError extends Error {
@@ -56,7 +56,7 @@ export function parseConfig(input: unknown, file = '(inline)'): Config {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ConfigError(file, [`expected one JSON object, got ${describe(input)}`]);
   }
-  const result = configSchema.safeParse(input);
+  const result = configSchema.superRefine(clusterRules).safeParse(input);
   if (!result.success) {
     throw new ConfigError(
       file,

@@ -58,6 +58,40 @@ const rSchema = z.strictObject({
     .default('panthr-r'),
 });
 
+/**
+ * Several nodes sharing one MongoDB store (the project's own key, docs/operations.md): this
+ * node's id, Redis for what crosses nodes, and how long a user's lease lasts unrenewed.
+ */
+const clusterSchema = z.strictObject({
+  /** This node's name: what nginx's cookie map and a `moved` refusal call it. */
+  node_id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'expected letters, digits, _ . -'),
+  redis_url: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL'),
+  /** Seconds a node holds a user without renewing (renewed every third of it); at most 15. */
+  lease_ttl: z.number().min(1).max(15).default(15),
+});
+
+/** The cross-key rules (applied by config.load.ts): a cluster shares its store and its secret. */
+export function clusterRules(
+  config: { cluster: unknown; mongodb_url: string | null; session_secret_file: string | null },
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (config.cluster === null) return;
+  if (config.mongodb_url === null) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cluster'],
+      message: 'needs mongodb_url: the embedded store is single-node',
+    });
+  }
+  if (config.session_secret_file === null) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cluster'],
+      message: 'needs session_secret_file: one secret file every node reads',
+    });
+  }
+}
+
 /** The whole configuration, with defaults. */
 export const configSchema = z.strictObject({
   name: z.string().min(1).max(200).default('PanthR server'),
@@ -104,6 +138,8 @@ export const configSchema = z.strictObject({
   r: rSchema.default(rSchema.parse({})),
   /** Single sign-on; null: only email registration. */
   oidc: oidcSchema.nullable().default(null),
+  /** Several nodes on one MongoDB store; null: this process is the whole server. */
+  cluster: clusterSchema.nullable().default(null),
 });
 
 /** The validated, frozen configuration the server runs with. */

@@ -1,6 +1,7 @@
 /** The typed Socket.IO event contract of API.md §2. Payloads from clients are untrusted. */
 import type { Server, Socket } from 'socket.io';
 import type { ByeReason, ServerData } from '../sessions/index.ts';
+import type { NodeEvents } from '../cluster/node.relay.ts';
 
 /** Events a client sends; every payload is checked before use. */
 export interface ClientToServerEvents {
@@ -29,11 +30,11 @@ export interface SocketData {
   scopes?: readonly string[];
 }
 
-/** The Socket.IO server of this contract (no inter-server events). */
+/** The Socket.IO server of this contract; nodes of a cluster send each other {@link NodeEvents}. */
 export type PanthRServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  NodeEvents,
   SocketData
 >;
 
@@ -41,7 +42,7 @@ export type PanthRServer = Server<
 export type PanthRSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  NodeEvents,
   SocketData
 >;
 
@@ -51,4 +52,6 @@ export const HandshakeError = {
   serverFull: 'server_full',
   shuttingDown: 'shutting_down',
   tooManyRequests: 'too_many_requests',
+  /** On a cluster: another node holds the user; `data: {"node": ID}`. */
+  moved: 'moved',
 } as const;

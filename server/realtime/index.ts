@@ -17,12 +17,26 @@ import {
   type SessionMetrics,
 } from '../sessions/index.ts';
 import type { RService } from '../../r/index.ts';
-import { createOriginPolicy, type Auth } from '../auth/index.ts';
+import {
+  createOriginPolicy,
+  type AccessChanged,
+  type Auth,
+  type CurrentWorkspaceChanged,
+  type TokenRevoked,
+  type UserLoggedOut,
+} from '../auth/index.ts';
 import { createPorts } from './adapters.ts';
 import { HandshakeError, type PanthRServer, type PanthRSocket } from './events.ts';
 import { bindHandlers } from './handlers.ts';
 import { maxMessageBytes, MessageLimits, PRE_LOGIN_FRAME_BYTES } from './message-limits.ts';
 import { SizeRefusals } from './size-refusals.ts';
+import {
+  leasedPersistence,
+  relayAcrossNodes,
+  type ClusterNode,
+  type LeaseKeeper,
+} from '../cluster/index.ts';
+import { admitToNode, affinityCookie, movedError } from './cluster.handshake.ts';
 
 /** What the realtime layer is built from. */
 export interface RealtimeDeps {
@@ -41,6 +55,8 @@ export interface RealtimeDeps {
     | 'onTokenRevoked'
     | 'onAccessChanged'
   >;
+  /** This node's part of a cluster; null or absent: a single server. */
+  readonly cluster?: ClusterNode | null;
 }
 
 /** The running realtime layer. */
@@ -72,6 +88,13 @@ function onHandshake(mw: RequestHandler): RequestHandler {
 export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   const { config, log } = deps;
   const ports = createPorts(deps);
+  const cluster = deps.cluster ?? null;
+  // On a cluster: a lease per user, checked before each save (nothing of it runs otherwise).
+  const keeper: LeaseKeeper | null =
+    cluster?.keeper({
+      active: (userId): boolean => manager.hasUser(userId),
+      onLost: (userId): void => manager.byeUser(userId, 'moved'),
+    }) ?? null;
   // The metrics read the manager only when scraped, after it exists.
   const metrics = createMetrics({
     connectedClients: () => manager.clientCount,
@@ -84,6 +107,16 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   });
   const manager = new SessionManager({
     ...ports,
+    ...(keeper === null
+      ? {}
+      : {
+          persistence: leasedPersistence(ports.persistence, keeper),
+          onUserEnded: (userId: string) => {
+            keeper.release(userId).catch((err: unknown) => {
+              log.warn({ err, user: userId }, 'could not release a lease');
+            });
+          },
+        }),
     metrics,
     log,
     // Getters: a configuration reload (SIGHUP) changes them for what comes next.
@@ -107,6 +140,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     serveClient: false,
     // Every new transport starts at the pre-login limit; `limits` raises it after CONNECT.
     maxHttpBufferSize: PRE_LOGIN_FRAME_BYTES,
+    ...(cluster === null ? {} : { adapter: cluster.adapter }),
     // The one Origin rule of the REST API (auth/origin.ts): the server's own host or an
     // allowed_origins entry; no Origin (a non-browser client) is let through.
     allowRequest: (req: IncomingMessage, callback) => {
@@ -115,6 +149,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     },
   });
   for (const mw of deps.auth.middleware) io.engine.use(onHandshake(mw));
+  if (cluster !== null) io.engine.use(onHandshake(affinityCookie(cluster, log)));
   const limits = new MessageLimits(() => maxMessageBytes(config.max_data));
   io.engine.on('connection', (conn: EngineSocket) => limits.attach(conn));
 
@@ -154,6 +189,16 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     }
     next();
   }
+  if (keeper !== null) {
+    // Last: a refused handshake (unauthorized, full) never takes a lease.
+    io.use((socket, next) => {
+      admitToNode(keeper, socket.request, socket.data.userId).then((a) => {
+        if (a.kind === 'held') next();
+        else next(movedError(a.node));
+      }, next);
+    });
+    keeper.start();
+  }
 
   /** The connection of each socket, to say `bye` to it. */
   const clients = new Map<PanthRSocket, ClientConnection>();
@@ -189,8 +234,9 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     );
   }
 
-  deps.auth.onCurrentWorkspaceChanged(({ userId }) => manager.workspaceChanged(userId));
-  deps.auth.onUserLoggedOut(({ userId, sessionId, exceptSessionId, reason }) => {
+  const onWorkspaceChanged = ({ userId }: CurrentWorkspaceChanged): void =>
+    manager.workspaceChanged(userId);
+  const onUserLoggedOut = ({ userId, sessionId, exceptSessionId, reason }: UserLoggedOut): void => {
     for (const s of io.sockets.sockets.values()) {
       if (s.data.userId !== userId || s.data.sessionId === exceptSessionId) continue;
       if (sessionId !== null && s.data.sessionId !== sessionId) continue;
@@ -199,15 +245,28 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
       if (reason === 'password_changed' && client !== undefined) client.bye('password_changed');
       else s.disconnect(true);
     }
-  });
-  deps.auth.onTokenRevoked(({ tokenId }) => {
+  };
+  const onTokenRevoked = ({ tokenId }: TokenRevoked): void => {
     for (const [s, client] of clients) if (s.data.tokenId === tokenId) client.bye('revoked');
-  });
-  deps.auth.onAccessChanged(({ workspaceIds }) => {
+  };
+  const onAccessChanged = ({ workspaceIds }: AccessChanged): void => {
     void revokeLostAccess(workspaceIds).catch((err: unknown) => {
       log.error({ err }, 'could not recheck shared workspaces');
     });
-  });
+  };
+  deps.auth.onCurrentWorkspaceChanged(onWorkspaceChanged);
+  deps.auth.onUserLoggedOut(onUserLoggedOut);
+  deps.auth.onTokenRevoked(onTokenRevoked);
+  deps.auth.onAccessChanged(onAccessChanged);
+  // On a cluster the same events, raised on another node, reach this node's sockets.
+  if (cluster !== null) {
+    relayAcrossNodes(io, deps.auth, {
+      workspaceChanged: onWorkspaceChanged,
+      userLoggedOut: onUserLoggedOut,
+      tokenRevoked: onTokenRevoked,
+      accessChanged: onAccessChanged,
+    });
+  }
 
   /** Ends the connections of every reader who may no longer read the workspace they have open. */
   async function revokeLostAccess(workspaceIds: readonly string[] | null): Promise<void> {

@@ -10,10 +10,18 @@ import { OutboundQueue, type ServerData } from './outbound.queue.ts';
 /**
  * Why the server ended a connection; `timeout`, `max_time`, `shutdown`, `revoked` (a token
  * or share was removed) and `password_changed` are API.md's, `backlog` (the client stopped
- * acknowledging) and `unavailable` (its workspace could not be opened) our own.
+ * acknowledging), `unavailable` (its workspace could not be opened) and `moved` (on a
+ * cluster, another node took the user over: reconnect) our own.
  */
 export type ByeReason =
-  'timeout' | 'max_time' | 'shutdown' | 'backlog' | 'unavailable' | 'revoked' | 'password_changed';
+  | 'timeout'
+  | 'max_time'
+  | 'shutdown'
+  | 'backlog'
+  | 'unavailable'
+  | 'revoked'
+  | 'password_changed'
+  | 'moved';
 
 /** The part of a Socket.IO socket a connection uses. */
 export interface ClientSocket {

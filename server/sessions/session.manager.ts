@@ -29,6 +29,11 @@ export interface SessionManagerDeps extends UserSessionDeps {
   /** Public server: purge what a user created when their last client leaves. */
   readonly publicMode: boolean;
   readonly log: Logger;
+  /**
+   * A user's last tab left and their session ended (work saved, R given back) with no new
+   * tab meanwhile; on a cluster, their lease is released then.
+   */
+  readonly onUserEnded?: (userId: string) => void;
 }
 
 /** How long shutdown lets running computations finish before cancelling them. */
@@ -52,6 +57,10 @@ export class SessionManager {
   /** Clients connected now (`no_users` in /status). */
   get clientCount(): number {
     return this.clients.size;
+  }
+  /** Whether `userId` has a tab connected, or a session still ending, on this server. */
+  hasUser(userId: string): boolean {
+    return this.users.has(userId) || this.endings.has(userId);
   }
   /** Users with at least one client. */
   get userCount(): number {
@@ -198,6 +207,7 @@ export class SessionManager {
       await ended;
     } finally {
       if (this.endings.get(user.userId) === ended) this.endings.delete(user.userId);
+      if (!this.users.has(user.userId)) this.deps.onUserEnded?.(user.userId);
     }
   }
 

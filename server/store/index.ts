@@ -23,8 +23,12 @@ export {
 } from './workspace.rules.ts';
 export { reorderObjects } from './workspace.order.ts';
 export * from './sharing.repo.ts';
-export { sweepOrphanChunks } from './workspace.blobs.ts';
-export { sweepOrphanObjects } from './workspace.sweep.ts';
+export { sweepOrphanChunks, findOrphanChunks, deleteBlobs } from './workspace.blobs.ts';
+export {
+  sweepOrphanObjects,
+  findOrphanWorkspaceIds,
+  deleteWorkspaceData,
+} from './workspace.sweep.ts';
 export * from './connection.repo.ts';
 export { CollectionLeases, type LeaseDoc, type LeaseRepository } from './lease.repo.ts';
 export { StoreSessionStore, type StoreSessionStoreOptions } from './session.store.ts';
@@ -33,6 +37,11 @@ export { StoreSessionStore, type StoreSessionStoreOptions } from './session.stor
 export interface StoreConfig {
   readonly data_dir: string;
   readonly mongodb_url: string | null;
+  /**
+   * Sweep unreferenced data at open (default true). False on a cluster node: another node
+   * may be saving, and cluster/sweep.ts sweeps only what stays unreferenced for a while.
+   */
+  readonly sweep?: boolean;
 }
 
 /**
@@ -63,7 +72,7 @@ export async function openStore(config: StoreConfig, log?: Logger): Promise<Stor
       ? await openMongoStore(config.mongodb_url)
       : await openEmbeddedStore(config.data_dir, log === undefined ? {} : { log });
   try {
-    await sweepOrphans(store, log);
+    if (config.sweep !== false) await sweepOrphans(store, log);
   } catch (error) {
     await store.close();
     throw error;

@@ -282,12 +282,19 @@ export async function deleteBlobs(store: Store, ids: readonly string[]): Promise
  * written for a save still in flight would look unnamed.
  */
 export async function sweepOrphanChunks(store: Store): Promise<number> {
+  const orphans = await findOrphanChunks(store);
+  await deleteBlobs(store, orphans);
+  return orphans.length;
+}
+
+/** The ids of the chunks no object names now (a save in progress names its chunks last). */
+export async function findOrphanChunks(store: Store): Promise<string[]> {
+  // Chunks first: a chunk written after this read is not a candidate, and one named by an
+  // object saved between the two reads is seen as named.
+  const chunks = await store.workspaceBlobs.find({}, { projection: { _id: 1 } }).toArray();
   const named = new Set<string>();
   for (const doc of await store.workspaceObjects.find({}).toArray()) {
     for (const id of blobIds(doc.object)) named.add(id);
   }
-  const chunks = await store.workspaceBlobs.find({}, { projection: { _id: 1 } }).toArray();
-  const orphans = chunks.map((c) => c._id).filter((id) => !named.has(id));
-  await deleteBlobs(store, orphans);
-  return orphans.length;
+  return chunks.map((c) => c._id).filter((id) => !named.has(id));
 }

@@ -11,6 +11,13 @@ import type { Store } from './store.types.ts';
  * returns how many workspace ids were swept. Run it only while nothing saves (at start).
  */
 export async function sweepOrphanObjects(store: Store): Promise<number> {
+  const gone = await findOrphanWorkspaceIds(store);
+  await deleteWorkspaceData(store, gone);
+  return gone.length;
+}
+
+/** The workspace ids that objects or chunks carry but no workspace document has. */
+export async function findOrphanWorkspaceIds(store: Store): Promise<string[]> {
   const owned = new Set(
     (await store.workspaces.find({}, { projection: { _id: 1 } }).toArray()).map((w) => w._id),
   );
@@ -19,9 +26,12 @@ export async function sweepOrphanObjects(store: Store): Promise<number> {
     const docs = await collection.find({}, { projection: { workspaceId: 1 } }).toArray();
     for (const d of docs) if (!owned.has(d.workspaceId)) ids.add(d.workspaceId);
   }
-  if (ids.size === 0) return 0;
-  const gone = [...ids];
-  await store.workspaceObjects.deleteMany({ workspaceId: { $in: gone } });
-  await store.workspaceBlobs.deleteMany({ workspaceId: { $in: gone } });
-  return gone.length;
+  return [...ids];
+}
+
+/** Deletes the objects and chunks of the workspace ids `gone`. */
+export async function deleteWorkspaceData(store: Store, gone: readonly string[]): Promise<void> {
+  if (gone.length === 0) return;
+  await store.workspaceObjects.deleteMany({ workspaceId: { $in: [...gone] } });
+  await store.workspaceBlobs.deleteMany({ workspaceId: { $in: [...gone] } });
 }
