@@ -1,6 +1,7 @@
 /**
  * The workspace rules across processes (issue 18): two processes, each with its own MongoDB
- * backend on one shared store (the wire-protocol test double; nothing shared in memory),
+ * backend on one shared store (the wire-protocol test double, or a real MongoDB when
+ * MONGODB_URL is set; a fresh database either way; nothing shared in memory),
  * asked at the same moment. A name goes to exactly one, the cap is never passed, the last
  * workspace is never deleted: store rules, where process locks could not reach.
  */
@@ -9,6 +10,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { MongoClient } from 'mongodb';
 import {
   createWorkspace,
   listWorkspaces,
@@ -47,21 +49,30 @@ function startWorker(url: string, dbName: string): Promise<Worker> {
 
 describe('workspace rules across two processes on one store', function () {
   this.timeout(120_000);
-  let double: MongoWireDouble;
   let store: MongoStore;
   let workers: Worker[] = [];
 
+  const real = process.env.MONGODB_URL;
+  let double: MongoWireDouble | null = null;
+  let dbName = '';
+
   before(async () => {
-    double = await startMongoWireDouble();
-    const dbName = `panthr_rules_${randomUUID().slice(0, 8)}`;
-    store = await openMongoStore(double.url, { dbName, serverSelectionTimeoutMS: 5000 });
-    workers = await Promise.all([startWorker(double.url, dbName), startWorker(double.url, dbName)]);
+    if (real === undefined || real === '') double = await startMongoWireDouble();
+    const url = double?.url ?? real ?? '';
+    dbName = `panthr_rules_${randomUUID().slice(0, 8)}`;
+    store = await openMongoStore(url, { dbName, serverSelectionTimeoutMS: 5000 });
+    workers = await Promise.all([startWorker(url, dbName), startWorker(url, dbName)]);
   });
 
   after(async () => {
     for (const { child } of workers) {
       child.stdin.end();
       if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    }
+    if (double === null && real !== undefined) {
+      const client = await MongoClient.connect(real, { serverSelectionTimeoutMS: 5000 });
+      await client.db(dbName).dropDatabase();
+      await client.close();
     }
     await store?.close();
     await double?.close();
