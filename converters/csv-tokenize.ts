@@ -87,10 +87,15 @@ export function eachCsvRecord(
   from = 0,
 ): void {
   const sep = separator.charCodeAt(0);
+  const sepText = separator.charAt(0);
   const n = text.length;
   const r: CsvRecord = { count: 0, starts: new Int32Array(64), ends: new Int32Array(64), line: 1 };
   let i = from;
   let line = 1;
+  let nextSep = -1;
+  let nextLF = -1;
+  let nextCR = -1;
+  let nextQuote = -1;
   while (i < n) {
     r.line = line;
     r.count = 0;
@@ -120,16 +125,15 @@ export function eachCsvRecord(
         if (q - open > MAX_CELL && cellText(text, start, end).length > MAX_CELL)
           throw new CsvSyntaxError(`a cell is longer than ${MAX_CELL} characters`, line);
       } else {
-        let j = i;
-        for (; j < n; j++) {
-          const c = text.charCodeAt(j);
-          if (c === sep || c === LF || c === CR) break;
-          if (c === QUOTE)
-            throw new CsvSyntaxError(
-              'a quote inside a field that does not start with a quote',
-              line,
-            );
-        }
+        // The next separator, line end and quote at or after i, each found by indexOf and
+        // kept until passed: a field costs one native search instead of a loop over it.
+        if (nextSep < i) nextSep = found(text.indexOf(sepText, i), n);
+        if (nextLF < i) nextLF = found(text.indexOf('\n', i), n);
+        if (nextCR < i) nextCR = found(text.indexOf('\r', i), n);
+        const j = Math.min(nextSep, nextLF, nextCR);
+        if (nextQuote < i) nextQuote = found(text.indexOf('"', i), n);
+        if (nextQuote < j)
+          throw new CsvSyntaxError('a quote inside a field that does not start with a quote', line);
         start = i;
         end = j;
         i = j;
@@ -150,6 +154,11 @@ export function eachCsvRecord(
     }
     if (onRecord(r) === false) return;
   }
+}
+
+/** An indexOf result, `n` (the text's end) for none. */
+function found(at: number, n: number): number {
+  return at < 0 ? n : at;
 }
 
 /** Appends a field to the record, growing its arrays when full. */
