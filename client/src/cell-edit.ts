@@ -65,7 +65,14 @@ export function checkCell(v: Vector, typed: string): CellCheck {
     const inLabels = Array.isArray(v.labels) && v.labels.includes(text);
     return { ok: true, value: text, newLevel: !known && !inLabels };
   }
-  const input = t === 'scalar' ? decimalPoint(text) : t === 'logical' ? logicalText(text) : text;
+  const input =
+    t === 'scalar'
+      ? decimalPoint(text)
+      : t === 'logical'
+        ? logicalText(text)
+        : /^[+-]?\d+(\.\d+)?$/.test(text)
+          ? Number(text) // datetime: seconds since 1970
+          : text;
   const value = typedCell(input, t);
   if (value === undefined || value === null)
     return { ok: false, message: `"${text}" is not ${TYPE_WHAT[t]}. ${HOW[t]}${AFTER}` };
@@ -73,7 +80,7 @@ export function checkCell(v: Vector, typed: string): CellCheck {
 }
 
 /** `T`, `F`, `1`, `0`, `yes`... as the words the server's rule takes. */
-function logicalText(s: string): string | number {
+function logicalText(s: string): string {
   const l = s.toLowerCase();
   if (l === 't' || l === 'true' || l === '1' || l === 'yes') return 'TRUE';
   if (l === 'f' || l === 'false' || l === '0' || l === 'no') return 'FALSE';

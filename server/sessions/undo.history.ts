@@ -7,6 +7,7 @@
  */
 import { ErrorCode } from '../errors.ts';
 import { touchedData } from './data.changes.ts';
+import { packChange, unpackStates, type StoredState } from './undo.pack.ts';
 import type { PanthRObject, RunOutcome, WorkspacePersistence, WorkspaceRuntime } from './ports.ts';
 
 /** How many changes each workspace keeps (API 1.1: at least the last 50). */
@@ -42,7 +43,9 @@ export class UndoHistory {
   async record(workspaceId: string, change: Change): Promise<void> {
     const index = await this.index(workspaceId);
     const id = index.next++;
-    await this.persistence.save(workspaceId, { type: 'change', name: changeName(id), ...change });
+    // Datasets whose variables were only partly replaced keep just those (undo.pack.ts).
+    const record = { type: 'change', name: changeName(id), ...packChange(change) };
+    await this.persistence.save(workspaceId, record);
     const dropped = [...index.redo, ...index.undo.slice(0, -(HISTORY_LIMIT - 1))];
     index.undo = [...index.undo.slice(-(HISTORY_LIMIT - 1)), id];
     index.redo = [];
@@ -54,16 +57,43 @@ export class UndoHistory {
   /**
    * Takes the change to undo (`undo`) or redo (`redo`) off its stack and onto the other;
    * null when there is none. The caller applies it (`before` for undo, `after` for redo).
+   * `current` gives the objects as they are now, from which packed datasets are rebuilt.
    */
-  async take(workspaceId: string, which: 'undo' | 'redo'): Promise<Change | null> {
+  async take(
+    workspaceId: string,
+    which: 'undo' | 'redo',
+    current: (name: string) => PanthRObject | undefined,
+  ): Promise<Change | null> {
     const index = await this.index(workspaceId);
     const from = which === 'undo' ? index.undo : index.redo;
     const id = from.pop();
     if (id === undefined) return null;
     const stored = await this.persistence.find(workspaceId, changeName(id));
-    (which === 'undo' ? index.redo : index.undo).push(id);
+    const other = which === 'undo' ? index.redo : index.undo;
+    if (stored === null) {
+      other.push(id);
+      await this.saveIndex(workspaceId, index);
+      return null;
+    }
+    const raw = stored as unknown as {
+      description: string;
+      before: StoredState[];
+      after: StoredState[];
+    };
+    // Rebuilt before the index moves: a change that cannot be rebuilt stays where it was.
+    // The side not applied is the data as it is now.
+    const asNow = (states: StoredState[]): ObjectState[] =>
+      states.map((st) =>
+        st.packed === undefined ? st : { name: st.name, object: current(st.name) ?? null },
+      );
+    const change: Change = {
+      description: raw.description,
+      before: which === 'undo' ? unpackStates(raw.before, current) : asNow(raw.before),
+      after: which === 'redo' ? unpackStates(raw.after, current) : asNow(raw.after),
+    };
+    other.push(id);
     await this.saveIndex(workspaceId, index);
-    return stored === null ? null : (stored as unknown as Change);
+    return change;
   }
 
   /** Puts back a change {@link take} moved, when applying it failed. */
@@ -110,7 +140,8 @@ export async function undoRedo(
   },
 ): Promise<RunOutcome> {
   const { workspaceId, object, which } = req;
-  const change = await history.take(workspaceId, which);
+  const now = new Map(runtime.list().map((o) => [o.name ?? '', o]));
+  const change = await history.take(workspaceId, which, (name) => now.get(name));
   if (change === null) {
     const message = `there is nothing to ${which}`;
     const err = { type: 'error' as const, name: object.name, code: ErrorCode.notFound, message };

@@ -183,6 +183,11 @@ describe('browser: data work (import options, setup panel, cell edits, undo, del
     await dialog.getByRole('button', { name: 'Move VC up' }).focus();
     await page.keyboard.press('Enter');
     await dialog.getByText('Levels of supp: VC, OJ.').waitFor();
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      'Move VC down',
+      'the focus follows the moved level',
+    );
     await shot('04-setup-supp-reordered');
     await page.keyboard.press('Escape');
     await page.waitForFunction((want) => {

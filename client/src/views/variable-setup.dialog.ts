@@ -48,12 +48,17 @@ function typeSection(c: Ctx, v: Vector): HTMLElement {
 
 function levelItem(c: Ctx, levels: string[], i: number): HTMLElement {
   const l = levels[i] ?? '';
-  const reorder = (to: number, key: string): void =>
+  const last = levels.length - 1;
+  // The focus follows the moved level: its button in the same direction while it can move on.
+  const reorder = (to: number): void => {
+    const up = to < i;
+    const key = up ? (to > 0 ? `up-${to}` : `down-${to}`) : to < last ? `down-${to}` : `up-${to}`;
     c.change(
       () => sendLevels(c.app, c.ds, c.name, { labels: moveLevel(levels, i, to) }),
       `Levels of ${c.name}: ${moveLevel(levels, i, to).join(', ')}.`,
       key,
     );
+  };
   const input = h('input', {
     type: 'text',
     value: l,
@@ -87,7 +92,7 @@ function levelItem(c: Ctx, levels: string[], i: number): HTMLElement {
       class: 'small',
       disabled: i === 0,
       'aria-label': `Move ${l} up`,
-      'data-focus': `up-${i - 1}`,
+      'data-focus': `up-${i}`,
     },
     '↑',
   );
@@ -96,14 +101,14 @@ function levelItem(c: Ctx, levels: string[], i: number): HTMLElement {
     {
       type: 'button',
       class: 'small',
-      disabled: i === levels.length - 1,
+      disabled: i === last,
       'aria-label': `Move ${l} down`,
-      'data-focus': `down-${i + 1}`,
+      'data-focus': `down-${i}`,
     },
     '↓',
   );
-  up.addEventListener('click', () => reorder(i - 1, `up-${i - 1}`));
-  down.addEventListener('click', () => reorder(i + 1, `down-${i + 1}`));
+  up.addEventListener('click', () => reorder(i - 1));
+  down.addEventListener('click', () => reorder(i + 1));
   const li = h(
     'li',
     { class: 'level', draggable: true, 'data-index': String(i) },

@@ -1,0 +1,66 @@
+/**
+ * Compact undo records (server/sessions/undo.pack.ts): a change that replaced one variable
+ * of a dataset keeps only that variable on each side, and both sides are rebuilt exactly
+ * from the dataset as it is when the change is undone (the after side) or redone (before).
+ */
+import assert from 'node:assert/strict';
+import type { PanthRObject } from '../../server/sessions/ports.ts';
+import { packChange, unpackStates } from '../../server/sessions/undo.pack.ts';
+
+const vec = (name: string, n: number, k: number) => ({
+  type: 'vector',
+  name,
+  variableType: 'scalar',
+  values: Array.from({ length: n }, (_, i) => i * k),
+});
+
+describe('undo records keep only the variables a change replaced', () => {
+  const others = Array.from({ length: 9 }, (_, j) => vec(`x${j}`, 1000, j));
+  const old = vec('y', 1000, 1);
+  const edited = { ...old, values: [42, ...old.values.slice(1)] };
+  const before: PanthRObject = {
+    type: 'dataset',
+    name: 'd',
+    variables: [others[0], old, ...others.slice(1)],
+  };
+  const after: PanthRObject = {
+    type: 'dataset',
+    name: 'd',
+    variables: [others[0], edited, ...others.slice(1)],
+  };
+  const change = {
+    description: 'edit',
+    before: [{ name: 'd', object: before }],
+    after: [{ name: 'd', object: after }],
+  };
+
+  it('stores a tenth of the whole dataset pair for one of ten variables', () => {
+    const packed = packChange(change);
+    const size = JSON.stringify(packed).length;
+    assert.ok(size * 9 < JSON.stringify(change).length, `${size} bytes`);
+    assert.equal(packed.before[0]?.object, null);
+  });
+
+  it('rebuilds the before side from the after and the after from the before', () => {
+    const packed = packChange(change);
+    assert.deepEqual(
+      unpackStates(packed.before, () => after),
+      change.before,
+    );
+    assert.deepEqual(
+      unpackStates(packed.after, () => before),
+      change.after,
+    );
+  });
+
+  it('keeps whole objects when nothing is shared, and refuses a dataset that is gone', () => {
+    const fresh = { ...after, variables: after['variables'] && [edited] };
+    const whole = packChange({
+      description: 'x',
+      before: change.before,
+      after: [{ name: 'd', object: fresh }],
+    });
+    assert.equal(whole.before[0]?.object, before);
+    assert.throws(() => unpackStates(packChange(change).before, () => undefined), /no longer/);
+  });
+});
