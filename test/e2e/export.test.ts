@@ -6,7 +6,7 @@
 // keyboard and by dragging, and the report follows. Screenshots go to /tmp/c15-shots.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
@@ -145,6 +145,15 @@ describe('browser: export, reports, copy table, notes', function () {
     await menu('Export', 'Word report');
     const download = await downloadP;
     assert.match(download.suggestedFilename(), /\.docx$/);
+    // A Word package: a zip whose main part is word/document.xml, holding the report's mean.
+    const file = readFileSync(await download.path());
+    assert.equal(file.subarray(0, 2).toString('latin1'), 'PK');
+    const listing = execFileSync('unzip', ['-l', await download.path()], { encoding: 'utf8' });
+    assert.match(listing, /word\/document\.xml/);
+    const xml = execFileSync('unzip', ['-p', await download.path(), 'word/document.xml'], {
+      encoding: 'utf8',
+    });
+    assert.match(xml, />5\.9</);
   });
 
   it('Copy table puts tab-separated text and HTML on the clipboard', async () => {
