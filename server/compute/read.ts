@@ -13,9 +13,10 @@ import {
   type PanthrDataset,
   type PanthrVector,
   type ReadCommand,
+  type StoredPanthrObject,
 } from '../../converters/index.ts';
 import { rAttrStrings, rDouble, rList, rString, type RValue } from '../../r/index.ts';
-import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
+import { computeError, type RunOutcome } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 
 /** Element `name` of an R named list, if present. */
@@ -178,6 +179,6 @@ export async function runRead(ctx: RunContext, o: ReadCommand): Promise<RunOutco
   const entry = await ctx.putDataset(await sortedLevels(ctx, read.dataset));
   const { data: _bytes, ...request } = o;
   const result = { dataset: entry.dataset, warnings: read.warnings };
-  const out = { ...request, result } as StoredObject;
+  const out = { ...request, result } as StoredPanthrObject;
   return { store: [entry.dataset], remove: [], reply: [out] };
 }

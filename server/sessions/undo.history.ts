@@ -7,7 +7,12 @@
  */
 import { ErrorCode } from '../errors.ts';
 import { touchedData } from './data.changes.ts';
-import type { PanthRObject, RunOutcome, WorkspacePersistence, WorkspaceRuntime } from './ports.ts';
+import type {
+  StoredPanthrObject,
+  RunOutcome,
+  WorkspacePersistence,
+  WorkspaceRuntime,
+} from './ports.ts';
 
 /** How many changes each workspace keeps (API 1.1: at least the last 50). */
 export const HISTORY_LIMIT = 50;
@@ -18,7 +23,7 @@ const changeName = (id: number): string => `~change.${id}`;
 /** One object of a change: its state, or null when absent. */
 export interface ObjectState {
   readonly name: string;
-  readonly object: PanthRObject | null;
+  readonly object: StoredPanthrObject | null;
 }
 
 /** One recorded change. */
@@ -42,7 +47,11 @@ export class UndoHistory {
   async record(workspaceId: string, change: Change): Promise<void> {
     const index = await this.index(workspaceId);
     const id = index.next++;
-    await this.persistence.save(workspaceId, { type: 'change', name: changeName(id), ...change });
+    await this.persistence.saveRecord(workspaceId, {
+      type: 'change',
+      name: changeName(id),
+      ...change,
+    });
     const dropped = [...index.redo, ...index.undo.slice(0, -(HISTORY_LIMIT - 1))];
     index.undo = [...index.undo.slice(-(HISTORY_LIMIT - 1)), id];
     index.redo = [];
@@ -60,9 +69,10 @@ export class UndoHistory {
     const from = which === 'undo' ? index.undo : index.redo;
     const id = from.pop();
     if (id === undefined) return null;
-    const stored = await this.persistence.find(workspaceId, changeName(id));
+    const stored = await this.persistence.findRecord(workspaceId, changeName(id));
     (which === 'undo' ? index.redo : index.undo).push(id);
     await this.saveIndex(workspaceId, index);
+    // Sound: only record() above writes `~change.N` records, from a Change.
     return stored === null ? null : (stored as unknown as Change);
   }
 
@@ -77,18 +87,18 @@ export class UndoHistory {
   }
 
   private async index(workspaceId: string): Promise<HistoryIndex> {
-    const o = (await this.persistence.find(workspaceId, INDEX)) as Partial<HistoryIndex> | null;
+    const o = await this.persistence.findRecord(workspaceId, INDEX);
     const ids = (v: unknown): number[] =>
       Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
     return {
-      undo: ids(o?.undo),
-      redo: ids(o?.redo),
-      next: typeof o?.next === 'number' ? o.next : 1,
+      undo: ids(o?.['undo']),
+      redo: ids(o?.['redo']),
+      next: typeof o?.['next'] === 'number' ? o['next'] : 1,
     };
   }
 
   private async saveIndex(workspaceId: string, index: HistoryIndex): Promise<void> {
-    await this.persistence.save(workspaceId, { type: 'history', name: INDEX, ...index });
+    await this.persistence.saveRecord(workspaceId, { type: 'history', name: INDEX, ...index });
   }
 }
 
@@ -103,7 +113,7 @@ export async function undoRedo(
   runtime: WorkspaceRuntime,
   req: {
     workspaceId: string;
-    object: PanthRObject;
+    object: StoredPanthrObject;
     which: 'undo' | 'redo';
     touched: Set<string>;
     run: { timeoutMs: number; signal?: AbortSignal };
