@@ -10,6 +10,7 @@ import { RStartError, RSupervisor, type RLogger, type RState } from './superviso
 export * from './qap1/index.ts';
 export * from './supervisor/index.ts';
 export * from './pool/index.ts';
+export { startReloadableR, type ReloadableR } from './reload.ts';
 
 /** Options of {@link startR} (the configuration's `r` keys, in ms and MB). */
 export interface StartROptions {

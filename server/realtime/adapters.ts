@@ -33,14 +33,17 @@ export interface Ports {
 function poolLeaser(r: RService): RLeaser {
   return {
     async lease(ownerId, onLost) {
-      const session = await r.pool.acquire(ownerId);
+      // The pool of now: after an extensions reload the session goes back to the pool it
+      // came from (the old Rserve's), not to the current one.
+      const pool = r.pool;
+      const session = await pool.acquire(ownerId);
       // The compute layer talks to the connection directly: count the session as used
       // now, so the pool never hands it to anyone else.
       session.markUsed();
       session.onLost((error) => onLost(error.message));
       return {
         conn: session.connection,
-        release: () => r.pool.release(session),
+        release: () => pool.release(session),
       };
     },
   };
@@ -49,7 +52,6 @@ function poolLeaser(r: RService): RLeaser {
 /** Builds the ports over the real modules. */
 export function createPorts(deps: { config: Config; store: Store; r: RService }): Ports {
   const { config, r } = deps;
-  const kinds = r.registered ?? {};
   // Getters: a configuration reload (SIGHUP) changes them for the next request.
   const runtimeOptions = {
     get maxData() {
@@ -66,7 +68,8 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
       // The compute layer's runtime is the sessions layer's port as it is: one object type.
       load: (conn, objects) => WorkspaceRuntime.load(conn, objects, runtimeOptions),
     },
-    validate: (raw) => validateRaw(raw, kinds),
+    // Read at each call: an extensions reload (SIGHUP) changes the kinds R knows.
+    validate: (raw) => validateRaw(raw, r.registered ?? {}),
     persistence: storePersistence(deps.store),
     connectionLog: storeConnectionLog(deps.store),
     rSessions: () => {
