@@ -40,3 +40,16 @@ export type PanthrObject =
   | PanthrExtensionGraph
   | PanthrR
   | PanthrNote;
+
+/**
+ * A PanthR object as a workspace holds it and every layer passes it on (sessions, compute,
+ * the store's callers): what {@link validateObject} accepted, plus what the server adds.
+ */
+export type StoredPanthrObject = PanthrObject & {
+  /** The computed result of a request (API.md §3). */
+  result?: unknown;
+  /** The workspace's number for this version of the object (server/store). */
+  hash?: number;
+  /** Why the result no longer describes the data (compute/workspace.rules.ts); absent when current. */
+  stale?: string;
+};

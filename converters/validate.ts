@@ -20,13 +20,14 @@ import { datasetSchema, NUL_TEXT, TOO_LONG, vectorSchema } from './schema/vector
 import { LIMITS } from './limits.ts';
 import { noteSchema } from './schema/note.schema.ts';
 import type { PanthrObject } from './panthr.schema.ts';
+// Types only: erased, so the browser bundle never loads r/index.ts's I/O.
+import type { RegisteredKinds } from '../r/index.ts';
 
-/** Report, test and graph kinds registered by R extensions (built-in kinds take precedence). */
-export interface ExtensionKinds {
-  readonly reports?: ReadonlySet<string>;
-  readonly tests?: ReadonlySet<string>;
-  readonly graphs?: ReadonlySet<string>;
-}
+/**
+ * Kinds registered by R extensions (built-in kinds take precedence): r/'s one
+ * {@link RegisteredKinds}, any of them absent.
+ */
+export type ExtensionKinds = Partial<RegisteredKinds>;
 
 /** The outcome of {@link validateObject}. */
 export type ValidationResult =

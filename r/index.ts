@@ -10,6 +10,7 @@ import { RStartError, RSupervisor, type RLogger, type RState } from './superviso
 export * from './qap1/index.ts';
 export * from './supervisor/index.ts';
 export * from './pool/index.ts';
+export { startReloadableR, type ReloadableR } from './reload.ts';
 
 /** Options of {@link startR} (the configuration's `r` keys, in ms and MB). */
 export interface StartROptions {
@@ -38,11 +39,15 @@ export interface StartROptions {
   readonly maxRestartFailures?: number;
 }
 
-/** The kinds `panthr_registered()` lists (built-in and extensions), read once at start. */
+/**
+ * The report, test and graph kinds R knows (`panthr_registered()`: built in and registered
+ * by extensions). The one definition: validation (converters/), the compute layer and the
+ * realtime layer all use it.
+ */
 export interface RegisteredKinds {
-  readonly reports: readonly string[];
-  readonly tests: readonly string[];
-  readonly graphs: readonly string[];
+  readonly reports: ReadonlySet<string>;
+  readonly tests: ReadonlySet<string>;
+  readonly graphs: ReadonlySet<string>;
 }
 
 /** What the R side counts, for /metrics. */
@@ -144,9 +149,9 @@ async function readRegistered(path: string): Promise<RegisteredKinds | undefined
     );
     if (value.kind !== 'list') return undefined;
     const names = rAttrStrings(value, 'names');
-    const field = (name: string): string[] => {
+    const field = (name: string): ReadonlySet<string> => {
       const v: RValue | undefined = value.values[names.indexOf(name)];
-      return v?.kind === 'string' ? v.values.filter((s): s is string => s !== null) : [];
+      return new Set(v?.kind === 'string' ? v.values.filter((s): s is string => s !== null) : []);
     };
     return { reports: field('reports'), tests: field('tests'), graphs: field('graphs') };
   } finally {

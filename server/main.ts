@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ConfigError, createLiveConfig, loadConfig, type Config } from './config/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { RStartError } from '../r/index.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { reloadExtensions, startServer, type RunningServer } from './server.ts';
 import { PROJECT_ROOT } from './paths.ts';
 
 const ROOT = PROJECT_ROOT;
@@ -52,7 +52,11 @@ function openLog(config: Config): Logger {
  * the other changed keys are named in one line as needing a restart, and an invalid file
  * changes nothing (its errors are logged).
  */
-function reloadOnHangup(live: ReturnType<typeof createLiveConfig>, log: Logger): void {
+function reloadOnHangup(
+  live: ReturnType<typeof createLiveConfig>,
+  log: Logger,
+  server: () => RunningServer | undefined,
+): void {
   process.on('SIGHUP', () => {
     let next: Config;
     try {
@@ -67,6 +71,10 @@ function reloadOnHangup(live: ReturnType<typeof createLiveConfig>, log: Logger):
     }
     const { applied, needRestart } = live.reload(next);
     if (applied.includes('log_level')) log.level = live.config.log_level;
+    const running = server();
+    if (applied.includes('extensions') && running !== undefined) {
+      void reloadExtensions(running, live.config, log);
+    }
     log.info({ applied }, `configuration reloaded: ${applied.length} key(s) changed`);
     if (needRestart.length > 0) {
       log.warn(
@@ -81,11 +89,11 @@ async function main(): Promise<void> {
   const live = createLiveConfig(readConfig());
   const config = live.config;
   const log = openLog(config);
-  reloadOnHangup(live, log);
+  let server: RunningServer | undefined;
+  reloadOnHangup(live, log, () => server);
   if (config.allow_full_r) {
     log.warn('allow_full_r is true: every logged-in user can run any R code as this server user');
   }
-  let server: RunningServer | undefined;
   let stopping = false;
   const shutdown = async (signal: string, exitCode = 0): Promise<void> => {
     if (stopping) return;
@@ -114,7 +122,7 @@ async function main(): Promise<void> {
     log.fatal({ err }, 'start failed');
     fail(`start failed: ${(err as Error).message}`, 1);
   }
-  server.r.supervisor.once('failed', (err: unknown) => {
+  server.r.onFailed((err: unknown) => {
     log.fatal(
       { err },
       `R cannot be started again; /ready answers 503 and the server exits in ${R_FAILED_EXIT_MS / 1000} s`,

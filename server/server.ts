@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { openStore, type Store } from './store/index.ts';
-import { startR, type RService } from '../r/index.ts';
+import { startReloadableR, type ReloadableR } from '../r/index.ts';
 import { createApp, type App } from './app.ts';
 import { joinCluster, sweepWhileOthersSave, type ClusterNode } from './cluster/index.ts';
 import { PROJECT_ROOT } from './paths.ts';
@@ -21,7 +21,8 @@ const ROOT = PROJECT_ROOT;
 export interface RunningServer {
   readonly app: App;
   readonly store: Store;
-  readonly r: RService;
+  /** R; `r.reload(preloadFiles(config))` takes changed extensions live (main.ts, SIGHUP). */
+  readonly r: ReloadableR;
   /** `http://host:port` it listens on. */
   readonly url: string;
   /** Orderly stop: clients (bye) -> sessions -> R -> store. Idempotent. */
@@ -31,6 +32,26 @@ export interface RunningServer {
 /** The R files preloaded into Rserve: the PanthR library, then each extension. */
 export function preloadFiles(config: Config): string[] {
   return [path.join(ROOT, 'r/R/panthr.R'), ...Object.values(config.extensions)];
+}
+
+/**
+ * Takes the configuration's extensions live after a reload: a new Rserve with them serves
+ * the sessions leased from now on, and the old one stops when its last session ends
+ * (r/reload.ts). Never rejects: a failure is logged and the running R stays as it was.
+ */
+export async function reloadExtensions(
+  server: RunningServer,
+  config: Config,
+  log: Logger,
+): Promise<boolean> {
+  try {
+    await server.r.reload(preloadFiles(config));
+    log.info({ extensions: Object.keys(config.extensions) }, 'extensions reloaded');
+    return true;
+  } catch (err) {
+    log.error({ err }, 'extensions not reloaded: the new Rserve did not start; R runs as before');
+    return false;
+  }
 }
 
 /**
@@ -73,7 +94,7 @@ export async function startServer(
   // Before R starts: a bad secret file should stop the start at once.
   const secret = loadSecret(config);
   let store: Store | undefined;
-  let r: RService | undefined;
+  let r: ReloadableR | undefined;
   let app: App | undefined;
   let cluster: ClusterNode | null = null;
   try {
@@ -88,18 +109,22 @@ export async function startServer(
     );
     if (config.mongodb_url === null) log.info('embedded store: this server is a single node');
     cluster = await joinCluster(config, log);
-    r = await startR({
-      preload: preloadFiles(config),
-      log,
-      warm: config.r.warm_sessions,
-      max: config.r.max_sessions,
-      sessionMemoryMb: config.r.session_memory_mb,
-      startTimeoutMs: config.r.start_timeout * 1000,
-      interruptGraceMs: Math.round(config.r.interrupt_grace * 1000),
-      user: config.r.user,
-      maxRestartFailures: config.r.restart_attempts,
-      ...(config.r.binary === null ? {} : { binary: config.r.binary }),
-    });
+    r = await startReloadableR(
+      {
+        preload: preloadFiles(config),
+        log,
+        warm: config.r.warm_sessions,
+        max: config.r.max_sessions,
+        sessionMemoryMb: config.r.session_memory_mb,
+        startTimeoutMs: config.r.start_timeout * 1000,
+        interruptGraceMs: Math.round(config.r.interrupt_grace * 1000),
+        user: config.r.user,
+        maxRestartFailures: config.r.restart_attempts,
+        ...(config.r.binary === null ? {} : { binary: config.r.binary }),
+      },
+      // An old Rserve waits for its sessions at most as long as a connection may last.
+      () => Math.min(2 ** 31 - 1, (config.max_time ?? Infinity) * 1000),
+    );
     app = createApp({
       config,
       store,

@@ -4,7 +4,7 @@
  * of theirs. Reads are not checked: they change nothing.
  */
 import { AppError, ErrorCode } from '../errors.ts';
-import type { WorkspacePersistence } from '../sessions/ports.ts';
+import type { WorkspacePersistence } from '../sessions/index.ts';
 import { LeaseLostError, type LeaseKeeper } from './lease.keeper.ts';
 
 /** Wraps `inner`; `keeper` holds this node's leases. */
@@ -36,6 +36,11 @@ export function leasedPersistence(
       await check(workspaceId);
       return inner.save(workspaceId, object);
     },
+    async saveRecord(workspaceId, record) {
+      await check(workspaceId);
+      await inner.saveRecord(workspaceId, record);
+    },
+    findRecord: (workspaceId, name) => inner.findRecord(workspaceId, name),
     async remove(workspaceId, name) {
       await check(workspaceId);
       await inner.remove(workspaceId, name);

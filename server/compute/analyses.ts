@@ -16,9 +16,10 @@ import {
   type PanthrR,
   type PanthrReport,
   type PanthrTest,
+  type StoredPanthrObject,
 } from '../../converters/index.ts';
 import { rList, rString, type RValue } from '../../r/index.ts';
-import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
+import { computeError, type RunOutcome } from './compute.types.ts';
 import type { DatasetEntry, RunContext } from './context.ts';
 import type { RArg } from './r.caller.ts';
 import { checkSvg, UnsafeSvgError } from './svg.sanitize.ts';
@@ -28,8 +29,8 @@ type Test = PanthrTest | PanthrExtensionTest;
 type Graph = PanthrGraph | PanthrExtensionGraph;
 
 /** The object with `result` added, stored and sent back. */
-function answered(object: StoredObject, result: unknown): RunOutcome {
-  const out = { ...object, result } as StoredObject;
+function answered(object: StoredPanthrObject, result: unknown): RunOutcome {
+  const out = { ...object, result } as StoredPanthrObject;
   return { store: [out], remove: [], reply: [out] };
 }
 

@@ -2,16 +2,8 @@
  * The compute layer's contract: what running one PanthR object gives back, and the
  * options a workspace runtime works under.
  */
-import type { PanthrObject } from '../../converters/index.ts';
+import type { StoredPanthrObject } from '../../converters/index.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
-
-/** A PanthR object as the workspace stores it (a request with its `result`, a dataset...). */
-export type StoredObject = PanthrObject & {
-  result?: unknown;
-  hash?: number;
-  /** Why the result no longer describes the data (workspace.rules.ts); absent when current. */
-  stale?: string;
-};
 
 /** The error object of API.md §2, answered in place of a result. */
 export interface ComputeErrorObject {
@@ -40,14 +32,14 @@ export type ComputeErrorCode = Extract<
  * error object when the request could not be served; then nothing is stored or removed).
  */
 export interface RunOutcome {
-  readonly store: StoredObject[];
+  readonly store: StoredPanthrObject[];
   readonly remove: string[];
-  readonly reply: (StoredObject | ComputeErrorObject)[];
+  readonly reply: (StoredPanthrObject | ComputeErrorObject)[];
   /**
    * Objects of `store` changed as a consequence (results marked stale), not answers to the
    * request: the reply keeps one object per object sent, and these go to every tab after it.
    */
-  readonly changed?: StoredObject[];
+  readonly changed?: StoredPanthrObject[];
 }
 
 /** Limits a runtime works under (from the configuration). */

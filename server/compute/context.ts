@@ -2,17 +2,10 @@
  * What a handler of one object kind may use: the R caller, the limits, and the workspace's
  * state in R (datasets under generated names, filters as cached row masks).
  */
-import type { PanthrDataset } from '../../converters/index.ts';
-import type { RLogical, RValue } from '../../r/index.ts';
-import type { RuntimeOptions, StoredObject } from './compute.types.ts';
+import type { PanthrDataset, StoredPanthrObject } from '../../converters/index.ts';
+import type { RegisteredKinds, RLogical, RValue } from '../../r/index.ts';
+import type { RuntimeOptions } from './compute.types.ts';
 import type { CallOptions, RCaller } from './r.caller.ts';
-
-/** Report, test and graph kinds that R knows (built in and registered by extensions). */
-export interface RegisteredKinds {
-  readonly reports: ReadonlySet<string>;
-  readonly tests: ReadonlySet<string>;
-  readonly graphs: ReadonlySet<string>;
-}
 
 /** A dataset of the workspace as it is held in R. */
 export interface DatasetEntry {
@@ -32,7 +25,7 @@ export interface RunContext {
   readonly call: CallOptions;
   readonly kinds: RegisteredKinds;
   /** The stored object called `name`, if any. */
-  object(name: string): StoredObject | undefined;
+  object(name: string): StoredPanthrObject | undefined;
   /** The dataset called `name` as held in R; `not_found` when there is none. */
   dataset(name: string): DatasetEntry;
   /**

@@ -13,8 +13,9 @@ import {
   type LevelsCommand,
   type PanthrVector,
   type SettypeCommand,
+  type StoredPanthrObject,
 } from '../../converters/index.ts';
-import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
+import { computeError, type RunOutcome } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 
 /** One of the commands this module runs. */
@@ -44,6 +45,6 @@ export async function runDataCommand(ctx: RunContext, o: DataCommand): Promise<R
     throw computeError('not_found', `variable "${o.variable}" not found in dataset "${o.dataset}"`);
   const updated = await ctx.putVariable(o.dataset, changed(v, o));
   const stored = updated.dataset.variables.find((x) => x.name === o.variable);
-  const out = { ...o, result: { variable: stored } } as StoredObject;
+  const out = { ...o, result: { variable: stored } } as StoredPanthrObject;
   return { store: [updated.dataset], remove: [], reply: [out] };
 }

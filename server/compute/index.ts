@@ -9,7 +9,5 @@ export type {
   RunOptions,
   RunOutcome,
   RuntimeOptions,
-  StoredObject,
 } from './compute.types.ts';
-export type { RegisteredKinds } from './context.ts';
 export { checkSvg, UnsafeSvgError } from './svg.sanitize.ts';

@@ -13,11 +13,12 @@ import {
   type PanthrDataset,
   type PanthrVector,
   type ReadCommand,
+  type StoredPanthrObject,
 } from '../../converters/index.ts';
 import { rAttrStrings, rDouble, rList, rString, type RValue } from '../../r/index.ts';
 import { UnknownEncodingError } from './csv.decode.ts';
 import { parseCsvInput } from './csv.parser.ts';
-import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
+import { computeError, type RunOutcome } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 
 /** Element `name` of an R named list, if present. */
@@ -175,6 +176,6 @@ export async function runRead(ctx: RunContext, o: ReadCommand): Promise<RunOutco
   const entry = await ctx.putDataset(await sortedLevels(ctx, read.dataset));
   const { data: _bytes, ...request } = o;
   const result = { dataset: entry.dataset, warnings: read.warnings };
-  const out = { ...request, result } as StoredObject;
+  const out = { ...request, result } as StoredPanthrObject;
   return { store: [entry.dataset], remove: [], reply: [out] };
 }

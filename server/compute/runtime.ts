@@ -15,8 +15,9 @@ import {
   type PanthrVector,
   validateObject,
   type ValidationResult,
+  type StoredPanthrObject,
 } from '../../converters/index.ts';
-import type { RConnection, RLogical, RValue } from '../../r/index.ts';
+import type { RConnection, RegisteredKinds, RLogical, RValue } from '../../r/index.ts';
 import { AppError } from '../errors.ts';
 import { runGraph, runR, runReport, runTest } from './analyses.ts';
 import { runDelete, runNewvar } from './commands.ts';
@@ -30,9 +31,8 @@ import {
   type RunOptions,
   type RunOutcome,
   type RuntimeOptions,
-  type StoredObject,
 } from './compute.types.ts';
-import type { DatasetEntry, RegisteredKinds, RunContext } from './context.ts';
+import type { DatasetEntry, RunContext } from './context.ts';
 import { compileFormulaFor } from './formula.ts';
 import { RCaller, type CallOptions } from './r.caller.ts';
 import { runDataset, runFilter, runVector, toMask } from './structures.ts';
@@ -47,7 +47,7 @@ interface CachedMask {
 
 /** See the module comment. Create one with {@link WorkspaceRuntime.load}. */
 export class WorkspaceRuntime {
-  private readonly objects = new Map<string, StoredObject>();
+  private readonly objects = new Map<string, StoredPanthrObject>();
   private readonly datasets = new Map<string, DatasetEntry>();
   private readonly masks = new Map<string, CachedMask>();
   /** Why each stored dataset that {@link load} could not put into R was refused. */
@@ -71,7 +71,7 @@ export class WorkspaceRuntime {
    */
   static async load(
     conn: RConnection,
-    objects: readonly StoredObject[],
+    objects: readonly StoredPanthrObject[],
     options: RuntimeOptions,
   ): Promise<WorkspaceRuntime> {
     const r = new RCaller(conn);
@@ -111,7 +111,7 @@ export class WorkspaceRuntime {
   }
 
   /** The workspace's objects now, in the order they were stored. */
-  list(): StoredObject[] {
+  list(): StoredPanthrObject[] {
     return [...this.objects.values()];
   }
 
@@ -149,7 +149,7 @@ export class WorkspaceRuntime {
    * does; a dataset R refuses is an error object and nothing changes.
    */
   restore(
-    objects: readonly { name: string; object: StoredObject | null }[],
+    objects: readonly { name: string; object: StoredPanthrObject | null }[],
     options: RunOptions = {},
   ): Promise<RunOutcome> {
     const call: CallOptions = {
@@ -157,7 +157,7 @@ export class WorkspaceRuntime {
       signal: options.signal,
     };
     const work = async (): Promise<RunOutcome> => {
-      const store: StoredObject[] = [];
+      const store: StoredPanthrObject[] = [];
       const remove: string[] = [];
       // Datasets first into R: a failure there leaves the held state as it was.
       for (const { name, object } of objects) {

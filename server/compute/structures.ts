@@ -8,9 +8,10 @@ import {
   type PanthrDataset,
   type PanthrFilter,
   type PanthrVector,
+  type StoredPanthrObject,
 } from '../../converters/index.ts';
 import { NA_LOGICAL, rLogical, type RLogical, type RValue } from '../../r/index.ts';
-import { computeError, type RunOutcome, type StoredObject } from './compute.types.ts';
+import { computeError, type RunOutcome } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 import { checkSize, storedVector } from './values.ts';
 
@@ -19,7 +20,7 @@ export function runVector(ctx: RunContext, o: PanthrVector): RunOutcome {
   const rows = valuesLength(o.values);
   // Refused before the stored form is built (that may copy millions of values).
   checkSize(o.name, rows, 1, ctx.options.maxData);
-  const out = { ...storedVector(o), result: { rows } } as StoredObject;
+  const out = { ...storedVector(o), result: { rows } } as StoredPanthrObject;
   return { store: [out], remove: [], reply: [out] };
 }
 
@@ -30,7 +31,7 @@ export async function runDataset(ctx: RunContext, o: PanthrDataset): Promise<Run
   const out = {
     ...entry.dataset,
     result: { rows: entry.rows, variables: o.variables.length },
-  } as StoredObject;
+  } as StoredPanthrObject;
   return { store: [out], remove: [], reply: [out] };
 }
 
@@ -59,8 +60,8 @@ async function appendVariables(ctx: RunContext, o: PanthrDataset): Promise<RunOu
   const out = {
     ...o,
     result: { rows: entry.rows, variables: entry.dataset.variables.length },
-  } as StoredObject;
-  const whole = { ...entry.dataset, result: out.result } as StoredObject;
+  } as StoredPanthrObject;
+  const whole = { ...entry.dataset, result: out.result } as StoredPanthrObject;
   return { store: [whole], remove: [], reply: [out] };
 }
 
@@ -95,6 +96,6 @@ export async function runFilter(ctx: RunContext, o: PanthrFilter): Promise<RunOu
   const entry = ctx.dataset(o.dataset);
   const mask = toMask(await ctx.evalFormula(entry, o.formula), o.formula);
   const { selected, missing } = maskCounts(mask);
-  const out = { ...o, result: { selected, rows: entry.rows, missing } } as StoredObject;
+  const out = { ...o, result: { selected, rows: entry.rows, missing } } as StoredPanthrObject;
   return { store: [out], remove: [], reply: [out] };
 }

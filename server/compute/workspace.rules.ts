@@ -6,8 +6,13 @@
  * - outputs (reports, tests, graphs) and filters computed from data that changed under them
  *   are stored again with `stale`, the reason in words, so no client shows them as current.
  */
-import { parseFormula, type FormulaNode, type PanthrObject } from '../../converters/index.ts';
-import type { RunOutcome, StoredObject } from './compute.types.ts';
+import {
+  parseFormula,
+  type FormulaNode,
+  type PanthrObject,
+  type StoredPanthrObject,
+} from '../../converters/index.ts';
+import type { RunOutcome } from './compute.types.ts';
 
 /** Object types whose result is computed from a dataset's values. */
 const COMPUTED: ReadonlySet<string> = new Set(['report', 'test', 'graph', 'filter']);
@@ -27,7 +32,7 @@ interface DataChange {
  * An outcome that stores and removes nothing (an error) is returned as it is.
  */
 export function applyWorkspaceRules(
-  objects: ReadonlyMap<string, StoredObject>,
+  objects: ReadonlyMap<string, StoredPanthrObject>,
   request: PanthrObject,
   outcome: RunOutcome,
 ): RunOutcome {
@@ -36,7 +41,7 @@ export function applyWorkspaceRules(
   if (changes.length === 0) return outcome;
   const touched = new Set([...outcome.store.map((o) => o.name), ...outcome.remove]);
   const remove: string[] = [];
-  const stale: StoredObject[] = [];
+  const stale: StoredPanthrObject[] = [];
   for (const o of objects.values()) {
     if (touched.has(o.name)) continue;
     if (changes.some((c) => supersedes(c, o))) remove.push(o.name);
@@ -55,7 +60,7 @@ export function applyWorkspaceRules(
 
 /** The data changes a successful run makes. */
 function dataChanges(
-  objects: ReadonlyMap<string, StoredObject>,
+  objects: ReadonlyMap<string, StoredPanthrObject>,
   request: PanthrObject,
   outcome: RunOutcome,
 ): DataChange[] {
@@ -79,7 +84,7 @@ function dataChanges(
 }
 
 /** Whether `o` is a `newvar` record that `c` leaves describing nothing the dataset holds. */
-function supersedes(c: DataChange, o: StoredObject): boolean {
+function supersedes(c: DataChange, o: StoredPanthrObject): boolean {
   if (o.type !== 'command' || o.command !== 'newvar' || o.dataset !== c.dataset) return false;
   return c.variable === undefined || o.variable === c.variable;
 }
@@ -87,8 +92,8 @@ function supersedes(c: DataChange, o: StoredObject): boolean {
 /** Whether `o` was computed from data that `c` changed (a newvar adding a variable: no). */
 function isStaleAfter(
   c: DataChange,
-  o: StoredObject,
-  objects: ReadonlyMap<string, StoredObject>,
+  o: StoredPanthrObject,
+  objects: ReadonlyMap<string, StoredPanthrObject>,
 ): boolean {
   if (c.stale === null || !COMPUTED.has(o.type) || !('dataset' in o)) return false;
   if (o.dataset !== c.dataset) return false;
@@ -97,7 +102,10 @@ function isStaleAfter(
 }
 
 /** The variables `o` reads: named ones, `by`, and those of its filter's formula. */
-function variablesUsed(o: StoredObject, objects: ReadonlyMap<string, StoredObject>): Set<string> {
+function variablesUsed(
+  o: StoredPanthrObject,
+  objects: ReadonlyMap<string, StoredPanthrObject>,
+): Set<string> {
   const used = new Set<string>();
   const rec = o as Record<string, unknown>;
   if (Array.isArray(rec['variables']))

@@ -19,6 +19,8 @@ export const LIVE_KEYS = [
   'max_data',
   'compute_timeout',
   'user_validation',
+  // Applied by main.ts's reload: a new Rserve for new sessions (r/reload.ts).
+  'extensions',
   'mail',
   'log_level',
 ] as const satisfies readonly (keyof Config)[];

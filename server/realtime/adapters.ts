@@ -2,15 +2,14 @@
  * Adapts the real modules (R pool, compute runtime, store) to the sessions layer's ports.
  */
 import type { RService, RState } from '../../r/index.ts';
-import { validateObject, type PanthrObject } from '../../converters/index.ts';
-import { WorkspaceRuntime, type StoredObject } from '../compute/index.ts';
+import { validateObject, type StoredPanthrObject } from '../../converters/index.ts';
+import { WorkspaceRuntime } from '../compute/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Store } from '../store/index.ts';
 import { ErrorCode } from '../errors.ts';
 import type {
   ConnectionLog,
   ErrorObject,
-  PanthRObject,
   RLeaser,
   RuntimeFactory,
   WorkspacePersistence,
@@ -24,7 +23,7 @@ export interface Ports {
   readonly persistence: WorkspacePersistence;
   readonly connectionLog: ConnectionLog;
   /** Checks a raw object from a client: the object, or an error object in its place. */
-  readonly validate: (raw: unknown) => PanthRObject | ErrorObject;
+  readonly validate: (raw: unknown) => StoredPanthrObject | ErrorObject;
   rSessions(): Record<string, number>;
   rRestarts(): number;
   rState(): RState;
@@ -34,14 +33,17 @@ export interface Ports {
 function poolLeaser(r: RService): RLeaser {
   return {
     async lease(ownerId, onLost) {
-      const session = await r.pool.acquire(ownerId);
+      // The pool of now: after an extensions reload the session goes back to the pool it
+      // came from (the old Rserve's), not to the current one.
+      const pool = r.pool;
+      const session = await pool.acquire(ownerId);
       // The compute layer talks to the connection directly: count the session as used
       // now, so the pool never hands it to anyone else.
       session.markUsed();
       session.onLost((error) => onLost(error.message));
       return {
         conn: session.connection,
-        release: () => r.pool.release(session),
+        release: () => pool.release(session),
       };
     },
   };
@@ -50,12 +52,6 @@ function poolLeaser(r: RService): RLeaser {
 /** Builds the ports over the real modules. */
 export function createPorts(deps: { config: Config; store: Store; r: RService }): Ports {
   const { config, r } = deps;
-  const registered = r.registered;
-  const kinds = {
-    reports: new Set(registered?.reports ?? []),
-    tests: new Set(registered?.tests ?? []),
-    graphs: new Set(registered?.graphs ?? []),
-  };
   // Getters: a configuration reload (SIGHUP) changes them for the next request.
   const runtimeOptions = {
     get maxData() {
@@ -69,26 +65,11 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
   return {
     leaser: poolLeaser(r),
     runtimes: {
-      load: async (conn, objects) => {
-        const runtime = await WorkspaceRuntime.load(
-          conn,
-          objects as unknown as StoredObject[],
-          runtimeOptions,
-        );
-        return {
-          // Objects reaching here passed validateObject, so they are PanthrObjects.
-          run: (object, options) => runtime.run(object as unknown as PanthrObject, options),
-          list: () => runtime.list(),
-          restore: (objects, options) =>
-            runtime.restore(
-              objects as unknown as { name: string; object: StoredObject | null }[],
-              options,
-            ),
-          heldDatasets: () => runtime.heldDatasets(),
-        };
-      },
+      // The compute layer's runtime is the sessions layer's port as it is: one object type.
+      load: (conn, objects) => WorkspaceRuntime.load(conn, objects, runtimeOptions),
     },
-    validate: (raw) => validateRaw(raw, kinds),
+    // Read at each call: an extensions reload (SIGHUP) changes the kinds R knows.
+    validate: (raw) => validateRaw(raw, r.registered ?? {}),
     persistence: storePersistence(deps.store),
     connectionLog: storeConnectionLog(deps.store),
     rSessions: () => {
@@ -103,7 +84,7 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
 function validateRaw(
   raw: unknown,
   kinds: Parameters<typeof validateObject>[1],
-): PanthRObject | ErrorObject {
+): StoredPanthrObject | ErrorObject {
   const v = validateObject(raw, kinds);
   if (v.ok) return v.object;
   return {

@@ -15,7 +15,7 @@ import {
   readOnlyError,
   type ClientConnection,
   type ErrorObject,
-  type PanthRObject,
+  type StoredPanthrObject,
   type SessionManager,
   type SessionMetrics,
 } from '../sessions/index.ts';
@@ -26,7 +26,7 @@ import type { SizeRefusals } from './size-refusals.ts';
 /** What the handlers need. */
 export interface HandlerDeps {
   readonly sessions: SessionManager;
-  readonly validate: (raw: unknown) => PanthRObject | ErrorObject;
+  readonly validate: (raw: unknown) => StoredPanthrObject | ErrorObject;
   readonly metrics: SessionMetrics;
   readonly log: Logger;
   /** Where a connection dropped for a message over the transport's limit is remembered. */

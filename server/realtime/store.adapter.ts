@@ -9,9 +9,32 @@ import {
   resetWorkspaces,
   saveObject,
   type Store,
+  type WorkspaceObject,
 } from '../store/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
-import type { ConnectionLog, PanthRObject, WorkspacePersistence } from '../sessions/index.ts';
+import type {
+  ConnectionLog,
+  StoredPanthrObject,
+  WorkspacePersistence,
+  WorkspaceRecord,
+} from '../sessions/index.ts';
+
+/**
+ * A stored object as the PanthR object it is. The store keeps objects as plain records
+ * (server/store knows no PanthR types); this cast is sound because the only writers of
+ * object records are {@link storePersistence}'s `save` (objects the compute layer made from
+ * requests validateObject accepted) and the store's copy of a whole workspace
+ * (sharing.repo.ts copyWorkspace), whose objects came from here. Hidden records (`~` names)
+ * go through `saveRecord`/`findRecord`, and loadObjects leaves them out.
+ */
+function asPanthr(o: WorkspaceObject): StoredPanthrObject {
+  return o as unknown as StoredPanthrObject;
+}
+
+/** A hidden record as read back; every record has a string `type` (undo.history.ts writes it). */
+function asRecord(o: WorkspaceObject): WorkspaceRecord {
+  return { ...o, type: typeof o['type'] === 'string' ? o['type'] : '' };
+}
 
 /** Workspaces of users, as the sessions layer needs them. */
 export function storePersistence(store: Store): WorkspacePersistence {
@@ -19,7 +42,7 @@ export function storePersistence(store: Store): WorkspacePersistence {
     // A workspace shared with the user comes back read-only (sharing.repo.ts).
     current: (userId) => currentWorkspaceAccess(store, userId),
     async load(workspaceId) {
-      return (await loadObjects(store, workspaceId)) as unknown as PanthRObject[];
+      return (await loadObjects(store, workspaceId)).map(asPanthr);
     },
     async save(workspaceId, object) {
       if (object.name === null) throw new Error('only named objects are stored');
@@ -30,10 +53,18 @@ export function storePersistence(store: Store): WorkspacePersistence {
           'this workspace was deleted meanwhile; the result was not kept',
         );
       }
-      return stored as unknown as PanthRObject;
+      return asPanthr(stored);
     },
     async find(workspaceId, name) {
-      return (await findObject(store, workspaceId, name)) as unknown as PanthRObject | null;
+      const found = await findObject(store, workspaceId, name);
+      return found === null ? null : asPanthr(found);
+    },
+    async saveRecord(workspaceId, record) {
+      await saveObject(store, workspaceId, record);
+    },
+    async findRecord(workspaceId, name) {
+      const found = await findObject(store, workspaceId, name);
+      return found === null ? null : asRecord(found);
     },
     async remove(workspaceId, name) {
       await deleteObject(store, workspaceId, name);

@@ -5,7 +5,7 @@
  * that changed.
  */
 import type { Change, ObjectState } from './undo.history.ts';
-import type { PanthRObject, RunOutcome } from './ports.ts';
+import type { StoredPanthrObject, RunOutcome } from './ports.ts';
 
 /** Object types whose result is computed from a dataset (re-run when it changes). */
 const OUTPUTS: ReadonlySet<string> = new Set(['report', 'test', 'graph']);
@@ -18,25 +18,25 @@ const RESULT_KEYS = ['result', 'hash', 'stale'] as const;
  * variable, deletion, levels, settype), an uploaded dataset, vector or filter. Outputs and
  * notes are not (adding or re-running them leaves the redo history alone).
  */
-export function isRecorded(o: PanthRObject): boolean {
+export function isRecorded(o: StoredPanthrObject): boolean {
   if (o.type === 'command') return o['command'] !== 'undo' && o['command'] !== 'redo';
   return o.type === 'dataset' || o.type === 'vector' || o.type === 'filter';
 }
 
 /** Whether `o` is an `undo` or `redo` command. */
-export function undoKind(o: PanthRObject): 'undo' | 'redo' | null {
+export function undoKind(o: StoredPanthrObject): 'undo' | 'redo' | null {
   if (o.type !== 'command') return null;
   return o['command'] === 'undo' || o['command'] === 'redo' ? o['command'] : null;
 }
 
 /** The change `request` made, from the objects before it and its outcome; null: none. */
 export function changeOf(
-  request: PanthRObject,
-  before: ReadonlyMap<string, PanthRObject>,
+  request: StoredPanthrObject,
+  before: ReadonlyMap<string, StoredPanthrObject>,
   outcome: RunOutcome,
 ): Change | null {
   if (outcome.reply.some((r) => r.type === 'error')) return null;
-  const after = new Map<string, PanthRObject | null>();
+  const after = new Map<string, StoredPanthrObject | null>();
   for (const name of outcome.remove) after.set(name, null);
   for (const o of outcome.store) if (o.name !== null) after.set(o.name, o);
   // Outputs a run stored again (marked stale) are not part of the change: live results
@@ -52,10 +52,11 @@ export function changeOf(
 }
 
 /** What a change did, in words (the `undone` / `redone` of the reply). */
-export function describe(o: PanthRObject): string {
-  const q = (k: string): string => JSON.stringify(o[k] ?? o.name);
+export function describe(o: StoredPanthrObject): string {
+  const fields: Readonly<Record<string, unknown>> = o;
+  const q = (k: string): string => JSON.stringify(fields[k] ?? o.name);
   if (o.type !== 'command') return `${o.type} ${JSON.stringify(o.name)}`;
-  switch (o['command']) {
+  switch (o.command) {
     case 'read':
       return `import of dataset ${q('name')}`;
     case 'newvar':
@@ -68,6 +69,8 @@ export function describe(o: PanthRObject): string {
       return `type of variable ${q('variable')} of dataset ${q('dataset')}`;
     case 'delete':
       return `deletion of ${q('target')}`;
+    case 'undo':
+    case 'redo':
     default:
       return `command ${q('command')}`;
   }
@@ -88,22 +91,23 @@ export function touchedData(states: readonly ObjectState[], into: Set<string>): 
  * (their results left out), except those named in `skip` (computed in the same message).
  */
 export function outputsToRerun(
-  objects: readonly PanthRObject[],
+  objects: readonly StoredPanthrObject[],
   touched: ReadonlySet<string>,
   skip: ReadonlySet<string>,
-): { stored: PanthRObject; request: PanthRObject }[] {
-  const out: { stored: PanthRObject; request: PanthRObject }[] = [];
+): { stored: StoredPanthrObject; request: StoredPanthrObject }[] {
+  const out: { stored: StoredPanthrObject; request: StoredPanthrObject }[] = [];
   for (const o of objects) {
-    if (!OUTPUTS.has(o.type) || o.name === null || skip.has(o.name)) continue;
-    const dataset = o['dataset'];
-    const filter = o['filter'];
+    if (!OUTPUTS.has(o.type) || skip.has(o.name)) continue;
+    const fields: Readonly<Record<string, unknown>> = o;
+    const dataset = fields['dataset'];
+    const filter = fields['filter'];
     const uses =
       (typeof dataset === 'string' && touched.has(dataset)) ||
       (typeof filter === 'string' && touched.has(filter));
     if (!uses) continue;
     const request: Record<string, unknown> = { ...o };
     for (const k of RESULT_KEYS) delete request[k];
-    out.push({ stored: o, request: request as PanthRObject });
+    out.push({ stored: o, request: request as StoredPanthrObject });
   }
   return out;
 }

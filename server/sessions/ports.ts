@@ -3,14 +3,12 @@
  * `server/realtime/index.ts` adapts the real modules to them; tests can use the real
  * modules through the same adapters.
  */
+import type { StoredPanthrObject } from '../../converters/index.ts';
 import type { RConnection } from '../../r/index.ts';
+import type { RunOutcome } from '../compute/index.ts';
 import type { ErrorCode } from '../errors.ts';
 
-/** A PanthR object as it travels and is stored (validated by converters/ before it gets here). */
-export type PanthRObject = { readonly type: string; readonly name: string | null } & Record<
-  string,
-  unknown
->;
+export type { RunOutcome, StoredPanthrObject };
 
 /** The error object of API.md §2, in a `data` reply in place of a result. */
 export interface ErrorObject {
@@ -20,8 +18,8 @@ export interface ErrorObject {
   readonly message: string;
 }
 
-/** Whether an item is an error object (a PanthRObject's `type` is any string). */
-export function isErrorObject(o: PanthRObject | ErrorObject): o is ErrorObject {
+/** Whether an item is an error object rather than a PanthR object. */
+export function isErrorObject(o: StoredPanthrObject | ErrorObject): o is ErrorObject {
   return o.type === 'error';
 }
 
@@ -37,32 +35,20 @@ export interface RLeaser {
   lease(ownerId: string, onLost: (reason: string) => void): Promise<RLease>;
 }
 
-/** What running one object produced. */
-export interface RunOutcome {
-  /** Objects to store (new or replaced), in order; results included. */
-  readonly store: readonly PanthRObject[];
-  /** Names of objects to remove from the workspace. */
-  readonly remove: readonly string[];
-  /** Objects to send back (results, or an error object). */
-  readonly reply: readonly (PanthRObject | ErrorObject)[];
-  /** Stored objects changed as a consequence (results marked stale): sent to every tab. */
-  readonly changed?: readonly PanthRObject[];
-}
-
 /** The R-side state of one workspace in one R session. */
 export interface WorkspaceRuntime {
   /** The workspace's objects as the runtime holds them (no `hash`), in stored order. */
-  list(): readonly PanthRObject[];
+  list(): readonly StoredPanthrObject[];
   /**
    * Puts objects back as they were (null: absent), in R and in the held state, as one
    * queued run; the outcome stores and removes them (undo and redo).
    */
   restore(
-    objects: readonly { name: string; object: PanthRObject | null }[],
+    objects: readonly { name: string; object: StoredPanthrObject | null }[],
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<RunOutcome>;
   run(
-    object: PanthRObject,
+    object: StoredPanthrObject,
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<RunOutcome>;
   /** The datasets held in R: workspace name -> the R variable of its data frame. */
@@ -77,8 +63,17 @@ export type RInspector<T> = (
 
 /** Loads a stored workspace into an R session. */
 export interface RuntimeFactory {
-  load(conn: RConnection, objects: readonly PanthRObject[]): Promise<WorkspaceRuntime>;
+  load(conn: RConnection, objects: readonly StoredPanthrObject[]): Promise<WorkspaceRuntime>;
 }
+
+/**
+ * A hidden record kept beside a workspace's objects (the undo history,
+ * sessions/undo.history.ts): not a PanthR object, never sent to a client.
+ */
+export type WorkspaceRecord = { readonly type: string; readonly name: string } & Record<
+  string,
+  unknown
+>;
 
 /** A user's workspaces in the store. */
 export interface WorkspacePersistence {
@@ -88,11 +83,15 @@ export interface WorkspacePersistence {
    */
   current(userId: string): Promise<{ id: string; name: string; readOnly?: boolean }>;
   /** Every object of a workspace, in creation order. */
-  load(workspaceId: string): Promise<PanthRObject[]>;
+  load(workspaceId: string): Promise<StoredPanthrObject[]>;
   /** Stores an object (replacing one of the same name); returns it with its `hash`. */
-  save(workspaceId: string, object: PanthRObject): Promise<PanthRObject>;
-  /** The object named `name` (hidden records too: sessions/undo.history.ts), or null. */
-  find(workspaceId: string, name: string): Promise<PanthRObject | null>;
+  save(workspaceId: string, object: StoredPanthrObject): Promise<StoredPanthrObject>;
+  /** The object named `name`, or null. */
+  find(workspaceId: string, name: string): Promise<StoredPanthrObject | null>;
+  /** Stores a hidden record (its name starts with `~`), replacing one of the same name. */
+  saveRecord(workspaceId: string, record: WorkspaceRecord): Promise<void>;
+  /** The hidden record named `name`, or null. */
+  findRecord(workspaceId: string, name: string): Promise<WorkspaceRecord | null>;
   /** Removes an object by name; absent is fine. */
   remove(workspaceId: string, name: string): Promise<void>;
   /** Public mode: deletes all the user created, leaving one empty current workspace. */

@@ -9,7 +9,7 @@ import {
   type ClientSocket,
   type ConnectionLimits,
 } from './client.connection.ts';
-import type { ErrorObject, PanthRObject, RInspector, WorkspacePersistence } from './ports.ts';
+import type { ErrorObject, StoredPanthrObject, RInspector, WorkspacePersistence } from './ports.ts';
 import { UserSession, type UserSessionDeps } from './user.session.ts';
 
 /** The connection log (store), without any data values. */
@@ -116,7 +116,7 @@ export class SessionManager {
   submit(
     client: ClientConnection,
     seq: number,
-    items: readonly (PanthRObject | ErrorObject)[],
+    items: readonly (StoredPanthrObject | ErrorObject)[],
     workspace: string | null = null,
   ): void {
     client.touch();

@@ -8,7 +8,12 @@
 import { ErrorCode } from '../errors.ts';
 import { touchedData } from './data.changes.ts';
 import { packChange, unpackStates, type StoredState } from './undo.pack.ts';
-import type { PanthRObject, RunOutcome, WorkspacePersistence, WorkspaceRuntime } from './ports.ts';
+import type {
+  StoredPanthrObject,
+  RunOutcome,
+  WorkspacePersistence,
+  WorkspaceRuntime,
+} from './ports.ts';
 
 /** How many changes each workspace keeps (API 1.1: at least the last 50). */
 export const HISTORY_LIMIT = 50;
@@ -19,7 +24,7 @@ const changeName = (id: number): string => `~change.${id}`;
 /** One object of a change: its state, or null when absent. */
 export interface ObjectState {
   readonly name: string;
-  readonly object: PanthRObject | null;
+  readonly object: StoredPanthrObject | null;
 }
 
 /** One recorded change. */
@@ -44,8 +49,11 @@ export class UndoHistory {
     const index = await this.index(workspaceId);
     const id = index.next++;
     // Datasets whose variables were only partly replaced keep just those (undo.pack.ts).
-    const record = { type: 'change', name: changeName(id), ...packChange(change) };
-    await this.persistence.save(workspaceId, record);
+    await this.persistence.saveRecord(workspaceId, {
+      type: 'change',
+      name: changeName(id),
+      ...packChange(change),
+    });
     const dropped = [...index.redo, ...index.undo.slice(0, -(HISTORY_LIMIT - 1))];
     index.undo = [...index.undo.slice(-(HISTORY_LIMIT - 1)), id];
     index.redo = [];
@@ -62,19 +70,20 @@ export class UndoHistory {
   async take(
     workspaceId: string,
     which: 'undo' | 'redo',
-    current: (name: string) => PanthRObject | undefined,
+    current: (name: string) => StoredPanthrObject | undefined,
   ): Promise<Change | null> {
     const index = await this.index(workspaceId);
     const from = which === 'undo' ? index.undo : index.redo;
     const id = from.pop();
     if (id === undefined) return null;
-    const stored = await this.persistence.find(workspaceId, changeName(id));
+    const stored = await this.persistence.findRecord(workspaceId, changeName(id));
     const other = which === 'undo' ? index.redo : index.undo;
     if (stored === null) {
       other.push(id);
       await this.saveIndex(workspaceId, index);
       return null;
     }
+    // Sound: only record() above writes `~change.N` records, from a packed Change.
     const raw = stored as unknown as {
       description: string;
       before: StoredState[];
@@ -107,18 +116,18 @@ export class UndoHistory {
   }
 
   private async index(workspaceId: string): Promise<HistoryIndex> {
-    const o = (await this.persistence.find(workspaceId, INDEX)) as Partial<HistoryIndex> | null;
+    const o = await this.persistence.findRecord(workspaceId, INDEX);
     const ids = (v: unknown): number[] =>
       Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
     return {
-      undo: ids(o?.undo),
-      redo: ids(o?.redo),
-      next: typeof o?.next === 'number' ? o.next : 1,
+      undo: ids(o?.['undo']),
+      redo: ids(o?.['redo']),
+      next: typeof o?.['next'] === 'number' ? o['next'] : 1,
     };
   }
 
   private async saveIndex(workspaceId: string, index: HistoryIndex): Promise<void> {
-    await this.persistence.save(workspaceId, { type: 'history', name: INDEX, ...index });
+    await this.persistence.saveRecord(workspaceId, { type: 'history', name: INDEX, ...index });
   }
 }
 
@@ -133,7 +142,7 @@ export async function undoRedo(
   runtime: WorkspaceRuntime,
   req: {
     workspaceId: string;
-    object: PanthRObject;
+    object: StoredPanthrObject;
     which: 'undo' | 'redo';
     touched: Set<string>;
     run: { timeoutMs: number; signal?: AbortSignal };

@@ -8,7 +8,7 @@
  * (every data change is recorded, and changes are undone and redone in stack order).
  */
 import type { Change, ObjectState } from './undo.history.ts';
-import type { PanthRObject } from './ports.ts';
+import type { StoredPanthrObject } from './ports.ts';
 
 type Vars = readonly { readonly name: string }[];
 
@@ -21,11 +21,11 @@ interface Packed {
 /** An object state as stored: whole (`object`), or packed (`object` null, `packed`). */
 export type StoredState = ObjectState & { readonly packed?: Packed };
 
-const variablesOf = (o: PanthRObject | null): Vars | null =>
+const variablesOf = (o: StoredPanthrObject | null): Vars | null =>
   o?.type === 'dataset' && Array.isArray(o['variables']) ? (o['variables'] as Vars) : null;
 
 /** The dataset's keys other than its variables and hash, as text (small). */
-function rest(o: PanthRObject): string {
+function rest(o: StoredPanthrObject): string {
   const { variables: _v, hash: _h, ...others } = o as Record<string, unknown>;
   return JSON.stringify(others);
 }
@@ -72,7 +72,7 @@ export function packChange(change: Change): {
  */
 export function unpackStates(
   states: readonly StoredState[],
-  current: (name: string) => PanthRObject | undefined,
+  current: (name: string) => StoredPanthrObject | undefined,
 ): ObjectState[] {
   return states.map((s) => {
     if (s.packed === undefined) return { name: s.name, object: s.object };
@@ -86,6 +86,7 @@ export function unpackStates(
       if (v === undefined) throw new Error(`variable "${n}" of this change is gone`);
       return v;
     });
-    return { name: s.name, object: { ...now, variables } };
+    // Sound: `variables` are the stored variables of this dataset, kept or rebuilt whole.
+    return { name: s.name, object: { ...now, variables } as StoredPanthrObject };
   });
 }

@@ -12,7 +12,7 @@ import type { SessionMetrics } from './metrics.ts';
 import {
   isErrorObject,
   type ErrorObject,
-  type PanthRObject,
+  type StoredPanthrObject,
   type RLease,
   type RInspector,
   type RLeaser,
@@ -55,7 +55,7 @@ const PING_TIMEOUT_MS = 30_000;
 /** A workspace and its objects as just read from the store. */
 interface LoadedWorkspace {
   readonly workspace: { id: string; name: string };
-  readonly objects: readonly PanthRObject[];
+  readonly objects: readonly StoredPanthrObject[];
 }
 
 /** The server side of one user while at least one of their tabs is connected. */
@@ -114,7 +114,7 @@ export class UserSession {
   submit(
     client: ClientConnection,
     seq: number,
-    items: readonly (PanthRObject | ErrorObject)[],
+    items: readonly (StoredPanthrObject | ErrorObject)[],
     workspace: string | null = null,
   ): void {
     const endWork = client.beginWork();
@@ -224,7 +224,7 @@ export class UserSession {
    * Leases an R session and loads the workspace into it: `objects` if the caller just read
    * them, else from the store. Runs inside the queue.
    */
-  private async startRuntime(objects?: readonly PanthRObject[]): Promise<void> {
+  private async startRuntime(objects?: readonly StoredPanthrObject[]): Promise<void> {
     if (this.runtime !== null || this.closed || this.abort.signal.aborted) return;
     const workspace = await this.currentWorkspace();
     const lease = await this.deps.leaser.lease(this.userId, (reason) => this.lost(lease, reason));
@@ -264,7 +264,7 @@ export class UserSession {
   private async process(
     client: ClientConnection,
     seq: number,
-    items: readonly (PanthRObject | ErrorObject)[],
+    items: readonly (StoredPanthrObject | ErrorObject)[],
     workspace: string | null,
   ): Promise<void> {
     await client.ready.catch(() => undefined);
@@ -277,10 +277,10 @@ export class UserSession {
     }
     // A workspace shared with this user is read-only: nothing sent may change it.
     const readOnly = current?.readOnly === true;
-    const replies: (PanthRObject | ErrorObject)[] = [];
+    const replies: (StoredPanthrObject | ErrorObject)[] = [];
     // Datasets and filters whose data this message changed: their outputs run again.
     const touched = new Set<string>();
-    const changed: PanthRObject[] = [];
+    const changed: StoredPanthrObject[] = [];
     for (const item of items) {
       if (isErrorObject(item)) replies.push(item);
       else if (readOnly) replies.push(readOnlyError(item.name));
@@ -313,8 +313,8 @@ export class UserSession {
   private async rerunOutputs(
     touched: ReadonlySet<string>,
     skip: ReadonlySet<string>,
-  ): Promise<(PanthRObject | ErrorObject)[]> {
-    const fresh: (PanthRObject | ErrorObject)[] = [];
+  ): Promise<(StoredPanthrObject | ErrorObject)[]> {
+    const fresh: (StoredPanthrObject | ErrorObject)[] = [];
     for (const { stored, request } of outputsToRerun(this.runtime?.list() ?? [], touched, skip)) {
       const replies = await this.runOne(request, []);
       const err = replies.find(isErrorObject);
@@ -334,10 +334,10 @@ export class UserSession {
    * it changed, to `touched`.
    */
   private async runOne(
-    object: PanthRObject,
-    changed: PanthRObject[],
+    object: StoredPanthrObject,
+    changed: StoredPanthrObject[],
     touched?: Set<string>,
-  ): Promise<readonly (PanthRObject | ErrorObject)[]> {
+  ): Promise<readonly (StoredPanthrObject | ErrorObject)[]> {
     const started = performance.now();
     let outcome = 'ok';
     try {
@@ -375,11 +375,11 @@ export class UserSession {
         const s = saved.get(r.name);
         if (s === undefined) return r;
         // A part of an upload is answered as sent (not the whole dataset), with its hash.
-        if (r.append === true) return { ...r, hash: s['hash'] };
+        if (r.type === 'dataset' && r.append === true) return { ...r, hash: s.hash };
         // The reply with its stored hash: a stored record may leave out what only the reply
         // carries (a newvar's values); a different object of that name (the dataset a `read`
         // made) is sent as stored.
-        return s.type === r.type ? { ...r, hash: s['hash'] } : s;
+        return s.type === r.type ? { ...r, hash: s.hash } : s;
       });
     } catch (err) {
       const failure = this.failure(object, err);
@@ -404,10 +404,10 @@ export class UserSession {
    * already holds the change and the store may hold part of it: the R session is given
    * back, so that the next request loads the workspace as the store has it.
    */
-  private async persist(result: RunOutcome): Promise<Map<string, PanthRObject>> {
+  private async persist(result: RunOutcome): Promise<Map<string, StoredPanthrObject>> {
     try {
       const workspace = await this.currentWorkspace();
-      const saved = new Map<string, PanthRObject>();
+      const saved = new Map<string, StoredPanthrObject>();
       for (const o of result.store) {
         const s = await this.deps.persistence.save(workspace.id, o);
         if (o.name !== null) saved.set(o.name, s);
@@ -422,7 +422,7 @@ export class UserSession {
     }
   }
 
-  private failure(object: PanthRObject, err: unknown): ErrorObject {
+  private failure(object: StoredPanthrObject, err: unknown): ErrorObject {
     if (err instanceof RError) {
       switch (err.code) {
         case 'closed':

@@ -4,7 +4,7 @@
  * another tab or over REST that this tab has not followed yet), nothing runs.
  */
 import { ErrorCode } from '../errors.ts';
-import type { ErrorObject, PanthRObject } from './ports.ts';
+import type { ErrorObject, StoredPanthrObject } from './ports.ts';
 
 /**
  * The reply for a message from a tab that shows workspace `shown` while `current` is the
@@ -14,7 +14,7 @@ import type { ErrorObject, PanthRObject } from './ports.ts';
 export function wrongWorkspaceReply(
   shown: string | null,
   current: { readonly id: string; readonly name: string },
-  items: readonly (PanthRObject | ErrorObject)[],
+  items: readonly (StoredPanthrObject | ErrorObject)[],
 ): ErrorObject[] | null {
   if (shown === null || shown === current.id) return null;
   const message =

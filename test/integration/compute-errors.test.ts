@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { LIMITS, type PanthrObject } from '../../converters/index.ts';
+import { LIMITS, type PanthrObject, type StoredPanthrObject } from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
-import type { StoredObject, WorkspaceRuntime } from '../../server/compute/index.ts';
+import type { WorkspaceRuntime } from '../../server/compute/index.ts';
 import { makeDataset } from '../fixtures/compute/datasets.ts';
 import { PANTHR_R, startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { errorOf, resultOf, runRaw } from '../fixtures/compute/run.ts';
@@ -121,7 +121,7 @@ describe('compute: error codes', function () {
       variables: [
         { type: 'vector', name: 'g', variableType: 'nominal', values: ['a', 'z'], labels: ['a'] },
       ],
-    } as unknown as StoredObject;
+    } as unknown as StoredPanthrObject;
     const loaded = await r.runtime({}, [broken]);
     assert.deepEqual(loaded.list(), [broken], 'kept as it is');
     const e = await errorOf(loaded, {

@@ -4,8 +4,8 @@
  * `stale`; `newvar` records that no longer describe the data leave the workspace.
  */
 import assert from 'node:assert/strict';
-import type { PanthrDataset } from '../../converters/index.ts';
-import type { RunOutcome, StoredObject, WorkspaceRuntime } from '../../server/compute/index.ts';
+import type { PanthrDataset, StoredPanthrObject } from '../../converters/index.ts';
+import type { RunOutcome, WorkspaceRuntime } from '../../server/compute/index.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { errorOf, runRaw } from '../fixtures/compute/run.ts';
 
@@ -23,7 +23,7 @@ function newvar(name: string, variable: string, formula: string, replace?: boole
   };
 }
 
-function byName(out: RunOutcome, name: string): StoredObject | undefined {
+function byName(out: RunOutcome, name: string): StoredPanthrObject | undefined {
   return out.store.find((o) => o.name === name);
 }
 

@@ -3,9 +3,14 @@
  * filters, newvar, read, delete, graphs, reloading a stored workspace, and full R.
  */
 import assert from 'node:assert/strict';
-import { jsonValues, type PanthrDataset, type PanthrVector } from '../../converters/index.ts';
+import {
+  jsonValues,
+  type PanthrDataset,
+  type PanthrVector,
+  type StoredPanthrObject,
+} from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
-import { checkSvg, type StoredObject, type WorkspaceRuntime } from '../../server/compute/index.ts';
+import { checkSvg, type WorkspaceRuntime } from '../../server/compute/index.ts';
 import { makeDataset } from '../fixtures/compute/datasets.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { errorOf, resultOf, runRaw } from '../fixtures/compute/run.ts';
@@ -341,7 +346,7 @@ describe('compute: objects on real R', function () {
     };
     const first = await resultOf(rt, report);
     // A copy that shares nothing, as from the store (binary values come back as bytes).
-    const stored: StoredObject[] = structuredClone(rt.list());
+    const stored: StoredPanthrObject[] = structuredClone(rt.list());
     const fresh = await r.runtime({}, stored);
     assert.deepEqual(
       fresh.list().map((o) => o.name),

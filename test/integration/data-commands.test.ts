@@ -10,9 +10,10 @@ import {
   rToDataset,
   type PanthrDataset,
   type PanthrVector,
+  type StoredPanthrObject,
 } from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
-import type { StoredObject, WorkspaceRuntime } from '../../server/compute/index.ts';
+import type { WorkspaceRuntime } from '../../server/compute/index.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { rFile, rscriptJson } from '../fixtures/compute/rscript.ts';
 import { errorOf, resultOf, runRaw } from '../fixtures/compute/run.ts';
@@ -43,7 +44,7 @@ describe('data: edit, levels, settype (API 1.1)', function () {
   /** Runs a command on dataset d; returns its variable result and keeps the stored dataset. */
   async function command(o: Record<string, unknown>): Promise<PanthrVector> {
     const out = await runRaw(rt, { type: 'command', name: 'c', dataset: 'd', ...o });
-    const reply = out.reply[0] as StoredObject & { result?: { variable: PanthrVector } };
+    const reply = out.reply[0] as StoredPanthrObject & { result?: { variable: PanthrVector } };
     assert.notEqual(reply.type, 'error', JSON.stringify(reply));
     stored = out.store.find((s) => s.type === 'dataset') as PanthrDataset;
     return reply.result?.variable as PanthrVector;

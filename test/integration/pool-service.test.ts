@@ -37,9 +37,9 @@ describe('startR (real Rserve, the PanthR library)', function () {
     try {
       assert.ok(r.registered !== undefined, 'panthr_registered() was read');
       assert.ok(
-        r.registered.reports.length > 0 &&
-          r.registered.tests.length > 0 &&
-          r.registered.graphs.length > 0,
+        r.registered.reports.size > 0 &&
+          r.registered.tests.size > 0 &&
+          r.registered.graphs.size > 0,
       );
       const s = await r.pool.acquire('alice');
       const version = await s.eval('panthr_version');

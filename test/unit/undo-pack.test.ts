@@ -4,29 +4,30 @@
  * from the dataset as it is when the change is undone (the after side) or redone (before).
  */
 import assert from 'node:assert/strict';
-import type { PanthRObject } from '../../server/sessions/ports.ts';
+import type { StoredPanthrObject } from '../../server/sessions/index.ts';
 import { packChange, unpackStates } from '../../server/sessions/undo.pack.ts';
 
 const vec = (name: string, n: number, k: number) => ({
-  type: 'vector',
+  type: 'vector' as const,
   name,
-  variableType: 'scalar',
+  variableType: 'scalar' as const,
   values: Array.from({ length: n }, (_, i) => i * k),
 });
 
 describe('undo records keep only the variables a change replaced', () => {
   const others = Array.from({ length: 9 }, (_, j) => vec(`x${j}`, 1000, j));
+  const [first, ...rest] = others as [ReturnType<typeof vec>, ...ReturnType<typeof vec>[]];
   const old = vec('y', 1000, 1);
   const edited = { ...old, values: [42, ...old.values.slice(1)] };
-  const before: PanthRObject = {
+  const before: StoredPanthrObject = {
     type: 'dataset',
     name: 'd',
-    variables: [others[0], old, ...others.slice(1)],
+    variables: [first, old, ...rest],
   };
-  const after: PanthRObject = {
+  const after: StoredPanthrObject = {
     type: 'dataset',
     name: 'd',
-    variables: [others[0], edited, ...others.slice(1)],
+    variables: [first, edited, ...rest],
   };
   const change = {
     description: 'edit',
@@ -54,7 +55,7 @@ describe('undo records keep only the variables a change replaced', () => {
   });
 
   it('keeps whole objects when nothing is shared, and refuses a dataset that is gone', () => {
-    const fresh = { ...after, variables: after['variables'] && [edited] };
+    const fresh: StoredPanthrObject = { type: 'dataset', name: 'd', variables: [edited] };
     const whole = packChange({
       description: 'x',
       before: change.before,
