@@ -130,10 +130,13 @@ describe('configuration', () => {
 
   it('accepts cluster only with mongodb_url and a shared secret file, lease_ttl at most 15', () => {
     const cluster = { node_id: 'node1', redis_url: 'redis://127.0.0.1:6379' };
-    assert.deepEqual(problems({ cluster }), [
-      `cluster: needs mongodb_url: the embedded store is single-node, got ${JSON.stringify(cluster)}`,
-      `cluster: needs session_secret_file: one secret file every node reads, got ${JSON.stringify(cluster)}`,
-    ]);
+    const refused = problems({ cluster });
+    assert.equal(refused.length, 2);
+    assert.match(
+      refused[0] ?? '',
+      /^cluster: needs mongodb_url: the embedded store is single-node/,
+    );
+    assert.match(refused[1] ?? '', /^cluster: needs session_secret_file/);
     const shared = { mongodb_url: 'mongodb://db/panthr', session_secret_file: 's' };
     assert.equal(parseConfig({ ...shared, cluster }).cluster?.lease_ttl, 15);
     assert.match(
