@@ -95,7 +95,14 @@ async function openTab(
     });
     if (outcome === 'ok') {
       const client = new TestClient(socket);
-      await client.until(() => client.received.length > 0, 90_000, 'the workspace');
+      await client.until(
+        () => client.received.length > 0 || client.byes.length > 0,
+        90_000,
+        'the workspace',
+      );
+      if (client.received.length === 0) {
+        throw new Error(`refused after connecting: bye ${JSON.stringify(client.byes)}`);
+      }
       return { client, moves, node: current };
     }
     socket.disconnect();
@@ -231,8 +238,9 @@ describe('cluster: two nodes behind nginx, Redis and one store', function () {
     assert.equal(await leases.holder(userId), null);
   });
 
-  // Needs issue 18's store rule (a unique lower-cased name key per user): today the name
-  // check is a read then a write, which two processes can both pass.
+  // Pending on issue 18's store rule (a unique lower-cased name key per user): today the name
+  // check is a read then a write under a per-process lock, which two processes can both
+  // pass; it passed in one run here (2026-12-06) only because the two requests did not overlap.
   it.skip('the same workspace name created at once on both nodes gives exactly one 201', async () => {
     const { cookie } = await newUser(cluster);
     const post = (url: string) =>
@@ -250,13 +258,13 @@ describe('cluster: two nodes behind nginx, Redis and one store', function () {
   it('a node started while the other saves large datasets loses no chunk', async () => {
     const { cookie } = await newUser(cluster);
     const tab = await openTab(cluster, cookie, 'node1');
-    const rows = 60_000;
+    const rows = 30_000;
     const saved: string[] = [];
     let starting = true;
     const third = cluster.addNode('node3').finally(() => (starting = false));
     // Saves one large dataset after another for the whole start of node3 (its store opens
     // in the first second; a sweep then would take the chunks of a save in flight).
-    while (starting || saved.length < 3) {
+    while ((starting && saved.length < 12) || saved.length < 3) {
       const name = `big${saved.length}`;
       const [r] = await tab.client.request([dataset(name, rows)], 60_000);
       assert.equal(r?.type, 'dataset', JSON.stringify(r).slice(0, 300));

@@ -128,6 +128,34 @@ describe('configuration', () => {
     assert.doesNotMatch(run.stderr, /at .*\.ts:\d+/, 'no stack trace');
   });
 
+  it('accepts cluster only with mongodb_url and a shared secret file, lease_ttl at most 15', () => {
+    const cluster = { node_id: 'node1', redis_url: 'redis://127.0.0.1:6379' };
+    const refused = problems({ cluster });
+    assert.equal(refused.length, 2);
+    assert.match(
+      refused[0] ?? '',
+      /^cluster: needs mongodb_url: the embedded store is single-node/,
+    );
+    assert.match(refused[1] ?? '', /^cluster: needs session_secret_file/);
+    const shared = { mongodb_url: 'mongodb://db/panthr', session_secret_file: 's' };
+    assert.equal(parseConfig({ ...shared, cluster }).cluster?.lease_ttl, 15);
+    assert.match(
+      problems({ ...shared, cluster: { ...cluster, lease_ttl: 20 } })[0] ?? '',
+      /^cluster\.lease_ttl: /,
+    );
+    assert.equal(parseConfig({}).cluster, null);
+  });
+
+  it('makes the secret file once when several nodes start at once', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-secret-'));
+    const config = parseConfig({
+      data_dir: dir,
+      session_secret_file: path.join(dir, 'shared.secret'),
+    });
+    const secrets = [loadSecret(config), loadSecret(config)];
+    assert.equal(secrets[0], secrets[1]);
+  });
+
   it('ships a valid panthr_config.json on port 8080', () => {
     const c = loadConfig(path.resolve(import.meta.dirname, '../../panthr_config.json'));
     assert.equal(c.port, 8080);

@@ -1,0 +1,126 @@
+/**
+ * The pieces of a cluster node on the store, without R: the users' leases (one atomic
+ * upsert, expiry by the document's timestamp), the keeper's check before a save, and the
+ * start-up sweep that deletes only what stays unreferenced. Through the real driver, on the
+ * MongoDB test double (or real MongoDB with MONGODB_URL).
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openMongoLeases, type ClosableLeases } from '../../server/cluster/lease.ts';
+import { LeaseKeeper, LeaseLostError } from '../../server/cluster/lease.keeper.ts';
+import { sweepWhileOthersSave } from '../../server/cluster/sweep.ts';
+import { openStore, type Store } from '../../server/store/index.ts';
+import { silentLogger } from '../../server/log.ts';
+import {
+  startMongoWireDouble,
+  type MongoWireDouble,
+} from '../fixtures/mongo-wire/mongo-wire.double.ts';
+
+describe('cluster: leases and the start-up sweep on the store', function () {
+  this.timeout(30_000);
+  let double: MongoWireDouble | undefined;
+  let url: string;
+  let leases: ClosableLeases;
+  let dir: string;
+
+  before(async () => {
+    const real = process.env.MONGODB_URL;
+    if (real === undefined || real === '') {
+      double = await startMongoWireDouble();
+      url = `${double.url}/panthr_lease_test`;
+    } else url = real;
+    leases = await openMongoLeases(url);
+    dir = await mkdtemp(path.join(os.tmpdir(), 'panthr-lease-'));
+  });
+  after(async () => {
+    await leases?.close();
+    await double?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('one holder at a time; an expired lease is taken over; release frees it', async () => {
+    const user = `u-${Date.now()}`;
+    assert.equal(await leases.take(user, 'a', 5_000), true);
+    assert.equal(await leases.take(user, 'a', 5_000), true, 'the holder keeps it');
+    assert.equal(await leases.take(user, 'b', 5_000), false, 'another node cannot');
+    assert.equal((await leases.holder(user))?.nodeId, 'a');
+    // Judged by the document's timestamp: past it, another node takes the user.
+    const later = new Date(Date.now() + 6_000);
+    assert.equal(await leases.take(user, 'b', 5_000, later), true);
+    assert.equal(await leases.renew(user, 'a', 5_000), false, 'a cannot renew what b holds');
+    await leases.release(user, 'a');
+    assert.equal((await leases.holder(user))?.nodeId, 'b', "a's release leaves b's lease");
+    await leases.release(user, 'b');
+    assert.equal(await leases.holder(user), null);
+  });
+
+  it('of two nodes taking a user at once, exactly one holds it', async () => {
+    const user = `race-${Date.now()}`;
+    const won = await Promise.all(['a', 'b', 'c'].map((n) => leases.take(user, n, 5_000)));
+    assert.equal(won.filter(Boolean).length, 1);
+  });
+
+  it('the keeper refuses a save once another node took the user, and says so', async () => {
+    const user = `k-${Date.now()}`;
+    const lost: string[] = [];
+    const keeper = new LeaseKeeper({
+      leases,
+      nodeId: 'a',
+      ttlMs: 2_000,
+      log: silentLogger(),
+      active: () => true,
+      onLost: (u) => lost.push(u),
+    });
+    assert.deepEqual(await keeper.admit(user), { kind: 'held' });
+    await keeper.check(user);
+    // b takes the user after a's lease expired (a paused, or was cut off).
+    assert.equal(await leases.take(user, 'b', 2_000, new Date(Date.now() + 3_000)), true);
+    await assert.rejects(keeper.check(user), LeaseLostError);
+    assert.deepEqual(lost, [user]);
+    assert.deepEqual(await keeper.admit(user), { kind: 'moved', node: 'b' });
+    await keeper.close();
+    assert.equal((await leases.holder(user))?.nodeId, 'b', 'closing a keeps what b holds');
+  });
+
+  it('the start-up sweep deletes only what stays unreferenced past the age threshold', async () => {
+    const store: Store = await openStore(
+      { data_dir: dir, mongodb_url: url, sweep: false },
+      silentLogger(),
+    );
+    try {
+      const ws = `ws-${Date.now()}`;
+      await store.workspaces.insertOne({
+        _id: ws,
+        userId: 'u',
+        name: 'W',
+        createdAt: new Date(),
+        updatedAt: new Date(),
+        nextHash: 1,
+      });
+      const inFlight = `${ws}/d@1#0`;
+      const orphan = `${ws}/old@1#0`;
+      await store.workspaceBlobs.insertOne({ _id: inFlight, workspaceId: ws, data: [1, 2] });
+      await store.workspaceBlobs.insertOne({ _id: orphan, workspaceId: ws, data: [3] });
+      const sweep = sweepWhileOthersSave(store, silentLogger(), 500);
+      // Another node's save finishes: its object now names the chunk written before it.
+      await new Promise((r) => setTimeout(r, 100));
+      await store.workspaceObjects.insertOne({
+        _id: `${ws}/d`,
+        workspaceId: ws,
+        name: 'd',
+        hash: 1,
+        order: 1,
+        object: { type: 'vector', name: 'd', values: { blob: { chunks: [inFlight] } } },
+      });
+      await sweep.done;
+      const left = (await store.workspaceBlobs.find({ workspaceId: ws }).toArray()).map(
+        (b) => b._id,
+      );
+      assert.deepEqual(left, [inFlight]);
+    } finally {
+      await store.close();
+    }
+  });
+});
