@@ -32,9 +32,6 @@ const ENTRY_FILES = {
 const ENTRY_EXCEPTIONS = {
   // r/'s pure entry re-exports the value types of qap1/ without its socket code.
   'r/qap1': ['r/values.ts'],
-  // CSV code belongs to the shared-tokenizer change (issue 17, another branch); these two
-  // move to converters/client.ts with it.
-  converters: ['client/src/csv.ts', 'client/src/upload.ts'],
 };
 
 const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -8,3 +8,11 @@
 export { binaryToJson, isBinaryValues, mapValuesKeys, type BinaryValues } from './binary-values.ts';
 export * from './formula/index.ts';
 export { isColor, normalizeColor } from './schema/colors.ts';
+// The CSV rules `read` runs (one tokenizer for server and client), the check of a typed
+// cell, and how an upload is split into parts: all zod-free.
+export { csvColumnNames, inferColumn } from './csv-infer.ts';
+export { CsvSyntaxError, eachCsvRecord, isBlankRecord, recordFields } from './csv-tokenize.ts';
+export { parseCsv } from './csv.ts';
+export { TYPE_WHAT, typedCell } from './cell-value.ts';
+export { SINGLE_MESSAGE_BYTES, uploadParts } from './upload-parts.ts';
+export type { PanthrVector } from './schema/vector.schema.ts';

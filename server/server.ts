@@ -108,7 +108,7 @@ export async function startServer(
       log,
     );
     if (config.mongodb_url === null) log.info('embedded store: this server is a single node');
-    cluster = await joinCluster(config, log);
+    cluster = await joinCluster(config, log, store.leases);
     r = await startReloadableR(
       {
         preload: preloadFiles(config),

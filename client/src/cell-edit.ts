@@ -1,7 +1,7 @@
 // Checking a value typed into a spreadsheet cell before it is sent as an `edit` (API 1.1),
 // with the server's own rule for each type (converters/cell-value.ts), so that a value the
 // type cannot hold is refused at once with what to type instead. DOM-free.
-import { TYPE_WHAT, typedCell } from '../../converters/cell-value.ts';
+import { TYPE_WHAT, typedCell } from '../../converters/client.ts';
 import type { Cell, Vector } from './types.ts';
 import { formatValue } from './values.ts';
 

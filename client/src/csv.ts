@@ -2,13 +2,14 @@
 // type and the number of data rows. The server does the real parsing (`read` command);
 // this only has to agree with it on what a user sees first, so it uses the server's own
 // tokenizer and type inference (converters/csv-tokenize.ts, csv-infer.ts). DOM-free.
-import { csvColumnNames, inferColumn } from '../../converters/csv-infer.ts';
 import {
+  csvColumnNames,
   CsvSyntaxError,
   eachCsvRecord,
+  inferColumn,
   isBlankRecord,
   recordFields,
-} from '../../converters/csv-tokenize.ts';
+} from '../../converters/client.ts';
 import type { VariableType } from './types.ts';
 
 /** What the import dialog shows before sending. */

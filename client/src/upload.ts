@@ -3,9 +3,12 @@
 // sent in parts (docs/api.md, "Uploading in parts"), scalar columns as binary float64, so
 // that no message nears the server's 128 MB limit and each is a small piece of its work.
 // DOM-free.
-import { parseCsv } from '../../converters/csv.ts';
-import { SINGLE_MESSAGE_BYTES, uploadParts } from '../../converters/upload-parts.ts';
-import type { PanthrVector } from '../../converters/schema/vector.schema.ts';
+import {
+  parseCsv,
+  SINGLE_MESSAGE_BYTES,
+  uploadParts,
+  type PanthrVector,
+} from '../../converters/client.ts';
 import type { PObject } from './types.ts';
 
 /** Sends one message and resolves with its reply's objects (the app's `request`). */

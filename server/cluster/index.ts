@@ -10,10 +10,10 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { RedisStore } from 'rate-limit-redis';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { Config } from '../config/index.ts';
-import { openMongoLeases, type LeaseRepository } from './lease.ts';
+import type { LeaseRepository } from '../store/index.ts';
 import { LeaseKeeper, type LeaseKeeperDeps } from './lease.keeper.ts';
 
-export type { LeaseRepository } from './lease.ts';
+export type { LeaseRepository } from '../store/index.ts';
 export { LeaseKeeper, LeaseLostError, type Admission } from './lease.keeper.ts';
 export { leasedPersistence } from './leased.persistence.ts';
 export { relayAcrossNodes, type NodeRelayHandlers } from './node.relay.ts';
@@ -31,15 +31,19 @@ export interface ClusterNode {
   readonly rateLimitStore: (prefix: string) => RateLimitStore;
   /** The keeper of this node's leases, given what it asks of the sessions. */
   readonly keeper: (deps: Pick<LeaseKeeperDeps, 'active' | 'onLost'>) => LeaseKeeper;
-  /** Releases every lease still held, then closes Redis and the lease connection. */
+  /** Releases every lease still held, then closes Redis (the store is closed by its owner). */
   readonly close: () => Promise<void>;
 }
 
 /**
- * Connects to Redis and the store's leases when `config.cluster` is set; null otherwise.
- * Rejects when Redis or MongoDB cannot be reached.
+ * Connects to Redis when `config.cluster` is set, with the leases of the shared store
+ * (`store.leases`); null otherwise. Rejects when Redis cannot be reached.
  */
-export async function joinCluster(config: Config, log: Logger): Promise<ClusterNode | null> {
+export async function joinCluster(
+  config: Config,
+  log: Logger,
+  leases: LeaseRepository,
+): Promise<ClusterNode | null> {
   const cluster = config.cluster;
   if (cluster === null) return null;
   if (config.mongodb_url === null) throw new Error('cluster needs mongodb_url');
@@ -47,13 +51,6 @@ export async function joinCluster(config: Config, log: Logger): Promise<ClusterN
   // Without a listener an unreachable Redis would crash the process; the client reconnects.
   redis.on('error', (err: unknown) => log.warn({ err }, 'redis'));
   await redis.connect();
-  let leases;
-  try {
-    leases = await openMongoLeases(config.mongodb_url);
-  } catch (err) {
-    await redis.quit();
-    throw err;
-  }
   const leaseTtlMs = Math.round(cluster.lease_ttl * 1000);
   const keepers: LeaseKeeper[] = [];
   log.info(
@@ -85,7 +82,6 @@ export async function joinCluster(config: Config, log: Logger): Promise<ClusterN
     close() {
       closing ??= (async () => {
         await Promise.allSettled(keepers.map((k) => k.close()));
-        await leases.close();
         await redis.quit().catch((err: unknown) => log.warn({ err }, 'redis quit'));
       })();
       return closing;

@@ -5,7 +5,7 @@
  * renew is lost: the user's sockets end and nothing of theirs is saved here any more.
  */
 import type { Logger } from 'pino';
-import type { LeaseRepository } from './lease.ts';
+import type { LeaseRepository } from '../store/index.ts';
 
 /** Whether a handshake may stay on this node, or which node holds the user. */
 export type Admission =

@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import { pingMessageSchema } from '../../converters/index.ts';
 import { ErrorCode } from '../errors.ts';
-import type { SessionMetrics } from '../sessions/metrics.ts';
+import type { SessionMetrics } from '../sessions/index.ts';
 import type { PanthRSocket } from './events.ts';
 
 /** Echoes a socket may send in one burst (the bucket's size). */

@@ -22,7 +22,7 @@ interface Packed {
 export type StoredState = ObjectState & { readonly packed?: Packed };
 
 const variablesOf = (o: StoredPanthrObject | null): Vars | null =>
-  o?.type === 'dataset' && Array.isArray(o['variables']) ? (o['variables'] as Vars) : null;
+  o?.type === 'dataset' && Array.isArray(o['variables']) ? o['variables'] : null;
 
 /** The dataset's keys other than its variables and hash, as text (small). */
 function rest(o: StoredPanthrObject): string {

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { openMongoLeases, type ClosableLeases } from '../../server/cluster/lease.ts';
 import { LeaseKeeper, LeaseLostError } from '../../server/cluster/lease.keeper.ts';
 import { sweepWhileOthersSave } from '../../server/cluster/sweep.ts';
-import { openStore, type Store } from '../../server/store/index.ts';
+import { openStore, type LeaseRepository, type Store } from '../../server/store/index.ts';
 import { silentLogger } from '../../server/log.ts';
 import {
   startMongoWireDouble,
@@ -22,7 +21,8 @@ describe('cluster: leases and the start-up sweep on the store', function () {
   this.timeout(30_000);
   let double: MongoWireDouble | undefined;
   let url: string;
-  let leases: ClosableLeases;
+  let leaseStore: Store | undefined;
+  let leases: LeaseRepository;
   let dir: string;
 
   before(async () => {
@@ -31,11 +31,12 @@ describe('cluster: leases and the start-up sweep on the store', function () {
       double = await startMongoWireDouble();
       url = `${double.url}/panthr_lease_test`;
     } else url = real;
-    leases = await openMongoLeases(url);
     dir = await mkdtemp(path.join(os.tmpdir(), 'panthr-lease-'));
+    leaseStore = await openStore({ data_dir: dir, mongodb_url: url, sweep: false });
+    leases = leaseStore.leases;
   });
   after(async () => {
-    await leases?.close();
+    await leaseStore?.close();
     await double?.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -95,6 +96,7 @@ describe('cluster: leases and the start-up sweep on the store', function () {
         _id: ws,
         userId: 'u',
         name: 'W',
+        nameKey: 'w',
         createdAt: new Date(),
         updatedAt: new Date(),
         nextHash: 1,

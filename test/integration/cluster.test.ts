@@ -13,7 +13,7 @@ import { simpleParser } from 'mailparser';
 import { MongoClient } from 'mongodb';
 import { io } from 'socket.io-client';
 import { dbNameOf } from '../../server/store/mongo/mongo.store.ts';
-import { openMongoLeases, type ClosableLeases } from '../../server/cluster/lease.ts';
+import { openStore, type LeaseRepository, type Store } from '../../server/store/index.ts';
 import { NGINX } from '../fixtures/nginx.ts';
 import { REDIS_SERVER, startCluster, type LocalCluster } from '../fixtures/cluster.ts';
 import { cookiesOf, TestClient } from '../fixtures/users.ts';
@@ -154,7 +154,8 @@ function datasetsOf(client: TestClient): Map<string, Record<string, unknown>> {
 describe('cluster: two nodes behind nginx, Redis and one store', function () {
   this.timeout(240_000);
   let cluster: LocalCluster;
-  let leases: ClosableLeases;
+  let store: Store | undefined;
+  let leases: LeaseRepository;
   let mongo: MongoClient;
   /** The id of the account `email`, read from the store. */
   const userIdOf = async (email: string): Promise<string> => {
@@ -170,11 +171,12 @@ describe('cluster: two nodes behind nginx, Redis and one store', function () {
       throw new Error('nginx and redis-server are needed: scripts/setup --test');
     }
     cluster = await startCluster({ nodes: 2, leaseTtl: TTL_S, logLevel: 'warn' });
-    leases = await openMongoLeases(cluster.mongodbUrl);
+    store = await openStore({ data_dir: '', mongodb_url: cluster.mongodbUrl, sweep: false });
+    leases = store.leases;
     mongo = await new MongoClient(cluster.mongodbUrl).connect();
   });
   after(async () => {
-    await leases?.close();
+    await store?.close();
     await mongo?.close();
     await cluster?.stop();
   });
@@ -238,10 +240,8 @@ describe('cluster: two nodes behind nginx, Redis and one store', function () {
     assert.equal(await leases.holder(userId), null);
   });
 
-  // Pending on issue 18's store rule (a unique lower-cased name key per user): today the name
-  // check is a read then a write under a per-process lock, which two processes can both
-  // pass; it passed in one run here (2026-12-06) only because the two requests did not overlap.
-  it.skip('the same workspace name created at once on both nodes gives exactly one 201', async () => {
+  // Issue 18's store rule (a unique lower-cased name key per user) keeps this across nodes.
+  it('the same workspace name created at once on both nodes gives exactly one 201', async () => {
     const { cookie } = await newUser(cluster);
     const post = (url: string) =>
       fetch(`${url}/api/v1/workspaces`, {
