@@ -7,10 +7,7 @@
  * file at a time; if it dies, the files it held are answered `internal` and the next file
  * starts a new one.
  */
-import { createRequire } from 'node:module';
-import { extname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { parseCsv, type CsvOptions, type CsvResult } from '../../converters/index.ts';
 import {
   decodeCsv,
@@ -18,6 +15,7 @@ import {
   UnknownEncodingError,
   type PackedDataset,
 } from './csv.decode.ts';
+import { startWorker, workerFile } from '../worker-thread.ts';
 
 /** Files (bytes, or characters of text) from this size on are parsed in the worker. */
 export const WORKER_MIN_BYTES = 1 << 20;
@@ -45,28 +43,15 @@ interface Pending {
 let worker: Worker | null = null;
 const pending = new Map<number, Pending>();
 let nextId = 1;
+let workerJobs = 0;
+
+/** How many files the worker thread has been given since the process started. */
+export function csvWorkerJobs(): number {
+  return workerJobs;
+}
 
 /** The worker's file: csv.worker.ts under tsx, csv.worker.js once compiled. */
-const WORKER_FILE = new URL(
-  `./csv.worker${extname(fileURLToPath(import.meta.url))}`,
-  import.meta.url,
-);
-
-/**
- * A new worker thread. Node 20 does not carry tsx's module hooks into workers, so under tsx
- * (tests, benchmarks, `npm run dev`) the worker registers them itself before loading the
- * TypeScript file; compiled JavaScript is loaded directly.
- */
-function startWorker(): Worker {
-  if (!WORKER_FILE.pathname.endsWith('.ts')) return new Worker(WORKER_FILE);
-  // createRequire, as under tsx's CommonJS transform (mocha) import.meta has only `url`; it
-  // finds tsx's CommonJS build, whose register() cannot find its hooks when imported: the
-  // ES module build sits beside it (tsx's package.json "exports": "./esm/api").
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const api = pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_FILE.href)}); })`;
-  return new Worker(boot, { eval: true });
-}
+const WORKER_FILE = workerFile(import.meta.url, 'csv.worker');
 
 function settle(answer: CsvJobAnswer): void {
   const p = pending.get(answer.id);
@@ -82,7 +67,7 @@ function settle(answer: CsvJobAnswer): void {
 /** The running worker, started when there is none. */
 function csvWorker(): Worker {
   if (worker) return worker;
-  const w = startWorker();
+  const w = startWorker(WORKER_FILE);
   w.on('message', settle);
   const fail = (err: Error): void => {
     if (worker === w) worker = null;
@@ -124,6 +109,7 @@ export async function parseCsvInput(
   return new Promise<CsvResult>((resolve, reject) => {
     const w = csvWorker();
     const id = nextId++;
+    workerJobs++;
     pending.set(id, { resolve, reject });
     w.ref();
     w.postMessage({ id, input: shared(input), encoding, options } satisfies CsvJob);

@@ -24,6 +24,7 @@ import {
 import { outputBlocks, type Block } from './blocks.ts';
 import type { WorkspaceContent } from './outputs.ts';
 import { pngSize, svgToPng } from './svg-png.ts';
+import { startWorker, workerFile } from '../worker-thread.ts';
 
 type TableBlock = Extract<Block, { kind: 'table' }>;
 type ImageBlock = Extract<Block, { kind: 'image' }>;
@@ -194,13 +195,32 @@ const STYLES = {
   ],
 };
 
-/** The Word document (.docx bytes) of `w`. */
-export async function reportDocx(w: WorkspaceContent, when = new Date()): Promise<Buffer> {
-  const blocks = w.outputs.flatMap(outputBlocks);
-  const pictures = await picturesOf(blocks);
-  const stamp = `PanthR report, ${when.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** What the worker (docx.worker.ts) lays out: plain data, copied across threads. */
+export interface DocxJob {
+  readonly name: string;
+  readonly blocks: readonly Block[];
+  /** The PNG of each picture block, in the blocks' order (null: it could not be rendered). */
+  readonly pictures: readonly (Uint8Array | null)[];
+  /** When the report was made, ISO 8601. */
+  readonly when: string;
+}
+
+/**
+ * The .docx bytes of `job`. docx builds an object per XML element and serialises them on
+ * the thread that calls it: seconds for a report of 100 results, so the server calls this
+ * only in a worker thread ({@link reportDocx}).
+ */
+export async function buildDocx(job: DocxJob): Promise<Buffer> {
+  const images = job.blocks.filter((b) => b.kind === 'image');
+  const pictures = new Map<Block, Buffer | null>(
+    images.map((b, i) => {
+      const png = job.pictures[i] ?? null;
+      return [b, png === null ? null : Buffer.from(png.buffer, png.byteOffset, png.byteLength)];
+    }),
+  );
+  const stamp = `PanthR report, ${job.when.slice(0, 16).replace('T', ' ')} UTC`;
   const doc = new Document({
-    title: xmlSafe(w.name),
+    title: xmlSafe(job.name),
     creator: 'PanthR server',
     styles: STYLES,
     sections: [
@@ -212,12 +232,49 @@ export async function reportDocx(w: WorkspaceContent, when = new Date()): Promis
           },
         },
         children: [
-          new Paragraph({ heading: HeadingLevel.TITLE, children: runs(w.name) }),
+          new Paragraph({ heading: HeadingLevel.TITLE, children: runs(job.name) }),
           new Paragraph({ children: runs(stamp) }),
-          ...blocks.flatMap((b) => blockParts(b, pictures)),
+          ...job.blocks.flatMap((b) => blockParts(b, pictures)),
         ],
       },
     ],
   });
   return Packer.toBuffer(doc);
+}
+
+/**
+ * The Word document (.docx bytes) of `w`: graphs rendered to PNG here (rsvg-convert runs in
+ * child processes), the document laid out in a worker thread, so that one user's report
+ * never holds the event loop that serves the others.
+ */
+export async function reportDocx(w: WorkspaceContent, when = new Date()): Promise<Buffer> {
+  const blocks = w.outputs.flatMap(outputBlocks);
+  const rendered = await picturesOf(blocks);
+  const pictures = blocks.filter((b) => b.kind === 'image').map((b) => rendered.get(b) ?? null);
+  return inWorker({ name: w.name, blocks, pictures, when: when.toISOString() });
+}
+
+/** The answer of docx.worker.ts. */
+export type DocxAnswer = { readonly docx: Uint8Array } | { readonly failed: string };
+
+/** Runs {@link buildDocx} in a worker of its own, which ends with the job. */
+function inWorker(job: DocxJob): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const worker = startWorker(workerFile(import.meta.url, 'docx.worker'));
+    let answered = false;
+    worker.once('message', (a: DocxAnswer) => {
+      answered = true;
+      if ('docx' in a) resolve(Buffer.from(a.docx.buffer, a.docx.byteOffset, a.docx.byteLength));
+      else reject(new Error(`the Word report could not be made: ${a.failed}`));
+      void worker.terminate();
+    });
+    worker.once('error', (err) => {
+      answered = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`the Word report worker exited (${code})`));
+    });
+    worker.postMessage(job);
+  });
 }

@@ -11,7 +11,7 @@ import {
   type PanthrVector,
 } from '../../converters/index.ts';
 import type { WorkspaceRuntime } from '../../server/compute/index.ts';
-import { WORKER_MIN_BYTES } from '../../server/compute/csv.parser.ts';
+import { csvWorkerJobs, WORKER_MIN_BYTES } from '../../server/compute/csv.parser.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { errorOf, resultOf } from '../fixtures/compute/run.ts';
 
@@ -98,42 +98,26 @@ describe('csv: large files are parsed in a worker thread', function () {
     assert.equal(e3.code, 'too_large');
   });
 
-  it('keeps the event loop free while it parses', async () => {
-    const text = bigCsv(400_000);
-    const data = Buffer.from(text);
-    let t0 = performance.now();
-    assert.ok(parseCsv(text).ok);
-    const inPlace = performance.now() - t0;
-    let longest = 0;
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-    }, 2);
-    t0 = performance.now();
-    let reply: unknown;
-    try {
+  it('parses a large file in the worker, a small one in place', async () => {
+    // Whether the event loop stays free is a matter of where the parse runs; how long it is
+    // held is measured by bench/upload.ts, never asserted here.
+    const read = async (text: string): Promise<unknown> => {
       // Not through resultOf or runRaw: their assertion messages (JSON dumps of the object,
-      // bytes and all) are built before the assertion and would hold the loop themselves.
+      // bytes and all) are built before the assertion and would take seconds here.
       const v = rt.validate({
         type: 'command',
         name: 'free',
         command: 'read',
         format: 'csv',
-        data,
+        data: Buffer.from(text),
       });
       if (!v.ok) throw new Error(v.message);
-      const out = await rt.run(v.object);
-      reply = out.reply[0]?.type;
-    } finally {
-      clearInterval(timer);
-    }
-    assert.equal(reply, 'command');
-    const total = performance.now() - t0;
-    assert.ok(
-      longest < inPlace / 3,
-      `the event loop was held ${longest.toFixed(0)} ms at once (parse in place: ${inPlace.toFixed(0)} ms; read: ${total.toFixed(0)} ms)`,
-    );
+      return (await rt.run(v.object)).reply[0]?.type;
+    };
+    const before = csvWorkerJobs();
+    assert.equal(await read(bigCsv(400_000)), 'command');
+    assert.equal(csvWorkerJobs(), before + 1, 'the large file went to the worker');
+    assert.equal(await read(bigCsv(100)), 'command');
+    assert.equal(csvWorkerJobs(), before + 1, 'the small one was parsed in place');
   });
 });
