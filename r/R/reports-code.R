@@ -34,13 +34,11 @@
   panthr_r_code(fun, calls)
 }
 
-# frequency: counts with the missing values (useNA), then percents of all rows, then
-# valid percents (of the non-missing rows: table() without useNA leaves NA out).
+# frequency: counts with the missing values (useNA), then percents of all rows.
 .panthr_frequency_code <- function(data, variables) {
   lines <- unlist(lapply(variables, function(v) {
-    x <- .panthr_code_nominal(data, v)
-    tab <- paste0("table(", x, ", useNA = \"ifany\")")
-    c(tab, paste0("100 * prop.table(", tab, ")"), paste0("100 * prop.table(table(", x, "))"))
+    tab <- paste0("table(", .panthr_code_nominal(data, v), ", useNA = \"ifany\")")
+    c(tab, paste0("100 * prop.table(", tab, ")"))
   }), use.names = FALSE)
   panthr_r_code(lines)
 }

@@ -112,12 +112,10 @@ panthr_descriptives <- function(data, variables, by = NULL, rows = NULL,
 #' Frequency tables of nominal, ordinal or logical variables.
 #' @param data data.frame; @param variables character vector of nominal/ordinal/logical
 #'   (or character) column names. @param rows NULL or logical(nrow(data)): the filter.
-#' @return list(columns = I(c("variable", "value", "count", "percent", "valid_percent")),
-#'   rows = list of lists): one row per level in level order (zero counts included; logical
-#'   values are booleans FALSE then TRUE), then one row with value NA (null) for the missing
-#'   values when there are any. percent = 100 * count / all rows (missing included), NaN for
-#'   no rows; valid_percent = 100 * count / the non-missing rows (SPSS's "Valid Percent",
-#'   R's prop.table(table(x))), NaN when none, NA on the missing row.
+#' @return list(columns = I(c("variable", "value", "count", "percent")), rows = list of
+#'   lists): one row per level in level order (zero counts included; logical values are
+#'   booleans FALSE then TRUE), then one row with value NA (null) for the missing values
+#'   when there are any. percent = 100 * count / all rows (missing included), NaN for no rows.
 panthr_frequency <- function(data, variables, rows = NULL) {
   data <- panthr_filter_rows(data, rows)
   .panthr_vars(data, variables, 1L, Inf)
@@ -128,14 +126,12 @@ panthr_frequency <- function(data, variables, rows = NULL) {
     x <- panthr_column(data, v, "nominal")
     counts <- tabulate(as.integer(x), nbins = nlevels(x))
     vals <- if (is.logical(raw)) list(FALSE, TRUE) else as.list(levels(x))
-    n_na <- sum(is.na(x))
-    valid <- total - n_na
     for (i in seq_along(counts))
-      out[[length(out) + 1L]] <- list(v, vals[[i]], counts[[i]], 100 * counts[[i]] / total,
-                                      100 * counts[[i]] / valid)
-    if (n_na > 0L) out[[length(out) + 1L]] <- list(v, NA, n_na, 100 * n_na / total, NA_real_)
+      out[[length(out) + 1L]] <- list(v, vals[[i]], counts[[i]], 100 * counts[[i]] / total)
+    n_na <- sum(is.na(x))
+    if (n_na > 0L) out[[length(out) + 1L]] <- list(v, NA, n_na, 100 * n_na / total)
   }
-  list(columns = I(c("variable", "value", "count", "percent", "valid_percent")), rows = out)
+  list(columns = I(c("variable", "value", "count", "percent")), rows = out)
 }
 
 panthr_register("report", "descriptives", function(data, variables, by, options) {

@@ -36,8 +36,11 @@ export interface AccountDeps {
   validationTimeoutMs?: number;
 }
 
-/** Deletes a user and everything it owns (used for stale unverified accounts and rollback). */
-async function purgeUser(store: Store, userId: string): Promise<void> {
+/**
+ * Deletes a user and everything it owns (stale unverified accounts, rollback, and an
+ * unverified registration replaced by a single sign-on).
+ */
+export async function purgeUser(store: Store, userId: string): Promise<void> {
   const workspaces = await store.workspaces.find({ userId }).toArray();
   await deleteWorkspaceObjects(
     store,

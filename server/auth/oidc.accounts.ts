@@ -10,7 +10,7 @@ import {
   isDuplicateKeyError,
   type UserDoc,
 } from '../store/index.ts';
-import { checkAllowed, type AccountDeps } from './accounts.ts';
+import { checkAllowed, purgeUser, type AccountDeps } from './accounts.ts';
 import { normalizeEmail } from './credentials.ts';
 import { hashPassword } from './password.ts';
 
@@ -19,8 +19,11 @@ export type SsoClaims = Readonly<Record<string, unknown>>;
 
 /**
  * Resolves the ID token's claims to an account: 403 `not_allowed` without an email the
- * provider has verified or when user_validation refuses it. An unverified registration
- * with that email becomes verified: the provider has just confirmed the address.
+ * provider has verified or when user_validation refuses it. A verified account with that
+ * email is the same account. An unverified registration is replaced by a new account, never
+ * verified as it is: anyone may have registered the address with a password of their own,
+ * and keeping that password would let them into the owner's account (an unverified
+ * account cannot log in, so it holds nothing of the owner's).
  */
 export async function ssoAccount(deps: AccountDeps, claims: SsoClaims): Promise<UserDoc> {
   if (claims['email_verified'] !== true || typeof claims['email'] !== 'string') {
@@ -32,15 +35,15 @@ export async function ssoAccount(deps: AccountDeps, claims: SsoClaims): Promise<
   }
   const email = normalizeEmail(claims['email']);
   const existing = await deps.store.users.findOne({ email });
-  if (existing !== null) {
-    if (!existing.verified) {
-      await deps.store.users.updateOne({ _id: existing._id }, { $set: { verified: true } });
-      await deps.store.verifyTokens.deleteMany({ userId: existing._id });
-      deps.log.info({ userId: existing._id }, 'account linked to single sign-on and verified');
-    }
-    return { ...existing, verified: true };
-  }
+  if (existing?.verified === true) return existing;
   await checkAllowed(deps, email);
+  if (existing !== null) {
+    deps.log.info(
+      { userId: existing._id },
+      'an unverified registration of a single sign-on address replaced',
+    );
+    await purgeUser(deps.store, existing._id);
+  }
   return createSsoUser(deps, email);
 }
 

@@ -63,6 +63,16 @@ export class UndoHistory {
   }
 
   /**
+   * Forgets the workspace's history (its records are left to be replaced): after a data
+   * change that could not be recorded, since a packed record rebuilds the data around it
+   * from the data as it is (undo.pack.ts) and would mix that change in.
+   */
+  async forget(workspaceId: string): Promise<void> {
+    const index = await this.index(workspaceId);
+    await this.saveIndex(workspaceId, { undo: [], redo: [], next: index.next });
+  }
+
+  /**
    * Takes the change to undo (`undo`) or redo (`redo`) off its stack and onto the other;
    * null when there is none. The caller applies it (`before` for undo, `after` for redo).
    * `current` gives the objects as they are now, from which packed datasets are rebuilt.

@@ -364,7 +364,11 @@ export class UserSession {
       const saved = await this.persist(result);
       const change = before === null ? null : changeOf(object, before, result);
       if (change !== null) {
-        await this.history.record((await this.currentWorkspace()).id, change);
+        const workspaceId = (await this.currentWorkspace()).id;
+        await this.history.record(workspaceId, change).catch(async (err: unknown) => {
+          await this.history.forget(workspaceId).catch(() => undefined);
+          throw err;
+        });
         if (touched !== undefined) touchedData([...change.before, ...change.after], touched);
       }
       const err = result.reply.find((r) => r.type === 'error');

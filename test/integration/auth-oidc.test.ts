@@ -112,7 +112,7 @@ describe('single sign-on (a real OpenID Connect provider)', function () {
     }
   });
 
-  it('links a registered account (verified or not) instead of making another', async () => {
+  it('links a verified account; replaces an unverified registration and its password', async () => {
     const cy = await createUser(ts, 'cy');
     op.accounts.cy = { email: cy.email, email_verified: true };
     const jar = new Jar();
@@ -126,13 +126,14 @@ describe('single sign-on (a real OpenID Connect provider)', function () {
     assert.equal(reg.status, 201);
     const jar2 = new Jar();
     assert.equal((await callback(await toCallback(ts, op, 'dee', jar2), jar2)).status, 303);
-    // The provider confirmed the address: password login works now too.
+    assert.equal(await me(ts, jar2), 'dee@example.org');
+    // Whoever registered the address unverified chose that password: it opens nothing.
     const pw = await fetch(`${ts.url}/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'dee@example.org', password: 'a-long-password-2' }),
     });
-    assert.equal(pw.status, 200, await pw.text());
+    assert.equal(pw.status, 401, await pw.text());
   });
 });
 

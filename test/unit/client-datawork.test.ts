@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkCell } from '../../client/src/cell-edit.ts';
+import { withValidPercent } from '../../client/src/frequency.ts';
 import { WorkspaceModel } from '../../client/src/model.ts';
 import type { Dataset, Vector } from '../../client/src/types.ts';
 import {
@@ -205,5 +206,27 @@ describe('client model: edit, levels and settype replies', () => {
     ]);
     assert.deepEqual(m.dataset('tg')?.variables[1]?.labels, ['VC', 'OJ']);
     assert.equal(m.has('view.levels1'), false, 'the command is not kept');
+  });
+});
+
+describe('client: the valid % of a frequency table', () => {
+  it('is the count over the non-missing count, per variable; null on the missing row', () => {
+    const t = withValidPercent({
+      columns: ['variable', 'value', 'count', 'percent'],
+      rows: [
+        ['g', 'a', 1, 25],
+        ['g', 'b', 2, 50],
+        ['g', null, 1, 25],
+        ['h', 'x', 3, 100],
+      ],
+    });
+    assert.deepEqual(t.columns, ['variable', 'value', 'count', 'percent', 'valid_percent']);
+    assert.deepEqual(
+      t.rows.map((r) => r[4]),
+      [100 / 3, 200 / 3, null, 100],
+    );
+    // Any other table is left as it is.
+    const d = { columns: ['variable', 'n'], rows: [['x', 3]] };
+    assert.equal(withValidPercent(d), d);
   });
 });

@@ -4,6 +4,7 @@ import type { App } from '../app.ts';
 import { h } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
+import { withValidPercent } from '../frequency.ts';
 import { formatCell, isMissing } from '../values.ts';
 import { levelList } from '../var-setup.ts';
 import { graphImage, renderTable } from './render-result.ts';
@@ -118,7 +119,7 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
         h('h3', {}, 'Summary'),
         isTable(sum?.result)
           ? renderTable(
-              sum.result,
+              withValidPercent(sum.result),
               `${dsName}_${v.name}_summary`,
               (col, c) => (col === 'valid_percent' && c === null ? '–' : formatCell(c)),
               summaryTitle,
