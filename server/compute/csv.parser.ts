@@ -75,6 +75,10 @@ function csvWorker(): Worker {
     pending.clear();
   };
   w.on('error', fail);
+  w.on('messageerror', (err) => {
+    fail(err);
+    void w.terminate();
+  });
   w.on('exit', (code) => fail(new Error(`the CSV worker exited (${code})`)));
   worker = w;
   return w;

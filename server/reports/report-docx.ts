@@ -257,24 +257,43 @@ export async function reportDocx(w: WorkspaceContent, when = new Date()): Promis
 /** The answer of docx.worker.ts. */
 export type DocxAnswer = { readonly docx: Uint8Array } | { readonly failed: string };
 
+/** Word reports laid out at once; more wait their turn (each worker holds a report's copy). */
+const DOCX_WORKERS = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
 /** Runs {@link buildDocx} in a worker of its own, which ends with the job. */
-function inWorker(job: DocxJob): Promise<Buffer> {
+async function inWorker(job: DocxJob): Promise<Buffer> {
+  if (running >= DOCX_WORKERS) await new Promise<void>((go) => waiting.push(go));
+  running++;
+  try {
+    return await oneWorker(job);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+function oneWorker(job: DocxJob): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const worker = startWorker(workerFile(import.meta.url, 'docx.worker'));
     let answered = false;
+    const fail = (err: Error): void => {
+      if (answered) return;
+      answered = true;
+      reject(err);
+      void worker.terminate();
+    };
     worker.once('message', (a: DocxAnswer) => {
+      if (answered) return;
       answered = true;
       if ('docx' in a) resolve(Buffer.from(a.docx.buffer, a.docx.byteOffset, a.docx.byteLength));
       else reject(new Error(`the Word report could not be made: ${a.failed}`));
       void worker.terminate();
     });
-    worker.once('error', (err) => {
-      answered = true;
-      reject(err);
-    });
-    worker.once('exit', (code) => {
-      if (!answered) reject(new Error(`the Word report worker exited (${code})`));
-    });
+    worker.once('error', fail);
+    worker.once('messageerror', fail);
+    worker.once('exit', (code) => fail(new Error(`the Word report worker exited (${code})`)));
     worker.postMessage(job);
   });
 }
