@@ -262,6 +262,11 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
     if (this.stateValue !== 'restarting') return;
     this.restartCount++;
     try {
+      // A fresh private directory each time: the watchdog of a generation that failed to
+      // start deletes its directory when it is let go (process-group.ts), maybe only now.
+      await this.removePrivateDir();
+      this.layout = undefined;
+      this.layout = await this.makePrivateDir();
       await this.launchNext();
     } catch (err) {
       if (this.stateValue !== 'restarting') return;

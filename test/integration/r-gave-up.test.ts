@@ -98,7 +98,7 @@ describe('the server process when R cannot be started again', function () {
       assert.match(
         out.join(''),
         /Rserve could not be restarted 2 times in a row; the last time: .*Permission denied/,
-        'the log says why',
+        `the log says why:\n${out.join('')}`,
       );
 
       const [code] = await exited;
