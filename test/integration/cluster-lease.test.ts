@@ -13,6 +13,9 @@ import {
   LeaseLostError,
   type LeaseKeeperDeps,
 } from '../../server/cluster/lease.keeper.ts';
+import { leasedPersistence } from '../../server/cluster/leased.persistence.ts';
+import { AppError } from '../../server/errors.ts';
+import type { WorkspacePersistence } from '../../server/sessions/index.ts';
 import { sweepWhileOthersSave } from '../../server/cluster/sweep.ts';
 import { openStore, type LeaseRepository, type Store } from '../../server/store/index.ts';
 import { silentLogger } from '../../server/log.ts';
@@ -177,6 +180,56 @@ describe('cluster: leases and the start-up sweep on the store', function () {
     try {
       await assert.rejects(keeper.admit(user), (err: unknown) => !(err instanceof LeaseLostError));
       assert.deepEqual(keeper.users, []);
+    } finally {
+      await keeper.close();
+      await leases.release(user, 'b');
+    }
+  });
+
+  it('every write is checked: one whose user is unknown is refused, a lost user too', async () => {
+    const user = `w-${Date.now()}`;
+    const writes: string[] = [];
+    const inner = {
+      current: (userId: string) => Promise.resolve({ id: `ws-of-${userId}`, name: 'W' }),
+      save: (workspaceId: string, object: { name: string }) => {
+        writes.push(`save ${workspaceId}`);
+        return Promise.resolve(object);
+      },
+      saveRecord: (workspaceId: string) => {
+        writes.push(`record ${workspaceId}`);
+        return Promise.resolve();
+      },
+      remove: (workspaceId: string) => {
+        writes.push(`remove ${workspaceId}`);
+        return Promise.resolve();
+      },
+      purge: (userId: string) => {
+        writes.push(`purge ${userId}`);
+        return Promise.resolve();
+      },
+    } as unknown as WorkspacePersistence;
+    const keeper = keeperOf();
+    const persistence = leasedPersistence(inner, keeper);
+    const object = { type: 'vector', name: 'x' } as never;
+    try {
+      assert.deepEqual(await keeper.admit(user), { kind: 'held' });
+      // No session here opened this workspace: whose lease to check is unknown.
+      await assert.rejects(persistence.save('ws-unknown', object), AppError);
+      await assert.rejects(
+        persistence.saveRecord('ws-unknown', { type: 'history', name: '~h' }),
+        AppError,
+      );
+      await assert.rejects(persistence.remove('ws-unknown', 'x'), AppError);
+      assert.deepEqual(writes, []);
+      const ws = await persistence.current(user);
+      await persistence.save(ws.id, object);
+      await persistence.purge(user);
+      assert.deepEqual(writes, [`save ${ws.id}`, `purge ${user}`]);
+      // b took the user: neither a save nor a purge is written here any more.
+      assert.equal(await leases.take(user, 'b', 5_000, new Date(Date.now() + 6_000)), true);
+      await assert.rejects(persistence.save(ws.id, object), AppError);
+      await assert.rejects(persistence.purge(user), AppError);
+      assert.equal(writes.length, 2);
     } finally {
       await keeper.close();
       await leases.release(user, 'b');
