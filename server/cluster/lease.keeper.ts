@@ -119,7 +119,8 @@ export class LeaseKeeper {
   /**
    * The user's last tab left and their work is saved: gives the lease up, unless a
    * handshake of the user was admitted after `since` (a mark from {@link mark}) or the
-   * user has a session here again. Without `since`: unconditionally (shutdown).
+   * user has a session here again. Without `since`: unconditionally (shutdown, or a lease
+   * no session took up).
    */
   async release(userId: string, since?: number): Promise<void> {
     const held = this.held.get(userId);
