@@ -32,10 +32,22 @@ export class LeaseLostError extends Error {
   }
 }
 
+/** A lease this node holds; times in ms since the epoch. */
+interface Held {
+  /** When a handshake last took (or kept) it. */
+  takenAt: number;
+  /** When it was last taken or renewed. */
+  renewedAt: number;
+  /** The number of the last admission that took it (see {@link LeaseKeeper.mark}). */
+  admission: number;
+}
+
 /** The leases this node holds, by user; see the module comment. */
 export class LeaseKeeper {
-  /** User -> when this node last took or renewed the lease (ms since the epoch). */
-  private readonly held = new Map<string, number>();
+  /** User -> this node's lease of them (see {@link Held}). */
+  private readonly held = new Map<string, Held>();
+  /** Counts admissions, for {@link mark}: later admissions have larger numbers. */
+  private admissions = 0;
   private timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> = Promise.resolve();
 
@@ -57,23 +69,34 @@ export class LeaseKeeper {
 
   /**
    * A handshake of `userId` reached this node: takes the lease (or keeps it), else says
-   * which node holds it. Rejects only when the store cannot be reached.
+   * which node holds it. Rejects when the store cannot be reached, or when the lease kept
+   * changing hands while it looked (then the handshake fails as a store error would: never
+   * `moved` to this node itself, which the client would follow back here forever).
    */
   async admit(userId: string): Promise<Admission> {
     const { leases, nodeId, ttlMs } = this.deps;
     for (let attempt = 0; attempt < 2; attempt++) {
       const now = Date.now();
       if (await leases.take(userId, nodeId, ttlMs, new Date(now))) {
-        this.held.set(userId, now);
+        this.held.set(userId, { takenAt: now, renewedAt: now, admission: ++this.admissions });
         return { kind: 'held' };
       }
       const holder = await leases.holder(userId);
       // Expired or released between the two calls: take it again, once.
-      if (holder !== null && holder.expiresAt.getTime() > Date.now()) {
+      if (holder !== null && holder.expiresAt.getTime() > Date.now() && holder.nodeId !== nodeId) {
         return { kind: 'moved', node: holder.nodeId };
       }
     }
-    return { kind: 'moved', node: nodeId };
+    throw new Error(`the lease of user ${userId} changed hands while this node tried to take it`);
+  }
+
+  /**
+   * A user's session begins to end here: a mark for {@link release}, which then keeps the
+   * lease if a handshake of the user was admitted since (a new tab whose session is not
+   * registered yet when the ending finishes).
+   */
+  mark(): number {
+    return this.admissions;
   }
 
   /**
@@ -89,23 +112,33 @@ export class LeaseKeeper {
       this.lose(userId);
       throw new LeaseLostError(userId);
     }
-    if (this.held.has(userId)) this.held.set(userId, now);
+    const held = this.held.get(userId);
+    if (held !== undefined) held.renewedAt = now;
   }
 
-  /** The user's last tab left and their work is saved: gives the lease up. */
-  async release(userId: string): Promise<void> {
-    if (!this.held.delete(userId)) return;
+  /**
+   * The user's last tab left and their work is saved: gives the lease up, unless a
+   * handshake of the user was admitted after `since` (a mark from {@link mark}) or the
+   * user has a session here again. Without `since`: unconditionally (shutdown, or a lease
+   * no session took up).
+   */
+  async release(userId: string, since?: number): Promise<void> {
+    const held = this.held.get(userId);
+    if (held === undefined) return;
+    if (since !== undefined && (held.admission > since || this.deps.active(userId))) return;
+    this.held.delete(userId);
     await this.deps.leases.release(userId, this.deps.nodeId);
   }
 
   /** Renews every lease held; drops those of users no longer here, loses those refused. */
   private async renewAll(): Promise<void> {
     const { leases, nodeId, ttlMs, log } = this.deps;
-    for (const [userId, since] of [...this.held]) {
+    for (const [userId, held] of [...this.held]) {
       const now = Date.now();
       // A handshake that took the lease but never became a session (refused later, or the
-      // client left) gives it up after one TTL.
-      if (!this.deps.active(userId) && now - since > ttlMs) {
+      // client left): renewed only while its session may still register, and given up once
+      // one TTL has passed since it was taken (counted from the last renewal, never).
+      if (!this.deps.active(userId) && now - held.takenAt > ttlMs) {
         await this.release(userId).catch((err: unknown) => {
           log.warn({ err, user: userId }, 'could not release a lease');
         });
@@ -113,13 +146,13 @@ export class LeaseKeeper {
       }
       try {
         if (await leases.renew(userId, nodeId, ttlMs)) {
-          if (this.held.has(userId)) this.held.set(userId, now);
-        } else this.lose(userId);
+          if (this.held.get(userId) === held) held.renewedAt = now;
+        } else if (this.held.get(userId) === held) this.lose(userId);
       } catch (err) {
         // The store is unreachable: the lease stands until its TTL from the last renewal;
         // past that, another node may have taken the user.
         log.warn({ err, user: userId }, 'could not renew a lease');
-        if (now - since >= ttlMs) this.lose(userId);
+        if (now - held.renewedAt >= ttlMs && this.held.get(userId) === held) this.lose(userId);
       }
     }
   }

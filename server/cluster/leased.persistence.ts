@@ -1,7 +1,8 @@
 /**
  * The workspace store as a clustered node's sessions see it: every save and removal first
  * checks (and renews) the user's lease, so that a node that lost a user writes nothing more
- * of theirs. Reads are not checked: they change nothing.
+ * of theirs; a write whose user is unknown is refused. Reads are not checked: they change
+ * nothing.
  */
 import { AppError, ErrorCode } from '../errors.ts';
 import type { WorkspacePersistence } from '../sessions/index.ts';
@@ -14,15 +15,25 @@ export function leasedPersistence(
 ): WorkspacePersistence {
   // Workspace -> the user whose session writes it: saves name a workspace, leases a user.
   const writers = new Map<string, string>();
-  const check = async (workspaceId: string): Promise<void> => {
-    const userId = writers.get(workspaceId);
-    if (userId === undefined) return;
+  const checkUser = async (userId: string): Promise<void> => {
     try {
       await keeper.check(userId);
     } catch (err) {
       if (!(err instanceof LeaseLostError)) throw err;
       throw new AppError(ErrorCode.moved, err.message, { status: 503, cause: err });
     }
+  };
+  // Fails closed: a write to a workspace no session here opened as its own (unknown, or
+  // another user's read-only one) has no lease to check, so it is refused.
+  const check = async (workspaceId: string): Promise<void> => {
+    const userId = writers.get(workspaceId);
+    if (userId === undefined) {
+      throw new AppError(ErrorCode.internal, 'no session of this node writes this workspace', {
+        status: 500,
+        expose: false,
+      });
+    }
+    await checkUser(userId);
   };
   return {
     async current(userId) {
@@ -45,6 +56,9 @@ export function leasedPersistence(
       await check(workspaceId);
       await inner.remove(workspaceId, name);
     },
-    purge: (userId) => inner.purge(userId),
+    async purge(userId) {
+      await checkUser(userId);
+      await inner.purge(userId);
+    },
   };
 }

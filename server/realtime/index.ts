@@ -111,10 +111,14 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
       ? {}
       : {
           persistence: leasedPersistence(ports.persistence, keeper),
-          onUserEnded: (userId: string) => {
-            keeper.release(userId).catch((err: unknown) => {
-              log.warn({ err, user: userId }, 'could not release a lease');
-            });
+          onUserEnding: (userId: string) => {
+            // Admissions from now on are new tabs: their lease must outlive this ending.
+            const mark = keeper.mark();
+            return () => {
+              keeper.release(userId, mark).catch((err: unknown) => {
+                log.warn({ err, user: userId }, 'could not release a lease');
+              });
+            };
           },
         }),
     metrics,

@@ -30,10 +30,12 @@ export interface SessionManagerDeps extends UserSessionDeps {
   readonly publicMode: boolean;
   readonly log: Logger;
   /**
-   * A user's last tab left and their session ended (work saved, R given back) with no new
-   * tab meanwhile; on a cluster, their lease is released then.
+   * A user's last tab left and their session begins to end; the function returned runs once
+   * it ended (work saved, R given back) with no new tab meanwhile. On a cluster the lease is
+   * released then, unless a new tab's handshake was admitted after the ending began (its
+   * session may register only after the ending finished).
    */
-  readonly onUserEnded?: (userId: string) => void;
+  readonly onUserEnding?: (userId: string) => () => void;
 }
 
 /** How long shutdown lets running computations finish before cancelling them. */
@@ -198,6 +200,7 @@ export class SessionManager {
     }
     const user = this.users.get(client.userId);
     if (user === undefined || !user.detach(client)) return;
+    const onEnded = this.deps.onUserEnding?.(client.userId);
     this.users.delete(client.userId);
     // Work already queued still runs and is saved (each computation is bounded by compute_timeout).
     const graceMs = this.closing ? SHUTDOWN_GRACE_MS : null;
@@ -207,7 +210,7 @@ export class SessionManager {
       await ended;
     } finally {
       if (this.endings.get(user.userId) === ended) this.endings.delete(user.userId);
-      if (!this.users.has(user.userId)) this.deps.onUserEnded?.(user.userId);
+      if (!this.users.has(user.userId)) onEnded?.();
     }
   }
 

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { LeaseKeeper, LeaseLostError } from '../../server/cluster/lease.keeper.ts';
+import {
+  LeaseKeeper,
+  LeaseLostError,
+  type LeaseKeeperDeps,
+} from '../../server/cluster/lease.keeper.ts';
+import { leasedPersistence } from '../../server/cluster/leased.persistence.ts';
+import { AppError } from '../../server/errors.ts';
+import type { WorkspacePersistence } from '../../server/sessions/index.ts';
 import { sweepWhileOthersSave } from '../../server/cluster/sweep.ts';
 import { openStore, type LeaseRepository, type Store } from '../../server/store/index.ts';
 import { silentLogger } from '../../server/log.ts';
@@ -83,6 +90,150 @@ describe('cluster: leases and the start-up sweep on the store', function () {
     assert.deepEqual(await keeper.admit(user), { kind: 'moved', node: 'b' });
     await keeper.close();
     assert.equal((await leases.holder(user))?.nodeId, 'b', 'closing a keeps what b holds');
+  });
+
+  /** A keeper of node `a` on the store's leases; `released` lists the users it gave up. */
+  function keeperOf(opts: Partial<LeaseKeeperDeps> & { released?: string[] } = {}): LeaseKeeper {
+    const released = opts.released ?? [];
+    const spied: LeaseRepository = {
+      take: (...a) => leases.take(...a),
+      renew: (...a) => leases.renew(...a),
+      holder: (...a) => leases.holder(...a),
+      release: async (user, node) => {
+        released.push(user);
+        await leases.release(user, node);
+      },
+    };
+    return new LeaseKeeper({
+      leases: spied,
+      nodeId: 'a',
+      ttlMs: 5_000,
+      log: silentLogger(),
+      active: () => true,
+      onLost: () => undefined,
+      ...opts,
+    });
+  }
+
+  /** Waits (without a bound on speed) until `done` holds, failing after `ms`. */
+  async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`never: ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('a lease taken at a handshake that never became a session is released, renewals or not', async () => {
+    const user = `h-${Date.now()}`;
+    const released: string[] = [];
+    // Renewed every 100 ms: each renewal is far less than a TTL after the last one.
+    const keeper = keeperOf({ ttlMs: 300, active: () => false, released });
+    try {
+      assert.deepEqual(await keeper.admit(user), { kind: 'held' });
+      keeper.start();
+      await until(() => released.includes(user), 10_000, 'the lease released');
+      assert.deepEqual(keeper.users, []);
+      assert.equal(await leases.holder(user), null);
+    } finally {
+      await keeper.close();
+    }
+  });
+
+  it("a tab admitted while the user's previous session ends keeps the lease", async () => {
+    const user = `t-${Date.now()}`;
+    // The new tab's session registers only after the old one ended: not active meanwhile.
+    const keeper = keeperOf({ active: () => false });
+    try {
+      assert.deepEqual(await keeper.admit(user), { kind: 'held' });
+      const ending = keeper.mark(); // the last tab left
+      assert.deepEqual(await keeper.admit(user), { kind: 'held' }); // a new tab
+      await keeper.release(user, ending); // the old session ended
+      assert.deepEqual(keeper.users, [user]);
+      assert.equal((await leases.holder(user))?.nodeId, 'a');
+      // An ending with no admission after it gives the lease up.
+      await keeper.release(user, keeper.mark());
+      assert.deepEqual(keeper.users, []);
+      assert.equal(await leases.holder(user), null);
+    } finally {
+      await keeper.close();
+    }
+  });
+
+  it('admitting refuses (a store error) rather than send a client to this node itself', async () => {
+    const user = `m-${Date.now()}`;
+    assert.equal(await leases.take(user, 'b', 5_000), true);
+    // b's lease seen as gone at every look, yet never takeable: it keeps changing hands.
+    const keeper = new LeaseKeeper({
+      leases: {
+        take: (...a) => leases.take(...a),
+        renew: (...a) => leases.renew(...a),
+        release: (...a) => leases.release(...a),
+        holder: () => Promise.resolve(null),
+      },
+      nodeId: 'a',
+      ttlMs: 5_000,
+      log: silentLogger(),
+      active: () => true,
+      onLost: () => undefined,
+    });
+    try {
+      await assert.rejects(keeper.admit(user), (err: unknown) => !(err instanceof LeaseLostError));
+      assert.deepEqual(keeper.users, []);
+    } finally {
+      await keeper.close();
+      await leases.release(user, 'b');
+    }
+  });
+
+  it('every write is checked: one whose user is unknown is refused, a lost user too', async () => {
+    const user = `w-${Date.now()}`;
+    const writes: string[] = [];
+    const inner = {
+      current: (userId: string) => Promise.resolve({ id: `ws-of-${userId}`, name: 'W' }),
+      save: (workspaceId: string, object: { name: string }) => {
+        writes.push(`save ${workspaceId}`);
+        return Promise.resolve(object);
+      },
+      saveRecord: (workspaceId: string) => {
+        writes.push(`record ${workspaceId}`);
+        return Promise.resolve();
+      },
+      remove: (workspaceId: string) => {
+        writes.push(`remove ${workspaceId}`);
+        return Promise.resolve();
+      },
+      purge: (userId: string) => {
+        writes.push(`purge ${userId}`);
+        return Promise.resolve();
+      },
+    } as unknown as WorkspacePersistence;
+    const keeper = keeperOf();
+    const persistence = leasedPersistence(inner, keeper);
+    const object = { type: 'vector', name: 'x' } as never;
+    try {
+      assert.deepEqual(await keeper.admit(user), { kind: 'held' });
+      // No session here opened this workspace: whose lease to check is unknown.
+      await assert.rejects(persistence.save('ws-unknown', object), AppError);
+      await assert.rejects(
+        persistence.saveRecord('ws-unknown', { type: 'history', name: '~h' }),
+        AppError,
+      );
+      await assert.rejects(persistence.remove('ws-unknown', 'x'), AppError);
+      assert.deepEqual(writes, []);
+      const ws = await persistence.current(user);
+      await persistence.save(ws.id, object);
+      await persistence.purge(user);
+      assert.deepEqual(writes, [`save ${ws.id}`, `purge ${user}`]);
+      // b took the user: neither a save nor a purge is written here any more.
+      assert.equal(await leases.take(user, 'b', 5_000, new Date(Date.now() + 6_000)), true);
+      await assert.rejects(persistence.save(ws.id, object), AppError);
+      await assert.rejects(persistence.purge(user), AppError);
+      assert.equal(writes.length, 2);
+    } finally {
+      await keeper.close();
+      await leases.release(user, 'b');
+    }
   });
 
   it('the start-up sweep deletes only what stays unreferenced past the age threshold', async () => {

@@ -89,12 +89,15 @@ async function openTab(
       forceNew: true,
       extraHeaders: { cookie: current === null ? cookie : `${cookie}; panthr_node=${current}` },
     });
+    // Listening before the connect: the workspace may arrive in the same read as the
+    // CONNECT packet, and ws then emits both in one go, before an `await` resumes here (a
+    // client made after the connect missed it and waited for the workspace in vain).
+    const client = new TestClient(socket);
     const outcome = await new Promise<'ok' | Error>((resolve) => {
       socket.once('connect', () => resolve('ok'));
       socket.once('connect_error', (err) => resolve(err));
     });
     if (outcome === 'ok') {
-      const client = new TestClient(socket);
       await client.until(
         () => client.received.length > 0 || client.byes.length > 0,
         90_000,
