@@ -8,6 +8,12 @@ import { checkFormula, errorOffset, tokenize, FUNCTIONS, type FormulaError } fro
 import { checkName, derivedName } from '../names.ts';
 import { replyError } from '../types.ts';
 
+/** What formulas do with missing values (docs/api.md "Missing values in formulas"). */
+const MISSING_RULE =
+  'Missing values: an operation on a missing value gives a missing value, as in R. ' +
+  'mean, sd, min, max, sum, z, rowmean and rowsum leave missing values out ' +
+  "(R's na.rm = TRUE); the result's warnings say how many were left out.";
+
 /** The formula as highlighted spans, with the error's span marked. */
 function highlight(src: string, err: FormulaError | null): HTMLElement {
   const out = h('div', { class: 'formula-view', 'aria-hidden': 'true' });
@@ -101,6 +107,7 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
     preview,
     message,
     chips,
+    h('p', { class: 'hint' }, MISSING_RULE),
     h('div', { class: 'actions' }, submit),
   );
   const { close } = openDialog(kind === 'newvar' ? 'New variable' : 'New filter', form, {
