@@ -10,28 +10,11 @@ import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { alive, liveProcesses, waitUntil } from '../fixtures/r-process-check.ts';
+import { alive, descendantsOf, waitUntil } from '../fixtures/r-process-check.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** main.ts's R_FAILED_EXIT_MS: the time between giving up and the exit. */
 const EXIT_AFTER_MS = 10_000;
-
-/** Every live descendant of `root` (R's watchdog, Rserve, its sessions). */
-function descendantsOf(root: number): number[] {
-  const procs = liveProcesses();
-  const found = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of procs) {
-      if (found.has(p.ppid) && !found.has(p.pid)) {
-        found.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  found.delete(root);
-  return [...found];
-}
 
 describe('the server process when R cannot be started again', function () {
   this.timeout(90_000);

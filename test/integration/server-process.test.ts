@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { alive, liveProcesses, waitUntil } from '../fixtures/r-process-check.ts';
+import { alive, descendantsOf, waitUntil } from '../fixtures/r-process-check.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** MAJOR.MINOR of package.json's version, as /status must show it. */
@@ -153,20 +153,3 @@ describe('server/main.ts as a process', function () {
     assert.ok(await waitUntil(() => r.every((pid) => !alive(pid)), 10_000), 'R is gone');
   });
 });
-
-/** Every live descendant of `root` (R's watchdog, Rserve, its forked sessions). */
-function descendantsOf(root: number): number[] {
-  const procs = liveProcesses();
-  const found = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of procs) {
-      if (found.has(p.ppid) && !found.has(p.pid)) {
-        found.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  found.delete(root);
-  return [...found];
-}
