@@ -3,30 +3,12 @@
  * shell), compared with values computed here in JavaScript with R's NA rules.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { compileFormula, parseFormula, rQuote, type FormulaNode } from '../../converters/index.ts';
-
-/** Runs R code from stdin and returns its stdout. */
-function runR(code: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'Rscript',
-      ['--vanilla', '-'],
-      {
-        env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
-        maxBuffer: 64 << 20,
-        timeout: 60_000,
-      },
-      (err, stdout, stderr) =>
-        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
-    );
-    child.stdin?.end(code);
-  });
-}
+import { rscript as runR } from '../fixtures/compute/rscript.ts';
 
 type Cell = number | boolean | string | null;
 const DATA: Record<string, Cell[]> = {
