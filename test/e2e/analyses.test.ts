@@ -3,17 +3,15 @@
 // to switch to Games-Howell, a paired t-test, a logistic regression, a failed output and a
 // later one under their own names, a graph opened large; then the same at 390 px.
 // Screenshots go to test/e2e/screenshots/analyses-*.png for a human to look at.
+import { CHROMIUM, prepareBrowserTest } from '../fixtures/browser.ts';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { createUser, type TestUser } from '../fixtures/users.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(import.meta.dirname, 'screenshots');
-const ROOT = path.join(import.meta.dirname, '..', '..');
 /** How the client writes a p-value (APA): nothing else may stand in a p column. */
 const P_TEXT = /^(< \.001|> \.999|\.\d{3}|–)$/;
 
@@ -70,12 +68,7 @@ describe('analyses in the browser', function () {
   const card = (name: string): Locator => page.locator(`article.output[data-name="${name}"]`);
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-client.ts')],
-      { cwd: ROOT, stdio: 'ignore' },
-    );
+    prepareBrowserTest();
     mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer();
     user = await createUser(server, 'analyst');

@@ -6,15 +6,14 @@
 // confirmation. Numbers are R's (Rscript on the same data). Screenshots go to
 // /tmp/b14-shots (override with PANTHR_SHOTS), also at 390 px wide.
 import assert from 'node:assert/strict';
+import { CHROMIUM, prepareBrowserTest } from '../fixtures/browser.ts';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { createUser } from '../fixtures/users.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.join(import.meta.dirname, '..', '..');
 const SHOTS = process.env.PANTHR_SHOTS ?? '/tmp/b14-shots';
 
 /** R's own numbers for the journey, from Rscript on ToothGrowth. */
@@ -88,12 +87,7 @@ describe('browser: data work (import options, setup panel, cell edits, undo, del
     page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-client.ts')],
-      { cwd: ROOT, stdio: 'ignore' },
-    );
+    prepareBrowserTest();
     mkdirSync(SHOTS, { recursive: true });
     r = fromR();
     server = await startTestServer();

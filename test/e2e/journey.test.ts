@@ -4,8 +4,8 @@
 // preference change that changes the next graph, reload, the remember cookie in a fresh browser, log out, log in again.
 // Screenshots go to test/e2e/screenshots/ for a human to look at.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { CHROMIUM, prepareBrowserTest } from '../fixtures/browser.ts';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   chromium,
@@ -16,9 +16,7 @@ import {
 } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(import.meta.dirname, 'screenshots');
-const ROOT = path.join(import.meta.dirname, '..', '..');
 const EMAIL = 'ana.lyst@example.org';
 const PASSWORD = 'correct horse battery staple';
 
@@ -64,12 +62,7 @@ describe('browser journey', function () {
     p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-client.ts')],
-      { cwd: ROOT, stdio: 'ignore' },
-    );
+    prepareBrowserTest();
     mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer();
     browser = await chromium.launch({

@@ -2,16 +2,12 @@
 // the name of an existing variable asks first; once accepted the grid shows the new values
 // in the variable's own column, the report computed from the old values says it is out of
 // date, and a reload shows what R holds.
+import { CHROMIUM, prepareBrowserTest } from '../fixtures/browser.ts';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { connect, createUser } from '../fixtures/users.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.join(import.meta.dirname, '..', '..');
 const CSV = 'len,supp,dose\n4.2,VC,0.5\n11.5,VC,0.5\n16.5,OJ,1\n33.9,OJ,2\n';
 
 /** The text of the grid's cells in the column of `variable` (header excluded). */
@@ -30,12 +26,7 @@ describe('browser: New variable replaces only when asked', function () {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-client.ts')],
-      { cwd: ROOT, stdio: 'ignore' },
-    );
+    prepareBrowserTest();
     server = await startTestServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,

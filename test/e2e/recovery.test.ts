@@ -6,9 +6,9 @@
 // a session that did not survive brings the log-in screen back, unless a "keep me logged
 // in" cookie logs the user in again.
 // Screenshots go to test/e2e/screenshots/ for a human to look at.
+import { CHROMIUM, prepareBrowserTest } from '../fixtures/browser.ts';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,9 +20,7 @@ import { startServer, type RunningServer } from '../../server/server.ts';
 import { startSmtp, type TestSmtp } from '../fixtures/smtp.ts';
 import { createUser, type TestUser } from '../fixtures/users.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(import.meta.dirname, 'screenshots');
-const ROOT = path.join(import.meta.dirname, '..', '..');
 
 const CSV = `g,y\n${Array.from({ length: 30 }, (_, i) => `${i % 2 ? 'b' : 'a'},${(i * 7) % 13}`).join('\n')}\n`;
 
@@ -77,12 +75,7 @@ describe('browser: tabs, loading and restarts', function () {
   }
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-client.ts')],
-      { cwd: ROOT, stdio: 'ignore' },
-    );
+    prepareBrowserTest();
     mkdirSync(SHOTS, { recursive: true });
     dir = await mkdtemp(path.join(os.tmpdir(), 'panthr-e2e-'));
     smtp = await startSmtp();

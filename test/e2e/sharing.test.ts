@@ -2,17 +2,15 @@
 // group with a student in it and shares a workspace with the group; the student opens it
 // from "Shared with me" (read-only), makes a copy and works on the copy. Screenshots go to
 // test/e2e/screenshots/ (sharing-*.png) for a human to look at.
+import { CHROMIUM, prepareBrowserTest } from '../fixtures/browser.ts';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { connect, createUser, type TestUser } from '../fixtures/users.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(import.meta.dirname, 'screenshots');
-const ROOT = path.join(import.meta.dirname, '..', '..');
 const CSV = 'group,score\nA,50\nB,56\nA,52\nB,57\nA,49\nB,58\n';
 
 async function logIn(page: Page, server: TestServer, u: TestUser): Promise<void> {
@@ -36,12 +34,7 @@ describe('browser: share with a group, open, copy, work on the copy', function (
   let student: TestUser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-client.ts')],
-      { cwd: ROOT, stdio: 'ignore' },
-    );
+    prepareBrowserTest();
     mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer();
     teacher = await createUser(server, 'teacher');

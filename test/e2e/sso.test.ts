@@ -2,16 +2,11 @@
  * Browser step of single sign-on: the login page's "Log in with NAME" button, the real
  * provider's own login page (oidc-provider's), and back in PanthR logged in.
  */
+import { CHROMIUM, prepareBrowserTest } from '../fixtures/browser.ts';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startProvider, type TestProvider } from '../fixtures/oidc.ts';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.join(import.meta.dirname, '..', '..');
 
 describe('browser: single sign-on through the provider login page', function () {
   this.timeout(180_000);
@@ -20,12 +15,7 @@ describe('browser: single sign-on through the provider login page', function () 
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-client.ts')],
-      { cwd: ROOT, stdio: 'ignore' },
-    );
+    prepareBrowserTest();
     op = await startProvider({ ada: { email: 'ada@example.org', email_verified: true } });
     server = await startTestServer({
       oidc: {
