@@ -71,7 +71,9 @@ export class WalCheckpointer {
   readonly ready: Promise<void> = new Promise((resolve) => (this.#onReady = resolve));
   #stopping = false;
   #gone = false;
-  #busy = false;
+  /** The checkpoint under way, and the one queued to follow it. */
+  #running: Promise<void> | undefined;
+  #again: Promise<void> | undefined;
   #lastCommits = 0;
   #answer: { resolve: () => void; reject: (err: Error) => void } | undefined;
 
@@ -145,13 +147,26 @@ export class WalCheckpointer {
   }
 
   /**
-   * Checkpoints now, as the timer does (see the module comment); resolves when done. Does
-   * nothing before the worker is ready, after stop(), or while a checkpoint runs. Never
-   * rejects: a failure is logged.
+   * Checkpoints now, as the timer does (see the module comment); resolves when done. While
+   * one runs, another follows it (so what the caller committed is copied). Does nothing
+   * before the worker is ready or after stop(). Never rejects: a failure is logged.
    */
-  async checkpoint(): Promise<void> {
-    if (!this.#ready || this.#stopping || this.#busy) return;
-    this.#busy = true;
+  checkpoint(): Promise<void> {
+    if (!this.#ready || this.#stopping) return Promise.resolve();
+    if (this.#running === undefined) {
+      this.#running = this.#run().finally(() => (this.#running = undefined));
+      return this.#running;
+    }
+    // One is under way and may have started before the caller's commits: one more after it,
+    // shared by every caller that comes meanwhile.
+    this.#again ??= this.#running.then(() => {
+      this.#again = undefined;
+      return this.checkpoint();
+    });
+    return this.#again;
+  }
+
+  async #run(): Promise<void> {
     this.#lastCommits = this.#batcher.commits;
     try {
       await this.#passive();
@@ -166,8 +181,6 @@ export class WalCheckpointer {
       }
     } catch (err) {
       if (!this.#stopping) this.#log?.error({ err }, 'WAL checkpoint failed');
-    } finally {
-      this.#busy = false;
     }
   }
 
