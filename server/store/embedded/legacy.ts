@@ -1,0 +1,59 @@
+/**
+ * Data written before the repositories (issue 18). Each collection was then one table
+ * `"<name>" (_id TEXT PRIMARY KEY, doc TEXT, files TEXT)` of EJSON documents, large bytes
+ * in blob files named by the row's `files`. A repository that finds its old table when it
+ * opens copies the documents into its own tables and drops the old one, in one transaction
+ * (see {@link migrateLegacyCollection}); an upgraded data directory loses nothing.
+ */
+import type { Database } from 'better-sqlite3';
+import { decodeDoc, type RowFiles } from './doc.codec.ts';
+
+/** One document of an old collection table, with the blob files its row named. */
+export interface LegacyRow {
+  readonly doc: Record<string, unknown>;
+  /** The blob file names the row's `files` column held (empty when none). */
+  readonly files: readonly string[];
+}
+
+/** True when the old collection table `name` is still in `db`. */
+export function hasLegacyCollection(db: Database, name: string): boolean {
+  return (
+    db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !==
+    undefined
+  );
+}
+
+/**
+ * Copies the old collection table `name` (when there is one) row by row through `copy`,
+ * then drops it: all in one transaction, so a crash leaves either the old table or the
+ * copied rows, never both or neither. `read` reads a blob file the row names (its bytes
+ * then stand in the document as they did); without it, the placeholders stay and the
+ * caller takes the files over by name. Returns how many documents were copied.
+ */
+export function migrateLegacyCollection(
+  db: Database,
+  name: string,
+  copy: (row: LegacyRow) => void,
+  read?: (file: string) => Uint8Array,
+): number {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TypeError(`bad collection name: ${name}`);
+  const run = db.transaction((): number => {
+    if (!hasLegacyCollection(db, name)) return 0;
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('${name}')`).all() as {
+      name: string;
+    }[];
+    const hasFiles = columns.some((c) => c.name === 'files');
+    const rows = db
+      .prepare(
+        `SELECT doc${hasFiles ? ', files' : ', NULL AS files'} FROM "${name}" ORDER BY rowid`,
+      )
+      .all() as { doc: string; files: string | null }[];
+    for (const row of rows) {
+      const files = row.files === null ? null : (JSON.parse(row.files) as RowFiles);
+      copy({ doc: decodeDoc(row.doc, files, read), files: files?.names ?? [] });
+    }
+    db.exec(`DROP TABLE "${name}"`);
+    return rows.length;
+  });
+  return run();
+}

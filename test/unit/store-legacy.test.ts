@@ -1,0 +1,66 @@
+/** Data of an older version: an old collection table is copied out and dropped, at once. */
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { encodeDoc } from '../../server/store/embedded/doc.codec.ts';
+import {
+  hasLegacyCollection,
+  migrateLegacyCollection,
+  type LegacyRow,
+} from '../../server/store/embedded/legacy.ts';
+
+describe('embedded store: collections of an older version', () => {
+  const oldTable = (db: Database.Database, docs: Record<string, unknown>[]): void => {
+    db.exec('CREATE TABLE "users" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL, files TEXT) STRICT');
+    for (const doc of docs) {
+      const { text } = encodeDoc(doc);
+      db.prepare('INSERT INTO "users" (_id, doc) VALUES (?, ?)').run(doc['_id'], text);
+    }
+  };
+
+  it('copies every document (types kept) in insertion order, then drops the table', () => {
+    const db = new Database(':memory:');
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    oldTable(db, [
+      { _id: 'b', email: 'b@x.org', createdAt: at, verified: true },
+      { _id: 'a', email: 'a@x.org', createdAt: at, verified: false },
+    ]);
+    const copied: LegacyRow[] = [];
+    assert.equal(
+      migrateLegacyCollection(db, 'users', (row) => copied.push(row)),
+      2,
+    );
+    assert.deepEqual(
+      copied.map((r) => r.doc),
+      [
+        { _id: 'b', email: 'b@x.org', createdAt: at, verified: true },
+        { _id: 'a', email: 'a@x.org', createdAt: at, verified: false },
+      ],
+    );
+    assert.ok(copied[0]!.doc['createdAt'] instanceof Date);
+    assert.equal(hasLegacyCollection(db, 'users'), false);
+    assert.equal(
+      migrateLegacyCollection(db, 'users', () => assert.fail('no table left')),
+      0,
+    );
+  });
+
+  it('keeps the old table when a copy fails (one transaction)', () => {
+    const db = new Database(':memory:');
+    oldTable(db, [{ _id: 'a' }, { _id: 'b' }]);
+    db.exec('CREATE TABLE account (id TEXT PRIMARY KEY)');
+    const insert = db.prepare('INSERT INTO account VALUES (?)');
+    assert.throws(() =>
+      migrateLegacyCollection(db, 'users', ({ doc }) => {
+        insert.run(doc['_id']);
+        if (doc['_id'] === 'b') throw new Error('disk full');
+      }),
+    );
+    assert.equal(hasLegacyCollection(db, 'users'), true);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM account').get() as { n: number }).n, 0);
+  });
+
+  it('refuses a name that is not a plain identifier', () => {
+    const db = new Database(':memory:');
+    assert.throws(() => migrateLegacyCollection(db, 'x"; DROP TABLE y; --', () => undefined));
+  });
+});
