@@ -48,7 +48,7 @@ export async function purgeUser(store: Store, userId: string): Promise<void> {
   );
   await store.workspaces.deleteMany({ userId });
   await store.workspaceCounts.deleteOne({ _id: userId });
-  await store.preferences.deleteMany({ userId });
+  await store.preferences.deleteOfUser(userId);
   await store.verifyTokens.deleteMany({ userId });
   await store.resetTokens.deleteMany({ userId });
   await store.rememberTokens.deleteMany({ userId });

@@ -72,7 +72,7 @@ export function storePersistence(store: Store): WorkspacePersistence {
     async purge(userId) {
       await resetWorkspaces(store, userId);
       await store.users.updateOne({ _id: userId }, { $set: { currentPreferences: null } });
-      await store.preferences.deleteMany({ userId });
+      await store.preferences.deleteOfUser(userId);
     },
   };
 }

@@ -30,7 +30,8 @@ export {
   deleteWorkspaceData,
 } from './workspace.sweep.ts';
 export * from './connection.repo.ts';
-export { CollectionLeases, type LeaseDoc, type LeaseRepository } from './lease.repo.ts';
+export { checkTtl } from './lease.repo.ts';
+export { preferenceId } from './preference.repo.ts';
 export { StoreSessionStore, type StoreSessionStoreOptions } from './session.store.ts';
 
 /** The configuration keys the store reads. */

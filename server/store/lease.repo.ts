@@ -1,15 +1,12 @@
 /**
  * Leases (for several nodes on one store, issue 19): which node holds a user's R session.
- * One document per user, `{_id: userId, nodeId, expiresAt}`, taken with ONE atomic upsert
- * when free or expired, so two nodes racing for one user cannot both win: the loser's
- * upsert collides with the winner's `_id` (a duplicate key, on both backends). Expiry is
- * judged by the `expiresAt` in the document, never by a TTL index (MongoDB's monitor runs
- * once a minute, far too late for a lease of seconds).
+ * One record per user, taken with ONE atomic statement (an upsert) when free or expired, so
+ * two nodes racing for one user cannot both win. Expiry is judged by the record's own
+ * `expiresAt`, never by a TTL index (MongoDB's monitor runs once a minute, far too late for
+ * a lease of seconds). Embedded: embedded/lease.sqlite.ts; MongoDB: mongo/lease.mongo.ts.
  */
-import { isDuplicateKeyError } from './mql.ts';
-import type { StoreCollection } from './store.types.ts';
 
-/** A user's lease as the store keeps it. */
+/** A user's lease as the MongoDB backend keeps it (collection `leases`). */
 export interface LeaseDoc {
   /** The user whose R session the lease places. */
   _id: string;
@@ -35,51 +32,8 @@ export interface LeaseRepository {
   holder(userId: string): Promise<{ nodeId: string; expiresAt: Date } | null>;
 }
 
-function checkTtl(ttlMs: number): void {
+/** Refuses a lease time that is not a positive number (RangeError). */
+export function checkTtl(ttlMs: number): void {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0)
     throw new RangeError(`a lease's ttlMs must be a positive number, not ${ttlMs}`);
-}
-
-/**
- * The {@link LeaseRepository} over one collection of either backend: every operation is a
- * single-document write or read, atomic on both.
- */
-export class CollectionLeases implements LeaseRepository {
-  constructor(private readonly docs: StoreCollection<LeaseDoc>) {}
-
-  async take(userId: string, nodeId: string, ttlMs: number, now = new Date()): Promise<boolean> {
-    checkTtl(ttlMs);
-    try {
-      // Matches only a lease that is ours or expired; when none matches, the upsert inserts
-      // `_id: userId`, which fails as a duplicate if another node's live lease exists.
-      await this.docs.updateOne(
-        { _id: userId, $or: [{ nodeId }, { expiresAt: { $lte: now } }] },
-        { $set: { nodeId, expiresAt: new Date(now.getTime() + ttlMs) } },
-        { upsert: true },
-      );
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
-  }
-
-  async renew(userId: string, nodeId: string, ttlMs: number): Promise<boolean> {
-    checkTtl(ttlMs);
-    const { matchedCount } = await this.docs.updateOne(
-      { _id: userId, nodeId },
-      { $set: { expiresAt: new Date(Date.now() + ttlMs) } },
-    );
-    return matchedCount === 1;
-  }
-
-  async release(userId: string, nodeId: string): Promise<void> {
-    await this.docs.deleteOne({ _id: userId, nodeId });
-  }
-
-  async holder(userId: string): Promise<{ nodeId: string; expiresAt: Date } | null> {
-    const doc = await this.docs.findOne({ _id: userId });
-    if (doc === null || doc.expiresAt.getTime() <= Date.now()) return null;
-    return { nodeId: doc.nodeId, expiresAt: doc.expiresAt };
-  }
 }

@@ -1,12 +1,13 @@
 /**
- * express-session's store over the {@link Store}'s `sessions` collection: one class for
- * both backends. A session expires with its cookie (MongoDB's TTL index or the embedded
+ * express-session's store over the {@link Store}'s `sessions` repository (session.repo.ts):
+ * one class for both backends, each call one statement. A session expires with its cookie (MongoDB's TTL index or the embedded
  * sweep deletes it; `get` never returns an expired one meanwhile). The user id is kept on
  * the document, so every session of a user can be ended at once (logout everywhere, theft).
  */
 import session from 'express-session';
 import type { SessionData } from 'express-session';
-import type { SessionDoc, Store } from './store.types.ts';
+import type { SessionDoc } from './session.repo.ts';
+import type { Store } from './store.types.ts';
 
 /** Options of {@link StoreSessionStore}. */
 export interface StoreSessionStoreOptions {
@@ -54,10 +55,12 @@ export class StoreSessionStore extends session.Store {
 
   /** The session `sid`, or null when there is none or it has expired. */
   async getSession(sid: string): Promise<SessionData | null> {
-    const doc = await this.#store.sessions.findOne({ _id: sid });
+    const doc = await this.#store.sessions.find(sid);
     if (doc === null) return null;
-    if (doc.expiresAt.getTime() <= Date.now()) {
-      await this.#store.sessions.deleteOne({ _id: sid, expiresAt: doc.expiresAt });
+    const now = new Date();
+    if (doc.expiresAt.getTime() <= now.getTime()) {
+      // only while still expired: a request refreshing it meanwhile keeps it
+      await this.#store.sessions.destroyIfExpired(sid, now);
       return null;
     }
     return doc.session as unknown as SessionData;
@@ -65,28 +68,24 @@ export class StoreSessionStore extends session.Store {
 
   /** Stores the session `sid` (as plain JSON: the cookie's Date becomes a string). */
   async setSession(sid: string, data: SessionData): Promise<void> {
-    const fields: Omit<SessionDoc, '_id'> = {
+    const doc: SessionDoc = {
+      _id: sid,
       session: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
       userId: this.#userIdOf(data),
       expiresAt: this.expiryOf(data),
     };
-    await this.#store.sessions.updateOne({ _id: sid }, { $set: fields }, { upsert: true });
+    await this.#store.sessions.save(doc);
   }
 
   /** Extends the session `sid` to its cookie's new expiry. */
   async touchSession(sid: string, data: SessionData): Promise<void> {
     const cookie = JSON.parse(JSON.stringify(data.cookie ?? null)) as unknown;
-    await this.#store.sessions.updateOne(
-      { _id: sid },
-      { $set: { expiresAt: this.expiryOf(data), 'session.cookie': cookie } },
-    );
+    await this.#store.sessions.touch(sid, this.expiryOf(data), cookie);
   }
 
   /** Ends every session of `userId`, except `exceptSid` when given; returns how many. */
   async destroyUserSessions(userId: string, exceptSid?: string): Promise<number> {
-    const filter = exceptSid === undefined ? { userId } : { userId, _id: { $ne: exceptSid } };
-    const { deletedCount } = await this.#store.sessions.deleteMany(filter);
-    return deletedCount;
+    return this.#store.sessions.destroyOfUser(userId, exceptSid);
   }
 
   override get(sid: string, callback: (err: unknown, data?: SessionData | null) => void): void {
@@ -98,10 +97,7 @@ export class StoreSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    settle(
-      this.#store.sessions.deleteOne({ _id: sid }).then(() => undefined),
-      callback,
-    );
+    settle(this.#store.sessions.destroy(sid), callback);
   }
 
   override touch(sid: string, data: SessionData, callback?: () => void): void {
@@ -110,13 +106,10 @@ export class StoreSessionStore extends session.Store {
   }
 
   override length(callback: (err: unknown, length?: number) => void): void {
-    settle(this.#store.sessions.countDocuments({ expiresAt: { $gt: new Date() } }), callback);
+    settle(this.#store.sessions.countLive(new Date()), callback);
   }
 
   override clear(callback?: (err?: unknown) => void): void {
-    settle(
-      this.#store.sessions.deleteMany({}).then(() => undefined),
-      callback,
-    );
+    settle(this.#store.sessions.clear(), callback);
   }
 }

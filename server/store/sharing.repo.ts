@@ -23,8 +23,8 @@ export function groupTarget(groupId: string): string {
 
 /** Every share target that reaches `userId`: the user and each group they belong to. */
 async function targetsOf(store: Store, userId: string): Promise<string[]> {
-  const groups = await store.groups.find({ memberIds: userId }).toArray();
-  return [userTarget(userId), ...groups.map((g) => groupTarget(g._id))];
+  const groupIds = await store.groups.idsWithMember(userId);
+  return [userTarget(userId), ...groupIds.map(groupTarget)];
 }
 
 /** The workspace with `userId`'s access to it (owner, or reader through a share), or null. */
@@ -37,7 +37,7 @@ export async function accessibleWorkspace(
   if (workspace === null) return null;
   if (workspace.userId === userId) return { workspace, access: 'owner' };
   const targets = await targetsOf(store, userId);
-  const share = await store.shares.findOne({ workspaceId, target: { $in: targets } });
+  const share = await store.shares.findFor(workspaceId, targets);
   return share === null ? null : { workspace, access: 'reader' };
 }
 
@@ -46,10 +46,7 @@ export async function sharedWith(
   store: Store,
   userId: string,
 ): Promise<{ workspace: WorkspaceDoc; ownerEmail: string }[]> {
-  const shares = await store.shares
-    .find({ target: { $in: await targetsOf(store, userId) } })
-    .sort({ createdAt: 1, _id: 1 })
-    .toArray();
+  const shares = await store.shares.listFor(await targetsOf(store, userId));
   const seen = new Set<string>();
   const out: { workspace: WorkspaceDoc; ownerEmail: string }[] = [];
   for (const share of shares) {
@@ -71,7 +68,7 @@ export async function createGroup(store: Store, ownerId: string, name: string): 
     memberIds: [],
     createdAt: new Date(),
   };
-  await store.groups.insertOne(group);
+  await store.groups.create(group);
   return group;
 }
 
@@ -81,14 +78,14 @@ export async function deleteGroup(
   ownerId: string,
   groupId: string,
 ): Promise<boolean> {
-  const { deletedCount } = await store.groups.deleteOne({ _id: groupId, ownerId });
-  if (deletedCount === 1) await store.shares.deleteMany({ target: groupTarget(groupId) });
-  return deletedCount === 1;
+  const deleted = await store.groups.delete(groupId, ownerId);
+  if (deleted) await store.shares.deleteOfTarget(groupTarget(groupId));
+  return deleted;
 }
 
 /** Deletes every share of `workspaceId` (the workspace is being deleted). */
 export async function deleteSharesOf(store: Store, workspaceId: string): Promise<void> {
-  await store.shares.deleteMany({ workspaceId });
+  await store.shares.deleteOfWorkspace(workspaceId);
 }
 
 /** Adds a read-only share; an existing one of the same target is returned as it is. */
@@ -97,17 +94,13 @@ export async function addShare(
   workspace: WorkspaceDoc,
   target: string,
 ): Promise<ShareDoc> {
-  const existing = await store.shares.findOne({ workspaceId: workspace._id, target });
-  if (existing !== null) return existing;
-  const share: ShareDoc = {
+  return store.shares.add({
     _id: randomUUID(),
     workspaceId: workspace._id,
     ownerId: workspace.userId,
     target,
     createdAt: new Date(),
-  };
-  await store.shares.insertOne(share);
-  return share;
+  });
 }
 
 /**

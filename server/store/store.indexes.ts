@@ -21,15 +21,10 @@ const EVERY_COLLECTION: { readonly [K in CollectionName]: true } = {
   verifyTokens: true,
   resetTokens: true,
   rememberTokens: true,
-  sessions: true,
-  preferences: true,
   workspaces: true,
   workspaceCounts: true,
   workspaceObjects: true,
   workspaceBlobs: true,
-  connections: true,
-  groups: true,
-  shares: true,
   accessTokens: true,
 };
 
@@ -55,18 +50,11 @@ export const STORE_INDEXES: readonly IndexDefinition[] = [
   { collection: 'resetTokens', key: { userId: 1 }, options: {} },
   { collection: 'rememberTokens', key: { expiresAt: 1 }, options: ttl },
   { collection: 'rememberTokens', key: { userId: 1 }, options: {} },
-  { collection: 'sessions', key: { expiresAt: 1 }, options: ttl },
-  { collection: 'sessions', key: { userId: 1 }, options: {} },
-  { collection: 'preferences', key: { userId: 1, name: 1 }, options: { unique: true } },
   { collection: 'workspaces', key: { userId: 1 }, options: {} },
   // a name once per user without case (workspace.rules.ts)
   { collection: 'workspaces', key: { userId: 1, nameKey: 1 }, options: { unique: true } },
   { collection: 'workspaceObjects', key: { workspaceId: 1, order: 1 }, options: {} },
   { collection: 'workspaceBlobs', key: { workspaceId: 1 }, options: {} },
-  { collection: 'connections', key: { openedAt: 1 }, options: {} },
-  { collection: 'groups', key: { ownerId: 1 }, options: {} },
-  { collection: 'shares', key: { workspaceId: 1, target: 1 }, options: { unique: true } },
-  { collection: 'shares', key: { target: 1 }, options: {} },
   { collection: 'accessTokens', key: { hash: 1 }, options: { unique: true } },
   { collection: 'accessTokens', key: { userId: 1 }, options: {} },
   { collection: 'accessTokens', key: { expiresAt: 1 }, options: ttl },
@@ -77,7 +65,6 @@ export const EXPIRING_COLLECTIONS = [
   'verifyTokens',
   'resetTokens',
   'rememberTokens',
-  'sessions',
   'accessTokens',
 ] as const;
 

@@ -15,7 +15,20 @@ import type {
   WithId,
   Sort,
 } from 'mongodb';
+import type { ConnectionRepository } from './connection.repo.ts';
+import type { GroupRepository } from './group.repo.ts';
 import type { LeaseRepository } from './lease.repo.ts';
+import type { PreferenceRepository } from './preference.repo.ts';
+import type { SessionRepository } from './session.repo.ts';
+import type { ShareRepository } from './share.repo.ts';
+
+// The repositories of issue 18 keep their documents' types beside their interfaces.
+export type { ConnectionLogDoc, ConnectionRepository } from './connection.repo.ts';
+export type { GroupDoc, GroupRepository } from './group.repo.ts';
+export type { LeaseDoc, LeaseRepository } from './lease.repo.ts';
+export type { PreferenceDoc, PreferencePut, PreferenceRepository } from './preference.repo.ts';
+export type { SessionDoc, SessionRepository } from './session.repo.ts';
+export type { ShareDoc, ShareRepository } from './share.repo.ts';
 
 /** A cursor over found documents (the driver's FindCursor subset). */
 export interface StoreCursor<T> {
@@ -90,23 +103,6 @@ export interface RememberTokenDoc {
   replacedAt?: Date | null;
 }
 
-/** An HTTP session (express-session data). */
-export interface SessionDoc {
-  _id: string;
-  session: Record<string, unknown>;
-  userId?: string | null;
-  expiresAt: Date;
-}
-
-/** A named preference set of one user. */
-export interface PreferenceDoc {
-  _id: string;
-  userId: string;
-  name: string;
-  settings: Record<string, unknown>;
-  updatedAt: Date;
-}
-
 /** A workspace of one user; its objects live in {@link WorkspaceObjectDoc}s. */
 export interface WorkspaceDoc {
   _id: string;
@@ -154,37 +150,6 @@ export interface WorkspaceBlobDoc {
   data: unknown;
 }
 
-/** One client connection, for the connection log. Never holds data values. */
-export interface ConnectionLogDoc {
-  _id: string;
-  userId: string | null;
-  address: string;
-  openedAt: Date;
-  closedAt?: Date | null;
-  reason?: string | null;
-  messages?: number;
-}
-
-/** A group of users, owned by one user, to share workspaces with (API 1.1). */
-export interface GroupDoc {
-  _id: string;
-  ownerId: string;
-  name: string;
-  /** The members' user ids (verified accounts), in the order they were added. */
-  memberIds: string[];
-  createdAt: Date;
-}
-
-/** A read-only share of a workspace with one user (`user:ID`) or a group (`group:ID`). */
-export interface ShareDoc {
-  _id: string;
-  workspaceId: string;
-  ownerId: string;
-  /** `user:USERID` or `group:GROUPID`. */
-  target: string;
-  createdAt: Date;
-}
-
 /**
  * A personal access token (API 1.1): `hash` is the SHA-256 of the token text, which is
  * shown once and never stored.
@@ -207,15 +172,20 @@ export interface Store {
   readonly verifyTokens: StoreCollection<VerifyTokenDoc>;
   readonly resetTokens: StoreCollection<ResetTokenDoc>;
   readonly rememberTokens: StoreCollection<RememberTokenDoc>;
-  readonly sessions: StoreCollection<SessionDoc>;
-  readonly preferences: StoreCollection<PreferenceDoc>;
+  /** HTTP sessions (session.repo.ts). */
+  readonly sessions: SessionRepository;
+  /** Named preference sets (preference.repo.ts). */
+  readonly preferences: PreferenceRepository;
   readonly workspaces: StoreCollection<WorkspaceDoc>;
   readonly workspaceCounts: StoreCollection<WorkspaceCountDoc>;
   readonly workspaceObjects: StoreCollection<WorkspaceObjectDoc>;
   readonly workspaceBlobs: StoreCollection<WorkspaceBlobDoc>;
-  readonly connections: StoreCollection<ConnectionLogDoc>;
-  readonly groups: StoreCollection<GroupDoc>;
-  readonly shares: StoreCollection<ShareDoc>;
+  /** The connection log (connection.repo.ts). */
+  readonly connections: ConnectionRepository;
+  /** Groups of users (group.repo.ts). */
+  readonly groups: GroupRepository;
+  /** Read-only shares of workspaces (share.repo.ts). */
+  readonly shares: ShareRepository;
   readonly accessTokens: StoreCollection<AccessTokenDoc>;
   /** Which node holds which user's R session (lease.repo.ts). */
   readonly leases: LeaseRepository;

@@ -164,7 +164,7 @@ export async function deleteWorkspace(
   }
   await deleteWorkspaceObjects(store, [workspaceId]);
   // Its shares go with it (sharing.repo.ts): nobody keeps a way to a deleted workspace.
-  await store.shares.deleteMany({ workspaceId });
+  await store.shares.deleteOfWorkspace(workspaceId);
   return 'deleted';
 }
 

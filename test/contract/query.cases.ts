@@ -77,24 +77,6 @@ export function queryCases(ctx: ContractContext): void {
         .sort({ name: 1 })
         .toArray();
       assert.deepEqual(names(either), ['a', 'd']);
-      const t = (n: number) => new Date(Date.UTC(2026, 0, n));
-      for (const n of [1, 2, 3]) {
-        await ctx.store.connections.insertOne({
-          _id: `c${n}`,
-          userId: null,
-          address: 'a',
-          openedAt: t(n),
-          closedAt: n === 2 ? t(9) : null,
-        });
-      }
-      const late = await ctx.store.connections
-        .find({ openedAt: { $gt: t(1), $lte: t(3) } })
-        .sort({ openedAt: -1 })
-        .toArray();
-      assert.deepEqual(ids(late), ['c3', 'c2']);
-      const closed = await ctx.store.connections.find({ closedAt: { $type: 'date' } }).toArray();
-      assert.deepEqual(ids(closed), ['c2']);
-      assert.equal(await ctx.store.connections.countDocuments({ reason: { $exists: true } }), 0);
     });
 
     it('projects fields', async () => {

@@ -5,11 +5,15 @@
  */
 import { backends } from './store.backends.ts';
 import { collectionCases } from './collection.cases.ts';
+import { connectionCases } from './connection.cases.ts';
+import { groupCases } from './group.cases.ts';
 import { leaseCases } from './lease.cases.ts';
+import { preferenceCases } from './preference.cases.ts';
 import { queryCases } from './query.cases.ts';
 import { repoCases } from './repo.cases.ts';
 import { rulesCases } from './rules.cases.ts';
 import { sessionCases } from './session.cases.ts';
+import { shareCases } from './share.cases.ts';
 import { sharingCases } from './sharing.cases.ts';
 import type { ContractContext } from './contract.context.ts';
 
@@ -38,5 +42,9 @@ for (const backend of backends()) {
     sessionCases(ctx);
     sharingCases(ctx);
     leaseCases(ctx);
+    preferenceCases(ctx);
+    connectionCases(ctx);
+    groupCases(ctx);
+    shareCases(ctx);
   });
 }

@@ -22,6 +22,9 @@ describe('api: preference sets', function () {
   let user: TestUser;
   let other: TestUser;
   const as = (u: TestUser) => ({ cookie: u.cookie });
+  // The store's preference sets are found by user id (preference.repo.ts).
+  const idOf = async (u: TestUser) =>
+    (await ts.server.store.users.findOne({ email: u.email }))?._id ?? '';
   before(async () => {
     user = await createUser(ts, 'prefs');
     other = await createUser(ts, 'prefs-other');
@@ -31,7 +34,7 @@ describe('api: preference sets', function () {
     const put = await call(ts, 'PUT', '/api/v1/preferences/Print', SETTINGS, as(user));
     assert.equal(put.status, 201, put.text);
     assert.deepEqual(put.body.settings, SETTINGS);
-    const stored = await ts.server.store.preferences.findOne({ name: 'Print' });
+    const stored = await ts.server.store.preferences.get(await idOf(user), 'Print');
     assert.deepEqual(stored?.settings, SETTINGS);
 
     const again = await call(ts, 'PUT', '/api/v1/preferences/Print', { colors: ['red'] }, as(user));
@@ -81,7 +84,7 @@ describe('api: preference sets', function () {
   });
 
   it('400 for invalid settings, unknown fields, bad names, non-objects, malformed JSON; 413 over 64 KB', async () => {
-    const before = await ts.server.store.preferences.countDocuments({});
+    const before = await ts.server.store.preferences.count(await idOf(user));
     const bad: unknown[] = [
       { colors: ['not-a-color'] },
       { colors: [] },
@@ -123,7 +126,7 @@ describe('api: preference sets', function () {
       413,
       'payload_too_large',
     );
-    assert.equal(await ts.server.store.preferences.countDocuments({}), before);
+    assert.equal(await ts.server.store.preferences.count(await idOf(user)), before);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
@@ -140,7 +143,7 @@ describe('api: preference sets', function () {
       origin: ts.url,
     });
     assert.equal(own.status, 201);
-    assert.equal(await ts.server.store.preferences.countDocuments({ name: 'x' }), 1);
+    assert.notEqual(await ts.server.store.preferences.get(await idOf(user), 'x'), null);
   });
 
   it(`never lets two concurrent new sets pass the cap of ${MAX_PREFERENCE_SETS} (409 for one)`, async () => {
@@ -151,6 +154,6 @@ describe('api: preference sets', function () {
     const results = await Promise.all([put('one more'), put('and another')]);
     assert.deepEqual(results.map((r) => r.status).sort(), [201, 409]);
     const userId = (await ts.server.store.users.findOne({ email: capped.email }))?._id ?? '';
-    assert.equal(await ts.server.store.preferences.countDocuments({ userId }), MAX_PREFERENCE_SETS);
+    assert.equal(await ts.server.store.preferences.count(userId), MAX_PREFERENCE_SETS);
   });
 });

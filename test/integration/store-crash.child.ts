@@ -1,7 +1,7 @@
 /**
  * Child process of store-crash.test.ts: writes to the embedded store in `argv[2]` without
  * end, printing a line for every write once the store has acknowledged it:
- *   `insert ID`        a connections document was inserted
+ *   `insert ID`        a connection log record was inserted
  *   `save NAME HASH`   saveObject stored NAME with HASH in workspace `argv[3]`
  * The test kills this process with SIGKILL in the middle of the burst.
  */
@@ -16,7 +16,7 @@ const payload = 'x'.repeat(2000);
 process.stdout.write('ready\n');
 for (let i = 0; ; i += 1) {
   const id = `${prefix}-${i}`;
-  await store.connections.insertOne({
+  await store.connections.insert({
     _id: id,
     userId: null,
     address: payload,

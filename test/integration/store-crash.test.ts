@@ -88,7 +88,7 @@ describe('embedded store: SIGKILL during a burst of writes', function () {
       const store = await openEmbeddedStore(dir, { sweepEveryMs: 0 });
       try {
         for (const id of allInserts) {
-          assert.notEqual(await store.connections.findOne({ _id: id }), null, `insert ${id} lost`);
+          assert.notEqual(await store.connections.get(id), null, `insert ${id} lost`);
         }
         const objects = new Map((await loadObjects(store, workspace._id)).map((o) => [o.name, o]));
         for (const [name, hash] of ack.saves) {

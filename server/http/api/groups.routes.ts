@@ -50,10 +50,7 @@ export function groupsRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
   const { store, events, log } = deps;
   const router = Router();
   const ownGroup = async (req: Request): Promise<GroupDoc> => {
-    const group = await store.groups.findOne({
-      _id: String(req.params.id),
-      ownerId: userOf(req).id,
-    });
+    const group = await store.groups.findOwned(String(req.params.id), userOf(req).id);
     if (group === null) throw notFound();
     return group;
   };
@@ -61,17 +58,14 @@ export function groupsRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
     displayName(fieldsOf(req.body, ['name']).name, 'the group name', 100);
 
   router.get('/groups', async (req, res) => {
-    const groups = await store.groups
-      .find({ ownerId: userOf(req).id })
-      .sort({ createdAt: 1, _id: 1 })
-      .toArray();
+    const groups = await store.groups.listOwned(userOf(req).id);
     res.json({ groups: await Promise.all(groups.map((g) => groupView(store, g))) });
   });
 
   router.post('/groups', async (req, res) => {
     const userId = userOf(req).id;
     const name = nameOf(req);
-    if ((await store.groups.countDocuments({ ownerId: userId })) >= MAX_GROUPS)
+    if ((await store.groups.countOwned(userId)) >= MAX_GROUPS)
       throw new AppError(ErrorCode.conflict, `at most ${MAX_GROUPS} groups`, { status: 409 });
     const group = await createGroup(store, userId, name);
     log.info({ user: userId, group: group._id }, 'group created');
@@ -81,7 +75,7 @@ export function groupsRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
   router.patch('/groups/:id', async (req, res) => {
     const group = await ownGroup(req);
     const name = nameOf(req);
-    await store.groups.updateOne({ _id: group._id }, { $set: { name } });
+    await store.groups.rename(group._id, name);
     res.json(await groupView(store, { ...group, name }));
   });
 
@@ -101,7 +95,7 @@ export function groupsRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
         throw new AppError(ErrorCode.conflict, `at most ${MAX_GROUP_MEMBERS} members`, {
           status: 409,
         });
-      await store.groups.updateOne({ _id: group._id }, { $addToSet: { memberIds: member._id } });
+      await store.groups.addMember(group._id, member._id);
       group.memberIds.push(member._id);
       log.info({ user: group.ownerId, group: group._id, member: member._id }, 'group member added');
     }
@@ -112,7 +106,7 @@ export function groupsRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
     const group = await ownGroup(req);
     const member = await store.users.findOne({ email: emailParam(req.params.email) });
     if (member === null || !group.memberIds.includes(member._id)) throw notFound('no such member');
-    await store.groups.updateOne({ _id: group._id }, { $pull: { memberIds: member._id } });
+    await store.groups.removeMember(group._id, member._id);
     log.info({ user: group.ownerId, group: group._id, member: member._id }, 'group member removed');
     // Whatever the group gave this member ends now, open sockets included.
     events.accessChanged({ workspaceIds: null });

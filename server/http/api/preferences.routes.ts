@@ -57,13 +57,8 @@ function settingsOf(req: Request): Record<string, unknown> {
 /** The routes, relative to /api/v1. */
 export function preferencesRoutes(store: Store): Router {
   const router = Router();
-  const idOf = (userId: string, name: string): string => `${userId}/${name}`;
-
   router.get('/preferences', async (req, res) => {
-    const docs = await store.preferences
-      .find({ userId: userOf(req).id })
-      .sort({ name: 1 })
-      .toArray();
+    const docs = await store.preferences.list(userOf(req).id);
     res.json({
       preferences: docs.map((d) => ({ name: d.name, updatedAt: d.updatedAt.toISOString() })),
     });
@@ -71,7 +66,7 @@ export function preferencesRoutes(store: Store): Router {
 
   router.get('/preferences/:name', async (req, res) => {
     const name = nameOf(req);
-    const doc = await store.preferences.findOne({ _id: idOf(userOf(req).id, name) });
+    const doc = await store.preferences.get(userOf(req).id, name);
     if (doc === null)
       throw new AppError(ErrorCode.notFound, 'no preference set of that name', { status: 404 });
     res.json({ name: doc.name, settings: doc.settings, updatedAt: doc.updatedAt.toISOString() });
@@ -81,9 +76,13 @@ export function preferencesRoutes(store: Store): Router {
     const name = nameOf(req);
     const settings = settingsOf(req);
     const userId = userOf(req).id;
-    const _id = idOf(userId, name);
-    const exists = (await store.preferences.findOne({ _id })) !== null;
-    if (!exists && (await store.preferences.countDocuments({ userId })) >= MAX_PREFERENCE_SETS) {
+    const updatedAt = new Date();
+    // the cap is checked with the write (preference.repo.ts): two new sets at once never pass it
+    const outcome = await store.preferences.put(
+      { userId, name, settings, updatedAt },
+      MAX_PREFERENCE_SETS,
+    );
+    if (outcome === 'full') {
       throw new AppError(
         ErrorCode.conflict,
         `at most ${MAX_PREFERENCE_SETS} preference sets; delete one first`,
@@ -92,22 +91,15 @@ export function preferencesRoutes(store: Store): Router {
         },
       );
     }
-    const updatedAt = new Date();
-    const { upsertedCount } = await store.preferences.updateOne(
-      { _id },
-      { $set: { userId, name, settings, updatedAt } },
-      { upsert: true },
-    );
     res
-      .status(upsertedCount === 1 ? 201 : 200)
+      .status(outcome === 'created' ? 201 : 200)
       .json({ name, settings, updatedAt: updatedAt.toISOString() });
   });
 
   router.delete('/preferences/:name', async (req, res) => {
     const name = nameOf(req);
     const user = userOf(req);
-    const { deletedCount } = await store.preferences.deleteOne({ _id: idOf(user.id, name) });
-    if (deletedCount === 0)
+    if (!(await store.preferences.delete(user.id, name)))
       throw new AppError(ErrorCode.notFound, 'no preference set of that name', { status: 404 });
     await store.users.updateOne(
       { _id: user.id, currentPreferences: name },

@@ -36,7 +36,7 @@ function notFound(what = 'no such workspace'): AppError {
 async function shareView(store: Store, share: ShareDoc) {
   const [kind, id] = share.target.split(':') as [string, string];
   if (kind === 'group') {
-    const group = await store.groups.findOne({ _id: id });
+    const group = await store.groups.find(id);
     return { id: share._id, with: share.target, name: group?.name ?? null };
   }
   const user = await store.users.findOne({ _id: id });
@@ -87,10 +87,7 @@ export function sharesRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
 
   router.get('/workspaces/:id/shares', async (req, res) => {
     const workspace = await owned(req);
-    const shares = await store.shares
-      .find({ workspaceId: workspace._id })
-      .sort({ createdAt: 1, _id: 1 })
-      .toArray();
+    const shares = await store.shares.listOf(workspace._id);
     res.json({ shares: await Promise.all(shares.map((s) => shareView(store, s))) });
   });
 
@@ -101,10 +98,7 @@ export function sharesRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
       throw new AppError(ErrorCode.badRequest, '"with" is an email or "group:ID"');
     let target: string;
     if (body.with.startsWith('group:')) {
-      const group = await store.groups.findOne({
-        _id: body.with.slice(6),
-        ownerId: workspace.userId,
-      });
+      const group = await store.groups.findOwned(body.with.slice(6), workspace.userId);
       if (group === null) throw notFound('no such group of yours');
       target = groupTarget(group._id);
     } else {
@@ -113,7 +107,7 @@ export function sharesRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
         throw new AppError(ErrorCode.badRequest, 'this workspace is already yours');
       target = userTarget(user._id);
     }
-    if ((await store.shares.countDocuments({ workspaceId: workspace._id })) >= MAX_SHARES)
+    if ((await store.shares.countOf(workspace._id)) >= MAX_SHARES)
       throw new AppError(ErrorCode.conflict, `at most ${MAX_SHARES} shares`, { status: 409 });
     const share = await addShare(store, workspace, target);
     log.info(
@@ -126,8 +120,7 @@ export function sharesRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
   router.delete('/workspaces/:id/shares/:share', async (req, res) => {
     const workspace = await owned(req);
     const id = String(req.params.share);
-    const { deletedCount } = await store.shares.deleteOne({ _id: id, workspaceId: workspace._id });
-    if (deletedCount === 0) throw notFound('no such share');
+    if (!(await store.shares.remove(id, workspace._id))) throw notFound('no such share');
     log.info({ user: workspace.userId, workspace: workspace._id, share: id }, 'share removed');
     events.accessChanged({ workspaceIds: [workspace._id] });
     res.status(204).end();

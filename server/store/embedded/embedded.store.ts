@@ -15,8 +15,13 @@ import {
   type CollectionName,
   type DocOf,
 } from '../store.indexes.ts';
-import { CollectionLeases, type LeaseDoc } from '../lease.repo.ts';
 import { BlobFiles } from './blob.files.ts';
+import { SqliteConnections } from './connection.sqlite.ts';
+import { SqliteGroups } from './group.sqlite.ts';
+import { SqliteLeases } from './lease.sqlite.ts';
+import { SqlitePreferences } from './preference.sqlite.ts';
+import { SqliteSessions } from './session.sqlite.ts';
+import { SqliteShares } from './share.sqlite.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
 import { WalCheckpointer } from './wal.checkpointer.ts';
 import { WriteBatcher } from './write.batcher.ts';
@@ -39,17 +44,17 @@ export class EmbeddedStore implements Store {
   readonly verifyTokens;
   readonly resetTokens;
   readonly rememberTokens;
-  readonly sessions;
-  readonly preferences;
+  readonly sessions: SqliteSessions;
+  readonly preferences: SqlitePreferences;
   readonly workspaces;
   readonly workspaceCounts;
   readonly workspaceObjects;
   readonly workspaceBlobs;
-  readonly connections;
-  readonly groups;
-  readonly shares;
+  readonly connections: SqliteConnections;
+  readonly groups: SqliteGroups;
+  readonly shares: SqliteShares;
   readonly accessTokens;
-  readonly leases;
+  readonly leases: SqliteLeases;
   readonly #db: Database.Database;
   readonly #batcher: WriteBatcher;
   readonly #files: BlobFiles;
@@ -89,21 +94,26 @@ export class EmbeddedStore implements Store {
     this.verifyTokens = collection('verifyTokens');
     this.resetTokens = collection('resetTokens');
     this.rememberTokens = collection('rememberTokens');
-    this.sessions = collection('sessions');
-    this.preferences = collection('preferences');
     this.workspaces = collection('workspaces');
     this.workspaceCounts = collection('workspaceCounts');
     this.workspaceObjects = collection('workspaceObjects');
     this.workspaceBlobs = collection('workspaceBlobs');
-    this.connections = collection('connections');
-    this.groups = collection('groups');
-    this.shares = collection('shares');
     this.accessTokens = collection('accessTokens');
-    this.leases = new CollectionLeases(new SqliteCollection<LeaseDoc>(db, 'leases', batcher));
+    // The repositories of issue 18: plain tables (each takes over its old collection table).
+    this.sessions = new SqliteSessions(db, batcher);
+    this.preferences = new SqlitePreferences(db, batcher);
+    this.connections = new SqliteConnections(db, batcher);
+    this.groups = new SqliteGroups(db, batcher);
+    this.shares = new SqliteShares(db, batcher);
+    this.leases = new SqliteLeases(db, batcher);
   }
 
   async init(): Promise<void> {
     await createStoreIndexes(this);
+    for (const repo of [this.sessions, this.preferences, this.connections, this.groups])
+      await repo.init();
+    await this.shares.init();
+    await this.leases.init();
   }
 
   /** Removes the blob files no row owns (see BlobFiles.sweep); only while nothing writes. */
@@ -129,6 +139,7 @@ export class EmbeddedStore implements Store {
   async sweepExpired(now: Date = new Date()): Promise<void> {
     if (!this.#db.open) return;
     for (const name of EXPIRING_COLLECTIONS) await this[name].sweepExpired(now);
+    await this.sessions.sweepExpired(now);
   }
 
   async close(): Promise<void> {

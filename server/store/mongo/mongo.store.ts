@@ -11,7 +11,12 @@ import {
   type CollectionName,
   type DocOf,
 } from '../store.indexes.ts';
-import { CollectionLeases, type LeaseDoc } from '../lease.repo.ts';
+import { MongoConnections } from './connection.mongo.ts';
+import { MongoGroups } from './group.mongo.ts';
+import { MongoLeases } from './lease.mongo.ts';
+import { MongoPreferences } from './preference.mongo.ts';
+import { MongoSessions } from './session.mongo.ts';
+import { MongoShares } from './share.mongo.ts';
 
 /** The database used when the URL names none. */
 export const DEFAULT_DB_NAME = 'panthr';
@@ -37,17 +42,17 @@ export class MongoStore implements Store {
   readonly verifyTokens;
   readonly resetTokens;
   readonly rememberTokens;
-  readonly sessions;
-  readonly preferences;
+  readonly sessions: MongoSessions;
+  readonly preferences: MongoPreferences;
   readonly workspaces;
   readonly workspaceCounts;
   readonly workspaceObjects;
   readonly workspaceBlobs;
-  readonly connections;
-  readonly groups;
-  readonly shares;
+  readonly connections: MongoConnections;
+  readonly groups: MongoGroups;
+  readonly shares: MongoShares;
   readonly accessTokens;
-  readonly leases;
+  readonly leases: MongoLeases;
   readonly #client: MongoClient;
   #closed = false;
 
@@ -60,27 +65,33 @@ export class MongoStore implements Store {
     this.verifyTokens = collection('verifyTokens');
     this.resetTokens = collection('resetTokens');
     this.rememberTokens = collection('rememberTokens');
-    this.sessions = collection('sessions');
-    this.preferences = collection('preferences');
     this.workspaces = collection('workspaces');
     this.workspaceCounts = collection('workspaceCounts');
     this.workspaceObjects = collection('workspaceObjects');
     this.workspaceBlobs = collection('workspaceBlobs');
-    this.connections = collection('connections');
-    this.groups = collection('groups');
-    this.shares = collection('shares');
     this.accessTokens = collection('accessTokens');
-    this.leases = new CollectionLeases(db.collection<LeaseDoc>('leases'));
+    // The repositories of issue 18: the same collections and documents as before.
+    this.sessions = new MongoSessions(db);
+    this.preferences = new MongoPreferences(db);
+    this.connections = new MongoConnections(db);
+    this.groups = new MongoGroups(db);
+    this.shares = new MongoShares(db);
+    this.leases = new MongoLeases(db);
   }
 
   async init(): Promise<void> {
     await createStoreIndexes(this);
+    for (const repo of [this.sessions, this.preferences, this.connections, this.groups])
+      await repo.init();
+    await this.shares.init();
+    await this.leases.init();
   }
 
   async sweepExpired(now: Date = new Date()): Promise<void> {
     for (const name of EXPIRING_COLLECTIONS) {
       await this[name].deleteMany({ expiresAt: { $lt: now } });
     }
+    await this.sessions.sweepExpired(now);
   }
 
   async close(): Promise<void> {
