@@ -108,12 +108,21 @@ export class EmbeddedStore implements Store {
     this.leases = new SqliteLeases(db, batcher);
   }
 
+  /** The repositories of issue 18 (they create their own tables or indexes). */
+  #repositories() {
+    return [
+      this.sessions,
+      this.preferences,
+      this.connections,
+      this.groups,
+      this.shares,
+      this.leases,
+    ];
+  }
+
   async init(): Promise<void> {
     await createStoreIndexes(this);
-    for (const repo of [this.sessions, this.preferences, this.connections, this.groups])
-      await repo.init();
-    await this.shares.init();
-    await this.leases.init();
+    for (const repo of this.#repositories()) await repo.init();
   }
 
   /** Removes the blob files no row owns (see BlobFiles.sweep); only while nothing writes. */

@@ -79,12 +79,21 @@ export class MongoStore implements Store {
     this.leases = new MongoLeases(db);
   }
 
+  /** The repositories of issue 18 (they create their own tables or indexes). */
+  #repositories() {
+    return [
+      this.sessions,
+      this.preferences,
+      this.connections,
+      this.groups,
+      this.shares,
+      this.leases,
+    ];
+  }
+
   async init(): Promise<void> {
     await createStoreIndexes(this);
-    for (const repo of [this.sessions, this.preferences, this.connections, this.groups])
-      await repo.init();
-    await this.shares.init();
-    await this.leases.init();
+    for (const repo of this.#repositories()) await repo.init();
   }
 
   async sweepExpired(now: Date = new Date()): Promise<void> {
