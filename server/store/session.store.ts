@@ -1,8 +1,9 @@
 /**
  * express-session's store over the {@link Store}'s `sessions` repository (session.repo.ts):
- * one class for both backends, each call one statement. A session expires with its cookie (MongoDB's TTL index or the embedded
- * sweep deletes it; `get` never returns an expired one meanwhile). The user id is kept on
- * the document, so every session of a user can be ended at once (logout everywhere, theft).
+ * one class for both backends, each call one statement (a touch on every request too). A
+ * session expires with its cookie (MongoDB's TTL index or the embedded sweep deletes it;
+ * `get` never returns an expired one meanwhile). The user id is kept with the session, so
+ * every session of a user can be ended at once (logout everywhere, theft).
  */
 import session from 'express-session';
 import type { SessionData } from 'express-session';

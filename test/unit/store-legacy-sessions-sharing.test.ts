@@ -73,7 +73,7 @@ function writeOldTables(file: string): void {
   }
 }
 
-describe('embedded store: sessions, preferences, connections, sharing, leases of an older version', function () {
+describe('embedded store: old tables of sessions, preferences, connections, sharing, leases', function () {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'panthr-legacy-'));
@@ -81,7 +81,7 @@ describe('embedded store: sessions, preferences, connections, sharing, leases of
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds every old document through the repositories, then the old tables are gone', async () => {
+  it('finds every old document through the repositories; the old tables are gone', async () => {
     const store = await openEmbeddedStore(dir, { sweepEveryMs: 0 });
     try {
       assert.deepEqual(await store.sessions.find('sid1'), OLD.sessions?.[0]);
