@@ -14,6 +14,7 @@ import { repoCases } from './repo.cases.ts';
 import { rulesCases } from './rules.cases.ts';
 import { sessionCases } from './session.cases.ts';
 import { shareCases } from './share.cases.ts';
+import { twoStoresCases } from './two-stores.cases.ts';
 import { sharingCases } from './sharing.cases.ts';
 import type { ContractContext } from './contract.context.ts';
 
@@ -46,5 +47,6 @@ for (const backend of backends()) {
     connectionCases(ctx);
     groupCases(ctx);
     shareCases(ctx);
+    twoStoresCases(ctx);
   });
 }
