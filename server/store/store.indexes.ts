@@ -17,10 +17,6 @@ export type DocOf<K extends CollectionName> = Store[K] extends StoreCollection<i
 
 /** A record over every collection name: the compiler reports one missing from it. */
 const EVERY_COLLECTION: { readonly [K in CollectionName]: true } = {
-  users: true,
-  verifyTokens: true,
-  resetTokens: true,
-  rememberTokens: true,
   sessions: true,
   preferences: true,
   workspaces: true,
@@ -30,7 +26,6 @@ const EVERY_COLLECTION: { readonly [K in CollectionName]: true } = {
   connections: true,
   groups: true,
   shares: true,
-  accessTokens: true,
 };
 
 /** The name of every collection of the {@link Store}, for a backend to go over them all. */
@@ -48,13 +43,6 @@ const ttl: CreateIndexesOptions = { expireAfterSeconds: 0 };
 
 /** Every index of the store, in creation order. */
 export const STORE_INDEXES: readonly IndexDefinition[] = [
-  { collection: 'users', key: { email: 1 }, options: { unique: true } },
-  { collection: 'verifyTokens', key: { expiresAt: 1 }, options: ttl },
-  { collection: 'verifyTokens', key: { userId: 1 }, options: {} },
-  { collection: 'resetTokens', key: { expiresAt: 1 }, options: ttl },
-  { collection: 'resetTokens', key: { userId: 1 }, options: {} },
-  { collection: 'rememberTokens', key: { expiresAt: 1 }, options: ttl },
-  { collection: 'rememberTokens', key: { userId: 1 }, options: {} },
   { collection: 'sessions', key: { expiresAt: 1 }, options: ttl },
   { collection: 'sessions', key: { userId: 1 }, options: {} },
   { collection: 'preferences', key: { userId: 1, name: 1 }, options: { unique: true } },
@@ -67,19 +55,10 @@ export const STORE_INDEXES: readonly IndexDefinition[] = [
   { collection: 'groups', key: { ownerId: 1 }, options: {} },
   { collection: 'shares', key: { workspaceId: 1, target: 1 }, options: { unique: true } },
   { collection: 'shares', key: { target: 1 }, options: {} },
-  { collection: 'accessTokens', key: { hash: 1 }, options: { unique: true } },
-  { collection: 'accessTokens', key: { userId: 1 }, options: {} },
-  { collection: 'accessTokens', key: { expiresAt: 1 }, options: ttl },
 ];
 
 /** The collections with a TTL on `expiresAt`. */
-export const EXPIRING_COLLECTIONS = [
-  'verifyTokens',
-  'resetTokens',
-  'rememberTokens',
-  'sessions',
-  'accessTokens',
-] as const;
+export const EXPIRING_COLLECTIONS = ['sessions'] as const;
 
 /**
  * Creates every index of {@link STORE_INDEXES} on `store`, after bringing workspaces of

@@ -1,16 +1,11 @@
 /** Contract cases: every write method of StoreCollection, duplicates, indexes, expiry. */
 import assert from 'node:assert/strict';
 import { isDuplicateKeyError, EXPIRING_COLLECTIONS } from '../../server/store/index.ts';
-import { rejection, user, type ContractContext } from './contract.context.ts';
+import { rejection, type ContractContext } from './contract.context.ts';
 
 export function collectionCases(ctx: ContractContext): void {
   describe('documents', () => {
-    it('round-trips a document with Dates, nulls and nested values', async () => {
-      const doc = user('u1', 'a@example.org', { currentPreferences: null });
-      await ctx.store.users.insertOne(doc);
-      const found = await ctx.store.users.findOne({ _id: 'u1' });
-      assert.deepEqual(found, doc);
-      assert.ok(found?.createdAt instanceof Date);
+    it('round-trips a document with nulls and nested values', async () => {
       const object = { type: 'dataset', values: [1.5, -2, 3e100], nested: { a: [true, null] } };
       await ctx.store.workspaceObjects.insertOne({
         _id: 'w/x',
@@ -21,7 +16,7 @@ export function collectionCases(ctx: ContractContext): void {
         object,
       });
       assert.deepEqual((await ctx.store.workspaceObjects.findOne({ _id: 'w/x' }))?.object, object);
-      assert.equal(await ctx.store.users.findOne({ _id: 'nobody' }), null);
+      assert.equal(await ctx.store.workspaceObjects.findOne({ _id: 'nobody' }), null);
     });
 
     it('round-trips bytes as BSON Binary, and deletes by _id lists', async () => {
@@ -77,47 +72,22 @@ export function collectionCases(ctx: ContractContext): void {
       assert.deepEqual(found, { ...object, missing: null });
     });
 
-    it('refuses a duplicate _id and a duplicate email with code 11000', async () => {
-      await ctx.store.users.insertOne(user('u1', 'a@example.org'));
-      const sameId = await rejection(() => ctx.store.users.insertOne(user('u1', 'b@example.org')));
-      assert.ok(isDuplicateKeyError(sameId), String(sameId));
-      const sameEmail = await rejection(() =>
-        ctx.store.users.insertOne(user('u2', 'a@example.org')),
-      );
-      assert.equal((sameEmail as { code?: unknown }).code, 11000);
-      assert.equal(await ctx.store.users.countDocuments(), 1);
-      assert.equal((await ctx.store.users.findOne({ _id: 'u1' }))?.email, 'a@example.org');
-    });
-
-    it('refuses an update or upsert that would duplicate a unique key', async () => {
-      await ctx.store.users.insertOne(user('u1', 'a@example.org'));
-      await ctx.store.users.insertOne(user('u2', 'b@example.org'));
-      const update = await rejection(() =>
-        ctx.store.users.updateOne({ _id: 'u2' }, { $set: { email: 'a@example.org' } }),
-      );
-      assert.ok(isDuplicateKeyError(update));
-      const upsert = await rejection(() =>
-        ctx.store.users.updateOne(
-          { _id: 'u3' },
-          { $set: { email: 'b@example.org' } },
-          { upsert: true },
-        ),
-      );
-      assert.ok(isDuplicateKeyError(upsert));
-      assert.equal((await ctx.store.users.findOne({ _id: 'u2' }))?.email, 'b@example.org');
-      assert.equal(await ctx.store.users.countDocuments(), 2);
-    });
-
     it('updateOne: $set, $unset, $inc, $push and the counts', async () => {
-      await ctx.store.users.insertOne(user('u1', 'a@example.org', { currentPreferences: 'p' }));
-      const set = await ctx.store.users.updateOne(
-        { email: 'a@example.org' },
-        { $set: { verified: true }, $unset: { currentPreferences: '' } },
+      await ctx.store.connections.insertOne({
+        _id: 'u1',
+        userId: 'a',
+        address: 'x',
+        openedAt: new Date(),
+        reason: 'p',
+      });
+      const set = await ctx.store.connections.updateOne(
+        { address: 'x' },
+        { $set: { messages: 1 }, $unset: { reason: '' } },
       );
       assert.deepEqual([set.matchedCount, set.modifiedCount, set.upsertedCount], [1, 1, 0]);
-      const same = await ctx.store.users.updateOne({ _id: 'u1' }, { $set: { verified: true } });
+      const same = await ctx.store.connections.updateOne({ _id: 'u1' }, { $set: { messages: 1 } });
       assert.deepEqual([same.matchedCount, same.modifiedCount], [1, 0]);
-      const none = await ctx.store.users.updateOne({ _id: 'zz' }, { $set: { verified: true } });
+      const none = await ctx.store.connections.updateOne({ _id: 'zz' }, { $set: { messages: 1 } });
       assert.deepEqual([none.matchedCount, none.modifiedCount, none.upsertedCount], [0, 0, 0]);
       await ctx.store.workspaces.insertOne({
         _id: 'w',
@@ -137,9 +107,9 @@ export function collectionCases(ctx: ContractContext): void {
       });
       await ctx.store.connections.updateOne({ _id: 'c' }, { $push: { tags: 'x' } });
       await ctx.store.connections.updateOne({ _id: 'c' }, { $push: { tags: 'y' } });
-      const u = await ctx.store.users.findOne({ _id: 'u1' });
-      assert.equal(u?.verified, true);
-      assert.equal('currentPreferences' in (u ?? {}), false);
+      const u = await ctx.store.connections.findOne({ _id: 'u1' });
+      assert.equal(u?.messages, 1);
+      assert.equal('reason' in (u ?? {}), false);
       assert.equal((await ctx.store.workspaces.findOne({ _id: 'w' }))?.nextHash, 42);
       const c = (await ctx.store.connections.findOne({ _id: 'c' })) as unknown as {
         tags: string[];
@@ -172,26 +142,24 @@ export function collectionCases(ctx: ContractContext): void {
     });
 
     it('updateMany, deleteOne, deleteMany and countDocuments report counts', async () => {
+      const logs = ctx.store.connections;
       for (const i of [1, 2, 3, 4]) {
-        await ctx.store.users.insertOne(
-          user(`u${i}`, `${i}@example.org`, { verified: i % 2 === 0 }),
-        );
+        await logs.insertOne({
+          _id: `u${i}`,
+          userId: null,
+          address: i % 2 === 0 ? 'b' : 'a',
+          openedAt: new Date(i),
+        });
       }
-      const many = await ctx.store.users.updateMany(
-        { verified: false },
-        { $set: { verified: true } },
-      );
+      const many = await logs.updateMany({ address: 'a' }, { $set: { address: 'b' } });
       assert.deepEqual([many.matchedCount, many.modifiedCount], [2, 2]);
-      assert.equal(await ctx.store.users.countDocuments({ verified: true }), 4);
-      assert.equal((await ctx.store.users.deleteOne({ verified: true })).deletedCount, 1);
-      assert.equal((await ctx.store.users.deleteOne({ _id: 'none' })).deletedCount, 0);
-      assert.equal(
-        (await ctx.store.users.deleteMany({ _id: { $in: ['u3', 'u4', 'zz'] } })).deletedCount,
-        2,
-      );
-      assert.equal(await ctx.store.users.countDocuments(), 1);
-      assert.equal((await ctx.store.users.deleteMany({})).deletedCount, 1);
-      assert.equal(await ctx.store.users.countDocuments({}), 0);
+      assert.equal(await logs.countDocuments({ address: 'b' }), 4);
+      assert.equal((await logs.deleteOne({ address: 'b' })).deletedCount, 1);
+      assert.equal((await logs.deleteOne({ _id: 'none' })).deletedCount, 0);
+      assert.equal((await logs.deleteMany({ _id: { $in: ['u3', 'u4', 'zz'] } })).deletedCount, 2);
+      assert.equal(await logs.countDocuments(), 1);
+      assert.equal((await logs.deleteMany({})).deletedCount, 1);
+      assert.equal(await logs.countDocuments({}), 0);
     });
 
     it('findOneAndUpdate returns the document before or after, and upserts', async () => {
@@ -245,7 +213,7 @@ export function collectionCases(ctx: ContractContext): void {
     });
 
     it('createIndex is idempotent, returns the name, and enforces unique indexes', async () => {
-      assert.equal(await ctx.store.users.createIndex({ email: 1 }, { unique: true }), 'email_1');
+      assert.equal(await ctx.store.connections.createIndex({ openedAt: 1 }), 'openedAt_1');
       assert.equal(
         await ctx.store.connections.createIndex({ address: 1, openedAt: -1 }),
         'address_1_openedAt_-1',
@@ -292,18 +260,7 @@ export function collectionCases(ctx: ContractContext): void {
       assert.ok(isDuplicateKeyError(over), String(over));
     });
 
-    it('keeps every write across a close and reopen', async () => {
-      await ctx.store.users.insertOne(user('u1', 'a@example.org'));
-      await ctx.store.users.updateOne({ _id: 'u1' }, { $set: { verified: true } });
-      await ctx.store.close();
-      await ctx.store.close(); // idempotent
-      ctx.store = (await ctx.backend.open(ctx.place)).store;
-      assert.equal((await ctx.store.users.findOne({ email: 'a@example.org' }))?.verified, true);
-      const dup = await rejection(() => ctx.store.users.insertOne(user('u2', 'a@example.org')));
-      assert.ok(isDuplicateKeyError(dup), 'the unique index is there after a reopen');
-    });
-
-    it('sweepExpired deletes expired tokens and sessions, and only those', async () => {
+    it('sweepExpired deletes expired sessions, and only those', async () => {
       const now = new Date('2026-06-01T00:00:00Z');
       const past = new Date(now.getTime() - 1000);
       const future = new Date(now.getTime() + 60_000);
@@ -311,26 +268,8 @@ export function collectionCases(ctx: ContractContext): void {
         ['old', past],
         ['new', future],
       ] as const) {
-        await ctx.store.verifyTokens.insertOne({ _id: id, userId: 'u', expiresAt });
-        await ctx.store.resetTokens.insertOne({ _id: id, userId: 'u', expiresAt });
-        await ctx.store.rememberTokens.insertOne({
-          _id: id,
-          userId: 'u',
-          validatorHash: 'h',
-          expiresAt,
-        });
         await ctx.store.sessions.insertOne({ _id: id, session: {}, userId: 'u', expiresAt });
-        await ctx.store.accessTokens.insertOne({
-          _id: id,
-          userId: 'u',
-          name: 't',
-          scopes: ['read'],
-          hash: `h-${id}`,
-          createdAt: past,
-          expiresAt,
-        });
       }
-      await ctx.store.users.insertOne(user('u', 'a@example.org', { createdAt: past }));
       await ctx.store.sweepExpired(now);
       for (const name of EXPIRING_COLLECTIONS) {
         const left = await ctx.store[name].find({}).toArray();
@@ -340,7 +279,6 @@ export function collectionCases(ctx: ContractContext): void {
           name,
         );
       }
-      assert.equal(await ctx.store.users.countDocuments(), 1);
     });
 
     it('has TTL indexes on expiresAt where the server reports indexes', async function () {
@@ -352,8 +290,6 @@ export function collectionCases(ctx: ContractContext): void {
         const ttl = indexes.find((i) => keyOf(i.key).expiresAt === 1);
         assert.equal(ttl?.expireAfterSeconds, 0, name);
       }
-      const users = await ctx.backend.indexes(ctx.place, 'users');
-      assert.equal(users?.find((i) => keyOf(i.key).email === 1)?.unique, true);
     });
   });
 }

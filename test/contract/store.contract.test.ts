@@ -4,6 +4,7 @@
  * MONGODB_URL is set). Each test gets a fresh, empty store.
  */
 import { backends } from './store.backends.ts';
+import { accountCases } from './account.cases.ts';
 import { collectionCases } from './collection.cases.ts';
 import { leaseCases } from './lease.cases.ts';
 import { queryCases } from './query.cases.ts';
@@ -11,6 +12,7 @@ import { repoCases } from './repo.cases.ts';
 import { rulesCases } from './rules.cases.ts';
 import { sessionCases } from './session.cases.ts';
 import { sharingCases } from './sharing.cases.ts';
+import { tokenCases } from './token.cases.ts';
 import type { ContractContext } from './contract.context.ts';
 
 for (const backend of backends()) {
@@ -38,5 +40,7 @@ for (const backend of backends()) {
     sessionCases(ctx);
     sharingCases(ctx);
     leaseCases(ctx);
+    accountCases(ctx);
+    tokenCases(ctx);
   });
 }

@@ -150,7 +150,7 @@ describe('api: preference sets', function () {
     for (let i = 1; i < MAX_PREFERENCE_SETS; i++) assert.equal((await put(`p${i}`)).status, 201);
     const results = await Promise.all([put('one more'), put('and another')]);
     assert.deepEqual(results.map((r) => r.status).sort(), [201, 409]);
-    const userId = (await ts.server.store.users.findOne({ email: capped.email }))?._id ?? '';
+    const userId = (await ts.server.store.accounts.findByEmail(capped.email))?._id ?? '';
     assert.equal(await ts.server.store.preferences.countDocuments({ userId }), MAX_PREFERENCE_SETS);
   });
 });

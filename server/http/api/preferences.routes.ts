@@ -109,10 +109,7 @@ export function preferencesRoutes(store: Store): Router {
     const { deletedCount } = await store.preferences.deleteOne({ _id: idOf(user.id, name) });
     if (deletedCount === 0)
       throw new AppError(ErrorCode.notFound, 'no preference set of that name', { status: 404 });
-    await store.users.updateOne(
-      { _id: user.id, currentPreferences: name },
-      { $set: { currentPreferences: null } },
-    );
+    await store.accounts.clearCurrentPreferences(user.id, name);
     res.status(204).end();
   });
 

@@ -16,8 +16,10 @@ import {
   type DocOf,
 } from '../store.indexes.ts';
 import { CollectionLeases, type LeaseDoc } from '../lease.repo.ts';
+import { SqliteAccounts } from './account.sqlite.ts';
 import { BlobFiles } from './blob.files.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
+import { SqliteTokens } from './token.sqlite.ts';
 import { WalCheckpointer } from './wal.checkpointer.ts';
 import { WriteBatcher } from './write.batcher.ts';
 
@@ -35,10 +37,8 @@ export interface EmbeddedStoreOptions {
 /** The embedded {@link Store}. */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded';
-  readonly users;
-  readonly verifyTokens;
-  readonly resetTokens;
-  readonly rememberTokens;
+  readonly accounts: SqliteAccounts;
+  readonly tokens: SqliteTokens;
   readonly sessions;
   readonly preferences;
   readonly workspaces;
@@ -48,7 +48,6 @@ export class EmbeddedStore implements Store {
   readonly connections;
   readonly groups;
   readonly shares;
-  readonly accessTokens;
   readonly leases;
   readonly #db: Database.Database;
   readonly #batcher: WriteBatcher;
@@ -78,6 +77,14 @@ export class EmbeddedStore implements Store {
     this.#db = db;
     const batcher = new WriteBatcher(db);
     this.#batcher = batcher;
+    try {
+      // Each repository makes its tables here and takes over its old collection's rows.
+      this.accounts = new SqliteAccounts(db, batcher);
+      this.tokens = new SqliteTokens(db, batcher);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
     this.#checkpointer = new WalCheckpointer(db, file, batcher, log);
     // Large bytes (dataset values) are files beside the database, in `blobs/`.
     const files = new BlobFiles(join(dirname(file), 'blobs'));
@@ -85,10 +92,6 @@ export class EmbeddedStore implements Store {
     // Each collection's document type is the Store's for its name (DocOf).
     const collection = <K extends CollectionName>(name: K) =>
       new SqliteCollection<DocOf<K>>(db, name, batcher, files);
-    this.users = collection('users');
-    this.verifyTokens = collection('verifyTokens');
-    this.resetTokens = collection('resetTokens');
-    this.rememberTokens = collection('rememberTokens');
     this.sessions = collection('sessions');
     this.preferences = collection('preferences');
     this.workspaces = collection('workspaces');
@@ -98,11 +101,12 @@ export class EmbeddedStore implements Store {
     this.connections = collection('connections');
     this.groups = collection('groups');
     this.shares = collection('shares');
-    this.accessTokens = collection('accessTokens');
     this.leases = new CollectionLeases(new SqliteCollection<LeaseDoc>(db, 'leases', batcher));
   }
 
   async init(): Promise<void> {
+    await this.accounts.init();
+    await this.tokens.init();
     await createStoreIndexes(this);
   }
 
@@ -129,6 +133,7 @@ export class EmbeddedStore implements Store {
   async sweepExpired(now: Date = new Date()): Promise<void> {
     if (!this.#db.open) return;
     for (const name of EXPIRING_COLLECTIONS) await this[name].sweepExpired(now);
+    await this.tokens.sweepExpired(now);
   }
 
   async close(): Promise<void> {

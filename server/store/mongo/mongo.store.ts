@@ -12,6 +12,8 @@ import {
   type DocOf,
 } from '../store.indexes.ts';
 import { CollectionLeases, type LeaseDoc } from '../lease.repo.ts';
+import { MongoAccounts } from './account.mongo.ts';
+import { MongoTokens } from './token.mongo.ts';
 
 /** The database used when the URL names none. */
 export const DEFAULT_DB_NAME = 'panthr';
@@ -33,10 +35,8 @@ export function dbNameOf(url: string): string | null {
 /** The MongoDB {@link Store}. */
 export class MongoStore implements Store {
   readonly kind = 'mongodb';
-  readonly users;
-  readonly verifyTokens;
-  readonly resetTokens;
-  readonly rememberTokens;
+  readonly accounts: MongoAccounts;
+  readonly tokens: MongoTokens;
   readonly sessions;
   readonly preferences;
   readonly workspaces;
@@ -46,7 +46,6 @@ export class MongoStore implements Store {
   readonly connections;
   readonly groups;
   readonly shares;
-  readonly accessTokens;
   readonly leases;
   readonly #client: MongoClient;
   #closed = false;
@@ -54,12 +53,10 @@ export class MongoStore implements Store {
   /** Wraps a connected client's database; see {@link openMongoStore}. */
   constructor(client: MongoClient, db: Db) {
     this.#client = client;
+    this.accounts = new MongoAccounts(db);
+    this.tokens = new MongoTokens(db);
     // Each collection's document type is the Store's for its name (DocOf).
     const collection = <K extends CollectionName>(name: K) => db.collection<DocOf<K>>(name);
-    this.users = collection('users');
-    this.verifyTokens = collection('verifyTokens');
-    this.resetTokens = collection('resetTokens');
-    this.rememberTokens = collection('rememberTokens');
     this.sessions = collection('sessions');
     this.preferences = collection('preferences');
     this.workspaces = collection('workspaces');
@@ -69,11 +66,12 @@ export class MongoStore implements Store {
     this.connections = collection('connections');
     this.groups = collection('groups');
     this.shares = collection('shares');
-    this.accessTokens = collection('accessTokens');
     this.leases = new CollectionLeases(db.collection<LeaseDoc>('leases'));
   }
 
   async init(): Promise<void> {
+    await this.accounts.init();
+    await this.tokens.init();
     await createStoreIndexes(this);
   }
 
@@ -81,6 +79,7 @@ export class MongoStore implements Store {
     for (const name of EXPIRING_COLLECTIONS) {
       await this[name].deleteMany({ expiresAt: { $lt: now } });
     }
+    await this.tokens.sweepExpired(now);
   }
 
   async close(): Promise<void> {
