@@ -33,9 +33,12 @@ export class MongoAccounts implements AccountRepository {
   }
 
   async createUser(user: UserDoc): Promise<void> {
+    const { currentPreferences, ...doc } = toUser(user);
+    // The document as registrations always wrote it: no currentPreferences until one is used.
     await this.#users.insertOne({
-      ...toUser(user),
+      ...doc,
       email: emailKey(user.email),
+      ...(currentPreferences === null ? {} : { currentPreferences }),
     });
   }
 
