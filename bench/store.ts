@@ -125,7 +125,7 @@ async function loginBench(store: EmbeddedStore): Promise<void> {
   );
 
   for (let i = 0; i < 1000; i += 1) {
-    await store.users.insertOne({
+    await store.accounts.createUser({
       _id: randomUUID(),
       email: `user${i}@example.org`,
       passwordHash: hashed,
@@ -138,7 +138,7 @@ async function loginBench(store: EmbeddedStore): Promise<void> {
   let i = 0;
   const storeShare = await timeRuns(
     async () => {
-      const user = await store.users.findOne({ email: `user${i++ % 1000}@example.org` });
+      const user = await store.accounts.findByEmail(`user${i++ % 1000}@example.org`);
       if (user === null) throw new Error('user not found');
       const data = {
         cookie: { expires: new Date(Date.now() + 3_600_000) },
@@ -208,14 +208,16 @@ async function httpLoginBench(): Promise<void> {
       body: JSON.stringify({ email, password }),
     });
     if (reg.status !== 201) throw new Error(`register: ${reg.status}`);
-    await server.store.users.updateOne({ email }, { $set: { verified: true } });
+    await server.store.accounts.markVerified(
+      (await server.store.accounts.findByEmail(email))?._id ?? '',
+    );
     const login = async (): Promise<Response> => {
       const res = await post({ email, password, remember: true });
       if (res.status !== 200) throw new Error(`login: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
       return res;
     };
-    const hashed = (await server.store.users.findOne({ email }))?.passwordHash ?? '';
+    const hashed = (await server.store.accounts.findByEmail(email))?.passwordHash ?? '';
     const verifying = await timeRuns(() => verify(hashed, password), 15);
     const sequential = await timeRuns(login, 30, 2);
     const parallelStart = performance.now();

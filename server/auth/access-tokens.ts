@@ -60,7 +60,7 @@ export async function createAccessToken(
     expiresAt: new Date(now.getTime() + spec.days * 86_400_000),
     lastUsedAt: null,
   };
-  await store.accessTokens.insertOne(doc);
+  await store.tokens.addAccessToken(doc);
   return { doc, token };
 }
 
@@ -70,10 +70,7 @@ export async function listAccessTokens(
   userId: string,
   now: Date,
 ): Promise<AccessTokenDoc[]> {
-  return store.accessTokens
-    .find({ userId, expiresAt: { $gt: now } })
-    .sort({ createdAt: 1, _id: 1 })
-    .toArray();
+  return store.tokens.listAccessTokens(userId, now);
 }
 
 /**
@@ -87,11 +84,11 @@ export async function verifyAccessToken(
   now: Date,
 ): Promise<TokenUser | null> {
   if (typeof text !== 'string' || !TOKEN_RE.test(text)) return null;
-  const doc = await store.accessTokens.findOne({ hash: sha256(text) });
+  const doc = await store.tokens.findAccessTokenByHash(sha256(text));
   if (doc === null || doc.expiresAt.getTime() <= now.getTime()) return null;
-  const user = await store.users.findOne({ _id: doc.userId });
+  const user = await store.accounts.findById(doc.userId);
   if (user === null || !user.verified) return null;
-  await store.accessTokens.updateOne({ _id: doc._id }, { $set: { lastUsedAt: now } });
+  await store.tokens.touchAccessToken(doc._id, now);
   return { id: user._id, email: user.email, tokenId: doc._id, scopes: doc.scopes };
 }
 

@@ -13,7 +13,9 @@ import {
   deleteWorkspaceObjects,
   FIRST_WORKSPACE_NAME,
   isDuplicateKeyError,
+  type LinkTokenKind,
   type Store,
+  type TokenRepository,
   type UserDoc,
 } from '../store/index.ts';
 import { checkPassword, MAX_PASSWORD_LENGTH, normalizeEmail } from './credentials.ts';
@@ -49,10 +51,10 @@ export async function purgeUser(store: Store, userId: string): Promise<void> {
   await store.workspaces.deleteMany({ userId });
   await store.workspaceCounts.deleteOne({ _id: userId });
   await store.preferences.deleteOfUser(userId);
-  await store.verifyTokens.deleteMany({ userId });
-  await store.resetTokens.deleteMany({ userId });
-  await store.rememberTokens.deleteMany({ userId });
-  await store.users.deleteOne({ _id: userId });
+  await store.tokens.deleteLinkTokens('verify', userId);
+  await store.tokens.deleteLinkTokens('reset', userId);
+  await store.tokens.deleteRememberTokens(userId);
+  await store.accounts.deleteUser(userId);
 }
 
 function emailTaken(): AppError {
@@ -66,7 +68,7 @@ function emailTaken(): AppError {
  * whose link has expired: it is removed, so that nobody can squat an address they cannot read.
  */
 async function claimAddress(deps: AccountDeps, email: string): Promise<void> {
-  const existing = await deps.store.users.findOne({ email });
+  const existing = await deps.store.accounts.findByEmail(email);
   if (existing === null) return;
   const stale = deps.now().getTime() - existing.createdAt.getTime() > VERIFY_TTL_MS;
   if (existing.verified || !stale) throw emailTaken();
@@ -99,16 +101,17 @@ export async function checkAllowed(deps: AccountDeps, email: string): Promise<vo
  * is known to nobody and expires). Rejects with the mail's error.
  */
 export async function mailNewLink(
-  tokens: Store['verifyTokens'] | Store['resetTokens'],
+  tokens: TokenRepository,
+  kind: LinkTokenKind,
   userId: string,
   expiresAt: Date,
   send: (token: string) => Promise<void>,
 ): Promise<void> {
   const token = newToken();
   const _id = sha256(token);
-  await tokens.insertOne({ _id, userId, expiresAt });
+  await tokens.addLinkToken(kind, { _id, userId, expiresAt });
   await send(token);
-  await tokens.deleteMany({ userId, _id: { $ne: _id } });
+  await tokens.deleteLinkTokens(kind, userId, _id);
 }
 
 /** When a verification link made at `now` expires. */
@@ -135,7 +138,7 @@ export async function register(
   const userId = randomUUID();
   const now = deps.now();
   try {
-    await store.users.insertOne({
+    await store.accounts.createUser({
       _id: userId,
       email,
       passwordHash,
@@ -150,8 +153,8 @@ export async function register(
   }
   try {
     const workspace = await createWorkspace(store, userId, FIRST_WORKSPACE_NAME);
-    await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: workspace._id } });
-    await mailNewLink(store.verifyTokens, userId, verifyExpiry(now), (token) =>
+    await store.accounts.setCurrentWorkspace(userId, workspace._id);
+    await mailNewLink(store.tokens, 'verify', userId, verifyExpiry(now), (token) =>
       deps.mailer.sendVerification(email, `${baseUrl}/verify?token=${token}`),
     );
   } catch (err) {
@@ -179,7 +182,7 @@ export async function accountOf(
   body: unknown,
 ): Promise<{ email: string; user: UserDoc | null }> {
   const email = normalizeEmail(fieldsOf(body, ['email']).email);
-  return { email, user: await deps.store.users.findOne({ email }) };
+  return { email, user: await deps.store.accounts.findByEmail(email) };
 }
 
 /**
@@ -194,7 +197,7 @@ export async function resendVerification(
 ): Promise<{ email: string }> {
   const { email, user } = await accountOf(deps, body);
   if (user === null || user.verified) return { email };
-  await mailNewLink(deps.store.verifyTokens, user._id, verifyExpiry(deps.now()), (token) =>
+  await mailNewLink(deps.store.tokens, 'verify', user._id, verifyExpiry(deps.now()), (token) =>
     deps.mailer.sendVerification(email, `${baseUrl}/verify?token=${token}`),
   );
   deps.log.info({ userId: user._id }, 'verification mail sent again');
@@ -210,19 +213,18 @@ export async function verifyEmail(deps: AccountDeps, token: unknown): Promise<vo
   if (!isTokenShaped(token)) throw invalid;
   const { store } = deps;
   const id = sha256(token);
-  const doc = await store.verifyTokens.findOne({ _id: id });
+  // Taking (deleting) it first makes the token single-use even when two clicks race; an
+  // expired one goes too.
+  const doc = await store.tokens.takeLinkToken('verify', id);
   if (doc === null) throw invalid;
   if (doc.expiresAt.getTime() <= deps.now().getTime()) {
-    await store.verifyTokens.deleteOne({ _id: id });
     throw new AppError(
       ErrorCode.expiredToken,
       'this link has expired; ask for a new one (POST /verify/resend, or log in and choose "Send the link again")',
     );
   }
-  // Deleting first makes the token single-use even when two clicks race.
-  if ((await store.verifyTokens.deleteOne({ _id: id })).deletedCount !== 1) throw invalid;
-  await store.users.updateOne({ _id: doc.userId }, { $set: { verified: true } });
-  await store.verifyTokens.deleteMany({ userId: doc.userId });
+  await store.accounts.markVerified(doc.userId);
+  await store.tokens.deleteLinkTokens('verify', doc.userId);
   deps.log.info({ userId: doc.userId }, 'email address verified');
 }
 
@@ -248,7 +250,7 @@ export async function checkCredentials(
   }
   let user: UserDoc | null = null;
   try {
-    user = await deps.store.users.findOne({ email: normalizeEmail(email) });
+    user = await deps.store.accounts.findByEmail(normalizeEmail(email));
   } catch (err) {
     if (!(err instanceof AppError)) throw err; // a malformed address is simply no account
   }

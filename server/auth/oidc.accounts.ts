@@ -34,7 +34,7 @@ export async function ssoAccount(deps: AccountDeps, claims: SsoClaims): Promise<
     );
   }
   const email = normalizeEmail(claims['email']);
-  const existing = await deps.store.users.findOne({ email });
+  const existing = await deps.store.accounts.findByEmail(email);
   if (existing?.verified === true) return existing;
   await checkAllowed(deps, email);
   if (existing !== null) {
@@ -59,19 +59,16 @@ async function createSsoUser(deps: AccountDeps, email: string): Promise<UserDoc>
     currentWorkspace: '',
   };
   try {
-    await deps.store.users.insertOne(user);
+    await deps.store.accounts.createUser(user);
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
     // A registration or another sign-on of the same address won the race: use it.
-    const winner = await deps.store.users.findOne({ email });
+    const winner = await deps.store.accounts.findByEmail(email);
     if (winner === null) throw err;
     return winner;
   }
   const workspace = await createWorkspace(deps.store, user._id, FIRST_WORKSPACE_NAME);
-  await deps.store.users.updateOne(
-    { _id: user._id },
-    { $set: { currentWorkspace: workspace._id } },
-  );
+  await deps.store.accounts.setCurrentWorkspace(user._id, workspace._id);
   deps.log.info({ userId: user._id }, 'account created through single sign-on');
   return { ...user, currentWorkspace: workspace._id };
 }

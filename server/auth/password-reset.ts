@@ -39,7 +39,7 @@ export async function requestPasswordReset(
     return { email };
   }
   const expiresAt = new Date(deps.now().getTime() + RESET_TTL_MS);
-  await mailNewLink(deps.store.resetTokens, user._id, expiresAt, (token) =>
+  await mailNewLink(deps.store.tokens, 'reset', user._id, expiresAt, (token) =>
     deps.mailer.sendPasswordReset(email, resetLink(baseUrl, token)),
   );
   deps.log.info({ userId: user._id }, 'password reset mail sent');
@@ -53,11 +53,9 @@ async function takeToken(store: Store, token: unknown, now: Date): Promise<strin
     'this link is not valid (already used, replaced by a newer one, or mistyped)',
   );
   if (!isTokenShaped(token)) throw invalid;
-  const id = sha256(token);
-  const doc = await store.resetTokens.findOne({ _id: id });
+  // Taking (deleting) it first makes the token single-use even when two submissions race.
+  const doc = await store.tokens.takeLinkToken('reset', sha256(token));
   if (doc === null) throw invalid;
-  // Deleting first makes the token single-use even when two submissions race.
-  if ((await store.resetTokens.deleteOne({ _id: id })).deletedCount !== 1) throw invalid;
   if (doc.expiresAt.getTime() <= now.getTime()) {
     throw new AppError(ErrorCode.expiredToken, 'this link has expired; ask for a new one');
   }
@@ -74,16 +72,15 @@ export async function resetPassword(deps: AccountDeps, body: unknown): Promise<{
   const { store } = deps;
   // The policy first (it needs the address): look the token up without spending it.
   const probe = isTokenShaped(fields.token)
-    ? await store.resetTokens.findOne({ _id: sha256(fields.token) })
+    ? await store.tokens.findLinkToken('reset', sha256(fields.token))
     : null;
-  const owner = probe === null ? null : await store.users.findOne({ _id: probe.userId });
+  const owner = probe === null ? null : await store.accounts.findById(probe.userId);
   const password = checkPassword(fields.password, owner?.email ?? '');
   const userId = await takeToken(store, fields.token, deps.now());
   const passwordHash = await hashPassword(password);
-  const { matchedCount } = await store.users.updateOne({ _id: userId }, { $set: { passwordHash } });
-  if (matchedCount !== 1)
+  if (!(await store.accounts.setPasswordHash(userId, passwordHash)))
     throw new AppError(ErrorCode.invalidToken, 'this account no longer exists');
-  await store.resetTokens.deleteMany({ userId });
+  await store.tokens.deleteLinkTokens('reset', userId);
   deps.log.info({ userId }, 'password reset');
   return { userId };
 }
@@ -99,7 +96,7 @@ export async function changePassword(
   body: unknown,
 ): Promise<void> {
   const fields = fieldsOf(body, ['current', 'password']);
-  const user = await deps.store.users.findOne({ _id: userId });
+  const user = await deps.store.accounts.findById(userId);
   const current = typeof fields.current === 'string' ? fields.current : '';
   if (user === null || !(await verifyPassword(user.passwordHash, current))) {
     throw new AppError(ErrorCode.badCredentials, 'the current password is not right', {
@@ -108,7 +105,7 @@ export async function changePassword(
   }
   const password = checkPassword(fields.password, user.email);
   const passwordHash = await hashPassword(password);
-  await deps.store.users.updateOne({ _id: userId }, { $set: { passwordHash } });
-  await deps.store.resetTokens.deleteMany({ userId });
+  await deps.store.accounts.setPasswordHash(userId, passwordHash);
+  await deps.store.tokens.deleteLinkTokens('reset', userId);
   deps.log.info({ userId }, 'password changed');
 }

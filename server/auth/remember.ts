@@ -29,7 +29,7 @@ export async function issueRememberToken(
 ): Promise<string> {
   const selector = newToken(SELECTOR_BYTES);
   const validator = newToken(VALIDATOR_BYTES);
-  await store.rememberTokens.insertOne({
+  await store.tokens.addRememberToken({
     _id: selector,
     userId,
     validatorHash: sha256(validator),
@@ -59,21 +59,17 @@ export async function useRememberToken(
 ): Promise<RememberOutcome> {
   const parts = parse(cookie);
   if (parts === null) return { kind: 'invalid' };
-  const doc = await store.rememberTokens.findOne({ _id: parts.selector });
+  const doc = await store.tokens.findRememberToken(parts.selector);
   if (doc === null || !sameDigest(doc.validatorHash, sha256(parts.validator))) {
     return { kind: 'invalid' };
   }
   if (doc.expiresAt.getTime() <= now.getTime()) {
-    await store.rememberTokens.deleteOne({ _id: parts.selector });
+    await store.tokens.deleteRememberToken(parts.selector);
     return { kind: 'invalid' };
   }
   if (doc.replacedAt != null) return { kind: 'theft', userId: doc.userId };
-  const won = await store.rememberTokens.findOneAndUpdate(
-    { _id: parts.selector, replacedAt: null },
-    { $set: { replacedAt: now } },
-    { returnDocument: 'before' },
-  );
-  if (won === null) return { kind: 'theft', userId: doc.userId };
+  const won = await store.tokens.markRememberTokenReplaced(parts.selector, now);
+  if (!won) return { kind: 'theft', userId: doc.userId };
   return {
     kind: 'valid',
     userId: doc.userId,
@@ -85,14 +81,14 @@ export async function useRememberToken(
 export async function forgetRememberToken(store: Store, cookie: string): Promise<void> {
   const parts = parse(cookie);
   if (parts === null) return;
-  const doc = await store.rememberTokens.findOne({ _id: parts.selector });
+  const doc = await store.tokens.findRememberToken(parts.selector);
   // Only the holder of the validator may delete it, or a selector alone could log anyone out.
   if (doc !== null && sameDigest(doc.validatorHash, sha256(parts.validator))) {
-    await store.rememberTokens.deleteOne({ _id: parts.selector });
+    await store.tokens.deleteRememberToken(parts.selector);
   }
 }
 
 /** Ends every remember-me token of a user (theft, or a password change). */
 export async function forgetAllRememberTokens(store: Store, userId: string): Promise<void> {
-  await store.rememberTokens.deleteMany({ userId });
+  await store.tokens.deleteRememberTokens(userId);
 }

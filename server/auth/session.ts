@@ -135,7 +135,7 @@ function rememberMe(
         },
       );
     }
-    const user = await deps.store.users.findOne({ _id: outcome.userId });
+    const user = await deps.store.accounts.findById(outcome.userId);
     if (user === null || !user.verified) return;
     await logIn(req, sessionUser(user));
     setCookie(req, res, REMEMBER_COOKIE, outcome.cookie, maxAge);

@@ -30,7 +30,7 @@ export async function notReadyReason(deps: ReadinessDeps): Promise<string | null
   try {
     // A point read by _id: cheap on both backends, and it goes through the real connection.
     await Promise.race([
-      deps.store.users.findOne({ _id: '' }),
+      deps.store.accounts.findById(''),
       new Promise((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`no answer in ${STORE_PROBE_MS} ms`)),

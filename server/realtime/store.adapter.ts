@@ -71,7 +71,7 @@ export function storePersistence(store: Store): WorkspacePersistence {
     },
     async purge(userId) {
       await resetWorkspaces(store, userId);
-      await store.users.updateOne({ _id: userId }, { $set: { currentPreferences: null } });
+      await store.accounts.clearCurrentPreferences(userId);
       await store.preferences.deleteOfUser(userId);
     },
   };

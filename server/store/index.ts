@@ -10,8 +10,10 @@ import { sweepOrphanChunks } from './workspace.blobs.ts';
 import { sweepOrphanObjects } from './workspace.sweep.ts';
 
 export type * from './store.types.ts';
+export type * from './account.repo.ts';
+export type * from './token.repo.ts';
 export { DuplicateKeyError, isDuplicateKeyError, DUPLICATE_KEY } from './mql.ts';
-export { STORE_INDEXES, EXPIRING_COLLECTIONS, createStoreIndexes } from './store.indexes.ts';
+export { STORE_INDEXES, createStoreIndexes } from './store.indexes.ts';
 export { openEmbeddedStore, EmbeddedStore, EMBEDDED_FILE } from './embedded/embedded.store.ts';
 export { openMongoStore, MongoStore } from './mongo/mongo.store.ts';
 export * from './workspace.repo.ts';

@@ -53,7 +53,7 @@ export async function sharedWith(
     if (seen.has(share.workspaceId) || share.ownerId === userId) continue;
     seen.add(share.workspaceId);
     const workspace = await store.workspaces.findOne({ _id: share.workspaceId });
-    const owner = await store.users.findOne({ _id: share.ownerId });
+    const owner = await store.accounts.findById(share.ownerId);
     if (workspace !== null && owner !== null) out.push({ workspace, ownerEmail: owner.email });
   }
   return out;
@@ -152,7 +152,7 @@ export async function currentWorkspaceAccess(
   store: Store,
   userId: string,
 ): Promise<{ id: string; name: string; readOnly: boolean }> {
-  const user = await store.users.findOne({ _id: userId });
+  const user = await store.accounts.findById(userId);
   if (user !== null) {
     const found = await accessibleWorkspace(store, userId, user.currentWorkspace);
     if (found !== null) {

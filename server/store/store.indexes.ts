@@ -17,15 +17,10 @@ export type DocOf<K extends CollectionName> = Store[K] extends StoreCollection<i
 
 /** A record over every collection name: the compiler reports one missing from it. */
 const EVERY_COLLECTION: { readonly [K in CollectionName]: true } = {
-  users: true,
-  verifyTokens: true,
-  resetTokens: true,
-  rememberTokens: true,
   workspaces: true,
   workspaceCounts: true,
   workspaceObjects: true,
   workspaceBlobs: true,
-  accessTokens: true,
 };
 
 /** The name of every collection of the {@link Store}, for a backend to go over them all. */
@@ -38,35 +33,14 @@ export interface IndexDefinition {
   readonly options: CreateIndexesOptions;
 }
 
-/** Expire at `expiresAt` itself (MongoDB's monitor runs about once a minute). */
-const ttl: CreateIndexesOptions = { expireAfterSeconds: 0 };
-
 /** Every index of the store, in creation order. */
 export const STORE_INDEXES: readonly IndexDefinition[] = [
-  { collection: 'users', key: { email: 1 }, options: { unique: true } },
-  { collection: 'verifyTokens', key: { expiresAt: 1 }, options: ttl },
-  { collection: 'verifyTokens', key: { userId: 1 }, options: {} },
-  { collection: 'resetTokens', key: { expiresAt: 1 }, options: ttl },
-  { collection: 'resetTokens', key: { userId: 1 }, options: {} },
-  { collection: 'rememberTokens', key: { expiresAt: 1 }, options: ttl },
-  { collection: 'rememberTokens', key: { userId: 1 }, options: {} },
   { collection: 'workspaces', key: { userId: 1 }, options: {} },
   // a name once per user without case (workspace.rules.ts)
   { collection: 'workspaces', key: { userId: 1, nameKey: 1 }, options: { unique: true } },
   { collection: 'workspaceObjects', key: { workspaceId: 1, order: 1 }, options: {} },
   { collection: 'workspaceBlobs', key: { workspaceId: 1 }, options: {} },
-  { collection: 'accessTokens', key: { hash: 1 }, options: { unique: true } },
-  { collection: 'accessTokens', key: { userId: 1 }, options: {} },
-  { collection: 'accessTokens', key: { expiresAt: 1 }, options: ttl },
 ];
-
-/** The collections with a TTL on `expiresAt`. */
-export const EXPIRING_COLLECTIONS = [
-  'verifyTokens',
-  'resetTokens',
-  'rememberTokens',
-  'accessTokens',
-] as const;
 
 /**
  * Creates every index of {@link STORE_INDEXES} on `store`, after bringing workspaces of

@@ -29,6 +29,8 @@ export type { LeaseDoc, LeaseRepository } from './lease.repo.ts';
 export type { PreferenceDoc, PreferencePut, PreferenceRepository } from './preference.repo.ts';
 export type { SessionDoc, SessionRepository } from './session.repo.ts';
 export type { ShareDoc, ShareRepository } from './share.repo.ts';
+import type { AccountRepository } from './account.repo.ts';
+import type { TokenRepository } from './token.repo.ts';
 
 /** A cursor over found documents (the driver's FindCursor subset). */
 export interface StoreCursor<T> {
@@ -61,46 +63,6 @@ export interface StoreCollection<T extends Document> {
   deleteMany(filter: Filter<T>): Promise<{ deletedCount: number }>;
   countDocuments(filter?: Filter<T>): Promise<number>;
   createIndex(spec: IndexSpecification, options?: CreateIndexesOptions): Promise<string>;
-}
-
-/** A registered account. `email` is trimmed and lower-cased; it is the username. */
-export interface UserDoc {
-  _id: string;
-  email: string;
-  passwordHash: string;
-  verified: boolean;
-  createdAt: Date;
-  /** The workspace restored at the next login. */
-  currentWorkspace: string;
-  /** The preference set in use, if any. */
-  currentPreferences?: string | null;
-}
-
-/** A single-use email verification token; `_id` is the token's SHA-256 (hex). */
-export interface VerifyTokenDoc {
-  _id: string;
-  userId: string;
-  expiresAt: Date;
-}
-
-/** A single-use password-reset token; `_id` is the token's SHA-256 (hex). */
-export interface ResetTokenDoc {
-  _id: string;
-  userId: string;
-  expiresAt: Date;
-}
-
-/**
- * A "keep me logged in" token: `_id` is the public selector, `validatorHash` the SHA-256 of
- * the secret validator. A replaced token is kept (with `replacedAt`) until it expires, so
- * that presenting it again is recognised as theft.
- */
-export interface RememberTokenDoc {
-  _id: string;
-  userId: string;
-  validatorHash: string;
-  expiresAt: Date;
-  replacedAt?: Date | null;
 }
 
 /** A workspace of one user; its objects live in {@link WorkspaceObjectDoc}s. */
@@ -150,28 +112,13 @@ export interface WorkspaceBlobDoc {
   data: unknown;
 }
 
-/**
- * A personal access token (API 1.1): `hash` is the SHA-256 of the token text, which is
- * shown once and never stored.
- */
-export interface AccessTokenDoc {
-  _id: string;
-  userId: string;
-  name: string;
-  scopes: ('read' | 'compute')[];
-  hash: string;
-  createdAt: Date;
-  expiresAt: Date;
-  lastUsedAt?: Date | null;
-}
-
 /** Every collection of the store. */
 export interface Store {
   readonly kind: 'embedded' | 'mongodb';
-  readonly users: StoreCollection<UserDoc>;
-  readonly verifyTokens: StoreCollection<VerifyTokenDoc>;
-  readonly resetTokens: StoreCollection<ResetTokenDoc>;
-  readonly rememberTokens: StoreCollection<RememberTokenDoc>;
+  /** The registered accounts (account.repo.ts). */
+  readonly accounts: AccountRepository;
+  /** Link, remember-me and access tokens of accounts (token.repo.ts). */
+  readonly tokens: TokenRepository;
   /** HTTP sessions (session.repo.ts). */
   readonly sessions: SessionRepository;
   /** Named preference sets (preference.repo.ts). */
@@ -186,7 +133,6 @@ export interface Store {
   readonly groups: GroupRepository;
   /** Read-only shares of workspaces (share.repo.ts). */
   readonly shares: ShareRepository;
-  readonly accessTokens: StoreCollection<AccessTokenDoc>;
   /** Which node holds which user's R session (lease.repo.ts). */
   readonly leases: LeaseRepository;
   /** Creates the indexes (unique email, TTLs); idempotent. */

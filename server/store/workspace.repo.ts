@@ -77,12 +77,12 @@ export async function currentWorkspace(
   store: Store,
   userId: string,
 ): Promise<{ id: string; name: string }> {
-  const user = await store.users.findOne({ _id: userId });
+  const user = await store.accounts.findById(userId);
   const current = user === null ? null : await getWorkspace(store, userId, user.currentWorkspace);
   if (current !== null) return { id: current._id, name: current.name };
   const workspace =
     (await listWorkspaces(store, userId))[0] ?? (await createFirstWorkspace(store, userId));
-  await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: workspace._id } });
+  await store.accounts.setCurrentWorkspace(userId, workspace._id);
   return { id: workspace._id, name: workspace.name };
 }
 
@@ -150,11 +150,7 @@ export async function deleteWorkspace(
   if (!(await uncountWorkspace(store, userId))) return 'last_workspace';
   const rest = (await listWorkspaces(store, userId)).filter((w) => w._id !== workspaceId);
   const next = rest.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0];
-  if (next !== undefined)
-    await store.users.updateOne(
-      { _id: userId, currentWorkspace: workspaceId },
-      { $set: { currentWorkspace: next._id } },
-    );
+  if (next !== undefined) await store.accounts.setCurrentWorkspace(userId, next._id, workspaceId);
   blocksOf(store).delete(workspaceId);
   const { deletedCount } = await store.workspaces.deleteOne({ _id: workspaceId, userId });
   if (deletedCount === 0) {
@@ -177,7 +173,7 @@ export async function resetWorkspaces(store: Store, userId: string): Promise<Wor
   const [keep, ...others] = await listWorkspaces(store, userId);
   for (const w of others) await deleteWorkspace(store, userId, w._id);
   const fresh = await createWorkspace(store, userId, `${FIRST_WORKSPACE_NAME} ${randomUUID()}`);
-  await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: fresh._id } });
+  await store.accounts.setCurrentWorkspace(userId, fresh._id);
   if (keep !== undefined) await deleteWorkspace(store, userId, keep._id);
   return (await renameWorkspace(store, userId, fresh._id, FIRST_WORKSPACE_NAME)) ?? fresh;
 }

@@ -43,14 +43,16 @@ export function repoCases(ctx: ContractContext): void {
     it('deletes a workspace with its objects, never the last one, and moves current', async () => {
       const one = await createWorkspace(ctx.store, 'u1', 'first');
       const two = await createWorkspace(ctx.store, 'u1', 'second');
-      await ctx.store.users.insertOne(user('u1', 'a@example.org', { currentWorkspace: two._id }));
+      await ctx.store.accounts.createUser(
+        user('u1', 'a@example.org', { currentWorkspace: two._id }),
+      );
       await saveObject(ctx.store, two._id, { name: 'x', type: 'dataset' });
       await saveObject(ctx.store, one._id, { name: 'y', type: 'dataset' });
       assert.equal(await deleteWorkspace(ctx.store, 'u2', two._id), 'not_found');
       assert.equal(await deleteWorkspace(ctx.store, 'u1', two._id), 'deleted');
       assert.deepEqual(await loadObjects(ctx.store, two._id), []);
       assert.equal((await loadObjects(ctx.store, one._id)).length, 1);
-      assert.equal((await ctx.store.users.findOne({ _id: 'u1' }))?.currentWorkspace, one._id);
+      assert.equal((await ctx.store.accounts.findById('u1'))?.currentWorkspace, one._id);
       assert.equal(await deleteWorkspace(ctx.store, 'u1', one._id), 'last_workspace');
       assert.equal((await listWorkspaces(ctx.store, 'u1')).length, 1);
     });

@@ -105,7 +105,7 @@ export function rulesCases(ctx: ContractContext): void {
     });
 
     it('resets a user at the cap, one of whose workspaces has the first name', async () => {
-      await ctx.store.users.insertOne(user('u1', 'a@example.org'));
+      await ctx.store.accounts.createUser(user('u1', 'a@example.org'));
       await createWorkspace(ctx.store, 'u1', 'Workspace 1');
       for (let i = 2; i <= MAX_WORKSPACES; i++) await createWorkspace(ctx.store, 'u1', `w${i}`);
       const fresh = await resetWorkspaces(ctx.store, 'u1');
@@ -114,7 +114,7 @@ export function rulesCases(ctx: ContractContext): void {
         left.map((w) => [w._id, w.name]),
         [[fresh._id, 'Workspace 1']],
       );
-      assert.equal((await ctx.store.users.findOne({ _id: 'u1' }))?.currentWorkspace, fresh._id);
+      assert.equal((await ctx.store.accounts.findById('u1'))?.currentWorkspace, fresh._id);
       assert.equal(await deleteWorkspace(ctx.store, 'u1', fresh._id), 'last_workspace');
     });
   });

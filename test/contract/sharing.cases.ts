@@ -10,15 +10,13 @@ import {
   deleteGroup,
   deleteWorkspace,
   groupTarget,
-  isDuplicateKeyError,
   loadObjects,
   saveObject,
   sharedWith,
   sweepOrphanChunks,
   userTarget,
-  type AccessTokenDoc,
 } from '../../server/store/index.ts';
-import { rejection, user, type ContractContext } from './contract.context.ts';
+import { user, type ContractContext } from './contract.context.ts';
 
 export function sharingCases(ctx: ContractContext): void {
   describe('sharing repository', () => {
@@ -28,7 +26,7 @@ export function sharingCases(ctx: ContractContext): void {
         ['reader', 'r@x.org'],
         ['other', 'z@x.org'],
       ] as const) {
-        await ctx.store.users.insertOne(user(id, email, { verified: true }));
+        await ctx.store.accounts.createUser(user(id, email, { verified: true }));
       }
     });
 
@@ -58,7 +56,7 @@ export function sharingCases(ctx: ContractContext): void {
       assert.equal(again._id, direct._id);
       assert.equal((await accessibleWorkspace(ctx.store, 'reader', ws._id))?.access, 'reader');
       // A reader's current workspace is read-only; once the share is gone, their own.
-      await ctx.store.users.updateOne({ _id: 'reader' }, { $set: { currentWorkspace: ws._id } });
+      await ctx.store.accounts.setCurrentWorkspace('reader', ws._id);
       assert.deepEqual(await currentWorkspaceAccess(ctx.store, 'reader'), {
         id: ws._id,
         name: 'W',
@@ -111,31 +109,6 @@ export function sharingCases(ctx: ContractContext): void {
       // New objects of the copy get hashes never used in it.
       const next = await saveObject(ctx.store, copy._id, { type: 'note', name: 'm', text: '' });
       assert.ok(next !== null && next.hash > Math.max(...a.map((o) => o.hash)));
-    });
-
-    it('keeps access tokens by hash (unique) and sweeps expired ones', async () => {
-      const doc = (id: string, hash: string, expiresAt: Date): AccessTokenDoc => ({
-        _id: id,
-        userId: 'owner',
-        name: 't',
-        scopes: ['read'],
-        hash,
-        createdAt: new Date(),
-        expiresAt,
-      });
-      await ctx.store.accessTokens.insertOne(doc('a', 'h1', new Date(Date.now() + 60_000)));
-      await ctx.store.accessTokens.insertOne(doc('b', 'h2', new Date(Date.now() - 1000)));
-      assert.ok(
-        isDuplicateKeyError(
-          await rejection(() => ctx.store.accessTokens.insertOne(doc('c', 'h1', new Date()))),
-        ),
-      );
-      assert.equal((await ctx.store.accessTokens.findOne({ hash: 'h1' }))?._id, 'a');
-      await ctx.store.sweepExpired();
-      assert.deepEqual(
-        (await ctx.store.accessTokens.find({}).toArray()).map((t) => t._id),
-        ['a'],
-      );
     });
   });
 }

@@ -4,7 +4,7 @@
  * MONGODB_URL is set). Each test gets a fresh, empty store.
  */
 import { backends } from './store.backends.ts';
-import { collectionCases } from './collection.cases.ts';
+import { accountCases } from './account.cases.ts';
 import { connectionCases } from './connection.cases.ts';
 import { groupCases } from './group.cases.ts';
 import { leaseCases } from './lease.cases.ts';
@@ -16,6 +16,7 @@ import { sessionCases } from './session.cases.ts';
 import { shareCases } from './share.cases.ts';
 import { twoStoresCases } from './two-stores.cases.ts';
 import { sharingCases } from './sharing.cases.ts';
+import { tokenCases } from './token.cases.ts';
 import type { ContractContext } from './contract.context.ts';
 
 for (const backend of backends()) {
@@ -36,7 +37,6 @@ for (const backend of backends()) {
       await backend.drop(ctx.place);
     });
 
-    collectionCases(ctx);
     queryCases(ctx);
     repoCases(ctx);
     rulesCases(ctx);
@@ -48,5 +48,7 @@ for (const backend of backends()) {
     groupCases(ctx);
     shareCases(ctx);
     twoStoresCases(ctx);
+    accountCases(ctx);
+    tokenCases(ctx);
   });
 }

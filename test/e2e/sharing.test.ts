@@ -98,7 +98,7 @@ describe('browser: share with a group, open, copy, work on the copy', function (
     await sPage.getByText('scores').first().waitFor();
     // Working on the copy: a new variable from a formula, kept in the student's workspace.
     const { loadObjects, listWorkspaces } = await import('../../server/store/index.ts');
-    const userDoc = await server.server.store.users.findOne({ email: student.email });
+    const userDoc = await server.server.store.accounts.findByEmail(student.email);
     const mine = (await listWorkspaces(server.server.store, userDoc!._id)).find(
       (w) => w.name === 'Copy of Workspace 1',
     );

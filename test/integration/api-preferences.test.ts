@@ -24,7 +24,7 @@ describe('api: preference sets', function () {
   const as = (u: TestUser) => ({ cookie: u.cookie });
   // The store's preference sets are found by user id (preference.repo.ts).
   const idOf = async (u: TestUser) =>
-    (await ts.server.store.users.findOne({ email: u.email }))?._id ?? '';
+    (await ts.server.store.accounts.findByEmail(u.email))?._id ?? '';
   before(async () => {
     user = await createUser(ts, 'prefs');
     other = await createUser(ts, 'prefs-other');
@@ -153,7 +153,7 @@ describe('api: preference sets', function () {
     for (let i = 1; i < MAX_PREFERENCE_SETS; i++) assert.equal((await put(`p${i}`)).status, 201);
     const results = await Promise.all([put('one more'), put('and another')]);
     assert.deepEqual(results.map((r) => r.status).sort(), [201, 409]);
-    const userId = (await ts.server.store.users.findOne({ email: capped.email }))?._id ?? '';
+    const userId = (await ts.server.store.accounts.findByEmail(capped.email))?._id ?? '';
     assert.equal(await ts.server.store.preferences.count(userId), MAX_PREFERENCE_SETS);
   });
 });

@@ -208,7 +208,7 @@ describe('api: workspaces', function () {
   it(`never lets two concurrent creates pass the cap of ${MAX_WORKSPACES} (409 for one)`, async () => {
     const capped = await createUser(ts, 'ws-cap');
     const { store } = ts.server;
-    const userId = (await store.users.findOne({ email: capped.email }))?._id ?? '';
+    const userId = (await store.accounts.findByEmail(capped.email))?._id ?? '';
     for (let i = 2; i < MAX_WORKSPACES; i++) await createWorkspace(store, userId, `w${i}`);
     const create = (name: string) => call(ts, 'POST', '/api/v1/workspaces', { name }, as(capped));
     const results = await Promise.all([create('one more'), create('and another')]);

@@ -27,7 +27,7 @@ describe('accounts: login and logout (HTTP)', function () {
     assert.equal(r.body.email, user.email);
     const ws = r.body.workspace as { id: string; name: string };
     assert.equal(ws.name, 'Workspace 1');
-    const stored = await ts.server.store.users.findOne({ email: user.email });
+    const stored = await ts.server.store.accounts.findByEmail(user.email);
     assert.equal(ws.id, stored?.currentWorkspace);
     const cookie = setCookieOf(r, 'panthr.sid') ?? '';
     assert.match(cookie, /HttpOnly/i);
@@ -183,8 +183,8 @@ describe('accounts: login and logout (HTTP)', function () {
 
   it('a store that fails answers 500 internal, and does not count as failed logins once it is back', async () => {
     const victim = await createUser(ts, 'store-down');
-    const users = ts.server.store.users;
-    users.findOne = () => Promise.reject(new Error('the store is down'));
+    const users = ts.server.store.accounts;
+    users.findByEmail = () => Promise.reject(new Error('the store is down'));
     try {
       for (let i = 0; i < 10; i++) {
         assertError(
@@ -194,7 +194,7 @@ describe('accounts: login and logout (HTTP)', function () {
         );
       }
     } finally {
-      delete (users as Partial<typeof users>).findOne; // the prototype's method again
+      delete (users as Partial<typeof users>).findByEmail; // the prototype's method again
     }
     const back = await call(ts, 'POST', '/login', {
       email: victim.email,

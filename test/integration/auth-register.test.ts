@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { sha256 } from '../../server/auth/tokens.ts';
+import { EMBEDDED_FILE } from '../../server/store/index.ts';
 import { startTestServer, useTestServer, type TestServer } from '../fixtures/server.ts';
 import { verificationLink } from '../fixtures/users.ts';
 import { assertError, call } from './auth-http.helpers.ts';
@@ -24,7 +26,7 @@ describe('accounts: register and verify (HTTP, SMTP)', function () {
     const r = await register(ts, '  Grace.Hopper@Example.ORG ');
     assert.equal(r.status, 201, r.text);
     assert.deepEqual(r.body, { email: 'grace.hopper@example.org', verified: false });
-    const user = await ts.server.store.users.findOne({ email: 'grace.hopper@example.org' });
+    const user = await ts.server.store.accounts.findByEmail('grace.hopper@example.org');
     assert.ok(user !== null);
     assert.match(user.passwordHash, /^\$argon2id\$/);
     assert.equal(user.verified, false);
@@ -42,14 +44,14 @@ describe('accounts: register and verify (HTTP, SMTP)', function () {
     assert.ok(link.startsWith(`${ts.url}/verify?token=`), link);
     const token = new URL(link).searchParams.get('token') ?? '';
     // Only the hash of the token is stored.
-    assert.equal(await ts.server.store.verifyTokens.countDocuments({ _id: token }), 0);
-    assert.equal(await ts.server.store.verifyTokens.countDocuments({ _id: sha256(token) }), 1);
+    assert.equal(await ts.server.store.tokens.findLinkToken('verify', token), null);
+    assert.notEqual(await ts.server.store.tokens.findLinkToken('verify', sha256(token)), null);
 
     const page = await fetch(link);
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     assert.match(await page.text(), /href="\/"/);
-    assert.equal((await ts.server.store.users.findOne({ _id: user._id }))?.verified, true);
+    assert.equal((await ts.server.store.accounts.findById(user._id))?.verified, true);
 
     assertError(
       await call(ts, 'GET', new URL(link).pathname + new URL(link).search),
@@ -69,34 +71,38 @@ describe('accounts: register and verify (HTTP, SMTP)', function () {
 
   it('409 email_taken for an address already registered, whatever its case', async () => {
     assert.equal((await register(ts, 'taken@example.org')).status, 201);
+    const before = await ts.server.store.accounts.countAccounts();
     assertError(await register(ts, ' TAKEN@example.org'), 409, 'email_taken');
-    assert.equal(await ts.server.store.users.countDocuments({ email: 'taken@example.org' }), 1);
+    assert.equal(await ts.server.store.accounts.countAccounts(), before);
+    assert.notEqual(await ts.server.store.accounts.findByEmail('taken@example.org'), null);
   });
 
   it('frees an address whose unverified account outlived its link', async () => {
     assert.equal((await register(ts, 'stale@example.org')).status, 201);
     const old = new Date(Date.now() - 25 * 3600 * 1000);
-    await ts.server.store.users.updateOne(
-      { email: 'stale@example.org' },
-      { $set: { createdAt: old } },
-    );
+    // Registered 25 hours ago: the same account, stored again with an older date.
+    const { accounts } = ts.server.store;
+    const stale = await accounts.findByEmail('stale@example.org');
+    assert.ok(stale !== null);
+    await accounts.deleteUser(stale._id);
+    await accounts.createUser({ ...stale, createdAt: old });
     const again = await register(ts, 'stale@example.org', 'another good passphrase');
     assert.equal(again.status, 201, again.text);
-    assert.equal(await ts.server.store.users.countDocuments({ email: 'stale@example.org' }), 1);
+    assert.notEqual((await accounts.findByEmail('stale@example.org'))?._id, stale._id);
   });
 
   it('422 invalid_email and weak_password, and nothing is stored', async () => {
-    const before = await ts.server.store.users.countDocuments({});
+    const before = await ts.server.store.accounts.countAccounts();
     assertError(await register(ts, 'not an address'), 422, 'invalid_email');
     assertError(await register(ts, 'x@example.org\r\nBcc: all@example.org'), 422, 'invalid_email');
     assertError(await register(ts, 'weak@example.org', 'password123'), 422, 'weak_password');
     assertError(await register(ts, 'weak@example.org', 'short'), 422, 'weak_password');
     assertError(await register(ts, 'weak@example.org', 12345678901234), 422, 'weak_password');
-    assert.equal(await ts.server.store.users.countDocuments({}), before);
+    assert.equal(await ts.server.store.accounts.countAccounts(), before);
   });
 
   it('400 for malformed JSON, a non-object, unknown fields; 413 for a huge body', async () => {
-    const before = await ts.server.store.users.countDocuments({});
+    const before = await ts.server.store.accounts.countAccounts();
     assertError(
       await call(ts, 'POST', '/register', '{"email": "a@b.org", "password": '),
       400,
@@ -125,7 +131,7 @@ describe('accounts: register and verify (HTTP, SMTP)', function () {
       password: 'x'.repeat(2_000_000),
     });
     assertError(huge, 413, 'payload_too_large');
-    assert.equal(await ts.server.store.users.countDocuments({}), before);
+    assert.equal(await ts.server.store.accounts.countAccounts(), before);
   });
 
   it('survives hostile strings in every field with a 4xx error body', async () => {
@@ -166,16 +172,16 @@ describe('accounts: register and verify (HTTP, SMTP)', function () {
     assertError(await call(ts, 'GET', '/verify?token=<script>'), 400, 'invalid_token');
     assertError(await call(ts, 'GET', '/verify?token=a&token=b'), 400, 'invalid_token');
     assertError(await call(ts, 'GET', `/verify?token=${'A'.repeat(43)}`), 400, 'invalid_token');
-    const user = await ts.server.store.users.findOne({ email: 'taken@example.org' });
+    const user = await ts.server.store.accounts.findByEmail('taken@example.org');
     assert.ok(user !== null);
     const token = 'B'.repeat(43);
-    await ts.server.store.verifyTokens.insertOne({
+    await ts.server.store.tokens.addLinkToken('verify', {
       _id: sha256(token),
       userId: user._id,
       expiresAt: new Date(Date.now() - 1000),
     });
     assertError(await call(ts, 'GET', `/verify?token=${token}`), 400, 'expired_token');
-    assert.equal((await ts.server.store.users.findOne({ _id: user._id }))?.verified, false);
+    assert.equal((await ts.server.store.accounts.findById(user._id))?.verified, false);
   });
 
   it('429 too_many_requests after 60 verification attempts from one address (last: it uses them up)', async () => {
@@ -214,9 +220,15 @@ describe('accounts: mail without a mail server, and a failing one', function () 
     try {
       assertError(await register(ts, 'nomail@example.org'), 500, 'internal');
       const { store } = ts.server;
-      assert.equal(await store.users.countDocuments({}), 0);
+      assert.equal(await store.accounts.countAccounts(), 0);
       assert.equal(await store.workspaces.countDocuments({}), 0);
-      assert.equal(await store.verifyTokens.countDocuments({}), 0);
+      // No repository method lists tokens nobody holds: count the embedded table itself.
+      const db = new Database(path.join(ts.config.data_dir, EMBEDDED_FILE), { readonly: true });
+      try {
+        assert.equal(db.prepare('SELECT count(*) FROM verify_token').pluck().get(), 0);
+      } finally {
+        db.close();
+      }
     } finally {
       await ts.stop();
     }
@@ -247,9 +259,7 @@ describe('accounts: user_validation (real script)', function () {
     assertError(await register(ts, 'no@example.org'), 403, 'not_allowed');
     assertError(await register(ts, 'broken@fail.org'), 403, 'not_allowed');
     assertError(await register(ts, 'slow@hang.org'), 403, 'not_allowed'); // after the 5 s limit
-    assert.deepEqual(
-      (await ts.server.store.users.find({}).toArray()).map((u) => u.email),
-      ['ok@allowed.org'],
-    );
+    assert.equal(await ts.server.store.accounts.countAccounts(), 1);
+    assert.notEqual(await ts.server.store.accounts.findByEmail('ok@allowed.org'), null);
   });
 });

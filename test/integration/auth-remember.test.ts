@@ -24,7 +24,7 @@ describe('accounts: keep me logged in (HTTP)', function () {
   let userId: string;
   before(async () => {
     user = await createUser(ts, 'remember');
-    userId = (await ts.server.store.users.findOne({ email: user.email }))?._id ?? '';
+    userId = (await ts.server.store.accounts.findByEmail(user.email))?._id ?? '';
   });
 
   async function rememberLogin(): Promise<{ cookie: string; session: string }> {
@@ -49,7 +49,7 @@ describe('accounts: keep me logged in (HTTP)', function () {
   it('logs in with the cookie alone and replaces it on each use; only hashes are stored', async () => {
     const { cookie: first } = await rememberLogin();
     const [selector, validator] = first.split('.');
-    const doc = await ts.server.store.rememberTokens.findOne({ _id: selector ?? '' });
+    const doc = await ts.server.store.tokens.findRememberToken(selector ?? '');
     assert.equal(doc?.validatorHash, sha256(validator ?? ''));
     assert.equal(doc?.userId, userId);
 
@@ -59,8 +59,7 @@ describe('accounts: keep me logged in (HTTP)', function () {
     assert.notEqual(second, '');
     assert.notEqual(second, first);
     assert.ok(
-      (await ts.server.store.rememberTokens.findOne({ _id: selector ?? '' }))?.replacedAt instanceof
-        Date,
+      (await ts.server.store.tokens.findRememberToken(selector ?? ''))?.replacedAt instanceof Date,
     );
     // The new session works without the remember cookie.
     assert.equal(
@@ -92,8 +91,7 @@ describe('accounts: keep me logged in (HTTP)', function () {
     client.close();
     const [selector] = cookie.split('.');
     assert.ok(
-      (await ts.server.store.rememberTokens.findOne({ _id: selector ?? '' }))?.replacedAt instanceof
-        Date,
+      (await ts.server.store.tokens.findRememberToken(selector ?? ''))?.replacedAt instanceof Date,
     );
   });
 
@@ -124,7 +122,8 @@ describe('accounts: keep me logged in (HTTP)', function () {
       401,
       'unauthorized',
     );
-    assert.equal(await ts.server.store.rememberTokens.countDocuments({ userId }), 0);
+    // None was left to delete.
+    assert.equal(await ts.server.store.tokens.deleteRememberTokens(userId), 0);
     assert.equal(await ts.server.store.sessions.countOfUser(userId), 0);
     await client.until(() => !client.socket.connected, 10_000, 'the socket to be disconnected');
 
@@ -142,10 +141,7 @@ describe('accounts: keep me logged in (HTTP)', function () {
     });
     assert.equal(out.status, 204);
     assert.equal(cookieValue(out, REMEMBER), '');
-    assert.equal(
-      await ts.server.store.rememberTokens.countDocuments({ _id: cookie.split('.')[0] ?? '' }),
-      0,
-    );
+    assert.equal(await ts.server.store.tokens.findRememberToken(cookie.split('.')[0] ?? ''), null);
     const after = await call(ts, 'GET', '/api/v1/workspaces', undefined, withRemember(cookie));
     assertError(after, 401, 'unauthorized');
 

@@ -60,10 +60,10 @@ describe('GET /verify: styled pages for browsers, JSON errors for API clients', 
 
   it('an expired link: its own page (400), expired_token for API clients', async () => {
     await linkFor('page-expired@example.org');
-    const user = await ts.server.store.users.findOne({ email: 'page-expired@example.org' });
+    const user = await ts.server.store.accounts.findByEmail('page-expired@example.org');
     assert.ok(user !== null);
     const token = 'E'.repeat(43);
-    await ts.server.store.verifyTokens.insertOne({
+    await ts.server.store.tokens.addLinkToken('verify', {
       _id: sha256(token),
       userId: user._id,
       expiresAt: new Date(Date.now() - 1000),

@@ -29,14 +29,14 @@ export function emailParam(value: unknown): string {
 
 /** A verified account by email, or 404 `not_found`. */
 export async function verifiedUser(store: Store, email: string) {
-  const user = await store.users.findOne({ email });
+  const user = await store.accounts.findByEmail(email);
   if (user === null || !user.verified) throw notFound('no verified account with that email');
   return user;
 }
 
 /** The group as the API shows it: members by email. */
 export async function groupView(store: Store, group: GroupDoc) {
-  const users = await store.users.find({ _id: { $in: group.memberIds } }).toArray();
+  const users = await store.accounts.findByIds(group.memberIds);
   const emailOf = new Map(users.map((u) => [u._id, u.email]));
   return {
     id: group._id,
@@ -104,7 +104,7 @@ export function groupsRoutes(deps: { store: Store; events: AuthEventBus; log: Lo
 
   router.delete('/groups/:id/members/:email', async (req, res) => {
     const group = await ownGroup(req);
-    const member = await store.users.findOne({ email: emailParam(req.params.email) });
+    const member = await store.accounts.findByEmail(emailParam(req.params.email));
     if (member === null || !group.memberIds.includes(member._id)) throw notFound('no such member');
     await store.groups.removeMember(group._id, member._id);
     log.info({ user: group.ownerId, group: group._id, member: member._id }, 'group member removed');

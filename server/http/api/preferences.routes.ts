@@ -101,10 +101,7 @@ export function preferencesRoutes(store: Store): Router {
     const user = userOf(req);
     if (!(await store.preferences.delete(user.id, name)))
       throw new AppError(ErrorCode.notFound, 'no preference set of that name', { status: 404 });
-    await store.users.updateOne(
-      { _id: user.id, currentPreferences: name },
-      { $set: { currentPreferences: null } },
-    );
+    await store.accounts.clearCurrentPreferences(user.id, name);
     res.status(204).end();
   });
 

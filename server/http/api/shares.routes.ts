@@ -39,7 +39,7 @@ async function shareView(store: Store, share: ShareDoc) {
     const group = await store.groups.find(id);
     return { id: share._id, with: share.target, name: group?.name ?? null };
   }
-  const user = await store.users.findOne({ _id: id });
+  const user = await store.accounts.findById(id);
   return { id: share._id, with: user?.email ?? null, name: user?.email ?? null };
 }
 

@@ -85,8 +85,7 @@ export function tokensRoutes(deps: {
   router.delete('/tokens/:id', async (req, res) => {
     const user = userOf(req);
     const id = String(req.params.id);
-    const { deletedCount } = await store.accessTokens.deleteOne({ _id: id, userId: user.id });
-    if (deletedCount === 0)
+    if (!(await store.tokens.deleteAccessToken(id, user.id)))
       throw new AppError(ErrorCode.notFound, 'no such token', { status: 404 });
     log.info({ user: user.id, token: id }, 'access token revoked');
     deps.events.tokenRevoked({ userId: user.id, tokenId: id });

@@ -63,7 +63,7 @@ export function ruleConflict(error: unknown): unknown {
 export function workspacesRoutes(store: Store, events: AuthEventBus): Router {
   const router = Router();
   const currentOf = async (userId: string) =>
-    (await store.users.findOne({ _id: userId }))?.currentWorkspace;
+    (await store.accounts.findById(userId))?.currentWorkspace;
 
   router.get('/workspaces', async (req, res) => {
     const userId = userOf(req).id;
@@ -118,7 +118,7 @@ export function workspacesRoutes(store: Store, events: AuthEventBus): Router {
     // A workspace shared with the user opens too, read-only (sharing.repo.ts).
     const found = await accessibleWorkspace(store, userId, id);
     if (found === null) throw notFound();
-    await store.users.updateOne({ _id: userId }, { $set: { currentWorkspace: id } });
+    await store.accounts.setCurrentWorkspace(userId, id);
     events.currentWorkspaceChanged({ userId, workspaceId: id });
     res.json({ ...view(found.workspace, id), read_only: found.access === 'reader' });
   });

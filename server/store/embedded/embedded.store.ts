@@ -11,10 +11,10 @@ import { privateDir, privateFile, tightenFile } from '../../private-files.ts';
 import {
   COLLECTION_NAMES,
   createStoreIndexes,
-  EXPIRING_COLLECTIONS,
   type CollectionName,
   type DocOf,
 } from '../store.indexes.ts';
+import { SqliteAccounts } from './account.sqlite.ts';
 import { BlobFiles } from './blob.files.ts';
 import { SqliteConnections } from './connection.sqlite.ts';
 import { SqliteGroups } from './group.sqlite.ts';
@@ -23,6 +23,7 @@ import { SqlitePreferences } from './preference.sqlite.ts';
 import { SqliteSessions } from './session.sqlite.ts';
 import { SqliteShares } from './share.sqlite.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
+import { SqliteTokens } from './token.sqlite.ts';
 import { WalCheckpointer } from './wal.checkpointer.ts';
 import { WriteBatcher } from './write.batcher.ts';
 
@@ -40,10 +41,8 @@ export interface EmbeddedStoreOptions {
 /** The embedded {@link Store}. */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded';
-  readonly users;
-  readonly verifyTokens;
-  readonly resetTokens;
-  readonly rememberTokens;
+  readonly accounts: SqliteAccounts;
+  readonly tokens: SqliteTokens;
   readonly sessions: SqliteSessions;
   readonly preferences: SqlitePreferences;
   readonly workspaces;
@@ -53,7 +52,6 @@ export class EmbeddedStore implements Store {
   readonly connections: SqliteConnections;
   readonly groups: SqliteGroups;
   readonly shares: SqliteShares;
-  readonly accessTokens;
   readonly leases: SqliteLeases;
   readonly #db: Database.Database;
   readonly #batcher: WriteBatcher;
@@ -90,27 +88,33 @@ export class EmbeddedStore implements Store {
     // Each collection's document type is the Store's for its name (DocOf).
     const collection = <K extends CollectionName>(name: K) =>
       new SqliteCollection<DocOf<K>>(db, name, batcher, files);
-    this.users = collection('users');
-    this.verifyTokens = collection('verifyTokens');
-    this.resetTokens = collection('resetTokens');
-    this.rememberTokens = collection('rememberTokens');
     this.workspaces = collection('workspaces');
     this.workspaceCounts = collection('workspaceCounts');
     this.workspaceObjects = collection('workspaceObjects');
     this.workspaceBlobs = collection('workspaceBlobs');
-    this.accessTokens = collection('accessTokens');
-    // The repositories of issue 18: plain tables (each takes over its old collection table).
-    this.sessions = new SqliteSessions(db, batcher);
-    this.preferences = new SqlitePreferences(db, batcher);
-    this.connections = new SqliteConnections(db, batcher);
-    this.groups = new SqliteGroups(db, batcher);
-    this.shares = new SqliteShares(db, batcher);
-    this.leases = new SqliteLeases(db, batcher);
+    try {
+      // The repositories of issue 18: plain tables (each takes over its old collection table).
+      this.accounts = new SqliteAccounts(db, batcher);
+      this.tokens = new SqliteTokens(db, batcher);
+      this.sessions = new SqliteSessions(db, batcher);
+      this.preferences = new SqlitePreferences(db, batcher);
+      this.connections = new SqliteConnections(db, batcher);
+      this.groups = new SqliteGroups(db, batcher);
+      this.shares = new SqliteShares(db, batcher);
+      this.leases = new SqliteLeases(db, batcher);
+    } catch (error) {
+      // A copy of old tables that fails leaves them as they were (one transaction each).
+      void this.#checkpointer.stop();
+      db.close();
+      throw error;
+    }
   }
 
   /** The repositories of issue 18 (they create their own tables or indexes). */
   #repositories() {
     return [
+      this.accounts,
+      this.tokens,
       this.sessions,
       this.preferences,
       this.connections,
@@ -147,8 +151,8 @@ export class EmbeddedStore implements Store {
 
   async sweepExpired(now: Date = new Date()): Promise<void> {
     if (!this.#db.open) return;
-    for (const name of EXPIRING_COLLECTIONS) await this[name].sweepExpired(now);
     await this.sessions.sweepExpired(now);
+    await this.tokens.sweepExpired(now);
   }
 
   async close(): Promise<void> {

@@ -5,18 +5,15 @@
  */
 import { MongoClient, type Db } from 'mongodb';
 import type { Store } from '../store.types.ts';
-import {
-  createStoreIndexes,
-  EXPIRING_COLLECTIONS,
-  type CollectionName,
-  type DocOf,
-} from '../store.indexes.ts';
+import { createStoreIndexes, type CollectionName, type DocOf } from '../store.indexes.ts';
+import { MongoAccounts } from './account.mongo.ts';
 import { MongoConnections } from './connection.mongo.ts';
 import { MongoGroups } from './group.mongo.ts';
 import { MongoLeases } from './lease.mongo.ts';
 import { MongoPreferences } from './preference.mongo.ts';
 import { MongoSessions } from './session.mongo.ts';
 import { MongoShares } from './share.mongo.ts';
+import { MongoTokens } from './token.mongo.ts';
 
 /** The database used when the URL names none. */
 export const DEFAULT_DB_NAME = 'panthr';
@@ -38,10 +35,8 @@ export function dbNameOf(url: string): string | null {
 /** The MongoDB {@link Store}. */
 export class MongoStore implements Store {
   readonly kind = 'mongodb';
-  readonly users;
-  readonly verifyTokens;
-  readonly resetTokens;
-  readonly rememberTokens;
+  readonly accounts: MongoAccounts;
+  readonly tokens: MongoTokens;
   readonly sessions: MongoSessions;
   readonly preferences: MongoPreferences;
   readonly workspaces;
@@ -51,7 +46,6 @@ export class MongoStore implements Store {
   readonly connections: MongoConnections;
   readonly groups: MongoGroups;
   readonly shares: MongoShares;
-  readonly accessTokens;
   readonly leases: MongoLeases;
   readonly #client: MongoClient;
   #closed = false;
@@ -61,16 +55,13 @@ export class MongoStore implements Store {
     this.#client = client;
     // Each collection's document type is the Store's for its name (DocOf).
     const collection = <K extends CollectionName>(name: K) => db.collection<DocOf<K>>(name);
-    this.users = collection('users');
-    this.verifyTokens = collection('verifyTokens');
-    this.resetTokens = collection('resetTokens');
-    this.rememberTokens = collection('rememberTokens');
     this.workspaces = collection('workspaces');
     this.workspaceCounts = collection('workspaceCounts');
     this.workspaceObjects = collection('workspaceObjects');
     this.workspaceBlobs = collection('workspaceBlobs');
-    this.accessTokens = collection('accessTokens');
     // The repositories of issue 18: the same collections and documents as before.
+    this.accounts = new MongoAccounts(db);
+    this.tokens = new MongoTokens(db);
     this.sessions = new MongoSessions(db);
     this.preferences = new MongoPreferences(db);
     this.connections = new MongoConnections(db);
@@ -82,6 +73,8 @@ export class MongoStore implements Store {
   /** The repositories of issue 18 (they create their own tables or indexes). */
   #repositories() {
     return [
+      this.accounts,
+      this.tokens,
       this.sessions,
       this.preferences,
       this.connections,
@@ -97,10 +90,8 @@ export class MongoStore implements Store {
   }
 
   async sweepExpired(now: Date = new Date()): Promise<void> {
-    for (const name of EXPIRING_COLLECTIONS) {
-      await this[name].deleteMany({ expiresAt: { $lt: now } });
-    }
     await this.sessions.sweepExpired(now);
+    await this.tokens.sweepExpired(now);
   }
 
   async close(): Promise<void> {
