@@ -10,9 +10,9 @@ import { AppError, ErrorCode } from '../errors.ts';
 import { fieldsOf } from '../http/index.ts';
 import {
   createWorkspace,
-  deleteWorkspaceObjects,
   FIRST_WORKSPACE_NAME,
   isDuplicateKeyError,
+  purgeUserWorkspaces,
   type Store,
   type UserDoc,
 } from '../store/index.ts';
@@ -41,13 +41,7 @@ export interface AccountDeps {
  * unverified registration replaced by a single sign-on).
  */
 export async function purgeUser(store: Store, userId: string): Promise<void> {
-  const workspaces = await store.workspaces.find({ userId }).toArray();
-  await deleteWorkspaceObjects(
-    store,
-    workspaces.map((w) => w._id),
-  );
-  await store.workspaces.deleteMany({ userId });
-  await store.workspaceCounts.deleteOne({ _id: userId });
+  await purgeUserWorkspaces(store, userId);
   await store.preferences.deleteMany({ userId });
   await store.verifyTokens.deleteMany({ userId });
   await store.resetTokens.deleteMany({ userId });

@@ -23,7 +23,13 @@ export {
 } from './workspace.rules.ts';
 export { reorderObjects } from './workspace.order.ts';
 export * from './sharing.repo.ts';
-export { sweepOrphanChunks, findOrphanChunks, deleteBlobs } from './workspace.blobs.ts';
+export {
+  sweepOrphanChunks,
+  findOrphanChunks,
+  deleteBlobs,
+  CHUNK_SWEEP_MIN_AGE_MS,
+} from './workspace.blobs.ts';
+export type { WorkspaceRepository, ChunkInfo, ObjectWrite } from './workspace.repository.ts';
 export {
   sweepOrphanObjects,
   findOrphanWorkspaceIds,

@@ -5,7 +5,6 @@
  */
 import type { CreateIndexesOptions } from 'mongodb';
 import type { Store, StoreCollection } from './store.types.ts';
-import { adoptOldWorkspaces } from './workspace.rules.ts';
 
 /** The name of one collection of the {@link Store}. */
 export type CollectionName = {
@@ -23,10 +22,6 @@ const EVERY_COLLECTION: { readonly [K in CollectionName]: true } = {
   rememberTokens: true,
   sessions: true,
   preferences: true,
-  workspaces: true,
-  workspaceCounts: true,
-  workspaceObjects: true,
-  workspaceBlobs: true,
   connections: true,
   groups: true,
   shares: true,
@@ -58,11 +53,6 @@ export const STORE_INDEXES: readonly IndexDefinition[] = [
   { collection: 'sessions', key: { expiresAt: 1 }, options: ttl },
   { collection: 'sessions', key: { userId: 1 }, options: {} },
   { collection: 'preferences', key: { userId: 1, name: 1 }, options: { unique: true } },
-  { collection: 'workspaces', key: { userId: 1 }, options: {} },
-  // a name once per user without case (workspace.rules.ts)
-  { collection: 'workspaces', key: { userId: 1, nameKey: 1 }, options: { unique: true } },
-  { collection: 'workspaceObjects', key: { workspaceId: 1, order: 1 }, options: {} },
-  { collection: 'workspaceBlobs', key: { workspaceId: 1 }, options: {} },
   { collection: 'connections', key: { openedAt: 1 }, options: {} },
   { collection: 'groups', key: { ownerId: 1 }, options: {} },
   { collection: 'shares', key: { workspaceId: 1, target: 1 }, options: { unique: true } },
@@ -82,11 +72,11 @@ export const EXPIRING_COLLECTIONS = [
 ] as const;
 
 /**
- * Creates every index of {@link STORE_INDEXES} on `store`, after bringing workspaces of
- * an older version under the unique name index; idempotent.
+ * Creates every index of {@link STORE_INDEXES} on `store`; idempotent. (The workspaces
+ * repository makes its own, after bringing workspaces of an older version under the
+ * unique name index: workspace.mongo.ts.)
  */
 export async function createStoreIndexes(store: Store): Promise<void> {
-  await adoptOldWorkspaces(store);
   for (const { collection, key, options } of STORE_INDEXES) {
     await store[collection].createIndex({ ...key }, options);
   }

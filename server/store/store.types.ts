@@ -16,6 +16,7 @@ import type {
   Sort,
 } from 'mongodb';
 import type { LeaseRepository } from './lease.repo.ts';
+import type { WorkspaceRepository } from './workspace.repository.ts';
 
 /** A cursor over found documents (the driver's FindCursor subset). */
 export interface StoreCursor<T> {
@@ -152,6 +153,11 @@ export interface WorkspaceBlobDoc {
   workspaceId: string;
   /** Bytes (written as a Buffer, read back as BSON Binary) or a slice of a JSON array. */
   data: unknown;
+  /**
+   * When it was written: a start-up sweep leaves younger chunks alone, since another node
+   * may be saving the object that will name them (workspace.blobs.ts, issue 19).
+   */
+  createdAt: Date;
 }
 
 /** One client connection, for the connection log. Never holds data values. */
@@ -209,10 +215,8 @@ export interface Store {
   readonly rememberTokens: StoreCollection<RememberTokenDoc>;
   readonly sessions: StoreCollection<SessionDoc>;
   readonly preferences: StoreCollection<PreferenceDoc>;
-  readonly workspaces: StoreCollection<WorkspaceDoc>;
-  readonly workspaceCounts: StoreCollection<WorkspaceCountDoc>;
-  readonly workspaceObjects: StoreCollection<WorkspaceObjectDoc>;
-  readonly workspaceBlobs: StoreCollection<WorkspaceBlobDoc>;
+  /** Workspaces, their counters, objects and chunks (workspace.repository.ts). */
+  readonly workspaces: WorkspaceRepository;
   readonly connections: StoreCollection<ConnectionLogDoc>;
   readonly groups: StoreCollection<GroupDoc>;
   readonly shares: StoreCollection<ShareDoc>;

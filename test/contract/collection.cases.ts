@@ -11,70 +11,7 @@ export function collectionCases(ctx: ContractContext): void {
       const found = await ctx.store.users.findOne({ _id: 'u1' });
       assert.deepEqual(found, doc);
       assert.ok(found?.createdAt instanceof Date);
-      const object = { type: 'dataset', values: [1.5, -2, 3e100], nested: { a: [true, null] } };
-      await ctx.store.workspaceObjects.insertOne({
-        _id: 'w/x',
-        workspaceId: 'w',
-        name: 'x',
-        hash: 1,
-        order: 1,
-        object,
-      });
-      assert.deepEqual((await ctx.store.workspaceObjects.findOne({ _id: 'w/x' }))?.object, object);
       assert.equal(await ctx.store.users.findOne({ _id: 'nobody' }), null);
-    });
-
-    it('round-trips bytes as BSON Binary, and deletes by _id lists', async () => {
-      const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256));
-      const tricky = '\u0000bytes-0 "quoted" {"$binary": 1}';
-      await ctx.store.workspaceBlobs.insertOne({ _id: 'b1', workspaceId: 'w', data: bytes });
-      await ctx.store.workspaceBlobs.insertOne({
-        _id: 'b2',
-        workspaceId: 'w',
-        data: { text: tricky, part: bytes.subarray(3, 11), when: new Date(5) },
-      });
-      await ctx.store.workspaceBlobs.insertOne({ _id: 'b3', workspaceId: 'w', data: [1, null] });
-      const read = (await ctx.store.workspaceBlobs.findOne({ _id: 'b1' }))?.data as {
-        _bsontype?: string;
-        value(): Uint8Array;
-      };
-      assert.equal(read._bsontype, 'Binary');
-      assert.deepEqual(Buffer.from(read.value()), bytes);
-      const mixed = (await ctx.store.workspaceBlobs.findOne({ _id: 'b2' }))?.data as {
-        text: string;
-        part: { value(): Uint8Array };
-        when: Date;
-      };
-      assert.equal(mixed.text, tricky);
-      assert.deepEqual(Buffer.from(mixed.part.value()), bytes.subarray(3, 11));
-      assert.deepEqual(mixed.when, new Date(5));
-      const gone = await ctx.store.workspaceBlobs.deleteMany({ _id: { $in: ['b1', 'b3', 'b9'] } });
-      assert.equal(gone.deletedCount, 2);
-      assert.deepEqual(
-        (await ctx.store.workspaceBlobs.find({}).toArray()).map((d) => d._id),
-        ['b2'],
-      );
-      assert.equal((await ctx.store.workspaceBlobs.deleteMany({ _id: 'b2' })).deletedCount, 1);
-    });
-
-    it('round-trips awkward values: $-text, NaN, Infinity, undefined as null', async () => {
-      const object = {
-        text: '{"$date": "2020-01-01T00:00:00Z"} and "$oid"',
-        nan: NaN,
-        inf: -Infinity,
-        missing: undefined,
-        when: [new Date(0)],
-      };
-      await ctx.store.workspaceObjects.insertOne({
-        _id: 'w/y',
-        workspaceId: 'w',
-        name: 'y',
-        hash: 1,
-        order: 1,
-        object,
-      });
-      const found = (await ctx.store.workspaceObjects.findOne({ _id: 'w/y' }))?.object;
-      assert.deepEqual(found, { ...object, missing: null });
     });
 
     it('refuses a duplicate _id and a duplicate email with code 11000', async () => {
@@ -119,16 +56,6 @@ export function collectionCases(ctx: ContractContext): void {
       assert.deepEqual([same.matchedCount, same.modifiedCount], [1, 0]);
       const none = await ctx.store.users.updateOne({ _id: 'zz' }, { $set: { verified: true } });
       assert.deepEqual([none.matchedCount, none.modifiedCount, none.upsertedCount], [0, 0, 0]);
-      await ctx.store.workspaces.insertOne({
-        _id: 'w',
-        userId: 'u1',
-        name: 'W',
-        nameKey: 'w',
-        createdAt: new Date(),
-        updatedAt: new Date(),
-        nextHash: 1,
-      });
-      await ctx.store.workspaces.updateOne({ _id: 'w' }, { $inc: { nextHash: 41 } });
       await ctx.store.connections.insertOne({
         _id: 'c',
         userId: null,
@@ -140,7 +67,6 @@ export function collectionCases(ctx: ContractContext): void {
       const u = await ctx.store.users.findOne({ _id: 'u1' });
       assert.equal(u?.verified, true);
       assert.equal('currentPreferences' in (u ?? {}), false);
-      assert.equal((await ctx.store.workspaces.findOne({ _id: 'w' }))?.nextHash, 42);
       const c = (await ctx.store.connections.findOne({ _id: 'c' })) as unknown as {
         tags: string[];
       };
@@ -192,56 +118,6 @@ export function collectionCases(ctx: ContractContext): void {
       assert.equal(await ctx.store.users.countDocuments(), 1);
       assert.equal((await ctx.store.users.deleteMany({})).deletedCount, 1);
       assert.equal(await ctx.store.users.countDocuments({}), 0);
-    });
-
-    it('findOneAndUpdate returns the document before or after, and upserts', async () => {
-      await ctx.store.workspaces.insertOne({
-        _id: 'w',
-        userId: 'u',
-        name: 'W',
-        nameKey: 'w',
-        createdAt: new Date(1),
-        updatedAt: new Date(1),
-        nextHash: 1,
-      });
-      const before = await ctx.store.workspaces.findOneAndUpdate(
-        { _id: 'w' },
-        { $inc: { nextHash: 1 } },
-        { returnDocument: 'before' },
-      );
-      assert.equal(before?.nextHash, 1);
-      const after = await ctx.store.workspaces.findOneAndUpdate(
-        { _id: 'w' },
-        { $inc: { nextHash: 1 } },
-        { returnDocument: 'after' },
-      );
-      assert.equal(after?.nextHash, 3);
-      assert.ok(after?.createdAt instanceof Date);
-      const missing = await ctx.store.workspaces.findOneAndUpdate(
-        { _id: 'none' },
-        { $inc: { nextHash: 1 } },
-        { returnDocument: 'after' },
-      );
-      assert.equal(missing, null);
-      const upsertBefore = await ctx.store.workspaces.findOneAndUpdate(
-        { _id: 'w2', userId: 'u' },
-        { $set: { name: 'two', nameKey: 'two' }, $setOnInsert: { nextHash: 5 } },
-        { returnDocument: 'before', upsert: true },
-      );
-      assert.equal(upsertBefore, null);
-      const upsertAfter = await ctx.store.workspaces.findOneAndUpdate(
-        { _id: 'w3', userId: 'u' },
-        { $set: { name: 'three', nameKey: 'three' }, $setOnInsert: { nextHash: 5 } },
-        { returnDocument: 'after', upsert: true },
-      );
-      assert.deepEqual(upsertAfter, {
-        _id: 'w3',
-        userId: 'u',
-        name: 'three',
-        nameKey: 'three',
-        nextHash: 5,
-      });
-      assert.equal(await ctx.store.workspaces.countDocuments({ userId: 'u' }), 3);
     });
 
     it('createIndex is idempotent, returns the name, and enforces unique indexes', async () => {

@@ -6,11 +6,11 @@
 import { backends } from './store.backends.ts';
 import { collectionCases } from './collection.cases.ts';
 import { leaseCases } from './lease.cases.ts';
-import { queryCases } from './query.cases.ts';
 import { repoCases } from './repo.cases.ts';
 import { rulesCases } from './rules.cases.ts';
 import { sessionCases } from './session.cases.ts';
 import { sharingCases } from './sharing.cases.ts';
+import { workspaceCases } from './workspace.cases.ts';
 import type { ContractContext } from './contract.context.ts';
 
 for (const backend of backends()) {
@@ -32,11 +32,11 @@ for (const backend of backends()) {
     });
 
     collectionCases(ctx);
-    queryCases(ctx);
     repoCases(ctx);
     rulesCases(ctx);
     sessionCases(ctx);
     sharingCases(ctx);
     leaseCases(ctx);
+    workspaceCases(ctx);
   });
 }

@@ -28,7 +28,7 @@ describe('accounts: register and verify (HTTP, SMTP)', function () {
     assert.ok(user !== null);
     assert.match(user.passwordHash, /^\$argon2id\$/);
     assert.equal(user.verified, false);
-    const ws = await ts.server.store.workspaces.findOne({ _id: user.currentWorkspace });
+    const ws = await ts.server.store.workspaces.byId(user.currentWorkspace);
     assert.equal(ws?.name, 'Workspace 1');
 
     const unverified = await call(ts, 'POST', '/login', {
@@ -215,7 +215,7 @@ describe('accounts: mail without a mail server, and a failing one', function () 
       assertError(await register(ts, 'nomail@example.org'), 500, 'internal');
       const { store } = ts.server;
       assert.equal(await store.users.countDocuments({}), 0);
-      assert.equal(await store.workspaces.countDocuments({}), 0);
+      assert.equal(await store.workspaces.count(), 0);
       assert.equal(await store.verifyTokens.countDocuments({}), 0);
     } finally {
       await ts.stop();

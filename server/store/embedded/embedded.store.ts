@@ -18,6 +18,7 @@ import {
 import { CollectionLeases, type LeaseDoc } from '../lease.repo.ts';
 import { BlobFiles } from './blob.files.ts';
 import { SqliteCollection } from './sqlite.collection.ts';
+import { SqliteWorkspaces } from './workspace.sqlite.ts';
 import { WalCheckpointer } from './wal.checkpointer.ts';
 import { WriteBatcher } from './write.batcher.ts';
 
@@ -41,10 +42,7 @@ export class EmbeddedStore implements Store {
   readonly rememberTokens;
   readonly sessions;
   readonly preferences;
-  readonly workspaces;
-  readonly workspaceCounts;
-  readonly workspaceObjects;
-  readonly workspaceBlobs;
+  readonly workspaces: SqliteWorkspaces;
   readonly connections;
   readonly groups;
   readonly shares;
@@ -91,10 +89,8 @@ export class EmbeddedStore implements Store {
     this.rememberTokens = collection('rememberTokens');
     this.sessions = collection('sessions');
     this.preferences = collection('preferences');
-    this.workspaces = collection('workspaces');
-    this.workspaceCounts = collection('workspaceCounts');
-    this.workspaceObjects = collection('workspaceObjects');
-    this.workspaceBlobs = collection('workspaceBlobs');
+    // Its tables, and the copy of an older version's collection tables, at once.
+    this.workspaces = new SqliteWorkspaces(db, batcher, files);
     this.connections = collection('connections');
     this.groups = collection('groups');
     this.shares = collection('shares');
@@ -104,6 +100,7 @@ export class EmbeddedStore implements Store {
 
   async init(): Promise<void> {
     await createStoreIndexes(this);
+    await this.workspaces.init();
   }
 
   /** Removes the blob files no row owns (see BlobFiles.sweep); only while nothing writes. */
@@ -112,6 +109,7 @@ export class EmbeddedStore implements Store {
     for (const name of COLLECTION_NAMES) {
       for (const file of this[name].filesInUse()) inUse.add(file);
     }
+    for (const file of this.workspaces.filesInUse()) inUse.add(file);
     return this.#files.sweep(inUse);
   }
 

@@ -12,6 +12,7 @@ import {
   type DocOf,
 } from '../store.indexes.ts';
 import { CollectionLeases, type LeaseDoc } from '../lease.repo.ts';
+import { MongoWorkspaces } from './workspace.mongo.ts';
 
 /** The database used when the URL names none. */
 export const DEFAULT_DB_NAME = 'panthr';
@@ -40,9 +41,6 @@ export class MongoStore implements Store {
   readonly sessions;
   readonly preferences;
   readonly workspaces;
-  readonly workspaceCounts;
-  readonly workspaceObjects;
-  readonly workspaceBlobs;
   readonly connections;
   readonly groups;
   readonly shares;
@@ -62,10 +60,7 @@ export class MongoStore implements Store {
     this.rememberTokens = collection('rememberTokens');
     this.sessions = collection('sessions');
     this.preferences = collection('preferences');
-    this.workspaces = collection('workspaces');
-    this.workspaceCounts = collection('workspaceCounts');
-    this.workspaceObjects = collection('workspaceObjects');
-    this.workspaceBlobs = collection('workspaceBlobs');
+    this.workspaces = new MongoWorkspaces(db);
     this.connections = collection('connections');
     this.groups = collection('groups');
     this.shares = collection('shares');
@@ -75,6 +70,7 @@ export class MongoStore implements Store {
 
   async init(): Promise<void> {
     await createStoreIndexes(this);
+    await this.workspaces.init();
   }
 
   async sweepExpired(now: Date = new Date()): Promise<void> {
