@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import {
   isDuplicateKeyError,
+  sweepOrphanChunks,
   type WorkspaceDoc,
   type WorkspaceObjectDoc,
 } from '../../server/store/index.ts';
@@ -204,6 +205,18 @@ export function workspaceCases(ctx: ContractContext): void {
       );
       assert.deepEqual(await repo().objectsOf('w'), []);
       assert.deepEqual(await repo().dataWorkspaceIds(), ['v']);
+    });
+
+    it('takes a chunk of an older version (no createdAt) as old: the sweep may take it', async () => {
+      await ctx.store.close();
+      await ctx.backend.writeOld(ctx.place, 'workspaceBlobs', [
+        { _id: 'w/old@1#0', workspaceId: 'w', data: [1, 2] },
+      ]);
+      ctx.store = (await ctx.backend.open(ctx.place)).store;
+      const [info] = await repo().chunkList();
+      assert.deepEqual([info?._id, info?.createdAt.getTime()], ['w/old@1#0', 0]);
+      assert.deepEqual((await repo().chunkData('w', ['w/old@1#0'])).get('w/old@1#0'), [1, 2]);
+      assert.equal(await sweepOrphanChunks(ctx.store), 1);
     });
   });
 }
