@@ -6,6 +6,7 @@
  * the object is deleted or replaced.
  */
 import { randomUUID } from 'node:crypto';
+import type { StoredPanthrObject } from '../../converters/index.ts';
 import { isDuplicateKeyError } from './mql.ts';
 import {
   countWorkspace,
@@ -27,8 +28,16 @@ import {
 /** A PanthR object as the workspace keeps it (API.md §3): at least a `name`. */
 export type WorkspaceObject = Record<string, unknown> & { name: string };
 
-/** A stored object: the same, with the `hash` the server gave it. */
-export type StoredObject = WorkspaceObject & { hash: number };
+/**
+ * A stored object as the store returns it: the converters' PanthR object (its index entry)
+ * with the `hash` the store gave it, still readable as a plain record (the store keeps
+ * objects as records and validates nothing). Sound because the only writers of object
+ * records are the realtime layer's `save` (objects the compute layer made from requests
+ * validateObject accepted) and the store's copy of a whole workspace (sharing.repo.ts),
+ * whose objects came from there. Hidden records ({@link HIDDEN_PREFIX}) are the server's
+ * own, saved and found by name, and {@link loadObjects} leaves them out.
+ */
+export type StoredObject = StoredPanthrObject & WorkspaceObject & { hash: number };
 
 /** What {@link deleteWorkspace} did. */
 export type DeleteWorkspaceResult = 'deleted' | 'not_found' | 'last_workspace';
@@ -258,7 +267,7 @@ export async function saveObject(
 ): Promise<StoredObject | null> {
   const hash = await nextHash(store, workspaceId);
   if (hash === null) return null;
-  const stored: StoredObject = { ...object, hash };
+  const stored = { ...object, hash } as StoredObject;
   const _id = objectId(workspaceId, object.name);
   // Values saved before in this workspace (under this object or another) keep their chunks.
   const memory = chunkMemory(store);
