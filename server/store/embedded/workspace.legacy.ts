@@ -10,7 +10,7 @@ import type { Database } from 'better-sqlite3';
 import { nameKey } from '../workspace.rules.ts';
 import type { BlobFiles } from './blob.files.ts';
 import { migrateLegacyCollection, type LegacyRow } from './legacy.ts';
-import { jsonChunkText, objectText } from './workspace.sqlite.ts';
+import { jsonChunkText, objectText } from './workspace.rows.ts';
 
 /** Milliseconds of a Date read back from an old document (0 when it has none). */
 function ms(value: unknown): number {
