@@ -10,10 +10,10 @@ import { AppError, ErrorCode } from '../errors.ts';
 import { fieldsOf } from '../http/index.ts';
 import {
   createWorkspace,
-  deleteWorkspaceObjects,
   FIRST_WORKSPACE_NAME,
   isDuplicateKeyError,
   type LinkTokenKind,
+  purgeUserWorkspaces,
   type Store,
   type TokenRepository,
   type UserDoc,
@@ -43,13 +43,7 @@ export interface AccountDeps {
  * unverified registration replaced by a single sign-on).
  */
 export async function purgeUser(store: Store, userId: string): Promise<void> {
-  const workspaces = await store.workspaces.find({ userId }).toArray();
-  await deleteWorkspaceObjects(
-    store,
-    workspaces.map((w) => w._id),
-  );
-  await store.workspaces.deleteMany({ userId });
-  await store.workspaceCounts.deleteOne({ _id: userId });
+  await purgeUserWorkspaces(store, userId);
   await store.preferences.deleteOfUser(userId);
   await store.tokens.deleteLinkTokens('verify', userId);
   await store.tokens.deleteLinkTokens('reset', userId);

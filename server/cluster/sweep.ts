@@ -3,7 +3,9 @@
  * at open, while nothing saves; on a cluster another node may be saving right then, and
  * its chunks are unreferenced until the object naming them is written. So a node sweeps
  * only what was unreferenced at start AND still is a while later (the age threshold): a
- * save in flight names its chunks (or its workspace exists) by then.
+ * save in flight names its chunks (or its workspace exists) by then. A save that takes
+ * longer (a large dataset on a loaded node) is covered by the chunks' own age: no chunk
+ * written less than CHUNK_SWEEP_MIN_AGE_MS ago is a candidate (findOrphanChunks).
  */
 import type { Logger } from 'pino';
 import {

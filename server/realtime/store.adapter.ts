@@ -12,24 +12,7 @@ import {
   type WorkspaceObject,
 } from '../store/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
-import type {
-  ConnectionLog,
-  StoredPanthrObject,
-  WorkspacePersistence,
-  WorkspaceRecord,
-} from '../sessions/index.ts';
-
-/**
- * A stored object as the PanthR object it is. The store keeps objects as plain records
- * (server/store knows no PanthR types); this cast is sound because the only writers of
- * object records are {@link storePersistence}'s `save` (objects the compute layer made from
- * requests validateObject accepted) and the store's copy of a whole workspace
- * (sharing.repo.ts copyWorkspace), whose objects came from here. Hidden records (`~` names)
- * go through `saveRecord`/`findRecord`, and loadObjects leaves them out.
- */
-function asPanthr(o: WorkspaceObject): StoredPanthrObject {
-  return o as unknown as StoredPanthrObject;
-}
+import type { ConnectionLog, WorkspacePersistence, WorkspaceRecord } from '../sessions/index.ts';
 
 /** A hidden record as read back; every record has a string `type` (undo.history.ts writes it). */
 function asRecord(o: WorkspaceObject): WorkspaceRecord {
@@ -41,9 +24,8 @@ export function storePersistence(store: Store): WorkspacePersistence {
   return {
     // A workspace shared with the user comes back read-only (sharing.repo.ts).
     current: (userId) => currentWorkspaceAccess(store, userId),
-    async load(workspaceId) {
-      return (await loadObjects(store, workspaceId)).map(asPanthr);
-    },
+    // The store returns PanthR objects (StoredObject, workspace.repo.ts).
+    load: (workspaceId) => loadObjects(store, workspaceId),
     async save(workspaceId, object) {
       if (object.name === null) throw new Error('only named objects are stored');
       const stored = await saveObject(store, workspaceId, { ...object, name: object.name });
@@ -53,12 +35,9 @@ export function storePersistence(store: Store): WorkspacePersistence {
           'this workspace was deleted meanwhile; the result was not kept',
         );
       }
-      return asPanthr(stored);
+      return stored;
     },
-    async find(workspaceId, name) {
-      const found = await findObject(store, workspaceId, name);
-      return found === null ? null : asPanthr(found);
-    },
+    find: (workspaceId, name) => findObject(store, workspaceId, name),
     async saveRecord(workspaceId, record) {
       await saveObject(store, workspaceId, record);
     },

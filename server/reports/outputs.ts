@@ -35,7 +35,7 @@ export function workspaceContent(name: string, objects: readonly StoredObject[])
   const outputs: StoredObject[] = [];
   for (const o of objects) {
     // Sound: the store holds only objects validateObject accepted (realtime/store.adapter.ts).
-    if (o['type'] === 'dataset') datasets.push(o as unknown as PanthrDataset);
+    if (o['type'] === 'dataset') datasets.push(o);
     else if (o['type'] === 'note' && typeof o['text'] === 'string') outputs.push(o);
     else if (OUTPUT_TYPES.has(String(o['type'])) && Object.keys(resultOf(o)).length > 0)
       outputs.push(o);

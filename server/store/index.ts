@@ -12,8 +12,7 @@ import { sweepOrphanObjects } from './workspace.sweep.ts';
 export type * from './store.types.ts';
 export type * from './account.repo.ts';
 export type * from './token.repo.ts';
-export { DuplicateKeyError, isDuplicateKeyError, DUPLICATE_KEY } from './mql.ts';
-export { STORE_INDEXES, createStoreIndexes } from './store.indexes.ts';
+export { DuplicateKeyError, isDuplicateKeyError, DUPLICATE_KEY } from './store.errors.ts';
 export { openEmbeddedStore, EmbeddedStore, EMBEDDED_FILE } from './embedded/embedded.store.ts';
 export { openMongoStore, MongoStore } from './mongo/mongo.store.ts';
 export * from './workspace.repo.ts';
@@ -25,7 +24,13 @@ export {
 } from './workspace.rules.ts';
 export { reorderObjects } from './workspace.order.ts';
 export * from './sharing.repo.ts';
-export { sweepOrphanChunks, findOrphanChunks, deleteBlobs } from './workspace.blobs.ts';
+export {
+  sweepOrphanChunks,
+  findOrphanChunks,
+  deleteBlobs,
+  CHUNK_SWEEP_MIN_AGE_MS,
+} from './workspace.blobs.ts';
+export type { WorkspaceRepository, ChunkInfo, ObjectWrite } from './workspace.repository.ts';
 export {
   sweepOrphanObjects,
   findOrphanWorkspaceIds,

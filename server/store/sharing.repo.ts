@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { GroupDoc, ShareDoc, Store, WorkspaceDoc } from './store.types.ts';
-import { renameBlobRefs } from './workspace.blobs.ts';
+import { bytesOrJson, renameBlobRefs } from './workspace.blobs.ts';
 import { createWorkspace, currentWorkspace, objectId } from './workspace.repo.ts';
 
 /** How a user may use a workspace. */
@@ -33,7 +33,7 @@ export async function accessibleWorkspace(
   userId: string,
   workspaceId: string,
 ): Promise<{ workspace: WorkspaceDoc; access: WorkspaceAccess } | null> {
-  const workspace = await store.workspaces.findOne({ _id: workspaceId });
+  const workspace = await store.workspaces.byId(workspaceId);
   if (workspace === null) return null;
   if (workspace.userId === userId) return { workspace, access: 'owner' };
   const targets = await targetsOf(store, userId);
@@ -52,7 +52,7 @@ export async function sharedWith(
   for (const share of shares) {
     if (seen.has(share.workspaceId) || share.ownerId === userId) continue;
     seen.add(share.workspaceId);
-    const workspace = await store.workspaces.findOne({ _id: share.workspaceId });
+    const workspace = await store.workspaces.byId(share.workspaceId);
     const owner = await store.accounts.findById(share.ownerId);
     if (workspace !== null && owner !== null) out.push({ workspace, ownerEmail: owner.email });
   }
@@ -115,10 +115,7 @@ export async function copyWorkspace(
   name: string,
 ): Promise<WorkspaceDoc> {
   const copy = await createWorkspace(store, userId, name);
-  const docs = await store.workspaceObjects
-    .find({ workspaceId: source._id })
-    .sort({ order: 1 })
-    .toArray();
+  const docs = await store.workspaces.objectsOf(source._id);
   let maxHash = 0;
   for (const doc of docs) {
     const _id = objectId(copy._id, doc.name);
@@ -131,15 +128,20 @@ export async function copyWorkspace(
     });
     // Chunks before the document that names them (workspace.blobs.ts).
     for (const [old, id] of renamed) {
-      const chunk = await store.workspaceBlobs.findOne({ _id: old, workspaceId: source._id });
-      if (chunk !== null)
-        await store.workspaceBlobs.insertOne({ ...chunk, _id: id, workspaceId: copy._id });
+      const data = (await store.workspaces.chunkData(source._id, [old])).get(old);
+      if (data !== undefined)
+        await store.workspaces.insertChunk({
+          _id: id,
+          workspaceId: copy._id,
+          data: bytesOrJson(data),
+          createdAt: new Date(),
+        });
     }
-    await store.workspaceObjects.insertOne({ ...doc, _id, workspaceId: copy._id, object });
+    await store.workspaces.insertObject({ ...doc, _id, workspaceId: copy._id, object });
     maxHash = Math.max(maxHash, doc.hash);
   }
   const nextHash = Math.max(source.nextHash, maxHash + 1);
-  await store.workspaces.updateOne({ _id: copy._id }, { $set: { nextHash } });
+  await store.workspaces.setNextHash(copy._id, nextHash);
   return { ...copy, nextHash };
 }
 

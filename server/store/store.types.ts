@@ -1,69 +1,26 @@
 /**
- * The store's contract: the documents the server keeps and the subset of the MongoDB
- * driver's `Collection` API the code uses. A real driver collection satisfies
- * {@link StoreCollection} as it is; the embedded backend implements the same subset over
- * SQLite with mingo's query semantics. Duplicate keys fail with `code: 11000` on both.
+ * The store's contract: one repository per domain (issue 18), each a small interface named
+ * for what the server does, implemented twice: over plain SQLite tables (embedded/) and
+ * over the MongoDB driver's collections (mongo/). A unique rule broken fails with
+ * `code: 11000` (DuplicateKeyError) on both. One contract suite (test/contract/) runs on both.
  */
-import type {
-  Document,
-  Filter,
-  FindOptions,
-  IndexSpecification,
-  CreateIndexesOptions,
-  OptionalUnlessRequiredId,
-  UpdateFilter,
-  WithId,
-  Sort,
-} from 'mongodb';
+import type { AccountRepository } from './account.repo.ts';
 import type { ConnectionRepository } from './connection.repo.ts';
 import type { GroupRepository } from './group.repo.ts';
 import type { LeaseRepository } from './lease.repo.ts';
 import type { PreferenceRepository } from './preference.repo.ts';
 import type { SessionRepository } from './session.repo.ts';
 import type { ShareRepository } from './share.repo.ts';
+import type { TokenRepository } from './token.repo.ts';
+import type { WorkspaceRepository } from './workspace.repository.ts';
 
-// The repositories of issue 18 keep their documents' types beside their interfaces.
+// The repositories keep their documents' types beside their interfaces.
 export type { ConnectionLogDoc, ConnectionRepository } from './connection.repo.ts';
 export type { GroupDoc, GroupRepository } from './group.repo.ts';
 export type { LeaseDoc, LeaseRepository } from './lease.repo.ts';
 export type { PreferenceDoc, PreferencePut, PreferenceRepository } from './preference.repo.ts';
 export type { SessionDoc, SessionRepository } from './session.repo.ts';
 export type { ShareDoc, ShareRepository } from './share.repo.ts';
-import type { AccountRepository } from './account.repo.ts';
-import type { TokenRepository } from './token.repo.ts';
-
-/** A cursor over found documents (the driver's FindCursor subset). */
-export interface StoreCursor<T> {
-  sort(sort: Sort): StoreCursor<T>;
-  skip(n: number): StoreCursor<T>;
-  limit(n: number): StoreCursor<T>;
-  toArray(): Promise<T[]>;
-}
-
-/** The subset of the driver's Collection<T> that the server uses. */
-export interface StoreCollection<T extends Document> {
-  insertOne(doc: OptionalUnlessRequiredId<T>): Promise<{ acknowledged: boolean }>;
-  findOne(filter: Filter<T>, options?: FindOptions): Promise<WithId<T> | null>;
-  find(filter: Filter<T>, options?: FindOptions): StoreCursor<WithId<T>>;
-  updateOne(
-    filter: Filter<T>,
-    update: UpdateFilter<T>,
-    options?: { upsert?: boolean },
-  ): Promise<{ matchedCount: number; modifiedCount: number; upsertedCount: number }>;
-  updateMany(
-    filter: Filter<T>,
-    update: UpdateFilter<T>,
-  ): Promise<{ matchedCount: number; modifiedCount: number }>;
-  findOneAndUpdate(
-    filter: Filter<T>,
-    update: UpdateFilter<T>,
-    options: { returnDocument: 'before' | 'after'; upsert?: boolean },
-  ): Promise<WithId<T> | null>;
-  deleteOne(filter: Filter<T>): Promise<{ deletedCount: number }>;
-  deleteMany(filter: Filter<T>): Promise<{ deletedCount: number }>;
-  countDocuments(filter?: Filter<T>): Promise<number>;
-  createIndex(spec: IndexSpecification, options?: CreateIndexesOptions): Promise<string>;
-}
 
 /** A workspace of one user; its objects live in {@link WorkspaceObjectDoc}s. */
 export interface WorkspaceDoc {
@@ -110,9 +67,14 @@ export interface WorkspaceBlobDoc {
   workspaceId: string;
   /** Bytes (written as a Buffer, read back as BSON Binary) or a slice of a JSON array. */
   data: unknown;
+  /**
+   * When it was written: a start-up sweep leaves younger chunks alone, since another node
+   * may be saving the object that will name them (workspace.blobs.ts, issue 19).
+   */
+  createdAt: Date;
 }
 
-/** Every collection of the store. */
+/** Every repository of the store. */
 export interface Store {
   readonly kind: 'embedded' | 'mongodb';
   /** The registered accounts (account.repo.ts). */
@@ -123,10 +85,8 @@ export interface Store {
   readonly sessions: SessionRepository;
   /** Named preference sets (preference.repo.ts). */
   readonly preferences: PreferenceRepository;
-  readonly workspaces: StoreCollection<WorkspaceDoc>;
-  readonly workspaceCounts: StoreCollection<WorkspaceCountDoc>;
-  readonly workspaceObjects: StoreCollection<WorkspaceObjectDoc>;
-  readonly workspaceBlobs: StoreCollection<WorkspaceBlobDoc>;
+  /** Workspaces, their counters, objects and chunks (workspace.repository.ts). */
+  readonly workspaces: WorkspaceRepository;
   /** The connection log (connection.repo.ts). */
   readonly connections: ConnectionRepository;
   /** Groups of users (group.repo.ts). */
@@ -135,7 +95,7 @@ export interface Store {
   readonly shares: ShareRepository;
   /** Which node holds which user's R session (lease.repo.ts). */
   readonly leases: LeaseRepository;
-  /** Creates the indexes (unique email, TTLs); idempotent. */
+  /** Creates every repository's tables or indexes; idempotent. */
   init(): Promise<void>;
   /** Deletes expired tokens and sessions (the embedded backend has no TTL monitor). */
   sweepExpired(now?: Date): Promise<void>;

@@ -12,7 +12,7 @@
  * stored as `{"literal": ...}`, so that nothing a client sends can pass for a reference.
  */
 import { isBinaryValues, mapValuesKeys } from '../../converters/index.ts';
-import { isPlainObject } from './mql.ts';
+import { isPlainObject } from './store.errors.ts';
 import type { Store, WorkspaceBlobDoc } from './store.types.ts';
 
 /** The most bytes of one chunk (BSON documents are limited to 16 MB). */
@@ -21,8 +21,13 @@ export const CHUNK_BYTES = 4 * 1024 * 1024;
 /** Values of fewer elements stay in the object document. */
 export const MIN_BLOB_VALUES = 4096;
 
-/** Ids per `$in` when chunks are fetched. */
-const FETCH_BATCH = 256;
+/**
+ * How old an unreferenced chunk must be before a start-up sweep deletes it. A save writes
+ * its chunks first and the object naming them last; on a cluster another node may be
+ * saving a large dataset (minutes of chunks on a loaded machine) while this one starts, and
+ * its fresh chunks must survive (issue 19). A crash's leftovers just wait for a later start.
+ */
+export const CHUNK_SWEEP_MIN_AGE_MS = 10 * 60_000;
 
 /** What an object document holds in place of moved-out values. */
 interface BlobRef {
@@ -102,7 +107,7 @@ export function splitBlobs<T>(
       reuse(values as object) ??
       chunks.data.map((data) => {
         const _id = `${prefix}#${blobs.length}`;
-        blobs.push({ _id, workspaceId, data });
+        blobs.push({ _id, workspaceId, data, createdAt: new Date() });
         return _id;
       });
     placed.push([values as object, ids]);
@@ -182,7 +187,7 @@ export async function unnamedChunks(
   candidates: readonly string[],
 ): Promise<string[]> {
   if (candidates.length === 0) return [];
-  const docs = await store.workspaceObjects.find({ workspaceId }).toArray();
+  const docs = await store.workspaces.objectsOf(workspaceId);
   const named = new Set(docs.flatMap((doc) => blobIds(doc.object)));
   return candidates.filter((id) => !named.has(id));
 }
@@ -223,19 +228,9 @@ function bytesOf(data: unknown): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
-/** Reads the chunks `ids` (any number) of `workspaceId`, by id. */
-async function fetchChunks(
-  store: Store,
-  workspaceId: string,
-  ids: readonly string[],
-): Promise<Map<string, unknown>> {
-  const found = new Map<string, unknown>();
-  for (let at = 0; at < ids.length; at += FETCH_BATCH) {
-    const batch = ids.slice(at, at + FETCH_BATCH);
-    const docs = await store.workspaceBlobs.find({ _id: { $in: batch }, workspaceId }).toArray();
-    for (const doc of docs) found.set(doc._id, doc.data);
-  }
-  return found;
+/** A chunk's data as read back, ready to be written again (bytes as a Buffer). */
+export function bytesOrJson(data: unknown): unknown {
+  return isBsonBinary(data) ? bytesOf(data) : data;
 }
 
 /**
@@ -250,7 +245,10 @@ export async function joinBlobs<T>(
   docs: readonly T[],
 ): Promise<T[]> {
   const ids = docs.flatMap(blobIds);
-  const chunks = ids.length === 0 ? new Map() : await fetchChunks(store, workspaceId, ids);
+  const chunks =
+    ids.length === 0
+      ? new Map<string, unknown>()
+      : await store.workspaces.chunkData(workspaceId, ids);
   const data = (id: string): unknown => {
     if (!chunks.has(id)) throw new Error(`workspace chunk ${id} is missing from the store`);
     return chunks.get(id);
@@ -272,29 +270,42 @@ export async function joinBlobs<T>(
 
 /** Deletes the chunks `ids` (after no document names them any more). */
 export async function deleteBlobs(store: Store, ids: readonly string[]): Promise<void> {
-  if (ids.length > 0) await store.workspaceBlobs.deleteMany({ _id: { $in: [...ids] } });
+  if (ids.length > 0) await store.workspaces.removeChunks(ids);
 }
 
 /**
  * Deletes the chunks no object document names (left by a crash between a chunk's write and
- * its document's, or between a document's change and the deletion of its old chunks); how
- * many. Run it only while nothing saves (at start, before the server serves): a chunk
- * written for a save still in flight would look unnamed.
+ * its document's, or between a document's change and the deletion of its old chunks) and
+ * written at least `minAgeMs` before `now`; how many. A younger chunk may belong to a save
+ * in flight on another node ({@link CHUNK_SWEEP_MIN_AGE_MS}).
  */
-export async function sweepOrphanChunks(store: Store): Promise<number> {
-  const orphans = await findOrphanChunks(store);
+export async function sweepOrphanChunks(
+  store: Store,
+  now = new Date(),
+  minAgeMs = CHUNK_SWEEP_MIN_AGE_MS,
+): Promise<number> {
+  const orphans = await findOrphanChunks(store, now, minAgeMs);
   await deleteBlobs(store, orphans);
   return orphans.length;
 }
 
-/** The ids of the chunks no object names now (a save in progress names its chunks last). */
-export async function findOrphanChunks(store: Store): Promise<string[]> {
+/**
+ * The ids of the chunks no object names now and written at least `minAgeMs` before `now`
+ * (a save in progress writes its chunks first and names them last).
+ */
+export async function findOrphanChunks(
+  store: Store,
+  now = new Date(),
+  minAgeMs = CHUNK_SWEEP_MIN_AGE_MS,
+): Promise<string[]> {
   // Chunks first: a chunk written after this read is not a candidate, and one named by an
   // object saved between the two reads is seen as named.
-  const chunks = await store.workspaceBlobs.find({}, { projection: { _id: 1 } }).toArray();
+  const bound = now.getTime() - minAgeMs;
+  const chunks = (await store.workspaces.chunkList()).filter((c) => c.createdAt.getTime() <= bound);
+  if (chunks.length === 0) return [];
   const named = new Set<string>();
-  for (const doc of await store.workspaceObjects.find({}).toArray()) {
-    for (const id of blobIds(doc.object)) named.add(id);
+  for (const object of await store.workspaces.everyObject()) {
+    for (const id of blobIds(object)) named.add(id);
   }
   return chunks.map((c) => c._id).filter((id) => !named.has(id));
 }

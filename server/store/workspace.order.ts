@@ -37,14 +37,13 @@ export async function reorderObjects(
 ): Promise<string[] | null> {
   return oneAtATime(`${userId}/${workspaceId}`, async () => {
     const ids = names.map((n) => objectId(workspaceId, n));
-    const docs = await store.workspaceObjects.find({ _id: { $in: ids } }).toArray();
+    const docs = await store.workspaces.objectsByIds(ids);
     const found = new Set(docs.map((d) => d.name));
     const missing = names.filter((n) => !found.has(n));
     if (missing.length > 0) return missing;
     const slots = docs.map((d) => d.order).sort((a, b) => a - b);
-    for (const [i, id] of ids.entries())
-      await store.workspaceObjects.updateOne({ _id: id }, { $set: { order: slots[i] as number } });
-    await store.workspaces.updateOne({ _id: workspaceId }, { $set: { updatedAt: new Date() } });
+    for (const [i, id] of ids.entries()) await store.workspaces.setOrder(id, slots[i] as number);
+    await store.workspaces.touch(workspaceId, new Date());
     return null;
   });
 }

@@ -1,11 +1,13 @@
 /**
- * Workspaces and their objects, on top of the store's collections; used by the accounts
+ * Workspaces and their objects, on top of the store's workspaces repository
+ * (workspace.repository.ts); used by the accounts
  * routes and by the realtime handlers alike. Ids are random UUIDs. An object's `hash` comes
  * from an atomic `$inc` of the workspace's `nextHash`, so it is never reused, even after
  * the object is deleted or replaced.
  */
 import { randomUUID } from 'node:crypto';
-import { isDuplicateKeyError } from './mql.ts';
+import type { StoredPanthrObject } from '../../converters/index.ts';
+import { isDuplicateKeyError } from './store.errors.ts';
 import {
   countWorkspace,
   nameKey,
@@ -13,7 +15,7 @@ import {
   uncountWorkspace,
   WorkspaceRuleError,
 } from './workspace.rules.ts';
-import type { Store, WorkspaceBlobDoc, WorkspaceDoc, WorkspaceObjectDoc } from './store.types.ts';
+import type { Store, WorkspaceBlobDoc, WorkspaceDoc } from './store.types.ts';
 import {
   blobIds,
   ChunkMemory,
@@ -26,8 +28,16 @@ import {
 /** A PanthR object as the workspace keeps it (API.md §3): at least a `name`. */
 export type WorkspaceObject = Record<string, unknown> & { name: string };
 
-/** A stored object: the same, with the `hash` the server gave it. */
-export type StoredObject = WorkspaceObject & { hash: number };
+/**
+ * A stored object as the store returns it: the converters' PanthR object (its index entry)
+ * with the `hash` the store gave it, still readable as a plain record (the store keeps
+ * objects as records and validates nothing). Sound because the only writers of object
+ * records are the realtime layer's `save` (objects the compute layer made from requests
+ * validateObject accepted) and the store's copy of a whole workspace (sharing.repo.ts),
+ * whose objects came from there. Hidden records ({@link HIDDEN_PREFIX}) are the server's
+ * own, saved and found by name, and {@link loadObjects} leaves them out.
+ */
+export type StoredObject = StoredPanthrObject & WorkspaceObject & { hash: number };
 
 /** What {@link deleteWorkspace} did. */
 export type DeleteWorkspaceResult = 'deleted' | 'not_found' | 'last_workspace';
@@ -53,14 +63,14 @@ export async function createWorkspace(
     nextHash: 1,
   };
   try {
-    await store.workspaces.insertOne(doc);
+    await store.workspaces.insert(doc);
   } catch (error) {
     if (isDuplicateKeyError(error)) throw new WorkspaceRuleError('name_taken', { cause: error });
     throw error;
   }
   // Counted once it exists (the counter never exceeds what exists); over the cap, undone.
   if (!(await countWorkspace(store, userId))) {
-    await store.workspaces.deleteOne({ _id: doc._id });
+    await store.workspaces.remove(userId, doc._id);
     throw new WorkspaceRuleError('cap');
   }
   return doc;
@@ -99,7 +109,7 @@ async function createFirstWorkspace(store: Store, userId: string): Promise<Works
 
 /** The workspaces of `userId`, oldest first. */
 export async function listWorkspaces(store: Store, userId: string): Promise<WorkspaceDoc[]> {
-  return store.workspaces.find({ userId }).sort({ createdAt: 1, _id: 1 }).toArray();
+  return store.workspaces.listOfUser(userId);
 }
 
 /** The workspace `workspaceId` if it belongs to `userId`, else null. */
@@ -108,7 +118,7 @@ export async function getWorkspace(
   userId: string,
   workspaceId: string,
 ): Promise<WorkspaceDoc | null> {
-  return store.workspaces.findOne({ _id: workspaceId, userId });
+  return store.workspaces.ofUser(userId, workspaceId);
 }
 
 /**
@@ -122,11 +132,11 @@ export async function renameWorkspace(
   name: string,
 ): Promise<WorkspaceDoc | null> {
   try {
-    return await store.workspaces.findOneAndUpdate(
-      { _id: workspaceId, userId },
-      { $set: { name, nameKey: nameKey(name), updatedAt: new Date() } },
-      { returnDocument: 'after' },
-    );
+    return await store.workspaces.rename(userId, workspaceId, {
+      name,
+      nameKey: nameKey(name),
+      updatedAt: new Date(),
+    });
   } catch (error) {
     if (isDuplicateKeyError(error)) throw new WorkspaceRuleError('name_taken', { cause: error });
     throw error;
@@ -152,8 +162,7 @@ export async function deleteWorkspace(
   const next = rest.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0];
   if (next !== undefined) await store.accounts.setCurrentWorkspace(userId, next._id, workspaceId);
   blocksOf(store).delete(workspaceId);
-  const { deletedCount } = await store.workspaces.deleteOne({ _id: workspaceId, userId });
-  if (deletedCount === 0) {
+  if (!(await store.workspaces.remove(userId, workspaceId))) {
     // Deleted meanwhile by another request, which uncounted it too.
     await recountWorkspace(store, userId);
     return 'not_found';
@@ -201,16 +210,11 @@ async function nextHash(store: Store, workspaceId: string): Promise<number | nul
   const blocks = blocksOf(store);
   const block = blocks.get(workspaceId);
   if (block !== undefined && block.next < block.end) return block.next++;
-  const workspace = await store.workspaces.findOneAndUpdate(
-    { _id: workspaceId },
-    { $inc: { nextHash: HASH_BLOCK }, $set: { updatedAt: new Date() } },
-    { returnDocument: 'before' },
-  );
-  if (workspace === null) {
+  const first = await store.workspaces.reserveHashes(workspaceId, HASH_BLOCK, new Date());
+  if (first === null) {
     blocks.delete(workspaceId);
     return null;
   }
-  const first = workspace.nextHash;
   blocks.set(workspaceId, { next: first + 1, end: first + HASH_BLOCK });
   return first;
 }
@@ -227,8 +231,21 @@ export async function deleteWorkspaceObjects(
 ): Promise<void> {
   if (workspaceIds.length === 0) return;
   for (const id of workspaceIds) chunkMemory(store).forgetWorkspace(id);
-  await store.workspaceObjects.deleteMany({ workspaceId: { $in: [...workspaceIds] } });
-  await store.workspaceBlobs.deleteMany({ workspaceId: { $in: [...workspaceIds] } });
+  await store.workspaces.removeData(workspaceIds);
+}
+
+/**
+ * Deletes every workspace of `userId` with its objects, and their counter (the user is
+ * being deleted: no rule holds for them any more).
+ */
+export async function purgeUserWorkspaces(store: Store, userId: string): Promise<void> {
+  const workspaces = await store.workspaces.listOfUser(userId);
+  for (const w of workspaces) blocksOf(store).delete(w._id);
+  await deleteWorkspaceObjects(
+    store,
+    workspaces.map((w) => w._id),
+  );
+  await store.workspaces.removeUser(userId);
 }
 
 /**
@@ -246,7 +263,7 @@ export async function saveObject(
 ): Promise<StoredObject | null> {
   const hash = await nextHash(store, workspaceId);
   if (hash === null) return null;
-  const stored: StoredObject = { ...object, hash };
+  const stored = { ...object, hash } as StoredObject;
   const _id = objectId(workspaceId, object.name);
   // Values saved before in this workspace (under this object or another) keep their chunks.
   const memory = chunkMemory(store);
@@ -257,24 +274,14 @@ export async function saveObject(
     memory.reuseFor(workspaceId),
   );
   await insertChunks(store, blobs);
-  const write = () =>
-    store.workspaceObjects.findOneAndUpdate(
-      { _id },
-      {
-        $set: { workspaceId, name: object.name, hash, object: doc },
-        // hashes only grow, so the first hash of a name is its place in creation order
-        $setOnInsert: { order: hash },
-      },
-      { upsert: true, returnDocument: 'before' },
-    );
-  let before: WorkspaceObjectDoc | null;
-  try {
-    before = await write();
-  } catch (error) {
-    // MongoDB: two concurrent upserts of one new _id; the loser retries as an update
-    if (!isDuplicateKeyError(error)) throw error;
-    before = await write();
-  }
+  // A new name's place in creation order is its first hash (hashes only grow).
+  const before = await store.workspaces.putObject({
+    _id,
+    workspaceId,
+    name: object.name,
+    hash,
+    object: doc,
+  });
   memory.remember(workspaceId, placed);
   const kept = new Set(blobIds(doc));
   if (before !== null)
@@ -320,7 +327,7 @@ async function insertChunks(store: Store, blobs: readonly WorkspaceBlobDoc[]): P
   // chunks at once kept every other user waiting for all of them (issue 11).
   for (const blob of blobs) {
     try {
-      await store.workspaceBlobs.insertOne(blob);
+      await store.workspaces.insertChunk(blob);
     } catch (error) {
       await deleteBlobs(
         store,
@@ -341,12 +348,11 @@ export async function deleteObject(
   // The version read is the one deleted (so its chunks are the ones to delete); when a
   // concurrent save replaced it in between, the newer version is read and deleted.
   for (;;) {
-    const doc = await store.workspaceObjects.findOne({ _id });
+    const doc = await store.workspaces.findObject(_id);
     if (doc === null) return false;
-    const { deletedCount } = await store.workspaceObjects.deleteOne({ _id, hash: doc.hash });
-    if (deletedCount === 1) {
+    if (await store.workspaces.removeObject(_id, doc.hash)) {
       await deleteUnnamed(store, workspaceId, blobIds(doc.object));
-      await store.workspaces.updateOne({ _id: workspaceId }, { $set: { updatedAt: new Date() } });
+      await store.workspaces.touch(workspaceId, new Date());
       return true;
     }
   }
@@ -358,7 +364,7 @@ export async function findObject(
   workspaceId: string,
   name: string,
 ): Promise<StoredObject | null> {
-  const doc = await store.workspaceObjects.findOne({ _id: objectId(workspaceId, name) });
+  const doc = await store.workspaces.findObject(objectId(workspaceId, name));
   if (doc === null) return null;
   const [object] = await joinBlobs(store, workspaceId, [doc.object]);
   return object as StoredObject;
@@ -376,10 +382,7 @@ export const HIDDEN_PREFIX = '~';
  * hidden records ({@link HIDDEN_PREFIX}) left out.
  */
 export async function loadObjects(store: Store, workspaceId: string): Promise<StoredObject[]> {
-  const docs: WorkspaceObjectDoc[] = await store.workspaceObjects
-    .find({ workspaceId })
-    .sort({ order: 1 })
-    .toArray();
+  const docs = await store.workspaces.objectsOf(workspaceId);
   return (await joinBlobs(
     store,
     workspaceId,

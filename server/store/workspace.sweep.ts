@@ -18,20 +18,14 @@ export async function sweepOrphanObjects(store: Store): Promise<number> {
 
 /** The workspace ids that objects or chunks carry but no workspace document has. */
 export async function findOrphanWorkspaceIds(store: Store): Promise<string[]> {
-  const owned = new Set(
-    (await store.workspaces.find({}, { projection: { _id: 1 } }).toArray()).map((w) => w._id),
-  );
-  const ids = new Set<string>();
-  for (const collection of [store.workspaceObjects, store.workspaceBlobs] as const) {
-    const docs = await collection.find({}, { projection: { workspaceId: 1 } }).toArray();
-    for (const d of docs) if (!owned.has(d.workspaceId)) ids.add(d.workspaceId);
-  }
-  return [...ids];
+  // Data first: a workspace created after this read owns nothing read here.
+  const carried = await store.workspaces.dataWorkspaceIds();
+  const owned = new Set(await store.workspaces.ids());
+  return carried.filter((id) => !owned.has(id));
 }
 
 /** Deletes the objects and chunks of the workspace ids `gone`. */
 export async function deleteWorkspaceData(store: Store, gone: readonly string[]): Promise<void> {
   if (gone.length === 0) return;
-  await store.workspaceObjects.deleteMany({ workspaceId: { $in: [...gone] } });
-  await store.workspaceBlobs.deleteMany({ workspaceId: { $in: [...gone] } });
+  await store.workspaces.removeData(gone);
 }

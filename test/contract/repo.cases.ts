@@ -14,12 +14,18 @@ import {
   saveObject,
   getWorkspace,
   sweepOrphanChunks,
+  CHUNK_SWEEP_MIN_AGE_MS,
   type Store,
   type WorkspaceBlobDoc,
 } from '../../server/store/index.ts';
 import { user, type ContractContext } from './contract.context.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
+
+/** How many chunks the store holds (of `workspaceId`, when given). */
+async function chunkCount(store: Store, workspaceId?: string): Promise<number> {
+  return (await store.workspaces.chunkList(workspaceId)).length;
+}
 
 export function repoCases(ctx: ContractContext): void {
   describe('workspace repository', () => {
@@ -112,9 +118,9 @@ export function repoCases(ctx: ContractContext): void {
         options: { values: { blob: { chunks: ['d@1#0'], binary: true } } },
       };
       const saved = await saveObject(ctx.store, ws._id, dataset);
-      const chunks = await ctx.store.workspaceBlobs.countDocuments({ workspaceId: ws._id });
+      const chunks = await chunkCount(ctx.store, ws._id);
       assert.ok(chunks >= 3, `${chunks} chunks for 5.6 MB of doubles and 300,000 strings`);
-      const doc = await ctx.store.workspaceObjects.findOne({ workspaceId: ws._id });
+      const [doc] = await ctx.store.workspaces.objectsOf(ws._id);
       assert.ok(JSON.stringify(doc).length < 10_000, 'the object document holds no values');
       for (const loaded of [
         (await loadObjects(ctx.store, ws._id))[0],
@@ -132,17 +138,17 @@ export function repoCases(ctx: ContractContext): void {
       }
       await saveObject(ctx.store, ws._id, { ...dataset, variables: dataset.variables.slice(2) });
       assert.equal(
-        await ctx.store.workspaceBlobs.countDocuments({ workspaceId: ws._id }),
+        await chunkCount(ctx.store, ws._id),
         0,
         'replacing an object deletes its chunks',
       );
       await saveObject(ctx.store, ws._id, dataset);
       assert.equal(await deleteObject(ctx.store, ws._id, 'd'), true);
-      assert.equal(await ctx.store.workspaceBlobs.countDocuments({ workspaceId: ws._id }), 0);
+      assert.equal(await chunkCount(ctx.store, ws._id), 0);
       await saveObject(ctx.store, ws._id, dataset);
       const other = await createWorkspace(ctx.store, 'u1', 'other');
       assert.equal(await deleteWorkspace(ctx.store, 'u1', ws._id), 'deleted');
-      assert.equal(await ctx.store.workspaceBlobs.countDocuments({}), 0);
+      assert.equal(await chunkCount(ctx.store), 0);
       assert.deepEqual(await loadObjects(ctx.store, other._id), []);
     });
 
@@ -154,9 +160,7 @@ export function repoCases(ctx: ContractContext): void {
       const y = { name: 'y', variableType: 'scalar', values: column(2) };
       const z = { name: 'z', variableType: 'scalar', values: column(3) };
       const ids = async (): Promise<string[]> =>
-        (await ctx.store.workspaceBlobs.find({ workspaceId: ws._id }).toArray())
-          .map((c) => c._id)
-          .sort();
+        (await ctx.store.workspaces.chunkList(ws._id)).map((c) => c._id).sort();
       await saveObject(ctx.store, ws._id, { name: 'd', type: 'dataset', variables: [x] });
       const first = await ids();
       assert.equal(first.length, 2, 'two chunks of 4.8 MB');
@@ -199,10 +203,11 @@ export function repoCases(ctx: ContractContext): void {
       const values = Buffer.from(Float64Array.from({ length: 10_000 }, (_, i) => i).buffer);
       const vector = { name: 'v', type: 'vector', variableType: 'scalar', values };
       await saveObject(ctx.store, ws._id, vector);
-      await ctx.store.workspaceBlobs.insertOne({
+      await ctx.store.workspaces.insertChunk({
         _id: `${ws._id}/gone@99#0`,
         workspaceId: ws._id,
         data: Buffer.alloc(100_000),
+        createdAt: new Date(Date.now() - CHUNK_SWEEP_MIN_AGE_MS - 1000),
       });
       assert.equal(await sweepOrphanChunks(ctx.store), 1);
       assert.equal(await sweepOrphanChunks(ctx.store), 0);
@@ -210,28 +215,47 @@ export function repoCases(ctx: ContractContext): void {
       assert.ok(values.equals(loaded?.values as Buffer));
     });
 
+    it('leaves a fresh unnamed chunk (a save in flight elsewhere) to a later sweep', async () => {
+      const ws = await createWorkspace(ctx.store, 'u1', 'w');
+      const chunk = (id: string, createdAt: Date) =>
+        ctx.store.workspaces.insertChunk({ _id: id, workspaceId: ws._id, data: [1, 2], createdAt });
+      const now = Date.now();
+      // Another node's save: its chunk is written now, its object not yet.
+      await chunk('fresh', new Date(now));
+      await chunk('old', new Date(now - CHUNK_SWEEP_MIN_AGE_MS - 1000));
+      assert.equal(await sweepOrphanChunks(ctx.store), 1);
+      assert.deepEqual(
+        (await ctx.store.workspaces.chunkList()).map((c) => c._id),
+        ['fresh'],
+      );
+      // Still unnamed once the bound has passed: a crash's leftover, swept then.
+      const later = new Date(now + CHUNK_SWEEP_MIN_AGE_MS + 1000);
+      assert.equal(await sweepOrphanChunks(ctx.store, later), 1);
+      assert.equal(await chunkCount(ctx.store), 0);
+    });
+
     it('deletes the chunks it wrote when a later chunk cannot be written', async () => {
       const ws = await createWorkspace(ctx.store, 'u1', 'w');
       await saveObject(ctx.store, ws._id, { name: 'v', values: [1, 2] });
       // Two chunks (CHUNK_BYTES is 4 MB); the second fails after the first is written.
       const values = Buffer.from(Float64Array.from({ length: 600_000 }, (_, i) => i).buffer);
-      const blobs = ctx.store.workspaceBlobs;
+      const repo = ctx.store.workspaces;
       let first: Promise<unknown> | null = null;
-      const insertOne = async (doc: WorkspaceBlobDoc) => {
-        if (first === null) return (first = blobs.insertOne(doc));
+      const insertChunk = async (doc: WorkspaceBlobDoc) => {
+        if (first === null) return (first = repo.insertChunk(doc));
         await first;
         throw new Error('no space left on device');
       };
-      // Every other method is the real one, called on the real collection.
-      const failing = new Proxy(blobs, {
+      // Every other method is the real one, called on the real repository.
+      const failing = new Proxy(repo, {
         get: (target, key) =>
-          key === 'insertOne'
-            ? insertOne
+          key === 'insertChunk'
+            ? insertChunk
             : (Reflect.get(target, key) as (...args: unknown[]) => unknown).bind(target),
       });
-      const store: Store = { ...ctx.store, workspaceBlobs: failing };
+      const store: Store = { ...ctx.store, workspaces: failing };
       await assert.rejects(saveObject(store, ws._id, { name: 'v', values }), /no space left/);
-      assert.equal(await blobs.countDocuments({ workspaceId: ws._id }), 0);
+      assert.equal(await chunkCount(ctx.store, ws._id), 0);
       assert.deepEqual((await findObject(ctx.store, ws._id, 'v'))?.values, [1, 2]);
     });
 

@@ -53,7 +53,7 @@ export function rulesCases(ctx: ContractContext): void {
       );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       for (const r of results) if (r.status === 'rejected') assert.equal(ruleOf(r.reason), 'cap');
-      assert.equal(await ctx.store.workspaces.countDocuments({ userId: 'u1' }), MAX_WORKSPACES);
+      assert.equal(await ctx.store.workspaces.count('u1'), MAX_WORKSPACES);
       // a place freed is a place to take again
       const [first] = await listWorkspaces(ctx.store, 'u1');
       assert.equal(await deleteWorkspace(ctx.store, 'u1', first?._id ?? ''), 'deleted');
@@ -76,7 +76,7 @@ export function rulesCases(ctx: ContractContext): void {
       const [b, c] = await listWorkspaces(ctx.store, 'u1');
       assert.equal(await deleteWorkspace(ctx.store, 'u1', b?._id ?? ''), 'deleted');
       assert.equal(await deleteWorkspace(ctx.store, 'u1', c?._id ?? ''), 'last_workspace');
-      assert.equal(await ctx.store.workspaces.countDocuments({ userId: 'u1' }), 1);
+      assert.equal(await ctx.store.workspaces.count('u1'), 1);
     });
 
     it('brings workspaces of an older version under the rules when the store opens', async () => {
@@ -90,11 +90,13 @@ export function rulesCases(ctx: ContractContext): void {
       });
       // written as the previous version did: no nameKey, no counter (one per user: MongoDB's
       // unique index, made already, takes a missing nameKey as null)
-      await ctx.store.workspaces.insertOne(old('o1', 'u1', 'Old') as never);
-      await ctx.store.workspaces.insertOne(old('o2', 'u2', 'Other') as never);
       await ctx.store.close();
+      await ctx.backend.writeOld(ctx.place, 'workspaces', [
+        old('o1', 'u1', 'Old'),
+        old('o2', 'u2', 'Other'),
+      ]);
       ctx.store = (await ctx.backend.open(ctx.place)).store;
-      assert.equal((await ctx.store.workspaces.findOne({ _id: 'o1' }))?.nameKey, 'old');
+      assert.equal((await ctx.store.workspaces.byId('o1'))?.nameKey, 'old');
       assert.equal(await deleteWorkspace(ctx.store, 'u1', 'o1'), 'last_workspace');
       assert.equal(
         ruleOf(await rejection(() => createWorkspace(ctx.store, 'u1', 'OLD'))),

@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient, type IndexDescription } from 'mongodb';
-import { openEmbeddedStore, openMongoStore, type Store } from '../../server/store/index.ts';
+import Database from 'better-sqlite3';
+import { encodeDoc } from '../../server/store/embedded/doc.codec.ts';
+import {
+  EMBEDDED_FILE,
+  openEmbeddedStore,
+  openMongoStore,
+  type Store,
+} from '../../server/store/index.ts';
 import {
   startMongoWireDouble,
   type MongoWireDouble,
@@ -23,6 +30,11 @@ export interface Backend {
   open(place?: string): Promise<{ store: Store; place: string }>;
   /** The indexes of one collection, as the server reports them (null: not inspectable). */
   indexes(place: string, collection: string): Promise<IndexDescription[] | null>;
+  /**
+   * Writes documents into `collection` of the closed store at `place` exactly as an older
+   * version did (embedded: its collection table of EJSON rows; MongoDB: the collection).
+   */
+  writeOld(place: string, collection: string, docs: Record<string, unknown>[]): Promise<void>;
   /** Removes what `place` holds; after each test. */
   drop(place: string): Promise<void>;
   /** After the suite. */
@@ -40,6 +52,19 @@ function embedded(): Backend {
       return { store: await openEmbeddedStore(dir, { sweepEveryMs: 0 }), place: dir };
     },
     indexes: () => Promise.resolve(null),
+    writeOld(place, collection, docs) {
+      const db = new Database(join(place, EMBEDDED_FILE));
+      try {
+        db.exec(
+          `CREATE TABLE IF NOT EXISTS "${collection}" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL, files TEXT) STRICT`,
+        );
+        const insert = db.prepare(`INSERT INTO "${collection}" (_id, doc) VALUES (?, ?)`);
+        for (const doc of docs) insert.run(doc._id, encodeDoc(doc).text);
+      } finally {
+        db.close();
+      }
+      return Promise.resolve();
+    },
     drop(place) {
       rmSync(place, { recursive: true, force: true });
       dirs.delete(place);
@@ -75,6 +100,9 @@ function mongo(
     },
     async indexes(place, collection) {
       return client().db(place).collection(collection).indexes();
+    },
+    async writeOld(place, collection, docs) {
+      await client().db(place).collection(collection).insertMany(docs);
     },
     async drop(place) {
       await client().db(place).dropDatabase();

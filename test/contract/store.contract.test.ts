@@ -9,7 +9,6 @@ import { connectionCases } from './connection.cases.ts';
 import { groupCases } from './group.cases.ts';
 import { leaseCases } from './lease.cases.ts';
 import { preferenceCases } from './preference.cases.ts';
-import { queryCases } from './query.cases.ts';
 import { repoCases } from './repo.cases.ts';
 import { rulesCases } from './rules.cases.ts';
 import { sessionCases } from './session.cases.ts';
@@ -17,6 +16,7 @@ import { shareCases } from './share.cases.ts';
 import { twoStoresCases } from './two-stores.cases.ts';
 import { sharingCases } from './sharing.cases.ts';
 import { tokenCases } from './token.cases.ts';
+import { workspaceCases } from './workspace.cases.ts';
 import type { ContractContext } from './contract.context.ts';
 
 for (const backend of backends()) {
@@ -37,7 +37,6 @@ for (const backend of backends()) {
       await backend.drop(ctx.place);
     });
 
-    queryCases(ctx);
     repoCases(ctx);
     rulesCases(ctx);
     sessionCases(ctx);
@@ -50,5 +49,6 @@ for (const backend of backends()) {
     twoStoresCases(ctx);
     accountCases(ctx);
     tokenCases(ctx);
+    workspaceCases(ctx);
   });
 }

@@ -150,7 +150,7 @@ describe('api: workspaces', function () {
   });
 
   it('400 for bad names, unknown fields, non-objects, malformed JSON; 413 for huge bodies; nothing stored', async () => {
-    const count = await ts.server.store.workspaces.countDocuments({});
+    const count = await ts.server.store.workspaces.count();
     const [mine] = await list(user);
     const bodies: unknown[] = [
       {},
@@ -186,14 +186,14 @@ describe('api: workspaces', function () {
       as(user),
     );
     assertError(huge, 413, 'payload_too_large');
-    assert.equal(await ts.server.store.workspaces.countDocuments({}), count);
+    assert.equal(await ts.server.store.workspaces.count(), count);
     assert.equal((await list(user)).find((w) => w.id === mine?.id)?.name, mine?.name);
   });
 
   it('401 without a session; 403 for a foreign Origin, and nothing changes', async () => {
     assertError(await call(ts, 'GET', '/api/v1/workspaces'), 401, 'unauthorized');
     assertError(await call(ts, 'POST', '/api/v1/workspaces', { name: 'x' }), 401, 'unauthorized');
-    const count = await ts.server.store.workspaces.countDocuments({});
+    const count = await ts.server.store.workspaces.count();
     const r = await call(
       ts,
       'POST',
@@ -202,7 +202,7 @@ describe('api: workspaces', function () {
       { ...as(user), origin: 'https://evil.example' },
     );
     assertError(r, 403, 'forbidden_origin');
-    assert.equal(await ts.server.store.workspaces.countDocuments({}), count);
+    assert.equal(await ts.server.store.workspaces.count(), count);
   });
 
   it(`never lets two concurrent creates pass the cap of ${MAX_WORKSPACES} (409 for one)`, async () => {
@@ -213,6 +213,6 @@ describe('api: workspaces', function () {
     const create = (name: string) => call(ts, 'POST', '/api/v1/workspaces', { name }, as(capped));
     const results = await Promise.all([create('one more'), create('and another')]);
     assert.deepEqual(results.map((r) => r.status).sort(), [201, 409]);
-    assert.equal(await store.workspaces.countDocuments({ userId }), MAX_WORKSPACES);
+    assert.equal(await store.workspaces.count(userId), MAX_WORKSPACES);
   });
 });

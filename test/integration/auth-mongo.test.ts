@@ -1,7 +1,7 @@
 /**
  * The account flow on the MongoDB backend: the real `mongodb` driver talking to the
  * MongoDB wire-protocol test double of test/fixtures/ (a test double, not MongoDB: it
- * drives the driver code path; MongoDB's own semantics come from mingo).
+ * drives the driver code path; its MongoDB semantics are its own, from MongoDB's documentation).
  */
 import assert from 'node:assert/strict';
 import {

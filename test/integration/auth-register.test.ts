@@ -30,7 +30,7 @@ describe('accounts: register and verify (HTTP, SMTP)', function () {
     assert.ok(user !== null);
     assert.match(user.passwordHash, /^\$argon2id\$/);
     assert.equal(user.verified, false);
-    const ws = await ts.server.store.workspaces.findOne({ _id: user.currentWorkspace });
+    const ws = await ts.server.store.workspaces.byId(user.currentWorkspace);
     assert.equal(ws?.name, 'Workspace 1');
 
     const unverified = await call(ts, 'POST', '/login', {
@@ -221,7 +221,7 @@ describe('accounts: mail without a mail server, and a failing one', function () 
       assertError(await register(ts, 'nomail@example.org'), 500, 'internal');
       const { store } = ts.server;
       assert.equal(await store.accounts.countAccounts(), 0);
-      assert.equal(await store.workspaces.countDocuments({}), 0);
+      assert.equal(await store.workspaces.count(), 0);
       // No repository method lists tokens nobody holds: count the embedded table itself.
       const db = new Database(path.join(ts.config.data_dir, EMBEDDED_FILE), { readonly: true });
       try {

@@ -17,7 +17,12 @@ import { leasedPersistence } from '../../server/cluster/leased.persistence.ts';
 import { AppError } from '../../server/errors.ts';
 import type { WorkspacePersistence } from '../../server/sessions/index.ts';
 import { sweepWhileOthersSave } from '../../server/cluster/sweep.ts';
-import { openStore, type LeaseRepository, type Store } from '../../server/store/index.ts';
+import {
+  CHUNK_SWEEP_MIN_AGE_MS,
+  openStore,
+  type LeaseRepository,
+  type Store,
+} from '../../server/store/index.ts';
 import { silentLogger } from '../../server/log.ts';
 import {
   startMongoWireDouble,
@@ -243,7 +248,7 @@ describe('cluster: leases and the start-up sweep on the store', function () {
     );
     try {
       const ws = `ws-${Date.now()}`;
-      await store.workspaces.insertOne({
+      await store.workspaces.insert({
         _id: ws,
         userId: 'u',
         name: 'W',
@@ -254,12 +259,20 @@ describe('cluster: leases and the start-up sweep on the store', function () {
       });
       const inFlight = `${ws}/d@1#0`;
       const orphan = `${ws}/old@1#0`;
-      await store.workspaceBlobs.insertOne({ _id: inFlight, workspaceId: ws, data: [1, 2] });
-      await store.workspaceBlobs.insertOne({ _id: orphan, workspaceId: ws, data: [3] });
+      // Written long enough ago to be swept, were they unreferenced (CHUNK_SWEEP_MIN_AGE_MS).
+      const old = new Date(Date.now() - CHUNK_SWEEP_MIN_AGE_MS - 60_000);
+      const chunk = (_id: string, data: unknown, createdAt = old) =>
+        store.workspaces.insertChunk({ _id, workspaceId: ws, data, createdAt });
+      await chunk(inFlight, [1, 2]);
+      await chunk(orphan, [3]);
+      // Another node saving a large dataset for longer than the sweep's two looks: its chunk
+      // written now stays unreferenced throughout, and must survive (issue 19).
+      const slowSave = `${ws}/big@2#0`;
+      await chunk(slowSave, [4], new Date());
       const sweep = sweepWhileOthersSave(store, silentLogger(), 500);
       // Another node's save finishes: its object now names the chunk written before it.
       await new Promise((r) => setTimeout(r, 100));
-      await store.workspaceObjects.insertOne({
+      await store.workspaces.insertObject({
         _id: `${ws}/d`,
         workspaceId: ws,
         name: 'd',
@@ -268,10 +281,8 @@ describe('cluster: leases and the start-up sweep on the store', function () {
         object: { type: 'vector', name: 'd', values: { blob: { chunks: [inFlight] } } },
       });
       await sweep.done;
-      const left = (await store.workspaceBlobs.find({ workspaceId: ws }).toArray()).map(
-        (b) => b._id,
-      );
-      assert.deepEqual(left, [inFlight]);
+      const left = (await store.workspaces.chunkList(ws)).map((b) => b._id).sort();
+      assert.deepEqual(left, [slowSave, inFlight].sort());
     } finally {
       await store.close();
     }

@@ -431,7 +431,8 @@ describe('realtime: limits', function () {
       await first.request([{ type: 'vector', name: 'v', variableType: 'scalar', values }]);
       first.close();
       // The store loses the chunk the vector's document names (a damaged database).
-      await ts.server.store.workspaceBlobs.deleteMany({});
+      const { workspaces } = ts.server.store;
+      await workspaces.removeChunks((await workspaces.chunkList()).map((c) => c._id));
       const socket = io(ts.url, {
         transports: ['websocket'],
         reconnection: false,
@@ -518,10 +519,10 @@ describe('realtime: limits', function () {
       const user = await createUser(ts, 'pubdown');
       const c = await connect(ts, user.cookie);
       await c.request([dataset]);
-      const objects = ts.server.store.workspaceObjects;
-      assert.ok((await objects.countDocuments({})) > 0);
+      const { workspaces } = ts.server.store;
+      assert.ok((await workspaces.everyObject()).length > 0);
       await ts.server.app.realtime.close();
-      assert.equal(await objects.countDocuments({}), 0);
+      assert.equal((await workspaces.everyObject()).length, 0);
     }));
 
   it('says bye shutdown to every client when the server stops', async () => {

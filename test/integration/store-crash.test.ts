@@ -96,7 +96,7 @@ describe('embedded store: SIGKILL during a burst of writes', function () {
           assert.ok(stored >= hash, `save ${name} ${hash} lost (found ${stored})`);
         }
         const hashes = [...objects.values()].map((o) => o.hash);
-        const next = (await store.workspaces.findOne({ _id: workspace._id }))?.nextHash ?? 0;
+        const next = (await store.workspaces.byId(workspace._id))?.nextHash ?? 0;
         assert.ok(
           hashes.every((h) => h < next),
           'nextHash is past every stored hash',

@@ -23,7 +23,7 @@ for (const w of [first, second]) {
 }
 process.stdout.write(`ready ${first._id} ${second._id}\n`);
 // The process dies between the two deletes: the workspace document is gone, its objects not.
-store.workspaceObjects.deleteMany = () => {
+store.workspaces.removeData = () => {
   process.kill(process.pid, 'SIGKILL');
   return new Promise(() => undefined);
 };

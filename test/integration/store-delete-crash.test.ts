@@ -47,9 +47,9 @@ describe('embedded store: a crash inside deleteWorkspace', function () {
     assert.equal(signal, 'SIGKILL');
     const raw = await openEmbeddedStore(dir, { sweepEveryMs: 0 });
     try {
-      assert.equal(await raw.workspaces.findOne({ _id: deleted }), null, 'the document went');
+      assert.equal(await raw.workspaces.byId(deleted), null, 'the document went');
       assert.ok(
-        (await raw.workspaceObjects.countDocuments({ workspaceId: deleted })) > 0,
+        (await raw.workspaces.objectsOf(deleted)).length > 0,
         'the crash left its objects behind (the state this test is about)',
       );
     } finally {
@@ -57,8 +57,8 @@ describe('embedded store: a crash inside deleteWorkspace', function () {
     }
     const store = await openStore({ data_dir: dir, mongodb_url: null });
     try {
-      assert.equal(await store.workspaceObjects.countDocuments({ workspaceId: deleted }), 0);
-      assert.equal(await store.workspaceBlobs.countDocuments({ workspaceId: deleted }), 0);
+      assert.equal((await store.workspaces.objectsOf(deleted)).length, 0);
+      assert.equal((await store.workspaces.chunkList(deleted)).length, 0);
       const left = await loadObjects(store, kept);
       assert.deepEqual(
         left.map((o) => o.name),

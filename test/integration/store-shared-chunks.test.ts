@@ -28,7 +28,8 @@ describe('store: chunks shared by the documents of a workspace', function () {
     user = await createUser(ts, 'chunks');
   });
 
-  const chunkCount = (): Promise<number> => ts.server.store.workspaceBlobs.countDocuments({});
+  const chunkCount = async (): Promise<number> =>
+    (await ts.server.store.workspaces.chunkList()).length;
 
   /** The sum of x`j` as R holds it in dataset `d` (a descriptives report). */
   async function sumInR(c: TestClient, j: number): Promise<unknown> {

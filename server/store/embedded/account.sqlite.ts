@@ -5,7 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { emailKey, type AccountRepository, type UserDoc } from '../account.repo.ts';
-import { DuplicateKeyError } from '../mql.ts';
+import { DuplicateKeyError } from '../store.errors.ts';
 import { migrateLegacyCollection } from './legacy.ts';
 import type { WriteBatcher } from './write.batcher.ts';
 

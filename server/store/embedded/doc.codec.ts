@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Binary, EJSON } from 'bson';
-import { isPlainObject } from '../mql.ts';
+import { isPlainObject } from '../store.errors.ts';
 
 /** True when JSON.stringify would not write `value` exactly as relaxed EJSON does. */
 function needsEjson(value: unknown, depth = 0): boolean {

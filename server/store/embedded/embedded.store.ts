@@ -8,12 +8,6 @@ import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Store } from '../store.types.ts';
 import { privateDir, privateFile, tightenFile } from '../../private-files.ts';
-import {
-  COLLECTION_NAMES,
-  createStoreIndexes,
-  type CollectionName,
-  type DocOf,
-} from '../store.indexes.ts';
 import { SqliteAccounts } from './account.sqlite.ts';
 import { BlobFiles } from './blob.files.ts';
 import { SqliteConnections } from './connection.sqlite.ts';
@@ -22,8 +16,8 @@ import { SqliteLeases } from './lease.sqlite.ts';
 import { SqlitePreferences } from './preference.sqlite.ts';
 import { SqliteSessions } from './session.sqlite.ts';
 import { SqliteShares } from './share.sqlite.ts';
-import { SqliteCollection } from './sqlite.collection.ts';
 import { SqliteTokens } from './token.sqlite.ts';
+import { SqliteWorkspaces } from './workspace.sqlite.ts';
 import { WalCheckpointer } from './wal.checkpointer.ts';
 import { WriteBatcher } from './write.batcher.ts';
 
@@ -45,10 +39,7 @@ export class EmbeddedStore implements Store {
   readonly tokens: SqliteTokens;
   readonly sessions: SqliteSessions;
   readonly preferences: SqlitePreferences;
-  readonly workspaces;
-  readonly workspaceCounts;
-  readonly workspaceObjects;
-  readonly workspaceBlobs;
+  readonly workspaces: SqliteWorkspaces;
   readonly connections: SqliteConnections;
   readonly groups: SqliteGroups;
   readonly shares: SqliteShares;
@@ -85,13 +76,6 @@ export class EmbeddedStore implements Store {
     // Large bytes (dataset values) are files beside the database, in `blobs/`.
     const files = new BlobFiles(join(dirname(file), 'blobs'));
     this.#files = files;
-    // Each collection's document type is the Store's for its name (DocOf).
-    const collection = <K extends CollectionName>(name: K) =>
-      new SqliteCollection<DocOf<K>>(db, name, batcher, files);
-    this.workspaces = collection('workspaces');
-    this.workspaceCounts = collection('workspaceCounts');
-    this.workspaceObjects = collection('workspaceObjects');
-    this.workspaceBlobs = collection('workspaceBlobs');
     try {
       // The repositories of issue 18: plain tables (each takes over its old collection table).
       this.accounts = new SqliteAccounts(db, batcher);
@@ -102,6 +86,7 @@ export class EmbeddedStore implements Store {
       this.groups = new SqliteGroups(db, batcher);
       this.shares = new SqliteShares(db, batcher);
       this.leases = new SqliteLeases(db, batcher);
+      this.workspaces = new SqliteWorkspaces(db, batcher, files);
     } catch (error) {
       // A copy of old tables that fails leaves them as they were (one transaction each).
       void this.#checkpointer.stop();
@@ -121,20 +106,18 @@ export class EmbeddedStore implements Store {
       this.groups,
       this.shares,
       this.leases,
+      this.workspaces,
     ];
   }
 
   async init(): Promise<void> {
-    await createStoreIndexes(this);
     for (const repo of this.#repositories()) await repo.init();
   }
 
   /** Removes the blob files no row owns (see BlobFiles.sweep); only while nothing writes. */
   sweepOrphanFiles(): number {
     const inUse = new Set<string>();
-    for (const name of COLLECTION_NAMES) {
-      for (const file of this[name].filesInUse()) inUse.add(file);
-    }
+    for (const file of this.workspaces.filesInUse()) inUse.add(file);
     return this.#files.sweep(inUse);
   }
 

@@ -5,7 +5,7 @@
  * duplicate key when another node's live lease exists: that node keeps it.
  */
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKeyError } from '../mql.ts';
+import { isDuplicateKeyError } from '../store.errors.ts';
 import { checkTtl, type LeaseDoc, type LeaseRepository } from '../lease.repo.ts';
 
 /** Leases in the driver's collection `leases`. */

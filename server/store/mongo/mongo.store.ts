@@ -1,11 +1,12 @@
 /**
- * The MongoDB backend, through the official driver: the driver's collections are the
- * {@link StoreCollection}s as they are. TTL indexes expire tokens and sessions (MongoDB's
- * monitor runs about once a minute); {@link MongoStore.sweepExpired} deletes them at once.
+ * The MongoDB backend, through the official driver: each repository works on its own
+ * collections (the names and document shapes of earlier versions, so an existing database
+ * needs no migration) with single-document atomic operations and unique indexes. TTL
+ * indexes expire tokens and sessions (MongoDB's monitor runs about once a minute);
+ * {@link MongoStore.sweepExpired} deletes them at once.
  */
 import { MongoClient, type Db } from 'mongodb';
 import type { Store } from '../store.types.ts';
-import { createStoreIndexes, type CollectionName, type DocOf } from '../store.indexes.ts';
 import { MongoAccounts } from './account.mongo.ts';
 import { MongoConnections } from './connection.mongo.ts';
 import { MongoGroups } from './group.mongo.ts';
@@ -14,6 +15,7 @@ import { MongoPreferences } from './preference.mongo.ts';
 import { MongoSessions } from './session.mongo.ts';
 import { MongoShares } from './share.mongo.ts';
 import { MongoTokens } from './token.mongo.ts';
+import { MongoWorkspaces } from './workspace.mongo.ts';
 
 /** The database used when the URL names none. */
 export const DEFAULT_DB_NAME = 'panthr';
@@ -39,10 +41,7 @@ export class MongoStore implements Store {
   readonly tokens: MongoTokens;
   readonly sessions: MongoSessions;
   readonly preferences: MongoPreferences;
-  readonly workspaces;
-  readonly workspaceCounts;
-  readonly workspaceObjects;
-  readonly workspaceBlobs;
+  readonly workspaces: MongoWorkspaces;
   readonly connections: MongoConnections;
   readonly groups: MongoGroups;
   readonly shares: MongoShares;
@@ -53,12 +52,6 @@ export class MongoStore implements Store {
   /** Wraps a connected client's database; see {@link openMongoStore}. */
   constructor(client: MongoClient, db: Db) {
     this.#client = client;
-    // Each collection's document type is the Store's for its name (DocOf).
-    const collection = <K extends CollectionName>(name: K) => db.collection<DocOf<K>>(name);
-    this.workspaces = collection('workspaces');
-    this.workspaceCounts = collection('workspaceCounts');
-    this.workspaceObjects = collection('workspaceObjects');
-    this.workspaceBlobs = collection('workspaceBlobs');
     // The repositories of issue 18: the same collections and documents as before.
     this.accounts = new MongoAccounts(db);
     this.tokens = new MongoTokens(db);
@@ -68,6 +61,7 @@ export class MongoStore implements Store {
     this.groups = new MongoGroups(db);
     this.shares = new MongoShares(db);
     this.leases = new MongoLeases(db);
+    this.workspaces = new MongoWorkspaces(db);
   }
 
   /** The repositories of issue 18 (they create their own tables or indexes). */
@@ -81,11 +75,11 @@ export class MongoStore implements Store {
       this.groups,
       this.shares,
       this.leases,
+      this.workspaces,
     ];
   }
 
   async init(): Promise<void> {
-    await createStoreIndexes(this);
     for (const repo of this.#repositories()) await repo.init();
   }
 

@@ -4,7 +4,7 @@
  * the rest only when it inserts, so it returns the share that stands.
  */
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKeyError } from '../mql.ts';
+import { isDuplicateKeyError } from '../store.errors.ts';
 import type { ShareDoc, ShareRepository } from '../share.repo.ts';
 
 /** Shares in the driver's collection `shares`. */
