@@ -12,6 +12,14 @@ import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { Config } from '../config/index.ts';
 import type { LeaseRepository } from '../store/index.ts';
 import { LeaseKeeper, type LeaseKeeperDeps } from './lease.keeper.ts';
+import { withDeadline } from './store.silence.ts';
+
+/**
+ * How long a rate-limited request waits for Redis. Cut off Redis (a partition: commands
+ * hang, they do not fail), the account routes of this node answer 500 after this instead
+ * of hanging until Redis is back.
+ */
+const RATE_LIMIT_WAIT_MS = 2_000;
 
 export type { LeaseRepository } from '../store/index.ts';
 export { LeaseKeeper, LeaseLostError, type Admission } from './lease.keeper.ts';
@@ -74,7 +82,8 @@ export async function joinCluster(
     rateLimitStore: (prefix) =>
       new RedisStore({
         prefix: `panthr:rl:${prefix}:`,
-        sendCommand: (...args: string[]) => redis.sendCommand(args),
+        sendCommand: (...args: string[]) =>
+          withDeadline(redis.sendCommand(args), RATE_LIMIT_WAIT_MS, 'a rate-limit count'),
       }),
     keeper(deps) {
       const keeper = new LeaseKeeper({

@@ -6,7 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { startCluster, type LocalCluster, type NodeNetwork } from '../fixtures/cluster.ts';
-import { dataset, datasetsOf, newUser, openTab, type Tab } from '../fixtures/cluster-clients.ts';
+import {
+  dataset,
+  datasetsOf,
+  newUser,
+  openTab,
+  PASSWORD,
+  type Tab,
+} from '../fixtures/cluster-clients.ts';
 import { NGINX } from '../fixtures/nginx.ts';
 import {
   createNamespace,
@@ -96,7 +103,7 @@ describe('cluster: a node cut off Redis or the store (network namespaces)', func
 
   it('cut off Redis, a node keeps serving its own users and recovers when Redis is back', async () => {
     const c = cluster!;
-    const { cookie } = await newUser(c);
+    const { cookie, email } = await newUser(c);
     const tab = await openTab(c, cookie, 'node1');
     assert.equal(tab.node, 'node1');
     await redisLink.cut();
@@ -121,6 +128,17 @@ describe('cluster: a node cut off Redis or the store (network namespaces)', func
       assert.equal(switched.status, 200);
       await new Promise((r) => setTimeout(r, 3_000));
       assert.ok(!resetIn(tab), 'the switch does not cross while Redis is cut off');
+      // And a login through this node (its rate limits count in Redis) fails at once
+      // rather than hang until Redis is back.
+      const started = Date.now();
+      const login = await fetch(`${nodeUrl(0)}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: PASSWORD }),
+        signal: AbortSignal.timeout(20_000),
+      });
+      assert.equal(login.status, 500, await login.text());
+      assert.ok(Date.now() - started < 5_000, `login answered after ${Date.now() - started} ms`);
     } finally {
       await redisLink.restore();
     }
