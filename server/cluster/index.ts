@@ -27,7 +27,7 @@ export { leasedPersistence } from './leased.persistence.ts';
 export { relayAcrossNodes, type NodeRelayHandlers } from './node.relay.ts';
 export { NODE_COOKIE, nodeCookie } from './affinity.ts';
 export { sweepWhileOthersSave, SWEEP_AGE_MS, type PendingSweep } from './sweep.ts';
-export { withDeadline, StoreSilentError } from './store.silence.ts';
+export { withDeadline } from './store.silence.ts';
 
 /** This node's part of a cluster. */
 export interface ClusterNode {
