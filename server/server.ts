@@ -5,7 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -84,6 +85,19 @@ export function loadSecret(config: Config): string {
   return secret;
 }
 
+/**
+ * A cluster node the store has not answered for a lease TTL holds nobody (cluster/
+ * store.silence.ts): it closes every new TCP connection at once, so that nginx
+ * (`proxy_next_upstream error`) passes the request to another node, until the store answers.
+ */
+function refuseWhileFenced(cluster: ClusterNode, http: Server): void {
+  let fenced = false;
+  cluster.onFence((f) => (fenced = f));
+  http.on('connection', (socket: Socket) => {
+    if (fenced) socket.destroy();
+  });
+}
+
 /** Opens the store, starts R, builds the app and listens; undoes what it did on failure. */
 export async function startServer(
   config: Config,
@@ -135,6 +149,7 @@ export async function startServer(
       ...(options.clientDir === undefined ? {} : { clientDir: options.clientDir }),
     });
     const http = app.http;
+    if (cluster !== null) refuseWhileFenced(cluster, http);
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.port, config.host, () => resolve());

@@ -12,6 +12,14 @@ import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { Config } from '../config/index.ts';
 import type { LeaseRepository } from '../store/index.ts';
 import { LeaseKeeper, type LeaseKeeperDeps } from './lease.keeper.ts';
+import { withDeadline } from './store.silence.ts';
+
+/**
+ * How long a rate-limited request waits for Redis. Cut off Redis (a partition: commands
+ * hang, they do not fail), the account routes of this node answer 500 after this instead
+ * of hanging until Redis is back.
+ */
+const RATE_LIMIT_WAIT_MS = 2_000;
 
 export type { LeaseRepository } from '../store/index.ts';
 export { LeaseKeeper, LeaseLostError, type Admission } from './lease.keeper.ts';
@@ -19,6 +27,7 @@ export { leasedPersistence } from './leased.persistence.ts';
 export { relayAcrossNodes, type NodeRelayHandlers } from './node.relay.ts';
 export { NODE_COOKIE, nodeCookie } from './affinity.ts';
 export { sweepWhileOthersSave, SWEEP_AGE_MS, type PendingSweep } from './sweep.ts';
+export { withDeadline } from './store.silence.ts';
 
 /** This node's part of a cluster. */
 export interface ClusterNode {
@@ -31,6 +40,12 @@ export interface ClusterNode {
   readonly rateLimitStore: (prefix: string) => RateLimitStore;
   /** The keeper of this node's leases, given what it asks of the sessions. */
   readonly keeper: (deps: Pick<LeaseKeeperDeps, 'active' | 'onLost'>) => LeaseKeeper;
+  /**
+   * Calls `listener` when the store has been silent a whole TTL (true: this node may hold
+   * nobody, refuse new connections so that nginx sends them to another node) and when it
+   * answers again (false).
+   */
+  readonly onFence: (listener: (fenced: boolean) => void) => void;
   /** Releases every lease still held, then closes Redis (the store is closed by its owner). */
   readonly close: () => Promise<void>;
 }
@@ -53,6 +68,7 @@ export async function joinCluster(
   await redis.connect();
   const leaseTtlMs = Math.round(cluster.lease_ttl * 1000);
   const keepers: LeaseKeeper[] = [];
+  const fenceListeners: ((fenced: boolean) => void)[] = [];
   log.info(
     { node: cluster.node_id, leaseTtlMs },
     'cluster node: leases in MongoDB, events in Redis',
@@ -66,7 +82,8 @@ export async function joinCluster(
     rateLimitStore: (prefix) =>
       new RedisStore({
         prefix: `panthr:rl:${prefix}:`,
-        sendCommand: (...args: string[]) => redis.sendCommand(args),
+        sendCommand: (...args: string[]) =>
+          withDeadline(redis.sendCommand(args), RATE_LIMIT_WAIT_MS, 'a rate-limit count'),
       }),
     keeper(deps) {
       const keeper = new LeaseKeeper({
@@ -75,9 +92,17 @@ export async function joinCluster(
         nodeId: cluster.node_id,
         ttlMs: leaseTtlMs,
         log: log.child({ module: 'leases' }),
+        onFence: (fenced) => {
+          if (fenced) log.error('the store has not answered for a lease TTL: refusing connections');
+          else log.warn('the store answers again: serving');
+          for (const listener of fenceListeners) listener(fenced);
+        },
       });
       keepers.push(keeper);
       return keeper;
+    },
+    onFence(listener) {
+      fenceListeners.push(listener);
     },
     close() {
       closing ??= (async () => {

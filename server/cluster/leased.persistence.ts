@@ -11,7 +11,7 @@ import { LeaseLostError, type LeaseKeeper } from './lease.keeper.ts';
 /** Wraps `inner`; `keeper` holds this node's leases. */
 export function leasedPersistence(
   inner: WorkspacePersistence,
-  keeper: Pick<LeaseKeeper, 'check'>,
+  keeper: Pick<LeaseKeeper, 'check' | 'holds'>,
 ): WorkspacePersistence {
   // Workspace -> the user whose session writes it: saves name a workspace, leases a user.
   const writers = new Map<string, string>();
@@ -25,7 +25,7 @@ export function leasedPersistence(
   };
   // Fails closed: a write to a workspace no session here opened as its own (unknown, or
   // another user's read-only one) has no lease to check, so it is refused.
-  const check = async (workspaceId: string): Promise<void> => {
+  const check = async (workspaceId: string): Promise<string> => {
     const userId = writers.get(workspaceId);
     if (userId === undefined) {
       throw new AppError(ErrorCode.internal, 'no session of this node writes this workspace', {
@@ -34,6 +34,17 @@ export function leasedPersistence(
       });
     }
     await checkUser(userId);
+    return userId;
+  };
+  // A write that hung (the store cut off) and ended after the lease did may sit beside the
+  // new holder's work: it is never acknowledged as done.
+  const stillHeld = (userId: string): void => {
+    if (keeper.holds(userId)) return;
+    throw new AppError(
+      ErrorCode.moved,
+      'this result was saved after another server may have taken over your session; send it again there',
+      { status: 503 },
+    );
   };
   return {
     async current(userId) {
@@ -44,17 +55,21 @@ export function leasedPersistence(
     load: (workspaceId) => inner.load(workspaceId),
     find: (workspaceId, name) => inner.find(workspaceId, name),
     async save(workspaceId, object) {
-      await check(workspaceId);
-      return inner.save(workspaceId, object);
+      const userId = await check(workspaceId);
+      const saved = await inner.save(workspaceId, object);
+      stillHeld(userId);
+      return saved;
     },
     async saveRecord(workspaceId, record) {
-      await check(workspaceId);
+      const userId = await check(workspaceId);
       await inner.saveRecord(workspaceId, record);
+      stillHeld(userId);
     },
     findRecord: (workspaceId, name) => inner.findRecord(workspaceId, name),
     async remove(workspaceId, name) {
-      await check(workspaceId);
+      const userId = await check(workspaceId);
       await inner.remove(workspaceId, name);
+      stillHeld(userId);
     },
     async purge(userId) {
       await checkUser(userId);

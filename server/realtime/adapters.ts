@@ -1,7 +1,7 @@
 /**
  * Adapts the real modules (R pool, compute runtime, store) to the sessions layer's ports.
  */
-import type { RService, RState } from '../../r/index.ts';
+import type { RegisteredKinds, RService, RState } from '../../r/index.ts';
 import { validateObject, type StoredPanthrObject } from '../../converters/index.ts';
 import { WorkspaceRuntime } from '../compute/index.ts';
 import type { Config } from '../config/index.ts';
@@ -22,8 +22,14 @@ export interface Ports {
   readonly runtimes: RuntimeFactory;
   readonly persistence: WorkspacePersistence;
   readonly connectionLog: ConnectionLog;
-  /** Checks a raw object from a client: the object, or an error object in its place. */
-  readonly validate: (raw: unknown) => StoredPanthrObject | ErrorObject;
+  /**
+   * Checks a raw object from a client against the kinds of the user's R session (null: the
+   * user holds none yet, so the current Rserve's): the object, or an error object.
+   */
+  readonly validate: (
+    raw: unknown,
+    sessionKinds: RegisteredKinds | null,
+  ) => StoredPanthrObject | ErrorObject;
   rSessions(): Record<string, number>;
   rRestarts(): number;
   rState(): RState;
@@ -68,8 +74,10 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
       // The compute layer's runtime is the sessions layer's port as it is: one object type.
       load: (conn, objects) => WorkspaceRuntime.load(conn, objects, runtimeOptions),
     },
-    // Read at each call: an extensions reload (SIGHUP) changes the kinds R knows.
-    validate: (raw) => validateRaw(raw, r.registered ?? {}),
+    // The session's own kinds: after an extensions reload (SIGHUP) a session forked from
+    // the old Rserve lacks the new kinds (its R has no such function) and keeps the old
+    // ones until the user reconnects; a user without a session gets the current Rserve's.
+    validate: (raw, sessionKinds) => validateRaw(raw, sessionKinds, r.registered ?? {}),
     persistence: storePersistence(deps.store),
     connectionLog: storeConnectionLog(deps.store),
     rSessions: () => {
@@ -81,12 +89,19 @@ export function createPorts(deps: { config: Config; store: Store; r: RService })
   };
 }
 
+/** A kind the current Rserve knows and the user's session does not: say how to get it. */
+const RECONNECT_FOR_KIND =
+  ': it came with an extension loaded after your R session started; reconnect (reload the page) to use it';
+
 function validateRaw(
   raw: unknown,
-  kinds: Parameters<typeof validateObject>[1],
+  sessionKinds: RegisteredKinds | null,
+  current: RegisteredKinds | Record<string, never>,
 ): StoredPanthrObject | ErrorObject {
-  const v = validateObject(raw, kinds);
+  const v = validateObject(raw, sessionKinds ?? current);
   if (v.ok) return v.object;
+  const newer =
+    v.code === 'unknown_type' && sessionKinds !== null && validateObject(raw, current).ok;
   return {
     type: 'error',
     name: v.name,
@@ -96,6 +111,6 @@ function validateRaw(
         : v.code === 'too_large'
           ? ErrorCode.tooLarge
           : ErrorCode.invalidObject,
-    message: v.message,
+    message: newer ? v.message + RECONNECT_FOR_KIND : v.message,
   };
 }

@@ -8,6 +8,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import {
   nodeCookie,
+  withDeadline,
   type Admission,
   type LeaseKeeper,
   type ClusterNode,
@@ -46,7 +47,8 @@ export function affinityCookie(cluster: ClusterNode, log: Logger): RequestHandle
   return (req, res, next) => {
     const user = (req as { user?: { id?: unknown } }).user;
     if (typeof user?.id !== 'string') return next();
-    cluster.leases.holder(user.id).then(
+    // Bounded: a store cut off must not hold the handshake (the Socket.IO check then fails).
+    withDeadline(cluster.leases.holder(user.id), cluster.leaseTtlMs, 'a lease read').then(
       (h) => {
         if (h !== null && h.nodeId !== cluster.nodeId && h.expiresAt.getTime() > Date.now()) {
           (req as Marked)[HOLDER] = h.nodeId;

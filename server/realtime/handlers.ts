@@ -9,6 +9,7 @@ import {
   okMessageSchema,
   pingMessageSchema,
 } from '../../converters/index.ts';
+import type { RegisteredKinds } from '../../r/index.ts';
 import { ErrorCode } from '../errors.ts';
 import {
   errorObject,
@@ -26,7 +27,11 @@ import type { SizeRefusals } from './size-refusals.ts';
 /** What the handlers need. */
 export interface HandlerDeps {
   readonly sessions: SessionManager;
-  readonly validate: (raw: unknown) => StoredPanthrObject | ErrorObject;
+  /** Checks a raw object against the kinds of the user's R session (null: none yet). */
+  readonly validate: (
+    raw: unknown,
+    sessionKinds: RegisteredKinds | null,
+  ) => StoredPanthrObject | ErrorObject;
   readonly metrics: SessionMetrics;
   readonly log: Logger;
   /** Where a connection dropped for a message over the transport's limit is remembered. */
@@ -112,6 +117,7 @@ export function bindHandlers(
       }
       deps.metrics.countMessage('data', 'accepted');
       const { seq, objects, workspace } = parsed.data;
+      const sessionKinds = deps.sessions.kindsOf(client.userId);
       deps.log.info(
         { socket: socket.id, user: client.userId, seq, objects: objects.length, bytes },
         'data received',
@@ -121,7 +127,7 @@ export function bindHandlers(
         seq,
         deps.readOnly === true
           ? objects.map((o) => readOnlyError(nameOf(o)))
-          : objects.map(deps.validate),
+          : objects.map((o) => deps.validate(o, sessionKinds)),
         workspace ?? null,
       );
       socket.emit('ok', { seq });

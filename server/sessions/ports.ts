@@ -4,7 +4,7 @@
  * modules through the same adapters.
  */
 import type { StoredPanthrObject } from '../../converters/index.ts';
-import type { RConnection } from '../../r/index.ts';
+import type { RConnection, RegisteredKinds } from '../../r/index.ts';
 import type { RunOutcome } from '../compute/index.ts';
 import type { ErrorCode } from '../errors.ts';
 
@@ -37,6 +37,11 @@ export interface RLeaser {
 
 /** The R-side state of one workspace in one R session. */
 export interface WorkspaceRuntime {
+  /**
+   * The report, test and graph kinds this R session knows: those of the Rserve it was
+   * forked from, which an extensions reload does not change (r/reload.ts).
+   */
+  readonly kinds: RegisteredKinds;
   /** The workspace's objects as the runtime holds them (no `hash`), in stored order. */
   list(): readonly StoredPanthrObject[];
   /**

@@ -3,6 +3,7 @@
  * The realtime handlers call it; it owns the limits, the connection log and shutdown.
  */
 import type { Logger } from 'pino';
+import type { RegisteredKinds } from '../../r/index.ts';
 import {
   ClientConnection,
   type ByeReason,
@@ -124,6 +125,15 @@ export class SessionManager {
     client.touch();
     client.messages += 1;
     this.users.get(client.userId)?.submit(client, seq, items, workspace);
+  }
+
+  /**
+   * The kinds the R session of `userId` knows (see UserSession.kinds); null when the user
+   * holds none now. Requests are checked against these, not the current Rserve's: a session
+   * from before an extensions reload lacks the new kinds until the user reconnects.
+   */
+  kindsOf(userId: string): RegisteredKinds | null {
+    return this.users.get(userId)?.kinds ?? null;
   }
 
   /** Answers the R half of a ping. */

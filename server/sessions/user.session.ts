@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { RError } from '../../r/index.ts';
+import { RError, type RegisteredKinds } from '../../r/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import type { ClientConnection } from './client.connection.ts';
 import type { SessionMetrics } from './metrics.ts';
@@ -75,6 +75,14 @@ export class UserSession {
     private readonly deps: UserSessionDeps,
   ) {
     this.history = new UndoHistory(deps.persistence);
+  }
+
+  /**
+   * The kinds the R session this user holds knows; null before it is loaded (the next one
+   * comes from the current Rserve).
+   */
+  get kinds(): RegisteredKinds | null {
+    return this.runtime?.kinds ?? null;
   }
 
   /** Requests queued or running. */

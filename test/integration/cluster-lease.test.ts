@@ -24,6 +24,7 @@ import {
   type Store,
 } from '../../server/store/index.ts';
 import { silentLogger } from '../../server/log.ts';
+import { startRelay } from '../fixtures/netns.ts';
 import {
   startMongoWireDouble,
   type MongoWireDouble,
@@ -95,6 +96,64 @@ describe('cluster: leases and the start-up sweep on the store', function () {
     assert.deepEqual(await keeper.admit(user), { kind: 'moved', node: 'b' });
     await keeper.close();
     assert.equal((await leases.holder(user))?.nodeId, 'b', 'closing a keeps what b holds');
+  });
+
+  it('a store that stops answering: leases lost within the TTL, saves refused, node fenced until it answers', async () => {
+    // The store through a relay that holds every byte, as a network partition does: the
+    // driver's requests hang (they do not fail) until it passes them again.
+    const relay = await startRelay('127.0.0.1', {
+      host: new URL(url).hostname,
+      port: Number(new URL(url).port),
+    });
+    const cut = await openStore({
+      data_dir: dir,
+      mongodb_url: url.replace(/^mongodb:\/\/[^/]+/, `mongodb://127.0.0.1:${relay.port}`),
+      sweep: false,
+    });
+    const user = `p-${Date.now()}`;
+    const lost: string[] = [];
+    const fences: boolean[] = [];
+    const ttlMs = 1_500;
+    const keeper = new LeaseKeeper({
+      leases: cut.leases,
+      nodeId: 'a',
+      ttlMs,
+      log: silentLogger(),
+      active: () => true,
+      onLost: (u) => lost.push(u),
+      onFence: (f) => fences.push(f),
+    });
+    try {
+      assert.deepEqual(await keeper.admit(user), { kind: 'held' });
+      keeper.start();
+      relay.freeze();
+      const frozenAt = Date.now();
+      // A save's check waits no longer than the lease has left, then refuses.
+      await assert.rejects(keeper.check(user), LeaseLostError);
+      assert.ok(Date.now() - frozenAt <= ttlMs + 200, 'the check waited at most the TTL');
+      assert.deepEqual(lost, [user]);
+      const lostAt = Date.now();
+      assert.equal(keeper.holds(user), false);
+      await until(() => fences.length > 0, 5_000, 'fenced');
+      assert.deepEqual(fences, [true]);
+      relay.thaw();
+      await until(() => fences.length > 1, 10_000, 'serving again');
+      assert.deepEqual(fences, [true, false]);
+      // Renewals held in the partition land now; each extends the lease to at most a TTL
+      // after it was sent, so another node takes the user at the latest a TTL after the loss.
+      let taken = false;
+      while (!taken && Date.now() - lostAt < ttlMs + 500) {
+        taken = await leases.take(user, 'b', 5_000);
+        if (!taken) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(taken, 'node b took the user within a TTL of the loss');
+      await leases.release(user, 'b');
+    } finally {
+      relay.thaw();
+      await keeper.close();
+      await cut.close();
+      await relay.close();
+    }
   });
 
   /** A keeper of node `a` on the store's leases; `released` lists the users it gave up. */

@@ -3,156 +3,17 @@
  * double, or real MongoDB with MONGODB_URL) and two server processes, through
  * test/fixtures/cluster.ts (what scripts/cluster runs). Clients follow the affinity
  * contract as a browser's does: on `moved` they set `panthr_node` and connect again
- * through nginx. Cutting a node off Redis or the store with network namespaces is not
- * tested: `unshare -n` is refused to this user here.
+ * through nginx. Cutting a node off Redis or the store: cluster-netns.test.ts.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { simpleParser } from 'mailparser';
 import { MongoClient } from 'mongodb';
-import { io } from 'socket.io-client';
 import { dbNameOf } from '../../server/store/mongo/mongo.store.ts';
 import { openStore, type LeaseRepository, type Store } from '../../server/store/index.ts';
 import { NGINX } from '../fixtures/nginx.ts';
 import { REDIS_SERVER, startCluster, type LocalCluster } from '../fixtures/cluster.ts';
-import { cookiesOf, TestClient } from '../fixtures/users.ts';
+import { dataset, datasetsOf, newUser, openTab, status } from '../fixtures/cluster-clients.ts';
 
 const TTL_S = 8;
-
-/** A tab connected through nginx, with the node cookie it ended with. */
-interface Tab {
-  readonly client: TestClient;
-  /** The `moved` refusals it followed, in order (node ids). */
-  readonly moves: string[];
-  readonly node: string | null;
-}
-
-async function mailLink(cluster: LocalCluster, email: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    for (const node of cluster.nodes) {
-      const files = await readdir(node.outbox).catch(() => [] as string[]);
-      for (const f of files) {
-        const mail = await simpleParser(await readFile(path.join(node.outbox, f)));
-        if (!JSON.stringify(mail.to).includes(email)) continue;
-        const link = /http:\/\/\S+\/verify\?token=[A-Za-z0-9_-]+/.exec(mail.text ?? '')?.[0];
-        if (link !== undefined) return link;
-      }
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no mail to ${email}`);
-}
-
-let made = 0;
-/** Registers, verifies and logs in a user through nginx; returns the session cookie. */
-async function newUser(cluster: LocalCluster): Promise<{ cookie: string; email: string }> {
-  const email = `cluster${++made}.${process.pid}@example.org`;
-  const password = 'correct horse battery staple';
-  const json = { 'content-type': 'application/json' };
-  const reg = await fetch(`${cluster.url}/register`, {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ email, password }),
-  });
-  assert.equal(reg.status, 201, await reg.text());
-  const link = await mailLink(cluster, email);
-  const verified = await fetch(link.replace(/^https?:\/\/[^/]+/, cluster.url));
-  assert.equal(verified.status, 200);
-  const res = await fetch(`${cluster.url}/login`, {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ email, password }),
-  });
-  assert.equal(res.status, 200, await res.text());
-  return { cookie: cookiesOf(res), email };
-}
-
-/**
- * Connects through nginx (with `panthr_node=node` when given), following `moved` refusals
- * as the client does, until the workspace arrives or `timeoutMs` passes.
- */
-async function openTab(
-  cluster: LocalCluster,
-  cookie: string,
-  node: string | null,
-  timeoutMs = 30_000,
-): Promise<Tab> {
-  const moves: string[] = [];
-  const deadline = Date.now() + timeoutMs;
-  let current = node;
-  for (;;) {
-    const socket = io(cluster.url, {
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      extraHeaders: { cookie: current === null ? cookie : `${cookie}; panthr_node=${current}` },
-    });
-    // Listening before the connect: the workspace may arrive in the same read as the
-    // CONNECT packet, and ws then emits both in one go, before an `await` resumes here (a
-    // client made after the connect missed it and waited for the workspace in vain).
-    const client = new TestClient(socket);
-    const outcome = await new Promise<'ok' | Error>((resolve) => {
-      socket.once('connect', () => resolve('ok'));
-      socket.once('connect_error', (err) => resolve(err));
-    });
-    if (outcome === 'ok') {
-      await client.until(
-        () => client.received.length > 0 || client.byes.length > 0,
-        90_000,
-        'the workspace',
-      );
-      if (client.received.length === 0) {
-        throw new Error(`refused after connecting: bye ${JSON.stringify(client.byes)}`);
-      }
-      return { client, moves, node: current };
-    }
-    socket.disconnect();
-    if (Date.now() > deadline) throw new Error(`no connection: ${outcome.message}`);
-    if (outcome.message === 'moved') {
-      const to = (outcome as Error & { data?: { node?: string } }).data?.node;
-      assert.equal(typeof to, 'string', 'a moved refusal names the node');
-      moves.push(to ?? '');
-      current = to ?? null;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** A dataset of `n` rows whose values are easy to check. */
-function dataset(name: string, n: number): Record<string, unknown> {
-  return {
-    type: 'dataset',
-    name,
-    variables: [
-      {
-        type: 'vector',
-        name: 'x',
-        variableType: 'scalar',
-        values: Array.from({ length: n }, (_, i) => i),
-      },
-      {
-        type: 'vector',
-        name: 'y',
-        variableType: 'scalar',
-        values: Array.from({ length: n }, (_, i) => (i * 7) % 1000),
-      },
-    ],
-  };
-}
-
-async function status(url: string): Promise<{ no_users: number }> {
-  return (await (await fetch(`${url}/status`)).json()) as { no_users: number };
-}
-
-/** The datasets of a workspace `data` message, by name. */
-function datasetsOf(client: TestClient): Map<string, Record<string, unknown>> {
-  const first = client.received[0];
-  const out = new Map<string, Record<string, unknown>>();
-  for (const o of first?.objects ?? []) if (o.type === 'dataset') out.set(String(o.name), o);
-  return out;
-}
 
 describe('cluster: two nodes behind nginx, Redis and one store', function () {
   this.timeout(240_000);

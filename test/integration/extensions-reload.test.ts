@@ -64,6 +64,54 @@ describe('extensions reloaded live (SIGHUP)', function () {
     after.socket.disconnect();
   });
 
+  it('a session keeps the kinds of the Rserve it came from until the user reconnects', async () => {
+    const r = ts.server.r;
+    const reload = async (extensions: Record<string, string>): Promise<void> => {
+      const next = parseConfig({ ...ts.config, extensions });
+      assert.equal(await reloadExtensions(ts.server, next, silentLogger()), true);
+    };
+    const reconnect = async (tab: TestClient, cookie: string): Promise<TestClient> => {
+      tab.socket.disconnect();
+      // The session ends and its Rserve (no one else's) stops: the next one is current.
+      assert.ok(await waitUntil(() => r.draining === 0, 20_000), 'the old Rserve stopped');
+      return connect(ts, cookie);
+    };
+    const qq = (name: string) => ({
+      type: 'graph',
+      name,
+      graphType: 'qqnorm',
+      dataset: 'd',
+      variables: ['x'],
+    });
+    await reload({});
+    const { cookie } = await createUser(ts, 'kinds');
+    let tab = await connect(ts, cookie);
+    const x = { type: 'vector', name: 'x', variableType: 'scalar', values: [3, 1, 4, 1, 5, 9] };
+    const [stored] = await tab.request([{ type: 'dataset', name: 'd', variables: [x] }]);
+    assert.equal(stored?.type, 'dataset', JSON.stringify(stored));
+
+    // Added by a reload: not offered to the session forked before it (its R lacks the
+    // function), with a message that says how to get it; offered once the user reconnects.
+    await reload({ normality: EXTENSION });
+    const [refused] = await tab.request([qq('qq1')]);
+    assert.equal(refused?.code, 'unknown_type', JSON.stringify(refused));
+    assert.match(String(refused?.message), /qqnorm.*reconnect/);
+    tab = await reconnect(tab, cookie);
+    assert.ok(!tab.received[0]?.objects.some((o) => o['name'] === 'qq1'), 'nothing was stored');
+    const [drawn] = await tab.request([qq('qq2')]);
+    assert.equal((drawn?.result as { format?: string } | undefined)?.format, 'svg');
+
+    // Removed by a reload: the session that has it in its R keeps it until it reconnects.
+    await reload({});
+    const [kept] = await tab.request([qq('qq3')]);
+    assert.equal((kept?.result as { format?: string } | undefined)?.format, 'svg');
+    tab = await reconnect(tab, cookie);
+    const [gone] = await tab.request([qq('qq4')]);
+    assert.equal(gone?.code, 'unknown_type', JSON.stringify(gone));
+    assert.doesNotMatch(String(gone?.message), /reconnect/);
+    tab.socket.disconnect();
+  });
+
   it('keeps the running R when the new extensions cannot start', async () => {
     const r = ts.server.r;
     const group = r.supervisor.server!.pgid;
