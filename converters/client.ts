@@ -15,4 +15,26 @@ export { CsvSyntaxError, eachCsvRecord, isBlankRecord, recordFields } from './cs
 export { parseCsv } from './csv.ts';
 export { TYPE_WHAT, typedCell } from './cell-value.ts';
 export { SINGLE_MESSAGE_BYTES, uploadParts } from './upload-parts.ts';
-export type { PanthrVector } from './schema/vector.schema.ts';
+// The PanthR object types, inferred from the zod schemas: type-only exports, erased from
+// the bundle, so the client's objects are the server's without zod in the page.
+export type {
+  ErrorCode,
+  JsonDataset,
+  JsonForm,
+  JsonVector,
+  Labels,
+  PanthrCommand,
+  PanthrDataset,
+  PanthrError,
+  PanthrFilter,
+  PanthrGraph,
+  PanthrNote,
+  PanthrObject,
+  PanthrReport,
+  PanthrTest,
+  PanthrVector,
+  ReplyObject,
+  StoredPanthrObject,
+  VariableType,
+  VectorValue,
+} from './panthr.schema.ts';

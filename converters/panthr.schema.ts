@@ -3,9 +3,10 @@
  * inferred from them), shared by the realtime layer (message checks) and the compute layer.
  * The schemas live in `schema/`, split by topic; this module gathers them.
  */
-import type { PanthrDataset, PanthrVector } from './schema/vector.schema.ts';
+import type { PanthrDataset, PanthrVector, VectorValue } from './schema/vector.schema.ts';
 import type {
   PanthrCommand,
+  PanthrError,
   PanthrExtensionGraph,
   PanthrExtensionReport,
   PanthrExtensionTest,
@@ -53,3 +54,26 @@ export type StoredPanthrObject = PanthrObject & {
   /** Why the result no longer describes the data (compute/workspace.rules.ts); absent when current. */
   stale?: string;
 };
+
+/**
+ * An object of a server `data` message (API.md §2): a PanthR object as stored (a result
+ * among them), or an error object in place of the result of a request.
+ */
+export type ReplyObject = StoredPanthrObject | PanthrError;
+
+/** A vector whose values are JSON: numbers, strings, booleans, null (never binary). */
+export type JsonVector = Omit<PanthrVector, 'values'> & { values: VectorValue[] };
+
+/** A dataset whose variables are {@link JsonVector}s. */
+export type JsonDataset = Omit<PanthrDataset, 'variables'> & { variables: JsonVector[] };
+
+/**
+ * `T` (one PanthR object type, or a union of them) as a JSON client holds it: a vector's
+ * values and a dataset's variables' values as JSON, the binary form (a scalar vector's
+ * float64 bytes, API.md "Receiving binary values") already turned into numbers.
+ */
+export type JsonForm<T> = T extends { type: 'vector' }
+  ? Omit<T, 'values'> & { values: VectorValue[] }
+  : T extends { type: 'dataset' }
+    ? Omit<T, 'variables'> & { variables: JsonVector[] }
+    : T;
