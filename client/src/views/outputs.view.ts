@@ -244,8 +244,9 @@ function showArrival(list: HTMLElement, outs: readonly PObject[]): void {
   const before = shown;
   shown = new Set(outs.map((o) => o.name));
   const fresh = before === null ? [] : outs.filter((o) => !before.has(o.name));
-  if (fresh.length !== 1) return;
-  const name = (fresh[0] as PObject).name;
+  const [first] = fresh;
+  if (fresh.length !== 1 || first === undefined) return;
+  const name = first.name;
   queueMicrotask(() => {
     const el = [...list.querySelectorAll<HTMLElement>('article.output')].find(
       (c) => c.dataset['name'] === name,
