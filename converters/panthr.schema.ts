@@ -42,6 +42,19 @@ export type PanthrObject =
   | PanthrR
   | PanthrNote;
 
+/** The `type` of every PanthR object (test/unit/object-types.test.ts checks it is all). */
+export const OBJECT_TYPES = [
+  'vector',
+  'dataset',
+  'filter',
+  'command',
+  'report',
+  'test',
+  'graph',
+  'r',
+  'note',
+] as const satisfies readonly PanthrObject['type'][];
+
 /**
  * A PanthR object as a workspace holds it and every layer passes it on (sessions, compute,
  * the store's callers): what {@link validateObject} accepted, plus what the server adds.
@@ -54,6 +67,23 @@ export type StoredPanthrObject = PanthrObject & {
   /** Why the result no longer describes the data (compute/workspace.rules.ts); absent when current. */
   stale?: string;
 };
+
+/**
+ * Whether a record the store gives back is a PanthR object: a `type` of
+ * {@link OBJECT_TYPES} and a string `name`. Shallow on purpose: every stored object was
+ * made by the compute layer from one validateObject accepted, and a workspace's megabytes
+ * of values are not checked again on each load; this keeps out records of another kind.
+ */
+export function isStoredPanthrObject<T extends { readonly name: unknown }>(
+  o: T,
+): o is T & StoredPanthrObject {
+  const type = 'type' in o ? o.type : undefined;
+  return (
+    typeof o.name === 'string' &&
+    typeof type === 'string' &&
+    (OBJECT_TYPES as readonly string[]).includes(type)
+  );
+}
 
 /**
  * An object of a server `data` message (API.md §2): a PanthR object as stored (a result

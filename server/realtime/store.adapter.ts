@@ -12,6 +12,7 @@ import {
   type WorkspaceObject,
 } from '../store/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
+import { isStoredPanthrObject } from '../../converters/index.ts';
 import type {
   ConnectionLog,
   StoredPanthrObject,
@@ -20,15 +21,21 @@ import type {
 } from '../sessions/index.ts';
 
 /**
- * A stored object as the PanthR object it is. The store keeps objects as plain records
- * (server/store knows no PanthR types); this cast is sound because the only writers of
- * object records are {@link storePersistence}'s `save` (objects the compute layer made from
- * requests validateObject accepted) and the store's copy of a whole workspace
- * (sharing.repo.ts copyWorkspace), whose objects came from here. Hidden records (`~` names)
- * go through `saveRecord`/`findRecord`, and loadObjects leaves them out.
+ * A stored object as the PanthR object it is, or null for a record of another kind. The
+ * store keeps objects as plain records (server/store knows no PanthR types); the only
+ * writers of object records are {@link storePersistence}'s `save` (objects the compute layer
+ * made from requests validateObject accepted) and the store's copy of a whole workspace
+ * (sharing.repo.ts copyWorkspace), whose objects came from here, so the check is shallow
+ * (isStoredPanthrObject). Hidden records (`~` names) go through `saveRecord`/`findRecord`,
+ * and loadObjects leaves them out.
  */
-function asPanthr(o: WorkspaceObject): StoredPanthrObject {
-  return o as unknown as StoredPanthrObject;
+function asPanthr(o: WorkspaceObject): StoredPanthrObject | null {
+  return isStoredPanthrObject(o) ? o : null;
+}
+
+/** The PanthR objects among stored records (a record of another kind is left out). */
+function panthrObjects(records: readonly WorkspaceObject[]): StoredPanthrObject[] {
+  return records.flatMap((o) => asPanthr(o) ?? []);
 }
 
 /** A hidden record as read back; every record has a string `type` (undo.history.ts writes it). */
@@ -42,7 +49,7 @@ export function storePersistence(store: Store): WorkspacePersistence {
     // A workspace shared with the user comes back read-only (sharing.repo.ts).
     current: (userId) => currentWorkspaceAccess(store, userId),
     async load(workspaceId) {
-      return (await loadObjects(store, workspaceId)).map(asPanthr);
+      return panthrObjects(await loadObjects(store, workspaceId));
     },
     async save(workspaceId, object) {
       if (object.name === null) throw new Error('only named objects are stored');
@@ -53,7 +60,9 @@ export function storePersistence(store: Store): WorkspacePersistence {
           'this workspace was deleted meanwhile; the result was not kept',
         );
       }
-      return asPanthr(stored);
+      const saved = asPanthr(stored);
+      if (saved === null) throw new Error(`the store gave back "${stored.name}" as another kind`);
+      return saved;
     },
     async find(workspaceId, name) {
       const found = await findObject(store, workspaceId, name);

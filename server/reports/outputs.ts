@@ -2,7 +2,7 @@
  * What an export or a report takes from a workspace: its datasets and its outputs (reports,
  * tests, graphs that have a result, and notes) in workspace order.
  */
-import type { PanthrDataset } from '../../converters/index.ts';
+import { isStoredPanthrObject, type PanthrDataset } from '../../converters/index.ts';
 import type { StoredObject } from '../store/index.ts';
 
 /** The kinds of objects a report shows. */
@@ -34,8 +34,8 @@ export function workspaceContent(name: string, objects: readonly StoredObject[])
   const datasets: PanthrDataset[] = [];
   const outputs: StoredObject[] = [];
   for (const o of objects) {
-    // Sound: the store holds only objects validateObject accepted (realtime/store.adapter.ts).
-    if (o['type'] === 'dataset') datasets.push(o as unknown as PanthrDataset);
+    // The store holds only objects validateObject accepted (realtime/store.adapter.ts).
+    if (isStoredPanthrObject(o) && o.type === 'dataset') datasets.push(o);
     else if (o['type'] === 'note' && typeof o['text'] === 'string') outputs.push(o);
     else if (OUTPUT_TYPES.has(String(o['type'])) && Object.keys(resultOf(o)).length > 0)
       outputs.push(o);
