@@ -16,6 +16,7 @@ import { analysisById, buildRequest } from '../../client/src/analyses.ts';
 import { editCommand } from '../../client/src/cell-edit.ts';
 import { WorkspaceModel } from '../../client/src/model.ts';
 import { jsonValues } from '../../client/src/binary.ts';
+import type { GraphSettings as EditorSettings } from '../../client/src/settings.ts';
 import * as client from '../../client/src/types.ts';
 import {
   ERROR_CODES,
@@ -23,6 +24,7 @@ import {
   isErrorObjectCode,
   isStoredPanthrObject,
   validateObject,
+  type GraphSettings,
   type JsonDataset,
   type JsonForm,
   type JsonVector,
@@ -69,6 +71,9 @@ export type Checks = [
   Holds<ComputeErrorObject extends PanthrError ? true : false>,
   // An error object's codes are wire codes the server knows.
   Holds<[PanthrError['code']] extends [ErrorCode] ? true : false>,
+  // The settings editor holds the schema's graph settings, every key of them.
+  Holds<EditorSettings extends GraphSettings ? true : false>,
+  Holds<Equal<keyof EditorSettings, keyof GraphSettings>>,
   // OBJECT_TYPES names every type of object, and only those.
   Holds<Equal<(typeof OBJECT_TYPES)[number], PanthrObject['type']>>,
 ];
