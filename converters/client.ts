@@ -8,6 +8,7 @@
 export { binaryToJson, isBinaryValues, mapValuesKeys, type BinaryValues } from './binary-values.ts';
 export * from './formula/index.ts';
 export { isColor, normalizeColor } from './schema/colors.ts';
+export { FONT_FAMILIES, LINE_STYLES } from './schema/graph-styles.ts';
 // The CSV rules `read` runs (one tokenizer for server and client), the check of a typed
 // cell, and how an upload is split into parts: all zod-free.
 export { csvColumnNames, inferColumn } from './csv-infer.ts';
@@ -15,4 +16,27 @@ export { CsvSyntaxError, eachCsvRecord, isBlankRecord, recordFields } from './cs
 export { parseCsv } from './csv.ts';
 export { TYPE_WHAT, typedCell } from './cell-value.ts';
 export { SINGLE_MESSAGE_BYTES, uploadParts } from './upload-parts.ts';
-export type { PanthrVector } from './schema/vector.schema.ts';
+// The PanthR object types, inferred from the zod schemas: type-only exports, erased from
+// the bundle, so the client's objects are the server's without zod in the page.
+export type {
+  ErrorCode,
+  GraphSettings,
+  JsonDataset,
+  JsonForm,
+  JsonVector,
+  Labels,
+  PanthrCommand,
+  PanthrDataset,
+  PanthrError,
+  PanthrFilter,
+  PanthrGraph,
+  PanthrNote,
+  PanthrObject,
+  PanthrReport,
+  PanthrTest,
+  PanthrVector,
+  ReplyObject,
+  StoredPanthrObject,
+  VariableType,
+  VectorValue,
+} from './panthr.schema.ts';

@@ -14,10 +14,10 @@ export const UPLOAD_PART_BYTES = 8 * 2 ** 20;
 /** Datasets estimated at most this size go up in one message. */
 export const SINGLE_MESSAGE_BYTES = UPLOAD_PART_BYTES;
 
-/** A dataset as a client holds it before sending (any extra keys are kept). */
-type DatasetLike = Pick<PanthrDataset, 'type' | 'name'> & {
+/** A dataset as a client holds it before sending (its other keys are kept). */
+type DatasetLike = Omit<PanthrDataset, 'variables'> & {
   readonly variables: readonly PanthrVector[];
-} & Record<string, unknown>;
+};
 
 /**
  * Bytes a variable takes in a message: binary values exactly, JSON values estimated from
@@ -42,10 +42,7 @@ export function variableBytes(v: PanthrVector): number {
  * The parts of `dataset`: one part when it fits in `partBytes`, else groups of whole
  * variables of at most `partBytes` each (a variable larger than that is a part of its own).
  */
-export function uploadParts(
-  dataset: DatasetLike,
-  partBytes = UPLOAD_PART_BYTES,
-): Record<string, unknown>[] {
+export function uploadParts(dataset: DatasetLike, partBytes = UPLOAD_PART_BYTES): PanthrDataset[] {
   const groups: PanthrVector[][] = [];
   let group: PanthrVector[] = [];
   let bytes = 0;

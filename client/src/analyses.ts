@@ -4,7 +4,7 @@
 import { MODEL_TESTS } from './analysis-models.ts';
 import { CAT, NUM, type Analysis, type OptionSpec, type Slot } from './analysis-spec.ts';
 import { MEAN_TESTS } from './analysis-tests.ts';
-import type { Dataset, PObject, Vector } from './types.ts';
+import type { AnalysisSpec, Dataset, Vector } from './types.ts';
 import { levelsOf } from './values.ts';
 
 export type { Analysis, OptionSpec, Slot } from './analysis-spec.ts';
@@ -152,7 +152,7 @@ export function buildRequest(
   dataset: string,
   name: string,
   choices: Choices,
-): PObject {
+): AnalysisSpec {
   const vars = a.slots.flatMap((s) => (s.key === 'by' ? [] : (choices.slots[s.key] ?? [])));
   const filter = choices.filter ? { filter: choices.filter } : {};
   if (a.kind === 'report') {

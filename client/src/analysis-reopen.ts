@@ -1,15 +1,17 @@
 // Reopening a result: which menu entry made a stored request object, and the dialog choices
 // that build it again (jamovi's editable analyses). DOM-free.
 import { ANALYSES, type Analysis, type Choices, type OptionValue } from './analyses.ts';
-import type { Dataset, PObject } from './types.ts';
+import {
+  isAnalysisRequest,
+  kindOf,
+  type AnalysisRequest,
+  type Dataset,
+  type PObject,
+} from './types.ts';
 
-const wireOf = (o: PObject): unknown => o['reportType'] ?? o['test'] ?? o['graphType'];
-const optionsOf = (o: PObject): Record<string, unknown> =>
-  typeof o['options'] === 'object' && o['options'] !== null
-    ? (o['options'] as Record<string, unknown>)
-    : {};
-const varsOf = (o: PObject): string[] =>
-  Array.isArray(o['variables']) ? (o['variables'] as unknown[]).map(String) : [];
+// Built-in graphs have no options; every other analysis may.
+const optionsOf = (o: AnalysisRequest): Readonly<Record<string, unknown>> =>
+  ('options' in o ? o.options : undefined) ?? {};
 
 /** The fewest and most variables `a` takes. */
 function arity(a: Analysis): [number, number] {
@@ -25,10 +27,11 @@ function arity(a: Analysis): [number, number] {
 
 /** The menu entry whose request `o` is (its fixed options and variable count fit), if any. */
 export function analysisOf(o: PObject): Analysis | undefined {
+  if (!isAnalysisRequest(o)) return undefined;
   const opts = optionsOf(o);
-  const n = varsOf(o).length;
+  const n = o.variables.length;
   const fits = ANALYSES.filter((a) => {
-    if (a.kind !== o.type || a.wire !== wireOf(o)) return false;
+    if (a.kind !== o.type || a.wire !== kindOf(o)) return false;
     const [min, max] = arity(a);
     return n >= min && n <= max;
   });
@@ -42,15 +45,19 @@ export function analysisOf(o: PObject): Analysis | undefined {
 }
 
 /** Hands the variables of a request back to `a`'s slots in order, by type where it is open. */
-function slotsOf(a: Analysis, o: PObject, ds: Dataset | undefined): Record<string, string[]> {
-  const vars = varsOf(o);
+function slotsOf(
+  a: Analysis,
+  o: AnalysisRequest,
+  ds: Dataset | undefined,
+): Record<string, string[]> {
+  const vars = o.variables;
   const typeOf = (name: string): string | undefined =>
     ds?.variables.find((v) => v.name === name)?.variableType;
   const slots: Record<string, string[]> = {};
   let i = 0;
   a.slots.forEach((s, k) => {
     if (s.key === 'by') {
-      slots[s.key] = typeof o['by'] === 'string' ? [o['by']] : [];
+      slots[s.key] = o.type === 'report' && o.by !== undefined ? [o.by] : [];
       return;
     }
     const later = a.slots.slice(k + 1).filter((t) => t.count === 'one' || t.count === 'many');
@@ -73,7 +80,7 @@ function slotsOf(a: Analysis, o: PObject, ds: Dataset | undefined): Record<strin
 }
 
 /** The choices that rebuild `o` with `a` in the dialog (options as the form shows them). */
-export function choicesOf(a: Analysis, o: PObject, ds: Dataset | undefined): Choices {
+export function choicesOf(a: Analysis, o: AnalysisRequest, ds: Dataset | undefined): Choices {
   const opts = optionsOf(o);
   const options: Record<string, OptionValue> = {};
   for (const spec of a.options) {
@@ -86,7 +93,7 @@ export function choicesOf(a: Analysis, o: PObject, ds: Dataset | undefined): Cho
     else if (typeof v === 'number') options[spec.key] = spec.kind === 'select' ? String(v) : v;
   }
   const choices: Choices = { slots: slotsOf(a, o, ds), options };
-  if (typeof o['filter'] === 'string') choices.filter = o['filter'];
-  if (typeof o.label === 'string' && a.kind === 'graph') choices.label = o.label;
+  if (o.filter !== undefined) choices.filter = o.filter;
+  if (o.label !== undefined && a.kind === 'graph') choices.label = o.label;
   return choices;
 }

@@ -9,7 +9,7 @@ import { WorkspaceModel } from './model.ts';
 import { DisconnectedError } from './protocol.ts';
 import { PrefsStore } from './prefs.ts';
 import { hashToRoute, routeToHash, type Route } from './route.ts';
-import type { ErrorObject, PObject } from './types.ts';
+import type { LostReply, PanthrObject, Reply } from './types.ts';
 
 /** Connection facts for the login menu. */
 export interface ConnInfo {
@@ -23,7 +23,7 @@ export class App {
   readonly model = new WorkspaceModel();
   readonly prefs = new PrefsStore();
   readonly conn: Connection;
-  readonly pending = new Map<string, PObject>();
+  readonly pending = new Map<string, PanthrObject>();
   route: Route = hashToRoute(location.hash);
   workspace: WorkspaceInfo | null = null;
   /** True until the server's first `data` (the whole workspace) arrived: nothing to show yet. */
@@ -82,7 +82,7 @@ export class App {
    * The server sent a whole workspace (on connect, or a switch made in any tab): show it.
    * A different workspace than before also gets its own remembered place.
    */
-  private showWorkspace(objects: PObject[], ws: { id: string; name: string } | undefined): void {
+  private showWorkspace(objects: Reply[], ws: { id: string; name: string } | undefined): void {
     const before = this.shown?.id;
     this.loading = false;
     if (ws !== undefined) {
@@ -173,7 +173,7 @@ export class App {
    * Sends request objects; they show as pending until their reply. Resolves with the
    * reply's objects; error objects are returned too (callers show them where they belong).
    */
-  async request(objects: PObject[]): Promise<PObject[]> {
+  async request(objects: PanthrObject[]): Promise<Reply[]> {
     for (const o of objects) this.pending.set(o.name, o);
     this.version++;
     this.emit();
@@ -181,7 +181,7 @@ export class App {
       return await this.conn.send(objects, this.shown?.id ?? null);
     } catch (e) {
       if (e instanceof DisconnectedError) {
-        const failed = objects.map((o): ErrorObject => ({
+        const failed = objects.map((o): LostReply => ({
           type: 'error',
           name: o.name,
           code: 'disconnected',

@@ -2,7 +2,7 @@
 // with the server's own rule for each type (converters/cell-value.ts), so that a value the
 // type cannot hold is refused at once with what to type instead. DOM-free.
 import { TYPE_WHAT, typedCell } from '../../converters/client.ts';
-import type { Cell, Vector } from './types.ts';
+import type { Cell, CommandOf, Vector } from './types.ts';
 import { formatValue } from './values.ts';
 
 /** A checked cell: the value to send, or why it cannot be sent and what to do. */
@@ -94,7 +94,7 @@ export function editCommand(
   variable: string,
   row: number,
   value: Cell,
-): Record<string, unknown> & { type: 'command'; name: string } {
+): CommandOf<'edit'> {
   return {
     type: 'command',
     name,

@@ -4,7 +4,7 @@
 import { BINARY_VALUES_AUTH, jsonValues } from './binary.ts';
 import { io, type Socket } from 'socket.io-client';
 import { ProtocolQueue, type ServerData } from './protocol.ts';
-import type { PObject } from './types.ts';
+import type { PanthrObject, Reply } from './types.ts';
 
 /** What the login menu shows about the connection. */
 export type ConnState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'refused';
@@ -201,7 +201,7 @@ export class Connection {
    * Sends objects as one `data` message for `workspace` (the id the tab shows, or null);
    * resolves with the reply's objects.
    */
-  send(objects: PObject[], workspace: string | null = null): Promise<PObject[]> {
+  send(objects: PanthrObject[], workspace: string | null = null): Promise<Reply[]> {
     return this.queue.send(objects, workspace);
   }
 

@@ -4,7 +4,7 @@
 // server records every one of them in the workspace's history, so Ctrl+Z undoes it.
 import type { App } from './app.ts';
 import { editCommand } from './cell-edit.ts';
-import type { Cell, Dataset, PObject, VariableType } from './types.ts';
+import type { Cell, CommandOf, Dataset, MissingCode, PanthrObject, VariableType } from './types.ts';
 import { replyError } from './types.ts';
 import { sendDataset } from './upload.ts';
 
@@ -12,7 +12,7 @@ let counter = 0;
 /** A name for a command the workspace does not keep (`view.`: hidden like helper requests). */
 const commandName = (what: string): string => `view.${what}${++counter}`;
 
-async function run(app: App, objects: PObject[], fallback: string): Promise<string | null> {
+async function run(app: App, objects: PanthrObject[], fallback: string): Promise<string | null> {
   const reply = await app.request(objects);
   return replyError(reply, fallback);
 }
@@ -35,9 +35,9 @@ export function sendSettype(
   dataset: string,
   variable: string,
   variableType: VariableType,
-  missing?: Cell[],
+  missing?: MissingCode[],
 ): Promise<string | null> {
-  const o: PObject = {
+  const o: CommandOf<'settype'> = {
     type: 'command',
     name: commandName('settype'),
     command: 'settype',
@@ -56,7 +56,7 @@ export function sendLevels(
   variable: string,
   change: { labels: string[] } | { rename: Record<string, string> },
 ): Promise<string | null> {
-  const o: PObject = {
+  const o: CommandOf<'levels'> = {
     type: 'command',
     name: commandName('levels'),
     command: 'levels',
@@ -69,7 +69,12 @@ export function sendLevels(
 
 /** Deletes an object of the workspace (a dataset, a filter). */
 export function deleteObject(app: App, target: string): Promise<string | null> {
-  const o: PObject = { type: 'command', name: commandName('delete'), command: 'delete', target };
+  const o: CommandOf<'delete'> = {
+    type: 'command',
+    name: commandName('delete'),
+    command: 'delete',
+    target,
+  };
   return run(app, [o], `"${target}" could not be deleted.`);
 }
 

@@ -3,11 +3,14 @@
 // workspace and replaces what was there. DOM-free; views subscribe to changes.
 import {
   isDataset,
+  isErrorObject,
   isPObject,
+  isVector,
   type Dataset,
-  type ErrorObject,
+  type NamedError,
+  type ObjectOf,
   type PObject,
-  type Vector,
+  type Reply,
 } from './types.ts';
 
 /** Object types shown in the outputs list. */
@@ -19,7 +22,7 @@ const VIEW_PREFIX = 'view.';
 /** The workspace as the client knows it. */
 export class WorkspaceModel {
   private readonly objects = new Map<string, PObject>();
-  private readonly errors = new Map<string, ErrorObject>();
+  private readonly errors = new Map<string, NamedError>();
   private readonly listeners = new Set<() => void>();
   private order = 0;
   private readonly arrival = new Map<string, number>();
@@ -36,7 +39,7 @@ export class WorkspaceModel {
    * one already applied, so it is never applied again (docs/api.md, "The workspace sent on
    * connect"; applying a newvar record again once showed values R no longer had).
    */
-  reset(objects: PObject[]): void {
+  reset(objects: readonly Reply[]): void {
     this.objects.clear();
     this.errors.clear();
     this.arrival.clear();
@@ -45,7 +48,7 @@ export class WorkspaceModel {
   }
 
   /** Applies objects from the server: results, datasets, variables, deletions, errors. */
-  apply(objects: PObject[]): void {
+  apply(objects: readonly Reply[]): void {
     for (const o of objects) this.applyOne(o);
     for (const fn of this.listeners) fn();
   }
@@ -63,30 +66,30 @@ export class WorkspaceModel {
     this.arrival.delete(name);
   }
 
-  private applyOne(o: PObject): void {
+  private applyOne(o: Reply): void {
     if (!isPObject(o)) return;
-    if (o.type === 'error') {
-      const e = o as ErrorObject;
-      if (typeof e.name === 'string') this.errors.set(e.name, e);
+    if (isErrorObject(o)) {
+      const name = o.name;
+      if (name !== null) this.errors.set(name, { ...o, name });
       return;
     }
     if (o.type === 'command') return this.applyCommand(o);
-    if (o.type === 'dataset' && o['append'] === true) return this.applyPart(o);
+    if (o.type === 'dataset' && o.append === true) return this.applyPart(o);
     this.put(o);
   }
 
   /** A part of an upload (`append`): its variables join (or replace) the dataset's. */
-  private applyPart(o: PObject): void {
+  private applyPart(o: ObjectOf<'dataset'>): void {
     const ds = this.dataset(o.name);
-    if (ds === undefined || !isDataset(o)) return;
+    if (ds === undefined) return;
     const kept = ds.variables.map((v) => o.variables.find((x) => x.name === v.name) ?? v);
     const added = o.variables.filter((v) => !ds.variables.some((x) => x.name === v.name));
     this.put({ ...ds, variables: [...kept, ...added], hash: o.hash ?? ds.hash });
   }
 
-  private applyCommand(o: PObject): void {
+  private applyCommand(o: ObjectOf<'command'>): void {
     const result = o.result as Record<string, unknown> | undefined;
-    switch (o['command']) {
+    switch (o.command) {
       case 'read':
         if (isDataset(result?.['dataset'])) this.put({ ...result['dataset'], name: o.name });
         return;
@@ -95,22 +98,20 @@ export class WorkspaceModel {
       case 'settype': {
         // The variable as it now is replaces the old one in place (docs/api.md).
         const v = result?.['variable'];
-        const ds = this.dataset(String(o['dataset']));
-        if (ds === undefined || !isPObject(v)) return;
-        const variables = ds.variables.map((x) => (x.name === v.name ? (v as Vector) : x));
+        const ds = this.dataset(o.dataset);
+        if (ds === undefined || !isVector(v)) return;
+        const variables = ds.variables.map((x) => (x.name === v.name ? v : x));
         this.put({ ...ds, variables });
         return;
       }
       case 'newvar': {
         const v = result?.['variable'];
-        const ds = this.dataset(String(o['dataset']));
-        if (ds === undefined || !isPObject(v)) return;
+        const ds = this.dataset(o.dataset);
+        if (ds === undefined || !isVector(v)) return;
         // As the server does: a replaced variable keeps its place, a new one goes last.
         const at = ds.variables.findIndex((x) => x.name === v.name);
         const variables =
-          at < 0
-            ? [...ds.variables, v as Vector]
-            : ds.variables.map((x, i) => (i === at ? (v as Vector) : x));
+          at < 0 ? [...ds.variables, v] : ds.variables.map((x, i) => (i === at ? v : x));
         // The server stores the command as a record under its name, replacing any object
         // of that name (unless it is named like its dataset); this model keeps no records.
         if (o.name !== ds.name) this.remove(o.name);
@@ -118,7 +119,7 @@ export class WorkspaceModel {
         return;
       }
       case 'delete':
-        this.remove(String(o['target']));
+        this.remove(o.target);
         return;
       case 'undo':
       case 'redo': {
@@ -139,7 +140,7 @@ export class WorkspaceModel {
   }
 
   /** The error the server gave for the object called `name`, if its last request failed. */
-  errorFor(name: string): ErrorObject | undefined {
+  errorFor(name: string): NamedError | undefined {
     return this.errors.get(name);
   }
 
@@ -156,15 +157,16 @@ export class WorkspaceModel {
   }
 
   /** The dataset called `name`, if it exists. */
-  dataset(name: string): Dataset | undefined {
+  dataset(name: string): ObjectOf<'dataset'> | undefined {
     const o = this.objects.get(name);
-    return isDataset(o) ? o : undefined;
+    return o?.type === 'dataset' && isDataset(o) ? o : undefined;
   }
 
   /** Filters, optionally only those on `dataset`. */
-  filters(dataset?: string): PObject[] {
+  filters(dataset?: string): ObjectOf<'filter'>[] {
     return [...this.objects.values()].filter(
-      (o) => o.type === 'filter' && (dataset === undefined || o['dataset'] === dataset),
+      (o): o is ObjectOf<'filter'> =>
+        o.type === 'filter' && (dataset === undefined || o.dataset === dataset),
     );
   }
 
@@ -191,7 +193,7 @@ export class WorkspaceModel {
   }
 
   /** Errors for outputs whose request failed (no stored object), newest last. */
-  failedOutputs(): ErrorObject[] {
+  failedOutputs(): NamedError[] {
     return [...this.errors.values()].filter(
       (e) => !this.objects.has(e.name) && !e.name.startsWith(VIEW_PREFIX),
     );

@@ -2,12 +2,12 @@
 // only after the server's `ok` for the previous one), every server `data` is acked with
 // `ok {seq}`, and replies are matched to requests by `replyTo`. DOM-free and
 // transport-agnostic so that it can be tested without a browser or a server.
-import { isPObject, type PObject } from './types.ts';
+import { isPObject, type PanthrObject, type Reply } from './types.ts';
 
 /** A client `data` message; `workspace` is the id of the workspace the tab shows (API 1.1). */
 export interface ClientData {
   seq: number;
-  objects: PObject[];
+  objects: PanthrObject[];
   workspace?: string;
 }
 
@@ -21,7 +21,7 @@ export interface Transport {
 export interface ServerData {
   seq: number;
   replyTo?: number;
-  objects: PObject[];
+  objects: Reply[];
   /** True on a message that replaces the whole workspace (on connect, after a switch). */
   reset?: true;
   /** The workspace a `reset` message holds. */
@@ -45,7 +45,7 @@ export const MAX_SENDS = 3;
 
 interface Outgoing {
   seq: number;
-  objects: PObject[];
+  objects: PanthrObject[];
   /** The workspace the tab showed when the request was made; null: not said. */
   workspace: string | null;
   /** Times it was put on the wire. */
@@ -53,7 +53,7 @@ interface Outgoing {
 }
 
 interface Waiter {
-  resolve(objects: PObject[]): void;
+  resolve(objects: Reply[]): void;
   reject(e: Error): void;
 }
 
@@ -101,12 +101,10 @@ export class ProtocolQueue {
    * again after a reconnect: a switch meanwhile makes the server refuse it, not run it
    * elsewhere.
    */
-  send(objects: PObject[], workspace: string | null = null): Promise<PObject[]> {
+  send(objects: PanthrObject[], workspace: string | null = null): Promise<Reply[]> {
     const seq = this.nextSeq++;
     this.waiting.push({ seq, objects, workspace, sends: 0 });
-    const p = new Promise<PObject[]>((resolve, reject) =>
-      this.waiters.set(seq, { resolve, reject }),
-    );
+    const p = new Promise<Reply[]>((resolve, reject) => this.waiters.set(seq, { resolve, reject }));
     this.pump();
     return p;
   }

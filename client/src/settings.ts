@@ -3,14 +3,17 @@
 // line {width, style}, text {size, family}, bar {fill, border, width}, background-color.
 // Sizes are relative to R's defaults (1 = R's default); a symbol is R's `pch`. DOM-free.
 
-import { isColor, normalizeColor } from '../../converters/client.ts';
+import {
+  FONT_FAMILIES,
+  isColor,
+  LINE_STYLES,
+  normalizeColor,
+  type GraphSettings as SchemaSettings,
+} from '../../converters/client.ts';
 
-/** Line styles (R's `lty` names). */
-export const LINE_STYLES = ['solid', 'dashed', 'dotted', 'dotdash', 'longdash', 'twodash'] as const;
+export { FONT_FAMILIES, LINE_STYLES };
 /** A line style. */
 export type LineStyle = (typeof LINE_STYLES)[number];
-/** Font families every R device maps to a real font. */
-export const FONT_FAMILIES = ['sans', 'serif', 'mono'] as const;
 /** A font family. */
 export type FontFamily = (typeof FONT_FAMILIES)[number];
 
@@ -28,15 +31,13 @@ export const POINT_SYMBOLS: readonly { pch: number; label: string }[] = [
   { pch: 4, label: 'cross' },
 ];
 
-/** The graph settings the client edits, stores and sends with each graph. */
-export interface GraphSettings {
-  colors: string[];
-  point: { size: number; symbol: number };
-  line: { width: number; style: LineStyle };
-  text: { size: number; family: FontFamily };
-  bar: { fill: string; border: string; width: number };
-  'background-color': string;
-}
+/**
+ * The graph settings the client edits, stores and sends with each graph: the schema's,
+ * with every key present (the editor always has a value for each).
+ */
+export type GraphSettings = {
+  [K in keyof SchemaSettings]-?: Required<NonNullable<SchemaSettings[K]>>;
+};
 
 /** The settings of a new preference set (R's defaults, a readable palette). */
 export function defaultSettings(): GraphSettings {

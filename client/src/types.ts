@@ -1,45 +1,82 @@
-// The PanthR objects of API.md section 3, as the client sees them. Kept loose on purpose:
-// the server validates; the client only needs to read what it shows.
+// The PanthR objects of API.md section 3 as the client holds them: the types inferred from
+// the server's zod schemas (converters/), imported type-only through converters/client.ts
+// so that no zod reaches the bundle. The client sends PanthrObjects (what the server's
+// validateObject accepts) and holds what the server sends back, with binary values turned
+// into JSON on arrival (binary.ts).
+import type {
+  JsonDataset,
+  JsonForm,
+  JsonVector,
+  PanthrCommand,
+  PanthrError,
+  PanthrObject,
+  ReplyObject,
+  StoredPanthrObject,
+  VectorValue,
+} from '../../converters/client.ts';
 
-/** A variable's kind, as in API.md section 3 (`vector.variableType`). */
-export type VariableType = 'scalar' | 'nominal' | 'ordinal' | 'logical' | 'datetime';
+export type { PanthrObject, VariableType } from '../../converters/client.ts';
 
 /** One value as it arrives in JSON: R's non-finite numbers come as strings, missing as null. */
-export type Cell = number | string | boolean | null;
+export type Cell = VectorValue;
 
-/** Any PanthR object: a `type`, a `name`, and whatever the type adds. */
-export interface PObject {
-  type: string;
-  name: string;
-  hash?: number;
-  label?: string;
-  description?: string;
-  result?: unknown;
-  [key: string]: unknown;
+/** A workspace object as the client holds it: as the server stores it, values as JSON. */
+export type PObject = JsonForm<StoredPanthrObject>;
+
+/** The workspace objects of one `type` (`ObjectOf<'filter'>`: the filters). */
+export type ObjectOf<T extends PObject['type']> = Extract<PObject, { type: T }>;
+
+/** Outputs: the objects the outputs list shows (reports, tests, graphs, full R, notes). */
+export type Output = ObjectOf<'report' | 'test' | 'graph' | 'r' | 'note'>;
+
+/** Analyses: the requests a menu entry makes (a kind, a dataset, variables, a filter). */
+export type AnalysisRequest = ObjectOf<'report' | 'test' | 'graph'>;
+
+/** An analysis as the client sends it (built by analyses.ts). */
+export type AnalysisSpec = Extract<PanthrObject, { type: 'report' | 'test' | 'graph' }>;
+
+/** True when `o` (a workspace object or a request) is a report, a test or a graph. */
+export function isAnalysisRequest<T extends PanthrObject>(
+  o: T,
+): o is Extract<T, { type: 'report' | 'test' | 'graph' }> {
+  return o.type === 'report' || o.type === 'test' || o.type === 'graph';
 }
 
-/** A `vector` object (a variable). */
-export interface Vector extends PObject {
-  type: 'vector';
-  variableType: VariableType;
-  values: Cell[];
-  labels?: string[] | Record<string, string>;
-  missing?: Cell[];
-  decimals?: number;
+/** An analysis's kind: its `reportType`, `test` or `graphType`. */
+export function kindOf(o: AnalysisSpec): string {
+  return o.type === 'report' ? o.reportType : o.type === 'test' ? o.test : o.graphType;
 }
 
-/** A `dataset` object. */
-export interface Dataset extends PObject {
-  type: 'dataset';
-  variables: Vector[];
-}
+/** A command request of one kind (`CommandOf<'edit'>`), as the client sends it. */
+export type CommandOf<C extends PanthrCommand['command']> = Extract<PanthrCommand, { command: C }>;
 
-/** The error object the server puts in place of a result (API.md section 2, Errors). */
-export interface ErrorObject extends PObject {
-  type: 'error';
-  code: string;
-  message: string;
-}
+/** A `vector` object (a variable), values as JSON. */
+export type Vector = JsonVector;
+
+/** A missing-value code of a vector (`missing`): a number or a string. */
+export type MissingCode = NonNullable<Vector['missing']>[number];
+
+/** A `dataset` object, its variables' values as JSON. */
+export type Dataset = JsonDataset;
+
+/**
+ * The error object the server puts in place of a result (API.md section 2, Errors), or the
+ * one the client puts in place of a reply the connection lost (code `disconnected`, made in
+ * app.ts, never on the wire).
+ */
+export type ErrorObject = PanthrError | LostReply;
+
+/** What the client shows for a request whose reply was lost with the connection. */
+export type LostReply = Omit<PanthrError, 'code' | 'name'> & { code: 'disconnected'; name: string };
+
+/** An error object about a named object (the model keeps these, by name). */
+export type NamedError = ErrorObject & { name: string };
+
+/**
+ * An object of a reply: a workspace object (a result among them) or an error. From the
+ * server: {@link ReplyObject} in JSON form; a {@link LostReply} is the client's own.
+ */
+export type Reply = JsonForm<ReplyObject> | LostReply;
 
 /** A table in a result: `{columns, rows}`. */
 export interface ResultTable {
@@ -54,17 +91,56 @@ export interface GraphResult {
   data: string;
 }
 
-/** True when `o` is an object with a string `type` and `name`. */
-export function isPObject(o: unknown): o is PObject {
-  if (typeof o !== 'object' || o === null) return false;
-  const r = o as Record<string, unknown>;
-  return typeof r['type'] === 'string' && (typeof r['name'] === 'string' || r['name'] === null);
+/** The `type`s of {@link Reply}: every PanthR object type, and `error`. */
+const REPLY_TYPES: ReadonlySet<string> = new Set<Reply['type']>([
+  'vector',
+  'dataset',
+  'filter',
+  'command',
+  'report',
+  'test',
+  'graph',
+  'r',
+  'note',
+  'error',
+]);
+
+const isRecord = (o: unknown): o is Record<string, unknown> =>
+  typeof o === 'object' && o !== null && !Array.isArray(o);
+
+/**
+ * True when `o` is an object of a server reply: a `type` the API defines and a string
+ * `name` (null for an error). A shallow check on purpose: the server sends only objects
+ * its schemas accepted (or made), and checking every value again would cost the browser
+ * what the server already did; it keeps out what is not an object at all, and a type
+ * from a newer server this client would misread.
+ */
+export function isPObject(o: unknown): o is Reply {
+  if (!isRecord(o) || typeof o['type'] !== 'string' || !REPLY_TYPES.has(o['type'])) return false;
+  return typeof o['name'] === 'string' || (o['type'] === 'error' && o['name'] === null);
+}
+
+/** True when `o` is an error object (narrows a reply). */
+export function isErrorObject(o: Reply): o is ErrorObject {
+  return o.type === 'error';
+}
+
+/** True when `o` is a vector whose values are an array (a result's `variable`). */
+export function isVector(o: unknown): o is Vector {
+  return (
+    isRecord(o) &&
+    o['type'] === 'vector' &&
+    typeof o['name'] === 'string' &&
+    typeof o['variableType'] === 'string' &&
+    Array.isArray(o['values'])
+  );
 }
 
 /** True when `o` is a dataset whose variables are vectors with a values array. */
 export function isDataset(o: unknown): o is Dataset {
-  if (!isPObject(o) || o.type !== 'dataset' || !Array.isArray(o['variables'])) return false;
-  return (o['variables'] as unknown[]).every((v) => isPObject(v) && Array.isArray(v['values']));
+  if (!isRecord(o) || o['type'] !== 'dataset' || typeof o['name'] !== 'string') return false;
+  const vars = o['variables'];
+  return Array.isArray(vars) && vars.every(isVector);
 }
 
 /** True when `o` is a table `{columns: string[], rows: array[]}`. */
@@ -82,9 +158,9 @@ export function isGraphResult(o: unknown): o is GraphResult {
 }
 
 /** The message of the first error object of a reply (`fallback` if it has none), or null. */
-export function replyError(reply: readonly PObject[], fallback: string): string | null {
-  const err = reply.find((r) => r.type === 'error');
-  return err === undefined ? null : str(err['message'], fallback);
+export function replyError(reply: readonly Reply[], fallback: string): string | null {
+  const err = reply.find(isErrorObject);
+  return err === undefined ? null : str(err.message, fallback);
 }
 
 /** `v` when it is a string, else `fallback` (for reading loosely typed wire fields). */

@@ -3,6 +3,7 @@
 // browser while the focus is in a text field, where the keys undo typing.
 import type { App } from './app.ts';
 import { toast } from './dom.ts';
+import { isErrorObject } from './types.ts';
 
 let counter = 0;
 
@@ -12,8 +13,8 @@ export async function sendUndo(app: App, which: 'undo' | 'redo'): Promise<void> 
   const name = `view.${which}${++counter}`;
   const [reply] = await app.request([{ type: 'command', name, command: which }]);
   if (reply === undefined) return;
-  if (reply.type === 'error') {
-    toast(String(reply['message']), reply['code'] === 'not_found' ? 'info' : 'error');
+  if (isErrorObject(reply)) {
+    toast(reply.message, reply.code === 'not_found' ? 'info' : 'error');
     return;
   }
   const result = reply.result as Record<string, unknown> | undefined;

@@ -7,12 +7,13 @@ import {
   parseCsv,
   SINGLE_MESSAGE_BYTES,
   uploadParts,
+  type PanthrDataset,
   type PanthrVector,
 } from '../../converters/client.ts';
-import type { PObject } from './types.ts';
+import { isErrorObject, type PanthrObject, type Reply } from './types.ts';
 
 /** Sends one message and resolves with its reply's objects (the app's `request`). */
-export type Requester = (objects: PObject[]) => Promise<PObject[]>;
+export type Requester = (objects: PanthrObject[]) => Promise<Reply[]>;
 
 /** A scalar column as binary when nothing is lost (numbers and missing values only). */
 function binaryColumn(v: PanthrVector): PanthrVector {
@@ -39,7 +40,7 @@ export async function sendCsv(
   text: string,
   onPart: (done: number, total: number) => void = () => undefined,
   csv: { separator?: string; decimal?: '.' | ',' } = {},
-): Promise<PObject[]> {
+): Promise<Reply[]> {
   // UTF-16 units: a lower bound of the UTF-8 bytes, so small files go as before.
   if (text.length <= SINGLE_MESSAGE_BYTES) {
     return request([{ type: 'command', name, command: 'read', format: 'csv', text, ...csv }]);
@@ -55,15 +56,15 @@ export async function sendCsv(
  */
 export async function sendDataset(
   request: Requester,
-  ds: { type: 'dataset'; name: string; variables: readonly unknown[] } & Record<string, unknown>,
+  ds: PanthrDataset,
   onPart: (done: number, total: number) => void = () => undefined,
-): Promise<PObject[]> {
-  const variables = (ds.variables as PanthrVector[]).map(binaryColumn);
+): Promise<Reply[]> {
+  const variables = ds.variables.map(binaryColumn);
+  let reply: Reply[] = [];
   const parts = uploadParts({ ...ds, variables });
-  let reply: PObject[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    reply = await request([parts[i] as PObject]);
-    if (reply.some((o) => o.type === 'error')) return reply;
+  for (const [i, part] of parts.entries()) {
+    reply = await request([part]);
+    if (reply.some(isErrorObject)) return reply;
     onPart(i + 1, parts.length);
   }
   return reply;

@@ -33,7 +33,7 @@ export function formatCell(c: Cell | undefined, digits = 6): string {
 /** True when the cell is missing for this variable (null or listed in `missing`). */
 export function isMissing(v: Pick<Vector, 'missing'>, c: Cell | undefined): boolean {
   if (c === null || c === undefined) return true;
-  return v.missing !== undefined && v.missing.includes(c);
+  return typeof c !== 'boolean' && v.missing !== undefined && v.missing.includes(c);
 }
 
 /** The label of a coded value, when the variable has `labels` (array: code 1 is the first). */

@@ -1,7 +1,7 @@
 // The logic of the variable setup panel (API 1.1 `settype`, `levels`, `missing`): the
 // levels in their order, moving one, the renames a set of edited labels makes, and the
 // missing-value codes typed as a list. DOM-free, so that test/unit can check it.
-import type { Cell, VariableType, Vector } from './types.ts';
+import type { Cell, MissingCode, VariableType, Vector } from './types.ts';
 
 /** The types a variable can be set to, with the words the panel shows. */
 export const TYPE_CHOICES: readonly { type: VariableType; label: string }[] = [
@@ -76,7 +76,7 @@ export function renames(
 export function parseMissing(
   v: Pick<Vector, 'variableType' | 'labels' | 'values'>,
   text: string,
-): { ok: true; codes: Cell[] } | { ok: false; message: string } {
+): { ok: true; codes: MissingCode[] } | { ok: false; message: string } {
   const parts = text
     .split(/[;,]/)
     .map((s) => s.trim())
@@ -86,7 +86,7 @@ export function parseMissing(
     (v.labels !== undefined && !Array.isArray(v.labels)) ||
     (v.labels === undefined && typeof v.values.find((x) => x !== null) === 'number');
   if (!numeric) return { ok: true, codes: [...new Set(parts)] };
-  const codes: Cell[] = [];
+  const codes: MissingCode[] = [];
   for (const p of parts) {
     const x = Number(p);
     if (!Number.isFinite(x) || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(p))

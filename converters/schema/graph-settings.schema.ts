@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { isColor, normalizeColor } from './colors.ts';
+import { FONT_FAMILIES, LINE_STYLES } from './graph-styles.ts';
+
+export { FONT_FAMILIES, LINE_STYLES };
 
 /** A color: `#rgb`, `#rrggbb`, `#rrggbbaa` or a CSS color name (see `colors.ts`). */
 export const colorSchema = z
@@ -13,11 +16,6 @@ export const colorSchema = z
   .refine(isColor, { message: 'must be #rgb, #rrggbb, #rrggbbaa or a CSS color name' });
 
 const relativeSize = z.number().positive().max(10);
-
-/** R's line types by name. */
-export const LINE_STYLES = ['solid', 'dashed', 'dotted', 'dotdash', 'longdash', 'twodash'] as const;
-/** Font families every R graphics device maps to a real font. */
-export const FONT_FAMILIES = ['sans', 'serif', 'mono'] as const;
 
 /**
  * The graph settings object:

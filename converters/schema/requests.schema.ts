@@ -164,7 +164,12 @@ export const rSchema = z.object({
   code: z.string().max(LIMITS.rCode),
 });
 
-/** The error codes of API.md §2. */
+/**
+ * The codes an error object carries: those of API.md §2, API 1.1's `wrong_workspace` (a
+ * `data` naming a workspace that is no longer current) and `moved` (a save refused on a
+ * cluster node that lost the user), and `internal` (a failure the server logged under the
+ * id its message gives).
+ */
 export const ERROR_CODES = [
   'invalid_message',
   'invalid_object',
@@ -174,6 +179,9 @@ export const ERROR_CODES = [
   'forbidden',
   'r_error',
   'timeout',
+  'wrong_workspace',
+  'moved',
+  'internal',
 ] as const;
 /** An error object, as the server answers a request it cannot serve. */
 export const errorObjectSchema = z.object({
@@ -203,5 +211,10 @@ export type PanthrExtensionGraph = z.infer<typeof extensionGraphSchema>;
 export type PanthrR = z.infer<typeof rSchema>;
 /** An error object (server to client). */
 export type PanthrError = z.infer<typeof errorObjectSchema>;
-/** An error code of API.md §2. */
+/** The code of an error object (one of {@link ERROR_CODES}). */
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Whether `code` may be an error object's code (the server's codes also cover HTTP). */
+export function isErrorObjectCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}

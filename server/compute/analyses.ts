@@ -30,7 +30,7 @@ type Graph = PanthrGraph | PanthrExtensionGraph;
 
 /** The object with `result` added, stored and sent back. */
 function answered(object: StoredPanthrObject, result: unknown): RunOutcome {
-  const out = { ...object, result } as StoredPanthrObject;
+  const out = { ...object, result };
   return { store: [out], remove: [], reply: [out] };
 }
 

@@ -1,5 +1,5 @@
 /** The commands of API.md §3: `newvar` and `delete` (`read` is in read.ts). */
-import { type PanthrCommand, rToVector, type StoredPanthrObject } from '../../converters/index.ts';
+import { type PanthrCommand, rToVector } from '../../converters/index.ts';
 import { rAttrStrings } from '../../r/index.ts';
 import { computeError, type RunOutcome } from './compute.types.ts';
 import type { RunContext } from './context.ts';
@@ -30,9 +30,9 @@ export async function runNewvar(ctx: RunContext, o: Command<'newvar'>): Promise<
   const stored = updated.dataset.variables.find((x) => x.name === variable.name) ?? variable;
   // R's warnings and PanthR.r's own (missing values a summary left out, an all-NaN result).
   const warnings = rAttrStrings(value, 'panthr_warnings').filter((w) => w !== null);
-  const out = { ...o, result: { variable: stored, warnings } } as StoredPanthrObject;
+  const out = { ...o, result: { variable: stored, warnings } };
   // A command named like its dataset must not replace the dataset in the workspace.
-  const store = o.name === o.dataset ? [] : [{ ...o } as StoredPanthrObject];
+  const store = o.name === o.dataset ? [] : [{ ...o }];
   return { store: [...store, updated.dataset], remove: [], reply: [out] };
 }
 

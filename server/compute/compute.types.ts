@@ -2,16 +2,11 @@
  * The compute layer's contract: what running one PanthR object gives back, and the
  * options a workspace runtime works under.
  */
-import type { StoredPanthrObject } from '../../converters/index.ts';
+import type { PanthrError, StoredPanthrObject } from '../../converters/index.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 
-/** The error object of API.md §2, answered in place of a result. */
-export interface ComputeErrorObject {
-  readonly type: 'error';
-  readonly name: string | null;
-  readonly code: ComputeErrorCode;
-  readonly message: string;
-}
+/** The error object of API.md §2 (the schema's), answered in place of a result. */
+export type ComputeErrorObject = PanthrError & { readonly code: ComputeErrorCode };
 
 /** The codes the compute layer answers with. */
 export type ComputeErrorCode = Extract<

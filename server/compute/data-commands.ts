@@ -13,7 +13,6 @@ import {
   type LevelsCommand,
   type PanthrVector,
   type SettypeCommand,
-  type StoredPanthrObject,
 } from '../../converters/index.ts';
 import { computeError, type RunOutcome } from './compute.types.ts';
 import type { RunContext } from './context.ts';
@@ -45,6 +44,6 @@ export async function runDataCommand(ctx: RunContext, o: DataCommand): Promise<R
     throw computeError('not_found', `variable "${o.variable}" not found in dataset "${o.dataset}"`);
   const updated = await ctx.putVariable(o.dataset, changed(v, o));
   const stored = updated.dataset.variables.find((x) => x.name === o.variable);
-  const out = { ...o, result: { variable: stored } } as StoredPanthrObject;
+  const out = { ...o, result: { variable: stored } };
   return { store: [updated.dataset], remove: [], reply: [out] };
 }

@@ -13,7 +13,6 @@ import {
   type PanthrDataset,
   type PanthrVector,
   type ReadCommand,
-  type StoredPanthrObject,
 } from '../../converters/index.ts';
 import { rAttrStrings, rDouble, rList, rString, type RValue } from '../../r/index.ts';
 import { UnknownEncodingError } from './csv.decode.ts';
@@ -176,6 +175,6 @@ export async function runRead(ctx: RunContext, o: ReadCommand): Promise<RunOutco
   const entry = await ctx.putDataset(await sortedLevels(ctx, read.dataset));
   const { data: _bytes, ...request } = o;
   const result = { dataset: entry.dataset, warnings: read.warnings };
-  const out = { ...request, result } as StoredPanthrObject;
+  const out = { ...request, result };
   return { store: [entry.dataset], remove: [], reply: [out] };
 }

@@ -8,7 +8,6 @@ import {
   type PanthrDataset,
   type PanthrFilter,
   type PanthrVector,
-  type StoredPanthrObject,
 } from '../../converters/index.ts';
 import { NA_LOGICAL, rLogical, type RLogical, type RValue } from '../../r/index.ts';
 import { computeError, type RunOutcome } from './compute.types.ts';
@@ -20,7 +19,7 @@ export function runVector(ctx: RunContext, o: PanthrVector): RunOutcome {
   const rows = valuesLength(o.values);
   // Refused before the stored form is built (that may copy millions of values).
   checkSize(o.name, rows, 1, ctx.options.maxData);
-  const out = { ...storedVector(o), result: { rows } } as StoredPanthrObject;
+  const out = { ...storedVector(o), result: { rows } };
   return { store: [out], remove: [], reply: [out] };
 }
 
@@ -31,7 +30,7 @@ export async function runDataset(ctx: RunContext, o: PanthrDataset): Promise<Run
   const out = {
     ...entry.dataset,
     result: { rows: entry.rows, variables: o.variables.length },
-  } as StoredPanthrObject;
+  };
   return { store: [out], remove: [], reply: [out] };
 }
 
@@ -60,8 +59,8 @@ async function appendVariables(ctx: RunContext, o: PanthrDataset): Promise<RunOu
   const out = {
     ...o,
     result: { rows: entry.rows, variables: entry.dataset.variables.length },
-  } as StoredPanthrObject;
-  const whole = { ...entry.dataset, result: out.result } as StoredPanthrObject;
+  };
+  const whole = { ...entry.dataset, result: out.result };
   return { store: [whole], remove: [], reply: [out] };
 }
 
@@ -96,6 +95,6 @@ export async function runFilter(ctx: RunContext, o: PanthrFilter): Promise<RunOu
   const entry = ctx.dataset(o.dataset);
   const mask = toMask(await ctx.evalFormula(entry, o.formula), o.formula);
   const { selected, missing } = maskCounts(mask);
-  const out = { ...o, result: { selected, rows: entry.rows, missing } } as StoredPanthrObject;
+  const out = { ...o, result: { selected, rows: entry.rows, missing } };
   return { store: [out], remove: [], reply: [out] };
 }

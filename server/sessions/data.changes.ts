@@ -105,9 +105,9 @@ export function outputsToRerun(
       (typeof dataset === 'string' && touched.has(dataset)) ||
       (typeof filter === 'string' && touched.has(filter));
     if (!uses) continue;
-    const request: Record<string, unknown> = { ...o };
+    const request: StoredPanthrObject = { ...o };
     for (const k of RESULT_KEYS) delete request[k];
-    out.push({ stored: o, request: request as StoredPanthrObject });
+    out.push({ stored: o, request });
   }
   return out;
 }

@@ -4,12 +4,14 @@
  * (the caller disconnects the client; its work is already saved).
  */
 
+import type { ReplyObject } from '../../converters/index.ts';
+
 /** A `data` message from the server. */
 export interface ServerData {
   readonly seq: number;
   /** The client message these results answer; null for pushes (workspace load, other tabs). */
   readonly replyTo: number | null;
-  readonly objects: readonly unknown[];
+  readonly objects: readonly ReplyObject[];
   /** Set on a message that replaces the whole workspace (on connect, after a switch). */
   readonly workspace?: { readonly id: string; readonly name: string };
   readonly reset?: true;

@@ -3,23 +3,19 @@
  * `server/realtime/index.ts` adapts the real modules to them; tests can use the real
  * modules through the same adapters.
  */
-import type { StoredPanthrObject } from '../../converters/index.ts';
+import type { PanthrError, StoredPanthrObject } from '../../converters/index.ts';
 import type { RConnection, RegisteredKinds } from '../../r/index.ts';
 import type { RunOutcome } from '../compute/index.ts';
-import type { ErrorCode } from '../errors.ts';
 
 export type { RunOutcome, StoredPanthrObject };
 
-/** The error object of API.md §2, in a `data` reply in place of a result. */
-export interface ErrorObject {
-  readonly type: 'error';
-  readonly name: string | null;
-  readonly code: ErrorCode;
-  readonly message: string;
-}
+/** The error object of API.md §2, in a `data` reply in place of a result (the schema's). */
+export type ErrorObject = PanthrError;
 
 /** Whether an item is an error object rather than a PanthR object. */
-export function isErrorObject(o: StoredPanthrObject | ErrorObject): o is ErrorObject {
+export function isErrorObject<T extends StoredPanthrObject | ErrorObject>(
+  o: T,
+): o is Extract<T, { type: 'error' }> {
   return o.type === 'error';
 }
 

@@ -7,7 +7,7 @@
  */
 import { ErrorCode } from '../errors.ts';
 import { touchedData } from './data.changes.ts';
-import { packChange, unpackStates, type StoredState } from './undo.pack.ts';
+import { changeOf, packChange, unpackStates, type StoredState } from './undo.pack.ts';
 import type {
   StoredPanthrObject,
   RunOutcome,
@@ -88,17 +88,13 @@ export class UndoHistory {
     if (id === undefined) return null;
     const stored = await this.persistence.findRecord(workspaceId, changeName(id));
     const other = which === 'undo' ? index.redo : index.undo;
-    if (stored === null) {
+    // A record that is not a change (only record() above writes `~change.N`) is as absent.
+    const raw = stored === null ? null : changeOf(stored);
+    if (raw === null) {
       other.push(id);
       await this.saveIndex(workspaceId, index);
       return null;
     }
-    // Sound: only record() above writes `~change.N` records, from a packed Change.
-    const raw = stored as unknown as {
-      description: string;
-      before: StoredState[];
-      after: StoredState[];
-    };
     // Rebuilt before the index moves: a change that cannot be rebuilt stays where it was.
     // The side not applied is the data as it is now.
     const asNow = (states: StoredState[]): ObjectState[] =>

@@ -8,34 +8,36 @@
  * (every data change is recorded, and changes are undone and redone in stack order).
  */
 import type { Change, ObjectState } from './undo.history.ts';
-import type { StoredPanthrObject } from './ports.ts';
+import type { StoredPanthrObject, WorkspaceRecord } from './ports.ts';
 
-type Vars = readonly { readonly name: string }[];
+type StoredDataset = Extract<StoredPanthrObject, { type: 'dataset' }>;
+type Vars = StoredDataset['variables'];
 
 /** A dataset side of a change, packed: its variable names in order, the differing ones. */
 interface Packed {
   readonly names: string[];
-  readonly vars: unknown[];
+  readonly vars: Vars;
 }
 
 /** An object state as stored: whole (`object`), or packed (`object` null, `packed`). */
 export type StoredState = ObjectState & { readonly packed?: Packed };
 
-const variablesOf = (o: StoredPanthrObject | null): Vars | null =>
-  o?.type === 'dataset' && Array.isArray(o['variables']) ? o['variables'] : null;
+const datasetOf = (o: StoredPanthrObject | null | undefined): StoredDataset | null =>
+  o?.type === 'dataset' && Array.isArray(o.variables) ? o : null;
 
 /** The dataset's keys other than its variables and hash, as text (small). */
-function rest(o: StoredPanthrObject): string {
-  const { variables: _v, hash: _h, ...others } = o as Record<string, unknown>;
+function rest(o: StoredDataset): string {
+  const { variables: _v, hash: _h, ...others } = o;
   return JSON.stringify(others);
 }
 
 /** Both sides of one dataset packed, or null when packing saves nothing. */
 function packPair(b: ObjectState, a: ObjectState): [StoredState, StoredState] | null {
-  const bv = variablesOf(b.object);
-  const av = variablesOf(a.object);
-  if (bv === null || av === null || b.object === null || a.object === null) return null;
-  if (rest(b.object) !== rest(a.object)) return null;
+  const bd = datasetOf(b.object);
+  const ad = datasetOf(a.object);
+  if (bd === null || ad === null || rest(bd) !== rest(ad)) return null;
+  const bv = bd.variables;
+  const av = ad.variables;
   // Unchanged variables are the very same objects (the runtime replaces only what changed).
   const same = new Set(bv.filter((v) => av.some((w) => w === v)).map((v) => v.name));
   if (same.size === 0) return null;
@@ -45,6 +47,44 @@ function packPair(b: ObjectState, a: ObjectState): [StoredState, StoredState] | 
     packed: { names: vars.map((v) => v.name), vars: vars.filter((v) => !same.has(v.name)) },
   });
   return [side(b, bv), side(a, av)];
+}
+
+/** A change as its record keeps it ({@link packChange}'s output). */
+export interface ChangeRecord {
+  readonly description: string;
+  readonly before: StoredState[];
+  readonly after: StoredState[];
+}
+
+/** Whether `s` has the shape of a {@link StoredState}. */
+function isStoredState(s: unknown): s is StoredState {
+  if (typeof s !== 'object' || s === null || !('name' in s) || !('object' in s)) return false;
+  if (typeof s.name !== 'string' || typeof s.object !== 'object') return false;
+  const packed = 'packed' in s ? s.packed : undefined;
+  if (packed === undefined) return true;
+  return (
+    typeof packed === 'object' &&
+    packed !== null &&
+    'names' in packed &&
+    Array.isArray(packed.names) &&
+    'vars' in packed &&
+    Array.isArray(packed.vars)
+  );
+}
+
+const isStates = (v: unknown): v is StoredState[] => Array.isArray(v) && v.every(isStoredState);
+
+/**
+ * The change a hidden record holds, or null when it is not one (another kind of record, or
+ * one from a version that kept them otherwise). Checks the record's shape; the objects in
+ * it are not validated again: only UndoHistory.record writes change records, from objects
+ * the runtime held.
+ */
+export function changeOf(record: WorkspaceRecord): ChangeRecord | null {
+  const { description, before, after } = record;
+  return typeof description === 'string' && isStates(before) && isStates(after)
+    ? { description, before, after }
+    : null;
 }
 
 /** `change` with each dataset that only had some variables replaced packed. */
@@ -76,17 +116,16 @@ export function unpackStates(
 ): ObjectState[] {
   return states.map((s) => {
     if (s.packed === undefined) return { name: s.name, object: s.object };
-    const now = current(s.name);
-    const vars = variablesOf(now ?? null);
-    if (now === undefined || vars === null)
+    const now = datasetOf(current(s.name));
+    if (now === null)
       throw new Error(`the dataset "${s.name}" of this change is no longer in the workspace`);
-    const own = s.packed.vars as Vars;
+    const vars = now.variables;
+    const own = s.packed.vars;
     const variables = s.packed.names.map((n) => {
       const v = own.find((x) => x.name === n) ?? vars.find((x) => x.name === n);
       if (v === undefined) throw new Error(`variable "${n}" of this change is gone`);
       return v;
     });
-    // Sound: `variables` are the stored variables of this dataset, kept or rebuilt whole.
-    return { name: s.name, object: { ...now, variables } as StoredPanthrObject };
+    return { name: s.name, object: { ...now, variables } };
   });
 }

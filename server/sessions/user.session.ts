@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { isErrorObjectCode } from '../../converters/index.ts';
 import { RError, type RegisteredKinds } from '../../r/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import type { ClientConnection } from './client.connection.ts';
@@ -37,7 +38,11 @@ export interface UserSessionDeps {
 }
 
 /** An error object for `name`. */
-export function errorObject(name: string | null, code: ErrorCode, message: string): ErrorObject {
+export function errorObject(
+  name: string | null,
+  code: ErrorObject['code'],
+  message: string,
+): ErrorObject {
   return { type: 'error', name, code, message };
 }
 
@@ -379,8 +384,8 @@ export class UserSession {
         });
         if (touched !== undefined) touchedData([...change.before, ...change.after], touched);
       }
-      const err = result.reply.find((r) => r.type === 'error');
-      if (err !== undefined) outcome = (err as ErrorObject).code;
+      const err = result.reply.find(isErrorObject);
+      if (err !== undefined) outcome = err.code;
       for (const c of result.changed ?? []) changed.push(saved.get(c.name ?? '') ?? c);
       return result.reply.map((r) => {
         if (isErrorObject(r) || r.name === null) return r;
@@ -463,7 +468,8 @@ export class UserSession {
       }
     }
     // A refusal the store gave in words for the user (the workspace was deleted meanwhile).
-    if (err instanceof AppError && err.expose)
+    // An error object carries only the codes of API.md §2; an HTTP code here is a bug.
+    if (err instanceof AppError && err.expose && isErrorObjectCode(err.code))
       return errorObject(object.name, err.code, err.message);
     const id = randomUUID();
     this.deps.log.error({ err, id, user: this.userId, type: object.type }, 'request failed');

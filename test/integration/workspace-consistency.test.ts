@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import type { PObject } from '../../client/src/types.ts';
+import type { PanthrObject } from '../../client/src/types.ts';
 import {
   connectModel,
   datasetsInR,
@@ -19,7 +19,7 @@ import {
 import { useTestServer } from '../fixtures/server.ts';
 import { createUser } from '../fixtures/users.ts';
 
-const read = (name: string, text: string): PObject => ({
+const read = (name: string, text: string): PanthrObject => ({
   type: 'command',
   name,
   command: 'read',
@@ -28,7 +28,7 @@ const read = (name: string, text: string): PObject => ({
 });
 
 /** Sends objects and fails on an error object in the reply. */
-async function ok(c: ModelClient, objects: PObject[]): Promise<void> {
+async function ok(c: ModelClient, objects: PanthrObject[]): Promise<void> {
   const reply = await c.send(objects);
   const err = reply.find((o) => o.type === 'error');
   assert.equal(err, undefined, JSON.stringify(err));
@@ -135,7 +135,7 @@ const upload = fc
     withY: fc.boolean(),
     asCsv: fc.boolean(),
   })
-  .map(({ name, rows, withY, asCsv }): PObject => {
+  .map(({ name, rows, withY, asCsv }): PanthrObject => {
     const cols = withY ? ['x', 'y'] : ['x'];
     if (asCsv) {
       const lines = rows.map((r) => r.slice(0, cols.length).map((v) => (v === null ? 'NA' : v)));
@@ -161,7 +161,7 @@ const newvar = fc
     formula: fc.constantFrom('x * 2', 'x + 1', 'abs(x)', 'w - x'),
     replace: fc.constantFrom(true, false, undefined),
   })
-  .map(({ replace, ...o }): PObject => ({
+  .map(({ replace, ...o }): PanthrObject => ({
     type: 'command',
     command: 'newvar',
     ...o,
@@ -170,15 +170,18 @@ const newvar = fc
 
 const filter = fc
   .record({ name: anyName, dataset: dsName, formula: fc.constantFrom('x > 0', 'y < 1') })
-  .map((o): PObject => ({ type: 'filter', ...o }));
+  .map((o): PanthrObject => ({ type: 'filter', ...o }));
 
 const del = fc
   .record({ name: fc.constantFrom('d1', 'd2'), target: anyName })
-  .map((o): PObject => ({ type: 'command', command: 'delete', ...o }));
+  .map((o): PanthrObject => ({ type: 'command', command: 'delete', ...o }));
 
-const report = fc
-  .record({ name: anyName, dataset: dsName })
-  .map((o): PObject => ({ type: 'report', reportType: 'descriptives', variables: ['x'], ...o }));
+const report = fc.record({ name: anyName, dataset: dsName }).map((o): PanthrObject => ({
+  type: 'report',
+  reportType: 'descriptives',
+  variables: ['x'],
+  ...o,
+}));
 
 const step = fc.oneof(
   { arbitrary: upload, weight: 3 },

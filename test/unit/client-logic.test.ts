@@ -20,7 +20,8 @@ import { checkName, derivedName, freshName } from '../../client/src/names.ts';
 import { hashToRoute, routeToHash } from '../../client/src/route.ts';
 import { defaultSettings, normalizeSettings } from '../../client/src/settings.ts';
 import { sortOrder } from '../../client/src/sort.ts';
-import { replyError, type Dataset, type Vector } from '../../client/src/types.ts';
+import { isPObject, replyError, type Dataset, type Vector } from '../../client/src/types.ts';
+import { graph, report, tTest } from '../fixtures/client-objects.ts';
 import { formatCell, formatValue, toNumber } from '../../client/src/values.ts';
 
 const vec = (
@@ -45,7 +46,7 @@ describe('client workspace model', () => {
     const m = new WorkspaceModel();
     let changes = 0;
     m.subscribe(() => changes++);
-    m.reset([ds, { type: 'report', name: 'r1', hash: 1, result: { columns: [], rows: [] } }]);
+    m.reset([ds, report('r1', { hash: 1, result: { columns: [], rows: [] } })]);
     assert.deepEqual(
       m.datasets().map((d) => d.name),
       ['d'],
@@ -77,7 +78,7 @@ describe('client workspace model', () => {
     ]);
     assert.ok(m.dataset('e'));
     m.apply([
-      { type: 'graph', name: 'g1', hash: 5, result: {} },
+      graph('g1', { hash: 5, result: {} }),
       { type: 'error', name: 'bad', code: 'r_error', message: 'boom' },
     ]);
     // Workspace order (the reports' order): the workspace as sent, then new ones last.
@@ -94,7 +95,7 @@ describe('client workspace model', () => {
       m.outputs().map((o) => o.name),
       ['r1'],
     );
-    m.apply([{ type: 'report', name: 'view.sum.d.score', hash: 9 }]);
+    m.apply([report('view.sum.d.score', { hash: 9 })]);
     assert.deepEqual(
       m.outputs().map((o) => o.name),
       ['r1'],
@@ -281,10 +282,13 @@ describe('client settings, names, routes and API envelopes', () => {
   });
 
   it('reads the first error of a reply, with a fallback for one without a message', () => {
-    assert.equal(replyError([{ type: 'report', name: 'a' }], 'x'), null);
-    const err = { type: 'error', name: 'b', code: 'too_large', message: 'Too large' };
-    assert.equal(replyError([{ type: 'report', name: 'a' }, err], 'x'), 'Too large');
-    assert.equal(replyError([{ type: 'error', name: 'c' }], 'no reason given'), 'no reason given');
+    assert.equal(replyError([report('a')], 'x'), null);
+    const err = { type: 'error', name: 'b', code: 'too_large', message: 'Too large' } as const;
+    assert.equal(replyError([report('a'), err], 'x'), 'Too large');
+    // As it would come off the wire: only the shallow check of the protocol stands before it.
+    const bare: unknown = JSON.parse('{"type": "error", "name": "c"}');
+    assert.ok(isPObject(bare));
+    assert.equal(replyError([bare], 'no reason given'), 'no reason given');
   });
 
   it("reads the server's list envelopes", () => {
@@ -310,19 +314,19 @@ describe('client settings, names, routes and API envelopes', () => {
     const m = new WorkspaceModel();
     const names = () => m.outputs().map((o) => o.name);
     m.reset([
-      { type: 'report', name: 'a', hash: 3, result: {} },
+      report('a', { hash: 3, result: {} }),
       { type: 'note', name: 'b', text: 'x' },
-      { type: 'test', name: 'c', hash: 1, result: {} },
-      { type: 'graph', name: 'd', hash: 2, result: {} },
+      tTest('c', { hash: 1, result: {} }),
+      graph('d', { hash: 2, result: {} }),
     ]);
     assert.deepEqual(names(), ['a', 'b', 'c', 'd']);
     // The named ones take the places they held, in the new sequence (PUT .../order).
     m.reorder(['d', 'a']);
     assert.deepEqual(names(), ['d', 'b', 'c', 'a']);
-    m.apply([{ type: 'test', name: 'c', hash: 99, result: { p: 1 } }]);
+    m.apply([tTest('c', { hash: 99, result: { p: 1 } })]);
     assert.deepEqual(names(), ['d', 'b', 'c', 'a'], 'a replaced output keeps its place');
     m.apply([{ type: 'command', name: 'x', command: 'delete', target: 'd' }]);
-    m.apply([{ type: 'graph', name: 'd', hash: 100, result: {} }]);
+    m.apply([graph('d', { hash: 100, result: {} })]);
     assert.deepEqual(names(), ['b', 'c', 'a', 'd'], 'made again, it comes last');
   });
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { WorkspaceModel } from '../../client/src/model.ts';
-import type { Dataset, PObject, Vector } from '../../client/src/types.ts';
+import type { CommandOf, Dataset, Vector } from '../../client/src/types.ts';
 
 const vec = (name: string, values: number[]): Vector => ({
   type: 'vector',
@@ -18,7 +18,7 @@ const tg: Dataset = {
   name: 'tg',
   variables: [vec('len', [4.2, 33.9]), vec('dose', [0.5, 2])],
 };
-const newvar = (result?: unknown): PObject => ({
+const newvar = (result?: unknown): CommandOf<'newvar'> & { result?: unknown } => ({
   type: 'command',
   name: 'n1',
   command: 'newvar',

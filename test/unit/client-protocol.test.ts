@@ -9,22 +9,24 @@ import {
   type ServerData,
   type Transport,
 } from '../../client/src/protocol.ts';
-import type { PObject } from '../../client/src/types.ts';
+import { isErrorObject, type PanthrObject, type Reply } from '../../client/src/types.ts';
+import { report } from '../fixtures/client-objects.ts';
 
-type Sent = { event: 'data' | 'ok'; payload: { seq: number; objects?: PObject[] } };
+type Sent = { event: 'data' | 'ok'; payload: { seq: number; objects?: PanthrObject[] } };
 
 function setup(): { q: ProtocolQueue; sent: Sent[]; seen: ServerData[] } {
   const sent: Sent[] = [];
   const seen: ServerData[] = [];
   const transport: Transport = {
-    emit: (event: 'data' | 'ok', payload: { seq: number; objects?: PObject[] }) =>
+    emit: (event: 'data' | 'ok', payload: { seq: number; objects?: PanthrObject[] }) =>
       sent.push({ event, payload }),
   };
   const q = new ProtocolQueue(transport, (m) => seen.push(m));
   return { q, sent, seen };
 }
 
-const obj = (name: string): PObject => ({ type: 'report', name });
+const obj = report;
+const resultOf = (o: Reply): unknown => (isErrorObject(o) ? undefined : o.result);
 const dataSent = (sent: Sent[]) => sent.filter((s) => s.event === 'data').map((s) => s.payload.seq);
 
 describe('client protocol queue', () => {
@@ -59,14 +61,8 @@ describe('client protocol queue', () => {
       sent.filter((s) => s.event === 'ok').map((s) => s.payload.seq),
       [10, 11, 12],
     );
-    assert.deepEqual(
-      (await p1).map((o) => o.result),
-      [1],
-    );
-    assert.deepEqual(
-      (await p2).map((o) => o.result),
-      [2],
-    );
+    assert.deepEqual((await p1).map(resultOf), [1]);
+    assert.deepEqual((await p2).map(resultOf), [2]);
     assert.deepEqual(
       seen.map((m) => m.replyTo),
       [undefined, 2, 1],

@@ -9,6 +9,7 @@ import {
   type ClientData,
   type Transport,
 } from '../../client/src/protocol.ts';
+import { report } from '../fixtures/client-objects.ts';
 
 function setup(): { q: ProtocolQueue; sent: ClientData[] } {
   const sent: ClientData[] = [];
@@ -24,10 +25,10 @@ describe('client: the workspace a tab shows', () => {
   it('sends the workspace with each message, and the same one again after a drop', () => {
     const { q, sent } = setup();
     q.setConnected(true);
-    void q.send([{ type: 'report', name: 'a' }], 'ws-1');
+    void q.send([report('a')], 'ws-1');
     assert.deepEqual(sent[0], {
       seq: 1,
-      objects: [{ type: 'report', name: 'a' }],
+      objects: [report('a')],
       workspace: 'ws-1',
     });
     // Dropped before its ok: sent again on reconnect, still naming the workspace it was for.
@@ -37,7 +38,7 @@ describe('client: the workspace a tab shows', () => {
     assert.equal(sent[1]?.workspace, 'ws-1');
     q.handleOk({ seq: 1 });
     // Without a workspace (not known yet) the key is left out, as in API 1.0.
-    void q.send([{ type: 'report', name: 'b' }]);
+    void q.send([report('b')]);
     assert.equal(sent[2]?.seq, 2);
     assert.equal('workspace' in (sent[2] ?? {}), false);
   });

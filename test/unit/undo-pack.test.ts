@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { StoredPanthrObject } from '../../server/sessions/index.ts';
-import { packChange, unpackStates } from '../../server/sessions/undo.pack.ts';
+import { changeOf, packChange, unpackStates } from '../../server/sessions/undo.pack.ts';
 
 const vec = (name: string, n: number, k: number) => ({
   type: 'vector' as const,
@@ -63,5 +63,22 @@ describe('undo records keep only the variables a change replaced', () => {
     });
     assert.equal(whole.before[0]?.object, before);
     assert.throws(() => unpackStates(packChange(change).before, () => undefined), /no longer/);
+  });
+
+  it('reads a change back from its record, and nothing from a record of another shape', () => {
+    // As the store gives it back: JSON, the packed variables as plain data.
+    const stored = JSON.parse(
+      JSON.stringify({ type: 'change', name: '~change.1', ...packChange(change) }),
+    ) as { type: string; name: string };
+    const back = changeOf(stored);
+    assert.ok(back);
+    assert.deepEqual(
+      unpackStates(back.before, () => after),
+      change.before,
+    );
+    assert.equal(changeOf({ type: 'history', name: '~history', undo: [1], redo: [] }), null);
+    assert.equal(changeOf({ type: 'change', name: '~change.2', description: 'x' }), null);
+    const badState = { ...stored, after: [{ name: 'd', object: null, packed: { names: 'd' } }] };
+    assert.equal(changeOf(badState), null, 'a packed side without its variable lists');
   });
 });

@@ -12,7 +12,13 @@ import {
 import { analysisOf, choicesOf } from '../analysis-reopen.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import { freshName } from '../names.ts';
-import { replyError, type PObject } from '../types.ts';
+import {
+  isAnalysisRequest,
+  replyError,
+  type AnalysisRequest,
+  type AnalysisSpec,
+  type PObject,
+} from '../types.ts';
 import { optionControl, readChoices, slotControl, type Control } from './analysis-controls.ts';
 
 /** The dialog's help: what the analysis answers, then its assumptions and how to read it. */
@@ -47,7 +53,7 @@ function newName(app: App, a: Analysis): string {
 }
 
 /** Sends the request and says in a toast when it failed. */
-function send(app: App, a: Analysis, req: PObject): void {
+function send(app: App, a: Analysis, req: AnalysisSpec): void {
   void app.request([req]).then((reply) => {
     const err = replyError(reply, 'no reason given');
     if (err !== null) toast(`${a.label} failed: ${err}`, 'error');
@@ -58,7 +64,12 @@ function send(app: App, a: Analysis, req: PObject): void {
  * Opens the dialog for analysis `id` on dataset `dsName` (or the first dataset); with
  * `from`, the stored request of a result, its choices are shown and Run replaces it.
  */
-export function openAnalysisDialog(app: App, id: string, dsName?: string, from?: PObject): void {
+export function openAnalysisDialog(
+  app: App,
+  id: string,
+  dsName?: string,
+  from?: AnalysisRequest,
+): void {
   const a = analysisById(id);
   const datasets = app.model.datasets();
   if (a === undefined) return;
@@ -168,7 +179,7 @@ export function openAnalysisDialog(app: App, id: string, dsName?: string, from?:
 /** Reopens the dialog that made the output `o`, when a menu entry made it; false if none. */
 export function reopenAnalysis(app: App, o: PObject): boolean {
   const a = analysisOf(o);
-  if (a === undefined) return false;
-  openAnalysisDialog(app, a.id, typeof o['dataset'] === 'string' ? o['dataset'] : undefined, o);
+  if (a === undefined || !isAnalysisRequest(o)) return false;
+  openAnalysisDialog(app, a.id, o.dataset, o);
   return true;
 }

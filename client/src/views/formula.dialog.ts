@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import { checkFormula, errorOffset, tokenize, FUNCTIONS, type FormulaError } from '../formula.ts';
 import { checkName, derivedName } from '../names.ts';
-import { replyError } from '../types.ts';
+import { replyError, type PanthrObject } from '../types.ts';
 
 /** What formulas do with missing values (docs/api.md "Missing values in formulas"). */
 const MISSING_RULE =
@@ -124,7 +124,7 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
     // The server replaces a variable only when told to (API 1.1): ask first.
     const replacing = kind === 'newvar' && varNames.includes(name.value);
     if (replacing && !confirm(replaceQuestion(ds.name, name.value))) return;
-    const obj =
+    const obj: PanthrObject =
       kind === 'newvar'
         ? {
             type: 'command',

@@ -77,7 +77,7 @@ export function addNote(app: App): void {
 
 /** A note's body: its text as text (never HTML), with an editor behind "Edit". */
 export function noteBody(app: App, o: PObject): HTMLElement {
-  const text = typeof o['text'] === 'string' ? o['text'] : '';
+  const text = o.type === 'note' ? o.text : '';
   const shown = h('div', { class: 'note-text' }, text);
   const box = h('div', { class: 'note' }, shown);
   const edit = h('button', { type: 'button', class: 'small' }, 'Edit');

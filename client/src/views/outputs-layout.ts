@@ -1,7 +1,7 @@
 // The outputs panel's width (narrow beside the data, or wide for long tables), remembered
 // in this browser, and the alt text of graphs.
 import { h } from '../dom.ts';
-import { str, type PObject } from '../types.ts';
+import { isAnalysisRequest, type PObject } from '../types.ts';
 
 const KEY = 'panthr.outputs.wide';
 
@@ -49,15 +49,17 @@ export function widenButton(wide: boolean): HTMLButtonElement {
 
 /** Alt text that says what a graph shows: "Histogram of score by group in scores (title)". */
 export function graphAlt(o: PObject): string {
-  const kind = GRAPH_NAMES[str(o['graphType'])] ?? 'Graph';
-  const vars = Array.isArray(o['variables']) ? (o['variables'] as unknown[]).map(String) : [];
-  const [x, y, group] = vars;
+  // Any output whose result is a graph gets here; only a graph request has a graphType.
+  const graphType = o.type === 'graph' ? o.graphType : '';
+  const kind = GRAPH_NAMES[graphType] ?? 'Graph';
+  const request = isAnalysisRequest(o) ? o : undefined;
+  const [x, y, group] = request?.variables ?? [];
   const what =
-    str(o['graphType']) === 'scatter'
+    graphType === 'scatter'
       ? `${y ?? ''} against ${x ?? ''}${group ? `, by ${group}` : ''}`
       : `${x ?? ''}${y ? ` by ${y}` : ''}${group ? ` by ${group}` : ''}`;
-  const ds = typeof o['dataset'] === 'string' ? ` in ${o['dataset']}` : '';
-  const filter = typeof o['filter'] === 'string' ? ` (filter ${o['filter']})` : '';
-  const title = typeof o.label === 'string' && o.label !== '' ? `: ${o.label}` : '';
+  const ds = request === undefined ? '' : ` in ${request.dataset}`;
+  const filter = request?.filter === undefined ? '' : ` (filter ${request.filter})`;
+  const title = o.label !== undefined && o.label !== '' ? `: ${o.label}` : '';
   return `${kind} of ${what}${ds}${filter}${title}`;
 }

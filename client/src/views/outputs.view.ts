@@ -4,7 +4,16 @@
 import type { App } from '../app.ts';
 import { download, h, openDialog, toast } from '../dom.ts';
 import { derivedName } from '../names.ts';
-import { isGraphResult, replyError, str, type PObject } from '../types.ts';
+import {
+  isAnalysisRequest,
+  isErrorObject,
+  isGraphResult,
+  kindOf,
+  replyError,
+  type ObjectOf,
+  type PanthrObject,
+  type PObject,
+} from '../types.ts';
 import { reopenAnalysis } from './analysis.dialog.ts';
 import { dragHandle, dropTarget, moveButtons, restoreFocus } from './output-order.ts';
 import { copyTables, noteBody, rCodeBlock } from './output-tools.ts';
@@ -20,41 +29,38 @@ const KIND: Record<string, string> = {
   note: 'Note',
 };
 
-function describe(o: PObject): string {
-  const what = str(o['reportType'] ?? o['test'] ?? o['graphType'], o.type);
-  const vars = Array.isArray(o['variables']) ? (o['variables'] as unknown[]).join(', ') : '';
-  const ds = typeof o['dataset'] === 'string' ? ` in ${o['dataset']}` : '';
+function describe(o: PanthrObject): string {
+  if (!isAnalysisRequest(o)) return o.type;
+  const vars = o.variables.join(', ');
   // The filter is part of what was computed: a result without it says so too.
-  const rows =
-    typeof o['filter'] === 'string'
-      ? `, filter ${o['filter']}`
-      : typeof o['dataset'] === 'string'
-        ? ', all rows'
-        : '';
-  return `${what}${vars ? ` of ${vars}` : ''}${ds}${rows}`;
+  const rows = o.filter === undefined ? ', all rows' : `, filter ${o.filter}`;
+  return `${kindOf(o)}${vars ? ` of ${vars}` : ''} in ${o.dataset}${rows}`;
 }
 
 /** Asks the server for the same graph in another format and downloads it. */
-async function exportGraph(app: App, o: PObject, format: 'svg' | 'png' | 'pdf'): Promise<void> {
+async function exportGraph(
+  app: App,
+  o: ObjectOf<'graph'>,
+  format: 'svg' | 'png' | 'pdf',
+): Promise<void> {
   const current = o.result;
   if (format === 'svg' && isGraphResult(current) && current.format === 'svg') {
     download(graphBlob(current), `${o.name}.svg`);
     return;
   }
   const name = derivedName('view.export', o.name, format);
-  const req: PObject = { ...o, name, format, ...(format === 'png' ? { scale: 2 } : {}) };
+  const req: ObjectOf<'graph'> = { ...o, name, format, ...(format === 'png' ? { scale: 2 } : {}) };
   delete req.result;
   delete req.hash;
   const reply = await app.request([req]);
   const got = reply.find((r) => r.name === name);
-  if (got === undefined || !isGraphResult(got.result)) {
-    toast(
-      `The ${format.toUpperCase()} export failed: ${str(got?.['message'], 'no result')}`,
-      'error',
-    );
+  const result = got === undefined || isErrorObject(got) ? undefined : got.result;
+  if (!isGraphResult(result)) {
+    const why = got !== undefined && isErrorObject(got) ? got.message : 'no result';
+    toast(`The ${format.toUpperCase()} export failed: ${why}`, 'error');
     return;
   }
-  download(graphBlob(got.result), `${o.name}.${format}`);
+  download(graphBlob(result), `${o.name}.${format}`);
   // The export copy is not part of the user's work: remove it from the workspace.
   void app.request([
     { type: 'command', name: derivedName('view.delete', name), command: 'delete', target: name },
@@ -105,7 +111,7 @@ function rerun(app: App, o: PObject): void {
   const req: PObject = { ...o };
   delete req.result;
   delete req.hash;
-  delete req['stale'];
+  delete req.stale;
   void app.request([req]).then((reply) => {
     const err = replyError(reply, 'no reason given');
     if (err !== null) toast(`Could not run ${o.name} again: ${err}`, 'error');
@@ -181,7 +187,7 @@ function card(app: App, o: PObject): HTMLElement {
       actions,
     );
   // The server marks a result whose data changed under it (docs/api.md, stale results).
-  const stale = typeof o['stale'] === 'string' ? o['stale'] : null;
+  const stale = o.stale ?? null;
   if (stale !== null)
     actions.prepend(
       h(
@@ -196,8 +202,8 @@ function card(app: App, o: PObject): HTMLElement {
   const body =
     o.result === undefined
       ? h('p', { class: 'hint' }, 'No result yet.')
-      : isTest
-        ? renderAnalysis(str(o['test']), o.result as Record<string, unknown>, warnings, o.name)
+      : o.type === 'test' && typeof o.result === 'object' && o.result !== null
+        ? renderAnalysis(o.test, o.result as Record<string, unknown>, warnings, o.name)
         : isGraphResult(o.result)
           ? graphFigure(o, title)
           : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name);
@@ -238,8 +244,9 @@ function showArrival(list: HTMLElement, outs: readonly PObject[]): void {
   const before = shown;
   shown = new Set(outs.map((o) => o.name));
   const fresh = before === null ? [] : outs.filter((o) => !before.has(o.name));
-  if (fresh.length !== 1) return;
-  const name = (fresh[0] as PObject).name;
+  const [first] = fresh;
+  if (fresh.length !== 1 || first === undefined) return;
+  const name = first.name;
   queueMicrotask(() => {
     const el = [...list.querySelectorAll<HTMLElement>('article.output')].find(
       (c) => c.dataset['name'] === name,

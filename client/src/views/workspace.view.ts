@@ -2,14 +2,14 @@
 import type { App } from '../app.ts';
 import { deleteObject } from '../data-actions.ts';
 import { h, onFileDrop, toast } from '../dom.ts';
-import type { PObject } from '../types.ts';
+import type { ObjectOf } from '../types.ts';
 import { confirmDialog } from './confirm.dialog.ts';
 
 /** Asks, then deletes filter `f`. */
-async function deleteFilter(app: App, f: PObject): Promise<void> {
+async function deleteFilter(app: App, f: ObjectOf<'filter'>): Promise<void> {
   const ok = await confirmDialog(
     'Delete filter',
-    `Delete the filter "${f.name}" (${String(f['formula'])})?`,
+    `Delete the filter "${f.name}" (${f.formula})?`,
     'Results computed with it say they cannot be computed again. Ctrl+Z brings it back.',
     'Delete filter',
   );
@@ -77,8 +77,8 @@ export function renderWorkspace(app: App, onImport: (file?: File) => void): HTML
               'li',
               {},
               h('strong', {}, f.name),
-              ` on ${String(f['dataset'])}: `,
-              h('code', {}, String(f['formula'])),
+              ` on ${f.dataset}: `,
+              h('code', {}, f.formula),
               ' ',
               h(
                 'button',
