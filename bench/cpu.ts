@@ -4,7 +4,7 @@
  * is not counted) sending N `descriptives` requests one at a time, each awaited; then N
  * empty round trips (`echo`, paced within its rate limit) on a new connection, the floor.
  * Prints the CPU time (user + system, `process.cpuUsage()`, every thread of this process)
- * per request and per echo. R runs in Rserve's processes and is not counted; the store's
+ * per request and per echo, and of the store's save alone (N saves of a similar result). R runs in Rserve's processes and is not counted; the store's
  * save (SQLite in this process, with its fsync) is. CPU time, unlike wall-clock time, stays
  * meaningful on a loaded machine.
  * With `--profile`, the measured requests also run under V8's sampling profiler and the
@@ -21,6 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../test/fixtures/server.ts';
 import { createUser, type TestUser } from '../test/fixtures/users.ts';
+import { createWorkspace, saveObject } from '../server/store/index.ts';
+import { descriptivesRequest } from './lib/panthr-bench.ts';
 import { startProfile, summarise } from './lib/cpu-profile.ts';
 import { now, since } from './lib/stats.ts';
 
@@ -109,6 +111,37 @@ async function startStrace(): Promise<() => Promise<string>> {
   };
 }
 
+/**
+ * The store's save alone, as a request makes it (a descriptives result of 3 rows, saved with
+ * its fsync), N times into a scratch workspace of the server's store: its CPU per save.
+ */
+async function measureSave(ts: TestServer): Promise<PerOp> {
+  const store = ts.server.store;
+  const workspace = await createWorkspace(store, 'bench-cpu-scratch', 'scratch');
+  const statistics = ['n', 'missing', 'mean', 'sd', 'min', 'q1', 'median', 'q3', 'max'];
+  const rows = ['x', 'y', 'z'].map((v, i) => [
+    v,
+    990 + i,
+    10 - i,
+    ...statistics.slice(2).map((_, j) => i * 7.123456789 + j),
+  ]);
+  const object = {
+    ...descriptivesRequest('bench', 'd', ['x', 'y', 'z']),
+    result: {
+      columns: ['variable', ...statistics],
+      rows,
+      r_code: 'd <- read.csv("d.csv")\n'.repeat(8),
+      warnings: [],
+    },
+  } as unknown as Parameters<typeof saveObject>[2];
+  for (let i = 0; i < WARMUP; i++) await saveObject(store, workspace._id, object);
+  const cpu = process.cpuUsage();
+  const t = now();
+  for (let i = 0; i < N; i++) await saveObject(store, workspace._id, object);
+  const used = process.cpuUsage(cpu);
+  return { user: used.user / 1000 / N, system: used.system / 1000 / N, wall: since(t) / N };
+}
+
 function line(what: string, p: PerOp): string {
   const f = (x: number): string => x.toFixed(3);
   return `  ${what.padEnd(34)} ${f(p.user + p.system).padStart(7)} ms  (user ${f(p.user)}, system ${f(p.system)}; wall ${f(p.wall)})`;
@@ -121,11 +154,16 @@ async function main(): Promise<void> {
     const user = await createUser(ts, 'cpu');
     const request = await measure(ts, user, 'request', true);
     const echo = await measure(ts, user, 'echo', false);
+    const save = await measureSave(ts);
     console.log(`\nserver process CPU, ${N} operations one at a time after ${WARMUP} unmeasured:`);
     console.log(line('descriptives request (1,000 x 3)', request));
     console.log(line('empty round trip (echo)', echo));
-    const own = request.user + request.system - echo.user - echo.system;
-    console.log(`  request - echo: ${own.toFixed(3)} ms of CPU per request`);
+    console.log(line('the store save alone (saveObject)', save));
+    const cpu = (p: PerOp): number => p.user + p.system;
+    const own = cpu(request) - cpu(echo);
+    console.log(
+      `  request - echo: ${own.toFixed(3)} ms of CPU per request; without the save: ${(own - cpu(save)).toFixed(3)} ms`,
+    );
   } finally {
     await ts?.stop();
   }
