@@ -330,6 +330,7 @@ function print(rows: readonly Row[], durationS: number): void {
         serverCpuMsPerRequest: answered > 0 ? row.serverCpuMs / answered : NaN,
         rPssMbPerUser: row.r.pssMb / row.users,
         serverMbPerUser: (row.serverRssMb.peak - row.serverRssMb.before) / row.users,
+        errors: Object.values(row.result.errors).reduce((a, b) => a + b, 0),
       }),
     );
     if (row.upload !== null) printUpload(row.users, row.upload);
