@@ -6,7 +6,9 @@
  * process group, read from /proc; PSS splits the pages forked sessions share). R's memory
  * is read once the load is over, every session still open: reading /proc/PID/smaps_rollup
  * of 200 processes during the load took both cores for ~0.5 s and was itself the cause of
- * the worst latency spikes.
+ * the worst latency spikes. It also reports the server process's CPU per answered request
+ * during the load and what bounds the number of users: the machine's memory (R's PSS and the
+ * server's growth per user) or the server's one event loop (bench/lib/load-bounds.ts).
  * The clients run in a child process (bench/lib/load-clients.ts), so their memory and CPU
  * are not the server's. Loopback only; every server, client and R process is stopped.
  * Goal (issue 16, goal 5): 500 users on 2 cores with p99 under 100 ms and no errors (issue 5's
@@ -36,6 +38,7 @@ import {
   type GroupMemory,
 } from './lib/panthr-bench.ts';
 import { collectGarbage, ms, percentile } from './lib/stats.ts';
+import { boundsLine } from './lib/load-bounds.ts';
 import {
   prepareUploader,
   splitByUpload,
@@ -87,6 +90,8 @@ interface Row {
   readonly setupS: number;
   /** The server process's event-loop delay during the load, in ms. */
   readonly loopDelayMs: { p99: number; max: number };
+  /** The server process's CPU (user + system) during the load, in ms. */
+  readonly serverCpuMs: number;
   readonly upload: UploadRow | null;
 }
 
@@ -175,6 +180,8 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
     let endRss = 0;
     let endRssGc = 0;
     const loop = monitorEventLoopDelay({ resolution: 10 });
+    let cpuAtStart: NodeJS.CpuUsage | undefined;
+    let serverCpuMs = 0;
     const result = await runClients(
       {
         url: ts.url,
@@ -187,6 +194,7 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
       () => {
         setupS = (Date.now() - started) / 1000;
         loop.enable();
+        cpuAtStart = process.cpuUsage();
         // The server's RSS is sampled through the run (cheap); its peak is kept.
         sampler = setInterval(() => {
           peak = Math.max(peak, process.memoryUsage.rss() / 2 ** 20);
@@ -198,6 +206,8 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
       async () => {
         clearInterval(sampler);
         loop.disable();
+        const cpu = process.cpuUsage(cpuAtStart);
+        serverCpuMs = (cpu.user + cpu.system) / 1000;
         peak = Math.max(peak, process.memoryUsage.rss() / 2 ** 20);
         endRss = process.memoryUsage.rss() / 2 ** 20;
         // The load is over: a full collection here delays no one's request.
@@ -217,7 +227,16 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
             split: splitByUpload(result, up.windows),
             rssMb: { before: up.rssBefore, peak, after: up.rssAfter, end: endRss, endGc: endRssGc },
           };
-    const row = { users, result, serverRssMb: { before, peak }, r, setupS, loopDelayMs, upload };
+    const row = {
+      users,
+      result,
+      serverRssMb: { before, peak },
+      r,
+      setupS,
+      loopDelayMs,
+      serverCpuMs,
+      upload,
+    };
     // Printed before the server stops: a stop that hangs (see stopBounded) loses nothing.
     print([row], durationS);
     return row;
@@ -303,6 +322,17 @@ function print(rows: readonly Row[], durationS: number): void {
       (s) => `${s.ms} ms (user ${s.user} at ${(s.atMs / 1000).toFixed(1)} s)`,
     );
     console.log(`  slowest: ${slow.join(', ')}`);
+    const answered = row.result.latenciesMs.length;
+    console.log(
+      boundsLine({
+        users: row.users,
+        requestsPerSecond: (answered / row.result.elapsedMs) * 1000,
+        serverCpuMsPerRequest: answered > 0 ? row.serverCpuMs / answered : NaN,
+        rPssMbPerUser: row.r.pssMb / row.users,
+        serverMbPerUser: (row.serverRssMb.peak - row.serverRssMb.before) / row.users,
+        errors: Object.values(row.result.errors).reduce((a, b) => a + b, 0),
+      }),
+    );
     if (row.upload !== null) printUpload(row.users, row.upload);
   }
 }

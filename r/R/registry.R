@@ -49,8 +49,11 @@ panthr_registered <- function() {
 }
 
 # Run a registered function, collecting its warnings into the result's `warnings`.
-.panthr_call <- function(fun, args) {
-  got <- panthr_collect_warnings(panthr_do_call(fun, args))
+# The kind is called directly on the dispatcher's arguments: its call holds their symbols
+# (d, variables, ...), never the data, as panthr_do_call's does, without building a frame
+# for them (15 us of a descriptives call's ~400).
+.panthr_call <- function(fun, ...) {
+  got <- panthr_collect_warnings(fun(...))
   value <- got$value
   if (!is.list(value) || (length(value) > 0L && is.null(names(value))))
     panthr_stop("r_error", "a kind must return a named list")
@@ -74,7 +77,7 @@ panthr_report <- function(kind, data, variables, by = NULL, rows = NULL, options
   d <- panthr_filter_rows(data, rows)
   old <- .panthr_code_enter(code)
   on.exit(.panthr_code_leave(old))
-  .panthr_call(fun, list(d, variables, by, .panthr_or(options, list())))
+  .panthr_call(fun, d, variables, by, .panthr_or(options, list()))
 }
 
 #' Run a test or fit a model.
@@ -90,7 +93,7 @@ panthr_test <- function(kind, data, variables, options = NULL, rows = NULL, code
   d <- panthr_filter_rows(data, rows)
   old <- .panthr_code_enter(code)
   on.exit(.panthr_code_leave(old))
-  .panthr_call(fun, list(d, variables, .panthr_or(options, list())))
+  .panthr_call(fun, d, variables, .panthr_or(options, list()))
 }
 
 #' Run f(...) and report success or a coded failure, never an R error; interrupts (a

@@ -34,7 +34,14 @@
   qs[i] <- (1 - h) * qs[i] + h * x[hi[i]]
   qs
 }
-.panthr_var <- stats::var
+# The variance of numbers without NA: the C routine stats::var ends in, called as var calls
+# it for a vector (use = "everything"), so the same bits without var's R-level checks of
+# its arguments (12 of a 1,000-value variable's 65 us). stats::var where R has no C_cov.
+.panthr_var <- local({
+  cov <- if (exists("C_cov", envir = asNamespace("stats"), inherits = FALSE))
+    get("C_cov", envir = asNamespace("stats"))
+  if (is.null(cov)) stats::var else function(x) .Call(cov, x, NULL, 4L, FALSE)
+})
 .panthr_qt <- stats::qt
 # Which statistics need the quantiles (a sort) or the moments.
 .panthr_desc_sorted <- c("q1", "median", "q3", "iqr")

@@ -58,7 +58,10 @@ panthr_column <- function(data, name, kind = "any") {
     panthr_stop("invalid_object", "expected ",
                 if (n_min == n_max) n_min else paste0(n_min, " to ", n_max),
                 " variables, got ", length(variables))
-  for (v in variables) panthr_column(data, v)
+  # The first missing name, as panthr_column would say it, in one vectorised match.
+  missing <- match(FALSE, variables %in% names(data), 0L)
+  if (missing > 0L)
+    panthr_stop("not_found", "variable ", .panthr_q(variables[[missing]]), " not found in the dataset")
   variables
 }
 

@@ -64,6 +64,12 @@ export class Qap1Connection implements RConnection {
   private readonly closeListeners: ((error?: RError) => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
   private readonly assembler = new MessageAssembler((r) => this.onResponse(r));
+  /**
+   * The jobs waiting on each abort signal, with ONE listener per signal: a caller passes
+   * the same long-lived signal (its session's) with every request, and adding and removing
+   * an EventTarget listener per request cost more than the rest of `watch`.
+   */
+  private readonly aborting = new Map<AbortSignal, Set<Job>>();
 
   constructor(
     private readonly socket: Socket,
@@ -206,10 +212,26 @@ export class Qap1Connection implements RConnection {
     }
     const signal = options?.signal;
     if (signal !== undefined) {
-      const onAbort = (): void => this.interrupt(job, 'cancelled');
-      signal.addEventListener('abort', onAbort, { once: true });
-      job.cleanups.push(() => signal.removeEventListener('abort', onAbort));
+      const jobs = this.jobsOf(signal);
+      jobs.add(job);
+      job.cleanups.push(() => jobs.delete(job));
     }
+  }
+
+  /** The jobs waiting on `signal`; its one listener is added with the first of them. */
+  private jobsOf(signal: AbortSignal): Set<Job> {
+    const jobs = this.aborting.get(signal);
+    if (jobs !== undefined) return jobs;
+    const waiting = new Set<Job>();
+    const onAbort = (): void => {
+      this.aborting.delete(signal);
+      for (const job of [...waiting]) this.interrupt(job, 'cancelled');
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    // Removed when the connection closes, so a signal that outlives it does not keep it.
+    this.closeListeners.push(() => signal.removeEventListener('abort', onAbort));
+    this.aborting.set(signal, waiting);
+    return waiting;
   }
 
   private interrupt(job: Job, why: Interrupt): void {

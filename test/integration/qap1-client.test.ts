@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import net from 'node:net';
 import type { RConnection, RValue } from '../../r/qap1/index.ts';
 import {
@@ -310,6 +311,24 @@ describe('QAP1 client against a real Rserve', function () {
       await rejectsWith(aborted, 'cancelled');
       assert.deepEqual(await conn.eval('"still here"'), rString(['still here']));
       await rejectsWith(conn.eval('1', { signal: AbortSignal.abort() }), 'cancelled');
+    });
+
+    it('one abort listener per signal, whatever the requests: aborting it cancels the running and the queued ones', async () => {
+      const ac = new AbortController();
+      const done = [1, 2, 3].map((i) => conn.eval(`Sys.sleep(0.01); ${i}`, { signal: ac.signal }));
+      assert.deepEqual(
+        await Promise.all(done),
+        [1, 2, 3].map((i) => rDouble([i])),
+      );
+      const running = conn.eval('repeat Sys.sleep(0.01)', { signal: ac.signal });
+      const queued = [
+        conn.eval('"never"', { signal: ac.signal }),
+        conn.eval('2', { signal: ac.signal }),
+      ];
+      assert.equal(getEventListeners(ac.signal, 'abort').length, 1);
+      setTimeout(() => ac.abort(), 200);
+      await Promise.all([running, ...queued].map((p) => rejectsWith(p, 'cancelled')));
+      assert.deepEqual(await conn.eval('"still here"'), rString(['still here']));
     });
 
     it('times out a request still waiting in the queue without touching the running one', async () => {
