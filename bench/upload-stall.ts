@@ -1,25 +1,29 @@
 /**
  * How long one 1e6 x 10 upload holds the server's main thread (the event loop), which is
- * what every other user waits for: a timer ticking every 10 ms in the server's process
- * records each gap over 50 ms while one client (a child process, bench/lib/upload-client.ts)
- * uploads. Three ways: binary values in one 80 MB message (possible since it is under the
- * 128 MB limit), binary values in parts of 8 MB, JSON values in parts (the browser client
- * sends large CSV files as binary parts). No other load: the gaps are the upload's own
- * (on a busy machine, waiting for a core adds to them).
- * Run: `npx tsx bench/upload-stall.ts` (about 2 minutes; temp dirs only).
+ * what every other user waits for: a timer ticking every 2 ms in the server's process
+ * records each gap over 5 ms while one client (a child process, bench/lib/upload-client.ts)
+ * uploads, and each gap is put with the part whose reply came next, so the table says the
+ * longest block of the whole upload and of a typical part. Ways: binary values in one 80 MB
+ * message (under the 128 MB limit), in parts as `uploadParts` cuts them (the browser
+ * client's way for large files), and JSON values in parts. No other load: the gaps are the
+ * upload's own (on a busy machine, waiting for a core adds to them).
+ * Run: `npx tsx bench/upload-stall.ts [binary-one] [binary-parts] [json-parts]` (all three
+ * without arguments, about 2 minutes; temp dirs only).
  */
 import { startTestServer } from '../test/fixtures/server.ts';
 import { createUser } from '../test/fixtures/users.ts';
 import { prepareUploader, type UploadMode } from './lib/load-upload.ts';
 import { UPLOAD_PART_BYTES } from '../converters/index.ts';
-import { ms } from './lib/stats.ts';
+import { ms, percentile } from './lib/stats.ts';
 
-const TICK_MS = 10;
-const GAP_MS = 50;
+const TICK_MS = 2;
+const GAP_MS = 5;
 
 interface Stalls {
   readonly uploadMs: number;
-  readonly gaps: number[];
+  /** Each gap over GAP_MS: its length (ms) and when it ended (Date.now()). */
+  readonly gaps: { ms: number; at: number }[];
+  readonly partEnds: number[];
 }
 
 async function measure(mode: UploadMode, partBytes: number): Promise<Stalls> {
@@ -27,16 +31,16 @@ async function measure(mode: UploadMode, partBytes: number): Promise<Stalls> {
   try {
     const user = await createUser(ts, 'stall');
     const uploader = await prepareUploader(ts.url, user.cookie, mode, partBytes);
-    const gaps: number[] = [];
+    const gaps: { ms: number; at: number }[] = [];
     let last = performance.now();
     const timer = setInterval(() => {
       const now = performance.now();
-      if (now - last > GAP_MS) gaps.push(now - last - TICK_MS);
+      if (now - last > GAP_MS + TICK_MS) gaps.push({ ms: now - last - TICK_MS, at: Date.now() });
       last = now;
     }, TICK_MS);
     try {
       const result = await uploader.go();
-      return { uploadMs: result.timesMs[0] ?? NaN, gaps };
+      return { uploadMs: result.timesMs[0] ?? NaN, gaps, partEnds: result.partEnds };
     } finally {
       clearInterval(timer);
     }
@@ -45,17 +49,39 @@ async function measure(mode: UploadMode, partBytes: number): Promise<Stalls> {
   }
 }
 
-const cases: [string, UploadMode, number][] = [
-  ['binary, one 80 MB message', 'binary', 128 * 2 ** 20],
-  ['binary, parts of 8 MB', 'binary', UPLOAD_PART_BYTES],
-  ['JSON, parts (one variable, ~19 MB, each)', 'json', UPLOAD_PART_BYTES],
-];
-console.log('one 1e6 x 10 upload: the server main thread held for more than 50 ms\n');
-console.log('upload | took | stalls > 50 ms | longest | all stalls together');
-console.log('--- | --- | --- | --- | ---');
-for (const [what, mode, partBytes] of cases) {
+/** The longest gap per part: gaps up to a part's reply (and after the previous one). */
+function longestPerPart(s: Stalls): number[] {
+  const out = s.partEnds.map(() => 0);
+  for (const g of s.gaps) {
+    let i = s.partEnds.findIndex((end) => g.at <= end);
+    if (i < 0) i = out.length - 1;
+    if (i >= 0) out[i] = Math.max(out[i] ?? 0, g.ms);
+  }
+  return out;
+}
+
+const cases: Record<string, [string, UploadMode, number]> = {
+  'binary-one': ['binary, one 80 MB message', 'binary', 128 * 2 ** 20],
+  'binary-parts': ['binary, in parts (uploadParts)', 'binary', UPLOAD_PART_BYTES],
+  'json-parts': ['JSON, in parts (uploadParts)', 'json', UPLOAD_PART_BYTES],
+};
+const chosen = process.argv.slice(2);
+for (const c of chosen) if (!(c in cases)) throw new Error(`unknown case ${c}`);
+console.log(`one 1e6 x 10 upload: the server's main thread held for more than ${GAP_MS} ms\n`);
+console.log(
+  'upload | took | parts | longest block | per part: median, p90 of its longest | blocks > 50 ms | blocks > 10 ms together',
+);
+console.log('--- | --- | --- | --- | --- | --- | ---');
+for (const key of chosen.length > 0 ? chosen : Object.keys(cases)) {
+  const [what, mode, partBytes] = cases[key] as [string, UploadMode, number];
   const s = await measure(mode, partBytes);
-  const total = s.gaps.reduce((a, b) => a + b, 0);
-  const longest = s.gaps.length === 0 ? 0 : Math.max(...s.gaps);
-  console.log(`${what} | ${ms(s.uploadMs)} | ${s.gaps.length} | ${ms(longest)} | ${ms(total)}`);
+  const gaps = s.gaps.map((g) => g.ms);
+  const longest = gaps.length === 0 ? 0 : Math.max(...gaps);
+  const perPart = longestPerPart(s);
+  const over50 = gaps.filter((g) => g > 50).length;
+  const over10 = gaps.filter((g) => g > 10).reduce((a, b) => a + b, 0);
+  console.log(
+    `${what} | ${ms(s.uploadMs)} | ${s.partEnds.length} | ${ms(longest)} | ` +
+      `${ms(percentile(perPart, 50))}, ${ms(percentile(perPart, 90))} | ${over50} | ${ms(over10)}`,
+  );
 }

@@ -15,4 +15,5 @@ export { CsvSyntaxError, eachCsvRecord, isBlankRecord, recordFields } from './cs
 export { parseCsv } from './csv.ts';
 export { TYPE_WHAT, typedCell } from './cell-value.ts';
 export { SINGLE_MESSAGE_BYTES, uploadParts } from './upload-parts.ts';
+export { checksumHex, valuesChecksum } from './upload-checksum.ts';
 export type { PanthrVector } from './schema/vector.schema.ts';

@@ -32,7 +32,10 @@ export {
 } from './binary-values.ts';
 export {
   SINGLE_MESSAGE_BYTES,
+  MAX_BINARY_PER_PART,
   UPLOAD_PART_BYTES,
+  sliceValues,
   uploadParts,
   variableBytes,
 } from './upload-parts.ts';
+export { checksumHex, crc32, valuesChecksum, type Crc32 } from './upload-checksum.ts';

@@ -5,9 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { parseCsv } from '../../converters/csv.ts';
-import { SINGLE_MESSAGE_BYTES, uploadParts, variableBytes } from '../../converters/upload-parts.ts';
+import zlib from 'node:zlib';
+import {
+  MAX_BINARY_PER_PART,
+  SINGLE_MESSAGE_BYTES,
+  UPLOAD_PART_BYTES,
+  uploadParts,
+  variableBytes,
+} from '../../converters/upload-parts.ts';
+import { checksumHex, crc32, valuesChecksum } from '../../converters/upload-checksum.ts';
 import type { PanthrVector } from '../../converters/schema/vector.schema.ts';
-import { sendCsv } from '../../client/src/upload.ts';
+import { sendCsv, sendDataset } from '../../client/src/upload.ts';
 import { BINARY_VALUES_AUTH, jsonValues } from '../../client/src/binary.ts';
 import type { PObject } from '../../client/src/types.ts';
 
@@ -18,22 +26,78 @@ const scalar = (name: string, values: PanthrVector['values']): PanthrVector => (
   values,
 });
 
+/** Bytes of a part's variables on the wire. */
+const variableBytesOf = (p: Record<string, unknown>): number =>
+  (p.variables as PanthrVector[]).reduce((a, v) => a + variableBytes(v), 0);
+
 describe('upload parts', () => {
-  it('keeps a small dataset whole and cuts a large one between variables, in order', () => {
+  it('keeps a small dataset whole and cuts a large one into row slices, in order', () => {
     const small = { type: 'dataset' as const, name: 'd', variables: [scalar('x', [1, 2])] };
     assert.deepEqual(uploadParts(small), [small]);
-    const vars = ['a', 'b', 'c', 'd', 'e'].map((n) => scalar(n, new Float64Array(1000)));
-    assert.ok(variableBytes(vars[0] as PanthrVector) >= 8000);
-    const parts = uploadParts({ type: 'dataset', name: 'big', variables: vars }, 17_000);
+    const cols = ['a', 'b', 'c'].map((n, j) => {
+      const f = new Float64Array(1000);
+      for (let i = 0; i < f.length; i++) f[i] = i * 10 + j;
+      return scalar(n, f);
+    });
+    const parts = uploadParts({ type: 'dataset', name: 'big', label: 'L', variables: cols }, 5000);
+    // 24 KB of values in parts of about 5 KB (keys included): 1000 rows, 200 a part.
     assert.deepEqual(
-      parts.map((p) => [p.append ?? false, (p.variables as PanthrVector[]).map((v) => v.name)]),
+      parts.map((p) => p.slice),
+      [0, 200, 400, 600, 800].map((from) => ({ from, rows: 1000 })),
+    );
+    assert.ok(parts.every((p) => p.type === 'dataset' && p.name === 'big' && p.label === 'L'));
+    assert.ok(parts.every((p) => p.append === undefined));
+    // Put together, the slices are the columns; each is a view of the caller's memory.
+    for (const [j, v] of cols.entries()) {
+      const got = parts.flatMap((p) =>
+        Array.from((p.variables as PanthrVector[])[j]!.values as Float64Array),
+      );
+      assert.deepEqual(got, Array.from(v.values as Float64Array));
+      const first = (parts[0]!.variables as PanthrVector[])[j]!.values as Float64Array;
+      assert.equal(first.buffer, (v.values as Float64Array).buffer);
+    }
+    assert.ok(parts.every((p) => variableBytesOf(p) <= 5000 + 300));
+  });
+
+  it('puts at most 10 binary variables in one part (Socket.IO refuses more attachments)', () => {
+    const vars = Array.from({ length: 23 }, (_, j) => scalar(`v${j}`, new Float64Array(50)));
+    vars.push({ type: 'vector', name: 'g', variableType: 'nominal', values: Array(50).fill('a') });
+    const parts = uploadParts({ type: 'dataset', name: 'wide', variables: vars });
+    assert.equal(MAX_BINARY_PER_PART, 10);
+    assert.deepEqual(
+      parts.map((p) => [p.append ?? false, (p.variables as PanthrVector[]).length, p.slice]),
       [
-        [false, ['a', 'b']],
-        [true, ['c', 'd']],
-        [true, ['e']],
+        [false, 10, { from: 0, rows: 50 }],
+        [true, 10, { from: 0, rows: 50 }],
+        [true, 4, { from: 0, rows: 50 }],
       ],
     );
-    assert.ok(parts.every((p) => p.type === 'dataset' && p.name === 'big'));
+  });
+
+  it('cuts 1e6 x 10 binary values into parts of about a megabyte', () => {
+    const vars = Array.from({ length: 10 }, (_, j) => scalar(`x${j}`, new Float64Array(1e6)));
+    const parts = uploadParts({ type: 'dataset', name: 'big', variables: vars });
+    assert.equal(UPLOAD_PART_BYTES, 2 ** 20);
+    assert.ok(parts.length >= 76 && parts.length <= 80, `${parts.length} parts`);
+    assert.ok(parts.every((p) => variableBytesOf(p) <= UPLOAD_PART_BYTES));
+  });
+
+  it('checksums: CRC-32 as zlib computes it, the same at once or slice by slice', () => {
+    const f = new Float64Array([1.5, NaN, Infinity, -0, 3]);
+    const bytes = new Uint8Array(f.buffer);
+    assert.equal(crc32(bytes), zlib.crc32(bytes));
+    assert.equal(valuesChecksum(f), zlib.crc32(bytes));
+    assert.equal(
+      valuesChecksum(f.subarray(2), valuesChecksum(f.subarray(0, 2))),
+      valuesChecksum(f),
+    );
+    const json = ['a', null, 'é', 1.25, true];
+    assert.equal(valuesChecksum(json), zlib.crc32(Buffer.from('"a"\nnull\n"é"\n1.25\ntrue\n')));
+    assert.equal(
+      valuesChecksum(json.slice(3), valuesChecksum(json.slice(0, 3))),
+      valuesChecksum(json),
+    );
+    assert.equal(checksumHex(0x1234), '00001234');
   });
 
   it('estimates JSON values close to their JSON length', () => {
@@ -76,23 +140,81 @@ describe('client: sending a CSV file', function () {
     );
     const expected = parseCsv(text, { name: 'big' });
     assert.ok(expected.ok);
-    const vars = sent.flatMap((m) => m[0]?.variables as PanthrVector[]);
+    // Row slices of all six variables (four binary): put together, they are the dataset.
+    const parts = sent.map((m) => m[0] as PObject);
+    assert.ok(parts.every((p) => p.append === undefined && p.slice !== undefined));
+    const names = (parts[0]?.variables as PanthrVector[]).map((v) => v.name);
     assert.deepEqual(
-      vars.map((v) => v.name),
+      names,
       expected.dataset.variables.map((v) => v.name),
     );
-    for (const [i, v] of vars.entries()) {
+    // Either side may hold a long scalar column in binary form (converters/csv.ts).
+    const plain = (values: PanthrVector['values']): unknown[] =>
+      values instanceof Float64Array
+        ? Array.from(values, (x) => (Number.isNaN(x) ? null : x))
+        : [...(values as unknown[])];
+    for (const [i, name] of names.entries()) {
+      const slices = parts.map((p) => (p.variables as PanthrVector[])[i] as PanthrVector);
       const want = expected.dataset.variables[i] as PanthrVector;
-      // Either side may hold a long scalar column in binary form (converters/csv.ts).
-      const plain = (values: PanthrVector['values']) =>
-        values instanceof Float64Array
-          ? Array.from(values, (x) => (Number.isNaN(x) ? null : x))
-          : values;
-      assert.deepEqual(plain(v.values), plain(want.values), v.name);
-      if (v.variableType === 'scalar') assert.ok(v.values instanceof Float64Array, v.name);
+      assert.deepEqual(
+        slices.flatMap((v) => plain(v.values)),
+        plain(want.values),
+        name,
+      );
+      if (want.variableType === 'scalar')
+        assert.ok(
+          slices.every((v) => v.values instanceof Float64Array),
+          name,
+        );
     }
-    assert.equal(sent[0]?.[0]?.append, undefined);
-    assert.ok(sent.slice(1).every((m) => m[0]?.append === true));
+  });
+
+  it('tells the model what it sends, and refuses checksums the server does not confirm', async () => {
+    const dataset = {
+      type: 'dataset' as const,
+      name: 'big',
+      variables: [
+        scalar(
+          'x',
+          Array.from({ length: 200_000 }, (_, i) => i / 4),
+        ),
+        {
+          type: 'vector',
+          name: 'g',
+          variableType: 'nominal',
+          values: Array.from({ length: 200_000 }, (_, i) => `g${i % 3}`),
+        },
+      ],
+    };
+    let expected: { dataset: PObject; checksums: Readonly<Record<string, string>> } | null = null;
+    const wrong = (objects: PObject[]): Promise<PObject[]> => {
+      const p = objects[0] as PObject & { slice: { from: number; rows: number } };
+      const n = (p.variables as PanthrVector[])[0]!.values.length;
+      const last = p.slice.from + n === p.slice.rows;
+      const result = last
+        ? {
+            rows: p.slice.rows,
+            variables: 2,
+            checksums: { x: '00000000', g: expected?.checksums.g },
+          }
+        : { rows: p.slice.rows, received: p.slice.from + n };
+      return Promise.resolve([{ ...p, variables: [], result }]);
+    };
+    const reply = await sendDataset(wrong, dataset, undefined, (sent, checksums) => {
+      expected = { dataset: sent, checksums };
+    });
+    assert.ok(expected !== null);
+    const { dataset: told, checksums } = expected as {
+      dataset: PObject;
+      checksums: Record<string, string>;
+    };
+    const x = (told.variables as { values: unknown[] }[])[0]!.values;
+    assert.deepEqual(x.slice(0, 3), [0, 0.25, 0.5], 'the model gets JSON values');
+    const bin = new Float64Array(200_000).map((_, i) => i / 4);
+    assert.equal(checksums.x, checksumHex(zlib.crc32(new Uint8Array(bin.buffer))));
+    assert.equal(reply[0]?.type, 'error');
+    assert.equal(reply[0]?.code, 'checksum_mismatch');
+    assert.match(String(reply[0]?.message), /for x:/);
   });
 
   it('stops at the first part the server refuses', async () => {
