@@ -1,8 +1,9 @@
 /**
  * Splitting a dataset into the parts of an upload (docs/api.md, "Uploading in parts"). A
  * dataset of at most `partBytes` goes whole. A larger one is cut into groups of variables
- * (at most {@link MAX_BINARY_PER_PART} binary ones each: Socket.IO's decoder refuses more
- * attachments in one message), and each group into row slices of about `partBytes`: parts
+ * (those that fit in `partBytes` together, at most {@link MAX_BINARY_PER_PART} binary ones:
+ * Socket.IO's decoder refuses more attachments in one message; a larger variable alone),
+ * and each group into row slices of about `partBytes`: parts
  * `{"type":"dataset","name","slice":{"from","rows"},"variables":[...]}` whose variables hold
  * rows `from` .. `from + k - 1` (0-based) of `rows`. The first group's parts make the
  * dataset (with the dataset's other keys), later groups' carry `"append": true`. The server
@@ -57,19 +58,32 @@ export function sliceValues(values: VectorValues, from: number, to: number): Vec
   return values.slice(from, to);
 }
 
-/** Groups of variables, in order, each with at most MAX_BINARY_PER_PART binary ones. */
-function groupVariables(variables: readonly PanthrVector[]): PanthrVector[][] {
+/**
+ * Groups of variables, in order: as many as fit in `partBytes` together, at most
+ * MAX_BINARY_PER_PART binary ones; a variable larger than `partBytes` is a group of its own
+ * (sent in row slices), so the server assembles one large column at a time.
+ */
+function groupVariables(
+  variables: readonly PanthrVector[],
+  sizes: readonly number[],
+  partBytes: number,
+): PanthrVector[][] {
   const groups: PanthrVector[][] = [];
   let group: PanthrVector[] = [];
+  let bytes = 0;
   let binary = 0;
-  for (const v of variables) {
+  for (const [i, v] of variables.entries()) {
+    const size = sizes[i] ?? 0;
     const isBinary = isBinaryValues(v.values);
-    if (isBinary && binary === MAX_BINARY_PER_PART) {
+    const full = bytes + size > partBytes || (isBinary && binary === MAX_BINARY_PER_PART);
+    if (group.length > 0 && full) {
       groups.push(group);
       group = [];
+      bytes = 0;
       binary = 0;
     }
     group.push(v);
+    bytes += size;
     if (isBinary) binary += 1;
   }
   if (group.length > 0) groups.push(group);
@@ -87,7 +101,7 @@ export function uploadParts(
   if (total <= partBytes && binary <= MAX_BINARY_PER_PART) return [{ ...dataset }];
   const rows = dataset.variables[0] === undefined ? 0 : lengthOf(dataset.variables[0].values);
   const parts: Record<string, unknown>[] = [];
-  for (const [g, group] of groupVariables(dataset.variables).entries()) {
+  for (const [g, group] of groupVariables(dataset.variables, sizes, partBytes).entries()) {
     const head = g === 0 ? { ...dataset } : { type: 'dataset', name: dataset.name, append: true };
     // No rows to slice: whole variables (a slice holds at least one row).
     if (rows === 0) {
