@@ -35,6 +35,23 @@ function markNA(w: Uint32Array, i: number): void {
   w[LITTLE_ENDIAN ? 2 * i + 1 : 2 * i] = NA_HI;
 }
 
+/** Whether element i of `w` (the 32-bit words of a Float64Array) is R's NA already. */
+function isNA(w: Uint32Array, i: number): boolean {
+  return (
+    w[LITTLE_ENDIAN ? 2 * i : 2 * i + 1] === NA_LO && w[LITTLE_ENDIAN ? 2 * i + 1 : 2 * i] === NA_HI
+  );
+}
+
+/**
+ * Marks every NaN of `f` as R's NA, in place: what {@link vectorToR} does to binary values
+ * without `missing`, done ahead (as an upload's slices arrive), so that the whole column
+ * then goes to R as it is, without a copy. NaN and NA are both missing in binary values.
+ */
+export function markNaNsAsNA(f: Float64Array): void {
+  const w = new Uint32Array(f.buffer, f.byteOffset, 2 * f.length);
+  for (let i = 0; i < f.length; i++) if (f[i] !== f[i]) markNA(w, i);
+}
+
 function missingSet(v: PanthrVector): ReadonlySet<unknown> | null {
   return v.missing && v.missing.length > 0 ? new Set<unknown>(v.missing) : null;
 }
@@ -67,8 +84,10 @@ function binaryDoubles(
       values instanceof Float64Array
         ? values
         : new Float64Array(values.buffer, values.byteOffset, n);
+    const words = new Uint32Array(view.buffer, view.byteOffset, 2 * n);
     first = 0;
-    while (first < n && !isMissingDouble(view, first, missing)) first++;
+    // A NaN that is R's NA already needs nothing (markNaNsAsNA marked it).
+    while (first < n && !(isMissingDouble(view, first, missing) && !isNA(words, first))) first++;
     if (first === n) return view;
   }
   const copy = Buffer.allocUnsafeSlow(n * 8);

@@ -19,7 +19,7 @@ import type { PanthrDataset, PanthrVector, VectorValues } from './schema/vector.
  * message at once (about 4 ms a MB on a quiet machine, most of it the first touch of the
  * fresh memory), and every other user waits for that thread.
  */
-export const UPLOAD_PART_BYTES = 2 ** 20;
+export const UPLOAD_PART_BYTES = 256 * 1024;
 
 /** CSV text up to this size goes to the server as a `read` (parsed there off the main thread). */
 export const SINGLE_MESSAGE_BYTES = 8 * 2 ** 20;

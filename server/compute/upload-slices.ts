@@ -13,6 +13,7 @@ import {
   checksumHex,
   datasetRows,
   isBinaryValues,
+  markNaNsAsNA,
   valuesChecksum,
   type PanthrDataset,
   type PanthrVector,
@@ -132,6 +133,11 @@ function addSlice(c: Column, v: PanthrVector, from: number): void {
   c.crc = valuesChecksum(values, c.crc, zlibCrc);
   if (c.bytes !== null && isBinaryValues(values)) {
     c.bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), from * 8);
+    // R's NA now, slice by slice, so the column goes to R without a scan-and-copy at the end
+    // (values listed in `missing` stay as sent: the stored form keeps them).
+    const n = values.byteLength / 8;
+    if (c.template.missing === undefined || c.template.missing.length === 0)
+      markNaNsAsNA(new Float64Array(c.bytes.buffer, c.bytes.byteOffset + from * 8, n));
   } else if (c.json !== null && Array.isArray(values)) {
     const json: readonly VectorValue[] = values;
     for (const x of json) c.json.push(x);
