@@ -6,7 +6,7 @@ export * from './panthr.schema.ts';
 export { LIMITS } from './limits.ts';
 export { validateObject, type ExtensionKinds, type ValidationResult } from './validate.ts';
 export { ConversionError } from './errors.ts';
-export { datasetToR, factorLevels, markNaNsAsNA, vectorToR } from './panthr2r.ts';
+export { datasetToR, factorLevels, markedAsNA, markNaNsAsNA, vectorToR } from './panthr2r.ts';
 export { rCodeContext, type RCodeContext, type RCodeRequest } from './r-code.ts';
 export { jsonToR } from './json-to-r.ts';
 export { doubleToJson, rToDataset, rToVector } from './r2panthr.ts';

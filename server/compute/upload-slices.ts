@@ -13,6 +13,7 @@ import {
   checksumHex,
   datasetRows,
   isBinaryValues,
+  markedAsNA,
   markNaNsAsNA,
   valuesChecksum,
   type PanthrDataset,
@@ -145,6 +146,10 @@ function addSlice(c: Column, v: PanthrVector, from: number): void {
 }
 
 function finish(p: Pending): SliceProgress {
+  for (const c of p.columns) {
+    if (c.bytes !== null && (c.template.missing === undefined || c.template.missing.length === 0))
+      markedAsNA(c.bytes);
+  }
   const variables = p.columns.map((c): PanthrVector => ({
     ...c.template,
     values: c.bytes ?? c.json ?? [],

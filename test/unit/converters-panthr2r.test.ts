@@ -4,6 +4,7 @@ import {
   datasetToR,
   jsonToR,
   jsonValues,
+  markedAsNA,
   markNaNsAsNA,
   rToDataset,
   rToVector,
@@ -139,6 +140,11 @@ describe('panthr2r: PanthR vectors -> R values -> PanthR', () => {
     const r = vectorToR(v('scalar', f));
     assert.ok(r.kind === 'double');
     assert.equal(r.kind === 'double' ? r.values : null, f, 'the same memory, not a copy');
+    // Said to be marked: taken as it is, a NaN left unmarked or not (no scan).
+    const said = new Float64Array([1, NaN]);
+    markedAsNA(said);
+    const taken = vectorToR(v('scalar', said));
+    assert.equal(taken.kind === 'double' ? taken.values : null, said);
     // A value listed in `missing` is still marked on a copy; the caller's stays as sent.
     const m = vectorToR(v('scalar', f, { missing: [3] }));
     assert.ok(m.kind === 'double' && m.values !== f && isNA(m.values, 1) && f[1] === 3);
