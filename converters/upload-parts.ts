@@ -1,8 +1,9 @@
 /**
  * Splitting a dataset into the parts of an upload (docs/api.md, "Uploading in parts"). A
  * dataset of at most `partBytes` goes whole. A larger one is cut into groups of variables
- * (those that fit in `partBytes` together, at most {@link MAX_BINARY_PER_PART} binary ones:
- * Socket.IO's decoder refuses more attachments in one message; a larger variable alone),
+ * (at most {@link MAX_BINARY_PER_PART} binary ones: Socket.IO's decoder refuses more
+ * attachments in one message; past {@link ONE_GROUP_PARTS} parts' worth, those that fit in
+ * `partBytes` together, a larger variable alone),
  * and each group into row slices of about `partBytes`: parts
  * `{"type":"dataset","name","slice":{"from","rows"},"variables":[...]}` whose variables hold
  * rows `from` .. `from + k - 1` (0-based) of `rows`. The first group's parts make the
@@ -23,6 +24,12 @@ export const UPLOAD_PART_BYTES = 256 * 1024;
 
 /** CSV text up to this size goes to the server as a `read` (parsed there off the main thread). */
 export const SINGLE_MESSAGE_BYTES = 8 * 2 ** 20;
+
+/**
+ * A dataset of up to this many parts' worth goes up in slices holding every variable (at
+ * most 10 binary), a larger one one large column at a time.
+ */
+export const ONE_GROUP_PARTS = 32;
 
 /** Binary attachments Socket.IO's decoder takes in one message (its `maxAttachments`). */
 export const MAX_BINARY_PER_PART = 10;
@@ -101,7 +108,10 @@ export function uploadParts(
   if (total <= partBytes && binary <= MAX_BINARY_PER_PART) return [{ ...dataset }];
   const rows = dataset.variables[0] === undefined ? 0 : lengthOf(dataset.variables[0].values);
   const parts: Record<string, unknown>[] = [];
-  for (const [g, group] of groupVariables(dataset.variables, sizes, partBytes).entries()) {
+  // Up to ONE_GROUP_PARTS parts' worth, every variable goes in each slice: one group is one
+  // change (one `undo`), and its columns take little memory while they are put together.
+  const groupBytes = total <= ONE_GROUP_PARTS * partBytes ? Infinity : partBytes;
+  for (const [g, group] of groupVariables(dataset.variables, sizes, groupBytes).entries()) {
     const head = g === 0 ? { ...dataset } : { type: 'dataset', name: dataset.name, append: true };
     // No rows to slice: whole variables (a slice holds at least one row).
     if (rows === 0) {
