@@ -6,7 +6,7 @@ export * from './panthr.schema.ts';
 export { LIMITS } from './limits.ts';
 export { validateObject, type ExtensionKinds, type ValidationResult } from './validate.ts';
 export { ConversionError } from './errors.ts';
-export { datasetToR, factorLevels, vectorToR } from './panthr2r.ts';
+export { datasetToR, factorLevels, markedAsNA, markNaNsAsNA, vectorToR } from './panthr2r.ts';
 export { rCodeContext, type RCodeContext, type RCodeRequest } from './r-code.ts';
 export { jsonToR } from './json-to-r.ts';
 export { doubleToJson, rToDataset, rToVector } from './r2panthr.ts';
@@ -32,7 +32,10 @@ export {
 } from './binary-values.ts';
 export {
   SINGLE_MESSAGE_BYTES,
+  MAX_BINARY_PER_PART,
   UPLOAD_PART_BYTES,
+  sliceValues,
   uploadParts,
   variableBytes,
 } from './upload-parts.ts';
+export { checksumHex, crc32, valuesChecksum, type Crc32 } from './upload-checksum.ts';

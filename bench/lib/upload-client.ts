@@ -33,6 +33,8 @@ export interface UploadResult {
   readonly timesMs: number[];
   /** Each timed upload's start and end, as Date.now() (to line up with other processes). */
   readonly windows: { start: number; end: number }[];
+  /** When each part's reply arrived (Date.now()), over all timed uploads in order. */
+  readonly partEnds: number[];
 }
 
 async function run(config: UploadConfig): Promise<UploadResult> {
@@ -45,14 +47,17 @@ async function run(config: UploadConfig): Promise<UploadResult> {
   // connect() only reads the server's url.
   const ts = { url: config.url } as TestServer;
   const client = await connect(ts, config.cookie, { binaryValues: config.binary });
+  const partEnds: number[] = [];
   try {
     const upload = async (): Promise<void> => {
       for (const part of parts) {
         const [reply] = await client.request([part], 600_000);
         if (reply?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
+        partEnds.push(Date.now());
       }
     };
     if (config.noWarmup !== true) await upload();
+    partEnds.length = 0;
     if (config.waitForGo === true) {
       process.stdout.write('ready\n');
       await new Promise((resolve) => process.stdin.once('data', resolve));
@@ -66,7 +71,7 @@ async function run(config: UploadConfig): Promise<UploadResult> {
       timesMs.push(performance.now() - t);
       windows.push({ start, end: Date.now() });
     }
-    return { timesMs, windows };
+    return { timesMs, windows, partEnds };
   } finally {
     client.close();
   }

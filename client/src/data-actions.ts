@@ -97,6 +97,11 @@ export async function deleteVariable(
     ...(ds.description === undefined ? {} : { description: ds.description }),
     variables: ds.variables.filter((v) => v.name !== variable),
   };
-  const reply = await sendDataset((objects) => app.request(objects), kept);
+  const reply = await sendDataset(
+    (objects) => app.request(objects),
+    kept,
+    undefined,
+    (d, c) => app.model.expectUpload(d, c),
+  );
   return replyError(reply, `"${variable}" could not be deleted.`);
 }

@@ -26,6 +26,11 @@ export class WorkspaceModel {
   private readonly listeners = new Set<() => void>();
   private order = 0;
   private readonly arrival = new Map<string, number>();
+  /** Uploads in row slices under way from this tab: what was sent, and its checksums. */
+  private readonly uploads = new Map<
+    string,
+    { dataset: Dataset; checksums: Readonly<Record<string, string>> }
+  >();
 
   /** Calls `fn` after every change; returns the unsubscribe function. */
   subscribe(fn: () => void): () => void {
@@ -74,8 +79,38 @@ export class WorkspaceModel {
       return;
     }
     if (o.type === 'command') return this.applyCommand(o);
+    if (o.type === 'dataset' && o.slice !== undefined) return this.applySlice(o);
     if (o.type === 'dataset' && o.append === true) return this.applyPart(o);
     this.put(o);
+  }
+
+  /**
+   * Row slices are answered without values (docs/api.md, "Uploading in parts"): before
+   * sending them, the uploader says here what it sends, and the dataset is built from that
+   * once the last slice's reply names the same checksums (else an error is shown for it).
+   */
+  expectUpload(dataset: Dataset, checksums: Readonly<Record<string, string>>): void {
+    this.uploads.set(dataset.name, { dataset, checksums });
+  }
+
+  /** The reply to a row slice: nothing until the last one, then the variables it completed. */
+  private applySlice(o: ObjectOf<'dataset'>): void {
+    const got = (o.result as { checksums?: Record<string, string> } | undefined)?.checksums;
+    const sent = this.uploads.get(o.name);
+    if (got === undefined || sent === undefined) return;
+    const names = Object.keys(got);
+    const bad = names.filter((n) => sent.checksums[n] !== got[n]);
+    if (bad.length > 0) {
+      this.uploads.delete(o.name);
+      const message = `The server holds other values than were sent for ${bad.join(', ')}: send the data again.`;
+      this.errors.set(o.name, { type: 'error', name: o.name, code: 'checksum_mismatch', message });
+      return;
+    }
+    const variables = sent.dataset.variables.filter((v) => names.includes(v.name));
+    if (o.append === true) this.applyPart({ ...o, variables });
+    else this.put({ ...sent.dataset, variables, hash: o.hash });
+    const last = sent.dataset.variables.at(-1);
+    if (last === undefined || names.includes(last.name)) this.uploads.delete(o.name);
   }
 
   /** A part of an upload (`append`): its variables join (or replace) the dataset's. */

@@ -60,14 +60,18 @@ export type MissingCode = NonNullable<Vector['missing']>[number];
 export type Dataset = JsonDataset;
 
 /**
- * The error object the server puts in place of a result (API.md section 2, Errors), or the
- * one the client puts in place of a reply the connection lost (code `disconnected`, made in
- * app.ts, never on the wire).
+ * The error object the server puts in place of a result (API.md section 2, Errors), or one
+ * the client makes itself (never on the wire): `disconnected` in place of a reply the
+ * connection lost (app.ts), `checksum_mismatch` for an upload in row slices whose values the
+ * server does not confirm (upload.ts).
  */
 export type ErrorObject = PanthrError | LostReply;
 
-/** What the client shows for a request whose reply was lost with the connection. */
-export type LostReply = Omit<PanthrError, 'code' | 'name'> & { code: 'disconnected'; name: string };
+/** An error the client makes itself (see {@link ErrorObject}). */
+export type LostReply = Omit<PanthrError, 'code' | 'name'> & {
+  code: 'disconnected' | 'checksum_mismatch';
+  name: string;
+};
 
 /** An error object about a named object (the model keeps these, by name). */
 export type NamedError = ErrorObject & { name: string };

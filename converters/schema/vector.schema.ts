@@ -202,10 +202,28 @@ export const datasetSchema = z
     variables: z.array(vectorSchema).max(LIMITS.variables),
     /** A part of an upload: add (or replace) these variables of the stored dataset `name`. */
     append: z.literal(true).optional(),
+    /**
+     * A row slice of an upload (docs/api.md, "Uploading in parts"): the variables hold rows
+     * `from` .. `from + k - 1` (0-based) of `rows`; the server puts the slices together.
+     */
+    slice: z
+      .object({
+        from: z.number().int().min(0).max(LIMITS.vectorLength),
+        rows: z.number().int().min(1).max(LIMITS.vectorLength),
+      })
+      .strict()
+      .optional(),
   })
   .superRefine((d, ctx) => {
     const seen = new Set<string>();
     const n = datasetRows(d);
+    if (d.slice !== undefined && (n === 0 || d.slice.from + n > d.slice.rows)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slice'],
+        message: `a slice holds 1 to rows - from rows; this one has ${n} from row ${d.slice.from} of ${d.slice.rows}`,
+      });
+    }
     d.variables.forEach((v, i) => {
       if (seen.has(v.name))
         ctx.addIssue({

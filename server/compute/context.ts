@@ -6,6 +6,7 @@ import type { PanthrDataset, StoredPanthrObject } from '../../converters/index.t
 import type { RegisteredKinds, RLogical, RValue } from '../../r/index.ts';
 import type { RuntimeOptions } from './compute.types.ts';
 import type { CallOptions, RCaller } from './r.caller.ts';
+import type { SliceAssembler } from './upload-slices.ts';
 
 /** A dataset of the workspace as it is held in R. */
 export interface DatasetEntry {
@@ -24,6 +25,8 @@ export interface RunContext {
   readonly options: RuntimeOptions;
   readonly call: CallOptions;
   readonly kinds: RegisteredKinds;
+  /** The upload in row slices under way in this workspace, if any. */
+  readonly slices: SliceAssembler;
   /** The stored object called `name`, if any. */
   object(name: string): StoredPanthrObject | undefined;
   /** The dataset called `name` as held in R; `not_found` when there is none. */

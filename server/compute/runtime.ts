@@ -36,6 +36,7 @@ import type { DatasetEntry, RunContext } from './context.ts';
 import { compileFormulaFor } from './formula.ts';
 import { RCaller, type CallOptions } from './r.caller.ts';
 import { runDataset, runFilter, runVector, toMask } from './structures.ts';
+import { SliceAssembler } from './upload-slices.ts';
 import { checkSize, storedDataset, storedVector } from './values.ts';
 import { applyWorkspaceRules } from './workspace.rules.ts';
 
@@ -52,6 +53,7 @@ export class WorkspaceRuntime {
   private readonly masks = new Map<string, CachedMask>();
   /** Why each stored dataset that {@link load} could not put into R was refused. */
   private readonly unloaded = new Map<string, string>();
+  private readonly slices = new SliceAssembler();
   private version = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -220,6 +222,7 @@ export class WorkspaceRuntime {
       options: this.options,
       call,
       kinds: this.kinds,
+      slices: this.slices,
       object: (name) => this.objects.get(name),
       dataset: (name) => this.dataset(name),
       putDataset: (d) => this.putDataset(d, call, true),

@@ -8,11 +8,13 @@ import {
   type PanthrDataset,
   type PanthrFilter,
   type PanthrVector,
+  type StoredPanthrObject,
 } from '../../converters/index.ts';
 import { NA_LOGICAL, rLogical, type RLogical, type RValue } from '../../r/index.ts';
 import { computeError, type RunOutcome } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 import { checkSize, storedVector } from './values.ts';
+import type { SlicePart } from './upload-slices.ts';
 
 /** A vector: stored as it is (binary values as a Buffer); nothing goes to R. */
 export function runVector(ctx: RunContext, o: PanthrVector): RunOutcome {
@@ -25,6 +27,9 @@ export function runVector(ctx: RunContext, o: PanthrVector): RunOutcome {
 
 /** A dataset: size-checked, assigned to R as a data frame, stored (binary values kept). */
 export async function runDataset(ctx: RunContext, o: PanthrDataset): Promise<RunOutcome> {
+  if (o.slice !== undefined) return runSlice(ctx, o as SlicePart);
+  // A whole dataset of this name ends an upload of it in slices.
+  ctx.slices.drop(o.name);
   if (o.append === true) return appendVariables(ctx, o);
   const entry = await ctx.putDataset(o);
   const out = {
@@ -62,6 +67,57 @@ async function appendVariables(ctx: RunContext, o: PanthrDataset): Promise<RunOu
   };
   const whole = { ...entry.dataset, result: out.result };
   return { store: [whole], remove: [], reply: [out] };
+}
+
+/**
+ * A row slice of an upload (docs/api.md, "Uploading in parts"; put together by
+ * upload-slices.ts). Checked against the dataset and `max_data` on every slice; answered
+ * without its values: `result` `{rows, received}` until the last row, then the part runs
+ * whole and `result` is `{rows, variables, checksums}` (variables of the dataset now, one
+ * checksum per variable sent). A new dataset goes to R one column per call, so that no
+ * single step converts every column at once.
+ */
+async function runSlice(ctx: RunContext, o: SlicePart): Promise<RunOutcome> {
+  const { rows } = o.slice;
+  const names = o.variables.map((v) => v.name);
+  if (o.append === true) {
+    const held = ctx.dataset(o.name);
+    if (rows !== held.rows) {
+      throw computeError(
+        'invalid_object',
+        `the variables to append have ${rows} rows where dataset "${o.name}" has ${held.rows}`,
+      );
+    }
+    names.push(...held.dataset.variables.map((v) => v.name));
+  }
+  checkSize(o.name, rows, new Set(names).size, ctx.options.maxData);
+  const got = ctx.slices.take(o);
+  const { variables, ...head } = o;
+  const reply = { ...head, variables: [] as PanthrDataset['variables'] };
+  if (!got.done) {
+    const out = { ...reply, result: { rows, received: got.received } } as StoredPanthrObject;
+    return { store: [], remove: [], reply: [out] };
+  }
+  void variables;
+  const done =
+    got.part.append === true
+      ? await appendVariables(ctx, got.part)
+      : await newDataset(ctx, got.part);
+  const stored = done.store[0] as StoredPanthrObject & { result: Record<string, unknown> };
+  const result = { ...stored.result, checksums: got.checksums };
+  return { ...done, reply: [{ ...reply, result }] };
+}
+
+/** A dataset put into R one column per call (see runSlice); stored whole. */
+async function newDataset(ctx: RunContext, o: PanthrDataset): Promise<RunOutcome> {
+  const [first, ...rest] = o.variables;
+  let entry = await ctx.putDataset({ ...o, variables: first === undefined ? [] : [first] });
+  for (const v of rest) entry = await ctx.putVariable(o.name, v);
+  const out = {
+    ...entry.dataset,
+    result: { rows: entry.rows, variables: o.variables.length },
+  } as StoredPanthrObject;
+  return { store: [out], remove: [], reply: [out] };
 }
 
 /**

@@ -26,6 +26,7 @@ import { SerialQueue } from './serial.queue.ts';
 import { changeOf, isRecorded, outputsToRerun, touchedData, undoKind } from './data.changes.ts';
 import { UndoHistory, undoRedo } from './undo.history.ts';
 import { wrongWorkspaceReply } from './workspace.guard.ts';
+import { isSliceReply, SliceReplies } from './slice.replies.ts';
 
 /** What a user session is built from. */
 export interface UserSessionDeps {
@@ -73,6 +74,7 @@ export class UserSession {
   private readonly abort = new AbortController();
   private closed = false;
   private readonly pinging = new WeakSet<ClientConnection>();
+  private readonly sliceReplies = new SliceReplies();
   private readonly history: UndoHistory;
 
   constructor(
@@ -300,7 +302,9 @@ export class UserSession {
       else replies.push(...(await this.runOne(item, changed, touched)));
     }
     client.outbound.push({ replyTo: seq, objects: replies });
-    const shared = replies.filter((r) => r.type !== 'error');
+    const shared = this.sliceReplies.forOtherTabs(
+      replies.filter((r): r is StoredPanthrObject => !isErrorObject(r)),
+    );
     for (const other of this.clients) {
       if (other !== client && shared.length > 0)
         other.outbound.push({ replyTo: null, objects: shared });
@@ -391,6 +395,8 @@ export class UserSession {
         if (isErrorObject(r) || r.name === null) return r;
         const s = saved.get(r.name);
         if (s === undefined) return r;
+        // A row slice is answered without values; other tabs get the dataset as stored.
+        if (isSliceReply(r)) return this.sliceReplies.answer(r, s);
         // A part of an upload is answered as sent (not the whole dataset), with its hash.
         if (r.type === 'dataset' && r.append === true) return { ...r, hash: s.hash };
         // The reply with its stored hash: a stored record may leave out what only the reply

@@ -4,6 +4,8 @@ import {
   datasetToR,
   jsonToR,
   jsonValues,
+  markedAsNA,
+  markNaNsAsNA,
   rToDataset,
   rToVector,
   validateObject,
@@ -129,6 +131,23 @@ describe('panthr2r: PanthR vectors -> R values -> PanthR', () => {
     assert.ok(!isNA(r.values, 1) && Number.isNaN(r.values[1]));
     const bin = vectorToR(v('scalar', new Float64Array([NaN, 3])));
     assert.ok(bin.kind === 'double' && isNA(bin.values, 0) && bin.values[1] === 3);
+  });
+
+  it('takes binary values marked ahead (markNaNsAsNA, an upload in slices) without a copy', () => {
+    const f = new Float64Array([NaN, 3, NaN, -Infinity]);
+    markNaNsAsNA(f);
+    assert.ok(isNA(f, 0) && isNA(f, 2) && f[1] === 3 && f[3] === -Infinity);
+    const r = vectorToR(v('scalar', f));
+    assert.ok(r.kind === 'double');
+    assert.equal(r.kind === 'double' ? r.values : null, f, 'the same memory, not a copy');
+    // Said to be marked: taken as it is, a NaN left unmarked or not (no scan).
+    const said = new Float64Array([1, NaN]);
+    markedAsNA(said);
+    const taken = vectorToR(v('scalar', said));
+    assert.equal(taken.kind === 'double' ? taken.values : null, said);
+    // A value listed in `missing` is still marked on a copy; the caller's stays as sent.
+    const m = vectorToR(v('scalar', f, { missing: [3] }));
+    assert.ok(m.kind === 'double' && m.values !== f && isNA(m.values, 1) && f[1] === 3);
   });
 
   it('does not change the caller binary values, aligned or not, marked or not', () => {

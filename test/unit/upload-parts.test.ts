@@ -5,11 +5,25 @@
  */
 import assert from 'node:assert/strict';
 import { parseCsv } from '../../converters/csv.ts';
-import { SINGLE_MESSAGE_BYTES, uploadParts, variableBytes } from '../../converters/upload-parts.ts';
+import zlib from 'node:zlib';
+import {
+  MAX_BINARY_PER_PART,
+  SINGLE_MESSAGE_BYTES,
+  UPLOAD_PART_BYTES,
+  uploadParts,
+  variableBytes,
+} from '../../converters/upload-parts.ts';
+import { checksumHex, crc32, valuesChecksum } from '../../converters/upload-checksum.ts';
 import type { PanthrVector } from '../../converters/schema/vector.schema.ts';
-import { sendCsv } from '../../client/src/upload.ts';
+import { sendCsv, sendDataset } from '../../client/src/upload.ts';
 import { BINARY_VALUES_AUTH, jsonValues } from '../../client/src/binary.ts';
-import { isErrorObject, type PanthrObject, type Reply } from '../../client/src/types.ts';
+import {
+  isErrorObject,
+  type Dataset,
+  type PanthrObject,
+  type Reply,
+} from '../../client/src/types.ts';
+import { valuesLength } from '../../converters/schema/vector.schema.ts';
 
 /** The one object of a message the upload sent, which must be a dataset (a part). */
 function partOf(message: readonly PanthrObject[] | undefined) {
@@ -25,22 +39,97 @@ const scalar = (name: string, values: PanthrVector['values']): PanthrVector => (
   values,
 });
 
+/** Bytes of a part's variables on the wire. */
+const variableBytesOf = (p: Record<string, unknown>): number =>
+  (p.variables as PanthrVector[]).reduce((a, v) => a + variableBytes(v), 0);
+
 describe('upload parts', () => {
-  it('keeps a small dataset whole and cuts a large one between variables, in order', () => {
+  it('keeps a small dataset whole and cuts a large one into row slices, in order', () => {
     const small = { type: 'dataset' as const, name: 'd', variables: [scalar('x', [1, 2])] };
     assert.deepEqual(uploadParts(small), [small]);
-    const vars = ['a', 'b', 'c', 'd', 'e'].map((n) => scalar(n, new Float64Array(1000)));
-    assert.ok(variableBytes(vars[0] as PanthrVector) >= 8000);
-    const parts = uploadParts({ type: 'dataset', name: 'big', variables: vars }, 17_000);
+    const cols = ['a', 'b', 'c'].map((n, j) => {
+      const f = new Float64Array(1000);
+      for (let i = 0; i < f.length; i++) f[i] = i * 10 + j;
+      return scalar(n, f);
+    });
+    const g = {
+      type: 'vector' as const,
+      name: 'g',
+      variableType: 'nominal' as const,
+      values: ['a'],
+    };
+    const variables = [...cols, { ...g, values: Array<string>(1000).fill('a') }];
+    // Up to 32 parts' worth: every variable in each slice (one group, one change to undo).
+    const whole = uploadParts({ type: 'dataset', name: 'big', label: 'L', variables }, 5000);
+    assert.ok(whole.length > 4);
+    assert.ok(whole.every((p) => (p.variables).length === 4));
+    assert.ok(whole.every((p) => p.append === undefined && p.label === 'L'));
+    // More: each 8 KB column alone, in slices of about 700 bytes (keys included); the small
+    // nominal column in slices of its own.
+    const parts = uploadParts({ type: 'dataset', name: 'big', label: 'L', variables }, 700);
+    const groups = parts.map(
+      (p) => `${(p.variables).map((v) => v.name).join()}:${p.append === true}`,
+    );
+    assert.deepEqual([...new Set(groups)], ['a:false', 'b:true', 'c:true', 'g:true']);
+    assert.equal((parts[1]?.slice as { from: number }).from, 79);
+    for (const split of [whole, parts]) {
+      assert.ok(split.every((p) => (p.slice as { rows: number }).rows === 1000));
+      assert.ok(split.every((p) => p.type === 'dataset' && p.name === 'big'));
+      // Put together, the slices are the columns; binary ones are views of the caller's memory.
+      for (const v of variables) {
+        const mine = split
+          .flatMap((p) => p.variables)
+          .filter((x) => x.name === v.name);
+        const got = mine.flatMap((x) => Array.from(x.values as ArrayLike<unknown>));
+        assert.deepEqual(got, Array.from(v.values as ArrayLike<unknown>));
+        if (v.values instanceof Float64Array)
+          assert.equal((mine[0]?.values as Float64Array).buffer, v.values.buffer);
+      }
+    }
+    assert.ok(whole.every((p) => variableBytesOf(p) <= 5000));
+    assert.ok(parts.every((p) => variableBytesOf(p) <= 700));
+  });
+
+  it('puts at most 10 binary variables in one part (Socket.IO refuses more attachments)', () => {
+    const vars = Array.from({ length: 23 }, (_, j) => scalar(`v${j}`, new Float64Array(50)));
+    vars.push({ type: 'vector', name: 'g', variableType: 'nominal', values: Array(50).fill('a') });
+    const parts = uploadParts({ type: 'dataset', name: 'wide', variables: vars });
+    assert.equal(MAX_BINARY_PER_PART, 10);
     assert.deepEqual(
-      parts.map((p) => [p.append ?? false, p.variables.map((v) => v.name)]),
+      parts.map((p) => [p.append ?? false, (p.variables).length, p.slice]),
       [
-        [false, ['a', 'b']],
-        [true, ['c', 'd']],
-        [true, ['e']],
+        [false, 10, { from: 0, rows: 50 }],
+        [true, 10, { from: 0, rows: 50 }],
+        [true, 4, { from: 0, rows: 50 }],
       ],
     );
-    assert.ok(parts.every((p) => p.type === 'dataset' && p.name === 'big'));
+  });
+
+  it('cuts 1e6 x 10 binary values into parts of about 256 KB, one column at a time', () => {
+    const vars = Array.from({ length: 10 }, (_, j) => scalar(`x${j}`, new Float64Array(1e6)));
+    const parts = uploadParts({ type: 'dataset', name: 'big', variables: vars });
+    assert.equal(UPLOAD_PART_BYTES, 256 * 1024);
+    assert.ok(parts.length >= 310 && parts.length <= 330, `${parts.length} parts`);
+    assert.ok(parts.every((p) => (p.variables).length === 1));
+    assert.ok(parts.every((p) => variableBytesOf(p) <= UPLOAD_PART_BYTES));
+  });
+
+  it('checksums: CRC-32 as zlib computes it, the same at once or slice by slice', () => {
+    const f = new Float64Array([1.5, NaN, Infinity, -0, 3]);
+    const bytes = new Uint8Array(f.buffer);
+    assert.equal(crc32(bytes), zlib.crc32(bytes));
+    assert.equal(valuesChecksum(f), zlib.crc32(bytes));
+    assert.equal(
+      valuesChecksum(f.subarray(2), valuesChecksum(f.subarray(0, 2))),
+      valuesChecksum(f),
+    );
+    const json = ['a', null, 'é', 1.25, true];
+    assert.equal(valuesChecksum(json), zlib.crc32(Buffer.from('"a"\nnull\n"é"\n1.25\ntrue\n')));
+    assert.equal(
+      valuesChecksum(json.slice(3), valuesChecksum(json.slice(0, 3))),
+      valuesChecksum(json),
+    );
+    assert.equal(checksumHex(0x1234), '00001234');
   });
 
   it('estimates JSON values close to their JSON length', () => {
@@ -56,7 +145,6 @@ describe('client: sending a CSV file', function () {
   // Large files on purpose: parsing and comparing them takes seconds.
   this.timeout(120_000);
   const sent: PanthrObject[][] = [];
-  // Only an error object in a reply stops an upload: an empty reply lets it go on.
   const request = (objects: PanthrObject[]): Promise<Reply[]> => {
     sent.push(objects);
     return Promise.resolve([]);
@@ -85,23 +173,83 @@ describe('client: sending a CSV file', function () {
     );
     const expected = parseCsv(text, { name: 'big' });
     assert.ok(expected.ok);
-    const vars = sent.flatMap((m) => partOf(m).variables);
-    assert.deepEqual(
-      vars.map((v) => v.name),
-      expected.dataset.variables.map((v) => v.name),
-    );
-    for (const [i, v] of vars.entries()) {
+    // Row slices, each column alone (each is over 1 MB): put together, they are the dataset.
+    const parts = sent.map((m) => partOf(m));
+    assert.ok(parts.every((p) => p.slice !== undefined));
+    assert.equal(parts[0]?.append, undefined);
+    const names = expected.dataset.variables.map((v) => v.name);
+    // Either side may hold a long scalar column in binary form (converters/csv.ts).
+    const plain = (values: PanthrVector['values']): unknown[] =>
+      values instanceof Float64Array
+        ? Array.from(values, (x) => (Number.isNaN(x) ? null : x))
+        : [...(values as unknown[])];
+    for (const [i, name] of names.entries()) {
+      const slices = parts
+        .flatMap((p) => p.variables)
+        .filter((v) => v.name === name);
+      assert.ok(slices.length > 1, name);
       const want = expected.dataset.variables[i] as PanthrVector;
-      // Either side may hold a long scalar column in binary form (converters/csv.ts).
-      const plain = (values: PanthrVector['values']) =>
-        values instanceof Float64Array
-          ? Array.from(values, (x) => (Number.isNaN(x) ? null : x))
-          : values;
-      assert.deepEqual(plain(v.values), plain(want.values), v.name);
-      if (v.variableType === 'scalar') assert.ok(v.values instanceof Float64Array, v.name);
+      assert.deepEqual(
+        slices.flatMap((v) => plain(v.values)),
+        plain(want.values),
+        name,
+      );
+      if (want.variableType === 'scalar')
+        assert.ok(
+          slices.every((v) => v.values instanceof Float64Array),
+          name,
+        );
     }
-    assert.equal(partOf(sent[0]).append, undefined);
-    assert.ok(sent.slice(1).every((m) => partOf(m).append === true));
+  });
+
+  it('tells the model what it sends, and refuses checksums the server does not confirm', async () => {
+    const dataset = {
+      type: 'dataset' as const,
+      name: 'big',
+      variables: [
+        scalar(
+          'x',
+          Array.from({ length: 200_000 }, (_, i) => i / 4),
+        ),
+        {
+          type: 'vector' as const,
+          name: 'g',
+          variableType: 'nominal' as const,
+          values: Array.from({ length: 200_000 }, (_, i) => `g${i % 3}`),
+        },
+      ],
+    };
+    let expected: { dataset: Dataset; checksums: Readonly<Record<string, string>> } | null = null;
+    const wrong = (objects: PanthrObject[]): Promise<Reply[]> => {
+      const p = partOf(objects);
+      assert.ok(p.slice !== undefined, 'a slice');
+      const n = valuesLength(p.variables[0]!.values);
+      const last = p.slice.from + n === p.slice.rows;
+      const result = last
+        ? {
+            rows: p.slice.rows,
+            variables: 2,
+            checksums: { x: '00000000', g: expected?.checksums.g },
+          }
+        : { rows: p.slice.rows, received: p.slice.from + n };
+      return Promise.resolve([{ ...p, variables: [], result }]);
+    };
+    const reply = await sendDataset(wrong, dataset, undefined, (sent, checksums) => {
+      expected = { dataset: sent, checksums };
+    });
+    assert.ok(expected !== null);
+    const { dataset: told, checksums } = expected as {
+      dataset: Dataset;
+      checksums: Record<string, string>;
+    };
+    const x = told.variables[0]!.values;
+    assert.deepEqual(x.slice(0, 3), [0, 0.25, 0.5], 'the model gets JSON values');
+    const bin = new Float64Array(200_000).map((_, i) => i / 4);
+    assert.equal(checksums.x, checksumHex(zlib.crc32(new Uint8Array(bin.buffer))));
+    const refusal = reply[0];
+    assert.ok(refusal !== undefined && isErrorObject(refusal));
+    assert.equal(refusal.code, 'checksum_mismatch');
+    assert.match(refusal.message, /for x:/);
   });
 
   it('stops at the first part the server refuses', async () => {

@@ -243,7 +243,14 @@ export function openImportDialog(app: App, initial?: File): void {
               ...(b.format === 'xlsx' ? { sheet: Number(sheetSel.value) || 1 } : {}),
             },
           ])
-        : sendCsv((objects) => app.request(objects), dataset, text ?? '', showPart, csv);
+        : sendCsv(
+            (objects) => app.request(objects),
+            dataset,
+            text ?? '',
+            showPart,
+            csv,
+            (d, c) => app.model.expectUpload(d, c),
+          );
     sent
       .then((reply) => {
         const err = replyError(reply, 'The server could not read this file.');
