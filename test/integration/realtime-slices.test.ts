@@ -220,10 +220,7 @@ describe('realtime: a dataset uploaded in row slices', function () {
       const d = { ...dataset(), name: 'u', variables: dataset().variables.slice(0, 2) };
       // Over 32 parts' worth: one column at a time, each group one change.
       const parts = uploadParts(d, 1000);
-      assert.deepEqual(
-        [...new Set(parts.map((p) => (p.variables)[0]?.name))],
-        ['x0', 'x1'],
-      );
+      assert.deepEqual([...new Set(parts.map((p) => p.variables[0]?.name))], ['x0', 'x1']);
       await send(c, parts);
       assert.equal((await describe('x1'))?.type, 'report');
       const [undo] = await c.request([{ type: 'command', name: 'un', command: 'undo' }]);

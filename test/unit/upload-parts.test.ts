@@ -62,13 +62,13 @@ describe('upload parts', () => {
     // Up to 32 parts' worth: every variable in each slice (one group, one change to undo).
     const whole = uploadParts({ type: 'dataset', name: 'big', label: 'L', variables }, 5000);
     assert.ok(whole.length > 4);
-    assert.ok(whole.every((p) => (p.variables).length === 4));
+    assert.ok(whole.every((p) => p.variables.length === 4));
     assert.ok(whole.every((p) => p.append === undefined && p.label === 'L'));
     // More: each 8 KB column alone, in slices of about 700 bytes (keys included); the small
     // nominal column in slices of its own.
     const parts = uploadParts({ type: 'dataset', name: 'big', label: 'L', variables }, 700);
     const groups = parts.map(
-      (p) => `${(p.variables).map((v) => v.name).join()}:${p.append === true}`,
+      (p) => `${p.variables.map((v) => v.name).join()}:${p.append === true}`,
     );
     assert.deepEqual([...new Set(groups)], ['a:false', 'b:true', 'c:true', 'g:true']);
     assert.equal((parts[1]?.slice as { from: number }).from, 79);
@@ -77,9 +77,7 @@ describe('upload parts', () => {
       assert.ok(split.every((p) => p.type === 'dataset' && p.name === 'big'));
       // Put together, the slices are the columns; binary ones are views of the caller's memory.
       for (const v of variables) {
-        const mine = split
-          .flatMap((p) => p.variables)
-          .filter((x) => x.name === v.name);
+        const mine = split.flatMap((p) => p.variables).filter((x) => x.name === v.name);
         const got = mine.flatMap((x) => Array.from(x.values as ArrayLike<unknown>));
         assert.deepEqual(got, Array.from(v.values as ArrayLike<unknown>));
         if (v.values instanceof Float64Array)
@@ -96,7 +94,7 @@ describe('upload parts', () => {
     const parts = uploadParts({ type: 'dataset', name: 'wide', variables: vars });
     assert.equal(MAX_BINARY_PER_PART, 10);
     assert.deepEqual(
-      parts.map((p) => [p.append ?? false, (p.variables).length, p.slice]),
+      parts.map((p) => [p.append ?? false, p.variables.length, p.slice]),
       [
         [false, 10, { from: 0, rows: 50 }],
         [true, 10, { from: 0, rows: 50 }],
@@ -110,7 +108,7 @@ describe('upload parts', () => {
     const parts = uploadParts({ type: 'dataset', name: 'big', variables: vars });
     assert.equal(UPLOAD_PART_BYTES, 256 * 1024);
     assert.ok(parts.length >= 310 && parts.length <= 330, `${parts.length} parts`);
-    assert.ok(parts.every((p) => (p.variables).length === 1));
+    assert.ok(parts.every((p) => p.variables.length === 1));
     assert.ok(parts.every((p) => variableBytesOf(p) <= UPLOAD_PART_BYTES));
   });
 
@@ -184,9 +182,7 @@ describe('client: sending a CSV file', function () {
         ? Array.from(values, (x) => (Number.isNaN(x) ? null : x))
         : [...(values as unknown[])];
     for (const [i, name] of names.entries()) {
-      const slices = parts
-        .flatMap((p) => p.variables)
-        .filter((v) => v.name === name);
+      const slices = parts.flatMap((p) => p.variables).filter((v) => v.name === name);
       assert.ok(slices.length > 1, name);
       const want = expected.dataset.variables[i] as PanthrVector;
       assert.deepEqual(
