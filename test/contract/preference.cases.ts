@@ -54,6 +54,23 @@ export function preferenceCases(ctx: ContractContext): void {
       assert.equal(await prefs.count('u1'), 1);
     });
 
+    it('never lets new sets at once pass the cap', async () => {
+      const prefs = ctx.store.preferences;
+      assert.equal(await prefs.put(set('u1', 'a', 'red'), 3), 'created');
+      assert.equal(await prefs.put(set('u1', 'b', 'red'), 3), 'created');
+      // One place left, four new names at once: at most one is kept, the rest refused.
+      const outcomes = await Promise.all(
+        ['c', 'd', 'e', 'f'].map((name) => prefs.put(set('u1', name, 'red'), 3)),
+      );
+      assert.ok(outcomes.filter((o) => o === 'created').length <= 1, String(outcomes));
+      assert.ok(
+        outcomes.every((o) => o === 'created' || o === 'full'),
+        String(outcomes),
+      );
+      assert.ok((await prefs.count('u1')) <= 3);
+      assert.equal(await prefs.count('u1'), 2 + outcomes.filter((o) => o === 'created').length);
+    });
+
     it('deletes one set, then every set of a user', async () => {
       const prefs = ctx.store.preferences;
       for (const name of ['a', 'b', 'c']) await prefs.put(set('u1', name, 'red'), 10);

@@ -77,7 +77,7 @@ export function preferencesRoutes(store: Store): Router {
     const settings = settingsOf(req);
     const userId = userOf(req).id;
     const updatedAt = new Date();
-    // the cap is checked with the write (preference.repo.ts): two new sets at once never pass it
+    // the cap holds as a rule on both backends (preference.repo.ts): new sets at once never pass it
     const outcome = await store.preferences.put(
       { userId, name, settings, updatedAt },
       MAX_PREFERENCE_SETS,

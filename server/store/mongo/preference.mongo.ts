@@ -49,7 +49,15 @@ export class MongoPreferences implements PreferenceRepository {
       { $set: { ...set } },
       { upsert: true },
     );
-    return upsertedCount === 1 ? 'created' : 'updated';
+    if (upsertedCount !== 1) return 'updated';
+    // Two new sets at once (in one process or two) may both have counted below the cap: a
+    // new one that finds the cap passed takes itself back, so the cap holds as a rule (of
+    // two racing at the cap, both may be refused; never both kept).
+    if ((await this.count(set.userId)) > maxSets) {
+      await this.#docs.deleteOne({ _id });
+      return 'full';
+    }
+    return 'created';
   }
 
   async delete(userId: string, name: string): Promise<boolean> {
