@@ -41,15 +41,14 @@ export class StoreSilence {
     this.set(false);
   }
 
-  /** Fences the node when the store has been silent a whole TTL; returns whether fenced. */
+  /**
+   * Fences the node when the store has been silent a whole TTL; returns whether fenced. The
+   * only way to fence: a lease lost while the store answers (its renewal stuck on one dead
+   * connection) is that user's loss, not the node's.
+   */
   check(now = Date.now()): boolean {
     if (now - this.seenAt >= this.ttlMs) this.set(true);
     return this.fenced;
-  }
-
-  /** A lease was lost for the store's silence: fenced until the store answers again. */
-  lostForSilence(): void {
-    this.set(true);
   }
 
   private set(fenced: boolean): void {

@@ -250,6 +250,52 @@ describe('cluster: leases and the start-up sweep on the store', function () {
     }
   });
 
+  it("one user's renewal hanging holds back no other user's, and does not fence the node", async () => {
+    const stamp = Date.now();
+    const stuck = `stuck-${stamp}`;
+    const others = [`o1-${stamp}`, `o2-${stamp}`];
+    const lost: string[] = [];
+    const fences: boolean[] = [];
+    const renewed = new Map<string, number>();
+    const ttlMs = 900;
+    // One dead pooled connection: the stuck user's renewal never answers; the store does.
+    const keeper = new LeaseKeeper({
+      leases: {
+        take: (...a) => leases.take(...a),
+        holder: (...a) => leases.holder(...a),
+        release: (...a) => leases.release(...a),
+        renew: (user, ...a) => {
+          if (user === stuck) return new Promise<boolean>(() => undefined);
+          renewed.set(user, (renewed.get(user) ?? 0) + 1);
+          return leases.renew(user, ...a);
+        },
+      },
+      nodeId: 'a',
+      ttlMs,
+      log: silentLogger(),
+      active: () => true,
+      onLost: (u) => lost.push(u),
+      onFence: (f) => fences.push(f),
+    });
+    try {
+      for (const u of [stuck, ...others]) assert.deepEqual(await keeper.admit(u), { kind: 'held' });
+      keeper.start();
+      await until(() => lost.includes(stuck), 5_000, 'the stuck lease lost');
+      // Three more TTLs: the others renewed every third of one all along.
+      const from = new Map(others.map((u) => [u, renewed.get(u) ?? 0]));
+      await new Promise((r) => setTimeout(r, 3 * ttlMs));
+      assert.deepEqual(lost, [stuck], 'only the stuck lease is lost');
+      for (const u of others) {
+        assert.ok(keeper.holds(u), `${u} still held`);
+        assert.ok((renewed.get(u) ?? 0) - (from.get(u) ?? 0) >= 6, `${u} renewed each tick`);
+        assert.equal((await leases.holder(u))?.nodeId, 'a');
+      }
+      assert.deepEqual(fences, [], 'the store answered: the node was never fenced');
+    } finally {
+      await keeper.close();
+    }
+  });
+
   it('every write is checked: one whose user is unknown is refused, a lost user too', async () => {
     const user = `w-${Date.now()}`;
     const writes: string[] = [];
