@@ -10,7 +10,7 @@
  */
 import type { Logger } from 'pino';
 import type { LeaseRepository } from '../store/index.ts';
-import { StoreSilence, StoreSilentError, withDeadline } from './store.silence.ts';
+import { StoreSilence, StoreSilentError, storeReplied, withDeadline } from './store.silence.ts';
 
 /** Whether a handshake may stay on this node, or which node holds the user. */
 export type Admission =
@@ -85,11 +85,19 @@ export class LeaseKeeper {
     return held !== undefined && Date.now() - held.renewedAt < this.deps.ttlMs;
   }
 
-  /** One store operation bounded by `ms`, noting whether the store answered. */
+  /**
+   * One store operation bounded by `ms`, noting whether the store answered: a result, or an
+   * error the store itself replied with (it is reachable), not a deadline or a driver error.
+   */
   private async ask<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-    const answer = await withDeadline(work, ms, what);
-    this.silence.answered();
-    return answer;
+    try {
+      const answer = await withDeadline(work, ms, what);
+      this.silence.answered();
+      return answer;
+    } catch (err) {
+      if (storeReplied(err)) this.silence.answered();
+      throw err;
+    }
   }
 
   /**

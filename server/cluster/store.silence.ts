@@ -6,6 +6,17 @@
  * refuses new TCP connections until the store answers again, which makes nginx
  * (`proxy_next_upstream error`) send its users to another node.
  */
+import { MongoServerError } from 'mongodb';
+
+/**
+ * Whether `err` is a reply of the store (the server refused the operation: it is reachable),
+ * as opposed to no reply: a deadline, a network or server-selection failure, or a check the
+ * driver or the repository made before sending anything. Only MongoDB's server errors are
+ * replies; a cluster runs on MongoDB alone.
+ */
+export function storeReplied(err: unknown): boolean {
+  return err instanceof MongoServerError;
+}
 
 /** A lease operation that did not answer within its deadline. */
 export class StoreSilentError extends Error {
@@ -35,7 +46,7 @@ export class StoreSilence {
     private readonly onFence: (fenced: boolean) => void,
   ) {}
 
-  /** The store answered (whatever it said): the node serves. */
+  /** The store answered, a result or an error it replied with: the node serves. */
   answered(): void {
     this.seenAt = Date.now();
     this.set(false);

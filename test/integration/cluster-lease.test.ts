@@ -296,6 +296,52 @@ describe('cluster: leases and the start-up sweep on the store', function () {
     }
   });
 
+  it('an error the store replies with is an answer (no fence); a driver-side error is not', async () => {
+    const replied: boolean[] = [];
+    const ws = {
+      _id: `dup-${Date.now()}`,
+      userId: `dup-user-${Date.now()}`,
+      name: 'W',
+      nameKey: 'w',
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      nextHash: 1,
+    };
+    await leaseStore!.workspaces.insert(ws);
+    // A renewal the store refuses: a real server error (a duplicate key) through the driver.
+    const refused = (): Promise<boolean> => leaseStore!.workspaces.insert(ws).then(() => true);
+    // One the driver refuses before the store hears of it: no answer from the store.
+    const unsent = (): Promise<boolean> => leases.renew('x', 'a', 0);
+    for (const renew of [refused, unsent]) {
+      const user = `e-${Date.now()}`;
+      const fences: boolean[] = [];
+      const lost: string[] = [];
+      const keeper = keeperOf({
+        ttlMs: 600,
+        leases: {
+          take: (...a) => leases.take(...a),
+          holder: (...a) => leases.holder(...a),
+          release: (...a) => leases.release(...a),
+          renew,
+        },
+        onLost: (u) => lost.push(u),
+        onFence: (f) => fences.push(f),
+      });
+      try {
+        assert.deepEqual(await keeper.admit(user), { kind: 'held' });
+        keeper.start();
+        // Unconfirmed for a TTL, the lease is lost either way; then two TTLs more.
+        await until(() => lost.includes(user), 5_000, 'the unrenewed lease lost');
+        await new Promise((r) => setTimeout(r, 1_200));
+        replied.push(fences.length === 0);
+      } finally {
+        await keeper.close();
+        await leases.release(user, 'a');
+      }
+    }
+    assert.deepEqual(replied, [true, false], 'fenced only when the store never replied');
+  });
+
   it('every write is checked: one whose user is unknown is refused, a lost user too', async () => {
     const user = `w-${Date.now()}`;
     const writes: string[] = [];
