@@ -89,13 +89,18 @@ export class LeaseKeeper {
    * One store operation bounded by `ms`, noting whether the store answered: a result, or an
    * error the store itself replied with (it is reachable), not a deadline or a driver error.
    */
-  private async ask<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  private async ask<T>(
+    work: Promise<T>,
+    ms: number,
+    what: string,
+    sentAt = Date.now(),
+  ): Promise<T> {
     try {
       const answer = await withDeadline(work, ms, what);
-      this.silence.answered();
+      this.silence.answered(sentAt);
       return answer;
     } catch (err) {
-      if (storeReplied(err)) this.silence.answered();
+      if (storeReplied(err)) this.silence.answered(sentAt);
       throw err;
     }
   }
@@ -130,7 +135,8 @@ export class LeaseKeeper {
     const { leases, nodeId, ttlMs } = this.deps;
     for (let attempt = 0; attempt < 2; attempt++) {
       const now = Date.now();
-      if (await this.ask(leases.take(userId, nodeId, ttlMs, new Date(now)), ttlMs, 'a take')) {
+      const take = leases.take(userId, nodeId, ttlMs, new Date(now));
+      if (await this.ask(take, ttlMs, 'a take', now)) {
         this.held.set(userId, { takenAt: now, renewedAt: now, admission: ++this.admissions });
         return { kind: 'held' };
       }
@@ -169,10 +175,14 @@ export class LeaseKeeper {
         this.deps.leases.renew(userId, this.deps.nodeId, this.deps.ttlMs),
         left,
         'a renewal',
+        now,
       );
     } catch (err) {
-      // Past its deadline the lease may be another node's: lost (the silence check fences).
+      // Past its deadline the lease may be another node's: lost. Fenced now if the store was
+      // silent all that time (other users' renewals answered: only this lease is lost).
       if (!(err instanceof StoreSilentError)) throw err;
+      // (Judged at the lease's end, which the deadline marks: a timer may fire a tick early.)
+      this.silence.check(Math.max(Date.now(), held.renewedAt + this.deps.ttlMs));
       ok = false;
     }
     if (!ok) {
@@ -243,7 +253,7 @@ export class LeaseKeeper {
     if (this.held.get(userId) !== held) return;
     try {
       const left = held.renewedAt + ttlMs - now;
-      if (await this.ask(leases.renew(userId, nodeId, ttlMs), left, 'a renewal')) {
+      if (await this.ask(leases.renew(userId, nodeId, ttlMs), left, 'a renewal', now)) {
         if (this.held.get(userId) === held) held.renewedAt = now;
       } else if (this.held.get(userId) === held) this.lose(userId);
     } catch (err) {

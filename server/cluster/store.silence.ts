@@ -46,9 +46,13 @@ export class StoreSilence {
     private readonly onFence: (fenced: boolean) => void,
   ) {}
 
-  /** The store answered, a result or an error it replied with: the node serves. */
-  answered(): void {
-    this.seenAt = Date.now();
+  /**
+   * The store answered a request sent at `sentAt`, a result or an error it replied with: the
+   * node serves. Counted from the sending, so that silence since a lease's last renewal was
+   * sent is a TTL exactly when that lease runs out (the fence then comes with the loss).
+   */
+  answered(sentAt = Date.now()): void {
+    this.seenAt = Math.max(this.seenAt, sentAt);
     this.set(false);
   }
 
