@@ -4,11 +4,13 @@
  * gives it up when the user's last tab has left (or at shutdown). A lease it fails to
  * renew is lost: the user's sockets end and nothing of theirs is saved here any more. Every
  * lease operation has a deadline (store.silence.ts): a lease the store did not confirm for a
- * whole TTL is lost even while the renewal still hangs, and the node is fenced.
+ * whole TTL is lost even while its renewal still hangs. Each lease is renewed on its own (a
+ * renewal hanging on one dead pooled connection holds back no other user's), and only the
+ * store's silence fences the node, never one lease's loss.
  */
 import type { Logger } from 'pino';
 import type { LeaseRepository } from '../store/index.ts';
-import { StoreSilence, StoreSilentError, withDeadline } from './store.silence.ts';
+import { StoreSilence, StoreSilentError, storeReplied, withDeadline } from './store.silence.ts';
 
 /** Whether a handshake may stay on this node, or which node holds the user. */
 export type Admission =
@@ -57,7 +59,10 @@ export class LeaseKeeper {
   /** Counts admissions, for {@link mark}: later admissions have larger numbers. */
   private admissions = 0;
   private timer: NodeJS.Timeout | undefined;
-  private renewing: Promise<void> | null = null;
+  /** User -> their renewal still running: the next tick skips only them. */
+  private readonly renewing = new Map<string, Promise<void>>();
+  /** The probe still running, when no lease is held. */
+  private probing: Promise<void> | null = null;
   private readonly silence: StoreSilence;
 
   constructor(private readonly deps: LeaseKeeperDeps) {
@@ -80,27 +85,39 @@ export class LeaseKeeper {
     return held !== undefined && Date.now() - held.renewedAt < this.deps.ttlMs;
   }
 
-  /** One store operation bounded by `ms`, noting whether the store answered. */
-  private async ask<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-    const answer = await withDeadline(work, ms, what);
-    this.silence.answered();
-    return answer;
+  /**
+   * One store operation bounded by `ms`, noting whether the store answered: a result, or an
+   * error the store itself replied with (it is reachable), not a deadline or a driver error.
+   */
+  private async ask<T>(
+    work: Promise<T>,
+    ms: number,
+    what: string,
+    sentAt = Date.now(),
+  ): Promise<T> {
+    try {
+      const answer = await withDeadline(work, ms, what);
+      this.silence.answered(sentAt);
+      return answer;
+    } catch (err) {
+      if (storeReplied(err)) this.silence.answered(sentAt);
+      throw err;
+    }
   }
 
   /**
-   * Loses (and fences for) leases the store has not confirmed for a TTL, fences when it has
-   * been silent a TTL, then renews, unless the renewals of the last tick still run.
+   * Loses each lease its renewals have not confirmed for a TTL, fences when the store has
+   * been silent a TTL (the one reason to fence: a lease can age out while the store answers,
+   * behind a renewal stuck on one connection), then renews every lease whose last renewal
+   * has ended.
    */
   private tick(): void {
     const now = Date.now();
     for (const [userId, held] of [...this.held]) {
-      if (now - held.renewedAt < this.deps.ttlMs) continue;
-      this.silence.lostForSilence();
-      this.lose(userId);
+      if (now - held.renewedAt >= this.deps.ttlMs) this.lose(userId);
     }
     this.silence.check(now);
-    if (this.renewing !== null) return;
-    this.renewing = this.renewAll().finally(() => (this.renewing = null));
+    this.renewAll();
   }
 
   /** The users whose lease this node holds now. */
@@ -118,7 +135,8 @@ export class LeaseKeeper {
     const { leases, nodeId, ttlMs } = this.deps;
     for (let attempt = 0; attempt < 2; attempt++) {
       const now = Date.now();
-      if (await this.ask(leases.take(userId, nodeId, ttlMs, new Date(now)), ttlMs, 'a take')) {
+      const take = leases.take(userId, nodeId, ttlMs, new Date(now));
+      if (await this.ask(take, ttlMs, 'a take', now)) {
         this.held.set(userId, { takenAt: now, renewedAt: now, admission: ++this.admissions });
         return { kind: 'held' };
       }
@@ -157,10 +175,14 @@ export class LeaseKeeper {
         this.deps.leases.renew(userId, this.deps.nodeId, this.deps.ttlMs),
         left,
         'a renewal',
+        now,
       );
     } catch (err) {
+      // Past its deadline the lease may be another node's: lost. Fenced now if the store was
+      // silent all that time (other users' renewals answered: only this lease is lost).
       if (!(err instanceof StoreSilentError)) throw err;
-      this.silence.lostForSilence();
+      // (Judged at the lease's end, which the deadline marks: a timer may fire a tick early.)
+      this.silence.check(Math.max(Date.now(), held.renewedAt + this.deps.ttlMs));
       ok = false;
     }
     if (!ok) {
@@ -191,21 +213,30 @@ export class LeaseKeeper {
   }
 
   /**
-   * Renews every lease held, at once (one hanging renewal must not hold up the others);
-   * drops those of users no longer here, loses those refused; with none held, asks the
-   * store something (a fenced node learns that way that the store is back).
+   * Starts a renewal of every lease held whose last one has ended, each on its own (one
+   * hanging renewal must not hold up the others); with none held, asks the store something
+   * (a fenced node learns that way that the store is back).
    */
-  private async renewAll(): Promise<void> {
+  private renewAll(): void {
     const { leases, ttlMs, log } = this.deps;
-    const probe = Math.max(100, Math.floor(ttlMs / 3));
-    const users = [...this.held];
-    if (users.length === 0) {
-      await this.ask(leases.holder(PROBE_USER), probe, 'a probe').catch((err: unknown) => {
-        log.debug({ err }, 'the store did not answer a probe');
-      });
+    for (const [userId, held] of this.held) {
+      if (this.renewing.has(userId)) continue;
+      const renewal = this.renewOne(userId, held)
+        .catch((err: unknown) => log.warn({ err, user: userId }, 'a renewal failed'))
+        .finally(() => this.renewing.delete(userId));
+      this.renewing.set(userId, renewal);
     }
-    await Promise.all(users.map(([userId, held]) => this.renewOne(userId, held)));
+    if (this.held.size > 0 || this.probing !== null) return;
+    const probe = Math.max(100, Math.floor(ttlMs / 3));
+    this.probing = this.ask(leases.holder(PROBE_USER), probe, 'a probe')
+      .then(
+        () => undefined,
+        (err: unknown) => log.debug({ err }, 'the store did not answer a probe'),
+      )
+      .finally(() => (this.probing = null));
   }
+
+  /** Renews one lease: drops it if its user is no longer here, loses it if refused. */
 
   private async renewOne(userId: string, held: Held): Promise<void> {
     const { leases, nodeId, ttlMs, log } = this.deps;
@@ -222,7 +253,7 @@ export class LeaseKeeper {
     if (this.held.get(userId) !== held) return;
     try {
       const left = held.renewedAt + ttlMs - now;
-      if (await this.ask(leases.renew(userId, nodeId, ttlMs), left, 'a renewal')) {
+      if (await this.ask(leases.renew(userId, nodeId, ttlMs), left, 'a renewal', now)) {
         if (this.held.get(userId) === held) held.renewedAt = now;
       } else if (this.held.get(userId) === held) this.lose(userId);
     } catch (err) {
@@ -241,7 +272,7 @@ export class LeaseKeeper {
   /** Stops renewing and releases every lease still held (SIGTERM hands users over at once). */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.renewing?.catch(() => undefined);
+    await Promise.allSettled([...this.renewing.values(), this.probing]);
     const users = [...this.held.keys()];
     await Promise.allSettled(users.map((u) => this.release(u)));
   }

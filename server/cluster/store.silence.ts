@@ -6,6 +6,17 @@
  * refuses new TCP connections until the store answers again, which makes nginx
  * (`proxy_next_upstream error`) send its users to another node.
  */
+import { MongoServerError } from 'mongodb';
+
+/**
+ * Whether `err` is a reply of the store (the server refused the operation: it is reachable),
+ * as opposed to no reply: a deadline, a network or server-selection failure, or a check the
+ * driver or the repository made before sending anything. Only MongoDB's server errors are
+ * replies; a cluster runs on MongoDB alone.
+ */
+export function storeReplied(err: unknown): boolean {
+  return err instanceof MongoServerError;
+}
 
 /** A lease operation that did not answer within its deadline. */
 export class StoreSilentError extends Error {
@@ -35,21 +46,24 @@ export class StoreSilence {
     private readonly onFence: (fenced: boolean) => void,
   ) {}
 
-  /** The store answered (whatever it said): the node serves. */
-  answered(): void {
-    this.seenAt = Date.now();
+  /**
+   * The store answered a request sent at `sentAt`, a result or an error it replied with: the
+   * node serves. Counted from the sending, so that silence since a lease's last renewal was
+   * sent is a TTL exactly when that lease runs out (the fence then comes with the loss).
+   */
+  answered(sentAt = Date.now()): void {
+    this.seenAt = Math.max(this.seenAt, sentAt);
     this.set(false);
   }
 
-  /** Fences the node when the store has been silent a whole TTL; returns whether fenced. */
+  /**
+   * Fences the node when the store has been silent a whole TTL; returns whether fenced. The
+   * only way to fence: a lease lost while the store answers (its renewal stuck on one dead
+   * connection) is that user's loss, not the node's.
+   */
   check(now = Date.now()): boolean {
     if (now - this.seenAt >= this.ttlMs) this.set(true);
     return this.fenced;
-  }
-
-  /** A lease was lost for the store's silence: fenced until the store answers again. */
-  lostForSilence(): void {
-    this.set(true);
   }
 
   private set(fenced: boolean): void {

@@ -134,7 +134,7 @@ describe('cluster: leases and the start-up sweep on the store', function () {
       assert.deepEqual(lost, [user]);
       const lostAt = Date.now();
       assert.equal(keeper.holds(user), false);
-      await until(() => fences.length > 0, 5_000, 'fenced');
+      // The store was silent since the renewal was sent: fenced with the loss, not a tick later.
       assert.deepEqual(fences, [true]);
       relay.thaw();
       await until(() => fences.length > 1, 10_000, 'serving again');
@@ -248,6 +248,98 @@ describe('cluster: leases and the start-up sweep on the store', function () {
       await keeper.close();
       await leases.release(user, 'b');
     }
+  });
+
+  it("one user's renewal hanging holds back no other user's, and does not fence the node", async () => {
+    const stamp = Date.now();
+    const stuck = `stuck-${stamp}`;
+    const others = [`o1-${stamp}`, `o2-${stamp}`];
+    const lost: string[] = [];
+    const fences: boolean[] = [];
+    const renewed = new Map<string, number>();
+    const ttlMs = 900;
+    // One dead pooled connection: the stuck user's renewal never answers; the store does.
+    const keeper = new LeaseKeeper({
+      leases: {
+        take: (...a) => leases.take(...a),
+        holder: (...a) => leases.holder(...a),
+        release: (...a) => leases.release(...a),
+        renew: (user, ...a) => {
+          if (user === stuck) return new Promise<boolean>(() => undefined);
+          renewed.set(user, (renewed.get(user) ?? 0) + 1);
+          return leases.renew(user, ...a);
+        },
+      },
+      nodeId: 'a',
+      ttlMs,
+      log: silentLogger(),
+      active: () => true,
+      onLost: (u) => lost.push(u),
+      onFence: (f) => fences.push(f),
+    });
+    try {
+      for (const u of [stuck, ...others]) assert.deepEqual(await keeper.admit(u), { kind: 'held' });
+      keeper.start();
+      await until(() => lost.includes(stuck), 5_000, 'the stuck lease lost');
+      // Three more TTLs: the others renewed every third of one all along.
+      const from = new Map(others.map((u) => [u, renewed.get(u) ?? 0]));
+      await new Promise((r) => setTimeout(r, 3 * ttlMs));
+      assert.deepEqual(lost, [stuck], 'only the stuck lease is lost');
+      for (const u of others) {
+        assert.ok(keeper.holds(u), `${u} still held`);
+        assert.ok((renewed.get(u) ?? 0) - (from.get(u) ?? 0) >= 6, `${u} renewed each tick`);
+        assert.equal((await leases.holder(u))?.nodeId, 'a');
+      }
+      assert.deepEqual(fences, [], 'the store answered: the node was never fenced');
+    } finally {
+      await keeper.close();
+    }
+  });
+
+  it('an error the store replies with is an answer (no fence); a driver-side error is not', async () => {
+    const replied: boolean[] = [];
+    const ws = {
+      _id: `dup-${Date.now()}`,
+      userId: `dup-user-${Date.now()}`,
+      name: 'W',
+      nameKey: 'w',
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      nextHash: 1,
+    };
+    await leaseStore!.workspaces.insert(ws);
+    // A renewal the store refuses: a real server error (a duplicate key) through the driver.
+    const refused = (): Promise<boolean> => leaseStore!.workspaces.insert(ws).then(() => true);
+    // One the driver refuses before the store hears of it: no answer from the store.
+    const unsent = (): Promise<boolean> => leases.renew('x', 'a', 0);
+    for (const renew of [refused, unsent]) {
+      const user = `e-${Date.now()}`;
+      const fences: boolean[] = [];
+      const lost: string[] = [];
+      const keeper = keeperOf({
+        ttlMs: 600,
+        leases: {
+          take: (...a) => leases.take(...a),
+          holder: (...a) => leases.holder(...a),
+          release: (...a) => leases.release(...a),
+          renew,
+        },
+        onLost: (u) => lost.push(u),
+        onFence: (f) => fences.push(f),
+      });
+      try {
+        assert.deepEqual(await keeper.admit(user), { kind: 'held' });
+        keeper.start();
+        // Unconfirmed for a TTL, the lease is lost either way; then two TTLs more.
+        await until(() => lost.includes(user), 5_000, 'the unrenewed lease lost');
+        await new Promise((r) => setTimeout(r, 1_200));
+        replied.push(fences.length === 0);
+      } finally {
+        await keeper.close();
+        await leases.release(user, 'a');
+      }
+    }
+    assert.deepEqual(replied, [true, false], 'fenced only when the store never replied');
   });
 
   it('every write is checked: one whose user is unknown is refused, a lost user too', async () => {
