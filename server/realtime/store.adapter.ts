@@ -3,11 +3,13 @@ import {
   currentWorkspaceAccess,
   deleteObject,
   findObject,
+  forgetHashBlock,
   loadObjects,
   logConnectionClosed,
   logConnectionOpened,
   resetWorkspaces,
   saveObject,
+  StaleObjectError,
   type Store,
   type WorkspaceObject,
 } from '../store/index.ts';
@@ -19,16 +21,38 @@ function asRecord(o: WorkspaceObject): WorkspaceRecord {
   return { ...o, type: typeof o['type'] === 'string' ? o['type'] : '' };
 }
 
+/**
+ * A save refused because a newer version of the object is stored: on a cluster, another
+ * node took the user over and saved meanwhile (API 1.1 `moved`); nothing was kept.
+ */
+function movedOnStale(error: unknown): never {
+  if (!(error instanceof StaleObjectError)) throw error;
+  throw new AppError(
+    ErrorCode.moved,
+    'a newer version of this object was saved by another server meanwhile; this result was not kept',
+    { status: 503, cause: error },
+  );
+}
+
 /** Workspaces of users, as the sessions layer needs them. */
 export function storePersistence(store: Store): WorkspacePersistence {
   return {
     // A workspace shared with the user comes back read-only (sharing.repo.ts).
-    current: (userId) => currentWorkspaceAccess(store, userId),
+    // A session (re)taking the user saves with new hashes: any this process kept from an
+    // earlier session may be older than what another node saved meanwhile.
+    async current(userId) {
+      const ws = await currentWorkspaceAccess(store, userId);
+      forgetHashBlock(store, ws.id);
+      return ws;
+    },
     // The store returns PanthR objects (StoredObject, workspace.repo.ts).
     load: (workspaceId) => loadObjects(store, workspaceId),
     async save(workspaceId, object) {
       if (object.name === null) throw new Error('only named objects are stored');
-      const stored = await saveObject(store, workspaceId, { ...object, name: object.name });
+      const stored = await saveObject(store, workspaceId, {
+        ...object,
+        name: object.name,
+      }).catch(movedOnStale);
       if (stored === null) {
         throw new AppError(
           ErrorCode.notFound,
@@ -39,7 +63,7 @@ export function storePersistence(store: Store): WorkspacePersistence {
     },
     find: (workspaceId, name) => findObject(store, workspaceId, name),
     async saveRecord(workspaceId, record) {
-      await saveObject(store, workspaceId, record);
+      await saveObject(store, workspaceId, record).catch(movedOnStale);
     },
     async findRecord(workspaceId, name) {
       const found = await findObject(store, workspaceId, name);

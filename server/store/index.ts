@@ -12,7 +12,12 @@ import { sweepOrphanObjects } from './workspace.sweep.ts';
 export type * from './store.types.ts';
 export type * from './account.repo.ts';
 export type * from './token.repo.ts';
-export { DuplicateKeyError, isDuplicateKeyError, DUPLICATE_KEY } from './store.errors.ts';
+export {
+  DuplicateKeyError,
+  isDuplicateKeyError,
+  DUPLICATE_KEY,
+  StaleObjectError,
+} from './store.errors.ts';
 export { openEmbeddedStore, EmbeddedStore, EMBEDDED_FILE } from './embedded/embedded.store.ts';
 export { openMongoStore, MongoStore } from './mongo/mongo.store.ts';
 export * from './workspace.repo.ts';

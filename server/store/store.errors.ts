@@ -28,6 +28,21 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+/**
+ * An object write refused because the stored object has a hash at least as large: a newer
+ * save (hashes only grow, workspace.repo.ts) already replaced it, so this older one (say, a
+ * save that landed after its node lost the user's lease) must not overwrite it.
+ */
+export class StaleObjectError extends Error {
+  constructor(
+    readonly id: string,
+    readonly hash: number,
+  ) {
+    super(`object ${id} holds a newer version than hash ${hash}; the write was refused`);
+    this.name = 'StaleObjectError';
+  }
+}
+
 /** True when `error` is a duplicate-key error of either backend (code 11000). */
 export function isDuplicateKeyError(error: unknown): boolean {
   return (

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StoredPanthrObject } from '../../converters/index.ts';
-import { isDuplicateKeyError } from './store.errors.ts';
+import { isDuplicateKeyError, StaleObjectError } from './store.errors.ts';
 import {
   countWorkspace,
   nameKey,
@@ -194,9 +194,18 @@ export async function resetWorkspaces(store: Store, userId: string): Promise<Wor
  * reservation.
  */
 const HASH_BLOCK = 64;
-const hashBlocks = new WeakMap<Store, Map<string, { next: number; end: number }>>();
+/** Per workspace: the unused hashes of this process's block, and its blocks' ranges. */
+interface HashBlocks {
+  next: number;
+  end: number;
+  /** The `[first, end)` of the blocks reserved since the last forget, the latest few. */
+  ranges: [number, number][];
+}
+/** How many block ranges a workspace remembers (saves racing each reserve one). */
+const KEPT_RANGES = 32;
+const hashBlocks = new WeakMap<Store, Map<string, HashBlocks>>();
 
-function blocksOf(store: Store): Map<string, { next: number; end: number }> {
+function blocksOf(store: Store): Map<string, HashBlocks> {
   let blocks = hashBlocks.get(store);
   if (blocks === undefined) {
     blocks = new Map();
@@ -215,8 +224,25 @@ async function nextHash(store: Store, workspaceId: string): Promise<number | nul
     blocks.delete(workspaceId);
     return null;
   }
-  blocks.set(workspaceId, { next: first + 1, end: first + HASH_BLOCK });
+  const end = first + HASH_BLOCK;
+  const ranges = [...(blocks.get(workspaceId)?.ranges ?? []), [first, end] as [number, number]];
+  blocks.set(workspaceId, { next: first + 1, end, ranges: ranges.slice(-KEPT_RANGES) });
   return first;
+}
+
+/** True when `hash` came from a block this process reserved for `workspaceId`. */
+function issuedHere(store: Store, workspaceId: string, hash: number): boolean {
+  const ranges = blocksOf(store).get(workspaceId)?.ranges ?? [];
+  return ranges.some(([first, end]) => hash >= first && hash < end);
+}
+
+/**
+ * Drops this process's unused hashes of `workspaceId`: a session that (re)takes a user on a
+ * cluster reserves a new block, above whatever another node saved while it held the user
+ * (an older hash would be refused, StaleObjectError).
+ */
+export function forgetHashBlock(store: Store, workspaceId: string): void {
+  blocksOf(store).delete(workspaceId);
 }
 
 /** The `_id` of the object named `name` in `workspaceId`. */
@@ -275,13 +301,15 @@ export async function saveObject(
   );
   await insertChunks(store, blobs);
   // A new name's place in creation order is its first hash (hashes only grow).
-  const before = await store.workspaces.putObject({
-    _id,
-    workspaceId,
-    name: object.name,
-    hash,
-    object: doc,
-  });
+  const before = await store.workspaces
+    .putObject({ _id, workspaceId, name: object.name, hash, object: doc })
+    .catch(async (error: unknown) => {
+      if (!(error instanceof StaleObjectError)) throw error;
+      if (await refused(store, workspaceId, blobs, _id)) throw error;
+      return undefined;
+    });
+  // Replaced at once by a newer save of this process (concurrent saves of one name).
+  if (before === undefined) return stored;
   memory.remember(workspaceId, placed);
   const kept = new Set(blobIds(doc));
   if (before !== null)
@@ -291,6 +319,29 @@ export async function saveObject(
       blobIds(before.object).filter((id) => !kept.has(id)),
     );
   return stored;
+}
+
+/**
+ * After a save refused for a newer version (StaleObjectError); its own chunks are named by
+ * nothing. When a block of this process issued the stored version, the save only lost
+ * a race with a newer one of its own (as if written and replaced at once): false. Otherwise
+ * another node saved meanwhile, with hashes above this block (it held the user since): the
+ * next save reserves a new block, and this one fails: true.
+ */
+async function refused(
+  store: Store,
+  workspaceId: string,
+  blobs: readonly WorkspaceBlobDoc[],
+  _id: string,
+): Promise<boolean> {
+  await deleteBlobs(
+    store,
+    blobs.map((b) => b._id),
+  ).catch(() => undefined);
+  const stored = await store.workspaces.findObject(_id);
+  if (stored !== null && issuedHere(store, workspaceId, stored.hash)) return false;
+  forgetHashBlock(store, workspaceId);
+  return true;
 }
 
 const memories = new WeakMap<Store, ChunkMemory>();

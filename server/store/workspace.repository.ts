@@ -72,7 +72,8 @@ export interface WorkspaceRepository {
   everyObject(): Promise<unknown[]>;
   /**
    * Writes an object document: a new one gets `order` = its hash, a replaced one keeps its
-   * order. The document it replaced, or null.
+   * order. The document it replaced, or null. Only a larger hash replaces a stored object:
+   * otherwise it rejects with a StaleObjectError and changes nothing.
    */
   putObject(doc: ObjectWrite): Promise<WorkspaceObjectDoc | null>;
   /** Adds an object document as it is (a copy); a duplicate `_id` fails with 11000. */

@@ -12,13 +12,14 @@ import {
   recentConnections,
   renameWorkspace,
   saveObject,
+  StaleObjectError,
   getWorkspace,
   sweepOrphanChunks,
   CHUNK_SWEEP_MIN_AGE_MS,
   type Store,
   type WorkspaceBlobDoc,
 } from '../../server/store/index.ts';
-import { user, type ContractContext } from './contract.context.ts';
+import { rejection, user, type ContractContext } from './contract.context.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
 
@@ -257,6 +258,21 @@ export function repoCases(ctx: ContractContext): void {
       await assert.rejects(saveObject(store, ws._id, { name: 'v', values }), /no space left/);
       assert.equal(await chunkCount(ctx.store, ws._id), 0);
       assert.deepEqual((await findObject(ctx.store, ws._id, 'v'))?.values, [1, 2]);
+    });
+
+    it('refuses a save with hashes older than another process saved; then takes new ones', async () => {
+      // Two stores over one database: two nodes, each with its own hash blocks.
+      const nodeA: Store = { ...ctx.store };
+      const nodeB: Store = { ...ctx.store };
+      const ws = await createWorkspace(ctx.store, 'u1', 'w');
+      await saveObject(nodeA, ws._id, { name: 'x', by: 'A' });
+      const newer = await saveObject(nodeB, ws._id, { name: 'x', by: 'B' });
+      const late = await rejection(() => saveObject(nodeA, ws._id, { name: 'x', by: 'A late' }));
+      assert.ok(late instanceof StaleObjectError);
+      assert.deepEqual(await findObject(ctx.store, ws._id, 'x'), newer);
+      const again = await saveObject(nodeA, ws._id, { name: 'x', by: 'A again' });
+      assert.ok((again?.hash ?? 0) > (newer?.hash ?? 0));
+      assert.equal((await findObject(ctx.store, ws._id, 'x'))?.['by'], 'A again');
     });
 
     it('gives distinct hashes to concurrent saves', async () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import {
   isDuplicateKeyError,
+  StaleObjectError,
   sweepOrphanChunks,
   type WorkspaceDoc,
   type WorkspaceObjectDoc,
@@ -165,6 +166,20 @@ export function workspaceCases(ctx: ContractContext): void {
       await repo().putObject(object('w', 'z', 2, { values: bytes }));
       const read = ((await repo().objectsOf('w'))[1]?.object as { values: unknown }).values;
       assert.deepEqual(bytesOrJson(read), bytes, 'bytes read back as bytes');
+    });
+
+    it('refuses an object write with an older hash: a newer save is never replaced', async () => {
+      assert.equal(await repo().putObject(object('w', 'a', 9, { v: 'newer' })), null);
+      for (const hash of [4, 9]) {
+        const refused = await rejection(() =>
+          repo().putObject(object('w', 'a', hash, { v: 'older' })),
+        );
+        assert.ok(refused instanceof StaleObjectError, `hash ${hash} refused`);
+      }
+      assert.deepEqual(await repo().findObject('w/a'), object('w', 'a', 9, { v: 'newer' }));
+      const replaced = await repo().putObject(object('w', 'a', 12, { v: 'newest' }));
+      assert.deepEqual(replaced, object('w', 'a', 9, { v: 'newer' }));
+      assert.equal((await repo().findObject('w/a'))?.hash, 12);
     });
 
     it('keeps chunks: bytes small and large, JSON slices; by workspace; 11000 on an id', async () => {

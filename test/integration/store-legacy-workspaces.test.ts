@@ -162,4 +162,45 @@ describe('embedded store: workspaces of the version before the repositories', fu
     store = await openStore({ data_dir: dir, mongodb_url: null });
     assert.equal((await loadObjects(store, 'w1')).length, 2);
   });
+  it('copies all workspace tables in one transaction: a failed copy leaves them all', async () => {
+    privateDir(dir);
+    const files = new BlobFiles(join(dir, 'blobs'));
+    const db = new Database(join(dir, EMBEDDED_FILE));
+    const at = new Date(0);
+    const doc = { _id: 'w1', userId: 'u1', name: 'Old', createdAt: at, updatedAt: at };
+    oldTable(db, files, 'workspaces', [{ ...doc, nextHash: 2 }]);
+    oldTable(db, files, 'workspaceObjects', []);
+    // a row no version could read: its copy fails after the workspaces' copy
+    db.prepare(`INSERT INTO "workspaceObjects" (_id, doc) VALUES ('w1/x', 'not json')`).run();
+    db.close();
+    await assert.rejects(openStore({ data_dir: dir, mongodb_url: null }));
+    const raw = new Database(join(dir, EMBEDDED_FILE), { readonly: true });
+    const tables = raw
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+      .pluck()
+      .all() as string[];
+    assert.ok(tables.includes('workspaces'), 'the old workspaces kept');
+    assert.equal(raw.prepare(`SELECT count(*) FROM workspace`).pluck().get(), 0);
+    assert.equal(raw.prepare(`SELECT count(*) FROM workspace_count`).pluck().get(), 0);
+    raw.close();
+  });
+
+  it('gives every user with workspaces a counter at each open', async () => {
+    store = await openStore({ data_dir: dir, mongodb_url: null });
+    await createWorkspace(store, 'u1', 'One');
+    await createWorkspace(store, 'u1', 'Two');
+    await store.close();
+    store = null;
+    // as a crash of an earlier version between a copy and its counters left it
+    const db = new Database(join(dir, EMBEDDED_FILE));
+    db.prepare(`DELETE FROM workspace_count`).run();
+    db.close();
+    store = await openStore({ data_dir: dir, mongodb_url: null });
+    await store.close();
+    store = null;
+    const raw = new Database(join(dir, EMBEDDED_FILE), { readonly: true });
+    const counts = raw.prepare(`SELECT user_id, count FROM workspace_count`).all();
+    raw.close();
+    assert.deepEqual(counts, [{ user_id: 'u1', count: 2 }]);
+  });
 });

@@ -5,6 +5,7 @@ import { encodeDoc } from '../../server/store/embedded/doc.codec.ts';
 import {
   hasLegacyCollection,
   migrateLegacyCollection,
+  PAGE,
   type LegacyRow,
 } from '../../server/store/embedded/legacy.ts';
 
@@ -42,6 +43,31 @@ describe('embedded store: collections of an older version', () => {
       migrateLegacyCollection(db, 'users', () => assert.fail('no table left')),
       0,
     );
+  });
+
+  it('copies a table of more rows than a page, in pages read as the copy goes', () => {
+    const db = new Database(':memory:');
+    const n = PAGE * 2 + 37;
+    oldTable(
+      db,
+      Array.from({ length: n }, (_, i) => ({ _id: `u${i}`, i })),
+    );
+    const seen: unknown[] = [];
+    const copied = migrateLegacyCollection(db, 'users', ({ doc }) => {
+      // A row of a later page changed now is read changed: no page is read ahead.
+      if (doc['i'] === 0) {
+        const { text } = encodeDoc({ _id: `u${n - 1}`, i: 'changed' });
+        db.prepare('UPDATE "users" SET doc = ? WHERE _id = ?').run(text, `u${n - 1}`);
+      }
+      seen.push(doc['i']);
+    });
+    assert.equal(copied, n);
+    assert.deepEqual(
+      seen.slice(0, -1),
+      Array.from({ length: n - 1 }, (_, i) => i),
+    );
+    assert.equal(seen[n - 1], 'changed');
+    assert.equal(hasLegacyCollection(db, 'users'), false);
   });
 
   it('keeps the old table when a copy fails (one transaction)', () => {

@@ -8,6 +8,9 @@
 import type { Database } from 'better-sqlite3';
 import { decodeDoc, type RowFiles } from './doc.codec.ts';
 
+/** Rows of an old table read at once while copying it. */
+export const PAGE = 500;
+
 /** One document of an old collection table, with the blob files its row named. */
 export interface LegacyRow {
   readonly doc: Record<string, unknown>;
@@ -43,17 +46,24 @@ export function migrateLegacyCollection(
       name: string;
     }[];
     const hasFiles = columns.some((c) => c.name === 'files');
-    const rows = db
-      .prepare(
-        `SELECT doc${hasFiles ? ', files' : ', NULL AS files'} FROM "${name}" ORDER BY rowid`,
-      )
-      .all() as { doc: string; files: string | null }[];
-    for (const row of rows) {
-      const files = row.files === null ? null : (JSON.parse(row.files) as RowFiles);
-      copy({ doc: decodeDoc(row.doc, files, read), files: files?.names ?? [] });
+    // In pages by rowid: a large instance's upgrade never holds every row in memory.
+    const page = db.prepare(
+      `SELECT rowid AS at, doc${hasFiles ? ', files' : ', NULL AS files'} FROM "${name}"
+       WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE}`,
+    );
+    let copied = 0;
+    for (let after = -Infinity; ;) {
+      const rows = page.all(after) as { at: number; doc: string; files: string | null }[];
+      for (const row of rows) {
+        const files = row.files === null ? null : (JSON.parse(row.files) as RowFiles);
+        copy({ doc: decodeDoc(row.doc, files, read), files: files?.names ?? [] });
+      }
+      copied += rows.length;
+      if (rows.length < PAGE) break;
+      after = (rows[rows.length - 1] as { at: number }).at;
     }
     db.exec(`DROP TABLE "${name}"`);
-    return rows.length;
+    return copied;
   });
   return run();
 }

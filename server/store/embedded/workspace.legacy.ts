@@ -21,9 +21,25 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : String(value);
 }
 
-/** Copies the old workspace tables (when there are any) into the new ones. */
+/**
+ * Copies the old workspace tables (when there are any) into the new ones, all in one
+ * transaction (each table's copy a savepoint in it): a crash leaves the old tables or the
+ * whole copy, counters included. Then gives every user with workspaces and no counter one.
+ */
 export function migrateWorkspaceTables(db: Database, files: BlobFiles): void {
-  const unkeyed = new Set<string>();
+  db.transaction(() => {
+    copyWorkspaceTables(db, files);
+    // Every open: a user with workspaces always has a counter (workspace.rules.ts), however
+    // an earlier version or a crash left them.
+    db.exec(
+      `INSERT OR IGNORE INTO workspace_count (user_id, count)
+       SELECT user_id, count(*) FROM workspace GROUP BY user_id`,
+    );
+  }).immediate();
+}
+
+/** The copy of {@link migrateWorkspaceTables}, inside its transaction. */
+function copyWorkspaceTables(db: Database, files: BlobFiles): void {
   const insertWorkspace = db.prepare(
     `INSERT INTO workspace (id, user_id, name, name_key, created_at, updated_at, next_hash)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -33,7 +49,6 @@ export function migrateWorkspaceTables(db: Database, files: BlobFiles): void {
     const name = str(doc.name);
     const hasKey = typeof doc.nameKey === 'string';
     const key = hasKey ? (doc.nameKey as string) : nameKey(name);
-    if (!hasKey) unkeyed.add(str(doc.userId));
     const row = [str(doc.userId), name];
     const times = [ms(doc.createdAt), ms(doc.updatedAt), Number(doc.nextHash ?? 1)];
     try {
@@ -50,9 +65,7 @@ export function migrateWorkspaceTables(db: Database, files: BlobFiles): void {
   migrateLegacyCollection(db, 'workspaceCounts', ({ doc }) => {
     insertCount.run(str(doc._id), Number(doc.count));
   });
-  // Users whose workspaces came without the rules: counted as they are now.
-  const countOf = db.prepare(`SELECT count(*) FROM workspace WHERE user_id = ?`).pluck();
-  for (const userId of unkeyed) insertCount.run(userId, countOf.get(userId));
+  // Users whose workspaces came without the rules get their counter after the copy.
   const insertObject = db.prepare(
     `INSERT INTO workspace_object (id, workspace_id, name, hash, position, object)
      VALUES (?, ?, ?, ?, ?, ?)`,

@@ -8,6 +8,7 @@
  * names it and removed after the commit that stops naming it (blob.files.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { StaleObjectError } from '../store.errors.ts';
 import type { WorkspaceBlobDoc, WorkspaceDoc, WorkspaceObjectDoc } from '../store.types.ts';
 import type { ChunkInfo, ObjectWrite, WorkspaceRepository } from '../workspace.repository.ts';
 import { FILE_MIN_BYTES, type BlobFiles } from './blob.files.ts';
@@ -221,12 +222,15 @@ export class SqliteWorkspaces implements WorkspaceRepository {
     return this.#write('workspaceObjects', () => {
       const before = this.#sql(`SELECT * FROM workspace_object WHERE id = ?`).get(doc._id) as
         ObjectRow | undefined;
-      this.#sql(
+      // Only an older version is replaced: a newer one (a larger hash) stays.
+      const { changes } = this.#sql(
         `INSERT INTO workspace_object (id, workspace_id, name, hash, position, object)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET workspace_id = excluded.workspace_id,
-           name = excluded.name, hash = excluded.hash, object = excluded.object`,
+           name = excluded.name, hash = excluded.hash, object = excluded.object
+         WHERE workspace_object.hash < excluded.hash`,
       ).run(doc._id, doc.workspaceId, doc.name, doc.hash, doc.hash, text);
+      if (changes === 0) throw new StaleObjectError(doc._id, doc.hash);
       return before === undefined ? null : toObject(before);
     });
   }

@@ -7,7 +7,7 @@
  * their keys (adoptOldWorkspaces).
  */
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKeyError } from '../store.errors.ts';
+import { isDuplicateKeyError, StaleObjectError } from '../store.errors.ts';
 import type {
   WorkspaceBlobDoc,
   WorkspaceCountDoc,
@@ -187,9 +187,11 @@ export class MongoWorkspaces implements WorkspaceRepository {
 
   async putObject(doc: ObjectWrite): Promise<WorkspaceObjectDoc | null> {
     const { _id, workspaceId, name, hash, object } = doc;
+    // Matches only an older version; when a newer one is stored, the upsert inserts `_id`
+    // again and fails with 11000: refused.
     const write = () =>
       this.#objects.findOneAndUpdate(
-        { _id },
+        { _id, hash: { $lt: hash } },
         // hashes only grow, so the first hash of a name is its place in creation order
         { $set: { workspaceId, name, hash, object }, $setOnInsert: { order: hash } },
         { upsert: true, returnDocument: 'before' },
@@ -197,9 +199,15 @@ export class MongoWorkspaces implements WorkspaceRepository {
     try {
       return await write();
     } catch (error) {
-      // Two concurrent upserts of one new _id: the loser retries as an update.
       if (!isDuplicateKeyError(error)) throw error;
-      return write();
+    }
+    // A concurrent upsert of one new _id won, or a newer version is stored: once more, as
+    // an update of an older version; a second 11000 is a newer version.
+    try {
+      return await write();
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new StaleObjectError(_id, hash);
+      throw error;
     }
   }
 
