@@ -39,6 +39,12 @@ export interface RunContext {
   /** Replaces (or adds) one variable of a held dataset, in R and in its stored form. */
   putVariable(dataset: string, variable: PanthrDataset['variables'][number]): Promise<DatasetEntry>;
   /**
+   * Puts `d` into R column by column under a fresh name (`append`: joined to the held
+   * dataset of that name) and swaps it in only once every column is there: on failure the
+   * held dataset is as it was. Size-checked first (`too_large`).
+   */
+  putColumns(d: PanthrDataset, append: boolean): Promise<DatasetEntry>;
+  /**
    * The row mask of filter `name` for `dataset`: `not_found` when there is no such filter,
    * `invalid_object` when `name` is not a filter or filters another dataset.
    */
