@@ -27,6 +27,8 @@ export interface RunContext {
   readonly kinds: RegisteredKinds;
   /** The upload in row slices under way in this workspace, if any. */
   readonly slices: SliceAssembler;
+  /** The connection that sent the object being run, when known. */
+  readonly owner: string | null;
   /** The stored object called `name`, if any. */
   object(name: string): StoredPanthrObject | undefined;
   /** The dataset called `name` as held in R; `not_found` when there is none. */

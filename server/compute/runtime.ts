@@ -108,6 +108,11 @@ export class WorkspaceRuntime {
     return new Map([...this.datasets].map(([name, entry]) => [name, entry.rVar]));
   }
 
+  /** Drops the upload in row slices connection `owner` started, if any (it disconnected). */
+  dropUploads(owner: string): void {
+    this.slices.dropOwner(owner);
+  }
+
   /** Checks a raw client object against API.md §3 and this session's registered kinds. */
   validate(raw: unknown): ValidationResult {
     return validateObject(raw, this.kinds);
@@ -132,7 +137,7 @@ export class WorkspaceRuntime {
     };
     const work = async (): Promise<RunOutcome> => {
       try {
-        const done = await this.dispatch(object, this.context(call));
+        const done = await this.dispatch(object, this.context(call, options.owner ?? null));
         const outcome = applyWorkspaceRules(this.objects, object, done);
         await this.commit(outcome, call);
         return outcome;
@@ -217,8 +222,9 @@ export class WorkspaceRuntime {
     }
   }
 
-  private context(call: CallOptions): RunContext {
+  private context(call: CallOptions, owner: string | null = null): RunContext {
     return {
+      owner,
       r: this.r,
       options: this.options,
       call,
@@ -352,6 +358,8 @@ export class WorkspaceRuntime {
       this.unloaded.delete(name);
     };
     for (const name of outcome.remove) {
+      // A removed dataset ends an upload of it in slices (its parts would join nothing).
+      this.slices.drop(name);
       forget(name);
       this.objects.delete(name);
     }

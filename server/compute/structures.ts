@@ -90,7 +90,7 @@ async function runSlice(ctx: RunContext, o: SlicePart): Promise<RunOutcome> {
     names.push(...held.dataset.variables.map((v) => v.name));
   }
   checkSize(o.name, rows, new Set(names).size, ctx.options.maxData);
-  const got = ctx.slices.take(o);
+  const got = ctx.slices.take(o, ctx.owner);
   const { variables, ...head } = o;
   const reply = { ...head, variables: [] as PanthrDataset['variables'] };
   if (!got.done) {
