@@ -326,4 +326,69 @@ describe('realtime: a dataset uploaded in row slices', function () {
       again.close();
     }
   });
+
+  it('refuses a group whose checksums differ, or a slice of another tab, storing nothing', async () => {
+    const a = await connect(ts, user.cookie);
+    const b = await connect(ts, user.cookie);
+    const col = (name: string, x: number): PanthrVector => ({
+      type: 'vector',
+      name,
+      variableType: 'scalar',
+      values: new Float64Array(40).map((_, i) => i * x),
+    });
+    const d = { type: 'dataset' as const, name: 'm', variables: [col('p', 1), col('q', 2)] };
+    const parts = uploadParts(d, 200) as (Record<string, unknown> & {
+      slice: { from: number; rows: number; checksums?: Record<string, string> };
+    })[];
+    assert.ok(parts.length > 3 && parts[0]?.slice.checksums?.q !== undefined);
+    const report = async (): Promise<unknown> =>
+      (
+        await a.request([
+          {
+            type: 'report',
+            name: 'rm',
+            reportType: 'descriptives',
+            dataset: 'm',
+            variables: ['q'],
+          },
+        ])
+      )[0]?.code;
+    try {
+      // Checksums that are not those of the values: nothing is stored or run.
+      const first = parts[0];
+      const tampered = {
+        ...first,
+        slice: { ...first.slice, checksums: { p: first.slice.checksums?.p, q: '00000000' } },
+      };
+      const replies = await send(a, [tampered, ...parts.slice(1)]);
+      assert.equal(replies.at(-1)?.code, 'invalid_object', JSON.stringify(replies.at(-1)));
+      assert.match(String(replies.at(-1)?.message), /values received for q of "m"/);
+      assert.equal(await report(), 'not_found');
+      // Another tab's slice never continues this tab's upload, and leaves it going.
+      await send(a, parts.slice(0, 2));
+      const [foreign] = await send(b, parts.slice(2, 3));
+      assert.equal(foreign?.code, 'invalid_object');
+      assert.match(String(foreign?.message), /started by another connection/);
+      const rest = await send(a, parts.slice(2));
+      assert.ok(
+        rest.every((r) => r.type === 'dataset'),
+        JSON.stringify(rest.at(-1)),
+      );
+      assert.equal(await report(), undefined, 'the upload finished');
+      // Deleting the dataset ends an upload of it under way.
+      await send(a, parts.slice(0, 2));
+      await a.request([{ type: 'command', name: 'del', command: 'delete', target: 'm' }]);
+      const [after] = await send(a, parts.slice(2, 3));
+      assert.match(String(after?.message), /no upload of "m"/);
+      // A tab that leaves takes its upload with it: the slice is not "another connection's".
+      await send(b, parts.slice(0, 2));
+      b.close();
+      await new Promise((r) => setTimeout(r, 300));
+      const [orphan] = await send(a, parts.slice(2, 3));
+      assert.match(String(orphan?.message), /no upload of "m"/);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
 });
