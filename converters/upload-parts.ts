@@ -8,11 +8,14 @@
  * `{"type":"dataset","name","slice":{"from","rows"},"variables":[...]}` whose variables hold
  * rows `from` .. `from + k - 1` (0-based) of `rows`. The first group's parts make the
  * dataset (with the dataset's other keys), later groups' carry `"append": true`. The server
- * handles each part as a small piece of work and answers it without its values. Slices of
+ * handles each part as a small piece of work and answers it without its values. The first
+ * slice of each group carries `slice.checksums`, the CRC-32 of each of the group's variables
+ * (converters/upload-checksum.ts), which the server compares before storing. Slices of
  * binary values are views of the caller's memory (no copy). Pure; the browser client and
  * the benchmarks use it.
  */
 import { isBinaryValues } from './binary-values.ts';
+import { checksumHex, valuesChecksum } from './upload-checksum.ts';
 import type { PanthrDataset, PanthrVector, VectorValues } from './schema/vector.schema.ts';
 
 /**
@@ -121,10 +124,13 @@ export function uploadParts(dataset: DatasetLike, partBytes = UPLOAD_PART_BYTES)
     const keys = group.reduce((a, v) => a + variableBytes({ ...v, values: [] }), 0);
     const values = group.reduce((a, v) => a + variableBytes(v), 0) - keys;
     const perPart = Math.max(1, Math.floor(((partBytes - keys) * rows) / Math.max(values, 1)));
+    const checksums: Record<string, string> = {};
+    for (const v of group) checksums[v.name] = checksumHex(valuesChecksum(v.values));
     for (let from = 0; from < rows; from += perPart) {
       const to = Math.min(rows, from + perPart);
       const variables = group.map((v) => ({ ...v, values: sliceValues(v.values, from, to) }));
-      parts.push({ ...head, slice: { from, rows }, variables });
+      const slice = from === 0 ? { from, rows, checksums } : { from, rows };
+      parts.push({ ...head, slice, variables });
     }
   }
   return parts;

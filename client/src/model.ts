@@ -75,7 +75,11 @@ export class WorkspaceModel {
     if (!isPObject(o)) return;
     if (isErrorObject(o)) {
       const name = o.name;
-      if (name !== null) this.errors.set(name, { ...o, name });
+      if (name === null) return;
+      this.errors.set(name, { ...o, name });
+      // The server refused a part (its checksums, another tab's upload...): that upload is
+      // over, and a later reply must not be matched with what it sent.
+      this.uploads.delete(name);
       return;
     }
     if (o.type === 'command') return this.applyCommand(o);

@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { baseShape } from './common.schema.ts';
+import { baseShape, nameSchema } from './common.schema.ts';
 import { binaryToJson, type BinaryValues } from '../binary-values.ts';
 
 /** The variable types of API.md. */
@@ -210,6 +210,16 @@ export const datasetSchema = z
       .object({
         from: z.number().int().min(0).max(LIMITS.vectorLength),
         rows: z.number().int().min(1).max(LIMITS.vectorLength),
+        /**
+         * The client's CRC-32 of each variable's whole values (converters/upload-checksum.ts),
+         * on the first slice of a group: the server compares them before storing the group.
+         */
+        checksums: z
+          .record(nameSchema, z.string().regex(/^[0-9a-f]{8}$/))
+          .refine((r) => Object.keys(r).length <= LIMITS.variables, {
+            message: `at most ${LIMITS.variables} checksums`,
+          })
+          .optional(),
       })
       .strict()
       .optional(),

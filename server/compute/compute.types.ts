@@ -52,6 +52,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Overrides {@link RuntimeOptions.computeTimeoutMs} for this run. */
   readonly timeoutMs?: number;
+  /** The connection that sent the object (an upload in row slices belongs to it). */
+  readonly owner?: string;
 }
 
 /** A failure with a wire code; the runtime turns it into a {@link ComputeErrorObject}. */

@@ -27,6 +27,8 @@ export interface RunContext {
   readonly kinds: RegisteredKinds;
   /** The upload in row slices under way in this workspace, if any. */
   readonly slices: SliceAssembler;
+  /** The connection that sent the object being run, when known. */
+  readonly owner: string | null;
   /** The stored object called `name`, if any. */
   object(name: string): StoredPanthrObject | undefined;
   /** The dataset called `name` as held in R; `not_found` when there is none. */
@@ -38,6 +40,12 @@ export interface RunContext {
   putDataset(d: PanthrDataset): Promise<DatasetEntry>;
   /** Replaces (or adds) one variable of a held dataset, in R and in its stored form. */
   putVariable(dataset: string, variable: PanthrDataset['variables'][number]): Promise<DatasetEntry>;
+  /**
+   * Puts `d` into R column by column under a fresh name (`append`: joined to the held
+   * dataset of that name) and swaps it in only once every column is there: on failure the
+   * held dataset is as it was. Size-checked first (`too_large`).
+   */
+  putColumns(d: PanthrDataset, append: boolean): Promise<DatasetEntry>;
   /**
    * The row mask of filter `name` for `dataset`: `not_found` when there is no such filter,
    * `invalid_object` when `name` is not a filter or filters another dataset.

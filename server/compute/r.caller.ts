@@ -90,6 +90,15 @@ export class RCaller {
   }
 
   /**
+   * Copies the frame held under generated name `from` to generated name `to` (R copies on
+   * modify, so this is cheap until `to` is changed).
+   */
+  async copy(from: string, to: string, options: CallOptions): Promise<void> {
+    const code = `${checkGenerated(to)} <- ${checkGenerated(from)}; invisible(NULL)`;
+    await this.guard(() => this.conn.voidEval(code, options), options);
+  }
+
+  /**
    * Runs `panthr_run(fn, args...)`: assigns the argument values, evaluates the fixed call,
    * and returns the function's value, or throws an AppError with the code R reported
    * (`invalid_object`, `not_found`, `unknown_type`, `too_large`, `r_error`), `timeout` past

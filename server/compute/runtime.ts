@@ -37,6 +37,7 @@ import { compileFormulaFor } from './formula.ts';
 import { RCaller, type CallOptions } from './r.caller.ts';
 import { runDataset, runFilter, runVector, toMask } from './structures.ts';
 import { SliceAssembler } from './upload-slices.ts';
+import { buildFrame } from './staged-frame.ts';
 import { checkSize, storedDataset, storedVector } from './values.ts';
 import { applyWorkspaceRules } from './workspace.rules.ts';
 
@@ -107,6 +108,11 @@ export class WorkspaceRuntime {
     return new Map([...this.datasets].map(([name, entry]) => [name, entry.rVar]));
   }
 
+  /** Drops the upload in row slices connection `owner` started, if any (it disconnected). */
+  dropUploads(owner: string): void {
+    this.slices.dropOwner(owner);
+  }
+
   /** Checks a raw client object against API.md §3 and this session's registered kinds. */
   validate(raw: unknown): ValidationResult {
     return validateObject(raw, this.kinds);
@@ -131,7 +137,7 @@ export class WorkspaceRuntime {
     };
     const work = async (): Promise<RunOutcome> => {
       try {
-        const done = await this.dispatch(object, this.context(call));
+        const done = await this.dispatch(object, this.context(call, options.owner ?? null));
         const outcome = applyWorkspaceRules(this.objects, object, done);
         await this.commit(outcome, call);
         return outcome;
@@ -216,8 +222,9 @@ export class WorkspaceRuntime {
     }
   }
 
-  private context(call: CallOptions): RunContext {
+  private context(call: CallOptions, owner: string | null = null): RunContext {
     return {
+      owner,
       r: this.r,
       options: this.options,
       call,
@@ -227,6 +234,7 @@ export class WorkspaceRuntime {
       dataset: (name) => this.dataset(name),
       putDataset: (d) => this.putDataset(d, call, true),
       putVariable: (d, v) => this.putVariable(d, v, call),
+      putColumns: (d, append) => this.putColumns(d, append, call),
       filterRows: (name, d) => this.filterRows(name, d, call),
       evalFormula: (entry, formula) => this.evalFormula(entry, formula, call),
     };
@@ -256,6 +264,34 @@ export class WorkspaceRuntime {
     const old = this.datasets.get(d.name);
     const entry: DatasetEntry = { rVar, dataset, rows, version: ++this.version };
     this.datasets.set(d.name, entry);
+    if (old) await this.r.remove([old.rVar], call);
+    return entry;
+  }
+
+  /**
+   * `d` (`append`: its variables joined to the held dataset's, replacing those of the same
+   * names) built under a fresh R name (staged-frame.ts); the entry and the old frame are
+   * swapped only once every column is in R, so a failure leaves the held dataset as it was.
+   */
+  private async putColumns(
+    d: PanthrDataset,
+    append: boolean,
+    call: CallOptions,
+  ): Promise<DatasetEntry> {
+    const old = append ? this.dataset(d.name) : this.datasets.get(d.name);
+    const rows = append && old ? old.rows : datasetRows(d);
+    const added = d.variables.map(storedVector);
+    const kept = append && old ? old.dataset.variables : [];
+    const variables = [
+      ...kept.map((x) => added.find((v) => v.name === x.name) ?? x),
+      ...added.filter((v) => !kept.some((x) => x.name === v.name)),
+    ];
+    checkSize(d.name, rows, variables.length, this.options.maxData);
+    const rVar = await buildFrame(this.r, call, append && old ? old.rVar : null, d);
+    const dataset = { ...(append && old ? old.dataset : d), variables };
+    const entry: DatasetEntry = { rVar, dataset, rows, version: ++this.version };
+    this.datasets.set(d.name, entry);
+    this.unloaded.delete(d.name);
     if (old) await this.r.remove([old.rVar], call);
     return entry;
   }
@@ -322,6 +358,8 @@ export class WorkspaceRuntime {
       this.unloaded.delete(name);
     };
     for (const name of outcome.remove) {
+      // A removed dataset ends an upload of it in slices (its parts would join nothing).
+      this.slices.drop(name);
       forget(name);
       this.objects.delete(name);
     }

@@ -57,8 +57,7 @@ async function appendVariables(ctx: RunContext, o: PanthrDataset): Promise<RunOu
   }
   const total = new Set([...held.dataset.variables, ...o.variables].map((v) => v.name)).size;
   checkSize(o.name, held.rows, total, ctx.options.maxData);
-  let entry = held;
-  for (const v of o.variables) entry = await ctx.putVariable(o.name, v);
+  const entry = await ctx.putColumns(o, true);
   // The part as sent: a JSON client's echo is its own values, not JSON made again from
   // the stored binary form (binaryToJson of every value).
   const out = {
@@ -91,7 +90,7 @@ async function runSlice(ctx: RunContext, o: SlicePart): Promise<RunOutcome> {
     names.push(...held.dataset.variables.map((v) => v.name));
   }
   checkSize(o.name, rows, new Set(names).size, ctx.options.maxData);
-  const got = ctx.slices.take(o);
+  const got = ctx.slices.take(o, ctx.owner);
   const { variables, ...head } = o;
   const reply = { ...head, variables: [] as PanthrDataset['variables'] };
   if (!got.done) {
@@ -110,9 +109,7 @@ async function runSlice(ctx: RunContext, o: SlicePart): Promise<RunOutcome> {
 
 /** A dataset put into R one column per call (see runSlice); stored whole. */
 async function newDataset(ctx: RunContext, o: PanthrDataset): Promise<RunOutcome> {
-  const [first, ...rest] = o.variables;
-  let entry = await ctx.putDataset({ ...o, variables: first === undefined ? [] : [first] });
-  for (const v of rest) entry = await ctx.putVariable(o.name, v);
+  const entry = await ctx.putColumns(o, false);
   const out = {
     ...entry.dataset,
     result: { rows: entry.rows, variables: o.variables.length },

@@ -5,8 +5,13 @@
  * column's memory, is spread over the parts and no step holds the event loop long), and
  * the column's checksum (converters/upload-checksum.ts) is carried along. When the last row
  * has come, the whole part (plain or `append`) runs as if it had been sent at once.
- * One upload at a time per workspace runtime; a slice that does not continue it (a gap, a
- * repeat, other variables) ends it with `invalid_object`, so a client starts again from row 0.
+ * One upload at a time per workspace runtime, owned by the connection that started it; a
+ * slice of its owner that does not continue it (a gap, a repeat, other variables) ends it
+ * with `invalid_object`, so a client starts again from row 0; another connection's slice is
+ * refused and leaves it alone (only a new `from: 0` replaces it). The client's checksums,
+ * sent with the first slice, are compared once the last row has come, before anything runs.
+ * An upload is dropped when its owner disconnects, its dataset is removed, or after
+ * {@link SLICE_IDLE_MS} without a slice.
  */
 import zlib from 'node:zlib';
 import {
@@ -25,8 +30,17 @@ import { computeError } from './compute.types.ts';
 /** The most bytes of binary columns one upload in slices may announce (`rows` x 8 each). */
 export const MAX_SLICED_BYTES = 2 * 2 ** 30;
 
+/** An upload in slices with no slice for this long is dropped (its memory freed). */
+export const SLICE_IDLE_MS = 2 * 60_000;
+
 /** A row slice part, as the schema checked it. */
-export type SlicePart = PanthrDataset & { readonly slice: { from: number; rows: number } };
+export type SlicePart = PanthrDataset & {
+  readonly slice: {
+    from: number;
+    rows: number;
+    checksums?: Readonly<Record<string, string>> | undefined;
+  };
+};
 
 interface Column {
   readonly template: PanthrVector;
@@ -39,6 +53,10 @@ interface Column {
 
 interface Pending {
   readonly name: string;
+  /** The connection that started it (null: unknown, as in tests of the runtime alone). */
+  readonly owner: string | null;
+  /** The client's checksums of the group's variables, sent with the first slice. */
+  readonly expected: Readonly<Record<string, string>>;
   readonly append: boolean;
   readonly rows: number;
   /** The first part's keys besides its variables and slice (a dataset's label...). */
@@ -61,41 +79,84 @@ const zlibCrc = (data: Uint8Array, crc: number): number => zlib.crc32(data, crc)
 /** Puts the slices of one upload at a time together (see the module comment). */
 export class SliceAssembler {
   private pending: Pending | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly idleMs = SLICE_IDLE_MS) {}
+
+  /** The name of the upload under way, if any (for tests and diagnostics). */
+  get underWay(): string | null {
+    return this.pending?.name ?? null;
+  }
 
   /** Forgets an upload under way (its dataset was replaced or deleted, or it failed). */
   drop(name?: string): void {
-    if (name === undefined || this.pending?.name === name) this.pending = null;
+    if (name === undefined || this.pending?.name === name) this.set(null);
   }
 
-  /** Takes one slice; `invalid_object` (and the upload dropped) when it does not fit. */
-  take(part: SlicePart): SliceProgress {
+  /** Forgets the upload connection `owner` started (it disconnected). */
+  dropOwner(owner: string): void {
+    if (this.pending?.owner === owner) this.set(null);
+  }
+
+  /**
+   * Takes one slice sent by connection `owner`; `invalid_object` when it does not fit (the
+   * owner's upload dropped, another's left alone) or, at the last row, when the client's
+   * checksums differ from those of what came.
+   */
+  take(part: SlicePart, owner: string | null = null): SliceProgress {
     const { from, rows } = part.slice;
     const append = part.append === true;
     let p = this.pending;
-    if (from === 0) p = this.pending = start(part);
+    if (from === 0) p = start(part, owner);
     else if (p === null || p.name !== part.name || p.append !== append || p.rows !== rows) {
-      this.pending = null;
+      if (p?.owner === owner) this.set(null);
       throw computeError(
         'invalid_object',
         `no upload of "${part.name}" in slices of ${rows} rows is under way here: send it again from row 0`,
       );
+    } else if (p.owner !== owner) {
+      throw computeError(
+        'invalid_object',
+        `the upload of "${part.name}" under way was started by another connection: send it again from row 0`,
+      );
     } else if (from !== p.received || !sameVariables(p, part)) {
-      this.pending = null;
+      this.set(null);
       throw computeError(
         'invalid_object',
         `the slice from row ${from} of "${part.name}" does not follow the ${p.received} rows received (of the same variables): send the upload again from row 0`,
       );
     }
+    this.set(p);
     for (const [i, v] of part.variables.entries()) addSlice(p.columns[i] as Column, v, from);
     p.received += datasetRows(part);
     if (p.received < rows) return { done: false, received: p.received };
-    this.pending = null;
+    this.set(null);
     return finish(p);
+  }
+
+  /** Holds `p` as the upload under way, its idle timer (re)started; null drops it. */
+  private set(p: Pending | null): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = p;
+    if (p === null) return;
+    this.timer = setTimeout(() => {
+      if (this.pending === p) this.pending = null;
+    }, this.idleMs);
+    this.timer.unref();
   }
 }
 
-function start(part: SlicePart): Pending {
+function start(part: SlicePart, owner: string | null): Pending {
   const { rows } = part.slice;
+  const expected = part.slice.checksums ?? {};
+  const unknown = Object.keys(expected).filter((n) => !part.variables.some((v) => v.name === n));
+  if (unknown.length > 0) {
+    throw computeError(
+      'invalid_object',
+      `the slice's checksums name variables it does not hold: ${unknown.join(', ')}`,
+    );
+  }
   const binary = part.variables.filter((v) => isBinaryValues(v.values)).length;
   if (binary * rows * 8 > MAX_SLICED_BYTES) {
     throw computeError(
@@ -112,7 +173,8 @@ function start(part: SlicePart): Pending {
     json: isBinaryValues(v.values) ? null : [],
     crc: 0,
   }));
-  return { name: part.name, append: part.append === true, rows, head, columns, received: 0 };
+  const append = part.append === true;
+  return { name: part.name, owner, expected, append, rows, head, columns, received: 0 };
 }
 
 function sameVariables(p: Pending, part: SlicePart): boolean {
@@ -156,5 +218,14 @@ function finish(p: Pending): SliceProgress {
   }));
   const checksums: Record<string, string> = {};
   for (const c of p.columns) checksums[c.template.name] = checksumHex(c.crc);
+  // Before anything runs: what came is not what the client sent (another tab's slices
+  // mixed in, a corrupted transfer), so nothing of it is stored.
+  const bad = Object.keys(p.expected).filter((n) => p.expected[n] !== checksums[n]);
+  if (bad.length > 0) {
+    throw computeError(
+      'invalid_object',
+      `the values received for ${bad.join(', ')} of "${p.name}" differ from those sent (checksums): nothing was stored; send the upload again`,
+    );
+  }
   return { done: true, part: { ...p.head, variables }, checksums };
 }

@@ -48,10 +48,13 @@ export interface WorkspaceRuntime {
     objects: readonly { name: string; object: StoredPanthrObject | null }[],
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<RunOutcome>;
+  /** Runs one object; `owner` is the connection that sent it (uploads in row slices). */
   run(
     object: StoredPanthrObject,
-    options: { timeoutMs: number; signal?: AbortSignal },
+    options: { timeoutMs: number; signal?: AbortSignal; owner?: string },
   ): Promise<RunOutcome>;
+  /** Drops the upload in row slices connection `owner` started, if any. */
+  dropUploads(owner: string): void;
   /** The datasets held in R: workspace name -> the R variable of its data frame. */
   heldDatasets(): ReadonlyMap<string, string>;
 }

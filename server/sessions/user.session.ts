@@ -118,6 +118,8 @@ export class UserSession {
   /** Removes a tab; returns true when it was the last one. */
   detach(client: ClientConnection): boolean {
     this.clients.delete(client);
+    // Its upload in row slices can never finish now: free what was put together of it.
+    this.runtime?.dropUploads(client.socket.id);
     return this.clients.size === 0;
   }
 
@@ -299,7 +301,7 @@ export class UserSession {
     for (const item of items) {
       if (isErrorObject(item)) replies.push(item);
       else if (readOnly) replies.push(readOnlyError(item.name));
-      else replies.push(...(await this.runOne(item, changed, touched)));
+      else replies.push(...(await this.runOne(item, changed, touched, client.socket.id)));
     }
     client.outbound.push({ replyTo: seq, objects: replies });
     const shared = this.sliceReplies.forOtherTabs(
@@ -354,6 +356,7 @@ export class UserSession {
     object: StoredPanthrObject,
     changed: StoredPanthrObject[],
     touched?: Set<string>,
+    owner?: string,
   ): Promise<readonly (StoredPanthrObject | ErrorObject)[]> {
     const started = performance.now();
     let outcome = 'ok';
@@ -377,6 +380,7 @@ export class UserSession {
           : await runtime.run(object, {
               timeoutMs: this.deps.computeTimeoutMs,
               signal: this.abort.signal,
+              ...(owner === undefined ? {} : { owner }),
             });
       const saved = await this.persist(result);
       const change = before === null ? null : changeOf(object, before, result);

@@ -12,6 +12,7 @@ import {
   valuesChecksum,
   type PanthrVector,
 } from '../../converters/index.ts';
+import { userIdOf } from '../fixtures/client-model.ts';
 import { useTestServer } from '../fixtures/server.ts';
 import { connect, createUser, type TestClient, type TestUser } from '../fixtures/users.ts';
 
@@ -231,6 +232,163 @@ describe('realtime: a dataset uploaded in row slices', function () {
       assert.equal((await describe('x0'))?.code, 'not_found');
     } finally {
       c.close();
+    }
+  });
+
+  it('a group that fails on a later column in R leaves the old dataset in R, as in the store', async () => {
+    const c = await connect(ts, user.cookie);
+    const id = await userIdOf(ts, user.email);
+    const col = (name: string, n: number, x: number): PanthrVector => ({
+      type: 'vector',
+      name,
+      variableType: 'scalar',
+      values: new Float64Array(n).fill(x),
+    });
+    const mean = async (variable: string): Promise<unknown> => {
+      const [r] = await c.request([
+        {
+          type: 'report',
+          name: 'rk',
+          reportType: 'descriptives',
+          dataset: 'k',
+          variables: [variable],
+        },
+      ]);
+      return (r?.result as { rows?: unknown[][] } | undefined)?.rows?.[0]?.[3] ?? r?.code;
+    };
+    // R itself refuses to set a column named "boom" (a method in the session's global
+    // environment, found before data.frame's own): what a failure on column k looks like.
+    const refuse = (on: boolean): Promise<unknown> =>
+      ts.server.app.realtime.inspectR(id, (conn) =>
+        conn.voidEval(
+          on
+            ? 'assign("[[<-.data.frame", function(x, i, value) { if (identical(i, "boom")) stop("refused here"); NextMethod() }, envir = globalenv())'
+            : 'rm("[[<-.data.frame", envir = globalenv())',
+          { timeoutMs: 5000 },
+        ),
+      );
+    try {
+      const [old] = await c.request([
+        { type: 'dataset', name: 'k', variables: [col('a', 6, 1), col('b', 6, 2)] },
+      ]);
+      assert.equal(old?.type, 'dataset');
+      await refuse(true);
+      const whole = {
+        type: 'dataset' as const,
+        name: 'k',
+        variables: [col('a', 6, 5), col('boom', 6, 7)],
+      };
+      const added = {
+        ...whole,
+        append: true as const,
+        variables: [col('b', 6, 9), col('boom', 6, 7)],
+      };
+      for (const d of [whole, added]) {
+        const parts = uploadParts(d, 100);
+        assert.ok(parts.length > 2 && parts.every((p) => p.slice !== undefined));
+        const replies = await send(c, parts);
+        assert.equal(replies.at(-1)?.code, 'r_error', JSON.stringify(replies.at(-1)));
+        assert.equal(await mean('a'), 1, 'R holds the old "a"');
+        assert.equal(await mean('b'), 2, 'R holds the old "b"');
+        assert.equal(await mean('boom'), 'not_found');
+      }
+      const held = await ts.server.app.realtime.inspectR(id, async (conn, names) =>
+        conn
+          .eval(
+            'sort(grep("^[.]panthr_d[0-9]+$", ls(all.names = TRUE, envir = globalenv()), value = TRUE))',
+            {
+              timeoutMs: 5000,
+            },
+          )
+          .then((v) => ({ v, names })),
+      );
+      assert.deepEqual(
+        (held.v as unknown as { values: string[] }).values,
+        [...held.names.values()].sort(),
+        'no half-built frame is left in R',
+      );
+    } finally {
+      await refuse(false).catch(() => undefined);
+      c.close();
+    }
+    const again = await connect(ts, user.cookie);
+    try {
+      const k = (again.received[0]?.objects ?? []).find((o) => o.name === 'k');
+      const vars = k?.variables as { name: string; values: unknown[] }[];
+      assert.deepEqual(
+        vars.map((v) => [v.name, v.values[0]]),
+        [
+          ['a', 1],
+          ['b', 2],
+        ],
+      );
+    } finally {
+      again.close();
+    }
+  });
+
+  it('refuses a group whose checksums differ, or a slice of another tab, storing nothing', async () => {
+    const a = await connect(ts, user.cookie);
+    const b = await connect(ts, user.cookie);
+    const col = (name: string, x: number): PanthrVector => ({
+      type: 'vector',
+      name,
+      variableType: 'scalar',
+      values: new Float64Array(40).map((_, i) => i * x),
+    });
+    const d = { type: 'dataset' as const, name: 'm', variables: [col('p', 1), col('q', 2)] };
+    const parts = uploadParts(d, 200) as (Record<string, unknown> & {
+      slice: { from: number; rows: number; checksums?: Record<string, string> };
+    })[];
+    assert.ok(parts.length > 3 && parts[0]?.slice.checksums?.q !== undefined);
+    const report = async (): Promise<unknown> =>
+      (
+        await a.request([
+          {
+            type: 'report',
+            name: 'rm',
+            reportType: 'descriptives',
+            dataset: 'm',
+            variables: ['q'],
+          },
+        ])
+      )[0]?.code;
+    try {
+      // Checksums that are not those of the values: nothing is stored or run.
+      const first = parts[0];
+      const tampered = {
+        ...first,
+        slice: { ...first.slice, checksums: { p: first.slice.checksums?.p, q: '00000000' } },
+      };
+      const replies = await send(a, [tampered, ...parts.slice(1)]);
+      assert.equal(replies.at(-1)?.code, 'invalid_object', JSON.stringify(replies.at(-1)));
+      assert.match(String(replies.at(-1)?.message), /values received for q of "m"/);
+      assert.equal(await report(), 'not_found');
+      // Another tab's slice never continues this tab's upload, and leaves it going.
+      await send(a, parts.slice(0, 2));
+      const [foreign] = await send(b, parts.slice(2, 3));
+      assert.equal(foreign?.code, 'invalid_object');
+      assert.match(String(foreign?.message), /started by another connection/);
+      const rest = await send(a, parts.slice(2));
+      assert.ok(
+        rest.every((r) => r.type === 'dataset'),
+        JSON.stringify(rest.at(-1)),
+      );
+      assert.equal(await report(), undefined, 'the upload finished');
+      // Deleting the dataset ends an upload of it under way.
+      await send(a, parts.slice(0, 2));
+      await a.request([{ type: 'command', name: 'del', command: 'delete', target: 'm' }]);
+      const [after] = await send(a, parts.slice(2, 3));
+      assert.match(String(after?.message), /no upload of "m"/);
+      // A tab that leaves takes its upload with it: the slice is not "another connection's".
+      await send(b, parts.slice(0, 2));
+      b.close();
+      await new Promise((r) => setTimeout(r, 300));
+      const [orphan] = await send(a, parts.slice(2, 3));
+      assert.match(String(orphan?.message), /no upload of "m"/);
+    } finally {
+      a.close();
+      b.close();
     }
   });
 });

@@ -117,6 +117,18 @@ describe('client workspace model: an upload in row slices', () => {
     assert.match(String(m.errorFor('big')?.message), /for b:/);
   });
 
+  it('forgets an upload the server refused: a later reply is not matched with it', () => {
+    const m = new WorkspaceModel();
+    m.reset([]);
+    m.expectUpload(big, sums);
+    m.apply([
+      { type: 'error', name: 'big', code: 'invalid_object', message: 'the values received...' },
+    ]);
+    m.apply([reply({ rows: 3, variables: 3, checksums: sums }, { hash: 4 })]);
+    assert.equal(m.dataset('big'), undefined);
+    assert.equal(m.errorFor('big')?.code, 'invalid_object');
+  });
+
   it('never takes a slice reply for the dataset itself (another upload, or none expected)', () => {
     const m = new WorkspaceModel();
     m.reset([tg]);

@@ -94,13 +94,32 @@ describe('upload parts', () => {
     const parts = uploadParts({ type: 'dataset', name: 'wide', variables: vars });
     assert.equal(MAX_BINARY_PER_PART, 10);
     assert.deepEqual(
-      parts.map((p) => [p.append ?? false, p.variables.length, p.slice]),
+      parts.map((p) => [p.append ?? false, p.variables.length, p.slice?.from, p.slice?.rows]),
       [
-        [false, 10, { from: 0, rows: 50 }],
-        [true, 10, { from: 0, rows: 50 }],
-        [true, 4, { from: 0, rows: 50 }],
+        [false, 10, 0, 50],
+        [true, 10, 0, 50],
+        [true, 4, 0, 50],
       ],
     );
+  });
+
+  it("puts each group's checksums on its first slice, and only there", () => {
+    const vars = [1, 2, 3].map((j) =>
+      scalar(
+        `x${j}`,
+        new Float64Array(1000).map((_, i) => i * j),
+      ),
+    );
+    const parts = uploadParts({ type: 'dataset', name: 'c', variables: vars }, 1000);
+    assert.ok(parts.length > 6);
+    for (const p of parts) {
+      const want = Object.fromEntries(
+        vars
+          .filter((v) => p.variables.some((x) => x.name === v.name))
+          .map((v) => [v.name, checksumHex(valuesChecksum(v.values))]),
+      );
+      assert.deepEqual(p.slice?.checksums, p.slice?.from === 0 ? want : undefined);
+    }
   });
 
   it('cuts 1e6 x 10 binary values into parts of about 256 KB, one column at a time', () => {
