@@ -6,6 +6,7 @@
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { initRepositories, sweepExpiredRepositories } from '../store.repositories.ts';
 import type { Store } from '../store.types.ts';
 import { privateDir, privateFile, tightenFile } from '../../private-files.ts';
 import { SqliteAccounts } from './account.sqlite.ts';
@@ -95,23 +96,8 @@ export class EmbeddedStore implements Store {
     }
   }
 
-  /** The repositories of issue 18 (they create their own tables or indexes). */
-  #repositories() {
-    return [
-      this.accounts,
-      this.tokens,
-      this.sessions,
-      this.preferences,
-      this.connections,
-      this.groups,
-      this.shares,
-      this.leases,
-      this.workspaces,
-    ];
-  }
-
   async init(): Promise<void> {
-    for (const repo of this.#repositories()) await repo.init();
+    await initRepositories(this);
   }
 
   /** Removes the blob files no row owns (see BlobFiles.sweep); only while nothing writes. */
@@ -134,8 +120,7 @@ export class EmbeddedStore implements Store {
 
   async sweepExpired(now: Date = new Date()): Promise<void> {
     if (!this.#db.open) return;
-    await this.sessions.sweepExpired(now);
-    await this.tokens.sweepExpired(now);
+    await sweepExpiredRepositories(this, now);
   }
 
   async close(): Promise<void> {

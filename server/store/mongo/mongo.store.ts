@@ -6,6 +6,7 @@
  * {@link MongoStore.sweepExpired} deletes them at once.
  */
 import { MongoClient, type Db } from 'mongodb';
+import { initRepositories, sweepExpiredRepositories } from '../store.repositories.ts';
 import type { Store } from '../store.types.ts';
 import { MongoAccounts } from './account.mongo.ts';
 import { MongoConnections } from './connection.mongo.ts';
@@ -64,28 +65,12 @@ export class MongoStore implements Store {
     this.workspaces = new MongoWorkspaces(db);
   }
 
-  /** The repositories of issue 18 (they create their own tables or indexes). */
-  #repositories() {
-    return [
-      this.accounts,
-      this.tokens,
-      this.sessions,
-      this.preferences,
-      this.connections,
-      this.groups,
-      this.shares,
-      this.leases,
-      this.workspaces,
-    ];
-  }
-
   async init(): Promise<void> {
-    for (const repo of this.#repositories()) await repo.init();
+    await initRepositories(this);
   }
 
   async sweepExpired(now: Date = new Date()): Promise<void> {
-    await this.sessions.sweepExpired(now);
-    await this.tokens.sweepExpired(now);
+    await sweepExpiredRepositories(this, now);
   }
 
   async close(): Promise<void> {
