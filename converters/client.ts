@@ -9,6 +9,7 @@ export { binaryToJson, isBinaryValues, mapValuesKeys, type BinaryValues } from '
 export * from './formula/index.ts';
 export { isColor, normalizeColor } from './schema/colors.ts';
 export { FONT_FAMILIES, LINE_STYLES } from './schema/graph-styles.ts';
+export { OBJECT_TYPES } from './schema/object-types.ts';
 // The CSV rules `read` runs (one tokenizer for server and client), the check of a typed
 // cell, and how an upload is split into parts: all zod-free.
 export { csvColumnNames, inferColumn } from './csv-infer.ts';

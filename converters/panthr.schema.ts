@@ -17,6 +17,7 @@ import type {
   PanthrTest,
 } from './schema/requests.schema.ts';
 import type { PanthrNote } from './schema/note.schema.ts';
+import { OBJECT_TYPES } from './schema/object-types.ts';
 
 export * from './schema/common.schema.ts';
 export * from './schema/vector.schema.ts';
@@ -42,18 +43,9 @@ export type PanthrObject =
   | PanthrR
   | PanthrNote;
 
-/** The `type` of every PanthR object (test/unit/object-types.test.ts checks it is all). */
-export const OBJECT_TYPES = [
-  'vector',
-  'dataset',
-  'filter',
-  'command',
-  'report',
-  'test',
-  'graph',
-  'r',
-  'note',
-] as const satisfies readonly PanthrObject['type'][];
+// The `type` of every PanthR object: one list, zod-free for the client
+// (test/unit/object-types.test.ts checks it equals the union above).
+export { OBJECT_TYPES };
 
 /**
  * A PanthR object as a workspace holds it and every layer passes it on (sessions, compute,

@@ -3,6 +3,7 @@
 // so that no zod reaches the bundle. The client sends PanthrObjects (what the server's
 // validateObject accepts) and holds what the server sends back, with binary values turned
 // into JSON on arrival (binary.ts).
+import { OBJECT_TYPES } from '../../converters/client.ts';
 import type {
   JsonDataset,
   JsonForm,
@@ -96,18 +97,7 @@ export interface GraphResult {
 }
 
 /** The `type`s of {@link Reply}: every PanthR object type, and `error`. */
-const REPLY_TYPES: ReadonlySet<string> = new Set<Reply['type']>([
-  'vector',
-  'dataset',
-  'filter',
-  'command',
-  'report',
-  'test',
-  'graph',
-  'r',
-  'note',
-  'error',
-]);
+const REPLY_TYPES: ReadonlySet<string> = new Set<Reply['type']>([...OBJECT_TYPES, 'error']);
 
 const isRecord = (o: unknown): o is Record<string, unknown> =>
   typeof o === 'object' && o !== null && !Array.isArray(o);
