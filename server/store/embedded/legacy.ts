@@ -55,8 +55,19 @@ export function migrateLegacyCollection(
     for (let after = -Infinity; ;) {
       const rows = page.all(after) as { at: number; doc: string; files: string | null }[];
       for (const row of rows) {
-        const files = row.files === null ? null : (JSON.parse(row.files) as RowFiles);
-        copy({ doc: decodeDoc(row.doc, files, read), files: files?.names ?? [] });
+        try {
+          const files = row.files === null ? null : (JSON.parse(row.files) as RowFiles);
+          copy({ doc: decodeDoc(row.doc, files, read), files: files?.names ?? [] });
+        } catch (error) {
+          // What an admin reads when the server will not start: which row, and that nothing
+          // was lost (the transaction rolls back, the old table stays for the next start).
+          throw new Error(
+            `upgrading the store: row ${row.at} of the old table "${name}" could not be ` +
+              `copied (${(error as Error).message}); nothing was changed, the old data is ` +
+              `kept: fix the cause and start again`,
+            { cause: error },
+          );
+        }
       }
       copied += rows.length;
       if (rows.length < PAGE) break;
