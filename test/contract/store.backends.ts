@@ -3,13 +3,13 @@
  * backend through the real driver against the wire-protocol TEST DOUBLE (always), and a real
  * MongoDB when the environment variable MONGODB_URL is set.
  */
+import { writeOldCollection } from './legacy-tables.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient, type IndexDescription } from 'mongodb';
 import Database from 'better-sqlite3';
-import { encodeDoc } from '../../server/store/embedded/doc.codec.ts';
 import {
   EMBEDDED_FILE,
   openEmbeddedStore,
@@ -55,11 +55,7 @@ function embedded(): Backend {
     writeOld(place, collection, docs) {
       const db = new Database(join(place, EMBEDDED_FILE));
       try {
-        db.exec(
-          `CREATE TABLE IF NOT EXISTS "${collection}" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL, files TEXT) STRICT`,
-        );
-        const insert = db.prepare(`INSERT INTO "${collection}" (_id, doc) VALUES (?, ?)`);
-        for (const doc of docs) insert.run(doc._id, encodeDoc(doc).text);
+        writeOldCollection(db, collection, docs);
       } finally {
         db.close();
       }

@@ -5,13 +5,13 @@
  * the plain tables when the store opens; nothing is lost and the blob files are taken over
  * by name, not rewritten.
  */
+import { writeOldCollection } from '../contract/legacy-tables.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BlobFiles, FILE_MIN_BYTES } from '../../server/store/embedded/blob.files.ts';
-import { encodeDoc } from '../../server/store/embedded/doc.codec.ts';
 import {
   createWorkspace,
   deleteWorkspace,
@@ -31,14 +31,9 @@ function oldTable(
   name: string,
   docs: Record<string, unknown>[],
 ): void {
-  db.exec(`CREATE TABLE "${name}" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL, files TEXT) STRICT`);
-  const insert = db.prepare(`INSERT INTO "${name}" (_id, doc, files) VALUES (?, ?, ?)`);
-  for (const doc of docs) {
-    const { text, files: named } = encodeDoc(doc, (bytes, subType) =>
-      subType === 0 && bytes.byteLength >= FILE_MIN_BYTES ? files.write(bytes) : null,
-    );
-    insert.run(doc._id, text, named === null ? null : JSON.stringify(named));
-  }
+  writeOldCollection(db, name, docs, (bytes, subType) =>
+    subType === 0 && bytes.byteLength >= FILE_MIN_BYTES ? files.write(bytes) : null,
+  );
 }
 
 describe('embedded store: workspaces of the version before the repositories', function () {

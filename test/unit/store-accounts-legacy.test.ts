@@ -3,25 +3,19 @@
  * and tokens written as the old collection tables are found through store.accounts and
  * store.tokens after the store opens, and the old tables are gone.
  */
+import { writeOldCollection } from '../contract/legacy-tables.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { encodeDoc } from '../../server/store/embedded/doc.codec.ts';
 import { hasLegacyCollection } from '../../server/store/embedded/legacy.ts';
 import { EMBEDDED_FILE, openEmbeddedStore } from '../../server/store/index.ts';
 
 const OLD = ['users', 'verifyTokens', 'resetTokens', 'rememberTokens', 'accessTokens'];
 
 /** Writes `docs` into the old collection table `name`, as SqliteCollection did. */
-function oldTable(db: Database.Database, name: string, docs: Record<string, unknown>[]): void {
-  db.exec(`CREATE TABLE "${name}" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL, files TEXT) STRICT`);
-  for (const doc of docs) {
-    const { text } = encodeDoc(doc);
-    db.prepare(`INSERT INTO "${name}" (_id, doc) VALUES (?, ?)`).run(doc['_id'], text);
-  }
-}
+const oldTable = writeOldCollection;
 
 describe('embedded store: accounts and tokens of an older version', () => {
   let dir: string;

@@ -4,12 +4,12 @@
  * leases are written exactly as the old code wrote them, then the store opens and finds
  * every document through its repositories; the old tables are gone.
  */
+import { writeOldCollection } from '../contract/legacy-tables.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { encodeDoc } from '../../server/store/embedded/doc.codec.ts';
 import { hasLegacyCollection } from '../../server/store/embedded/legacy.ts';
 import { EMBEDDED_FILE, openEmbeddedStore } from '../../server/store/index.ts';
 
@@ -61,12 +61,8 @@ function writeOldTables(file: string): void {
   try {
     db.pragma('journal_mode = WAL');
     for (const [name, docs] of Object.entries(OLD)) {
-      db.exec(
-        `CREATE TABLE "${name}" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL, files TEXT) STRICT`,
-      );
+      writeOldCollection(db, name, docs);
       db.exec(`CREATE INDEX "${name}__userId_1" ON "${name}" (json_extract(doc, '$.userId') ASC)`);
-      const insert = db.prepare(`INSERT INTO "${name}" (_id, doc) VALUES (?, ?)`);
-      for (const doc of docs) insert.run(doc._id, encodeDoc(doc).text);
     }
   } finally {
     db.close();

@@ -1,4 +1,5 @@
 /** Data of an older version: an old collection table is copied out and dropped, at once. */
+import { writeOldCollection } from '../contract/legacy-tables.ts';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { encodeDoc } from '../../server/store/embedded/doc.codec.ts';
@@ -10,13 +11,8 @@ import {
 } from '../../server/store/embedded/legacy.ts';
 
 describe('embedded store: collections of an older version', () => {
-  const oldTable = (db: Database.Database, docs: Record<string, unknown>[]): void => {
-    db.exec('CREATE TABLE "users" (_id TEXT PRIMARY KEY, doc TEXT NOT NULL, files TEXT) STRICT');
-    for (const doc of docs) {
-      const { text } = encodeDoc(doc);
-      db.prepare('INSERT INTO "users" (_id, doc) VALUES (?, ?)').run(doc['_id'], text);
-    }
-  };
+  const oldTable = (db: Database.Database, docs: Record<string, unknown>[]): void =>
+    writeOldCollection(db, 'users', docs);
 
   it('copies every document (types kept) in insertion order, then drops the table', () => {
     const db = new Database(':memory:');
