@@ -4,8 +4,11 @@
  * `[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?`, the decimal mark `.` or `,`. The value is the
  * correctly rounded double, as `Number()` (and R's `read.csv`) gives it: up to 15
  * significant digits and a power of ten up to 1e22 it is one exact operation (Clinger's
- * fast path: both operands are exact doubles, so the one rounding is the correct one);
- * anything else goes through `Number()` on the cell's text. Free of Node APIs.
+ * fast path: both operands are exact doubles, so the one rounding is the correct one); 16
+ * to 19 digits (what most programs write for a double: up to 17) are computed in
+ * double-double arithmetic, exact to about 2^-100, and the result is taken only when that
+ * error cannot change the rounding ({@link nearDouble}); anything else goes through
+ * `Number()` on the cell's text. Free of Node APIs.
  */
 
 const PLUS = 43;
@@ -74,9 +77,10 @@ export function parseNumber(
   let c = i < end ? text.charCodeAt(i) : -1;
   const negative = c === MINUS;
   if (c === PLUS || c === MINUS) c = ++i < end ? text.charCodeAt(i) : -1;
-  let mantissa = 0;
-  let digits = 0; // significant digits taken into the mantissa (at most 15: exact)
-  let scale = 0; // the power of ten the mantissa is multiplied by
+  let mantissa = 0; // the first 15 significant digits (exact)
+  let tail = 0; // the significant digits after them, at most 4 (exact)
+  let digits = 0; // significant digits taken into mantissa and tail
+  let scale = 0; // the power of ten mantissa and tail, as one integer, are multiplied by
   let seen = 0; // digits before the exponent, leading zeros included
   let exact = true;
   let fraction = false;
@@ -87,6 +91,10 @@ export function parseNumber(
         if (fraction) scale--;
       } else if (digits < 15) {
         mantissa = mantissa * 10 + (c - ZERO);
+        digits++;
+        if (fraction) scale--;
+      } else if (digits < MAX_DIGITS) {
+        tail = tail * 10 + (c - ZERO);
         digits++;
         if (fraction) scale--;
       } else {
@@ -114,13 +122,82 @@ export function parseNumber(
     scale += minus ? -exp : exp;
   }
   if (i !== end) return undefined;
-  if (!exact || scale > 22 || scale < -22) {
+  let value: number | undefined;
+  if (exact && scale <= 22 && scale >= -22) {
+    if (digits <= 15)
+      value =
+        scale >= 0 ? mantissa * (POW10[scale] as number) : mantissa / (POW10[-scale] as number);
+    else value = nearDouble(mantissa, tail, digits - 15, scale);
+  }
+  if (value === undefined) {
     const s = text.slice(start, end);
     return Number(decimal === COMMA ? s.replace(',', '.') : s);
   }
-  const value =
-    scale >= 0 ? mantissa * (POW10[scale] as number) : mantissa / (POW10[-scale] as number);
   return negative ? -value : value;
+}
+
+/** The most significant digits taken exactly (10^19 < 2^64: two doubles hold them). */
+const MAX_DIGITS = 19;
+/** Veltkamp's splitter for doubles: 2^27 + 1. */
+const SPLITTER = 134217729;
+/** A bound on the double-double result's relative error: far above its ~2^-104. */
+const ERROR_BOUND = 2 ** -90;
+/** One double and its two 32-bit halves, to read {@link nearDouble}'s exponent. */
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+/** 2^(e - 1075): one unit in the last place of a double whose exponent bits are e. */
+const ULP = Float64Array.from({ length: 2048 }, (_, e) => 2 ** (e - 1075));
+/** Which of WORDS holds the sign, the exponent and the top of the mantissa. */
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** The rounding error of the product p = a * b, exactly (Dekker; no fused multiply-add). */
+function productError(a: number, b: number, p: number): number {
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/**
+ * (mantissa * 10^k + tail) * 10^scale correctly rounded, for a 16- to 19-digit decimal with
+ * |scale| <= 22; undefined when the exact value may lie too close to a rounding midpoint to
+ * tell (the caller then asks `Number()`). The integer is held exactly as a double-double
+ * (hi + lo); one multiplication or division by the exact power of ten follows, with an error
+ * far below {@link ERROR_BOUND}; hi, the double nearest hi + lo, is the correct result unless
+ * the exact value could lie beyond the midpoint between hi and its neighbour on lo's side.
+ */
+function nearDouble(mantissa: number, tail: number, k: number, scale: number): number | undefined {
+  // mantissa * 10^k exactly as p + pe, then + tail: integers below 2^64, so exact sums.
+  const pk = POW10[k] as number;
+  const p = mantissa * pk;
+  const pe = productError(mantissa, pk, p);
+  const s = p + tail;
+  const se = tail - (s - p) + pe;
+  let hi = s + se;
+  let lo = se - (hi - s);
+  const ten = POW10[scale < 0 ? -scale : scale] as number;
+  if (scale >= 0) {
+    const q = hi * ten;
+    const qe = productError(hi, ten, q) + lo * ten;
+    hi = q + qe;
+    lo = qe - (hi - q);
+  } else {
+    const q = hi / ten;
+    const r = q * ten;
+    const qe = (hi - r - productError(q, ten, r) + lo) / ten;
+    hi = q + qe;
+    lo = qe - (hi - q);
+  }
+  // The neighbour on lo's side is one unit in the last place away, or half of one below a
+  // power of two.
+  BITS[0] = hi;
+  const top = WORDS[HI] as number;
+  let gap = ULP[(top >>> 20) & 0x7ff] as number;
+  if (lo < 0 && (top & 0xfffff) === 0 && WORDS[1 - HI] === 0) gap /= 2;
+  return gap / 2 - Math.abs(lo) > hi * ERROR_BOUND ? hi : undefined;
 }
 
 /** The decimal mark's character code. */

@@ -60,6 +60,33 @@ describe('csv: numbers read where they stand', () => {
     ])
       assert.ok(Object.is(parseNumber(s, 0, s.length), Number(s)), s);
   });
+
+  it('rounds 16- to 19-digit numbers exactly, at and beside the midpoints between doubles', () => {
+    // Exact midpoints between neighbouring doubles (and one unit either side), written with
+    // 16 to 20 digits: where double-double arithmetic alone could round the wrong way.
+    const cells: string[] = [];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 53, max: 63 }),
+        fc.bigInt({ min: 0n, max: 2n ** 52n - 1n }),
+        fc.integer({ min: 0, max: 7 }),
+        (e, m, k) => {
+          const ulp = 2n ** BigInt(e - 52);
+          const mid = 2n ** BigInt(e) + m * ulp + ulp / 2n;
+          for (const d of [-1n, 0n, 1n]) {
+            const v = (mid + d).toString();
+            cells.push(v, `${v.slice(0, 5)}.${v.slice(5)}`, `0.${v}`, `${v}e-${k}`);
+          }
+          // A double's midpoint below 1e4 with k binary fraction digits, in decimal.
+          const odd = (m * 2n + 1n) * 5n ** BigInt(k);
+          const t = odd.toString();
+          if (t.length > k) cells.push(`${t.slice(0, t.length - k)}.${t.slice(t.length - k)}`);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    for (const s of cells) assert.ok(Object.is(parseNumber(s, 0, s.length), Number(s)), s);
+  });
 });
 
 describe('csv: one tokenizer', () => {
