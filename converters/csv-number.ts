@@ -23,6 +23,16 @@ const E_UPPER = 69;
 /** Exact powers of ten as doubles (10^22 is the largest one). */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
+/**
+ * What the readers here read: a string, or anything that reads like one (the server reads
+ * the bytes of an ASCII file through such an object, server/compute/csv.fast.ts).
+ */
+export interface CsvText {
+  readonly length: number;
+  charCodeAt(index: number): number;
+  slice(start: number, end: number): string;
+}
+
 /** JavaScript's white space (what `String.prototype.trim` removes). */
 export function isSpace(c: number): boolean {
   return (
@@ -45,18 +55,18 @@ export function isSpace(c: number): boolean {
  * True when text[start, end) is to be trimmed: only a cell that starts or ends with a
  * character up to U+0020 is (most cells have no surrounding space), and then as `trim()`.
  */
-export function needsTrim(text: string, start: number, end: number): boolean {
+export function needsTrim(text: CsvText, start: number, end: number): boolean {
   return end > start && (text.charCodeAt(start) <= 32 || text.charCodeAt(end - 1) <= 32);
 }
 
 /** The first offset of text[start, end) that is not white space. */
-export function trimStart(text: string, start: number, end: number): number {
+export function trimStart(text: CsvText, start: number, end: number): number {
   while (start < end && isSpace(text.charCodeAt(start))) start++;
   return start;
 }
 
 /** The offset after the last character of text[start, end) that is not white space. */
-export function trimEnd(text: string, start: number, end: number): number {
+export function trimEnd(text: CsvText, start: number, end: number): number {
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
   return end;
 }
@@ -67,7 +77,7 @@ export function trimEnd(text: string, start: number, end: number): number {
  * a `.` is not part of the grammar, so it makes the cell not a number (as R's `dec = ","`).
  */
 export function parseNumber(
-  text: string,
+  text: CsvText,
   start: number,
   end: number,
   decimal: number = DOT,
@@ -169,7 +179,12 @@ function productError(a: number, b: number, p: number): number {
  * far below {@link ERROR_BOUND}; hi, the double nearest hi + lo, is the correct result unless
  * the exact value could lie beyond the midpoint between hi and its neighbour on lo's side.
  */
-function nearDouble(mantissa: number, tail: number, k: number, scale: number): number | undefined {
+export function nearDouble(
+  mantissa: number,
+  tail: number,
+  k: number,
+  scale: number,
+): number | undefined {
   // mantissa * 10^k exactly as p + pe, then + tail: integers below 2^64, so exact sums.
   const pk = POW10[k] as number;
   const p = mantissa * pk;

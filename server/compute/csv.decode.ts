@@ -18,18 +18,30 @@ export class UnknownEncodingError extends Error {
 /** Encodings that read ASCII bytes as ASCII (not UTF-16, nor ISO-2022-JP's escapes). */
 const ASCII_AS_ASCII = /^(?:utf-8|windows-\d+|iso-8859-\d+)$/;
 
+/** A decoder of `encoding`; throws {@link UnknownEncodingError}. */
+function textDecoder(encoding: string): TextDecoder {
+  try {
+    return new TextDecoder(encoding);
+  } catch (e) {
+    throw new UnknownEncodingError(encoding, { cause: e });
+  }
+}
+
+/**
+ * True when `encoding` (default UTF-8) reads ASCII bytes as ASCII; throws
+ * {@link UnknownEncodingError}.
+ */
+export function readsAsciiAsAscii(encoding = 'utf-8'): boolean {
+  return ASCII_AS_ASCII.test(textDecoder(encoding).encoding);
+}
+
 /**
  * CSV bytes as text in `encoding` (default UTF-8; a UTF-8 BOM is dropped, invalid bytes
  * become U+FFFD). ASCII bytes, the usual CSV, are copied as Latin-1, which is the same text
  * and the cheapest string V8 makes.
  */
 export function decodeCsv(bytes: Uint8Array, encoding = 'utf-8'): string {
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(encoding);
-  } catch (e) {
-    throw new UnknownEncodingError(encoding, { cause: e });
-  }
+  const decoder = textDecoder(encoding);
   if (ASCII_AS_ASCII.test(decoder.encoding) && isAscii(bytes))
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   return decoder.decode(bytes);

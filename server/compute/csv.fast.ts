@@ -1,0 +1,285 @@
+/**
+ * The usual large CSV read straight from its bytes, in one pass: an ASCII file without
+ * quotes, NUL or blank lines, LF or CRLF line ends, every record as long as the header. It
+ * gives what converters/csv.ts gives for the same text (the same ColumnReader decides every
+ * column's type and reads every cell the fast path does not), but makes no 66 MB string, no
+ * table of cell offsets and no string per cell: numbers are read where they stand, and a
+ * text column is kept as codes into its distinct strings (the form the worker posts). Any
+ * file or cell it is not sure of (a quote, a limit reached, a malformed record, a column
+ * that turns to text after its first row) makes it answer null, and the caller parses the
+ * file the general way, which also words the errors.
+ */
+import { isAscii } from 'node:buffer';
+import {
+  ColumnReader,
+  csvColumnNames,
+  eachCsvRecord,
+  LIMITS,
+  nearDouble,
+  recordFields,
+  type CsvOptions,
+  type CsvText,
+  type PanthrVector,
+} from '../../converters/index.ts';
+import type { PackedDataset } from './csv.decode.ts';
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const MINUS = 45;
+const ZERO = 48;
+const NINE = 57;
+// Module-local copies of what the per-cell loop uses: under tsx every use of an imported
+// binding is a getter call (a third of the time of a large read in a profile).
+const MAX_CELL = LIMITS.stringValue;
+const doubleNear = nearDouble;
+/** Exact powers of ten as doubles. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/** ASCII bytes read as the readers' text (a byte is its character's code). */
+class AsciiText implements CsvText {
+  readonly length: number;
+
+  constructor(private readonly bytes: Buffer) {
+    this.length = bytes.length;
+  }
+
+  charCodeAt(index: number): number {
+    return this.bytes[index] ?? NaN;
+  }
+
+  slice(start: number, end: number): string {
+    return this.bytes.toString('latin1', start, end);
+  }
+}
+
+/** Gives up the fast path (caught by {@link parseCsvBytes}). */
+class NotFast extends Error {}
+
+/**
+ * The plain decimal in bytes[start, end): `-?digits(.digits)?` (with `decimal` as the
+ * mark), at most 19 significant digits; undefined for anything else (the column's reader
+ * then reads the cell: exponents, spaces, words, missing values).
+ */
+function plainNumber(b: Uint8Array, start: number, end: number, decimal: number) {
+  let i = start;
+  const negative = b[i] === MINUS;
+  if (negative) i++;
+  let mantissa = 0;
+  let tail = 0;
+  let digits = 0;
+  let scale = 0;
+  let seen = 0;
+  let fraction = false;
+  for (; i < end; i++) {
+    const c = b[i] as number;
+    if (c >= ZERO && c <= NINE) {
+      seen++;
+      if (fraction) scale--;
+      if (mantissa === 0 && c === ZERO) continue;
+      if (digits < 15) mantissa = mantissa * 10 + (c - ZERO);
+      else if (digits < 19) tail = tail * 10 + (c - ZERO);
+      else return undefined;
+      digits++;
+    } else if (c === decimal && !fraction && seen > 0) {
+      fraction = true;
+    } else return undefined;
+  }
+  // A mark must have digits after it here (`5.` is left to the reader).
+  if (seen === 0 || b[end - 1] === decimal || scale < -22) return undefined;
+  let value: number | undefined;
+  if (digits <= 15) value = mantissa / (POW10[-scale] as number);
+  else value = doubleNear(mantissa, tail, digits - 15, scale);
+  if (value === undefined) return undefined;
+  return negative ? -value : value;
+}
+
+/** A text column's distinct cells by their bytes, each with its code (-1: missing). */
+class TextCodes {
+  readonly codes: Int32Array;
+  readonly strings: string[] = [];
+  private readonly byText = new Map<string, number>();
+  /** The last cell's bytes and code: a text column often repeats itself. */
+  private last = '';
+  private lastCode = -1;
+
+  constructor(
+    rows: number,
+    private readonly reader: ColumnReader,
+    private readonly text: AsciiText,
+  ) {
+    this.codes = new Int32Array(rows);
+  }
+
+  /** Adds row `row`, the cell text[start, end). */
+  add(row: number, start: number, end: number): void {
+    const cell = this.text.slice(start, end);
+    if (cell === this.last && row > 0) {
+      this.codes[row] = this.lastCode;
+      return;
+    }
+    let code = this.byText.get(cell);
+    if (code === undefined) {
+      const value = this.reader.text(cell);
+      code = value === null ? -1 : this.strings.push(value) - 1;
+      this.byText.set(cell, code);
+    }
+    this.codes[row] = code;
+    this.last = cell;
+    this.lastCode = code;
+  }
+}
+
+/** The header's names (the first line, up to `end`), or NotFast. */
+function headerNames(text: AsciiText, end: number, separator: string): string[] {
+  const line = text.slice(0, end);
+  let fields: string[] = [];
+  eachCsvRecord(line, separator, (r) => {
+    fields = recordFields(line, r);
+    return false;
+  });
+  if (fields.length === 0 || fields.length > LIMITS.variables) throw new NotFast();
+  return csvColumnNames(fields);
+}
+
+/** The number of lines from `from` on (records, if no line is blank: readRecords checks). */
+function countLines(b: Buffer, from: number): number {
+  let lines = 0;
+  for (let at = from; at < b.length; lines++) {
+    const lf = b.indexOf(LF, at);
+    at = lf < 0 ? b.length : lf + 1;
+  }
+  return lines;
+}
+
+/** What one column becomes: a reader of its cells, and its codes once it is text. */
+interface Column {
+  readonly reader: ColumnReader;
+  codes: TextCodes | null;
+}
+
+/** Reads every record after the header into the columns; NotFast when unsure. */
+function readRecords(b: Buffer, text: AsciiText, from: number, cols: Column[], o: Settings) {
+  const n = b.length;
+  const ncol = cols.length;
+  let crs = 0;
+  const sep = o.sep;
+  let i = from;
+  for (let row = 0; i < n; row++) {
+    for (let k = 0; k < ncol; k++) {
+      const start = i;
+      while (i < n) {
+        const c = b[i] as number;
+        if (c === sep || c === LF) break;
+        i++;
+      }
+      let end = i;
+      const last = i >= n || b[i] === LF;
+      if (last !== (k === ncol - 1)) throw new NotFast(); // too few or too many fields
+      if (last && end > start && b[end - 1] === CR) {
+        end--;
+        crs++;
+      }
+      if (end - start > MAX_CELL) throw new NotFast();
+      if (ncol > 1 && k === 0 && last && end === start) throw new NotFast(); // a blank line
+      i++; // past the separator or the line end
+      addCell(cols[k] as Column, row, text, start, end, o);
+    }
+  }
+  return crs;
+}
+
+/** One cell of a column, row `row`. */
+function addCell(col: Column, row: number, text: AsciiText, s: number, e: number, o: Settings) {
+  if (col.codes !== null) {
+    col.codes.add(row, s, e);
+    return;
+  }
+  const r = col.reader;
+  if (o.plain && r.numeric) {
+    const x = plainNumber(o.bytes, s, e, o.decimal);
+    if (x !== undefined) {
+      r.addNumber(x);
+      return;
+    }
+  }
+  if (r.add(text, s, e)) return;
+  // The column turned to text: on its first row the codes start here, later the earlier
+  // cells would have to be read again as text.
+  if (row > 0) throw new NotFast();
+  col.codes = new TextCodes(o.rows, r, text);
+  col.codes.add(row, s, e);
+}
+
+interface Settings {
+  readonly bytes: Buffer;
+  readonly sep: number;
+  readonly decimal: number;
+  /** Numbers may be read by {@link plainNumber} (no `na` strings to look for first). */
+  readonly plain: boolean;
+  readonly rows: number;
+}
+
+/**
+ * The dataset in `bytes` read the fast way (see the module comment), packed as the worker
+ * posts it (`transfer` receives the buffers to move); null when the file is not for it.
+ */
+export function parseCsvBytes(
+  bytes: Uint8Array,
+  opts: CsvOptions,
+  transfer: ArrayBuffer[],
+): PackedDataset | null {
+  const separator = opts.separator ?? ',';
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const sep = separator.charCodeAt(0);
+  if (sep > 127 || sep === LF || sep === CR || sep === QUOTE) return null;
+  if (b.length > LIMITS.csvText || !isAscii(b) || b.includes(QUOTE) || b.includes(0)) return null;
+  try {
+    const text = new AsciiText(b);
+    const headerEnd = b.indexOf(LF);
+    if (headerEnd < 0) return null;
+    const crlf = b[headerEnd - 1] === CR;
+    const names = headerNames(text, crlf ? headerEnd - 1 : headerEnd, separator);
+    const rows = countLines(b, headerEnd + 1);
+    if (rows * names.length > (opts.maxCells ?? Infinity)) return null;
+    const infer = { decimal: opts.decimal, na: opts.na };
+    const cols: Column[] = names.map(() => ({
+      reader: new ColumnReader(rows, infer),
+      codes: null,
+    }));
+    const o: Settings = {
+      bytes: b,
+      sep,
+      decimal: opts.decimal === ',' ? 44 : 46,
+      plain: (opts.na ?? []).length === 0,
+      rows,
+    };
+    const crs = readRecords(b, text, headerEnd + 1, cols, o);
+    // Every CR must have ended a line (a lone CR is a line end to the general reader).
+    let allCr = 0;
+    for (let at = b.indexOf(CR); at >= 0; at = b.indexOf(CR, at + 1)) allCr++;
+    if (allCr !== crs + (crlf ? 1 : 0)) return null;
+    return pack(opts.name ?? 'data', names, cols, transfer);
+  } catch (e) {
+    if (e instanceof NotFast) return null;
+    throw e;
+  }
+}
+
+/** The columns as the worker posts them. */
+function pack(name: string, names: string[], cols: Column[], transfer: ArrayBuffer[]) {
+  const text: PackedDataset['text'] = [];
+  const variables = cols.map((col, k): PanthrVector => {
+    const vname = names[k] as string;
+    if (col.codes !== null) {
+      transfer.push(col.codes.codes.buffer as ArrayBuffer);
+      text.push({ codes: col.codes.codes, strings: col.codes.strings });
+      return { type: 'vector', name: vname, variableType: 'nominal', values: [] };
+    }
+    text.push(null);
+    const v = col.reader.vector(vname, () => []);
+    if (v.values instanceof Float64Array) transfer.push(v.values.buffer as ArrayBuffer);
+    return v;
+  });
+  return { dataset: { type: 'dataset' as const, name, variables }, text };
+}

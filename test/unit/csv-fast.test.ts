@@ -1,0 +1,114 @@
+/**
+ * The fast CSV path (server/compute/csv.fast.ts) against the general one
+ * (converters/csv.ts): whenever it answers, its dataset equals the general parse of the same
+ * text, value for value (binary values bit for bit); it answers for the usual clean file and
+ * declines what it is not for (quotes, blank lines, a lone CR, a bad record, a column that
+ * turns to text late), leaving those, and their errors, to the general parse.
+ */
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseCsv, type CsvOptions, type PanthrDataset } from '../../converters/index.ts';
+import { unpackDataset } from '../../server/compute/csv.decode.ts';
+import { parseCsvBytes } from '../../server/compute/csv.fast.ts';
+
+/** The fast path's dataset, unpacked as the main thread does; null when it declined. */
+function fast(text: string, opts: CsvOptions = {}): PanthrDataset | null {
+  const packed = parseCsvBytes(Buffer.from(text, 'latin1'), opts, []);
+  return packed === null ? null : unpackDataset(packed);
+}
+
+/** Values compared as stored: binary values bit for bit, NaN equal to NaN. */
+function comparable(d: PanthrDataset): unknown {
+  return {
+    ...d,
+    variables: d.variables.map((v) => ({
+      ...v,
+      values: Array.from(v.values as ArrayLike<unknown>, (x) =>
+        typeof x === 'number' ? (Object.is(x, -0) ? '-0' : Number.isNaN(x) ? 'NaN' : x) : x,
+      ),
+      binary: v.values instanceof Float64Array,
+    })),
+  };
+}
+
+function sameAsGeneral(text: string, opts: CsvOptions = {}): boolean {
+  const f = fast(text, opts);
+  const g = parseCsv(text, opts);
+  if (f === null) return false;
+  assert.ok(g.ok, `the fast path read what the general one refuses: ${JSON.stringify(g)}`);
+  assert.deepEqual(comparable(f), comparable(g.dataset), JSON.stringify(text.slice(0, 400)));
+  return true;
+}
+
+const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: n });
+const cell = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+  fc.integer({ min: -1e6, max: 1e6 }).map(String),
+  fc.tuple(fc.constantFrom('', '-'), digits(10), digits(12)).map(([s, a, b]) => `${s}${a}.${b}`),
+  fc.tuple(digits(20), fc.constantFrom('', '.', '.5', 'e3', 'E-2')).map(([a, b]) => `${a}${b}`),
+  fc.constantFrom('', 'NA', ' 12 ', '-99', 'Inf', '-Inf', 'NaN', 'TRUE', 'false', 'x', 'a b'),
+  fc.constantFrom('2024-01-31', '2024-02-30', '2021-03-04T05:06:07Z', '.5', '5.', '+3', '1e400'),
+  fc.string({ unit: fc.constantFrom(...'abc 019.-,;'), maxLength: 6 }),
+);
+
+describe('csv: the fast path from bytes', () => {
+  it('gives what the general parse gives, whenever it answers', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { maxLength: 30 }),
+        fc.constantFrom(',', ';', '\t'),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.constantFrom<CsvOptions['na']>(undefined, ['-99'], ['x', '']),
+        (ncol, rows, sep, eol, trailing, na) => {
+          const decimal: '.' | ',' = sep === ';' ? ',' : '.';
+          const lines = [Array.from({ length: ncol }, (_, k) => `v${k}`).join(sep)];
+          for (const r of rows) {
+            // Cells holding the separator would make other records: the test keeps the shape.
+            lines.push(
+              r
+                .slice(0, ncol)
+                .map((c) => c.replaceAll(sep, ''))
+                .join(sep),
+            );
+          }
+          const text = lines.join(eol) + (trailing ? eol : '');
+          if (sameAsGeneral(text, { decimal, na, name: 'd' })) answered++;
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Most generated files are clean: the fast path must take a good share of them.
+    assert.ok(answered > 300, `the fast path answered only ${answered} of 3000`);
+  });
+
+  it('answers for the usual large file: numbers of up to 17 digits and a text column', () => {
+    const lines = ['id,a,b,group'];
+    for (let i = 0; i < 5000; i++)
+      lines.push(
+        `${i + 1},${Math.sin(i) * 100},${(i * 0.37).toFixed(2)},${['n', 's', 'e'][i % 3]}`,
+      );
+    assert.ok(sameAsGeneral(`${lines.join('\n')}\n`));
+    assert.ok(sameAsGeneral(`${lines.join('\r\n')}\r\n`));
+  });
+
+  it('declines quotes, blank lines, a lone CR, a bad record, a late text column, the limits', () => {
+    for (const text of [
+      'a,b\n1,"2"\n',
+      'a,b\n1,2\n\n3,4\n',
+      'a,b\r1,2\r',
+      'a,b\n1,2\r3,4\n',
+      'a,b\n1,2\n3\n',
+      'a,b\n1,2,3\n',
+      'a,b\n1,2\nx,3\n',
+      'a,b\n1,2\u0000\n',
+      'a,b\n1,é\n',
+    ])
+      assert.equal(fast(text), null, JSON.stringify(text));
+    assert.equal(fast('a,b\n1,2\n3,4\n', { maxCells: 3 }), null);
+    // A column that is text from its first row is read as codes, not declined.
+    assert.ok(sameAsGeneral('a,b\nx,1\ny,2\nx,NA\n,3\n'));
+  });
+});
