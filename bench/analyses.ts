@@ -1,12 +1,15 @@
 /**
  * Analyses on ROWS rows (default 1,000,000) through the server against the same
- * computation in R alone, one run each (issue 16, goal 1: within 1.5x).
+ * computation in R alone (issue 16, goal 1: within 1.5x): both are set up first, then each
+ * case runs RUNS times in R alone and through the server by turns, and the medians are
+ * compared, so that a busy moment of the machine hits both alike.
  * - Through the server: a test server (test/fixtures/server.ts), one user, the dataset
  *   uploaded once with binary values (not timed), then each request timed from the
  *   client's emit to the reply (validation, R, the durable save, the reply).
  * - R alone: a bare Rserve session (PanthR.r loaded but unused) with the same numbers read
  *   from files, each computation timed inside R: what an analyst would type.
- * Run: `npx tsx bench/analyses.ts [ROWS]` (a few minutes at 1e6 rows; temp dirs only).
+ * Run: `npx tsx bench/analyses.ts [ROWS] [RUNS]` (RUNS default 3; a few minutes at 1e6 rows;
+ * temp dirs only).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,9 +19,10 @@ import { normal } from '../test/fixtures/compute/datasets.ts';
 import { startPanthrR } from '../test/fixtures/compute/panthr-r.ts';
 import { startTestServer } from '../test/fixtures/server.ts';
 import { connect, createUser } from '../test/fixtures/users.ts';
-import { ms, verdict } from './lib/stats.ts';
+import { ms, percentile, verdict } from './lib/stats.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
+const RUNS = Number(process.argv[3] ?? 3);
 const GOAL = 1.5;
 
 /** One analysis: the PanthR request and the R an analyst would run on d (y, x, g). */
@@ -80,91 +84,107 @@ function columns(rows: number): { y: Float64Array; x: Float64Array; g: Float64Ar
   return { y, x, g };
 }
 
-/** Each case's milliseconds in R alone, timed in R (one run after a warm-up of the data). */
-async function rAlone(cols: ReturnType<typeof columns>, dir: string): Promise<number[]> {
-  const r = await startPanthrR();
-  try {
-    const conn = await r.connect();
-    const files = (['y', 'x', 'g'] as const).map((k) => {
-      const f = join(dir, `${k}.bin`);
-      writeFileSync(f, cols[k]);
-      return f;
-    });
-    await conn.assign('.bench_files', rString(files));
-    await conn.assign('.bench_dir', rString([dir]));
-    await conn.eval(
-      `{ v <- lapply(.bench_files, readBin, what = "double", n = ${ROWS}); ` +
-        'd <<- data.frame(y = v[[1]], x = v[[2]], g = factor(c("a", "b")[v[[3]]])); TRUE }',
-    );
-    await conn.eval(`{ ${CASES[0]?.r ?? ''}; TRUE }`);
-    const out: number[] = [];
-    for (const c of CASES) {
-      const t = await conn.eval(
-        `{ gc(); t0 <- proc.time()[[3]]; invisible({ ${c.r} }); (proc.time()[[3]] - t0) * 1000 }`,
-        { timeoutMs: 600_000 },
-      );
-      out.push(t.kind === 'double' ? (t.values[0] ?? NaN) : NaN);
-    }
-    return out;
-  } finally {
-    await r.stop();
-  }
+/** A timer of one case, and how to stop what it started. */
+interface Timer {
+  time(i: number): Promise<number>;
+  stop(): Promise<void>;
 }
 
-/** Each case's milliseconds through the server, from the client's emit to the reply. */
-async function throughServer(cols: ReturnType<typeof columns>): Promise<number[]> {
+/** R alone: a bare session holding d; a case is timed inside R. */
+async function rAlone(cols: ReturnType<typeof columns>, dir: string): Promise<Timer> {
+  const r = await startPanthrR();
+  const conn = await r.connect();
+  const files = (['y', 'x', 'g'] as const).map((k) => {
+    const f = join(dir, `${k}.bin`);
+    writeFileSync(f, cols[k]);
+    return f;
+  });
+  await conn.assign('.bench_files', rString(files));
+  await conn.assign('.bench_dir', rString([dir]));
+  await conn.eval(
+    `{ v <- lapply(.bench_files, readBin, what = "double", n = ${ROWS}); ` +
+      'd <<- data.frame(y = v[[1]], x = v[[2]], g = factor(c("a", "b")[v[[3]]])); TRUE }',
+  );
+  // The first call of a session pays for loading code; the server's session gets the same.
+  await conn.eval(`{ ${CASES[0]?.r ?? ''}; TRUE }`);
+  return {
+    async time(i) {
+      const t = await conn.eval(
+        `{ gc(); t0 <- proc.time()[[3]]; invisible({ ${CASES[i]?.r ?? ''} }); (proc.time()[[3]] - t0) * 1000 }`,
+        { timeoutMs: 600_000 },
+      );
+      return t.kind === 'double' ? (t.values[0] ?? NaN) : NaN;
+    },
+    stop: () => r.stop(),
+  };
+}
+
+/** Through the server: one user holding d; a case is timed from the emit to the reply. */
+async function throughServer(cols: ReturnType<typeof columns>): Promise<Timer> {
   const ts = await startTestServer({ compute_timeout: 600 });
-  try {
-    const { cookie } = await createUser(ts, 'bench');
-    const client = await connect(ts, cookie, { binaryValues: true });
-    const dataset = {
-      type: 'dataset',
-      name: 'd',
-      variables: [
-        { type: 'vector', name: 'y', variableType: 'scalar', values: cols.y },
-        { type: 'vector', name: 'x', variableType: 'scalar', values: cols.x },
-        {
-          type: 'vector',
-          name: 'g',
-          variableType: 'nominal',
-          values: Array.from(cols.g, (v) => (v === 1 ? 'a' : 'b')),
-        },
-      ],
-    };
-    const [up] = await client.request([dataset], 600_000);
-    if (up?.type !== 'dataset') throw new Error(`upload: ${JSON.stringify(up).slice(0, 300)}`);
-    // The session's first request pays for first calls; R alone gets the same warm-up.
-    await client.request([{ ...CASES[0]?.request, name: 'warm', dataset: 'd' }], 600_000);
-    const out: number[] = [];
-    for (const [i, c] of CASES.entries()) {
+  const { cookie } = await createUser(ts, 'bench');
+  const client = await connect(ts, cookie, { binaryValues: true });
+  const dataset = {
+    type: 'dataset',
+    name: 'd',
+    variables: [
+      { type: 'vector', name: 'y', variableType: 'scalar', values: cols.y },
+      { type: 'vector', name: 'x', variableType: 'scalar', values: cols.x },
+      {
+        type: 'vector',
+        name: 'g',
+        variableType: 'nominal',
+        values: Array.from(cols.g, (v) => (v === 1 ? 'a' : 'b')),
+      },
+    ],
+  };
+  const [up] = await client.request([dataset], 600_000);
+  if (up?.type !== 'dataset') throw new Error(`upload: ${JSON.stringify(up).slice(0, 300)}`);
+  await client.request([{ ...CASES[0]?.request, name: 'warm', dataset: 'd' }], 600_000);
+  let k = 0;
+  return {
+    async time(i) {
+      const c = CASES[i] as Case;
       const t = performance.now();
       const [reply] = await client.request(
-        [{ ...c.request, name: `a${i}`, dataset: 'd' }],
+        [{ ...c.request, name: `a${k++}`, dataset: 'd' }],
         600_000,
       );
-      out.push(performance.now() - t);
+      const elapsed = performance.now() - t;
       if (reply?.type === 'error') throw new Error(`${c.label}: ${JSON.stringify(reply)}`);
-    }
-    client.close();
-    return out;
-  } finally {
-    await ts.stop();
-  }
+      return elapsed;
+    },
+    async stop() {
+      client.close();
+      await ts.stop();
+    },
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'panthr-bench-analyses-'));
+const timers: Timer[] = [];
 try {
   const cols = columns(ROWS);
   const alone = await rAlone(cols, dir);
+  timers.push(alone);
   const server = await throughServer(cols);
-  console.log(`Analyses on ${ROWS} rows: through the server against R alone (one run each)`);
+  timers.push(server);
+  console.log(
+    `Analyses on ${ROWS} rows: through the server against R alone (median of ${RUNS}, by turns)`,
+  );
   for (const [i, c] of CASES.entries()) {
-    const s = server[i] ?? NaN;
-    const r = alone[i] ?? NaN;
+    const r: number[] = [];
+    const s: number[] = [];
+    for (let k = 0; k < RUNS; k++) {
+      r.push(await alone.time(i));
+      s.push(await server.time(i));
+    }
+    const [sm, rm] = [percentile(s, 50), percentile(r, 50)];
     console.log(
-      `  ${c.label.padEnd(34)} server ${ms(s).padStart(9)}  R ${ms(r).padStart(9)}  ${verdict(s / r, GOAL, false)}`,
+      `  ${c.label.padEnd(34)} server ${ms(sm).padStart(9)}  R ${ms(rm).padStart(9)}  ${verdict(sm / rm, GOAL, false)}`,
     );
   }
 } finally {
+  for (const t of timers) await t.stop();
   rmSync(dir, { recursive: true, force: true });
 }
