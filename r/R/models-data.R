@@ -26,11 +26,18 @@
   inner <- paste0("V", seq_along(variables))
   d <- structure(unname(cols), names = inner, class = "data.frame",
                  row.names = .set_row_names(nrow(data)))
-  d <- d[stats::complete.cases(d), , drop = FALSE]
+  # Rows and factors are copied only when something is to be dropped (1e6 rows: ~0.1 s each).
+  complete <- stats::complete.cases(d)
+  if (!all(complete)) d <- d[complete, , drop = FALSE]
   ordered <- vapply(cols, is.ordered, logical(1L), USE.NAMES = FALSE)
   nominal <- vapply(cols, is.factor, logical(1L), USE.NAMES = FALSE)
   logical <- vapply(variables, function(v) is.logical(data[[v]]), logical(1L), USE.NAMES = FALSE)
-  for (j in which(nominal)) d[[j]] <- factor(d[[j]], ordered = FALSE)  # drops unused levels
+  for (j in which(nominal)) {
+    f <- d[[j]]
+    plain <- identical(attributes(f), list(levels = levels(f), class = "factor"))
+    if (!plain || !all(tabulate(f, nlevels(f)) > 0L))
+      d[[j]] <- factor(f, ordered = FALSE)  # drops unused levels
+  }
   rownames(d) <- NULL
   if (nrow(d) == 0L) panthr_stop("invalid_object", "no row has a value in every variable")
   for (j in setdiff(which(nominal), 1L)) {
