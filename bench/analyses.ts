@@ -7,7 +7,9 @@
  *   uploaded once with binary values (not timed), then each request timed from the
  *   client's emit to the reply (validation, R, the durable save, the reply).
  * - R alone: a bare Rserve session (PanthR.r loaded but unused) with the same numbers read
- *   from files, each computation timed inside R: what an analyst would type.
+ *   from files, each computation timed inside R: what an analyst would type. No gc() before
+ *   each timing: it would give R alone a freshly collected heap that the server's session,
+ *   timed from the client, never has.
  * Run: `npx tsx bench/analyses.ts [ROWS] [RUNS]` (RUNS default 3; a few minutes at 1e6 rows;
  * temp dirs only).
  */
@@ -110,7 +112,7 @@ async function rAlone(cols: ReturnType<typeof columns>, dir: string): Promise<Ti
   return {
     async time(i) {
       const t = await conn.eval(
-        `{ gc(); t0 <- proc.time()[[3]]; invisible({ ${CASES[i]?.r ?? ''} }); (proc.time()[[3]] - t0) * 1000 }`,
+        `{ t0 <- proc.time()[[3]]; invisible({ ${CASES[i]?.r ?? ''} }); (proc.time()[[3]] - t0) * 1000 }`,
         { timeoutMs: 600_000 },
       );
       return t.kind === 'double' ? (t.values[0] ?? NaN) : NaN;
