@@ -258,7 +258,8 @@ export function steadyLine(
   const half = samples.filter((s) => s.at - s.intervalMs >= halfAt);
   const t = cpuTotals(half);
   const n = secondHalfAnswered;
-  if (half.length === 0 || n === 0) return '  second half: no samples';
+  if (half.length === 0) return '  second half: no samples';
+  if (n === 0) return '  second half: no request sent in it was answered';
   const per = (x: number): string => (x / n).toFixed(2);
   const work = t.server + t.r + t.clients;
   return (
