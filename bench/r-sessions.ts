@@ -9,7 +9,8 @@
  * heap the session can reach), with the requests after it. PanthR.r is preloaded in the
  * Rserve parent as the server does (r/R/panthr.R through the supervisor).
  * Run: `npx tsx bench/r-sessions.ts [SESSIONS] [REQUESTS]` (default 20 sessions, 40
- * requests each, all sessions at once).
+ * requests each, all sessions at once). `PANTHR_R=FILE` preloads another copy of the library
+ * (say an older commit's, from `git archive`), `PANTHR_REQUEST=CODE` replaces the call.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -67,8 +68,17 @@ function frame(): RValue {
   );
 }
 
+/** The call; PANTHR_REQUEST replaces it (an older library's signature, say). */
 const REQUEST =
+  process.env.PANTHR_REQUEST ??
   'panthr_run(panthr_report, "descriptives", .d, c("x", "y"), NULL, NULL, NULL, NULL)';
+
+/** Fails unless `panthr_run` answered list(ok = TRUE, ...): an error is cheaper to measure. */
+function checkOk(v: RValue): void {
+  const ok = v.kind === 'list' ? v.values[0] : undefined;
+  if (ok?.kind !== 'logical' || ok.values[0] !== 1)
+    throw new Error(`the request failed in R; check it: ${REQUEST}`);
+}
 
 /** Runs `step` in every session at once; mean CPU ms and faults per session. */
 async function measure(
@@ -92,7 +102,8 @@ async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 20);
   const k = Number(process.argv[3] ?? 40);
   const r = await startR({
-    preload: [path.join(ROOT, 'r/R/panthr.R')],
+    // PANTHR_R: another copy of the library (say an older commit's, from `git archive`).
+    preload: [process.env.PANTHR_R ?? path.join(ROOT, 'r/R/panthr.R')],
     log: quiet,
     warm: 0,
     max: null,
@@ -121,7 +132,8 @@ async function main(): Promise<void> {
     console.log(
       `  assign the dataset: ${fmt(await measure(sessions, (s) => s.assign('.d', frame())))}`,
     );
-    console.log(`  first request: ${fmt(await measure(sessions, (s) => s.eval(REQUEST)))}`);
+    const first = await measure(sessions, async (s) => checkOk(await s.eval(REQUEST)));
+    console.log(`  first request: ${fmt(first)}`);
     const steady = { cpuMs: 0, faults: 0 };
     for (let i = 1; i < k; i++) {
       const m = await measure(sessions, (s) => s.eval(REQUEST));
