@@ -6,9 +6,12 @@
  * process group, read from /proc; PSS splits the pages forked sessions share). R's memory
  * is read once the load is over, every session still open: reading /proc/PID/smaps_rollup
  * of 200 processes during the load took both cores for ~0.5 s and was itself the cause of
- * the worst latency spikes. It also reports the server process's CPU per answered request
- * during the load and what bounds the number of users: the machine's memory (R's PSS and the
- * server's growth per user) or the server's one event loop (bench/lib/load-bounds.ts).
+ * the worst latency spikes. It also reports the CPU of each party during the load, read from
+ * /proc by a sampler child each second (bench/lib/load-cpu.ts: the server, R's sessions, the
+ * clients, everything else, idle, steal; R's page faults; `--timeline` prints every second),
+ * per answered request over the whole load and its second half, and what bounds the number
+ * of users: the machine's memory (R's PSS and the server's growth per user), the server's one
+ * event loop, or the machine's cores (server + R + clients; bench/lib/load-bounds.ts).
  * The clients run in a child process (bench/lib/load-clients.ts), so their memory and CPU
  * are not the server's. Loopback only; every server, client and R process is stopped.
  * Goal (issue 16, goal 5): 500 users on 2 cores with p99 under 100 ms and no errors (issue 5's
@@ -19,7 +22,7 @@
  * upload, at its peak, 5 s after the upload and at the end (then again after a full garbage
  * collection, once the load is over). Goal (issue 11): p99 during the upload under 100 ms,
  * and the memory given back.
- * Run: `npx tsx bench/load.ts [--duration=SECONDS] [--upload=binary|json] [N ...]`
+ * Run: `npx tsx bench/load.ts [--duration=SECONDS] [--upload=binary|json] [--timeline] [N ...]`
  * (default: 60 s, no upload, N = 50 then 200).
  */
 import { spawn } from 'node:child_process';
@@ -40,6 +43,15 @@ import {
 import { collectGarbage, ms, percentile } from './lib/stats.ts';
 import { boundsLine } from './lib/load-bounds.ts';
 import {
+  cpuLines,
+  machineCpuPerRequest,
+  cpuTimeline,
+  startCpuSampler,
+  steadyLine,
+  type CpuSample,
+  type CpuSampler,
+} from './lib/load-cpu.ts';
+import {
   prepareUploader,
   splitByUpload,
   type SplitLatencies,
@@ -51,6 +63,8 @@ const CLIENTS = path.resolve(import.meta.dirname, 'lib/load-clients.ts');
 
 interface Args {
   durationS: number;
+  /** Print each second's CPU by party (`--timeline`). */
+  timeline: boolean;
   sizes: number[];
   upload: UploadMode | null;
 }
@@ -58,16 +72,21 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args {
   let durationS = 60;
   let upload: UploadMode | null = null;
+  let timeline = false;
   const sizes: number[] = [];
   for (const a of argv) {
     const d = /^--duration=(\d+(?:\.\d+)?)$/.exec(a);
     const u = /^--upload=(binary|json)$/.exec(a);
     if (d?.[1] !== undefined) durationS = Number(d[1]);
+    else if (a === '--timeline') timeline = true;
     else if (u?.[1] !== undefined) upload = u[1] as UploadMode;
     else if (/^\d+$/.test(a)) sizes.push(Number(a));
-    else throw new Error(`usage: load.ts [--duration=S] [--upload=binary|json] [N ...] (got ${a})`);
+    else
+      throw new Error(
+        `usage: load.ts [--duration=S] [--upload=binary|json] [--timeline] [N ...] (got ${a})`,
+      );
   }
-  return { durationS, sizes: sizes.length > 0 ? sizes : [50, 200], upload };
+  return { durationS, sizes: sizes.length > 0 ? sizes : [50, 200], upload, timeline };
 }
 
 /** What the upload scenario measured. */
@@ -84,6 +103,7 @@ interface UploadRow {
 
 interface Row {
   readonly users: number;
+  readonly durationMs: number;
   readonly result: LoadResult;
   readonly serverRssMb: { before: number; peak: number };
   readonly r: GroupMemory;
@@ -92,6 +112,8 @@ interface Row {
   readonly loopDelayMs: { p99: number; max: number };
   /** The server process's CPU (user + system) during the load, in ms. */
   readonly serverCpuMs: number;
+  /** Each second's CPU by party (server, R, clients, others) during the load. */
+  readonly cpu: { readonly t0: number; readonly samples: readonly CpuSample[] };
   readonly upload: UploadRow | null;
 }
 
@@ -106,7 +128,7 @@ async function rMemory(ts: TestServer): Promise<GroupMemory> {
  */
 async function runClients(
   config: LoadConfig,
-  onConnected: () => void,
+  onConnected: (clientsPid: number) => void,
   onLoaded: () => Promise<void>,
 ): Promise<LoadResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'panthr-load-'));
@@ -118,7 +140,7 @@ async function runClients(
   try {
     let result: LoadResult | undefined;
     for await (const line of createInterface({ input: child.stdout })) {
-      if (line === 'connected') onConnected();
+      if (line === 'connected') onConnected(child.pid ?? 0);
       else if (line === 'loaded') {
         await onLoaded();
         child.stdin.end('go on\n');
@@ -155,7 +177,12 @@ async function startUpload(uploader: Uploader, delayMs: number): Promise<UploadR
   return { ms: up.timesMs[0] ?? NaN, windows: up.windows, rssBefore, rssAfter };
 }
 
-async function loadRun(users: number, durationS: number, mode: UploadMode | null): Promise<Row> {
+async function loadRun(
+  users: number,
+  durationS: number,
+  mode: UploadMode | null,
+  timeline: boolean,
+): Promise<Row> {
   const started = Date.now();
   const ts = await startTestServer({
     max_data: null,
@@ -175,13 +202,15 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
     const before = process.memoryUsage().rss / 2 ** 20;
     let peak = before;
     let r: GroupMemory = { processes: 0, rssMb: 0, pssMb: 0 };
-    let sampler: NodeJS.Timeout | undefined;
+    let rssSampler: NodeJS.Timeout | undefined;
     let setupS = 0;
     let endRss = 0;
     let endRssGc = 0;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     let cpuAtStart: NodeJS.CpuUsage | undefined;
     let serverCpuMs = 0;
+    let sampler: CpuSampler | undefined;
+    const cpu = { t0: 0, samples: [] as CpuSample[] };
     const result = await runClients(
       {
         url: ts.url,
@@ -191,12 +220,18 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
         request: descriptivesRequest('load', 'd', ['x', 'y']),
         connectConcurrency: 16,
       },
-      () => {
+      (clientsPid) => {
         setupS = (Date.now() - started) / 1000;
+        cpu.t0 = Date.now();
+        sampler = startCpuSampler(
+          process.pid,
+          ts.server.r.supervisor.server?.pgid ?? 0,
+          clientsPid,
+        );
         loop.enable();
         cpuAtStart = process.cpuUsage();
         // The server's RSS is sampled through the run (cheap); its peak is kept.
-        sampler = setInterval(() => {
+        rssSampler = setInterval(() => {
           peak = Math.max(peak, process.memoryUsage.rss() / 2 ** 20);
         }, 1000);
         if (uploader !== undefined) {
@@ -204,10 +239,11 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
         }
       },
       async () => {
-        clearInterval(sampler);
+        clearInterval(rssSampler);
         loop.disable();
-        const cpu = process.cpuUsage(cpuAtStart);
-        serverCpuMs = (cpu.user + cpu.system) / 1000;
+        const used = process.cpuUsage(cpuAtStart);
+        serverCpuMs = (used.user + used.system) / 1000;
+        cpu.samples = (await sampler?.stop()) ?? [];
         peak = Math.max(peak, process.memoryUsage.rss() / 2 ** 20);
         endRss = process.memoryUsage.rss() / 2 ** 20;
         // The load is over: a full collection here delays no one's request.
@@ -229,16 +265,18 @@ async function loadRun(users: number, durationS: number, mode: UploadMode | null
           };
     const row = {
       users,
+      durationMs: durationS * 1000,
       result,
       serverRssMb: { before, peak },
       r,
       setupS,
       loopDelayMs,
       serverCpuMs,
+      cpu,
       upload,
     };
     // Printed before the server stops: a stop that hangs (see stopBounded) loses nothing.
-    print([row], durationS);
+    print([row], durationS, timeline);
     return row;
   } finally {
     await stopBounded(ts);
@@ -268,7 +306,7 @@ async function stopBounded(ts: TestServer): Promise<void> {
   process.exit(1);
 }
 
-function print(rows: readonly Row[], durationS: number): void {
+function print(rows: readonly Row[], durationS: number, timeline: boolean): void {
   console.log(
     `\nload: each user 1 descriptives request/s on 100 rows x 2 variables, ${durationS} s\n`,
   );
@@ -331,8 +369,18 @@ function print(rows: readonly Row[], durationS: number): void {
         rPssMbPerUser: row.r.pssMb / row.users,
         serverMbPerUser: (row.serverRssMb.peak - row.serverRssMb.before) / row.users,
         errors: Object.values(row.result.errors).reduce((a, b) => a + b, 0),
+        machineCpuMsPerRequest: machineCpuPerRequest(row.cpu.samples, answered),
       }),
     );
+    for (const line of cpuLines(row.cpu.samples, answered)) console.log(line);
+    console.log(
+      steadyLine(
+        row.cpu.samples,
+        row.result.startedAt + row.durationMs / 2,
+        row.result.secondHalfMs.length,
+      ),
+    );
+    if (timeline) for (const line of cpuTimeline(row.cpu.samples, row.cpu.t0)) console.log(line);
     if (row.upload !== null) printUpload(row.users, row.upload);
   }
 }
@@ -362,14 +410,14 @@ function printUpload(users: number, up: UploadRow): void {
 }
 
 async function main(): Promise<void> {
-  const { durationS, sizes, upload } = parseArgs(process.argv.slice(2));
+  const { durationS, sizes, upload, timeline } = parseArgs(process.argv.slice(2));
   const rows: Row[] = [];
   for (const n of sizes) {
     console.log(`N=${n}: creating accounts, connecting, then ${durationS} s of load...`);
-    rows.push(await loadRun(n, durationS, upload));
+    rows.push(await loadRun(n, durationS, upload, timeline));
   }
   // Each run printed its own figures as it ended; all of them together once more.
-  if (rows.length > 1) print(rows, durationS);
+  if (rows.length > 1) print(rows, durationS, false);
 }
 
 await main();

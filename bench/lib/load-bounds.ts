@@ -1,8 +1,8 @@
 /**
  * What bounds the number of users of bench/load.ts (issue 16, goal 5): from one run's
- * figures, how many users at one request a second the machine's memory and the server's
- * one core (Node's event loop) would hold, and which of the two is the smaller; or, when
- * requests failed while the server's loop was mostly idle, that the bound lay outside it.
+ * figures, how many users at one request a second the machine's memory, the server's one
+ * core (Node's event loop) and the machine's cores (the CPU of the server, R and the load
+ * clients together, bench/lib/load-cpu.ts) would hold, and which is the smallest.
  */
 import os from 'node:os';
 
@@ -19,13 +19,16 @@ export interface BoundInputs {
   readonly serverMbPerUser: number;
   /** Requests that failed (no reply, error objects). */
   readonly errors: number;
+  /** CPU ms of the server, R and the clients together per answered request (NaN: unknown). */
+  readonly machineCpuMsPerRequest: number;
 }
 
 /** The users each resource would hold, and the smaller of the two. */
 export interface Bounds {
   readonly byMemory: number;
   readonly byServerCpu: number;
-  readonly bound: 'memory' | 'server CPU' | 'outside the server';
+  readonly byCores: number;
+  readonly bound: 'memory' | 'server CPU' | 'the cores' | 'outside the server';
 }
 
 /** Below this share of one core, a run with errors was not bounded by the server's CPU. */
@@ -44,10 +47,16 @@ export function usersBounds(x: BoundInputs): Bounds {
   // Requests went unanswered while the server's loop was mostly idle: what stalled them was
   // elsewhere (R's processes, the machine's cores), and the CPU per request then counts
   // the server's fixed costs over the few requests answered.
+  const byCores =
+    x.machineCpuMsPerRequest > 0
+      ? Math.floor((os.availableParallelism() * 1000) / x.machineCpuMsPerRequest)
+      : Infinity;
   const busy = (x.serverCpuMsPerRequest * x.requestsPerSecond) / 1000;
-  if (x.errors > 0 && busy < BUSY_CORE)
-    return { byMemory, byServerCpu, bound: 'outside the server' };
-  return { byMemory, byServerCpu, bound: byMemory <= byServerCpu ? 'memory' : 'server CPU' };
+  const least = Math.min(byMemory, byServerCpu, byCores);
+  if (x.errors > 0 && busy < BUSY_CORE && byCores > x.users)
+    return { byMemory, byServerCpu, byCores, bound: 'outside the server' };
+  const bound = least === byCores ? 'the cores' : least === byMemory ? 'memory' : 'server CPU';
+  return { byMemory, byServerCpu, byCores, bound };
 }
 
 /** The bounds as one line for the benchmark's report. */
@@ -59,9 +68,10 @@ export function boundsLine(x: BoundInputs): string {
     `(${x.requestsPerSecond.toFixed(0)} req/s used ${((x.serverCpuMsPerRequest * x.requestsPerSecond) / 10).toFixed(0)}% of one core) ` +
     `-> ${b.byServerCpu} users on the server's one event loop; memory ` +
     `${(x.rPssMbPerUser + Math.max(0, x.serverMbPerUser)).toFixed(1)} MB per user (R PSS + server) ` +
-    `-> ${b.byMemory} users in ${gb} GB; the bound: ${b.bound}` +
+    `-> ${b.byMemory} users in ${gb} GB; the cores -> ${Number.isFinite(b.byCores) ? b.byCores : '-'} users ` +
+    `(server + R + clients); the bound: ${b.bound}` +
     (b.bound === 'outside the server'
-      ? ` (${x.errors} requests failed while the server used under half a core: R's processes or the machine's cores; load average ${os.loadavg()[0]?.toFixed(0)})`
-      : ' (and the cores: R and, in this benchmark, the clients share them with the server)')
+      ? ` (${x.errors} requests failed while the server used under half a core and the cores were not full: load average ${os.loadavg()[0]?.toFixed(0)})`
+      : '')
   );
 }
