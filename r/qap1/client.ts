@@ -11,6 +11,7 @@ import { CMD, MessageAssembler, STATUS_EVAL_ERROR } from './protocol.ts';
 import {
   assignMessage,
   assignMessageSegments,
+  evalCallMessageSegments,
   evalMessage,
   isParseStatus,
   parseMessageCode,
@@ -19,7 +20,7 @@ import {
   wrapCode,
   LAST_ERROR_CODE,
 } from './requests.ts';
-import type { RValue } from './sexp.ts';
+import type { RLanguage, RValue } from './sexp.ts';
 import { R_NULL, rString } from './sexp.ts';
 
 type Interrupt = 'timeout' | 'cancelled';
@@ -126,6 +127,15 @@ export class Qap1Connection implements RConnection {
         await this.readEval(only(answer), code).catch(() => undefined);
         throw statusError(a.status);
       },
+      options,
+    ) as Promise<RValue>;
+  }
+
+  evalCall(call: RLanguage, options?: RequestOptions): Promise<RValue> {
+    return this.submit(
+      () => [evalCallMessageSegments(call)],
+      // A call never fails to parse: readEval needs code only for parse errors.
+      ([r]) => this.readEval(only(r), ''),
       options,
     ) as Promise<RValue>;
   }

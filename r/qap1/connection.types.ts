@@ -2,7 +2,7 @@
  * The contract of one QAP1 connection to an Rserve session (one forked R process).
  * Implemented by `client.ts`; used by the session pool and the sessions layer.
  */
-import type { RValue } from './sexp.ts';
+import type { RLanguage, RValue } from './sexp.ts';
 
 /** How one request may be bounded. */
 export interface RequestOptions {
@@ -60,6 +60,12 @@ export interface RConnection {
    * assign failed; the options bound both.
    */
   assignEval(name: string, value: RValue, code: string, options?: RequestOptions): Promise<RValue>;
+  /**
+   * Evaluates `call`, an R language object (a call whose arguments are symbols or values),
+   * sent as one binary message: its values reach R without an assign and nothing is parsed.
+   * Errors and interrupts as {@link eval}.
+   */
+  evalCall(call: RLanguage, options?: RequestOptions): Promise<RValue>;
   /** Interrupts the running evaluation, if any, and leaves the session usable. */
   cancel(): Promise<void>;
   /** Waits for (or cancels, with `{ cancel: true }`) running work, then closes. Idempotent. */

@@ -19,7 +19,7 @@ import {
   stringParameter,
   writeItemHeader,
 } from './protocol.ts';
-import type { RValue } from './sexp.ts';
+import { rCall, type RLanguage, type RValue } from './sexp.ts';
 
 /** Where the session keeps the wrapper (attached to the search path, not in globalenv). */
 const SESSION_ENV = 'qap1:session';
@@ -89,6 +89,27 @@ export function assignMessageSegments(name: string, value: RValue): Buffer[] {
   nameParam.copy(first, nameStart);
   const start = nameStart - HEADER_LENGTH;
   messageHeader(CMD.setSEXP, length - nameStart).copy(first, start);
+  parts[0] = first.subarray(start);
+  return parts;
+}
+
+/**
+ * A whole CMD_eval message whose parameter is a call as an R language object (DT_SEXP),
+ * wrapped for {@link SESSION_SETUP}'s `.qap1_run` like {@link wrapCode} wraps code: the
+ * call's arguments travel as binary values and R never parses anything. Returned as
+ * segments, as {@link assignMessageSegments} (large vectors are not copied).
+ */
+export function evalCallMessageSegments(call: RLanguage): Buffer[] {
+  const wrapped = rCall('.qap1_run', [call]);
+  const reserve = HEADER_LENGTH + 8;
+  const parts = encodeSEXPSegments(wrapped, reserve);
+  const first = parts[0] as Buffer;
+  const length = parts.reduce((n, b) => n + b.length, 0);
+  const sexpLength = length - reserve;
+  const dtStart = reserve - itemHeaderLength(sexpLength);
+  writeItemHeader(first, dtStart, DT.sexp, sexpLength);
+  const start = dtStart - HEADER_LENGTH;
+  messageHeader(CMD.eval, length - dtStart).copy(first, start);
   parts[0] = first.subarray(start);
   return parts;
 }

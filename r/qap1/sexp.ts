@@ -194,6 +194,23 @@ export function rDataFrame(columns: readonly (readonly [string, RValue])[], nrow
   );
 }
 
+/** A call: a language object whose first element is the function. */
+export type RLanguage = RPairList & { readonly kind: 'language' };
+
+/** The symbol `name`. */
+export function rSymbol(name: string): RSymbol {
+  return { kind: 'symbol', name };
+}
+
+/** The call `fn(args...)`: a symbol among `args` is evaluated, any other value is used as it is. */
+export function rCall(fn: string, args: readonly RValue[]): RLanguage {
+  return {
+    kind: 'language',
+    values: [rSymbol(fn), ...args],
+    tags: [null, ...args.map(() => null)],
+  };
+}
+
 /** The length of a value as R's `length()` gives it. */
 export function rLength(value: RValue): number {
   switch (value.kind) {

@@ -1,14 +1,18 @@
 /**
- * The only place the compute layer talks to R. User data and arguments go in by binary
- * assign under generated names (`.panthr_a1`, `.panthr_d3`); the only code sent is a fixed
- * call of a PanthR.r function on those names, built here from constants. No user text is
- * ever part of the code string.
+ * The only place the compute layer talks to R. User data and arguments reach R as binary
+ * values: a dataset by assign under a generated name (`.panthr_d3`); a call's small
+ * arguments inside the call itself, sent as a binary language object (`panthr_run(fn,
+ * .panthr_d3, <values>)`: nothing is parsed), large ones by assign under `.panthr_args1`
+ * with a fixed call on that name. No user text is ever part of code R parses.
  */
 import {
   RError,
+  R_NULL,
   rAttrStrings,
+  rCall,
   rList,
   rString,
+  rSymbol,
   type RConnection,
   type RValue,
 } from '../../r/index.ts';
@@ -27,7 +31,13 @@ export type PanthrFunction =
 /** An argument: a value to assign, an R object already held under a generated name, or NULL. */
 export type RArg = { readonly value: RValue } | { readonly ref: string } | null;
 
-/** Where {@link RCaller.call} puts its argument values (one list, removed by the call). */
+/**
+ * Arguments of at most this many encoded bytes (together) travel inside the call itself;
+ * larger ones (a filter's row mask of a large dataset, a file's bytes) are assigned first.
+ */
+const INLINE_BYTES = 64 * 1024;
+
+/** Where {@link RCaller.call} puts large argument values (one list, removed by the call). */
 const ARGS = '.panthr_args1';
 
 /** The generated names the layer uses; anything else is refused before it reaches R. */
@@ -39,6 +49,44 @@ const CODES: ReadonlySet<string> = new Set([
   'too_large',
   'r_error',
 ]);
+
+/**
+ * About how many bytes `values` take in a call, counted until past `limit` (a large string
+ * is never encoded to be measured); Infinity when one is not a constant: a symbol or a call
+ * standing in a call would be evaluated, not passed.
+ */
+function inlineBytes(values: readonly RValue[], limit: number): number {
+  let n = 0;
+  for (const v of values) {
+    switch (v.kind) {
+      case 'symbol':
+      case 'language':
+      case 'pairlist':
+      case 'opaque':
+        return Infinity;
+      case 'list':
+        n += 8 + inlineBytes(v.values, limit - n);
+        break;
+      case 'string':
+        for (const x of v.values) {
+          n += 8 + 3 * (x?.length ?? 0);
+          if (n > limit) return n;
+        }
+        break;
+      case 'null':
+        n += 4;
+        break;
+      case 'double':
+      case 'integer':
+      case 'logical':
+      case 'raw':
+      case 'complex':
+        n += 8 + v.values.byteLength;
+    }
+    if (n > limit) return n;
+  }
+  return n;
+}
 
 function checkGenerated(name: string): string {
   if (!GENERATED.test(name)) throw new Error(`not a generated R name: ${JSON.stringify(name)}`);
@@ -106,9 +154,32 @@ export class RCaller {
    * or a lost session rethrows the RError (`cancelled`, `closed`, `protocol`).
    */
   async call(fn: PanthrFunction, args: readonly RArg[], options: CallOptions): Promise<RValue> {
-    // One round trip whatever the arguments: the values go over as ONE list, assigned in
-    // the same write as the call (pipelined), and the call removes that list itself once
-    // its value is computed.
+    const values = args.flatMap((a) => (a !== null && 'value' in a ? [a.value] : []));
+    if (inlineBytes(values, INLINE_BYTES) <= INLINE_BYTES) {
+      // One message, one answer: the call itself carries the values (a language object:
+      // nothing is parsed), so R neither parses code nor answers an assign first.
+      const call = rCall('panthr_run', [
+        rSymbol(fn),
+        ...args.map((a) =>
+          a === null ? R_NULL : 'ref' in a ? rSymbol(checkGenerated(a.ref)) : a.value,
+        ),
+      ]);
+      return unwrap(await this.guard(() => this.conn.evalCall(call, options), options));
+    }
+    return this.callAssigned(fn, args, options);
+  }
+
+  /**
+   * {@link call} for large arguments: the values go over as ONE list, assigned in the same
+   * write as the call (pipelined: one round trip), and the call removes that list itself
+   * once its value is computed. A large value then never stands in a call that R might
+   * deparse (an error's or a warning's).
+   */
+  private async callAssigned(
+    fn: PanthrFunction,
+    args: readonly RArg[],
+    options: CallOptions,
+  ): Promise<RValue> {
     const values: RValue[] = [];
     const exprs: string[] = [];
     for (const arg of args) {

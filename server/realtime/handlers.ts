@@ -112,7 +112,7 @@ export function bindHandlers(
           'invalid data message',
         );
         client.outbound.push({ replyTo: seq, objects: [refusal(payload)] });
-        if (seq !== null) socket.emit('ok', { seq });
+        if (seq !== null) client.acknowledge(seq);
         return;
       }
       deps.metrics.countMessage('data', 'accepted');
@@ -130,7 +130,7 @@ export function bindHandlers(
           : objects.map((o) => deps.validate(o, sessionKinds)),
         workspace ?? null,
       );
-      socket.emit('ok', { seq });
+      client.acknowledge(seq);
     }),
   );
 

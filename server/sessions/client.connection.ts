@@ -64,6 +64,9 @@ export class ClientConnection {
   /** Settles once the client's first `data` (its workspace) is queued; replies wait for it. */
   ready: Promise<void> = Promise.resolve();
   private lastActivity = Date.now();
+  /** Client messages received and queued whose `ok` is not written yet. */
+  private readonly pendingOks: number[] = [];
+  private okTimer: NodeJS.Immediate | undefined;
   private running = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private lifeTimer: NodeJS.Timeout | undefined;
@@ -78,7 +81,11 @@ export class ClientConnection {
   ) {
     const binaryValues = socket.handshake?.auth?.binaryValues === true;
     this.outbound = new OutboundQueue(
-      (m) => socket.emit('data', messageForClient(m, binaryValues)),
+      (m) => {
+        // An `ok` always precedes the data that follows it (API.md §2).
+        this.flushOks();
+        socket.emit('data', messageForClient(m, binaryValues));
+      },
       {
         maxMessages: limits.maxOutbound,
         onOverflow: () => this.bye('backlog'),
@@ -91,6 +98,25 @@ export class ClientConnection {
   /** Why it closed, once closed. */
   get closeReason(): ByeReason | 'disconnected' | undefined {
     return this.closedWith;
+  }
+
+  /**
+   * Answers `ok {seq}` for the client's `data` message `seq`, once that message is queued.
+   * Written in the next turn of the event loop rather than at once: by then the request's
+   * first step (its call to R) is on its way, so the frame's encoding and socket write
+   * overlap R's computation instead of preceding it (issue 16). Any `data` or `bye` sent
+   * before then writes the pending `ok`s first, so an `ok` still precedes its reply.
+   */
+  acknowledge(seq: number): void {
+    this.pendingOks.push(seq);
+    this.okTimer ??= setImmediate(() => this.flushOks());
+  }
+
+  /** Writes the pending `ok`s, in order. */
+  private flushOks(): void {
+    if (this.okTimer !== undefined) clearImmediate(this.okTimer);
+    this.okTimer = undefined;
+    for (const seq of this.pendingOks.splice(0)) this.socket.emit('ok', { seq });
   }
 
   /** The client sent `data`. */
@@ -116,6 +142,7 @@ export class ClientConnection {
     this.closedWith = reason;
     this.stopTimers();
     this.log.info({ socket: this.socket.id, reason }, 'disconnecting client');
+    this.flushOks();
     this.socket.emit('bye', { reason });
     // engine.io flushes the bye packet before it closes the transport.
     this.socket.disconnect(true);
@@ -125,6 +152,10 @@ export class ClientConnection {
   closed(): void {
     this.closedWith ??= 'disconnected';
     this.stopTimers();
+    // Nobody is left to read them.
+    if (this.okTimer !== undefined) clearImmediate(this.okTimer);
+    this.okTimer = undefined;
+    this.pendingOks.length = 0;
   }
 
   private armIdle(delay: number): void {

@@ -8,6 +8,7 @@ import {
   isNA,
   NA_INTEGER,
   rAttrStrings,
+  rCall,
   rDataFrame,
   rDouble,
   RError,
@@ -16,6 +17,7 @@ import {
   rList,
   rLogical,
   rString,
+  rSymbol,
   setNA,
 } from '../../r/qap1/index.ts';
 import { startRserve, type RserveProcess } from '../fixtures/rserve-process.ts';
@@ -287,6 +289,26 @@ describe('QAP1 client against a real Rserve', function () {
         'timeout',
       );
       assert.deepEqual(await conn.eval('z + 1L'), rInteger([2]));
+    });
+  });
+
+  describe('evalCall (a call sent as a binary language object)', () => {
+    it('evaluates symbols and uses values as they are; errors and timeouts as for eval', async () => {
+      await conn.voidEval('base7 <- 7L');
+      // A string that would be code if parsed stays a string.
+      const text = 'stop("never parsed")';
+      assert.deepEqual(
+        await conn.evalCall(rCall('c', [rSymbol('base7'), rInteger([8]), rString([text])])),
+        rString(['7', '8', text]),
+      );
+      const big = rDouble(Float64Array.from({ length: 100_000 }, (_, i) => i));
+      assert.deepEqual(await conn.evalCall(rCall('sum', [big])), rDouble([4999950000]));
+      await rejectsWith(conn.evalCall(rCall('stop', [rString(['boom'])])), 'r_error', /^boom$/);
+      await rejectsWith(
+        conn.evalCall(rCall('Sys.sleep', [rDouble([30])]), { timeoutMs: 200 }),
+        'timeout',
+      );
+      assert.deepEqual(await conn.evalCall(rCall('identity', [rSymbol('base7')])), rInteger([7]));
     });
   });
 

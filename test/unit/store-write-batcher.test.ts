@@ -68,6 +68,21 @@ describe('embedded store: group commit', () => {
     assert.equal(count(), before + 2);
   });
 
+  it('runs a write alone in a transaction of its own: a failure leaves none of it', async () => {
+    const before = count();
+    await assert.rejects(
+      batcher.run(() => {
+        insert(60, 'a')();
+        insert(60, 'duplicate')();
+      }),
+      (e: { code?: string }) => e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
+    );
+    assert.equal(count(), before, 'the failed write left nothing');
+    assert.equal(db.inTransaction, false);
+    assert.equal(await batcher.run(() => insert(61, 'b')().changes), 1);
+    assert.equal(count(), before + 1);
+  });
+
   it('rejects the whole batch, and commits none of it, when SQLite ends the transaction', async () => {
     const before = count();
     const settled = await Promise.allSettled([
