@@ -7,7 +7,9 @@
  *   uploaded once with binary values (not timed), then each request timed from the
  *   client's emit to the reply (validation, R, the durable save, the reply).
  * - R alone: a bare Rserve session (PanthR.r loaded but unused) with the same numbers read
- *   from files, each computation timed inside R: what an analyst would type. No gc() before
+ *   from files, each computation timed inside R: what an analyst would type to get the
+ *   numbers the server's result shows (its r_code: lm's estimates on z-scores, AIC, BIC and
+ *   Durbin-Watson, aov's Levene test, t.test's Cohen's d). No gc() before
  *   each timing: it would give R alone a freshly collected heap that the server's session,
  *   timed from the client, never has.
  * Run: `npx tsx bench/analyses.ts [ROWS] [RUNS]` (RUNS default 3; a few minutes at 1e6 rows;
@@ -56,12 +58,20 @@ const CASES: readonly Case[] = [
   {
     label: 'lm [y, x]',
     request: { type: 'test', test: 'lm', variables: ['y', 'x'] },
-    r: 'fit <- lm(y ~ x, data = d); summary(fit); confint(fit)',
+    // What the result shows, as its r_code computes it: the fit, its intervals, the
+    // estimates on z-scores, AIC, BIC and Durbin-Watson.
+    r:
+      'fit <- lm(y ~ x, data = d); summary(fit); confint(fit); z <- d; ' +
+      'z[c("y", "x")] <- lapply(z[c("y", "x")], function(v) as.numeric(scale(v))); ' +
+      'coef(lm(y ~ x, data = z)); c(AIC(fit), BIC(fit)); r <- residuals(fit); ' +
+      'sum(diff(r)^2) / sum(r^2)',
   },
   {
     label: 'aov [y, g]',
     request: { type: 'test', test: 'aov', variables: ['y', 'g'] },
-    r: 'summary(aov(y ~ g, data = d))',
+    // With the check of equal variances the result shows (Levene, median-centred).
+    r:
+      'summary(aov(y ~ g, data = d)); ' + 'anova(lm(abs(d$y - ave(d$y, d$g, FUN = median)) ~ d$g))',
   },
   {
     label: 'hist PNG [y]',
