@@ -77,7 +77,14 @@ describe('realtime: when the ok is written', function () {
       if (roundTrip !== undefined)
         Object.defineProperty(Qap1Connection.prototype, 'roundTrip', roundTrip);
     }
-    assert.deepEqual(writes, ['R', 'ok', 'data']);
+    // Other R connections of the server (the pool starting a spare session) may write in
+    // between: what matters is that the ok follows a call to R and precedes the data.
+    const ok = writes.indexOf('ok');
+    assert.deepEqual(
+      writes.filter((w) => w !== 'R'),
+      ['ok', 'data'],
+    );
+    assert.ok(writes.indexOf('R') >= 0 && writes.indexOf('R') < ok, writes.join(' '));
   });
 
   it('writes pending oks before any data, in order, and the rest on the next turn', async () => {
