@@ -21,7 +21,7 @@ const E_LOWER = 101;
 const E_UPPER = 69;
 
 /** Exact powers of ten as doubles (10^22 is the largest one). */
-const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+export const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
  * What the readers here read: a string, or anything that reads like one (the server reads

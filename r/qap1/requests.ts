@@ -73,24 +73,30 @@ export function assignMessage(name: string, value: RValue): Buffer {
 }
 
 /**
- * {@link assignMessage} as the segments to write one after another: large numeric vectors
- * are not copied (encode.ts, encodeSEXPSegments), so they must not change until written.
+ * A whole message of `command` whose parameters are `lead` (if any), then `value` as
+ * DT_SEXP, as segments to write one after another: large numeric vectors are not copied
+ * (encode.ts, encodeSEXPSegments), so they must not change until written.
  */
-export function assignMessageSegments(name: string, value: RValue): Buffer[] {
-  const nameParam = stringParameter(name);
-  const reserve = HEADER_LENGTH + nameParam.length + 8;
+function sexpMessageSegments(command: number, lead: Buffer | null, value: RValue): Buffer[] {
+  const leadLength = lead?.length ?? 0;
+  const reserve = HEADER_LENGTH + leadLength + 8;
   const parts = encodeSEXPSegments(value, reserve);
   const first = parts[0] as Buffer;
   const length = parts.reduce((n, b) => n + b.length, 0);
   const sexpLength = length - reserve;
   const dtStart = reserve - itemHeaderLength(sexpLength);
   writeItemHeader(first, dtStart, DT.sexp, sexpLength);
-  const nameStart = dtStart - nameParam.length;
-  nameParam.copy(first, nameStart);
-  const start = nameStart - HEADER_LENGTH;
-  messageHeader(CMD.setSEXP, length - nameStart).copy(first, start);
+  const paramStart = dtStart - leadLength;
+  lead?.copy(first, paramStart);
+  const start = paramStart - HEADER_LENGTH;
+  messageHeader(command, length - paramStart).copy(first, start);
   parts[0] = first.subarray(start);
   return parts;
+}
+
+/** {@link assignMessage} as segments ({@link sexpMessageSegments}). */
+export function assignMessageSegments(name: string, value: RValue): Buffer[] {
+  return sexpMessageSegments(CMD.setSEXP, stringParameter(name), value);
 }
 
 /**
@@ -100,18 +106,7 @@ export function assignMessageSegments(name: string, value: RValue): Buffer[] {
  * segments, as {@link assignMessageSegments} (large vectors are not copied).
  */
 export function evalCallMessageSegments(call: RLanguage): Buffer[] {
-  const wrapped = rCall('.qap1_run', [call]);
-  const reserve = HEADER_LENGTH + 8;
-  const parts = encodeSEXPSegments(wrapped, reserve);
-  const first = parts[0] as Buffer;
-  const length = parts.reduce((n, b) => n + b.length, 0);
-  const sexpLength = length - reserve;
-  const dtStart = reserve - itemHeaderLength(sexpLength);
-  writeItemHeader(first, dtStart, DT.sexp, sexpLength);
-  const start = dtStart - HEADER_LENGTH;
-  messageHeader(CMD.eval, length - dtStart).copy(first, start);
-  parts[0] = first.subarray(start);
-  return parts;
+  return sexpMessageSegments(CMD.eval, null, rCall('.qap1_run', [call]));
 }
 
 /** Decodes the DT_SEXP parameter of an OK eval answer. */
