@@ -11,7 +11,9 @@
  *   numbers the server's result shows (its r_code: lm's estimates on z-scores, AIC, BIC and
  *   Durbin-Watson, aov's Levene test, t.test's Cohen's d). No gc() before
  *   each timing: it would give R alone a freshly collected heap that the server's session,
- *   timed from the client, never has.
+ *   timed from the client, never has. R alone runs with glibc's allocator as an analyst's R
+ *   does (the goal's baseline); the same R with the allocator tuned as the server runs it
+ *   (r/supervisor: large vectors' pages kept for the next one) is printed beside it.
  * Run: `npx tsx bench/analyses.ts [ROWS] [RUNS]` (RUNS default 3; a few minutes at 1e6 rows;
  * temp dirs only).
  */
@@ -102,9 +104,16 @@ interface Timer {
   stop(): Promise<void>;
 }
 
-/** R alone: a bare session holding d; a case is timed inside R. */
-async function rAlone(cols: ReturnType<typeof columns>, dir: string): Promise<Timer> {
-  const r = await startPanthrR();
+/**
+ * R alone: a bare session holding d; a case is timed inside R. `defaultMalloc`: glibc's
+ * allocator as in an analyst's R (the goal's baseline), or tuned as the server runs R.
+ */
+async function rAlone(
+  cols: ReturnType<typeof columns>,
+  dir: string,
+  defaultMalloc: boolean,
+): Promise<Timer> {
+  const r = await startPanthrR([], { defaultMalloc });
   const conn = await r.connect();
   const files = (['y', 'x', 'g'] as const).map((k) => {
     const f = join(dir, `${k}.bin`);
@@ -177,8 +186,10 @@ const dir = mkdtempSync(join(tmpdir(), 'panthr-bench-analyses-'));
 const timers: Timer[] = [];
 try {
   const cols = columns(ROWS);
-  const alone = await rAlone(cols, dir);
+  const alone = await rAlone(cols, dir, true);
   timers.push(alone);
+  const tuned = await rAlone(cols, dir, false);
+  timers.push(tuned);
   const server = await throughServer(cols);
   timers.push(server);
   console.log(
@@ -186,14 +197,17 @@ try {
   );
   for (const [i, c] of CASES.entries()) {
     const r: number[] = [];
+    const t: number[] = [];
     const s: number[] = [];
     for (let k = 0; k < RUNS; k++) {
       r.push(await alone.time(i));
+      t.push(await tuned.time(i));
       s.push(await server.time(i));
     }
-    const [sm, rm] = [percentile(s, 50), percentile(r, 50)];
+    const [sm, rm, tm] = [percentile(s, 50), percentile(r, 50), percentile(t, 50)];
     console.log(
-      `  ${c.label.padEnd(34)} server ${ms(sm).padStart(9)}  R ${ms(rm).padStart(9)}  ${verdict(sm / rm, GOAL, false)}`,
+      `  ${c.label.padEnd(34)} server ${ms(sm).padStart(9)}  R ${ms(rm).padStart(9)}  ${verdict(sm / rm, GOAL, false)}` +
+        `  (R with the server's allocator ${ms(tm)}: ${(sm / tm).toFixed(2)}x)`,
     );
   }
 } finally {

@@ -30,8 +30,10 @@
   # Only the named columns, and no copy of their rows when none is missing: subsetting
   # every column of a 1e6-row dataset was most of a test's time beyond R's own.
   d <- data[unique(variables)]
-  ok <- stats::complete.cases(d)
-  if (all(ok)) d else d[ok, , drop = FALSE]
+  # anyNA first: when nothing is missing (the usual case) it answers in a fifth of
+  # complete.cases' time (measured on 1e6 rows: 0.6-1.4 ms against 2.8 ms).
+  if (!anyNA(d, recursive = TRUE)) return(d)
+  d[stats::complete.cases(d), , drop = FALSE]
 }
 
 # An effect size {name, value, conf_int} from one of effectsize's functions, which returns
