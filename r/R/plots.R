@@ -25,7 +25,8 @@
 
 .panthr_hist <- function(data, variables, o) {
   v <- .panthr_xg(data, variables, "scalar")
-  x <- v$x[!is.na(v$x)]
+  missing <- anyNA(v$x)
+  x <- if (missing) v$x[!is.na(v$x)] else v$x  # no copy when nothing is missing
   if (!length(x)) panthr_stop("invalid_object", "no values to draw")
   st <- o$style
   # One pass over the data: the histogram is computed once and drawn as hist() draws it.
@@ -39,7 +40,7 @@
                                      .panthr_lims(o)))
     return(invisible(list(r_code = .panthr_hist_code(data, variables, o, FALSE))))
   }
-  g <- v$g[!is.na(v$x)]
+  g <- if (missing) v$g[!is.na(v$x)] else v$g
   parts <- lapply(levels(g), function(l) graphics::hist(x[!is.na(g) & g == l], breaks = breaks,
                                                         plot = FALSE))
   top <- max(vapply(parts, function(h) max(h$counts), 0))
@@ -122,7 +123,7 @@
 .panthr_quantile <- function(data, variables, o) {
   v <- .panthr_xg(data, variables, "scalar")
   groups <- if (is.null(v$g)) list(v$x) else split(v$x, v$g)
-  groups <- lapply(groups, function(x) x[!is.na(x)])
+  groups <- lapply(groups, function(x) if (anyNA(x)) x[!is.na(x)] else x)
   groups <- groups[lengths(groups) > 0L]
   if (!length(groups)) panthr_stop("invalid_object", "no values to draw")
   st <- o$style
