@@ -34,13 +34,14 @@ import {
  * 1e6 rows first-touches its every temporary again: ~3 ms per MB on these machines, half of
  * cor.test's 50 ms on 1e6 rows (measured in Rscript: cor.test 98 -> 23 ms, panthr_run
  * cor.test 50 -> 26 ms, median of 9). With these, vectors up to 32 MB (glibc's largest
- * threshold) come from the heap and the freed space is kept for the next one, up to 256 MB
- * of free heap top per session: a session holds about its peak working memory instead.
- * An admin's `env` may override them.
+ * threshold) come from the heap and the freed space is kept for the next one, up to 128 MB
+ * of free heap top per session (it counts in `r.session_memory_mb`, the session's address
+ * space): a session holds about its peak working memory instead. The `env` option
+ * overrides them.
  */
 const R_MALLOC: Readonly<Record<string, string>> = {
   MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024),
-  MALLOC_TRIM_THRESHOLD_: String(256 * 1024 * 1024),
+  MALLOC_TRIM_THRESHOLD_: String(128 * 1024 * 1024),
 };
 
 const DEFAULT_R = '/usr/bin/R';
