@@ -11,7 +11,8 @@
  *     plumber endpoint that parses it with jsonlite into a data frame (what a plumber user
  *     would write). Goal: >= 5x. JSON values go in parts of 8 MB (docs/api.md, "Uploading
  *     in parts": one message may not pass 128 MB); binary values (80 MB) in one message.
- *     The binary whole path is also given against (a)'s readBin floor. Goal (issue 16):
+ *     The binary whole path is also given against (a)'s readBin floor (R as by default, and
+ *     with the allocator tuned as the server runs R, r/supervisor). Goal (issue 16):
  *     within 4x.
  * (c) a 700,000 x 6 CSV sent as bytes to `read`, binary values back, against
  *     data.table::fread of the same file (bench/lib/upload-csv.ts). Goal: within 5x.
@@ -42,9 +43,13 @@ const RUNS = 5;
 const median = (xs: readonly number[]): number => percentile(xs, 50);
 const CLIENT = join(import.meta.dirname, 'lib/upload-client.ts');
 
-/** (a): prints its figures; resolves with the readBin floor (ms). */
-async function serverPart(cols: Columns, dir: string): Promise<number> {
-  const r = await startPanthrR();
+/**
+ * R's `readBin` of the same numbers from files, timed in R: the floor. `defaultMalloc`: in
+ * an R as an analyst runs it (glibc's allocator as by default: the goals' baseline), or with
+ * the allocator tuned as the server runs its sessions (printed beside it).
+ */
+async function readBinFloor(cols: Columns, dir: string, defaultMalloc: boolean): Promise<number> {
+  const r = await startPanthrR([], { defaultMalloc });
   try {
     const conn = await r.connect();
     const files = cols.binary.map((c, j) => {
@@ -61,6 +66,35 @@ async function serverPart(cols: Columns, dir: string): Promise<number> {
       );
       if (i > 0 && t.kind === 'double') floor.push(t.values[0] ?? NaN);
     }
+    return median(floor);
+  } finally {
+    await r.stop();
+  }
+}
+
+/** The readBin floor (ms) in R as by default, and with the server's allocator. */
+interface Floor {
+  readonly f: number;
+  readonly tuned: number;
+}
+
+/** "X against (a)'s readBin": the ratio to the floor, and to the tuned floor beside it. */
+function againstFloor(x: number, floor: Floor): string {
+  return (
+    `against (a)'s readBin ${ms(floor.f)}: ${verdict(x / floor.f, 4, false)}` +
+    ` (readBin with the server's allocator ${ms(floor.tuned)}: ${(x / floor.tuned).toFixed(2)}x)`
+  );
+}
+
+/** (a): prints its figures; resolves with the readBin floors (ms). */
+async function serverPart(cols: Columns, dir: string): Promise<Floor> {
+  const floor = {
+    f: await readBinFloor(cols, dir, true),
+    tuned: await readBinFloor(cols, dir, false),
+  };
+  const r = await startPanthrR();
+  try {
+    const conn = await r.connect();
     const rt = await r.runtime();
     const through = (msg: Record<string, unknown>) => async (): Promise<void> => {
       const v = rt.validate(msg);
@@ -82,9 +116,11 @@ async function serverPart(cols: Columns, dir: string): Promise<number> {
         }, RUNS),
       ),
     };
-    const f = median(floor);
+    const f = floor.f;
     console.log(`(a) server part, ${ROWS} x ${VARS} into an R data frame (median of ${RUNS})`);
-    console.log(`    floor: R readBin from files, timed in R   ${ms(f)}`);
+    console.log(
+      `    floor: R readBin from files, timed in R   ${ms(f)} (with the server's allocator ${ms(floor.tuned)})`,
+    );
     console.log(
       `    binary values: validate + converters + assign only  ${ms(ours.assignOnly)}  ${verdict(ours.assignOnly / f, 3, false)}`,
     );
@@ -94,7 +130,7 @@ async function serverPart(cols: Columns, dir: string): Promise<number> {
     console.log(
       `    JSON values:   runtime.run                  ${ms(ours.json)}  ${verdict(ours.json / f, 3, false)}`,
     );
-    return f;
+    return floor;
   } finally {
     await r.stop();
   }
@@ -177,7 +213,7 @@ async function viaSocket(binary: boolean): Promise<number> {
   }
 }
 
-async function wholePath(cols: Columns, dir: string, floor: number): Promise<void> {
+async function wholePath(cols: Columns, dir: string, floor: Floor): Promise<void> {
   const plumber = await startPlumber(dir);
   let p: number;
   try {
@@ -204,9 +240,7 @@ async function wholePath(cols: Columns, dir: string, floor: number): Promise<voi
   console.log(
     `    PanthR over Socket.IO, binary values       ${ms(binary)}  ${verdict(p / binary, 5, true)}`,
   );
-  console.log(
-    `    binary values against (a)'s readBin ${ms(floor)}: ${verdict(binary / floor, 4, false)}`,
-  );
+  console.log(`    binary values ${againstFloor(binary, floor)}`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'panthr-bench-upload-'));
@@ -218,9 +252,7 @@ try {
     const floor = await serverPart(cols, dir);
     const binary = await viaSocket(true);
     console.log(`(b) whole path from a client, binary values, ${ROWS} x ${VARS} (median of 3)`);
-    console.log(
-      `    ${ms(binary)} against (a)'s readBin ${ms(floor)}: ${verdict(binary / floor, 4, false)}`,
-    );
+    console.log(`    ${ms(binary)} ${againstFloor(binary, floor)}`);
   } else {
     const cols = makeColumns(ROWS, VARS);
     const floor = await serverPart(cols, dir);
