@@ -33,21 +33,17 @@
 # matrix (lm.fit, as lm itself ends), the same numbers without a second model frame.
 .panthr_std_estimates <- function(fit, md, formula, rows) {
   scalar <- !md$nominal
-  z <- lapply(md$data[scalar], function(v) as.numeric(scale(v)))
+  z <- md$data
+  z[scalar] <- lapply(z[scalar], function(v) as.numeric(scale(v)))
   sets <- .panthr_term_sets(fit, md)
   assign <- .panthr_assign(fit)
   if (all(lengths(sets) == 1L) && is.null(fit$weights) && is.null(fit$offset) &&
       is.null(fit$na.action)) {
     x <- stats::model.matrix(fit)
-    for (t in seq_along(sets)) {
-      j <- sets[[t]]
-      if (scalar[[j]]) x[, assign == t] <- z[[which(which(scalar) == j)]]
-    }
-    est <- stats::lm.fit(x, z[[1L]])$coefficients[rows]
+    for (t in which(scalar[unlist(sets)])) x[, assign == t] <- z[[sets[[t]]]]
+    est <- stats::lm.fit(x, z[[1L]])$coefficients[rows]  # z[[1L]]: the response
   } else {
-    d <- md$data
-    d[scalar] <- z
-    est <- stats::coef(stats::lm(formula, data = d))[rows]
+    est <- stats::coef(stats::lm(formula, data = z))[rows]
   }
   assign <- assign[match(rows, names(stats::coef(fit)))]
   factor_term <- vapply(assign, function(a) a > 0L && any(md$nominal[sets[[a]]]), logical(1L))
@@ -103,13 +99,14 @@ panthr_lm <- function(data, variables, options = list()) {
   # AIC and BIC of one logLik, as stats::AIC and stats::BIC compute them from it.
   ll <- stats::logLik(fit)
   k <- attr(ll, "df")
+  deviance <- -2 * as.numeric(ll)
   list(coefficients = panthr_table(table),
        r_squared = s$r.squared, adj_r_squared = s$adj.r.squared, sigma = s$sigma,
        df = .panthr_arr(fs[c("numdf", "dendf")]),
        f_statistic = .panthr_num(fs[["value"]]),
        p_value = if (is.null(fs)) NA_real_ else
          stats::pf(fs[["value"]], fs[["numdf"]], fs[["dendf"]], lower.tail = FALSE),
-       aic = -2 * as.numeric(ll) + 2 * k, bic = -2 * as.numeric(ll) + log(attr(ll, "nobs")) * k,
+       aic = deviance + 2 * k, bic = deviance + log(attr(ll, "nobs")) * k,
        vif = if (!is.null(vif)) panthr_table(vif),
        durbin_watson = sum(diff(e)^2) / sum(e^2),
        r_code = panthr_r_code(.panthr_lm_code(md, rf$mf$code, !is.null(vif))), n = md$n)
