@@ -25,8 +25,8 @@
 
 .panthr_hist <- function(data, variables, o) {
   v <- .panthr_xg(data, variables, "scalar")
-  missing <- anyNA(v$x)
-  x <- if (missing) v$x[!is.na(v$x)] else v$x  # no copy when nothing is missing
+  has_na <- anyNA(v$x)
+  x <- if (has_na) v$x[!is.na(v$x)] else v$x  # no copy when nothing is missing
   if (!length(x)) panthr_stop("invalid_object", "no values to draw")
   st <- o$style
   # One pass over the data: the histogram is computed once and drawn as hist() draws it.
@@ -40,7 +40,7 @@
                                      .panthr_lims(o)))
     return(invisible(list(r_code = .panthr_hist_code(data, variables, o, FALSE))))
   }
-  g <- if (missing) v$g[!is.na(v$x)] else v$g
+  g <- if (has_na) v$g[!is.na(v$x)] else v$g
   parts <- lapply(levels(g), function(l) graphics::hist(x[!is.na(g) & g == l], breaks = breaks,
                                                         plot = FALSE))
   top <- max(vapply(parts, function(h) max(h$counts), 0))
