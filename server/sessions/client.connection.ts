@@ -114,9 +114,14 @@ export class ClientConnection {
 
   /** Writes the pending `ok`s, in order. */
   private flushOks(): void {
+    for (const seq of this.takeOks()) this.socket.emit('ok', { seq });
+  }
+
+  /** The pending `ok`s, no longer pending (their timer stopped). */
+  private takeOks(): number[] {
     if (this.okTimer !== undefined) clearImmediate(this.okTimer);
     this.okTimer = undefined;
-    for (const seq of this.pendingOks.splice(0)) this.socket.emit('ok', { seq });
+    return this.pendingOks.splice(0);
   }
 
   /** The client sent `data`. */
@@ -152,10 +157,7 @@ export class ClientConnection {
   closed(): void {
     this.closedWith ??= 'disconnected';
     this.stopTimers();
-    // Nobody is left to read them.
-    if (this.okTimer !== undefined) clearImmediate(this.okTimer);
-    this.okTimer = undefined;
-    this.pendingOks.length = 0;
+    this.takeOks(); // nobody is left to read them
   }
 
   private armIdle(delay: number): void {
