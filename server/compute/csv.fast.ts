@@ -13,6 +13,7 @@ import { isAscii } from 'node:buffer';
 import {
   ColumnReader,
   csvColumnNames,
+  decimalCode,
   eachCsvRecord,
   LIMITS,
   nearDouble,
@@ -252,7 +253,7 @@ export function parseCsvBytes(
     const o: Settings = {
       bytes: b,
       sep,
-      decimal: opts.decimal === ',' ? 44 : 46,
+      decimal: decimalCode(opts.decimal),
       plain: (opts.na ?? []).length === 0,
       rows,
     };

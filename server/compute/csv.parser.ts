@@ -105,8 +105,9 @@ function moved(input: string | Uint8Array, transfer: ArrayBuffer[]): string | Ui
 
 /**
  * Parses a CSV file given as text or bytes (decoded in `encoding`, default UTF-8), in the
- * worker when it is large (then the bytes are moved there: `input` is left empty). Resolves with converters' `CsvResult`; rejects with
- * {@link UnknownEncodingError}, or an Error when the worker failed.
+ * worker when it is large (then the bytes are moved there: `input` is left empty).
+ * Resolves with converters' `CsvResult`; rejects with {@link UnknownEncodingError}, or an
+ * Error when the worker failed.
  */
 export async function parseCsvInput(
   input: string | Uint8Array,
