@@ -23,8 +23,8 @@ import { join } from 'node:path';
 import { rString } from '../r/qap1/sexp.ts';
 import { normal } from '../test/fixtures/compute/datasets.ts';
 import { startPanthrR } from '../test/fixtures/compute/panthr-r.ts';
-import { startTestServer } from '../test/fixtures/server.ts';
-import { connect, createUser } from '../test/fixtures/users.ts';
+import { startTestServer, type TestServer } from '../test/fixtures/server.ts';
+import { connect, createUser, type TestClient } from '../test/fixtures/users.ts';
 import { ms, percentile, verdict } from './lib/stats.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
@@ -114,20 +114,26 @@ async function rAlone(
   defaultMalloc: boolean,
 ): Promise<Timer> {
   const r = await startPanthrR([], { defaultMalloc });
-  const conn = await r.connect();
-  const files = (['y', 'x', 'g'] as const).map((k) => {
-    const f = join(dir, `${k}.bin`);
-    writeFileSync(f, cols[k]);
-    return f;
-  });
-  await conn.assign('.bench_files', rString(files));
-  await conn.assign('.bench_dir', rString([dir]));
-  await conn.eval(
-    `{ v <- lapply(.bench_files, readBin, what = "double", n = ${ROWS}); ` +
-      'd <<- data.frame(y = v[[1]], x = v[[2]], g = factor(c("a", "b")[v[[3]]])); TRUE }',
+  const conn = await stopOnFailure(
+    async () => {
+      const conn = await r.connect();
+      const files = (['y', 'x', 'g'] as const).map((k) => {
+        const f = join(dir, `${k}.bin`);
+        writeFileSync(f, cols[k]);
+        return f;
+      });
+      await conn.assign('.bench_files', rString(files));
+      await conn.assign('.bench_dir', rString([dir]));
+      await conn.eval(
+        `{ v <- lapply(.bench_files, readBin, what = "double", n = ${ROWS}); ` +
+          'd <<- data.frame(y = v[[1]], x = v[[2]], g = factor(c("a", "b")[v[[3]]])); TRUE }',
+      );
+      // The first call of a session pays for loading code; the server's session gets the same.
+      await conn.eval(`{ ${CASES[0]?.r ?? ''}; TRUE }`);
+      return conn;
+    },
+    () => r.stop(),
   );
-  // The first call of a session pays for loading code; the server's session gets the same.
-  await conn.eval(`{ ${CASES[0]?.r ?? ''}; TRUE }`);
   return {
     async time(i) {
       const t = await conn.eval(
@@ -140,9 +146,18 @@ async function rAlone(
   };
 }
 
-/** Through the server: one user holding d; a case is timed from the emit to the reply. */
-async function throughServer(cols: ReturnType<typeof columns>): Promise<Timer> {
-  const ts = await startTestServer({ compute_timeout: 600 });
+/** Runs `setup`; if it fails, runs `stop` (what the setup started) and rethrows. */
+async function stopOnFailure<T>(setup: () => Promise<T>, stop: () => Promise<void>): Promise<T> {
+  try {
+    return await setup();
+  } catch (e) {
+    await stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** A verified user of `ts` holding d (uploaded with binary values) after one warm request. */
+async function uploaded(ts: TestServer, cols: ReturnType<typeof columns>): Promise<TestClient> {
   const { cookie } = await createUser(ts, 'bench');
   const client = await connect(ts, cookie, { binaryValues: true });
   const dataset = {
@@ -162,6 +177,16 @@ async function throughServer(cols: ReturnType<typeof columns>): Promise<Timer> {
   const [up] = await client.request([dataset], 600_000);
   if (up?.type !== 'dataset') throw new Error(`upload: ${JSON.stringify(up).slice(0, 300)}`);
   await client.request([{ ...CASES[0]?.request, name: 'warm', dataset: 'd' }], 600_000);
+  return client;
+}
+
+/** Through the server: one user holding d; a case is timed from the emit to the reply. */
+async function throughServer(cols: ReturnType<typeof columns>): Promise<Timer> {
+  const ts = await startTestServer({ compute_timeout: 600 });
+  const client = await stopOnFailure(
+    () => uploaded(ts, cols),
+    () => ts.stop(),
+  );
   let k = 0;
   return {
     async time(i) {
