@@ -86,6 +86,18 @@ export interface InferOptions {
 type Kind = 'none' | 'scalar' | 'logical' | 'datetime' | 'nominal';
 
 /**
+ * What a {@link ColumnReader} read of some consecutive rows of a column, while it was not
+ * nominal: to be joined to the reader of the rows before them ({@link ColumnReader.join}).
+ */
+export interface ColumnPart {
+  readonly kind: 'none' | 'scalar' | 'logical' | 'datetime';
+  /** One value per row (NaN: missing). */
+  readonly values: Float64Array;
+  /** Rows (of this part) whose cell is the value `NaN`. */
+  readonly nan: readonly number[];
+}
+
+/**
  * One column's cells, read in one pass (see {@link inferColumn} for the rules): the first
  * cell that is not missing decides the kind (a number, a logical word and an ISO date never
  * look alike), and the first later cell of another kind makes the column nominal. Numbers,
@@ -112,6 +124,33 @@ export class ColumnReader {
   /** True once a cell has made the column nominal (later cells need not be added). */
   get nominal(): boolean {
     return this.kind === 'nominal';
+  }
+
+  /**
+   * The rows read so far as a part of a longer column (server/compute/csv.fast.ts reads a
+   * large file's rows in pieces at once); null once the column is nominal.
+   */
+  part(): ColumnPart | null {
+    const kind = this.kind;
+    if (kind === 'nominal') return null;
+    return { kind, values: this.values.subarray(0, this.n), nan: this.nan };
+  }
+
+  /**
+   * Adds `part`, the next rows of the column as another reader read them; false (nothing
+   * added) when the two disagree on the kind, which read in one pass would have made the
+   * column nominal at a later row.
+   */
+  join(part: ColumnPart): boolean {
+    const kind = this.kind;
+    if (kind === 'nominal' || (kind !== 'none' && part.kind !== 'none' && part.kind !== kind))
+      return false;
+    const at = this.n;
+    this.values.set(part.values, at);
+    for (const row of part.nan) this.nan.push(at + row);
+    this.n += part.values.length;
+    if (kind === 'none') this.kind = part.kind;
+    return true;
   }
 
   /** True while every cell so far was a number or missing: {@link addNumber} may be used. */

@@ -12,7 +12,14 @@ export { jsonToR } from './json-to-r.ts';
 export { doubleToJson, rToDataset, rToVector } from './r2panthr.ts';
 export { rToJson } from './r-to-json.ts';
 export { parseCsv, type CsvOptions, type CsvResult } from './csv.ts';
-export { BINARY_VALUES_MIN, ColumnReader, csvColumnNames, isoSeconds } from './csv-infer.ts';
+export {
+  BINARY_VALUES_MIN,
+  ColumnReader,
+  csvColumnNames,
+  isoSeconds,
+  type ColumnPart,
+  type InferOptions,
+} from './csv-infer.ts';
 export { decimalCode, nearDouble, POW10, type CsvText } from './csv-number.ts';
 export { eachCsvRecord, recordFields } from './csv-tokenize.ts';
 export {

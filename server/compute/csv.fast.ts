@@ -19,8 +19,10 @@ import {
   nearDouble,
   POW10 as POWERS_OF_TEN,
   recordFields,
+  type ColumnPart,
   type CsvOptions,
   type CsvText,
+  type InferOptions,
   type PanthrVector,
 } from '../../converters/index.ts';
 import type { PackedDataset } from './csv.decode.ts';
@@ -131,6 +133,26 @@ class TextCodes {
     this.last = cell;
     this.lastCode = code;
   }
+
+  /**
+   * Adds the codes of a later piece of the column (into `strings`, its own distinct cells,
+   * each as written) from row `at` on.
+   */
+  join(codes: Int32Array, strings: readonly string[], at: number): void {
+    const map = strings.map((cell) => {
+      let code = this.byText.get(cell);
+      if (code === undefined) {
+        code = this.strings.push(cell) - 1;
+        this.byText.set(cell, code);
+      }
+      return code;
+    });
+    const out = this.codes;
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i] as number;
+      out[at + i] = c < 0 ? -1 : (map[c] as number);
+    }
+  }
 }
 
 /** The header's names (the first line, up to `end`), or NotFast. */
@@ -145,12 +167,12 @@ function headerNames(text: AsciiText, end: number, separator: string): string[] 
   return csvColumnNames(fields);
 }
 
-/** The number of lines from `from` on (records, if no line is blank: readRecords checks). */
-function countLines(b: Buffer, from: number): number {
+/** The number of lines in b[from, to) (records, if no line is blank: readRecords checks). */
+function countLines(b: Buffer, from: number, to: number): number {
   let lines = 0;
-  for (let at = from; at < b.length; lines++) {
+  for (let at = from; at < to; lines++) {
     const lf = b.indexOf(LF, at);
-    at = lf < 0 ? b.length : lf + 1;
+    at = lf < 0 || lf >= to ? to : lf + 1;
   }
   return lines;
 }
@@ -161,7 +183,7 @@ interface Column {
   codes: TextCodes | null;
 }
 
-/** Reads every record after the header into the columns; NotFast when unsure. */
+/** Reads every record of b[from, end) into the columns; NotFast when unsure. */
 function readRecords(b: Buffer, text: AsciiText, from: number, cols: Column[], o: Settings) {
   const n = b.length;
   const ncol = cols.length;
@@ -214,61 +236,246 @@ function addCell(col: Column, row: number, text: AsciiText, s: number, e: number
   col.codes.add(row, s, e);
 }
 
-interface Settings {
-  readonly bytes: Buffer;
+/** How cells are read: the same for every piece of one file. */
+interface CellRules {
   readonly sep: number;
   readonly decimal: number;
   /** Numbers may be read by {@link plainNumber} (no `na` strings to look for first). */
   readonly plain: boolean;
+  /** The column readers' options. */
+  readonly infer: InferOptions;
+}
+
+interface Settings extends CellRules {
+  readonly bytes: Buffer;
+  /** Rows of the bytes being read (the columns' length). */
   readonly rows: number;
 }
 
+/** A file checked for the fast path: its header, where its records start, how many. */
+export interface CsvLayout {
+  readonly bytes: Buffer;
+  readonly name: string;
+  readonly names: string[];
+  /** The first record's offset (after the header's line end). */
+  readonly from: number;
+  readonly rows: number;
+  /** The header ends in CR LF. */
+  readonly crlf: boolean;
+  readonly rules: CellRules;
+}
+
 /**
- * The dataset in `bytes` read the fast way (see the module comment), packed as the worker
- * posts it (`transfer` receives the buffers to move); null when the file is not for it.
+ * The file's layout when it is one for the fast path (see the module comment: ASCII, no
+ * quotes or NUL, a header, within the cell limit); null when it must be read the general
+ * way. Reads nothing but the header and the line ends.
+ */
+export function csvLayout(bytes: Uint8Array, opts: CsvOptions): CsvLayout | null {
+  const separator = opts.separator ?? ',';
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const sep = separator.charCodeAt(0);
+  if (sep > 127 || sep === LF || sep === CR || sep === QUOTE) return null;
+  if (b.length > LIMITS.csvText || !isAscii(b) || b.includes(QUOTE) || b.includes(0)) return null;
+  const headerEnd = b.indexOf(LF);
+  if (headerEnd < 0) return null;
+  const crlf = b[headerEnd - 1] === CR;
+  let names: string[];
+  try {
+    names = headerNames(new AsciiText(b), crlf ? headerEnd - 1 : headerEnd, separator);
+  } catch (e) {
+    if (e instanceof NotFast) return null;
+    throw e;
+  }
+  const from = headerEnd + 1;
+  const rows = countLines(b, from, b.length);
+  if (rows * names.length > (opts.maxCells ?? Infinity)) return null;
+  const rules: CellRules = {
+    sep,
+    decimal: decimalCode(opts.decimal),
+    plain: (opts.na ?? []).length === 0,
+    infer: { decimal: opts.decimal, na: opts.na },
+  };
+  return { bytes: b, name: opts.name ?? 'data', names, from, rows, crlf, rules };
+}
+
+/** New columns for `rows` rows. */
+function newColumns(count: number, rows: number, infer: InferOptions): Column[] {
+  return Array.from({ length: count }, () => ({
+    reader: new ColumnReader(rows, infer),
+    codes: null,
+  }));
+}
+
+/** True when every CR of the file ended a line (a lone CR is a line end to the general reader). */
+function crsEndLines(l: CsvLayout, crs: number): boolean {
+  const b = l.bytes;
+  let all = 0;
+  for (let at = b.indexOf(CR); at >= 0; at = b.indexOf(CR, at + 1)) all++;
+  return all === crs + (l.crlf ? 1 : 0);
+}
+
+/**
+ * The dataset in `bytes` read the fast way in one pass (see the module comment), packed as
+ * the worker posts it (`transfer` receives the buffers to move); null when the file is not
+ * for it.
  */
 export function parseCsvBytes(
   bytes: Uint8Array,
   opts: CsvOptions,
   transfer: ArrayBuffer[],
 ): PackedDataset | null {
-  const separator = opts.separator ?? ',';
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const sep = separator.charCodeAt(0);
-  if (sep > 127 || sep === LF || sep === CR || sep === QUOTE) return null;
-  if (b.length > LIMITS.csvText || !isAscii(b) || b.includes(QUOTE) || b.includes(0)) return null;
+  const l = csvLayout(bytes, opts);
+  return l === null ? null : readLayout(l, transfer);
+}
+
+/** The records of a checked file read in one pass (as {@link parseCsvBytes}). */
+export function readLayout(l: CsvLayout, transfer: ArrayBuffer[]): PackedDataset | null {
   try {
-    const text = new AsciiText(b);
-    const headerEnd = b.indexOf(LF);
-    if (headerEnd < 0) return null;
-    const crlf = b[headerEnd - 1] === CR;
-    const names = headerNames(text, crlf ? headerEnd - 1 : headerEnd, separator);
-    const rows = countLines(b, headerEnd + 1);
-    if (rows * names.length > (opts.maxCells ?? Infinity)) return null;
-    const infer = { decimal: opts.decimal, na: opts.na };
-    const cols: Column[] = names.map(() => ({
-      reader: new ColumnReader(rows, infer),
-      codes: null,
-    }));
-    const o: Settings = {
-      bytes: b,
-      sep,
-      decimal: decimalCode(opts.decimal),
-      plain: (opts.na ?? []).length === 0,
-      rows,
-    };
-    const crs = readRecords(b, text, headerEnd + 1, cols, o);
-    // Every CR must have ended a line (a lone CR is a line end to the general reader).
-    let allCr = 0;
-    for (let at = b.indexOf(CR); at >= 0; at = b.indexOf(CR, at + 1)) allCr++;
-    if (allCr !== crs + (crlf ? 1 : 0)) return null;
-    return pack(opts.name ?? 'data', names, cols, transfer);
+    const cols = newColumns(l.names.length, l.rows, l.rules.infer);
+    const o: Settings = { ...l.rules, bytes: l.bytes, rows: l.rows };
+    const crs = readRecords(l.bytes, new AsciiText(l.bytes), l.from, cols, o);
+    if (!crsEndLines(l, crs)) return null;
+    return pack(l.name, l.names, cols, transfer);
   } catch (e) {
     if (e instanceof NotFast) return null;
     throw e;
   }
 }
 
+/** Rows of a file read elsewhere (csv.piece.worker.ts), as {@link readPiece} reads them. */
+export interface PieceJob {
+  /** The piece's bytes: whole records, the file's last line end or none at the end. */
+  readonly bytes: Uint8Array;
+  readonly rows: number;
+  readonly columns: number;
+  readonly rules: CellRules;
+  /** Columns the file's first record made text: the piece reads them as text from its start. */
+  readonly text: readonly boolean[];
+}
+
+/** One column of a piece: its values, or codes into its strings once it is text. */
+type PieceColumn =
+  { readonly part: ColumnPart } | { readonly codes: Int32Array; readonly strings: string[] };
+
+/** What a piece held (null: not for the fast path). */
+export type PieceAnswer = { readonly columns: PieceColumn[]; readonly crs: number } | null;
+
+/** Reads the records of one piece (`transfer` receives the buffers to move). */
+export function readPiece(job: PieceJob, transfer: ArrayBuffer[]): PieceAnswer {
+  const b = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+  const text = new AsciiText(b);
+  const cols = newColumns(job.columns, job.rows, job.rules.infer);
+  cols.forEach((col, k) => {
+    if (job.text[k] === true) col.codes = new TextCodes(job.rows, col.reader, text);
+  });
+  let crs: number;
+  try {
+    crs = readRecords(b, text, 0, cols, { ...job.rules, bytes: b, rows: job.rows });
+  } catch (e) {
+    if (e instanceof NotFast) return null;
+    throw e;
+  }
+  const columns = cols.map((col): PieceColumn => {
+    if (col.codes !== null) {
+      transfer.push(col.codes.codes.buffer as ArrayBuffer);
+      return { codes: col.codes.codes, strings: col.codes.strings };
+    }
+    const part = col.reader.part() as ColumnPart;
+    transfer.push(part.values.buffer as ArrayBuffer);
+    return { part };
+  });
+  return { columns, crs };
+}
+
+/** Files from this size on are read in two pieces at once when the machine has two cores. */
+export const PIECES_MIN_BYTES = 4 << 20;
+
+/**
+ * The records of a checked file read in two pieces at once: the later rows in a copy of
+ * their own by `elsewhere` (another thread), the earlier ones here, then joined as one
+ * pass would have read them. Null when a piece is not for the fast path or the two
+ * disagree on a column (a number in one, text in the other, a piece starting with empty
+ * cells of a text column): then read it in one pass ({@link readLayout}), which decides.
+ */
+export async function readInPieces(
+  l: CsvLayout,
+  transfer: ArrayBuffer[],
+  elsewhere: (job: PieceJob, transfer: ArrayBuffer[]) => Promise<PieceAnswer>,
+): Promise<PackedDataset | null> {
+  const b = l.bytes;
+  const mid = b.indexOf(LF, l.from + Math.floor((b.length - l.from) * SECOND_SHARE));
+  if (mid < 0 || mid + 1 >= b.length) return readLayout(l, transfer);
+  const cut = mid + 1;
+  const text = textFromFirstRecord(l);
+  if (text === null) return null;
+  const firstRows = countLines(b, l.from, cut);
+  const copy = Buffer.allocUnsafeSlow(b.length - cut);
+  b.copy(copy, 0, cut);
+  const job: PieceJob = {
+    text,
+    bytes: copy,
+    rows: l.rows - firstRows,
+    columns: l.names.length,
+    rules: l.rules,
+  };
+  const later = elsewhere(job, [copy.buffer]);
+  // Its rejection is handled below, once the first piece is read.
+  later.catch(() => undefined);
+  const cols = newColumns(l.names.length, l.rows, l.rules.infer);
+  let crs: number;
+  try {
+    const first = b.subarray(0, cut);
+    crs = readRecords(first, new AsciiText(first), l.from, cols, {
+      ...l.rules,
+      bytes: first,
+      rows: l.rows,
+    });
+  } catch (e) {
+    if (e instanceof NotFast) return null;
+    throw e;
+  }
+  const piece = await later;
+  if (piece === null || !joined(cols, piece, firstRows)) return null;
+  if (!crsEndLines(l, crs + piece.crs)) return null;
+  return pack(l.name, l.names, cols, transfer);
+}
+
+/**
+ * The share of the bytes read elsewhere. Half: the copy of its bytes before and of its values
+ * after cost little against the read (a few ms per 30 MB once the process has touched that
+ * much memory before; about 3 ms per MB of fresh memory on the development VM).
+ */
+const SECOND_SHARE = 0.5;
+
+/**
+ * Which columns the first record makes text (read in one pass, they are text from there on,
+ * whatever later cells hold: empty, `NA`, numbers); null when that record is not for the
+ * fast path.
+ */
+function textFromFirstRecord(l: CsvLayout): boolean[] | null {
+  const lf = l.bytes.indexOf(LF, l.from);
+  const first = l.bytes.subarray(0, lf < 0 ? l.bytes.length : lf + 1);
+  const cols = newColumns(l.names.length, 1, l.rules.infer);
+  try {
+    readRecords(first, new AsciiText(first), l.from, cols, { ...l.rules, bytes: first, rows: 1 });
+  } catch (e) {
+    if (e instanceof NotFast) return null;
+    throw e;
+  }
+  return cols.map((col) => col.codes !== null);
+}
+
+/** Joins a later piece's columns to `cols` (read up to row `rows`); false if they disagree. */
+function joined(cols: Column[], piece: NonNullable<PieceAnswer>, rows: number): boolean {
+  return cols.every((col, k) => {
+    const p = piece.columns[k];
+    if (p === undefined) return false;
+    if ('part' in p) return col.codes === null && col.reader.join(p.part);
+    if (col.codes === null) return false;
+    col.codes.join(p.codes, p.strings, rows);
+    return true;
+  });
+}
 /** The columns as the worker posts them. */
 function pack(name: string, names: string[], cols: Column[], transfer: ArrayBuffer[]) {
   const text: PackedDataset['text'] = [];

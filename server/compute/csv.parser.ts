@@ -31,7 +31,7 @@ export interface CsvJob {
 /** The worker's answer: a parse result, the dataset packed, or why it could not parse. */
 export type CsvJobAnswer =
   | { readonly id: number; readonly result: CsvResult }
-  | { readonly id: number; readonly packed: PackedDataset }
+  | { readonly id: number; readonly packed: PackedDataset; readonly pieces?: boolean }
   | { readonly id: number; readonly encoding: string }
   | { readonly id: number; readonly failed: string };
 
@@ -44,10 +44,16 @@ let worker: Worker | null = null;
 const pending = new Map<number, Pending>();
 let nextId = 1;
 let workerJobs = 0;
+let pieceReads = 0;
 
 /** How many files the worker thread has been given since the process started. */
 export function csvWorkerJobs(): number {
   return workerJobs;
+}
+
+/** How many of them it read in two pieces at once (csv.worker.ts). */
+export function csvPieceReads(): number {
+  return pieceReads;
 }
 
 /** The worker's file: csv.worker.ts under tsx, csv.worker.js once compiled. */
@@ -59,8 +65,10 @@ function settle(answer: CsvJobAnswer): void {
   pending.delete(answer.id);
   if (pending.size === 0) worker?.unref();
   if ('result' in answer) p.resolve(answer.result);
-  else if ('packed' in answer) p.resolve({ ok: true, dataset: unpackDataset(answer.packed) });
-  else if ('encoding' in answer) p.reject(new UnknownEncodingError(answer.encoding));
+  else if ('packed' in answer) {
+    if (answer.pieces === true) pieceReads++;
+    p.resolve({ ok: true, dataset: unpackDataset(answer.packed) });
+  } else if ('encoding' in answer) p.reject(new UnknownEncodingError(answer.encoding));
   else p.reject(new Error(`the CSV worker failed: ${answer.failed}`));
 }
 

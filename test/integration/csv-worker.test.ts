@@ -4,6 +4,7 @@
  * in place, and the event loop stays free meanwhile (other users are not stalled).
  */
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import {
   jsonValues,
   parseCsv,
@@ -11,7 +12,8 @@ import {
   type PanthrVector,
 } from '../../converters/index.ts';
 import type { WorkspaceRuntime } from '../../server/compute/index.ts';
-import { csvWorkerJobs, WORKER_MIN_BYTES } from '../../server/compute/csv.parser.ts';
+import { PIECES_MIN_BYTES } from '../../server/compute/csv.fast.ts';
+import { csvPieceReads, csvWorkerJobs, WORKER_MIN_BYTES } from '../../server/compute/csv.parser.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { errorOf, resultOf } from '../fixtures/compute/run.ts';
 
@@ -26,6 +28,23 @@ function bigCsv(rows: number): string {
     lines.push(`${i + 1},${x},${groups[i % 5]},${i % 3 === 0 ? 'TRUE' : 'false'},${day},${y}`);
   }
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * A clean CSV of `rows` rows (the fast path's file: ASCII, no quotes): numbers of up to 17
+ * digits, text whose later rows bring new strings, logical, date, a NaN and an -Inf late in
+ * the file, missing cells.
+ */
+function cleanCsv(rows: number): string {
+  const lines = ['id,x,group,flag,day,y'];
+  for (let i = 0; i < rows; i++) {
+    const x = i % 97 === 0 ? '' : Math.sin(i) * 100;
+    const group = i > rows * 0.8 ? `late${i % 3}` : ['north', 'south', 'NA', 'west', ''][i % 5];
+    const y = i === rows - 7 ? 'NaN' : i === rows - 3 ? '-Inf' : i % 11 === 0 ? 'NA' : `${i / 8}`;
+    const day = `2024-01-${String((i % 28) + 1).padStart(2, '0')}`;
+    lines.push(`${i + 1},${x},${group},${i % 3 === 0 ? 'TRUE' : 'false'},${day},${y}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function values(d: PanthrDataset): [string, string, unknown[]][] {
@@ -64,6 +83,39 @@ describe('csv: large files are parsed in a worker thread', function () {
       assert.deepEqual(group?.labels, ['east, far', 'north', 'süd', 'west']);
     }
     assert.equal(want[5]?.[2][5], 'NaN', 'a NaN cell stays NaN, not missing');
+  });
+
+  it('reads a large clean file in two pieces at once, as one pass reads it', async () => {
+    const text = cleanCsv(120_000);
+    assert.ok(text.length >= PIECES_MIN_BYTES, `${text.length} bytes is not large`);
+    const inPlace = parseCsv(text, { name: 'clean' });
+    assert.ok(inPlace.ok);
+    const before = csvPieceReads();
+    const res = await resultOf(rt, {
+      type: 'command',
+      name: 'clean',
+      command: 'read',
+      format: 'csv',
+      data: Buffer.from(text),
+    });
+    // On one core the file is read in one pass: the same dataset either way.
+    if (availableParallelism() > 1) assert.equal(csvPieceReads(), before + 1, 'read in pieces');
+    const d = res['dataset'] as PanthrDataset;
+    assert.deepEqual(values(d), values(inPlace.dataset));
+    const y = d.variables.find((v) => v.name === 'y');
+    const late = [...jsonValues(y?.values ?? [])];
+    assert.deepEqual([late[120_000 - 7], late[120_000 - 3]], ['NaN', '-Inf']);
+    const group = d.variables.find((v) => v.name === 'group');
+    // Every string of both pieces, in R's order (the session's sort decides it).
+    assert.deepEqual([...((group?.labels as string[] | undefined) ?? [])].sort(), [
+      'NA',
+      'late0',
+      'late1',
+      'late2',
+      'north',
+      'south',
+      'west',
+    ]);
   });
 
   it('answers the same errors as in place: the bad line, an unknown encoding, max_data', async () => {

@@ -9,7 +9,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseCsv, type CsvOptions, type PanthrDataset } from '../../converters/index.ts';
 import { unpackDataset } from '../../server/compute/csv.decode.ts';
-import { parseCsvBytes } from '../../server/compute/csv.fast.ts';
+import {
+  csvLayout,
+  parseCsvBytes,
+  readInPieces,
+  readPiece,
+  type PieceJob,
+} from '../../server/compute/csv.fast.ts';
 
 /** The fast path's dataset, unpacked as the main thread does; null when it declined. */
 function fast(text: string, opts: CsvOptions = {}): PanthrDataset | null {
@@ -31,8 +37,28 @@ function comparable(d: PanthrDataset): unknown {
   };
 }
 
-function sameAsGeneral(text: string, opts: CsvOptions = {}): boolean {
-  const f = fast(text, opts);
+/**
+ * The fast path reading in two pieces, the later one as the helper thread does (the job and
+ * its answer cloned as postMessage clones them); null when it declined.
+ */
+async function inPieces(text: string, opts: CsvOptions = {}): Promise<PanthrDataset | null> {
+  const layout = csvLayout(Buffer.from(text, 'latin1'), opts);
+  if (layout === null) return null;
+  const packed = await readInPieces(layout, [], (job: PieceJob, transfer) => {
+    const t: ArrayBuffer[] = [];
+    const answer = readPiece(structuredClone(job, { transfer }), t);
+    return Promise.resolve(structuredClone(answer, { transfer: t }));
+  });
+  return packed === null ? null : unpackDataset(packed);
+}
+
+function parseCsvOk(text: string): PanthrDataset {
+  const g = parseCsv(text, {});
+  assert.ok(g.ok);
+  return g.dataset;
+}
+
+function sameAsGeneral(text: string, opts: CsvOptions = {}, f = fast(text, opts)): boolean {
   const g = parseCsv(text, opts);
   if (f === null) return false;
   assert.ok(g.ok, `the fast path read what the general one refuses: ${JSON.stringify(g)}`);
@@ -82,6 +108,61 @@ describe('csv: the fast path from bytes', () => {
     );
     // Most generated files are clean: the fast path must take a good share of them.
     assert.ok(answered > 300, `the fast path answered only ${answered} of 3000`);
+  });
+
+  it('gives the same in two pieces as in one pass, whenever the pieces answer', async () => {
+    let answered = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { minLength: 2, maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.constantFrom<CsvOptions['na']>(undefined, ['-99'], ['x', '']),
+        async (ncol, rows, eol, trailing, na) => {
+          const lines = [Array.from({ length: ncol }, (_, k) => `v${k}`).join(',')];
+          for (const r of rows)
+            lines.push(
+              r
+                .slice(0, ncol)
+                .map((c) => c.replaceAll(',', ''))
+                .join(','),
+            );
+          const text = lines.join(eol) + (trailing ? eol : '');
+          const opts = { na, name: 'd' };
+          const pieces = await inPieces(text, opts);
+          if (sameAsGeneral(text, opts, pieces)) answered++;
+          // Declined in pieces, the file is read in one pass, which decides for itself.
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    assert.ok(answered > 200, `the pieces answered only ${answered} of 2000`);
+  });
+
+  it('joins pieces: text codes, NaN cells, empty cells at the cut; declines disagreement', async () => {
+    const rows = (n: number, row: (i: number) => string) =>
+      Array.from({ length: n }, (_, i) => row(i)).join('\n');
+    const half = (i: number, n: number) => i >= n / 2;
+    const n = 400;
+    // Text from the first row on, with strings new in the later piece; NaN and Inf cells in
+    // the later piece; a column empty in the first piece and numbers in the later one.
+    const joinable = `id,g,x,e\n${rows(n, (i) => `${i},${half(i, n) ? `g${i % 7}` : `g${i % 3}`},${i === 350 ? 'NaN' : i === 351 ? '-Inf' : i / 3},${half(i, n) ? i : ''}`)}\n`;
+    const p = await inPieces(joinable);
+    assert.ok(sameAsGeneral(joinable, {}, p));
+    assert.ok(p !== null && (p.variables[2]?.values as unknown[])[350] === 'NaN');
+    // A text column whose later piece starts with empty and NA cells, then numbers: text
+    // from the file's first record on, as one pass reads it.
+    const textLate = `a,b\n${rows(n, (i) => `${i},${i === 0 ? 'x' : i >= n / 2 - 40 && i < n / 2 + 40 ? ['', 'NA'][i % 2] : i}`)}\n`;
+    assert.ok(sameAsGeneral(textLate, {}, await inPieces(textLate)));
+    // A number column that turns to text in the later piece, and logical against number.
+    for (const late of [
+      `a,b\n${rows(n, (i) => `${i},${half(i, n) ? 'x' : i}`)}\n`,
+      `a,b\n${rows(n, (i) => `${i},${half(i, n) ? 'TRUE' : i}`)}\n`,
+    ]) {
+      assert.equal(await inPieces(late), null);
+      assert.deepEqual(comparable(fast(late) ?? parseCsvOk(late)), comparable(parseCsvOk(late)));
+    }
   });
 
   it('answers for the usual large file: numbers of up to 17 digits and a text column', () => {
