@@ -6,6 +6,7 @@
  * columns as the parent (same seed), uploads once to warm up, then `runs` times, and prints
  * one JSON line: {@link UploadResult}.
  */
+import { readFileSync } from 'node:fs';
 import type { TestServer } from '../../test/fixtures/server.ts';
 import { connect } from '../../test/fixtures/users.ts';
 import { uploadParts } from '../../converters/index.ts';
@@ -24,6 +25,11 @@ export interface UploadConfig {
   readonly partBytes?: number;
   /** Skip the warm-up upload (bench/load.ts times the first one). */
   readonly noWarmup?: boolean;
+  /**
+   * Send this CSV file's bytes in one `read` (binary values back) instead of the columns
+   * (bench/lib/upload-csv.ts); `rows`, `vars` and `binary` are then not used.
+   */
+  readonly csvFile?: string;
   /** Once connected with the data made, print `ready` and wait for a line on stdin. */
   readonly waitForGo?: boolean;
 }
@@ -37,21 +43,33 @@ export interface UploadResult {
   readonly partEnds: number[];
 }
 
-async function run(config: UploadConfig): Promise<UploadResult> {
+/** The columns' upload: one message, or parts of about `partBytes`. */
+function columnParts(config: UploadConfig): object[] {
   const cols = makeColumns(config.rows, config.vars);
   const whole = uploadMessage(config.binary ? cols.binary : cols.json);
-  const parts =
-    config.partBytes === undefined
-      ? [whole]
-      : uploadParts(whole as Parameters<typeof uploadParts>[0], config.partBytes);
+  return config.partBytes === undefined
+    ? [whole]
+    : uploadParts(whole as Parameters<typeof uploadParts>[0], config.partBytes);
+}
+
+/** `read` of the file's bytes (API 1.1). */
+function csvRead(file: string): object {
+  return { type: 'command', name: 'csv', command: 'read', format: 'csv', data: readFileSync(file) };
+}
+
+async function run(config: UploadConfig): Promise<UploadResult> {
+  const parts = config.csvFile === undefined ? columnParts(config) : [csvRead(config.csvFile)];
   // connect() only reads the server's url.
   const ts = { url: config.url } as TestServer;
-  const client = await connect(ts, config.cookie, { binaryValues: config.binary });
+  const client = await connect(ts, config.cookie, {
+    binaryValues: config.binary || config.csvFile !== undefined,
+  });
   const partEnds: number[] = [];
   try {
     const upload = async (): Promise<void> => {
       for (const part of parts) {
         const [reply] = await client.request([part], 600_000);
+        // A `read` is answered with the dataset it made.
         if (reply?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
         partEnds.push(Date.now());
       }

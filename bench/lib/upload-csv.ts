@@ -1,16 +1,20 @@
 /**
  * bench/upload.ts (c): a ROWS x 6 CSV file (default 700,000 rows, about 66 MB) sent as
  * the file's bytes (`read` with `data`, API 1.1) to a test server, with binary values
- * back, from the emit to the reply, against data.table::fread of the same file timed in R
- * (Debian's r-cran-data.table, `scripts/setup --bench`). Goal: within 5x of fread.
+ * back, from the emit to the reply in a client process of its own, against
+ * data.table::fread of the same file timed in R (Debian's r-cran-data.table,
+ * `scripts/setup --bench`). Goal: within 5x of fread.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rString } from '../../r/qap1/sexp.ts';
 import { normal } from '../../test/fixtures/compute/datasets.ts';
 import { startPanthrR } from '../../test/fixtures/compute/panthr-r.ts';
 import { startTestServer } from '../../test/fixtures/server.ts';
-import { connect, createUser } from '../../test/fixtures/users.ts';
+import { createUser } from '../../test/fixtures/users.ts';
+import { clientEnv } from './server-env.ts';
+import type { UploadConfig, UploadResult } from './upload-client.ts';
 import { ms, percentile, verdict } from './stats.ts';
 
 const RUNS = 3;
@@ -58,25 +62,35 @@ async function fread(file: string, defaultMalloc: boolean): Promise<number> {
   }
 }
 
-/** The server's median milliseconds for `read` of the file's bytes, binary values back. */
+/**
+ * The server's median milliseconds for `read` of the file's bytes, binary values back, from
+ * a client in a process of its own (bench/lib/upload-client.ts, without the server's
+ * environment, as a browser is), after one unmeasured read.
+ */
 async function viaServer(file: string): Promise<number> {
-  const bytes = readFileSync(file);
   const ts = await startTestServer({ compute_timeout: 600 });
   try {
     const { cookie } = await createUser(ts, 'bench');
-    const client = await connect(ts, cookie, { binaryValues: true });
-    const times: number[] = [];
-    for (let i = 0; i <= RUNS; i++) {
-      const t = performance.now();
-      const [reply] = await client.request(
-        [{ type: 'command', name: `csv${i}`, command: 'read', format: 'csv', data: bytes }],
-        600_000,
-      );
-      if (i > 0) times.push(performance.now() - t);
-      if (reply?.type === 'error') throw new Error(`read: ${JSON.stringify(reply)}`);
-    }
-    client.close();
-    return percentile(times, 50);
+    const config: UploadConfig = {
+      url: ts.url,
+      cookie,
+      rows: 0,
+      vars: 0,
+      runs: RUNS,
+      binary: true,
+      csvFile: file,
+    };
+    const client = join(import.meta.dirname, 'upload-client.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', client, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: clientEnv(),
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const line = out.split('\n').find((l) => l.startsWith('{'));
+    if (code !== 0 || line === undefined) throw new Error(`the CSV client failed (exit ${code})`);
+    return percentile((JSON.parse(line) as UploadResult).timesMs, 50);
   } finally {
     await ts.stop();
   }
