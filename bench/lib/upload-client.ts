@@ -52,13 +52,19 @@ function columnParts(config: UploadConfig): object[] {
     : uploadParts(whole as Parameters<typeof uploadParts>[0], config.partBytes);
 }
 
-/** `read` of the file's bytes (API 1.1). */
-function csvRead(file: string): object {
-  return { type: 'command', name: 'csv', command: 'read', format: 'csv', data: readFileSync(file) };
+/**
+ * `read` of the file's bytes (API 1.1), each time under a new name: every import is a
+ * dataset R holds beside the ones before (none replaces another whose memory R would reuse).
+ */
+function csvReads(file: string): () => object[] {
+  const data = readFileSync(file);
+  let n = 0;
+  return () => [{ type: 'command', name: `csv${n++}`, command: 'read', format: 'csv', data }];
 }
 
 async function run(config: UploadConfig): Promise<UploadResult> {
-  const parts = config.csvFile === undefined ? columnParts(config) : [csvRead(config.csvFile)];
+  const columns = config.csvFile === undefined ? columnParts(config) : null;
+  const parts = columns === null ? csvReads(config.csvFile as string) : () => columns;
   // connect() only reads the server's url.
   const ts = { url: config.url } as TestServer;
   const client = await connect(ts, config.cookie, {
@@ -67,7 +73,7 @@ async function run(config: UploadConfig): Promise<UploadResult> {
   const partEnds: number[] = [];
   try {
     const upload = async (): Promise<void> => {
-      for (const part of parts) {
+      for (const part of parts()) {
         const [reply] = await client.request([part], 600_000);
         // A `read` is answered with the dataset it made.
         if (reply?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));

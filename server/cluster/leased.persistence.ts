@@ -54,6 +54,8 @@ export function leasedPersistence(
     },
     load: (workspaceId) => inner.load(workspaceId),
     find: (workspaceId, name) => inner.find(workspaceId, name),
+    // Chunks only, named by nothing until a save, which is checked as every save is.
+    ...(inner.prepare === undefined ? {} : { prepare: inner.prepare.bind(inner) }),
     async save(workspaceId, object) {
       const userId = await check(workspaceId);
       const saved = await inner.save(workspaceId, object);

@@ -54,6 +54,18 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** The connection that sent the object (an upload in row slices belongs to it). */
   readonly owner?: string;
+  /**
+   * Writes the large values of a dataset about to be stored while R takes it, so that the
+   * save after the run only names them (the session's store: WorkspacePersistence.prepare);
+   * the run discards what was written if R refuses the dataset.
+   */
+  readonly prepare?: (objects: readonly StoredPanthrObject[]) => Promise<PreparedValues>;
+}
+
+/** Values written ahead of the save that names them ({@link RunOptions.prepare}). */
+export interface PreparedValues {
+  /** Deletes them: nothing will name them (the run failed). */
+  discard(): Promise<void>;
 }
 
 /** A failure with a wire code; the runtime turns it into a {@link ComputeErrorObject}. */

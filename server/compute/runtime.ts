@@ -137,7 +137,10 @@ export class WorkspaceRuntime {
     };
     const work = async (): Promise<RunOutcome> => {
       try {
-        const done = await this.dispatch(object, this.context(call, options.owner ?? null));
+        const done = await this.dispatch(
+          object,
+          this.context(call, options.owner ?? null, options.prepare),
+        );
         const outcome = applyWorkspaceRules(this.objects, object, done);
         await this.commit(outcome, call);
         return outcome;
@@ -222,7 +225,11 @@ export class WorkspaceRuntime {
     }
   }
 
-  private context(call: CallOptions, owner: string | null = null): RunContext {
+  private context(
+    call: CallOptions,
+    owner: string | null = null,
+    prepare?: RunOptions['prepare'],
+  ): RunContext {
     return {
       owner,
       r: this.r,
@@ -232,7 +239,7 @@ export class WorkspaceRuntime {
       slices: this.slices,
       object: (name) => this.objects.get(name),
       dataset: (name) => this.dataset(name),
-      putDataset: (d) => this.putDataset(d, call, true),
+      putDataset: (d) => this.putDataset(d, call, true, prepare),
       putVariable: (d, v) => this.putVariable(d, v, call),
       putColumns: (d, append) => this.putColumns(d, append, call),
       filterRows: (name, d) => this.filterRows(name, d, call),
@@ -248,19 +255,33 @@ export class WorkspaceRuntime {
     throw computeError('not_found', `dataset "${name}" ${what}`);
   }
 
+  /**
+   * `d` into R under a fresh name, then held as the dataset of its name. `prepare`: the
+   * store writes its values meanwhile (RunOptions.prepare); a store that cannot is no
+   * failure here (the save writes them itself).
+   */
   private async putDataset(
     d: PanthrDataset,
     call: CallOptions,
     checked: boolean,
+    prepare?: RunOptions['prepare'],
   ): Promise<DatasetEntry> {
     const rows = datasetRows(d);
     if (checked) checkSize(d.name, rows, d.variables.length, this.options.maxData);
     // datasetToR throws before R is touched, so a bad dataset leaves no trace there.
     const value = datasetToR(d);
+    const dataset = storedDataset(d);
+    const prepared = prepare?.([dataset]).catch(() => null) ?? null;
     const rVar = this.r.newName('d');
     // If the assign fails, its generated name is never used again.
-    await this.r.assign(rVar, value, call);
-    const dataset = storedDataset(d);
+    try {
+      await this.r.assign(rVar, value, call);
+    } catch (e) {
+      await (await prepared)?.discard().catch(() => undefined);
+      throw e;
+    }
+    // The save that follows names the values only once they are written.
+    await prepared;
     const old = this.datasets.get(d.name);
     const entry: DatasetEntry = { rVar, dataset, rows, version: ++this.version };
     this.datasets.set(d.name, entry);

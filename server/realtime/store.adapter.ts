@@ -7,6 +7,7 @@ import {
   loadObjects,
   logConnectionClosed,
   logConnectionOpened,
+  prepareValues,
   resetWorkspaces,
   saveObject,
   StaleObjectError,
@@ -60,6 +61,18 @@ export function storePersistence(store: Store): WorkspacePersistence {
         );
       }
       return stored;
+    },
+    async prepare(workspaceId, objects) {
+      const prepared: { discard(): Promise<void> }[] = [];
+      for (const o of objects) {
+        if (o.name === null) continue;
+        prepared.push(await prepareValues(store, workspaceId, { ...o, name: o.name }));
+      }
+      return {
+        async discard() {
+          for (const p of prepared) await p.discard();
+        },
+      };
     },
     find: (workspaceId, name) => findObject(store, workspaceId, name),
     async saveRecord(workspaceId, record) {

@@ -9,6 +9,11 @@ import type { RunOutcome } from '../compute/index.ts';
 
 export type { RunOutcome, StoredPanthrObject };
 
+/** Values written to the store ahead of the save that names them (see WorkspacePersistence.prepare). */
+export type PrepareValues = (
+  objects: readonly StoredPanthrObject[],
+) => Promise<{ discard(): Promise<void> }>;
+
 /** The error object of API.md §2, in a `data` reply in place of a result (the schema's). */
 export type ErrorObject = PanthrError;
 
@@ -48,10 +53,18 @@ export interface WorkspaceRuntime {
     objects: readonly { name: string; object: StoredPanthrObject | null }[],
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<RunOutcome>;
-  /** Runs one object; `owner` is the connection that sent it (uploads in row slices). */
+  /**
+   * Runs one object; `owner` is the connection that sent it (uploads in row slices);
+   * `prepare` writes a dataset's values to the store while R takes it.
+   */
   run(
     object: StoredPanthrObject,
-    options: { timeoutMs: number; signal?: AbortSignal; owner?: string },
+    options: {
+      timeoutMs: number;
+      signal?: AbortSignal;
+      owner?: string;
+      prepare?: PrepareValues;
+    },
   ): Promise<RunOutcome>;
   /** Drops the upload in row slices connection `owner` started, if any. */
   dropUploads(owner: string): void;
@@ -90,6 +103,15 @@ export interface WorkspacePersistence {
   load(workspaceId: string): Promise<StoredPanthrObject[]>;
   /** Stores an object (replacing one of the same name); returns it with its `hash`. */
   save(workspaceId: string, object: StoredPanthrObject): Promise<StoredPanthrObject>;
+  /**
+   * Optional: writes the large values of objects ahead of their {@link save} (a dataset
+   * while R takes it), which then only names them; `discard` deletes them when no save
+   * will come.
+   */
+  prepare?(
+    workspaceId: string,
+    objects: readonly StoredPanthrObject[],
+  ): Promise<{ discard(): Promise<void> }>;
   /** The object named `name`, or null. */
   find(workspaceId: string, name: string): Promise<StoredPanthrObject | null>;
   /** Stores a hidden record (its name starts with `~`), replacing one of the same name. */

@@ -13,6 +13,7 @@ import type { SessionMetrics } from './metrics.ts';
 import {
   isErrorObject,
   type ErrorObject,
+  type PrepareValues,
   type StoredPanthrObject,
   type RLease,
   type RInspector,
@@ -381,6 +382,7 @@ export class UserSession {
               timeoutMs: this.deps.computeTimeoutMs,
               signal: this.abort.signal,
               ...(owner === undefined ? {} : { owner }),
+              ...this.prepareOption(),
             });
       const saved = await this.persist(result);
       const change = before === null ? null : changeOf(object, before, result);
@@ -424,6 +426,22 @@ export class UserSession {
         'computation',
       );
     }
+  }
+
+  /**
+   * The run's `prepare` option: a dataset's values are written to the store while R takes
+   * it, when the store can (WorkspacePersistence.prepare) and the workspace is the user's.
+   */
+  private prepareOption(): { prepare?: PrepareValues } {
+    const persistence = this.deps.persistence;
+    if (persistence.prepare === undefined) return {};
+    return {
+      prepare: async (objects) => {
+        const workspace = await this.currentWorkspace();
+        if (workspace.readOnly === true) return { discard: () => Promise.resolve() };
+        return persistence.prepare?.(workspace.id, objects) ?? { discard: () => Promise.resolve() };
+      },
+    };
   }
 
   /**

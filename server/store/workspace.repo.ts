@@ -322,6 +322,32 @@ export async function saveObject(
 }
 
 /**
+ * Writes the chunks of `object`'s large values ahead of its save (while R takes the same
+ * dataset: RunOptions.prepare), so that {@link saveObject} of the very same values (by
+ * identity: {@link ChunkMemory}) only names them. `discard` deletes them when no save will
+ * come; should the process stop first, they are unnamed chunks the start-up sweep removes.
+ */
+export async function prepareValues(
+  store: Store,
+  workspaceId: string,
+  object: WorkspaceObject,
+): Promise<{ discard(): Promise<void> }> {
+  const memory = chunkMemory(store);
+  const prefix = `${objectId(workspaceId, object.name)}@ahead-${randomUUID()}`;
+  const { blobs, placed } = splitBlobs(object, workspaceId, prefix, memory.reuseFor(workspaceId));
+  await insertChunks(store, blobs);
+  const ids = blobs.map((b) => b._id);
+  memory.remember(workspaceId, placed);
+  return {
+    async discard() {
+      if (ids.length === 0) return;
+      // Another object of the workspace may have been saved naming them meanwhile.
+      await deleteUnnamed(store, workspaceId, ids);
+    },
+  };
+}
+
+/**
  * After a save refused for a newer version (StaleObjectError); its own chunks are named by
  * nothing. When a block of this process issued the stored version, the save only lost
  * a race with a newer one of its own (as if written and replaced at once): false. Otherwise

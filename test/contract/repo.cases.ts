@@ -9,6 +9,7 @@ import {
   loadObjects,
   logConnectionClosed,
   logConnectionOpened,
+  prepareValues,
   recentConnections,
   renameWorkspace,
   saveObject,
@@ -197,6 +198,48 @@ export function repoCases(ctx: ContractContext): void {
       assert.ok((e?.variables as { values: Buffer }[])[0]?.values.equals(x.values));
       await deleteObject(ctx.store, ws._id, 'e');
       assert.equal((await ids()).length, 0, 'deleted once no document names them');
+    });
+
+    it('writes values ahead of their save, which only names them; discards them unsaved', async () => {
+      const ws = await createWorkspace(ctx.store, 'u1', 'w');
+      const column = (k: number): Buffer =>
+        Buffer.from(Float64Array.from({ length: 600_000 }, (_, i) => i * k).buffer);
+      const text = Array.from({ length: 5000 }, (_, i) => `g${i % 7}`);
+      const d = {
+        name: 'd',
+        type: 'dataset',
+        variables: [
+          { name: 'x', variableType: 'scalar', values: column(1) },
+          { name: 'g', variableType: 'nominal', values: text },
+        ],
+      };
+      const ids = async (): Promise<string[]> =>
+        (await ctx.store.workspaces.chunkList(ws._id)).map((c) => c._id).sort();
+      const ahead = await prepareValues(ctx.store, ws._id, d);
+      const written = await ids();
+      assert.equal(written.length, 3, 'two chunks of 4.8 MB and one of JSON');
+      await saveObject(ctx.store, ws._id, d);
+      assert.deepEqual(await ids(), written, 'the save named them, writing nothing');
+      // Discarding what a save named deletes nothing.
+      await ahead.discard();
+      assert.deepEqual(await ids(), written);
+      const [loaded] = await loadObjects(ctx.store, ws._id);
+      const vars = loaded?.variables as { values: unknown }[];
+      assert.ok((vars[0]?.values as Buffer).equals(d.variables[0]?.values as Buffer));
+      assert.deepEqual(vars[1]?.values, text);
+      // Values written ahead of a save that never comes are deleted by discard.
+      const e = { ...d, name: 'e', variables: [{ ...d.variables[0], values: column(2) }] };
+      const unsaved = await prepareValues(ctx.store, ws._id, e);
+      assert.equal((await ids()).length, 5);
+      await unsaved.discard();
+      assert.deepEqual(await ids(), written);
+      // And a save of those values afterwards writes them again (none dangles).
+      await saveObject(ctx.store, ws._id, e);
+      assert.equal((await ids()).length, 5);
+      const [, eLoaded] = await loadObjects(ctx.store, ws._id);
+      assert.ok(
+        ((eLoaded?.variables as { values: Buffer }[])[0]?.values as Buffer).equals(column(2)),
+      );
     });
 
     it('sweeps chunks no object names, and only those', async () => {

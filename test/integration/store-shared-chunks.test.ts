@@ -124,4 +124,45 @@ describe('store: chunks shared by the documents of a workspace', function () {
       c.close();
     }
   });
+
+  it("writes an import's values once: ahead, while R takes the dataset, then named", async () => {
+    const other = await createUser(ts, 'chunks3');
+    const c = await connect(ts, other.cookie, { binaryValues: true });
+    try {
+      const before = await chunkCount();
+      const lines = ['a,b,g'];
+      for (let i = 0; i < ROWS; i++) lines.push(`${i},${i / 4},${['n', 's', 'e'][i % 3]}`);
+      const [read] = await c.request([
+        {
+          type: 'command',
+          name: 'imp',
+          command: 'read',
+          format: 'csv',
+          data: Buffer.from(`${lines.join('\n')}\n`),
+        },
+      ]);
+      assert.equal(read?.type, 'dataset', JSON.stringify(read).slice(0, 300));
+      // Two binary columns and the text one: one chunk each, shared with the undo record.
+      assert.equal(await chunkCount(), before + 3);
+      const ahead = (await ts.server.store.workspaces.chunkList()).filter((ch) =>
+        ch._id.includes('/imp@ahead-'),
+      );
+      assert.equal(ahead.length, 3, 'written ahead of the save (workspace.repo.ts prepareValues)');
+      const b = (read?.variables as { name: string; values: Uint8Array }[])[1];
+      const got = new Float64Array(new Uint8Array(b?.values ?? []).buffer);
+      assert.equal(got[ROWS - 1], (ROWS - 1) / 4);
+    } finally {
+      c.close();
+    }
+    // The workspace as the store has it, loaded by a new connection.
+    const again = await connect(ts, other.cookie, { binaryValues: true });
+    try {
+      const d = again.received[0]?.objects.find((o) => o.name === 'imp');
+      const g = (d?.variables as { name: string; values: unknown[] }[])[2];
+      assert.equal(g?.values.length, ROWS);
+      assert.equal(g?.values[ROWS - 1], ['n', 's', 'e'][(ROWS - 1) % 3]);
+    } finally {
+      again.close();
+    }
+  });
 });
