@@ -19,9 +19,6 @@
  * Run: `npx tsx bench/upload.ts [ROWS]` (about 3 minutes at 1e6 rows; temp dirs only);
  * `npx tsx bench/upload.ts csv [ROWS]` runs (c) alone; `npx tsx bench/upload.ts binary [ROWS]`
  * runs (a) and the binary whole path against readBin (about 1 minute).
- * The server runs in this process with the environment scripts/start gives it
- * (scripts/server.env: the benchmark starts itself again with it when it is missing); the
- * clients' processes run without it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +30,6 @@ import { startPanthrR } from '../test/fixtures/compute/panthr-r.ts';
 import { startTestServer } from '../test/fixtures/server.ts';
 import { createUser } from '../test/fixtures/users.ts';
 import { freePort } from './lib/panthr-bench.ts';
-import { clientEnv, runAsServer } from './lib/server-env.ts';
 import { csvCase } from './lib/upload-csv.ts';
 import type { UploadConfig, UploadResult } from './lib/upload-client.ts';
 import { makeColumns, uploadMessage, type Columns } from './lib/upload-data.ts';
@@ -204,7 +200,6 @@ async function viaSocket(binary: boolean): Promise<number> {
     };
     const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(config)], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: clientEnv(),
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -248,7 +243,6 @@ async function wholePath(cols: Columns, dir: string, floor: Floor): Promise<void
   console.log(`    binary values ${againstFloor(binary, floor)}`);
 }
 
-runAsServer();
 const dir = mkdtempSync(join(tmpdir(), 'panthr-bench-upload-'));
 try {
   if (CSV_ONLY) {

@@ -13,7 +13,6 @@ import { normal } from '../../test/fixtures/compute/datasets.ts';
 import { startPanthrR } from '../../test/fixtures/compute/panthr-r.ts';
 import { startTestServer } from '../../test/fixtures/server.ts';
 import { createUser } from '../../test/fixtures/users.ts';
-import { clientEnv } from './server-env.ts';
 import type { UploadConfig, UploadResult } from './upload-client.ts';
 import { ms, percentile, verdict } from './stats.ts';
 
@@ -64,8 +63,8 @@ async function fread(file: string, defaultMalloc: boolean): Promise<number> {
 
 /**
  * The server's median milliseconds for `read` of the file's bytes, binary values back, from
- * a client in a process of its own (bench/lib/upload-client.ts, without the server's
- * environment, as a browser is), after one unmeasured read.
+ * a client in a process of its own (bench/lib/upload-client.ts, as a browser is), after one
+ * unmeasured read.
  */
 async function viaServer(file: string): Promise<number> {
   const ts = await startTestServer({ compute_timeout: 600 });
@@ -83,7 +82,6 @@ async function viaServer(file: string): Promise<number> {
     const client = join(import.meta.dirname, 'upload-client.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', client, JSON.stringify(config)], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: clientEnv(),
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
