@@ -1,10 +1,10 @@
 /**
- * Child-process side of bench/upload.ts (b): the client that uploads, in a process of its
- * own as a real client is (and as the plumber baseline's server is), so that its work
- * (making the message, WebSocket masking, reading the echo) does not share one event loop
- * with the server's. `node --import tsx upload-client.ts CONFIG_JSON`: builds the same
- * columns as the parent (same seed), uploads once to warm up, then `runs` times, and prints
- * one JSON line: {@link UploadResult}.
+ * Child-process side of bench/upload.ts (b) and (c): the client that uploads, in a process
+ * of its own as a real client is (and as the plumber baseline's server is), so that its
+ * work (making the message, WebSocket masking, reading the reply) does not share one event
+ * loop with the server's. `node --import tsx upload-client.ts CONFIG_JSON`: builds the same
+ * columns as the parent (same seed), or reads the CSV file `csvFile` to send as a `read`,
+ * uploads once to warm up, then `runs` times, and prints one JSON line: {@link UploadResult}.
  */
 import { readFileSync } from 'node:fs';
 import type { TestServer } from '../../test/fixtures/server.ts';

@@ -1,5 +1,5 @@
 /**
- * The usual large CSV read straight from its bytes, in one pass: an ASCII file without
+ * The usual large CSV read straight from its bytes, row by row: an ASCII file without
  * quotes, NUL or blank lines, LF or CRLF line ends, every record as long as the header. It
  * gives what converters/csv.ts gives for the same text (the same ColumnReader decides every
  * column's type and reads every cell the fast path does not), but makes no 66 MB string, no
@@ -7,7 +7,8 @@
  * text column is kept as codes into its distinct strings (the form the worker posts). Any
  * file or cell it is not sure of (a quote, a limit reached, a malformed record, a column
  * that turns to text after its first row) makes it answer null, and the caller parses the
- * file the general way, which also words the errors.
+ * file the general way, which also words the errors. A large file's rows may be read in
+ * two pieces at once (csv.pieces.ts) with the parts exported here.
  */
 import { isAscii } from 'node:buffer';
 import {
@@ -56,7 +57,7 @@ class AsciiText implements CsvText {
   }
 }
 
-/** Gives up the fast path (caught by {@link parseCsvBytes}). */
+/** Gives up the fast path (caught where a read starts: {@link readLayout}, {@link readRows}). */
 class NotFast extends Error {}
 
 /**
@@ -168,7 +169,7 @@ function headerNames(text: AsciiText, end: number, separator: string): string[] 
 }
 
 /** The number of lines in b[from, to) (records, if no line is blank: readRecords checks). */
-function countLines(b: Buffer, from: number, to: number): number {
+export function countLines(b: Buffer, from: number, to: number): number {
   let lines = 0;
   for (let at = from; at < to; lines++) {
     const lf = b.indexOf(LF, at);
@@ -178,12 +179,12 @@ function countLines(b: Buffer, from: number, to: number): number {
 }
 
 /** What one column becomes: a reader of its cells, and its codes once it is text. */
-interface Column {
+export interface Column {
   readonly reader: ColumnReader;
   codes: TextCodes | null;
 }
 
-/** Reads every record of b[from, end) into the columns; NotFast when unsure. */
+/** Reads every record of b[from, b.length) into the columns; NotFast when unsure. */
 function readRecords(b: Buffer, text: AsciiText, from: number, cols: Column[], o: Settings) {
   const n = b.length;
   const ncol = cols.length;
@@ -237,7 +238,7 @@ function addCell(col: Column, row: number, text: AsciiText, s: number, e: number
 }
 
 /** How cells are read: the same for every piece of one file. */
-interface CellRules {
+export interface CellRules {
   readonly sep: number;
   readonly decimal: number;
   /** Numbers may be read by {@link plainNumber} (no `na` strings to look for first). */
@@ -299,7 +300,7 @@ export function csvLayout(bytes: Uint8Array, opts: CsvOptions): CsvLayout | null
 }
 
 /** New columns for `rows` rows. */
-function newColumns(count: number, rows: number, infer: InferOptions): Column[] {
+export function newColumns(count: number, rows: number, infer: InferOptions): Column[] {
   return Array.from({ length: count }, () => ({
     reader: new ColumnReader(rows, infer),
     codes: null,
@@ -307,7 +308,7 @@ function newColumns(count: number, rows: number, infer: InferOptions): Column[] 
 }
 
 /** True when every CR of the file ended a line (a lone CR is a line end to the general reader). */
-function crsEndLines(l: CsvLayout, crs: number): boolean {
+export function crsEndLines(l: CsvLayout, crs: number): boolean {
   const b = l.bytes;
   let all = 0;
   for (let at = b.indexOf(CR); at >= 0; at = b.indexOf(CR, at + 1)) all++;
@@ -342,142 +343,65 @@ export function readLayout(l: CsvLayout, transfer: ArrayBuffer[]): PackedDataset
   }
 }
 
-/** Rows of a file read elsewhere (csv.piece.worker.ts), as {@link readPiece} reads them. */
-export interface PieceJob {
-  /** The piece's bytes: whole records, the file's last line end or none at the end. */
-  readonly bytes: Uint8Array;
-  readonly rows: number;
-  readonly columns: number;
-  readonly rules: CellRules;
-  /** Columns the file's first record made text: the piece reads them as text from its start. */
-  readonly text: readonly boolean[];
+/**
+ * Reads the records of bytes[from, end) into `cols` (made by {@link newColumns} for `rows`
+ * rows; `text`: columns to read as text from the first row on); the number of records that
+ * ended in CR LF, or null when the bytes are not for the fast path.
+ */
+export function readRows(
+  bytes: Buffer,
+  from: number,
+  cols: Column[],
+  rules: CellRules,
+  rows: number,
+  text: readonly boolean[] = [],
+): number | null {
+  const ascii = new AsciiText(bytes);
+  cols.forEach((col, k) => {
+    if (text[k] === true) col.codes = new TextCodes(rows, col.reader, ascii);
+  });
+  try {
+    return readRecords(bytes, ascii, from, cols, { ...rules, bytes, rows });
+  } catch (e) {
+    if (e instanceof NotFast) return null;
+    throw e;
+  }
 }
 
-/** One column of a piece: its values, or codes into its strings once it is text. */
-type PieceColumn =
+/** One column of rows read elsewhere: its values, or codes into its strings once it is text. */
+export type RowsColumn =
   { readonly part: ColumnPart } | { readonly codes: Int32Array; readonly strings: string[] };
 
-/** What a piece held (null: not for the fast path). */
-export type PieceAnswer = { readonly columns: PieceColumn[]; readonly crs: number } | null;
-
-/** Reads the records of one piece (`transfer` receives the buffers to move). */
-export function readPiece(job: PieceJob, transfer: ArrayBuffer[]): PieceAnswer {
-  const b = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
-  const text = new AsciiText(b);
-  const cols = newColumns(job.columns, job.rows, job.rules.infer);
-  cols.forEach((col, k) => {
-    if (job.text[k] === true) col.codes = new TextCodes(job.rows, col.reader, text);
-  });
-  let crs: number;
-  try {
-    crs = readRecords(b, text, 0, cols, { ...job.rules, bytes: b, rows: job.rows });
-  } catch (e) {
-    if (e instanceof NotFast) return null;
-    throw e;
+/** `col` as it is posted to the thread that joins it (`transfer` gets its buffers). */
+export function rowsColumn(col: Column, transfer: ArrayBuffer[]): RowsColumn {
+  if (col.codes !== null) {
+    transfer.push(col.codes.codes.buffer as ArrayBuffer);
+    return { codes: col.codes.codes, strings: col.codes.strings };
   }
-  const columns = cols.map((col): PieceColumn => {
-    if (col.codes !== null) {
-      transfer.push(col.codes.codes.buffer as ArrayBuffer);
-      return { codes: col.codes.codes, strings: col.codes.strings };
-    }
-    const part = col.reader.part() as ColumnPart;
-    transfer.push(part.values.buffer as ArrayBuffer);
-    return { part };
-  });
-  return { columns, crs };
-}
-
-/** Files from this size on are read in two pieces at once when the machine has two cores. */
-export const PIECES_MIN_BYTES = 4 << 20;
-
-/**
- * The records of a checked file read in two pieces at once: the later rows in a copy of
- * their own by `elsewhere` (another thread), the earlier ones here, then joined as one
- * pass would have read them. Null when a piece is not for the fast path or the two
- * disagree on a column (a number in one, text in the other, a piece starting with empty
- * cells of a text column): then read it in one pass ({@link readLayout}), which decides.
- */
-export async function readInPieces(
-  l: CsvLayout,
-  transfer: ArrayBuffer[],
-  elsewhere: (job: PieceJob, transfer: ArrayBuffer[]) => Promise<PieceAnswer>,
-): Promise<PackedDataset | null> {
-  const b = l.bytes;
-  const mid = b.indexOf(LF, l.from + Math.floor((b.length - l.from) * SECOND_SHARE));
-  if (mid < 0 || mid + 1 >= b.length) return readLayout(l, transfer);
-  const cut = mid + 1;
-  const text = textFromFirstRecord(l);
-  if (text === null) return null;
-  const firstRows = countLines(b, l.from, cut);
-  const copy = Buffer.allocUnsafeSlow(b.length - cut);
-  b.copy(copy, 0, cut);
-  const job: PieceJob = {
-    text,
-    bytes: copy,
-    rows: l.rows - firstRows,
-    columns: l.names.length,
-    rules: l.rules,
-  };
-  const later = elsewhere(job, [copy.buffer]);
-  // Its rejection is handled below, once the first piece is read.
-  later.catch(() => undefined);
-  const cols = newColumns(l.names.length, l.rows, l.rules.infer);
-  let crs: number;
-  try {
-    const first = b.subarray(0, cut);
-    crs = readRecords(first, new AsciiText(first), l.from, cols, {
-      ...l.rules,
-      bytes: first,
-      rows: l.rows,
-    });
-  } catch (e) {
-    if (e instanceof NotFast) return null;
-    throw e;
-  }
-  const piece = await later;
-  if (piece === null || !joined(cols, piece, firstRows)) return null;
-  if (!crsEndLines(l, crs + piece.crs)) return null;
-  return pack(l.name, l.names, cols, transfer);
+  const part = col.reader.part() as ColumnPart;
+  transfer.push(part.values.buffer as ArrayBuffer);
+  return { part };
 }
 
 /**
- * The share of the bytes read elsewhere. Half: the copy of its bytes before and of its values
- * after cost little against the read (a few ms per 30 MB once the process has touched that
- * much memory before; about 3 ms per MB of fresh memory on the development VM).
+ * Appends `later`, the next rows of the column read elsewhere, to `col` (read up to row
+ * `at`); false when the two disagree on the column (one pass would have declined, or made
+ * it text at a later row).
  */
-const SECOND_SHARE = 0.5;
+export function joinColumn(col: Column, later: RowsColumn, at: number): boolean {
+  if ('part' in later) return col.codes === null && col.reader.join(later.part);
+  if (col.codes === null) return false;
+  col.codes.join(later.codes, later.strings, at);
+  return true;
+}
 
-/**
- * Which columns the first record makes text (read in one pass, they are text from there on,
- * whatever later cells hold: empty, `NA`, numbers); null when that record is not for the
- * fast path.
- */
-function textFromFirstRecord(l: CsvLayout): boolean[] | null {
-  const lf = l.bytes.indexOf(LF, l.from);
-  const first = l.bytes.subarray(0, lf < 0 ? l.bytes.length : lf + 1);
-  const cols = newColumns(l.names.length, 1, l.rules.infer);
-  try {
-    readRecords(first, new AsciiText(first), l.from, cols, { ...l.rules, bytes: first, rows: 1 });
-  } catch (e) {
-    if (e instanceof NotFast) return null;
-    throw e;
-  }
+/** Which of `cols` became text. */
+export function textColumns(cols: Column[]): boolean[] {
   return cols.map((col) => col.codes !== null);
 }
 
-/** Joins a later piece's columns to `cols` (read up to row `rows`); false if they disagree. */
-function joined(cols: Column[], piece: NonNullable<PieceAnswer>, rows: number): boolean {
-  return cols.every((col, k) => {
-    const p = piece.columns[k];
-    if (p === undefined) return false;
-    if ('part' in p) return col.codes === null && col.reader.join(p.part);
-    if (col.codes === null) return false;
-    col.codes.join(p.codes, p.strings, rows);
-    return true;
-  });
-}
 /** The columns as the worker posts them. */
-function pack(name: string, names: string[], cols: Column[], transfer: ArrayBuffer[]) {
+export function pack(name: string, names: string[], cols: Column[], transfer: ArrayBuffer[]) {
   const text: PackedDataset['text'] = [];
   const variables = cols.map((col, k): PanthrVector => {
     const vname = names[k] as string;

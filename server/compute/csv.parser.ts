@@ -31,7 +31,14 @@ export interface CsvJob {
 /** The worker's answer: a parse result, the dataset packed, or why it could not parse. */
 export type CsvJobAnswer =
   | { readonly id: number; readonly result: CsvResult }
-  | { readonly id: number; readonly packed: PackedDataset; readonly pieces?: boolean }
+  | {
+      readonly id: number;
+      readonly packed: PackedDataset;
+      /** Read in two pieces at once (csv.pieces.ts). */
+      readonly pieces?: boolean;
+      /** Why the helper thread could not read its piece (the file was read in one pass). */
+      readonly helperFailure?: string;
+    }
   | { readonly id: number; readonly encoding: string }
   | { readonly id: number; readonly failed: string };
 
@@ -56,6 +63,22 @@ export function csvPieceReads(): number {
   return pieceReads;
 }
 
+let helperFailures = 0;
+
+/**
+ * The helper thread failed (large files then take one thread's time): said once as a
+ * process warning (standard error: the journal), counted for tests.
+ */
+function helperFailed(why: string): void {
+  if (helperFailures++ === 0)
+    process.emitWarning(`the CSV helper thread failed, large files are read on one thread: ${why}`);
+}
+
+/** How many reads the helper thread failed since the process started. */
+export function csvHelperFailures(): number {
+  return helperFailures;
+}
+
 /** The worker's file: csv.worker.ts under tsx, csv.worker.js once compiled. */
 const WORKER_FILE = workerFile(import.meta.url, 'csv.worker');
 
@@ -67,6 +90,7 @@ function settle(answer: CsvJobAnswer): void {
   if ('result' in answer) p.resolve(answer.result);
   else if ('packed' in answer) {
     if (answer.pieces === true) pieceReads++;
+    if (answer.helperFailure !== undefined) helperFailed(answer.helperFailure);
     p.resolve({ ok: true, dataset: unpackDataset(answer.packed) });
   } else if ('encoding' in answer) p.reject(new UnknownEncodingError(answer.encoding));
   else p.reject(new Error(`the CSV worker failed: ${answer.failed}`));

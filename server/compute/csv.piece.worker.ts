@@ -3,7 +3,7 @@
  * file while the CSV worker reads the earlier ones (csv.fast.ts, readInPieces).
  */
 import { parentPort } from 'node:worker_threads';
-import { readPiece, type PieceAnswer, type PieceJob } from './csv.fast.ts';
+import { readPiece, type PieceAnswer, type PieceJob } from './csv.pieces.ts';
 
 /** A job as posted: the piece and its number. */
 export interface NumberedPiece {

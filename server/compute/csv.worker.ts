@@ -10,70 +10,90 @@ import { parentPort, type Worker } from 'node:worker_threads';
 import { parseCsv } from '../../converters/index.ts';
 import { startWorker, workerFile } from '../worker-thread.ts';
 import { decodeCsv, packDataset, readsAsciiAsAscii, UnknownEncodingError } from './csv.decode.ts';
+import { csvLayout, readLayout, type CsvLayout } from './csv.fast.ts';
 import {
-  csvLayout,
   PIECES_MIN_BYTES,
   readInPieces,
-  readLayout,
-  type CsvLayout,
   type PieceAnswer,
   type PieceJob,
-} from './csv.fast.ts';
+  type PiecesOutcome,
+} from './csv.pieces.ts';
 import type { CsvJob, CsvJobAnswer } from './csv.parser.ts';
 import type { NumberedAnswer, NumberedPiece } from './csv.piece.worker.ts';
 
 const PIECE_WORKER_FILE = workerFile(import.meta.url, 'csv.piece.worker');
 
+/** A helper thread and the pieces it was given, by number. */
+interface Helper {
+  readonly worker: Worker;
+  readonly waiting: Map<number, (a: PieceAnswer | Error) => void>;
+}
+
 /** The helper thread, started on the first large file and kept (unreferenced). */
-let helper: Worker | null = null;
-const waiting = new Map<number, (a: PieceAnswer | Error) => void>();
+let helper: Helper | null = null;
 let nextPiece = 1;
 
-function pieceWorker(): Worker {
+function pieceWorker(): Helper {
   if (helper) return helper;
-  const w = startWorker(PIECE_WORKER_FILE);
-  w.unref();
-  w.on('message', (m: NumberedAnswer) => {
-    const done = waiting.get(m.id);
-    waiting.delete(m.id);
+  const worker = startWorker(PIECE_WORKER_FILE);
+  worker.unref();
+  const h: Helper = { worker, waiting: new Map() };
+  worker.on('message', (m: NumberedAnswer) => {
+    const done = h.waiting.get(m.id);
+    h.waiting.delete(m.id);
     done?.('answer' in m ? m.answer : new Error(m.failed));
   });
+  // Only this helper's pieces fail with it (a late event of a dead one touches no other's).
   const fail = (err: Error): void => {
-    if (helper === w) helper = null;
-    for (const done of waiting.values()) done(err);
-    waiting.clear();
+    if (helper === h) helper = null;
+    for (const done of h.waiting.values()) done(err);
+    h.waiting.clear();
   };
-  w.on('error', fail);
-  w.on('messageerror', (err) => {
+  worker.on('error', fail);
+  worker.on('messageerror', (err) => {
     fail(err);
-    void w.terminate();
+    void worker.terminate();
   });
-  w.on('exit', (code) => fail(new Error(`the CSV helper thread exited (${code})`)));
-  helper = w;
-  return w;
+  worker.on('exit', (code) => fail(new Error(`the CSV helper thread exited (${code})`)));
+  helper = h;
+  return h;
 }
 
 /** Reads a piece in the helper thread. */
 function elsewhere(job: PieceJob, transfer: ArrayBuffer[]): Promise<PieceAnswer> {
   return new Promise((resolve, reject) => {
+    const h = pieceWorker();
     const id = nextPiece++;
-    waiting.set(id, (a) => (a instanceof Error ? reject(a) : resolve(a)));
-    pieceWorker().postMessage({ id, job } satisfies NumberedPiece, transfer);
+    h.waiting.set(id, (a) => (a instanceof Error ? reject(a) : resolve(a)));
+    try {
+      h.worker.postMessage({ id, job } satisfies NumberedPiece, transfer);
+    } catch (e) {
+      h.waiting.delete(id);
+      reject(e instanceof Error ? e : new Error(String(e)));
+    }
   });
 }
 
 /**
- * A checked file's records: in two pieces when large, else (or if that declines) in one
- * pass; `pieces` tells which answered.
+ * A checked file's records: in two pieces when large, else (or when the pieces leave it to
+ * one pass) in one pass; `packed` null when the file is for the general parse; `pieces`
+ * tells which answered, `helperFailure` why the helper thread could not help.
  */
 async function readFast(l: CsvLayout, transfer: ArrayBuffer[]) {
+  let helperFailure: string | undefined;
   if (l.bytes.length >= PIECES_MIN_BYTES && availableParallelism() > 1) {
-    // The helper's failure (a thread that could not start or died) costs only the time.
-    const packed = await readInPieces(l, transfer, elsewhere).catch(() => null);
-    if (packed !== null) return { packed, pieces: true };
+    const outcome: PiecesOutcome = await readInPieces(l, transfer, elsewhere).catch(
+      (e: unknown) => {
+        // A helper that could not start or died costs the time of one pass; it is reported.
+        helperFailure = e instanceof Error ? e.message : String(e);
+        return 'one pass' as const;
+      },
+    );
+    if (outcome === 'general') return { packed: null };
+    if (outcome !== 'one pass') return { packed: outcome, pieces: true };
   }
   const packed = readLayout(l, transfer);
-  return packed === null ? null : { packed, pieces: false };
+  return { packed, pieces: false, ...(helperFailure === undefined ? {} : { helperFailure }) };
 }
 
 async function run(job: CsvJob, transfer: ArrayBuffer[]): Promise<CsvJobAnswer> {
@@ -81,7 +101,7 @@ async function run(job: CsvJob, transfer: ArrayBuffer[]): Promise<CsvJobAnswer> 
     if (typeof job.input !== 'string' && readsAsciiAsAscii(job.encoding)) {
       const layout = csvLayout(job.input, job.options);
       const read = layout === null ? null : await readFast(layout, transfer);
-      if (read !== null) return { id: job.id, ...read };
+      if (read?.packed != null) return { id: job.id, ...read, packed: read.packed };
     }
     const text = typeof job.input === 'string' ? job.input : decodeCsv(job.input, job.encoding);
     const r = parseCsv(text, job.options);

@@ -12,7 +12,7 @@ import {
   type PanthrVector,
 } from '../../converters/index.ts';
 import type { WorkspaceRuntime } from '../../server/compute/index.ts';
-import { PIECES_MIN_BYTES } from '../../server/compute/csv.fast.ts';
+import { PIECES_MIN_BYTES } from '../../server/compute/csv.pieces.ts';
 import { csvPieceReads, csvWorkerJobs, WORKER_MIN_BYTES } from '../../server/compute/csv.parser.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { errorOf, resultOf } from '../fixtures/compute/run.ts';

@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseCsv, type CsvOptions, type PanthrDataset } from '../../converters/index.ts';
 import { unpackDataset } from '../../server/compute/csv.decode.ts';
+import { csvLayout, parseCsvBytes } from '../../server/compute/csv.fast.ts';
 import {
-  csvLayout,
-  parseCsvBytes,
   readInPieces,
   readPiece,
+  type PieceAnswer,
   type PieceJob,
-} from '../../server/compute/csv.fast.ts';
+} from '../../server/compute/csv.pieces.ts';
 
 /** The fast path's dataset, unpacked as the main thread does; null when it declined. */
 function fast(text: string, opts: CsvOptions = {}): PanthrDataset | null {
@@ -37,19 +37,26 @@ function comparable(d: PanthrDataset): unknown {
   };
 }
 
+/** A helper thread's side, the job and its answer cloned as postMessage clones them. */
+function asHelper(job: PieceJob, transfer: ArrayBuffer[]): Promise<PieceAnswer> {
+  const t: ArrayBuffer[] = [];
+  const answer = readPiece(structuredClone(job, { transfer }), t);
+  return Promise.resolve(structuredClone(answer, { transfer: t }));
+}
+
 /**
- * The fast path reading in two pieces, the later one as the helper thread does (the job and
- * its answer cloned as postMessage clones them); null when it declined.
+ * The fast path reading in two pieces, the later one as the helper thread does; what reads
+ * the file instead when the pieces do not.
  */
-async function inPieces(text: string, opts: CsvOptions = {}): Promise<PanthrDataset | null> {
+async function inPieces(
+  text: string,
+  opts: CsvOptions = {},
+  helper = asHelper,
+): Promise<PanthrDataset | 'one pass' | 'general'> {
   const layout = csvLayout(Buffer.from(text, 'latin1'), opts);
-  if (layout === null) return null;
-  const packed = await readInPieces(layout, [], (job: PieceJob, transfer) => {
-    const t: ArrayBuffer[] = [];
-    const answer = readPiece(structuredClone(job, { transfer }), t);
-    return Promise.resolve(structuredClone(answer, { transfer: t }));
-  });
-  return packed === null ? null : unpackDataset(packed);
+  if (layout === null) return 'general';
+  const out = await readInPieces(layout, [], helper);
+  return typeof out === 'string' ? out : unpackDataset(out);
 }
 
 function parseCsvOk(text: string): PanthrDataset {
@@ -58,9 +65,13 @@ function parseCsvOk(text: string): PanthrDataset {
   return g.dataset;
 }
 
-function sameAsGeneral(text: string, opts: CsvOptions = {}, f = fast(text, opts)): boolean {
+function sameAsGeneral(
+  text: string,
+  opts: CsvOptions = {},
+  f: PanthrDataset | string | null = fast(text, opts),
+): boolean {
   const g = parseCsv(text, opts);
-  if (f === null) return false;
+  if (f === null || typeof f === 'string') return false;
   assert.ok(g.ok, `the fast path read what the general one refuses: ${JSON.stringify(g)}`);
   assert.deepEqual(comparable(f), comparable(g.dataset), JSON.stringify(text.slice(0, 400)));
   return true;
@@ -131,8 +142,12 @@ describe('csv: the fast path from bytes', () => {
           const text = lines.join(eol) + (trailing ? eol : '');
           const opts = { na, name: 'd' };
           const pieces = await inPieces(text, opts);
-          if (sameAsGeneral(text, opts, pieces)) answered++;
-          // Declined in pieces, the file is read in one pass, which decides for itself.
+          if (typeof pieces !== 'string') {
+            assert.ok(sameAsGeneral(text, opts, pieces));
+            answered++;
+          }
+          // Left to the general parse: one pass declines it too.
+          if (pieces === 'general') assert.equal(fast(text, opts), null);
         },
       ),
       { numRuns: 2000 },
@@ -150,19 +165,43 @@ describe('csv: the fast path from bytes', () => {
     const joinable = `id,g,x,e\n${rows(n, (i) => `${i},${half(i, n) ? `g${i % 7}` : `g${i % 3}`},${i === 350 ? 'NaN' : i === 351 ? '-Inf' : i / 3},${half(i, n) ? i : ''}`)}\n`;
     const p = await inPieces(joinable);
     assert.ok(sameAsGeneral(joinable, {}, p));
-    assert.ok(p !== null && (p.variables[2]?.values as unknown[])[350] === 'NaN');
+    assert.ok(typeof p !== 'string' && (p.variables[2]?.values as unknown[])[350] === 'NaN');
     // A text column whose later piece starts with empty and NA cells, then numbers: text
     // from the file's first record on, as one pass reads it.
     const textLate = `a,b\n${rows(n, (i) => `${i},${i === 0 ? 'x' : i >= n / 2 - 40 && i < n / 2 + 40 ? ['', 'NA'][i % 2] : i}`)}\n`;
     assert.ok(sameAsGeneral(textLate, {}, await inPieces(textLate)));
-    // A number column that turns to text in the later piece, and logical against number.
+    // A number column that turns to text, or to logical, late in the later piece: one pass
+    // decides (and declines it in turn: the general parse reads it).
+    const tail = (i: number) => i >= n * 0.9;
     for (const late of [
-      `a,b\n${rows(n, (i) => `${i},${half(i, n) ? 'x' : i}`)}\n`,
-      `a,b\n${rows(n, (i) => `${i},${half(i, n) ? 'TRUE' : i}`)}\n`,
+      `a,b\n${rows(n, (i) => `${i},${tail(i) ? 'x' : i}`)}\n`,
+      `a,b\n${rows(n, (i) => `${i},${tail(i) ? 'TRUE' : i}`)}\n`,
     ]) {
-      assert.equal(await inPieces(late), null);
+      assert.equal(await inPieces(late), 'one pass');
       assert.deepEqual(comparable(fast(late) ?? parseCsvOk(late)), comparable(parseCsvOk(late)));
     }
+    // Numbers in the first piece, text from the later piece's first row on: the pieces
+    // disagree (one pass would make the column text at a later row, and decline).
+    const numbers = `a,b\n${rows(n, (i) => `${i},${i}`)}\n`;
+    const cutRow =
+      numbers.slice(0, numbers.indexOf('\n', (numbers.length + 4) / 2)).split('\n').length - 1;
+    const atCut = `a,b\n${rows(n, (i) => `${i},${i >= cutRow ? 'x'.repeat(String(i).length) : i}`)}\n`;
+    assert.equal(await inPieces(atCut), 'one pass');
+    assert.equal(fast(atCut), null);
+    // A file without a line end after its middle is not cut.
+    assert.equal(await inPieces(`a,b\n1,2\n${'3'.repeat(500)},4`), 'one pass');
+  });
+
+  it('leaves a file to the general parse when its first piece is not for the fast path', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => (i === 10 ? `${i}` : `${i},${i}`));
+    // A short record early: one pass declines it, so the general parse reads it at once.
+    assert.equal(await inPieces(`a,b\n${rows.join('\n')}\n`), 'general');
+  });
+
+  it('rejects when the helper thread fails (the worker then reads in one pass)', async () => {
+    const text = `a,b\n${Array.from({ length: 300 }, (_, i) => `${i},${i}`).join('\n')}\n`;
+    const dead = () => Promise.reject(new Error('the CSV helper thread exited (1)'));
+    await assert.rejects(inPieces(text, {}, dead), /exited/);
   });
 
   it('answers for the usual large file: numbers of up to 17 digits and a text column', () => {
