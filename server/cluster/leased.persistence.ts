@@ -25,6 +25,7 @@ export function leasedPersistence(
   };
   // Fails closed: a write to a workspace no session here opened as its own (unknown, or
   // another user's read-only one) has no lease to check, so it is refused.
+  const prepare = inner.prepare?.bind(inner);
   const check = async (workspaceId: string): Promise<string> => {
     const userId = writers.get(workspaceId);
     if (userId === undefined) {
@@ -54,8 +55,16 @@ export function leasedPersistence(
     },
     load: (workspaceId) => inner.load(workspaceId),
     find: (workspaceId, name) => inner.find(workspaceId, name),
-    // Chunks only, named by nothing until a save, which is checked as every save is.
-    ...(inner.prepare === undefined ? {} : { prepare: inner.prepare.bind(inner) }),
+    // Chunks only, named by nothing until a save; refused, as any write, once the user's
+    // session has moved to another node.
+    ...(prepare === undefined
+      ? {}
+      : {
+          prepare: async (workspaceId, objects) => {
+            await check(workspaceId);
+            return prepare(workspaceId, objects);
+          },
+        }),
     async save(workspaceId, object) {
       const userId = await check(workspaceId);
       const saved = await inner.save(workspaceId, object);

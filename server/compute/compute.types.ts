@@ -56,8 +56,9 @@ export interface RunOptions {
   readonly owner?: string;
   /**
    * Writes the large values of a dataset about to be stored while R takes it, so that the
-   * save after the run only names them (the session's store: WorkspacePersistence.prepare);
-   * the run discards what was written if R refuses the dataset.
+   * save after the run only names them (the session's store: WorkspacePersistence.prepare).
+   * The caller discards what was written when no save stores the dataset (R refused it, the
+   * run or the save failed): sessions/ahead.writes.ts.
    */
   readonly prepare?: (objects: readonly StoredPanthrObject[]) => Promise<PreparedValues>;
 }

@@ -257,8 +257,7 @@ export class WorkspaceRuntime {
 
   /**
    * `d` into R under a fresh name, then held as the dataset of its name. `prepare`: the
-   * store writes its values meanwhile (RunOptions.prepare); a store that cannot is no
-   * failure here (the save writes them itself).
+   * store writes its values meanwhile (RunOptions.prepare).
    */
   private async putDataset(
     d: PanthrDataset,
@@ -271,17 +270,15 @@ export class WorkspaceRuntime {
     // datasetToR throws before R is touched, so a bad dataset leaves no trace there.
     const value = datasetToR(d);
     const dataset = storedDataset(d);
-    const prepared = prepare?.([dataset]).catch(() => null) ?? null;
+    // A failed write ahead costs only time: the save writes the values itself.
+    const prepared = prepare?.([dataset]).catch(() => undefined);
     const rVar = this.r.newName('d');
     // If the assign fails, its generated name is never used again.
-    try {
-      await this.r.assign(rVar, value, call);
-    } catch (e) {
-      await (await prepared)?.discard().catch(() => undefined);
-      throw e;
-    }
-    // The save that follows names the values only once they are written.
-    await prepared;
+    const assigned = this.r.assign(rVar, value, call);
+    // Both settle before either outcome counts: the save that follows must find the values
+    // written, and the caller discards them if R refused the dataset.
+    await Promise.allSettled([assigned, prepared]);
+    await assigned;
     const old = this.datasets.get(d.name);
     const entry: DatasetEntry = { rVar, dataset, rows, version: ++this.version };
     this.datasets.set(d.name, entry);

@@ -64,15 +64,20 @@ export function storePersistence(store: Store): WorkspacePersistence {
     },
     async prepare(workspaceId, objects) {
       const prepared: { discard(): Promise<void> }[] = [];
-      for (const o of objects) {
-        if (o.name === null) continue;
-        prepared.push(await prepareValues(store, workspaceId, { ...o, name: o.name }));
-      }
-      return {
-        async discard() {
-          for (const p of prepared) await p.discard();
-        },
+      const discard = async (): Promise<void> => {
+        for (const p of prepared) await p.discard();
       };
+      try {
+        for (const o of objects) {
+          if (o.name === null) continue;
+          prepared.push(await prepareValues(store, workspaceId, { ...o, name: o.name }));
+        }
+      } catch (error) {
+        // What the objects before wrote is named by nothing either.
+        await discard().catch(() => undefined);
+        throw error;
+      }
+      return { discard };
     },
     find: (workspaceId, name) => findObject(store, workspaceId, name),
     async saveRecord(workspaceId, record) {

@@ -13,7 +13,6 @@ import type { SessionMetrics } from './metrics.ts';
 import {
   isErrorObject,
   type ErrorObject,
-  type PrepareValues,
   type StoredPanthrObject,
   type RLease,
   type RInspector,
@@ -26,6 +25,7 @@ import {
 import { SerialQueue } from './serial.queue.ts';
 import { changeOf, isRecorded, outputsToRerun, touchedData, undoKind } from './data.changes.ts';
 import { UndoHistory, undoRedo } from './undo.history.ts';
+import { AheadWrites } from './ahead.writes.ts';
 import { wrongWorkspaceReply } from './workspace.guard.ts';
 import { isSliceReply, SliceReplies } from './slice.replies.ts';
 
@@ -361,6 +361,15 @@ export class UserSession {
   ): Promise<readonly (StoredPanthrObject | ErrorObject)[]> {
     const started = performance.now();
     let outcome = 'ok';
+    const ahead = new AheadWrites(
+      this.deps.persistence,
+      async () => {
+        const workspace = await this.currentWorkspace();
+        return workspace.readOnly === true ? undefined : workspace.id;
+      },
+      this.deps.log,
+    );
+    let stored: readonly StoredPanthrObject[] = [];
     try {
       if (this.runtime === null) await this.startRuntime();
       const runtime = this.runtime;
@@ -382,9 +391,10 @@ export class UserSession {
               timeoutMs: this.deps.computeTimeoutMs,
               signal: this.abort.signal,
               ...(owner === undefined ? {} : { owner }),
-              ...this.prepareOption(),
+              ...ahead.option(),
             });
       const saved = await this.persist(result);
+      stored = result.store;
       const change = before === null ? null : changeOf(object, before, result);
       if (change !== null) {
         const workspaceId = (await this.currentWorkspace()).id;
@@ -415,6 +425,8 @@ export class UserSession {
       outcome = failure.code;
       return [failure];
     } finally {
+      // Values written ahead of a save that did not store them are deleted.
+      await ahead.settle(stored);
       this.deps.metrics.observeRequest(object.type, outcome, (performance.now() - started) / 1000);
       this.deps.log.info(
         {
@@ -426,22 +438,6 @@ export class UserSession {
         'computation',
       );
     }
-  }
-
-  /**
-   * The run's `prepare` option: a dataset's values are written to the store while R takes
-   * it, when the store can (WorkspacePersistence.prepare) and the workspace is the user's.
-   */
-  private prepareOption(): { prepare?: PrepareValues } {
-    const persistence = this.deps.persistence;
-    if (persistence.prepare === undefined) return {};
-    return {
-      prepare: async (objects) => {
-        const workspace = await this.currentWorkspace();
-        if (workspace.readOnly === true) return { discard: () => Promise.resolve() };
-        return persistence.prepare?.(workspace.id, objects) ?? { discard: () => Promise.resolve() };
-      },
-    };
   }
 
   /**

@@ -129,7 +129,11 @@ export function splitBlobs<T>(
  * So a chunk may be named by several documents of one workspace, and is deleted only once
  * none names it ({@link unnamedChunks}). Held by identity and forgotten with the values; a
  * hit is used only while every chunk of it is known to exist (written or reused in this
- * process and not deleted since).
+ * process, named by a document, and not deleted since).
+ * Chunks written ahead of a save (workspace.repo.ts, prepareValues) are named by nothing yet:
+ * they are kept apart ({@link rememberAhead}) and reused only by a save of the very same
+ * values soon after, well before another node's start-up sweep could take them as orphans
+ * (CHUNK_SWEEP_MIN_AGE_MS); the save that names them makes them alive.
  */
 export class ChunkMemory {
   private readonly byValues = new WeakMap<
@@ -138,6 +142,28 @@ export class ChunkMemory {
   >();
   /** Chunks placed in this process and not deleted since, per workspace. */
   private readonly alive = new Map<string, Set<string>>();
+  /** Values written ahead of their save: their chunks, usable until `until` (Date.now()). */
+  private readonly ahead = new WeakMap<
+    object,
+    { workspaceId: string; chunks: readonly string[]; until: number }
+  >();
+
+  /**
+   * Values of an object of `workspaceId` written to `chunks` ahead of its save, which may
+   * name them until `until` (ms since the epoch); no document names them yet.
+   */
+  rememberAhead(
+    workspaceId: string,
+    placed: readonly [object, readonly string[]][],
+    until: number,
+  ): void {
+    for (const [values, chunks] of placed) this.ahead.set(values, { workspaceId, chunks, until });
+  }
+
+  /** Values written ahead whose chunks are being deleted (no save came): not named from now on. */
+  dropAhead(placed: readonly [object, readonly string[]][]): void {
+    for (const [values] of placed) this.ahead.delete(values);
+  }
 
   /** Values of an object of `workspaceId` placed in `chunks` (after its document was written). */
   remember(workspaceId: string, placed: readonly [object, readonly string[]][]): void {
@@ -145,6 +171,7 @@ export class ChunkMemory {
     if (alive === undefined) this.alive.set(workspaceId, (alive = new Set()));
     for (const [values, chunks] of placed) {
       this.byValues.set(values, { workspaceId, chunks });
+      this.ahead.delete(values);
       for (const c of chunks) alive.add(c);
     }
   }
@@ -167,11 +194,16 @@ export class ChunkMemory {
     return (values) => {
       const hit = this.byValues.get(values);
       const alive = this.alive.get(workspaceId);
-      return hit !== undefined &&
+      if (
+        hit !== undefined &&
         hit.workspaceId === workspaceId &&
         alive !== undefined &&
         hit.chunks.every((c) => alive.has(c))
-        ? hit.chunks
+      )
+        return hit.chunks;
+      const ahead = this.ahead.get(values);
+      return ahead !== undefined && ahead.workspaceId === workspaceId && Date.now() < ahead.until
+        ? ahead.chunks
         : undefined;
     };
   }

@@ -18,6 +18,7 @@ import {
 import type { Store, WorkspaceBlobDoc, WorkspaceDoc } from './store.types.ts';
 import {
   blobIds,
+  CHUNK_SWEEP_MIN_AGE_MS,
   ChunkMemory,
   deleteBlobs,
   joinBlobs,
@@ -321,11 +322,16 @@ export async function saveObject(
   return stored;
 }
 
+/** How long after they are written chunks written ahead may still be named by a save. */
+const AHEAD_REUSE_MS = CHUNK_SWEEP_MIN_AGE_MS / 2;
+
 /**
  * Writes the chunks of `object`'s large values ahead of its save (while R takes the same
  * dataset: RunOptions.prepare), so that {@link saveObject} of the very same values (by
- * identity: {@link ChunkMemory}) only names them. `discard` deletes them when no save will
- * come; should the process stop first, they are unnamed chunks the start-up sweep removes.
+ * identity: {@link ChunkMemory}) within a few minutes only names them. `discard` deletes
+ * those no document names (call it whenever the save did not happen; after it, it deletes
+ * nothing); should the process stop first, they are unnamed chunks the start-up sweep
+ * removes.
  */
 export async function prepareValues(
   store: Store,
@@ -333,16 +339,19 @@ export async function prepareValues(
   object: WorkspaceObject,
 ): Promise<{ discard(): Promise<void> }> {
   const memory = chunkMemory(store);
+  const until = Date.now() + AHEAD_REUSE_MS;
   const prefix = `${objectId(workspaceId, object.name)}@ahead-${randomUUID()}`;
   const { blobs, placed } = splitBlobs(object, workspaceId, prefix, memory.reuseFor(workspaceId));
   await insertChunks(store, blobs);
-  const ids = blobs.map((b) => b._id);
-  memory.remember(workspaceId, placed);
+  const written = new Set(blobs.map((b) => b._id));
+  const own = placed.filter(([, chunks]) => chunks.some((c) => written.has(c)));
+  memory.rememberAhead(workspaceId, own, until);
   return {
     async discard() {
-      if (ids.length === 0) return;
-      // Another object of the workspace may have been saved naming them meanwhile.
-      await deleteUnnamed(store, workspaceId, ids);
+      if (written.size === 0) return;
+      memory.dropAhead(own);
+      // A save may have named them meanwhile (then they stay, alive).
+      await deleteUnnamed(store, workspaceId, [...written]);
     },
   };
 }

@@ -363,9 +363,15 @@ describe('cluster: leases and the start-up sweep on the store', function () {
         writes.push(`purge ${userId}`);
         return Promise.resolve();
       },
+      prepare: (workspaceId: string) => {
+        writes.push(`prepare ${workspaceId}`);
+        return Promise.resolve({ discard: () => Promise.resolve() });
+      },
     } as unknown as WorkspacePersistence;
     const keeper = keeperOf();
     const persistence = leasedPersistence(inner, keeper);
+    const prepare = persistence.prepare?.bind(persistence);
+    assert.ok(prepare, 'the wrapper passes writes ahead on');
     const object = { type: 'vector', name: 'x' } as never;
     try {
       assert.deepEqual(await keeper.admit(user), { kind: 'held' });
@@ -376,16 +382,19 @@ describe('cluster: leases and the start-up sweep on the store', function () {
         AppError,
       );
       await assert.rejects(persistence.remove('ws-unknown', 'x'), AppError);
+      await assert.rejects(prepare('ws-unknown', [object]), AppError);
       assert.deepEqual(writes, []);
       const ws = await persistence.current(user);
+      await prepare(ws.id, [object]);
       await persistence.save(ws.id, object);
       await persistence.purge(user);
-      assert.deepEqual(writes, [`save ${ws.id}`, `purge ${user}`]);
+      assert.deepEqual(writes, [`prepare ${ws.id}`, `save ${ws.id}`, `purge ${user}`]);
       // b took the user: neither a save nor a purge is written here any more.
       assert.equal(await leases.take(user, 'b', 5_000, new Date(Date.now() + 6_000)), true);
       await assert.rejects(persistence.save(ws.id, object), AppError);
+      await assert.rejects(prepare(ws.id, [object]), AppError);
       await assert.rejects(persistence.purge(user), AppError);
-      assert.equal(writes.length, 2);
+      assert.equal(writes.length, 3);
     } finally {
       await keeper.close();
       await leases.release(user, 'b');
