@@ -31,7 +31,8 @@ import { startTestServer } from '../test/fixtures/server.ts';
 import { createUser } from '../test/fixtures/users.ts';
 import { freePort } from './lib/panthr-bench.ts';
 import { csvCase } from './lib/upload-csv.ts';
-import type { UploadConfig, UploadResult } from './lib/upload-client.ts';
+import { runUploadClient } from './lib/upload-child.ts';
+import type { UploadConfig } from './lib/upload-client.ts';
 import { makeColumns, uploadMessage, type Columns } from './lib/upload-data.ts';
 import { ms, percentile, timeRuns, verdict } from './lib/stats.ts';
 
@@ -41,7 +42,6 @@ const ROWS = Number((CSV_ONLY || BINARY_ONLY ? process.argv[3] : process.argv[2]
 const VARS = 10;
 const RUNS = 5;
 const median = (xs: readonly number[]): number => percentile(xs, 50);
-const CLIENT = join(import.meta.dirname, 'lib/upload-client.ts');
 
 /**
  * R's `readBin` of the same numbers from files, timed in R: the floor. `defaultMalloc`: in
@@ -198,16 +198,7 @@ async function viaSocket(binary: boolean): Promise<number> {
       binary,
       ...(binary ? {} : { partBytes: UPLOAD_PART_BYTES }),
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(config)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const line = out.split('\n').find((l) => l.startsWith('{'));
-    if (code !== 0 || line === undefined)
-      throw new Error(`the upload client failed (exit ${code})`);
-    return median((JSON.parse(line) as UploadResult).timesMs);
+    return median((await runUploadClient(config)).timesMs);
   } finally {
     await ts.stop();
   }

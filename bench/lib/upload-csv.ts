@@ -5,7 +5,6 @@
  * data.table::fread of the same file timed in R (Debian's r-cran-data.table,
  * `scripts/setup --bench`). Goal: within 5x of fread.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rString } from '../../r/qap1/sexp.ts';
@@ -13,7 +12,8 @@ import { normal } from '../../test/fixtures/compute/datasets.ts';
 import { startPanthrR } from '../../test/fixtures/compute/panthr-r.ts';
 import { startTestServer } from '../../test/fixtures/server.ts';
 import { createUser } from '../../test/fixtures/users.ts';
-import type { UploadConfig, UploadResult } from './upload-client.ts';
+import { runUploadClient } from './upload-child.ts';
+import type { UploadConfig } from './upload-client.ts';
 import { ms, percentile, verdict } from './stats.ts';
 
 const RUNS = 3;
@@ -79,16 +79,7 @@ async function viaServer(file: string): Promise<number> {
       binary: true,
       csvFile: file,
     };
-    const client = join(import.meta.dirname, 'upload-client.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', client, JSON.stringify(config)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const line = out.split('\n').find((l) => l.startsWith('{'));
-    if (code !== 0 || line === undefined) throw new Error(`the CSV client failed (exit ${code})`);
-    return percentile((JSON.parse(line) as UploadResult).timesMs, 50);
+    return percentile((await runUploadClient(config)).timesMs, 50);
   } finally {
     await ts.stop();
   }
