@@ -188,6 +188,12 @@ export class SessionManager {
     logId: Promise<string | null>,
   ): Promise<void> {
     client.closed();
+    // The session ends at once, before anything here waits: a tab of the same user that
+    // connects meanwhile then waits for that end (in public mode, the purge) and starts a
+    // new session, instead of joining the old one (which then was never purged).
+    const ending = this.endSession(client);
+    // Awaited below, after the log: not an unhandled rejection meanwhile.
+    ending.catch(() => undefined);
     const reason = client.closeReason === 'disconnected' ? why : (client.closeReason ?? why);
     const durationMs = Date.now() - client.openedAt;
     this.deps.log.info(
@@ -208,20 +214,23 @@ export class SessionManager {
           this.deps.log.error({ err }, 'could not write the connection log'),
         );
     }
+    await ending;
+  }
+
+  /** Detaches `client`; when it was its user's last, ends the user's session (resolved then). */
+  private endSession(client: ClientConnection): Promise<void> {
     const user = this.users.get(client.userId);
-    if (user === undefined || !user.detach(client)) return;
+    if (user === undefined || !user.detach(client)) return Promise.resolve();
     const onEnded = this.deps.onUserEnding?.(client.userId);
     this.users.delete(client.userId);
     // Work already queued still runs and is saved (each computation is bounded by compute_timeout).
     const graceMs = this.closing ? SHUTDOWN_GRACE_MS : null;
     const ended = this.deps.publicMode ? this.purge(user, graceMs) : user.close(graceMs);
     this.endings.set(user.userId, ended);
-    try {
-      await ended;
-    } finally {
+    return ended.finally(() => {
       if (this.endings.get(user.userId) === ended) this.endings.delete(user.userId);
       if (!this.users.has(user.userId)) onEnded?.();
-    }
+    });
   }
 
   /** Public mode: lets the user's work finish, then deletes all they created. */
