@@ -31,3 +31,72 @@ export function startWorker(file: URL): Worker {
   const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); })`;
   return new Worker(boot, { eval: true });
 }
+
+/**
+ * A worker thread kept for numbered jobs (a large CSV's parse, one piece of it): started on
+ * the first job and again after it died; every job posted is `{id, ...}` and its answer
+ * `{id, ...}`. It holds the process open only while a job is pending. If it fails (an
+ * error, an answer that cannot be read, an exit), the jobs it held are rejected and the
+ * next job starts a new thread; a late event of a dead thread touches no other's jobs.
+ */
+export class KeptWorker<Answer extends { readonly id: number }> {
+  private current: { worker: Worker; pending: Map<number, Pending<Answer>> } | null = null;
+  private nextId = 1;
+
+  /** `name` words its failures ("the NAME exited (1)"). */
+  constructor(
+    private readonly file: URL,
+    private readonly name: string,
+  ) {}
+
+  /** Posts `job(id)` (moving `transfer`) and resolves with the answer of that id. */
+  run(job: (id: number) => object, transfer: ArrayBuffer[] = []): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      const { worker, pending } = this.thread();
+      const id = this.nextId++;
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      try {
+        worker.postMessage(job(id), transfer);
+      } catch (e) {
+        this.settle(worker, pending, id);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  }
+
+  /** The running thread, started when there is none. */
+  private thread(): { worker: Worker; pending: Map<number, Pending<Answer>> } {
+    if (this.current) return this.current;
+    const worker = startWorker(this.file);
+    const pending = new Map<number, Pending<Answer>>();
+    const current = { worker, pending };
+    worker.on('message', (a: Answer) => this.settle(worker, pending, a.id)?.resolve(a));
+    const fail = (err: Error): void => {
+      if (this.current === current) this.current = null;
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('messageerror', (err) => {
+      fail(err);
+      void worker.terminate();
+    });
+    worker.on('exit', (code) => fail(new Error(`the ${this.name} exited (${code})`)));
+    this.current = current;
+    return current;
+  }
+
+  /** Takes job `id` off `pending`; with none left, the thread no longer holds the process. */
+  private settle(worker: Worker, pending: Map<number, Pending<Answer>>, id: number) {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (pending.size === 0) worker.unref();
+    return p;
+  }
+}
+
+interface Pending<T> {
+  resolve(answer: T): void;
+  reject(error: Error): void;
+}

@@ -3,11 +3,10 @@
  * decoded and parsed in a worker thread (csv.worker.ts), so that one user's 66 MB import
  * does not stall everyone else's requests for seconds; smaller ones are parsed in place,
  * where a worker's round trip would cost more than the parse. One worker, started on the
- * first large file and kept (unreferenced: it never holds the process open), parses one
- * file at a time; if it dies, the files it held are answered `internal` and the next file
- * starts a new one.
+ * first large file and kept (server/worker-thread.ts, KeptWorker: it holds the process open
+ * only while it parses), parses one file at a time; if it dies, the files it held are
+ * answered `internal` and the next file starts a new one.
  */
-import type { Worker } from 'node:worker_threads';
 import { parseCsv, type CsvOptions, type CsvResult } from '../../converters/index.ts';
 import {
   decodeCsv,
@@ -15,7 +14,7 @@ import {
   UnknownEncodingError,
   type PackedDataset,
 } from './csv.decode.ts';
-import { startWorker, workerFile } from '../worker-thread.ts';
+import { KeptWorker, workerFile } from '../worker-thread.ts';
 
 /** Files (bytes, or characters of text) from this size on are parsed in the worker. */
 export const WORKER_MIN_BYTES = 1 << 20;
@@ -42,16 +41,14 @@ export type CsvJobAnswer =
   | { readonly id: number; readonly encoding: string }
   | { readonly id: number; readonly failed: string };
 
-interface Pending {
-  resolve(r: CsvResult): void;
-  reject(e: Error): void;
-}
-
-let worker: Worker | null = null;
-const pending = new Map<number, Pending>();
-let nextId = 1;
+/** The worker: csv.worker.ts under tsx, csv.worker.js once compiled. */
+const worker = new KeptWorker<CsvJobAnswer>(
+  workerFile(import.meta.url, 'csv.worker'),
+  'CSV worker',
+);
 let workerJobs = 0;
 let pieceReads = 0;
+let helperWarned = false;
 
 /** How many files the worker thread has been given since the process started. */
 export function csvWorkerJobs(): number {
@@ -63,57 +60,20 @@ export function csvPieceReads(): number {
   return pieceReads;
 }
 
-let helperFailures = 0;
-
-/**
- * The helper thread failed (large files then take one thread's time): said once as a
- * process warning (standard error: the journal), counted for tests.
- */
-function helperFailed(why: string): void {
-  if (helperFailures++ === 0)
-    process.emitWarning(`the CSV helper thread failed, large files are read on one thread: ${why}`);
-}
-
-/** How many reads the helper thread failed since the process started. */
-export function csvHelperFailures(): number {
-  return helperFailures;
-}
-
-/** The worker's file: csv.worker.ts under tsx, csv.worker.js once compiled. */
-const WORKER_FILE = workerFile(import.meta.url, 'csv.worker');
-
-function settle(answer: CsvJobAnswer): void {
-  const p = pending.get(answer.id);
-  if (!p) return;
-  pending.delete(answer.id);
-  if (pending.size === 0) worker?.unref();
-  if ('result' in answer) p.resolve(answer.result);
-  else if ('packed' in answer) {
-    if (answer.pieces === true) pieceReads++;
-    if (answer.helperFailure !== undefined) helperFailed(answer.helperFailure);
-    p.resolve({ ok: true, dataset: unpackDataset(answer.packed) });
-  } else if ('encoding' in answer) p.reject(new UnknownEncodingError(answer.encoding));
-  else p.reject(new Error(`the CSV worker failed: ${answer.failed}`));
-}
-
-/** The running worker, started when there is none. */
-function csvWorker(): Worker {
-  if (worker) return worker;
-  const w = startWorker(WORKER_FILE);
-  w.on('message', settle);
-  const fail = (err: Error): void => {
-    if (worker === w) worker = null;
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  };
-  w.on('error', fail);
-  w.on('messageerror', (err) => {
-    fail(err);
-    void w.terminate();
-  });
-  w.on('exit', (code) => fail(new Error(`the CSV worker exited (${code})`)));
-  worker = w;
-  return w;
+/** The worker's answer as `parseCsvInput` resolves or rejects. */
+function settle(answer: CsvJobAnswer): CsvResult {
+  if ('result' in answer) return answer.result;
+  if ('encoding' in answer) throw new UnknownEncodingError(answer.encoding);
+  if ('failed' in answer) throw new Error(`the CSV worker failed: ${answer.failed}`);
+  if (answer.pieces === true) pieceReads++;
+  // Large files then take one thread's time: said once, as a process warning (the journal).
+  if (answer.helperFailure !== undefined && !helperWarned) {
+    helperWarned = true;
+    process.emitWarning(
+      `the CSV helper thread failed, large files are read on one thread: ${answer.helperFailure}`,
+    );
+  }
+  return { ok: true, dataset: unpackDataset(answer.packed) };
 }
 
 /**
@@ -150,14 +110,12 @@ export async function parseCsvInput(
   if (size < WORKER_MIN_BYTES) {
     return parseCsv(typeof input === 'string' ? input : decodeCsv(input, encoding), options);
   }
-  return new Promise<CsvResult>((resolve, reject) => {
-    const w = csvWorker();
-    const id = nextId++;
-    workerJobs++;
-    pending.set(id, { resolve, reject });
-    w.ref();
-    const transfer: ArrayBuffer[] = [];
-    const job = { id, input: moved(input, transfer), encoding, options } satisfies CsvJob;
-    w.postMessage(job, transfer);
-  });
+  workerJobs++;
+  const transfer: ArrayBuffer[] = [];
+  const bytes = moved(input, transfer);
+  const answer = await worker.run(
+    (id) => ({ id, input: bytes, encoding, options }) satisfies CsvJob,
+    transfer,
+  );
+  return settle(answer);
 }

@@ -6,9 +6,9 @@
  * cores, any other file the general way.
  */
 import { availableParallelism } from 'node:os';
-import { parentPort, type Worker } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { parseCsv } from '../../converters/index.ts';
-import { startWorker, workerFile } from '../worker-thread.ts';
+import { KeptWorker, workerFile } from '../worker-thread.ts';
 import { decodeCsv, packDataset, readsAsciiAsAscii, UnknownEncodingError } from './csv.decode.ts';
 import { csvLayout, readLayout, type CsvLayout } from './csv.fast.ts';
 import {
@@ -21,57 +21,17 @@ import {
 import type { CsvJob, CsvJobAnswer } from './csv.parser.ts';
 import type { NumberedAnswer, NumberedPiece } from './csv.piece.worker.ts';
 
-const PIECE_WORKER_FILE = workerFile(import.meta.url, 'csv.piece.worker');
-
-/** A helper thread and the pieces it was given, by number. */
-interface Helper {
-  readonly worker: Worker;
-  readonly waiting: Map<number, (a: PieceAnswer | Error) => void>;
-}
-
-/** The helper thread, started on the first large file and kept (unreferenced). */
-let helper: Helper | null = null;
-let nextPiece = 1;
-
-function pieceWorker(): Helper {
-  if (helper) return helper;
-  const worker = startWorker(PIECE_WORKER_FILE);
-  worker.unref();
-  const h: Helper = { worker, waiting: new Map() };
-  worker.on('message', (m: NumberedAnswer) => {
-    const done = h.waiting.get(m.id);
-    h.waiting.delete(m.id);
-    done?.('answer' in m ? m.answer : new Error(m.failed));
-  });
-  // Only this helper's pieces fail with it (a late event of a dead one touches no other's).
-  const fail = (err: Error): void => {
-    if (helper === h) helper = null;
-    for (const done of h.waiting.values()) done(err);
-    h.waiting.clear();
-  };
-  worker.on('error', fail);
-  worker.on('messageerror', (err) => {
-    fail(err);
-    void worker.terminate();
-  });
-  worker.on('exit', (code) => fail(new Error(`the CSV helper thread exited (${code})`)));
-  helper = h;
-  return h;
-}
+/** The helper thread, started on the first large file and kept. */
+const helper = new KeptWorker<NumberedAnswer>(
+  workerFile(import.meta.url, 'csv.piece.worker'),
+  'CSV helper thread',
+);
 
 /** Reads a piece in the helper thread. */
-function elsewhere(job: PieceJob, transfer: ArrayBuffer[]): Promise<PieceAnswer> {
-  return new Promise((resolve, reject) => {
-    const h = pieceWorker();
-    const id = nextPiece++;
-    h.waiting.set(id, (a) => (a instanceof Error ? reject(a) : resolve(a)));
-    try {
-      h.worker.postMessage({ id, job } satisfies NumberedPiece, transfer);
-    } catch (e) {
-      h.waiting.delete(id);
-      reject(e instanceof Error ? e : new Error(String(e)));
-    }
-  });
+async function elsewhere(job: PieceJob, transfer: ArrayBuffer[]): Promise<PieceAnswer> {
+  const a = await helper.run((id) => ({ id, job }) satisfies NumberedPiece, transfer);
+  if ('failed' in a) throw new Error(a.failed);
+  return a.answer;
 }
 
 /**
