@@ -57,7 +57,7 @@ class AsciiText implements CsvText {
   }
 }
 
-/** Gives up the fast path (caught where a read starts: {@link readLayout}, {@link readRows}). */
+/** Gives up the fast path (caught where a read starts: {@link readRows}, {@link csvLayout}). */
 class NotFast extends Error {}
 
 /**
@@ -331,16 +331,10 @@ export function parseCsvBytes(
 
 /** The records of a checked file read in one pass (as {@link parseCsvBytes}). */
 export function readLayout(l: CsvLayout, transfer: ArrayBuffer[]): PackedDataset | null {
-  try {
-    const cols = newColumns(l.names.length, l.rows, l.rules.infer);
-    const o: Settings = { ...l.rules, bytes: l.bytes, rows: l.rows };
-    const crs = readRecords(l.bytes, new AsciiText(l.bytes), l.from, cols, o);
-    if (!crsEndLines(l, crs)) return null;
-    return pack(l.name, l.names, cols, transfer);
-  } catch (e) {
-    if (e instanceof NotFast) return null;
-    throw e;
-  }
+  const cols = newColumns(l.names.length, l.rows, l.rules.infer);
+  const crs = readRows(l.bytes, l.from, cols, l.rules, l.rows);
+  if (crs === null || !crsEndLines(l, crs)) return null;
+  return pack(l.name, l.names, cols, transfer);
 }
 
 /**

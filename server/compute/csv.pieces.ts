@@ -39,9 +39,11 @@ export interface PieceJob {
   /** The piece's bytes: whole records, the file's last line end or none at the end. */
   readonly bytes: Uint8Array;
   readonly rows: number;
-  readonly columns: number;
   readonly rules: CellRules;
-  /** Columns the file's first record made text: the piece reads them as text from its start. */
+  /**
+   * One per column: whether the file's first record made it text (the piece reads it as
+   * text from its start).
+   */
   readonly text: readonly boolean[];
 }
 
@@ -51,7 +53,7 @@ export type PieceAnswer = { readonly columns: RowsColumn[]; readonly crs: number
 /** Reads the records of one piece (`transfer` receives the buffers to move). */
 export function readPiece(job: PieceJob, transfer: ArrayBuffer[]): PieceAnswer {
   const b = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
-  const cols = newColumns(job.columns, job.rows, job.rules.infer);
+  const cols = newColumns(job.text.length, job.rows, job.rules.infer);
   const crs = readRows(b, 0, cols, job.rules, job.rows, job.text);
   if (crs === null) return null;
   return { columns: cols.map((col) => rowsColumn(col, transfer)), crs };
@@ -87,7 +89,6 @@ export async function readInPieces(
     text,
     bytes: copy,
     rows: l.rows - firstRows,
-    columns: l.names.length,
     rules: l.rules,
   };
   const later = elsewhere(job, [copy.buffer]);
