@@ -60,9 +60,9 @@ export function leasedPersistence(
     ...(prepare === undefined
       ? {}
       : {
-          prepare: async (workspaceId, objects) => {
+          prepare: async (workspaceId, object) => {
             await check(workspaceId);
-            return prepare(workspaceId, objects);
+            return prepare(workspaceId, object);
           },
         }),
     async save(workspaceId, object) {

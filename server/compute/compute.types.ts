@@ -60,7 +60,7 @@ export interface RunOptions {
    * The caller discards what was written when no save stores the dataset (R refused it, the
    * run or the save failed): sessions/ahead.writes.ts.
    */
-  readonly prepare?: (objects: readonly StoredPanthrObject[]) => Promise<PreparedValues>;
+  readonly prepare?: (dataset: StoredPanthrObject) => Promise<PreparedValues>;
 }
 
 /** Values written ahead of the save that names them ({@link RunOptions.prepare}). */

@@ -6,6 +6,7 @@ export { WorkspaceRuntime } from './runtime.ts';
 export type {
   ComputeErrorCode,
   ComputeErrorObject,
+  PreparedValues,
   RunOptions,
   RunOutcome,
   RuntimeOptions,

@@ -271,7 +271,7 @@ export class WorkspaceRuntime {
     const value = datasetToR(d);
     const dataset = storedDataset(d);
     // A failed write ahead costs only time: the save writes the values itself.
-    const prepared = prepare?.([dataset]).catch(() => undefined);
+    const prepared = prepare?.(dataset).catch(() => undefined);
     const rVar = this.r.newName('d');
     // If the assign fails, its generated name is never used again.
     const assigned = this.r.assign(rVar, value, call);

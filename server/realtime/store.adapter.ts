@@ -62,22 +62,10 @@ export function storePersistence(store: Store): WorkspacePersistence {
       }
       return stored;
     },
-    async prepare(workspaceId, objects) {
-      const prepared: { discard(): Promise<void> }[] = [];
-      const discard = async (): Promise<void> => {
-        for (const p of prepared) await p.discard();
-      };
-      try {
-        for (const o of objects) {
-          if (o.name === null) continue;
-          prepared.push(await prepareValues(store, workspaceId, { ...o, name: o.name }));
-        }
-      } catch (error) {
-        // What the objects before wrote is named by nothing either.
-        await discard().catch(() => undefined);
-        throw error;
-      }
-      return { discard };
+    async prepare(workspaceId, object) {
+      // Only named objects are stored (save refuses the others): nothing to write ahead.
+      if (object.name === null) return { discard: () => Promise.resolve() };
+      return prepareValues(store, workspaceId, { ...object, name: object.name });
     },
     find: (workspaceId, name) => findObject(store, workspaceId, name),
     async saveRecord(workspaceId, record) {

@@ -5,16 +5,19 @@
  * save was refused), they are discarded, so that no chunk is left that nothing names.
  */
 import type { Logger } from 'pino';
-import type { PrepareValues, StoredPanthrObject, WorkspacePersistence } from './ports.ts';
+import type {
+  PreparedValues,
+  PrepareValues,
+  StoredPanthrObject,
+  WorkspacePersistence,
+} from './ports.ts';
 
-interface Written {
-  readonly objects: readonly StoredPanthrObject[];
-  discard(): Promise<void>;
-}
+/** Nothing written ahead: nothing to discard. */
+const NOTHING: PreparedValues = { discard: () => Promise.resolve() };
 
 /** One run's writes ahead; {@link settle} once the run and its save are over. */
 export class AheadWrites {
-  private readonly written: Written[] = [];
+  private readonly written: { object: StoredPanthrObject; values: PreparedValues }[] = [];
 
   constructor(
     private readonly persistence: WorkspacePersistence,
@@ -25,31 +28,31 @@ export class AheadWrites {
 
   /** The run's `prepare` option: none when the store cannot write ahead. */
   option(): { prepare?: PrepareValues } {
-    if (this.persistence.prepare === undefined) return {};
-    return { prepare: (objects) => this.prepare(objects) };
-  }
-
-  private async prepare(objects: readonly StoredPanthrObject[]) {
-    const nothing = { discard: () => Promise.resolve() };
-    const id = await this.workspaceId();
-    if (id === undefined || this.persistence.prepare === undefined) return nothing;
-    try {
-      const handle = await this.persistence.prepare(id, objects);
-      this.written.push({ objects, discard: () => handle.discard() });
-      return handle;
-    } catch (err) {
-      // The save writes the values itself: slower, nothing lost.
-      this.log.warn({ err }, 'could not write values ahead of their save');
-      return nothing;
-    }
+    const prepare = this.persistence.prepare?.bind(this.persistence);
+    if (prepare === undefined) return {};
+    return {
+      prepare: async (object) => {
+        const id = await this.workspaceId();
+        if (id === undefined) return NOTHING;
+        try {
+          const values = await prepare(id, object);
+          this.written.push({ object, values });
+          return values;
+        } catch (err) {
+          // The save writes the values itself: slower, nothing lost.
+          this.log.warn({ err }, 'could not write values ahead of their save');
+          return NOTHING;
+        }
+      },
+    };
   }
 
   /** Discards what `stored` (the objects the save stored; none if it failed) does not hold. */
   async settle(stored: readonly StoredPanthrObject[]): Promise<void> {
     const saved = new Set(stored);
     for (const w of this.written.splice(0)) {
-      if (w.objects.every((o) => saved.has(o))) continue;
-      await w.discard().catch((err: unknown) => {
+      if (saved.has(w.object)) continue;
+      await w.values.discard().catch((err: unknown) => {
         this.log.warn({ err }, 'could not delete values written ahead of a save that failed');
       });
     }

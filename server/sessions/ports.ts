@@ -5,14 +5,12 @@
  */
 import type { PanthrError, StoredPanthrObject } from '../../converters/index.ts';
 import type { RConnection, RegisteredKinds } from '../../r/index.ts';
-import type { RunOutcome } from '../compute/index.ts';
+import type { PreparedValues, RunOptions, RunOutcome } from '../compute/index.ts';
 
-export type { RunOutcome, StoredPanthrObject };
+export type { PreparedValues, RunOutcome, StoredPanthrObject };
 
-/** Values written to the store ahead of the save that names them (see WorkspacePersistence.prepare). */
-export type PrepareValues = (
-  objects: readonly StoredPanthrObject[],
-) => Promise<{ discard(): Promise<void> }>;
+/** Writes a dataset's values to the store while R takes it (RunOptions.prepare). */
+export type PrepareValues = NonNullable<RunOptions['prepare']>;
 
 /** The error object of API.md §2, in a `data` reply in place of a result (the schema's). */
 export type ErrorObject = PanthrError;
@@ -104,14 +102,11 @@ export interface WorkspacePersistence {
   /** Stores an object (replacing one of the same name); returns it with its `hash`. */
   save(workspaceId: string, object: StoredPanthrObject): Promise<StoredPanthrObject>;
   /**
-   * Optional: writes the large values of objects ahead of their {@link save} (a dataset
+   * Optional: writes the large values of an object ahead of its {@link save} (a dataset
    * while R takes it), which then only names them; `discard` deletes them when no save
    * will come.
    */
-  prepare?(
-    workspaceId: string,
-    objects: readonly StoredPanthrObject[],
-  ): Promise<{ discard(): Promise<void> }>;
+  prepare?(workspaceId: string, object: StoredPanthrObject): Promise<PreparedValues>;
   /** The object named `name`, or null. */
   find(workspaceId: string, name: string): Promise<StoredPanthrObject | null>;
   /** Stores a hidden record (its name starts with `~`), replacing one of the same name. */

@@ -382,17 +382,17 @@ describe('cluster: leases and the start-up sweep on the store', function () {
         AppError,
       );
       await assert.rejects(persistence.remove('ws-unknown', 'x'), AppError);
-      await assert.rejects(prepare('ws-unknown', [object]), AppError);
+      await assert.rejects(prepare('ws-unknown', object), AppError);
       assert.deepEqual(writes, []);
       const ws = await persistence.current(user);
-      await prepare(ws.id, [object]);
+      await prepare(ws.id, object);
       await persistence.save(ws.id, object);
       await persistence.purge(user);
       assert.deepEqual(writes, [`prepare ${ws.id}`, `save ${ws.id}`, `purge ${user}`]);
       // b took the user: neither a save nor a purge is written here any more.
       assert.equal(await leases.take(user, 'b', 5_000, new Date(Date.now() + 6_000)), true);
       await assert.rejects(persistence.save(ws.id, object), AppError);
-      await assert.rejects(prepare(ws.id, [object]), AppError);
+      await assert.rejects(prepare(ws.id, object), AppError);
       await assert.rejects(persistence.purge(user), AppError);
       assert.equal(writes.length, 3);
     } finally {

@@ -50,15 +50,15 @@ describe('store: values written ahead of their save', function () {
       () => Promise.resolve(own ? workspaceId : undefined),
       log,
     );
-  const prepare = async (ahead: AheadWrites, objects: StoredPanthrObject[]): Promise<void> => {
+  const prepare = async (ahead: AheadWrites, object: StoredPanthrObject): Promise<void> => {
     const option = ahead.option().prepare;
     assert.ok(option, 'the embedded store writes ahead');
-    await option(objects);
+    await option(object);
   };
 
   it('deletes what was written ahead when no save stored it', async () => {
     const ahead = run();
-    await prepare(ahead, [dataset('refused', 1)]);
+    await prepare(ahead, dataset('refused', 1));
     assert.equal(await chunks(), 2);
     await ahead.settle([]);
     assert.equal(await chunks(), 0);
@@ -67,7 +67,7 @@ describe('store: values written ahead of their save', function () {
   it('lets the save name what was written ahead, and keeps it', async () => {
     const ahead = run();
     const d = dataset('d', 2);
-    await prepare(ahead, [d]);
+    await prepare(ahead, d);
     const ids = (await store.workspaces.chunkList(workspaceId)).map((c) => c._id).sort();
     await storePersistence(store).save(workspaceId, d);
     await ahead.settle([d]);
@@ -84,7 +84,7 @@ describe('store: values written ahead of their save', function () {
   it('keeps what a save named even when a later step of the run failed', async () => {
     const ahead = run();
     const e = dataset('e', 3);
-    await prepare(ahead, [e]);
+    await prepare(ahead, e);
     await storePersistence(store).save(workspaceId, e);
     // The undo record failed after the save, say: the session settles with nothing stored.
     await ahead.settle([]);
@@ -98,7 +98,7 @@ describe('store: values written ahead of their save', function () {
   it("writes nothing ahead into a workspace that is not the user's own", async () => {
     const before = await chunks();
     const ahead = run(false);
-    await prepare(ahead, [dataset('shared', 4)]);
+    await prepare(ahead, dataset('shared', 4));
     assert.equal(await chunks(), before);
     await ahead.settle([]);
   });
