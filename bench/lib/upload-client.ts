@@ -62,9 +62,15 @@ function csvReads(file: string): () => object[] {
   return () => [{ type: 'command', name: `csv${n++}`, command: 'read', format: 'csv', data }];
 }
 
+/** The messages of one upload, made anew for each (a `read` names its dataset anew). */
+function uploadsOf(config: UploadConfig): () => object[] {
+  if (config.csvFile !== undefined) return csvReads(config.csvFile);
+  const parts = columnParts(config);
+  return () => parts;
+}
+
 async function run(config: UploadConfig): Promise<UploadResult> {
-  const columns = config.csvFile === undefined ? columnParts(config) : null;
-  const parts = columns === null ? csvReads(config.csvFile as string) : () => columns;
+  const parts = uploadsOf(config);
   // connect() only reads the server's url.
   const ts = { url: config.url } as TestServer;
   const client = await connect(ts, config.cookie, {
