@@ -69,7 +69,3 @@ local({
   if (!had_seed && exists(".Random.seed", envir = globalenv(), inherits = FALSE))
     rm(".Random.seed", envir = globalenv())
 })
-# A full collection last, so that sessions are forked from a collected heap: without it the
-# warm-up's garbage made every session run a full collection at about its 13th request,
-# copying ~10 MB of shared pages (~18 ms); 200 sessions started together did it at once.
-invisible(gc(full = TRUE))

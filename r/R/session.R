@@ -18,6 +18,32 @@ panthr_session_init <- function() {
   Sys.getpid()
 }
 
+#' Warm a freshly forked session before anyone uses it; the pool runs it once per session.
+#' Runs a small descriptives report until R has collected garbage once: the first use of the
+#' library's functions writes into pages the session shares with the Rserve parent, and until
+#' its second collection the session's new objects land in pages it has never touched (R
+#' collects every 50,000 allocations in a session, see the pool's start code); each is a
+#' page fault, 45-55 us on the development machines: without this a user's first request
+#' took 20 ms and the next ~15 about 3 ms each instead of 0.5 (`bench/r-sessions.ts`).
+#' @return NULL, invisibly.
+panthr_session_warm <- function() {
+  collected <- FALSE
+  reg.finalizer(new.env(), function(e) collected <<- TRUE)
+  d <- data.frame(x = seq(0.5, 50, by = 0.5), y = (seq_len(100L) * 37L) %% 101L + 0.25)
+  for (i in seq_len(100L)) {
+    panthr_run(panthr_report, "descriptives", d, c("x", "y"), NULL, NULL, NULL)
+    if (collected) break
+  }
+  # Sessions doing the same work at the same pace (a class following one lesson, a load
+  # benchmark) would otherwise all collect at the same request, a burst of every session's
+  # collection at once (measured: 500 sessions stalled every request for 2-4 s every 21 s).
+  # The next collection comes after a share of the step that differs by session: a hash of
+  # the pid (R's random numbers are the user's and stay untouched).
+  step <- gctorture2(0L)
+  if (step > 0L) gctorture2(step, as.integer((Sys.getpid() * 40503) %% step) + 1L)
+  invisible(NULL)
+}
+
 #' Turn any R value into one the JSON converter maps: NULL, atomic vectors (names dropped),
 #' factors, data frames, and lists of those (names kept); dates and times become their
 #' formatted strings; matrices become data frames; anything else (functions, models,

@@ -5,14 +5,19 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { RAddress, RConnection } from '../qap1/index.ts';
-import { SESSION_TEMPDIR_CODE } from '../supervisor/index.ts';
+import { SESSION_START_CODE } from '../supervisor/index.ts';
 import { RSession } from './session.ts';
 
 const run = promisify(execFile);
 
-/** R code a fresh session runs after its tempdir set-up, when the pool is not told otherwise. */
+/**
+ * R code a fresh session runs after its start code, when the pool is not told otherwise:
+ * the library's set-up and warm-up (`panthr_session_init()`, `panthr_session_warm()`), each
+ * when the preload defines it.
+ */
 export const DEFAULT_SESSION_INIT =
-  'if (exists("panthr_session_init", mode = "function")) panthr_session_init() else Sys.getpid()';
+  'local({ if (exists("panthr_session_init", mode = "function")) panthr_session_init(); ' +
+  'if (exists("panthr_session_warm", mode = "function")) panthr_session_warm() })';
 
 /** How sessions are made. */
 export interface SessionFactoryOptions {
@@ -44,7 +49,7 @@ export async function createSession(
   const conn = await o.connect({ path });
   try {
     if (o.sessionMemoryMb !== null) await limitMemory(o, conn.pid, o.sessionMemoryMb);
-    await conn.voidEval(SESSION_TEMPDIR_CODE, { timeoutMs: o.initTimeoutMs });
+    await conn.voidEval(SESSION_START_CODE, { timeoutMs: o.initTimeoutMs });
     await conn.voidEval(o.initCode, { timeoutMs: o.initTimeoutMs });
     return new RSession(conn, generation);
   } catch (err) {

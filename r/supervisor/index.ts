@@ -9,5 +9,5 @@ export type {
   RSupervisorEvents,
   RSupervisorOptions,
 } from './supervisor.types.ts';
-export { SESSION_TEMPDIR_CODE } from './rserve-conf.ts';
+export { SESSION_GC_STEP, SESSION_START_CODE } from './rserve-conf.ts';
 export type { RUser } from './r-user.ts';

@@ -80,9 +80,10 @@ export function rserveConf(
  * failure is recorded under the file's path in {@link BOOT_ERRORS_VAR} and the next file
  * still loads (the supervisor then refuses to start, naming every failed file).
  *
- * Last, the parent's `tempdir()` is deleted: forked sessions would otherwise share it, and
- * one session dying mid-write (R's fatal clean-up) would delete it under all the others.
- * Each session makes its own with `tempdir(check = TRUE)` (see the pool's session init).
+ * Then the heap is readied for forking ({@link FORK_READY_CODE}), and last the parent's
+ * `tempdir()` is deleted: forked sessions would otherwise share it, and one session dying
+ * mid-write (R's fatal clean-up) would delete it under all the others. Each session makes
+ * its own with `tempdir(check = TRUE)` ({@link SESSION_START_CODE}).
  */
 export function bootScript(files: readonly string[]): string {
   const list = files.length === 0 ? 'character(0)' : `c(${files.map(rQuote).join(', ')})`;
@@ -98,14 +99,81 @@ export function bootScript(files: readonly string[]): string {
   }
   assign(${rQuote(BOOT_ERRORS_VAR)}, errors, envir = globalenv())
 })
+${FORK_READY_CODE}
 unlink(tempdir(), recursive = TRUE)
 assign(${rQuote(BOOT_DONE_VAR)}, TRUE, envir = globalenv())
 `;
 }
 
 /**
- * R code a fresh session runs first: its own tempdir inside its own Rserve workdir
- * (`work/conn<pid>`), so it never shares one and goes away with the workdir.
+ * How many allocations a session makes between two garbage collections (R's own
+ * collections, mostly of the young generation only, started by `gctorture2`'s counter
+ * instead of by the heap filling up). A session is a fork of the Rserve parent and shares
+ * its heap copy-on-write; left to R's trigger, its first collection comes only once it has
+ * used the ~33 MB of free cells it inherits, so every request until then writes its new
+ * objects into pages the session has not touched yet (a page fault each, 45-55 us on these
+ * machines: 2.5 ms of a 3 ms descriptives request, for 150-300 requests) and the session
+ * keeps ~49 MB private. Collecting every 50,000 allocations (about 16 small requests)
+ * reuses the same few MB (0.45 ms a request, 8 MB private after 2,500 requests); the
+ * first collection comes at once (`gctorture2`'s wait of 1) and the second during the
+ * library's warm-up (`panthr_session_warm`), so a user's requests find their memory ready.
+ * Measured with `bench/r-sessions.ts`; see docs/operations.md ("What bounds the number of
+ * users").
  */
-export const SESSION_TEMPDIR_CODE =
-  'invisible(Sys.setenv(TMPDIR = getwd())); invisible(tempdir(check = TRUE))';
+export const SESSION_GC_STEP = 50_000;
+
+/**
+ * R code a fresh session runs first: its own tempdir inside its own Rserve workdir
+ * (`work/conn<pid>`), so it never shares one and goes away with the workdir; and its
+ * collections every {@link SESSION_GC_STEP} allocations.
+ */
+export const SESSION_START_CODE =
+  'invisible(Sys.setenv(TMPDIR = getwd())); invisible(tempdir(check = TRUE)); ' +
+  `invisible(gctorture2(${SESSION_GC_STEP}L, 1L))`;
+
+/**
+ * R code the Rserve parent runs after the preload, before any fork, so that a session's
+ * frequent collections ({@link SESSION_GC_STEP}) never write into the pages it shares with
+ * the parent (each such write copies a page):
+ * - R decides a collection's depth by counters (every 21st collection takes the middle
+ *   generation too, every 6th of those is full), and a session inherits the parent's: left
+ *   as the preload happens to leave them, a session's first full collection came after ~36
+ *   collections (1,100 small requests); they are restarted here by running collections of
+ *   the young generation (one every 5,000 allocations, each loop step allocating fewer)
+ *   until R's schedule makes one full, and stopping right there: a session's next middle
+ *   collection is then its 21st, its first full one its 126th (about 2,000 small
+ *   requests). A full collection in a session writes the mark bit of every object and so
+ *   copies the parent's whole heap (~55 MB, 0.35 s of faults), once.
+ * - Two full collections then put every object of the parent (the library, its packages,
+ *   the warm-up's results) in R's oldest generation, which only a full collection visits.
+ * The depth of each collection is read from `gcinfo`'s report, written to a file and
+ * read back whole at each step (not a text connection: that would allocate inside the
+ * collector; a second connection reading the file as it grows stopped seeing new lines).
+ * A failure here costs only speed, so it is ignored.
+ */
+const FORK_READY_CODE = `local({
+  log <- tempfile("gc-")
+  con <- NULL
+  was <- NULL
+  tryCatch({
+    con <- file(log, "w")
+    sink(con, type = "message")
+    was <- gcinfo(TRUE)
+    gctorture2(5000L, 5000L)
+    for (i in seq_len(5000L)) {
+      x <- lapply(seq_len(200L), function(j) j)
+      flush(con)
+      if (any(grepl("(level 2)", readLines(log), fixed = TRUE))) break
+    }
+  }, error = function(e) NULL, finally = {
+    gctorture2(0L)
+    if (!is.null(was)) {
+      gcinfo(was)
+      sink(type = "message")
+    }
+    if (!is.null(con)) close(con)
+    unlink(log)
+  })
+})
+invisible(gc(full = TRUE))
+invisible(gc(full = TRUE))`;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { RStartError, startR } from '../../r/index.ts';
+import { RStartError, SESSION_GC_STEP, startR } from '../../r/index.ts';
 import { groupProcesses, memoryLogger, waitUntil } from '../fixtures/r-process-check.ts';
 
 const ROOT = path.join(import.meta.dirname, '../..');
@@ -56,6 +56,43 @@ describe('startR (real Rserve, the PanthR library)', function () {
     assert.equal(r.supervisor.state, 'stopped');
     assert.equal(r.pool.state, 'drained');
     assert.ok(await waitUntil(() => groupProcesses(pgid).length === 0, 2000));
+  });
+
+  it('each session collects every SESSION_GC_STEP allocations, its first full collection far off', async () => {
+    const r = await startR({ ...base, preload: [path.join(ROOT, 'r/R/panthr.R')], tmpRoot });
+    try {
+      const s = await r.pool.acquire('alice');
+      // gctorture2 answers the step it replaces; the step is then put back.
+      const step = await s.eval('local({ s <- gctorture2(0L); gctorture2(s, 1L); s })');
+      assert.ok(step.kind === 'integer' || step.kind === 'double');
+      assert.deepEqual([...step.values], [SESSION_GC_STEP]);
+      // The depth of the session's next 100 collections, from gcinfo's report: the parent
+      // restarted R's level counters before forking, so none is full (a full one would copy
+      // the parent's whole heap into the session), and some take the middle generation.
+      const levels = await s.eval(`local({
+        log <- tempfile(); con <- file(log, "w")
+        sink(con, type = "message"); was <- gcinfo(TRUE)
+        levels <- integer()
+        for (i in seq_len(100000L)) {
+          gctorture2(1L, 1L); x <- list(i); gctorture2(0L)
+          flush(con)
+          l <- grep("^Garbage collection", readLines(log), value = TRUE)
+          levels <- as.integer(sub(".*[(]level ([0-9])[)].*", "\\\\1", l))
+          if (length(levels) >= 100L) break
+        }
+        gcinfo(was); sink(type = "message"); close(con); unlink(log)
+        gctorture2(${SESSION_GC_STEP}L, 1L)
+        levels[seq_len(100L)]
+      })`);
+      assert.equal(levels.kind, 'integer');
+      const seen = [...levels.values];
+      assert.equal(seen.length, 100);
+      assert.ok(!seen.includes(2), `a full collection among a session's first: ${seen.join('')}`);
+      assert.ok(seen.includes(1), `no middle collection in 100: ${seen.join('')}`);
+      await r.pool.release(s);
+    } finally {
+      await r.stop();
+    }
   });
 
   it('rejects with an RStartError naming a broken extension file, leaving nothing running', async () => {
