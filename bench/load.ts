@@ -8,7 +8,8 @@
  * of 200 processes during the load took both cores for ~0.5 s and was itself the cause of
  * the worst latency spikes. It also reports the CPU of each party during the load, read from
  * /proc by a sampler child each second (bench/lib/load-cpu.ts: the server, R's sessions, the
- * clients, everything else, idle, steal; R's page faults; `--timeline` prints every second),
+ * clients, everything else, idle, steal; R's page faults; `--timeline` prints every second,
+ * with the p50 and p99 of the requests sent in it),
  * per answered request over the whole load and its second half, and what bounds the number
  * of users: the machine's memory (R's PSS and the server's growth per user), the server's one
  * event loop, or the machine's cores (server + R + clients; bench/lib/load-bounds.ts).
@@ -380,7 +381,12 @@ function print(rows: readonly Row[], durationS: number, timeline: boolean): void
         row.result.secondHalfMs.length,
       ),
     );
-    if (timeline) for (const line of cpuTimeline(row.cpu.samples, row.cpu.t0)) console.log(line);
+    if (timeline)
+      for (const line of cpuTimeline(row.cpu.samples, row.cpu.t0, {
+        startedAt: row.result.startedAt,
+        sent: row.result.timeline,
+      }))
+        console.log(line);
     if (row.upload !== null) printUpload(row.users, row.upload);
   }
 }

@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { percentile } from './stats.ts';
 
 /** One interval's CPU per party, in ms of CPU (all cores together). */
 export interface CpuSample {
@@ -276,11 +277,24 @@ export function machineCpuPerRequest(samples: readonly CpuSample[], answered: nu
 }
 
 /** One line per second: each party's share of one core. */
-export function cpuTimeline(samples: readonly CpuSample[], t0: number): string[] {
+export function cpuTimeline(
+  samples: readonly CpuSample[],
+  t0: number,
+  requests?: { readonly startedAt: number; readonly sent: readonly (readonly [number, number])[] },
+): string[] {
   const c = (x: number, s: CpuSample): string => ((100 * x) / s.intervalMs).toFixed(0).padStart(4);
+  /** p50 and p99 of the requests sent within the sample's interval. */
+  const latency = (s: CpuSample): string => {
+    if (requests === undefined) return '';
+    const from = s.at - s.intervalMs - requests.startedAt;
+    const to = s.at - requests.startedAt;
+    const ms = requests.sent.filter(([at]) => at > from && at <= to).map(([, m]) => m);
+    if (ms.length === 0) return ' no request sent;';
+    return ` sent ${ms.length}, p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms;`;
+  };
   return samples.map(
     (s) =>
-      `  ${((s.at - t0) / 1000).toFixed(0).padStart(4)} s: server${c(s.server, s)}% R${c(s.r, s)}% ` +
+      `  ${((s.at - t0) / 1000).toFixed(0).padStart(4)} s:${latency(s)} server${c(s.server, s)}% R${c(s.r, s)}% ` +
       `clients${c(s.clients, s)}% other${c(s.other, s)}% idle${c(s.idle, s)}% steal${c(s.steal, s)}% ` +
       `R running ${s.rRunning}/${s.rProcesses}, ${s.rFaults} faults; ` +
       Object.entries(s.top)
