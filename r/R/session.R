@@ -28,9 +28,11 @@ panthr_session_init <- function() {
 #' @return NULL, invisibly.
 panthr_session_warm <- function() {
   collected <- FALSE
-  reg.finalizer(new.env(), function(e) collected <<- TRUE)
   d <- data.frame(x = seq(0.5, 50, by = 0.5), y = (seq_len(100L) * 37L) %% 101L + 0.25)
   for (i in seq_len(100L)) {
+    # A fresh sentinel each time: one that a collection caught before its finalizer was
+    # registered would live on into an older generation and report far too late.
+    reg.finalizer(new.env(), function(e) collected <<- TRUE)
     panthr_run(panthr_report, "descriptives", d, c("x", "y"), NULL, NULL, NULL)
     if (collected) break
   }

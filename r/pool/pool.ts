@@ -4,6 +4,7 @@
  * and a fresh one forked. Sessions that die are replaced; leases are checked first.
  */
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
 import { connectR, RError } from '../qap1/index.ts';
 import type { RServerInfo } from '../supervisor/index.ts';
 import {
@@ -45,6 +46,7 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
   private drained: Promise<void> | undefined;
   private releasedOne: (() => void) | undefined;
   private readonly factory: SessionFactoryOptions;
+  private readonly maxStarting: number;
 
   constructor(private readonly options: RSessionPoolOptions) {
     super();
@@ -58,6 +60,7 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
       prlimit: options.prlimit ?? 'prlimit',
       rUser: () => options.supervisor.rUser,
     };
+    this.maxStarting = options.maxStarting ?? Math.max(2, 2 * os.availableParallelism());
     const sup = options.supervisor;
     sup.on('ready', () => this.fill());
     sup.on('exit', (info) => this.dropGeneration(info));
@@ -255,13 +258,19 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
     for (const w of this.waiters.splice(0)) w.reject(error);
   }
 
-  /** Forks sessions until the warm reserve (plus one per waiter) is met, within `max`. */
+  /**
+   * Forks sessions until the warm reserve (plus one per waiter) is met, within `max` and at
+   * most `maxStarting` at once (each finished start calls this again).
+   */
   private fill(): void {
     const server = this.readyServer();
     if (this.stateValue !== 'running' || server === undefined || this.retryTimer !== undefined)
       return;
     const { warm, max } = this.options;
-    while (this.idle.length + this.starting < warm + this.waiters.length) {
+    while (
+      this.idle.length + this.starting < warm + this.waiters.length &&
+      this.starting < this.maxStarting
+    ) {
       const total = this.idle.length + this.leased.size + this.starting + this.closing.size;
       if (max !== null && total >= max) return;
       void this.startOne(server);
@@ -282,6 +291,7 @@ export class RSessionPool extends EventEmitter<RSessionPoolEvents> {
     }
     if (this.stateValue !== 'running' || session.generation !== this.readyServer()?.generation) {
       await this.retire(session);
+      this.fill();
       return;
     }
     this.addIdle(session);

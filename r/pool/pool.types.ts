@@ -16,10 +16,20 @@ export interface RSessionPoolOptions {
   readonly max: number | null;
   /** Address-space limit of each session in MB (prlimit --as); null: none. */
   readonly sessionMemoryMb: number | null;
-  /** R code each fresh session runs once (default: `panthr_session_init()` when defined). */
+  /**
+   * R code each fresh session runs once (default: `panthr_session_init()` then
+   * `panthr_session_warm()`, each when defined).
+   */
   readonly initCode?: string;
   /** Milliseconds a fresh session's set-up may take (default 10000). */
   readonly initTimeoutMs?: number;
+  /**
+   * Sessions set up at once, at most (default twice the machine's cores, at least 2): a
+   * set-up takes ~0.1 s of CPU (the warm-up), so a crowd logging in together would
+   * otherwise share the cores among hundreds of set-ups and see each run past its time
+   * limit; the others wait their turn.
+   */
+  readonly maxStarting?: number;
   /** Milliseconds the check before a lease may take (default 2000). */
   readonly validateTimeoutMs?: number;
   /** Milliseconds a close may take before the R process is killed (default 5000). */

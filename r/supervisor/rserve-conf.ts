@@ -133,47 +133,56 @@ export const SESSION_START_CODE =
 
 /**
  * R code the Rserve parent runs after the preload, before any fork, so that a session's
- * frequent collections ({@link SESSION_GC_STEP}) never write into the pages it shares with
- * the parent (each such write copies a page):
+ * frequent collections ({@link SESSION_GC_STEP}) leave the pages it shares with the parent
+ * alone but for a few (R's string table, the global environment; each first write copies
+ * a page):
  * - R decides a collection's depth by counters (every 21st collection takes the middle
  *   generation too, every 6th of those is full), and a session inherits the parent's: left
  *   as the preload happens to leave them, a session's first full collection came after ~36
  *   collections (1,100 small requests); they are restarted here by running collections of
- *   the young generation (one every 5,000 allocations, each loop step allocating fewer)
- *   until R's schedule makes one full, and stopping right there: a session's next middle
- *   collection is then its 21st, its first full one its 126th (about 2,000 small
- *   requests). A full collection in a session writes the mark bit of every object and so
- *   copies the parent's whole heap (~55 MB, 0.35 s of faults), once.
+ *   the young generation (one every 5,000 allocations, each loop step with its check
+ *   allocating fewer, so no step holds two) until R's schedule makes one full (at most
+ *   126 collections; the loop gives up well past that), and stopping right there: a
+ *   session's next middle collection is then its 21st, its first full one its 126th
+ *   (about 2,000 small requests). A full collection in a session writes the mark bit of
+ *   every object and so copies the parent's whole heap (~55 MB, 0.35 s of faults), once.
  * - Two full collections then put every object of the parent (the library, its packages,
  *   the warm-up's results) in R's oldest generation, which only a full collection visits.
  * The depth of each collection is read from `gcinfo`'s report, written to a file and
  * read back whole at each step (not a text connection: that would allocate inside the
  * collector; a second connection reading the file as it grows stopped seeing new lines).
- * A failure here costs only speed, so it is ignored.
+ * A failure here costs only speed: it is written to R's stderr (the server's log) and the
+ * boot goes on, every setting put back.
  */
 const FORK_READY_CODE = `local({
   log <- tempfile("gc-")
   con <- NULL
+  sunk <- FALSE
   was <- NULL
-  tryCatch({
+  failed <- tryCatch({
     con <- file(log, "w")
     sink(con, type = "message")
+    sunk <- TRUE
     was <- gcinfo(TRUE)
     gctorture2(5000L, 5000L)
-    for (i in seq_len(5000L)) {
-      x <- lapply(seq_len(200L), function(j) j)
+    for (i in seq_len(1000L)) {
+      x <- lapply(seq_len(500L), function(j) j)
       flush(con)
-      if (any(grepl("(level 2)", readLines(log), fixed = TRUE))) break
+      l <- readLines(log)
+      if (any(grepl("(level 2)", l, fixed = TRUE)) || length(l) > 1000L) break
     }
-  }, error = function(e) NULL, finally = {
-    gctorture2(0L)
-    if (!is.null(was)) {
-      gcinfo(was)
-      sink(type = "message")
-    }
-    if (!is.null(con)) close(con)
+    NULL
+  }, error = function(e) e, finally = {
+    try(gctorture2(0L), silent = TRUE)
+    if (!is.null(was)) try(gcinfo(was), silent = TRUE)
+    if (sunk) try(sink(type = "message"), silent = TRUE)
+    if (!is.null(con)) try(close(con), silent = TRUE)
     unlink(log)
   })
+  # Said once the message sink is R's stderr again.
+  if (!is.null(failed))
+    message("readying R's heap for forking failed (sessions will run slower): ",
+            conditionMessage(failed))
 })
 invisible(gc(full = TRUE))
 invisible(gc(full = TRUE))`;

@@ -183,6 +183,24 @@ describe('RSessionPool (real Rserve)', function () {
     assert.equal(p.metrics().leased, 1);
   });
 
+  it('sets up at most `maxStarting` sessions at once, and serves every waiter', async () => {
+    // A slow set-up, so that starts overlap; warm 0: every start is for a waiter.
+    const p = await pool({ warm: 0, maxStarting: 2, initCode: 'Sys.sleep(0.2)' });
+    let most = 0;
+    const sampler = setInterval(() => (most = Math.max(most, p.metrics().starting)), 5);
+    try {
+      const leased = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((u) => p.acquire(u)));
+      assert.deepEqual(
+        leased.map((s) => s.ownerId),
+        ['a', 'b', 'c', 'd', 'e'],
+      );
+      assert.equal(new Set(leased.map((s) => s.pid)).size, 5);
+    } finally {
+      clearInterval(sampler);
+    }
+    assert.equal(most, 2, 'two set-ups at a time, never more');
+  });
+
   it("drops the dead server's sessions when Rserve restarts and refills from the new one", async () => {
     const own = new RSupervisor({
       preload: [PRELOAD],

@@ -66,6 +66,11 @@ describe('startR (real Rserve, the PanthR library)', function () {
       const step = await s.eval('local({ s <- gctorture2(0L); gctorture2(s, 1L); s })');
       assert.ok(step.kind === 'integer' || step.kind === 'double');
       assert.deepEqual([...step.values], [SESSION_GC_STEP]);
+      // The parent readied its heap and put every setting back: no message sink, no
+      // collection report (a session inherits both).
+      const clean = await s.eval('c(sink.number(type = "message"), gcinfo(FALSE))');
+      assert.equal(clean.kind, 'integer');
+      assert.deepEqual([...clean.values], [2, 0]);
       // The depth of the session's next 100 collections, from gcinfo's report: the parent
       // restarted R's level counters before forking, so none is full (a full one would copy
       // the parent's whole heap into the session), and some take the middle generation.
