@@ -129,7 +129,7 @@ async function rMemory(ts: TestServer): Promise<GroupMemory> {
  */
 async function runClients(
   config: LoadConfig,
-  onConnected: (clientsPid: number) => void,
+  onConnected: (clientsPid: number) => Promise<void>,
   onLoaded: () => Promise<void>,
 ): Promise<LoadResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'panthr-load-'));
@@ -141,8 +141,10 @@ async function runClients(
   try {
     let result: LoadResult | undefined;
     for await (const line of createInterface({ input: child.stdout })) {
-      if (line === 'connected') onConnected(child.pid ?? 0);
-      else if (line === 'loaded') {
+      if (line === 'connected') {
+        await onConnected(child.pid ?? 0);
+        child.stdin.write('start\n');
+      } else if (line === 'loaded') {
         await onLoaded();
         child.stdin.end('go on\n');
       } else if (line.startsWith('{')) result = JSON.parse(line) as LoadResult;
@@ -221,14 +223,17 @@ async function loadRun(
         request: descriptivesRequest('load', 'd', ['x', 'y']),
         connectConcurrency: 16,
       },
-      (clientsPid) => {
+      async (clientsPid) => {
         setupS = (Date.now() - started) / 1000;
-        cpu.t0 = Date.now();
         sampler = startCpuSampler(
           process.pid,
           ts.server.r.supervisor.server?.pgid ?? 0,
           clientsPid,
         );
+        // The load starts once the sampler runs: its own start would otherwise be a burst
+        // of CPU in the load's first second, and a backlog that outlasts it.
+        await sampler.ready;
+        cpu.t0 = Date.now();
         loop.enable();
         cpuAtStart = process.cpuUsage();
         // The server's RSS is sampled through the run (cheap); its peak is kept.

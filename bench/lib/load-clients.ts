@@ -75,6 +75,8 @@ async function run(config: LoadConfig): Promise<LoadResult> {
   const clients = connected.filter((c): c is TestClient => c !== null);
   const connectMs = Date.now() - started;
   process.stdout.write('connected\n');
+  // The load starts when the parent says so (once its CPU sampler runs).
+  await nextLine();
 
   const latenciesMs: number[] = [];
   const secondHalfMs: number[] = [];

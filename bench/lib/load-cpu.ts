@@ -134,6 +134,7 @@ function run(server: number, rPgid: number, clients: number, everyMs: number): v
     return out;
   };
   sample();
+  process.stdout.write('ready\n');
   const timer = setInterval(() => process.stdout.write(`${JSON.stringify(sample())}\n`), everyMs);
   const lines = createInterface({ input: process.stdin });
   lines.once('close', () => {
@@ -147,6 +148,11 @@ export const CORES = os.availableParallelism();
 
 /** A running sampler: {@link CpuSampler.stop} ends it and gives every interval's sample. */
 export interface CpuSampler {
+  /**
+   * Resolves once the sampler has started (its own start, node and tsx loading, takes about
+   * a second of CPU: a load begun before it would pay for it).
+   */
+  readonly ready: Promise<void>;
   stop(): Promise<CpuSample[]>;
 }
 
@@ -158,14 +164,18 @@ export function startCpuSampler(server: number, rPgid: number, clients: number):
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const samples: CpuSample[] = [];
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (started = resolve));
   const done = (async (): Promise<CpuSample[]> => {
     for await (const line of createInterface({ input: child.stdout })) {
-      if (line.startsWith('{')) samples.push(JSON.parse(line) as CpuSample);
+      if (line === 'ready') started();
+      else if (line.startsWith('{')) samples.push(JSON.parse(line) as CpuSample);
     }
-    // The first line may be the sampler's own start (tsx loading), before the load began.
+    started();
     return samples;
   })();
   return {
+    ready,
     stop: async () => {
       child.stdin.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
