@@ -286,16 +286,15 @@ export function machineCpuPerRequest(samples: readonly CpuSample[], answered: nu
   return answered > 0 && samples.length > 0 ? (t.server + t.r + t.clients) / answered : NaN;
 }
 
-/** One line per second: each party's share of one core. */
+/** One line per second: the p50 and p99 of the requests sent in it, each party's share of one core. */
 export function cpuTimeline(
   samples: readonly CpuSample[],
   t0: number,
-  requests?: { readonly startedAt: number; readonly sent: readonly (readonly [number, number])[] },
+  requests: { readonly startedAt: number; readonly sent: readonly (readonly [number, number])[] },
 ): string[] {
   const c = (x: number, s: CpuSample): string => ((100 * x) / s.intervalMs).toFixed(0).padStart(4);
   /** p50 and p99 of the requests sent within the sample's interval. */
   const latency = (s: CpuSample): string => {
-    if (requests === undefined) return '';
     const from = s.at - s.intervalMs - requests.startedAt;
     const to = s.at - requests.startedAt;
     const ms = requests.sent.filter(([at]) => at > from && at <= to).map(([, m]) => m);
