@@ -44,7 +44,7 @@ const POW10 = POWERS_OF_TEN;
 class AsciiText implements CsvText {
   readonly length: number;
 
-  constructor(private readonly bytes: Buffer) {
+  constructor(readonly bytes: Buffer) {
     this.length = bytes.length;
   }
 
@@ -60,53 +60,32 @@ class AsciiText implements CsvText {
 /** Gives up the fast path (caught where a read starts: {@link readRows}, {@link csvLayout}). */
 class NotFast extends Error {}
 
-/**
- * The plain decimal in bytes[start, end): `-?digits(.digits)?` (with `decimal` as the mark),
- * at most 19 significant digits; undefined for anything else (the column's reader then
- * reads the cell: exponents, spaces, words, missing values). The digits are read as
- * converters/csv-number.ts's parseNumber reads them, but from the bytes themselves: through
- * a CsvText every character would be a method call in the per-cell loop.
- */
-function plainNumber(b: Uint8Array, start: number, end: number, decimal: number) {
-  let i = start;
-  const negative = b[i] === MINUS;
-  if (negative) i++;
-  let mantissa = 0;
-  let tail = 0;
-  let digits = 0;
-  let scale = 0;
-  let seen = 0;
-  let fraction = false;
-  for (; i < end; i++) {
-    const c = b[i] as number;
-    if (c >= ZERO && c <= NINE) {
-      seen++;
-      if (fraction) scale--;
-      if (mantissa === 0 && c === ZERO) continue;
-      if (digits < 15) mantissa = mantissa * 10 + (c - ZERO);
-      else if (digits < 19) tail = tail * 10 + (c - ZERO);
-      else return undefined;
-      digits++;
-    } else if (c === decimal && !fraction && seen > 0) {
-      fraction = true;
-    } else return undefined;
-  }
-  // A mark must have digits after it here (`5.` is left to the reader).
-  if (seen === 0 || b[end - 1] === decimal || scale < -22) return undefined;
-  let value: number | undefined;
-  if (digits <= 15) value = mantissa / (POW10[-scale] as number);
-  else value = doubleNear(mantissa, tail, digits - 15, scale);
-  if (value === undefined) return undefined;
-  return negative ? -value : value;
+/** At most this many distinct cells of a text column share one key of {@link TextCodes}. */
+const BUCKET = 8;
+
+/** True when b[a, a + length) and b[c, c + length) hold the same bytes. */
+function sameBytes(b: Buffer, a: number, c: number, length: number): boolean {
+  for (let j = 0; j < length; j++) if (b[a + j] !== b[c + j]) return false;
+  return true;
 }
 
-/** A text column's distinct cells by their bytes, each with its code (-1: missing). */
+/**
+ * A text column's distinct cells by their bytes, each with its code (-1: missing). A cell is
+ * looked up by its bytes where they stand (a string made for each cell was most of a text
+ * column's read): the last cell's, then those of the few distinct cells that share its
+ * length and first and last bytes; only a cell not found so is made a string, and looked up
+ * by its text.
+ */
 class TextCodes {
   readonly codes: Int32Array;
   readonly strings: string[] = [];
   private readonly byText = new Map<string, number>();
-  /** The last cell's bytes and code: a text column often repeats itself. */
-  private last = '';
+  /** By key (length, first and last byte): each cell's offset in the bytes, then its code. */
+  private readonly byKey = new Map<number, number[]>();
+  private readonly bytes: Buffer;
+  /** The last cell's offset, length and code: a text column often repeats itself. */
+  private lastStart = 0;
+  private lastLength = -1;
   private lastCode = -1;
 
   constructor(
@@ -115,23 +94,44 @@ class TextCodes {
     private readonly text: AsciiText,
   ) {
     this.codes = new Int32Array(rows);
+    this.bytes = text.bytes;
   }
 
   /** Adds row `row`, the cell text[start, end). */
   add(row: number, start: number, end: number): void {
-    const cell = this.text.slice(start, end);
-    if (cell === this.last && row > 0) {
+    const b = this.bytes;
+    const length = end - start;
+    if (length === this.lastLength && sameBytes(b, start, this.lastStart, length)) {
       this.codes[row] = this.lastCode;
       return;
     }
-    let code = this.byText.get(cell);
-    if (code === undefined) {
-      const value = this.reader.text(cell);
-      code = value === null ? -1 : this.strings.push(value) - 1;
-      this.byText.set(cell, code);
+    const key =
+      length === 0
+        ? 0
+        : ((length & 0x3fff) << 16) | ((b[start] as number) << 8) | (b[end - 1] as number);
+    const bucket = this.byKey.get(key);
+    let code = -2;
+    if (bucket !== undefined)
+      for (let j = 0; j < bucket.length; j += 2)
+        if (sameBytes(b, start, bucket[j] as number, length)) {
+          code = bucket[j + 1] as number;
+          break;
+        }
+    if (code === -2) {
+      const cell = this.text.slice(start, end);
+      let known = this.byText.get(cell);
+      if (known === undefined) {
+        const value = this.reader.text(cell);
+        known = value === null ? -1 : this.strings.push(value) - 1;
+        this.byText.set(cell, known);
+      }
+      code = known;
+      if (bucket === undefined) this.byKey.set(key, [start, code]);
+      else if (bucket.length < 2 * BUCKET) bucket.push(start, code);
     }
     this.codes[row] = code;
-    this.last = cell;
+    this.lastStart = start;
+    this.lastLength = length;
     this.lastCode = code;
   }
 
@@ -190,9 +190,22 @@ function readRecords(b: Buffer, text: AsciiText, from: number, cols: Column[], o
   const ncol = cols.length;
   let crs = 0;
   const sep = o.sep;
+  // A number cell is read as it is scanned ({@link numberCell}) unless the decimal mark is
+  // the separator (then only the field's end tells the two apart).
+  const inScan = o.plain && o.decimal !== sep;
   let i = from;
   for (let row = 0; i < n; row++) {
     for (let k = 0; k < ncol; k++) {
+      const col = cols[k] as Column;
+      if (inScan && col.codes === null && col.reader.numeric) {
+        const next = numberCell(b, i, k === ncol - 1 ? LF : sep, o.decimal);
+        if (next >= 0) {
+          col.reader.addNumber(cell.value);
+          if (cell.cr) crs++;
+          i = next;
+          continue;
+        }
+      }
       const start = i;
       while (i < n) {
         const c = b[i] as number;
@@ -209,10 +222,95 @@ function readRecords(b: Buffer, text: AsciiText, from: number, cols: Column[], o
       if (end - start > MAX_CELL) throw new NotFast();
       if (ncol > 1 && k === 0 && last && end === start) throw new NotFast(); // a blank line
       i++; // past the separator or the line end
-      addCell(cols[k] as Column, row, text, start, end, o);
+      addCell(col, row, text, start, end, o);
     }
   }
   return crs;
+}
+
+/** What {@link scanNumber} read: the number, and whether a CR ended its line ({@link numberCell}). */
+const cell = { value: 0, cr: false };
+
+/**
+ * The plain decimal that starts at b[start], read no further than `limit`:
+ * `-?digits(.digits)?` (with `decimal` as the mark), at most 19 significant digits. Gives the
+ * offset of the first byte after it, with its value in {@link cell}; -1 when the bytes there
+ * are not one (no digit, a mark without digits after it, more digits or a smaller scale than
+ * held exactly). The digits are read as converters/csv-number.ts's parseNumber reads them,
+ * from the bytes themselves (through a CsvText every character would be a method call).
+ */
+function scanNumber(b: Uint8Array, start: number, limit: number, decimal: number): number {
+  let i = start;
+  const negative = i < limit && b[i] === MINUS;
+  if (negative) i++;
+  // Where the digits and the mark are first; their value after, in integers that V8 keeps in
+  // 32 bits (a chain of double multiply-adds per digit cost more).
+  const first = i;
+  for (let c = b[i] as number; i < limit && c >= ZERO && c <= NINE; c = b[++i] as number);
+  if (i === first) return -1;
+  let mark = -1;
+  if (i < limit && b[i] === decimal) {
+    mark = i++;
+    for (let c = b[i] as number; i < limit && c >= ZERO && c <= NINE; c = b[++i] as number);
+    if (i === mark + 1) return -1; // a mark without digits after it
+  }
+  const scale = mark < 0 ? 0 : mark + 1 - i;
+  if (scale < -22) return -1;
+  // The significant digits (leading zeros skipped, on either side of the mark): the first 9,
+  // the next 6 (the first 15 make the mantissa) and at most 4 more (the tail).
+  let j = first;
+  while (j < i && (b[j] === ZERO || j === mark)) j++;
+  let high = 0;
+  let middle = 0;
+  let tail = 0;
+  let digits = 0;
+  for (; j < i; j++) {
+    if (j === mark) continue;
+    const d = (b[j] as number) - ZERO;
+    if (digits < 9) high = high * 10 + d;
+    else if (digits < 15) middle = middle * 10 + d;
+    else if (digits < 19) tail = tail * 10 + d;
+    else return -1;
+    digits++;
+  }
+  const mantissa =
+    digits <= 9 ? high : high * (POW10[(digits < 15 ? digits : 15) - 9] as number) + middle;
+  let value: number | undefined;
+  if (digits <= 15) value = mantissa / (POW10[-scale] as number);
+  else value = doubleNear(mantissa, tail, digits - 15, scale);
+  if (value === undefined) return -1;
+  cell.value = negative ? -value : value;
+  return i;
+}
+
+/**
+ * The plain decimal that is the whole of bytes[start, end) ({@link scanNumber}); undefined
+ * for anything else (the column's reader then reads the cell: exponents, spaces, words,
+ * missing values).
+ */
+function plainNumber(b: Uint8Array, start: number, end: number, decimal: number) {
+  return scanNumber(b, start, end, decimal) === end ? cell.value : undefined;
+}
+
+/**
+ * The cell at b[start] read in the one scan that finds its end, when it is a plain decimal
+ * ({@link scanNumber}) ended by `ends` (the separator; the last field's LF, CR LF or the end
+ * of the bytes): the offset past that end, with the number in {@link cell}. Anything else
+ * gives -1, and the cell is scanned and read the general way from `start` (which also words
+ * a malformed record).
+ */
+function numberCell(b: Uint8Array, start: number, ends: number, decimal: number): number {
+  const n = b.length;
+  const i = scanNumber(b, start, n, decimal);
+  if (i < 0 || i - start > MAX_CELL) return -1;
+  cell.cr = false;
+  if (i >= n) return ends === LF ? n + 1 : -1;
+  if (b[i] === ends) return i + 1;
+  if (b[i] === CR && ends === LF && (i + 1 >= n || b[i + 1] === LF)) {
+    cell.cr = true;
+    return i + 2;
+  }
+  return -1;
 }
 
 /** One cell of a column, row `row`. */
