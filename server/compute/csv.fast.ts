@@ -62,11 +62,21 @@ class NotFast extends Error {}
 
 /** At most this many distinct cells of a text column share one key of {@link TextCodes}. */
 const BUCKET = 8;
+/** A text column is looked up by bytes while it has fewer distinct cells than this. */
+const BY_BYTES_MAX = 1024;
 
 /** True when b[a, a + length) and b[c, c + length) hold the same bytes. */
 function sameBytes(b: Buffer, a: number, c: number, length: number): boolean {
   for (let j = 0; j < length; j++) if (b[a + j] !== b[c + j]) return false;
   return true;
+}
+
+/** A text cell's key among its column's distinct cells: its length, first and last byte. */
+function cellKey(b: Buffer, start: number, end: number): number {
+  const length = end - start;
+  return length === 0
+    ? 0
+    : ((length & 0x3fff) << 16) | ((b[start] as number) << 8) | (b[end - 1] as number);
 }
 
 /**
@@ -105,34 +115,44 @@ class TextCodes {
       this.codes[row] = this.lastCode;
       return;
     }
-    const key =
-      length === 0
-        ? 0
-        : ((length & 0x3fff) << 16) | ((b[start] as number) << 8) | (b[end - 1] as number);
-    const bucket = this.byKey.get(key);
-    let code = -2;
-    if (bucket !== undefined)
-      for (let j = 0; j < bucket.length; j += 2)
-        if (sameBytes(b, start, bucket[j] as number, length)) {
-          code = bucket[j + 1] as number;
-          break;
-        }
+    // A column of many distinct cells (an id) would find few of them by their bytes.
+    const key = this.byText.size < BY_BYTES_MAX ? cellKey(b, start, end) : -1;
+    let code = key < 0 ? -2 : this.findBytes(key, start, length);
     if (code === -2) {
-      const cell = this.text.slice(start, end);
-      let known = this.byText.get(cell);
-      if (known === undefined) {
-        const value = this.reader.text(cell);
-        known = value === null ? -1 : this.strings.push(value) - 1;
-        this.byText.set(cell, known);
-      }
-      code = known;
-      if (bucket === undefined) this.byKey.set(key, [start, code]);
-      else if (bucket.length < 2 * BUCKET) bucket.push(start, code);
+      code = this.codeOf(this.text.slice(start, end));
+      if (key >= 0) this.rememberBytes(key, start, code);
     }
     this.codes[row] = code;
     this.lastStart = start;
     this.lastLength = length;
     this.lastCode = code;
+  }
+
+  /** The code of the distinct cell at b[start, start + length) with `key`; -2 if none. */
+  private findBytes(key: number, start: number, length: number): number {
+    const bucket = this.byKey.get(key);
+    if (bucket === undefined) return -2;
+    for (let j = 0; j < bucket.length; j += 2)
+      if (sameBytes(this.bytes, start, bucket[j] as number, length)) return bucket[j + 1] as number;
+    return -2;
+  }
+
+  /** Keeps the cell at b[start] (its `key`, its `code`) to be found by its bytes. */
+  private rememberBytes(key: number, start: number, code: number): void {
+    const bucket = this.byKey.get(key);
+    if (bucket === undefined) this.byKey.set(key, [start, code]);
+    else if (bucket.length < 2 * BUCKET) bucket.push(start, code);
+  }
+
+  /** The code of the cell `cell` (a new one for a new text; -1 for a missing value). */
+  private codeOf(cell: string): number {
+    let code = this.byText.get(cell);
+    if (code === undefined) {
+      const value = this.reader.text(cell);
+      code = value === null ? -1 : this.strings.push(value) - 1;
+      this.byText.set(cell, code);
+    }
+    return code;
   }
 
   /**

@@ -225,6 +225,10 @@ describe('csv: the fast path from bytes', () => {
       assert.ok(sameAsGeneral(text, {}));
       assert.ok(sameAsGeneral(text, {}, await inPieces(text)));
     }
+    // Past 1,024 distinct cells a column is looked up by text: the cells seen before still
+    // get their codes.
+    const ids = Array.from({ length: 3000 }, (_, i) => `id${i < 1500 ? i : (i * 37) % 1500}`);
+    assert.ok(sameAsGeneral(`id,x\n${ids.map((id, i) => `${id},${i}`).join('\n')}\n`));
   });
 
   it('reads number cells as it scans them: ends of lines and files, signs, zeros, digits', () => {
