@@ -23,7 +23,7 @@ const GOAL = 5;
  * Writes the CSV: an integer id, four numeric columns written as JavaScript writes a double
  * (up to 17 significant digits, as most exports do), a text group; returns its path.
  */
-function writeCsv(dir: string, rows: number): string {
+export function writeCsv(dir: string, rows: number): string {
   const rnd = normal(700);
   const groups = ['north', 'south', 'east', 'west', 'centre'];
   const lines = ['id,a,b,c,d,group'];
