@@ -408,19 +408,14 @@ async function deleteUnnamed(
  * have been applied all the same, and its chunks must stay.
  */
 async function insertChunks(store: Store, blobs: readonly WorkspaceBlobDoc[]): Promise<void> {
-  // One chunk at a time: the embedded store writes (and fsyncs) a chunk synchronously, and
-  // chunks issued together run in one turn of the event loop, so an 80 MB dataset's 20
-  // chunks at once kept every other user waiting for all of them (issue 11).
-  for (const blob of blobs) {
-    try {
-      await store.workspaces.insertChunk(blob);
-    } catch (error) {
-      await deleteBlobs(
-        store,
-        blobs.map((b) => b._id),
-      ).catch(() => undefined);
-      throw error;
-    }
+  try {
+    await store.workspaces.insertChunks(blobs);
+  } catch (error) {
+    await deleteBlobs(
+      store,
+      blobs.map((b) => b._id),
+    ).catch(() => undefined);
+    throw error;
   }
 }
 

@@ -284,17 +284,16 @@ export function repoCases(ctx: ContractContext): void {
       // Two chunks (CHUNK_BYTES is 4 MB); the second fails after the first is written.
       const values = Buffer.from(Float64Array.from({ length: 600_000 }, (_, i) => i).buffer);
       const repo = ctx.store.workspaces;
-      let first: Promise<unknown> | null = null;
-      const insertChunk = async (doc: WorkspaceBlobDoc) => {
-        if (first === null) return (first = repo.insertChunk(doc));
-        await first;
+      // The batch's first chunk is written, then the disk is full.
+      const insertChunks = async (docs: readonly WorkspaceBlobDoc[]) => {
+        await repo.insertChunks(docs.slice(0, 1));
         throw new Error('no space left on device');
       };
       // Every other method is the real one, called on the real repository.
       const failing = new Proxy(repo, {
         get: (target, key) =>
-          key === 'insertChunk'
-            ? insertChunk
+          key === 'insertChunks'
+            ? insertChunks
             : (Reflect.get(target, key) as (...args: unknown[]) => unknown).bind(target),
       });
       const store: Store = { ...ctx.store, workspaces: failing };

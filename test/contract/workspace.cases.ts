@@ -222,6 +222,42 @@ export function workspaceCases(ctx: ContractContext): void {
       assert.deepEqual(await repo().dataWorkspaceIds(), ['v']);
     });
 
+    it('keeps a batch of chunks, large and small; a batch with a taken id fails with 11000', async () => {
+      const at = new Date(5678);
+      const large = (k: number) =>
+        Buffer.from(Array.from({ length: 200_000 + k }, (_, i) => (i * k) % 253));
+      const batch = [
+        { _id: 'w/d@1#0', workspaceId: 'w', data: large(1), createdAt: at },
+        { _id: 'w/d@1#1', workspaceId: 'w', data: [1, 'two', null], createdAt: at },
+        { _id: 'w/d@1#2', workspaceId: 'w', data: large(2), createdAt: at },
+        { _id: 'w/d@1#3', workspaceId: 'w', data: Buffer.from([7, 8]), createdAt: at },
+        { _id: 'w/d@1#4', workspaceId: 'w', data: large(3), createdAt: at },
+      ];
+      await repo().insertChunks(batch);
+      await repo().insertChunks([]);
+      const ids = batch.map((c) => c._id);
+      const data = await repo().chunkData('w', ids);
+      for (const c of batch) {
+        const got = bytesOrJson(data.get(c._id));
+        if (Buffer.isBuffer(c.data)) assert.ok(c.data.equals(got as Buffer), c._id);
+        else assert.deepEqual(got, c.data);
+      }
+      // A taken id, among large bytes or in a row: refused; the stored chunk stays as it was.
+      for (const taken of ['w/d@1#2', 'w/d@1#3']) {
+        const again = [
+          { _id: `w/e@${taken}`, workspaceId: 'w', data: large(4), createdAt: at },
+          { _id: taken, workspaceId: 'w', data: large(5), createdAt: at },
+        ];
+        assert.ok(isDuplicateKeyError(await rejection(() => repo().insertChunks(again))));
+        const kept = (await repo().chunkData('w', [taken])).get(taken);
+        assert.ok(
+          (batch.find((c) => c._id === taken)?.data as Buffer).equals(bytesOrJson(kept) as Buffer),
+        );
+        await repo().removeChunks(again.slice(0, 1).map((c) => c._id));
+      }
+      assert.deepEqual((await repo().chunkList('w')).map((c) => c._id).sort(), ids);
+    });
+
     it('takes a chunk of an older version (no createdAt) as old: the sweep may take it', async () => {
       await ctx.store.close();
       await ctx.backend.writeOld(ctx.place, 'workspaceBlobs', [

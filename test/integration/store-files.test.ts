@@ -100,6 +100,48 @@ describe('embedded store: large bytes as files', function () {
     assert.ok(big(1).equals((await read('x')) as Buffer));
   });
 
+  it('writes a batch side by side; one failed write leaves none of its files or rows', async () => {
+    const batch = [1, 2, 3, 4, 5, 6].map((k) => ({
+      _id: `b${k}`,
+      workspaceId: 'w',
+      data: big(k),
+      createdAt: new Date(),
+    }));
+    await store.workspaces.insertChunks(batch.slice(0, 3));
+    assert.equal(files().length, 3);
+    for (const c of batch.slice(0, 3)) assert.ok(c.data.equals((await read(c._id)) as Buffer));
+    const before = files();
+    const { write } = fs;
+    const doomed = batch[4]?.data;
+    // The fifth file's write finds the disk full, with others written or under way.
+    fs.write = ((
+      fd: number,
+      buffer: Uint8Array,
+      offset: number,
+      length: number,
+      position: null,
+      done: (err: Error | null, n: number) => void,
+    ) => {
+      if (buffer === doomed) {
+        const full = Object.assign(new Error('ENOSPC: no space left on device'), {
+          code: 'ENOSPC',
+        });
+        return process.nextTick(() => done(full, 0));
+      }
+      write(fd, buffer, offset, length, position, done);
+    }) as typeof fs.write;
+    syncBuiltinESMExports();
+    try {
+      await assert.rejects(store.workspaces.insertChunks(batch.slice(3)), { code: 'ENOSPC' });
+    } finally {
+      fs.write = write;
+      syncBuiltinESMExports();
+    }
+    assert.deepEqual(files().sort(), before.sort());
+    const left = await store.workspaces.chunkData('w', ['b4', 'b5', 'b6']);
+    assert.equal(left.size, 0);
+  });
+
   it('names the missing file when the file of a row is gone', async () => {
     await chunk('x', big(1));
     const [name] = files();

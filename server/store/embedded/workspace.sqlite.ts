@@ -258,26 +258,50 @@ export class SqliteWorkspaces implements WorkspaceRepository {
     );
   }
 
-  async insertChunk(chunk: WorkspaceBlobDoc): Promise<void> {
-    const { data } = chunk;
-    const isBytes = data instanceof Uint8Array;
-    // Large bytes: a file, written and fsynced in libuv's pool before the row names it.
-    const file =
-      isBytes && data.byteLength >= FILE_MIN_BYTES ? await this.#files.writeAsync(data) : null;
-    const bytes =
-      isBytes && file === null ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : null;
-    const json = isBytes ? null : jsonChunkText(data);
+  insertChunk(chunk: WorkspaceBlobDoc): Promise<void> {
+    return this.insertChunks([chunk]);
+  }
+
+  async insertChunks(chunks: readonly WorkspaceBlobDoc[]): Promise<void> {
+    const large: WorkspaceBlobDoc[] = [];
+    const inRow: WorkspaceBlobDoc[] = [];
+    for (const c of chunks)
+      (c.data instanceof Uint8Array && c.data.byteLength >= FILE_MIN_BYTES ? large : inRow).push(c);
+    // Large bytes: files, written and fsynced in libuv's pool before the rows that name them
+    // commit, in one transaction.
+    const files = await this.#files.writeAllAsync(large.map((c) => c.data as Uint8Array));
     try {
       await this.#write('workspaceBlobs', () =>
-        this.#sql(
-          `INSERT INTO workspace_chunk (id, workspace_id, created_at, bytes, json, file)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        ).run(chunk._id, chunk.workspaceId, chunk.createdAt.getTime(), bytes, json, file),
+        large.forEach((chunk, k) => this.#insertChunkRow(chunk, null, null, files[k] as string)),
       );
     } catch (error) {
-      if (file !== null) this.#files.remove([file]);
+      this.#files.remove(files);
       throw error;
     }
+    // The others in their rows, one chunk a write: a JSON slice is up to 4 MB of text to
+    // make and commit, never several in one turn of the event loop (issue 11).
+    for (const chunk of inRow) {
+      const { data } = chunk;
+      const bytes =
+        data instanceof Uint8Array
+          ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+          : null;
+      const json = bytes === null ? jsonChunkText(data) : null;
+      await this.#write('workspaceBlobs', () => this.#insertChunkRow(chunk, bytes, json, null));
+    }
+  }
+
+  /** The row of `chunk`: its data as bytes, JSON text or a file's name. */
+  #insertChunkRow(
+    chunk: WorkspaceBlobDoc,
+    bytes: Buffer | null,
+    json: string | null,
+    file: string | null,
+  ): void {
+    this.#sql(
+      `INSERT INTO workspace_chunk (id, workspace_id, created_at, bytes, json, file)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(chunk._id, chunk.workspaceId, chunk.createdAt.getTime(), bytes, json, file);
   }
 
   chunkData(workspaceId: string, ids: readonly string[]): Promise<Map<string, unknown>> {

@@ -228,6 +228,11 @@ export class MongoWorkspaces implements WorkspaceRepository {
     await this.#chunks.insertOne({ ...chunk });
   }
 
+  async insertChunks(chunks: readonly WorkspaceBlobDoc[]): Promise<void> {
+    // One by one: each is up to 4 MB, so a batch would save little but round trips.
+    for (const chunk of chunks) await this.insertChunk(chunk);
+  }
+
   async chunkData(workspaceId: string, ids: readonly string[]): Promise<Map<string, unknown>> {
     const found = new Map<string, unknown>();
     for (let at = 0; at < ids.length; at += BATCH) {
