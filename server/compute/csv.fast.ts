@@ -210,9 +210,10 @@ function readRecords(b: Buffer, text: AsciiText, from: number, cols: Column[], o
   const ncol = cols.length;
   let crs = 0;
   const sep = o.sep;
-  // A number cell is read as it is scanned ({@link numberCell}) unless the decimal mark is
-  // the separator (then only the field's end tells the two apart).
-  const inScan = o.plain && o.decimal !== sep;
+  // A number cell is read as it is scanned ({@link numberCell}) unless the separator can be
+  // part of a number (the decimal mark, a minus sign, a digit): then only the field's end
+  // tells them apart.
+  const inScan = o.plain && sep !== o.decimal && sep !== MINUS && !(sep >= ZERO && sep <= NINE);
   let i = from;
   for (let row = 0; i < n; row++) {
     for (let k = 0; k < ncol; k++) {

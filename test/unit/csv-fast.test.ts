@@ -95,7 +95,7 @@ describe('csv: the fast path from bytes', () => {
       fc.property(
         fc.integer({ min: 1, max: 4 }),
         fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { maxLength: 30 }),
-        fc.constantFrom(',', ';', '\t'),
+        fc.constantFrom(',', ';', '\t', '-', '|'),
         fc.constantFrom('\n', '\r\n'),
         fc.boolean(),
         fc.constantFrom<CsvOptions['na']>(undefined, ['-99'], ['x', '']),
@@ -252,12 +252,19 @@ describe('csv: the fast path from bytes', () => {
         const text = `a,b${eol}${numbers.map((x, i) => `${x},${numbers[numbers.length - 1 - i]}`).join(eol)}${end}`;
         assert.ok(sameAsGeneral(text, {}));
       }
-    // The decimal mark may be the separator: then only the record's fields tell them apart.
-    const both = 'a,b\n1,5\n2,25\n';
-    const g = parseCsv(both, { decimal: ',' });
-    const f = fast(both, { decimal: ',' });
-    if (g.ok && f !== null) assert.deepEqual(comparable(f), comparable(g.dataset));
-    else assert.equal(f, null);
+    // A separator that can be part of a number (the decimal mark, a minus sign): only the
+    // record's fields tell them apart, so an empty field before a negative number is a field.
+    for (const [text, opts] of [
+      ['a,b\n1,5\n2,25\n', { decimal: ',' }],
+      ['a-b-c\n1--5-6\n2-3-4\n', { separator: '-' }],
+      ['a-b-c\n-5-6\n1-2-3\n', { separator: '-' }],
+      ['a-b\n1-2\n-3-4\n3--4\n', { separator: '-' }],
+    ] as const) {
+      const g = parseCsv(text, opts);
+      const f = fast(text, opts);
+      if (g.ok && f !== null) assert.deepEqual(comparable(f), comparable(g.dataset), text);
+      else assert.equal(f, null, text);
+    }
   });
 
   it('declines quotes, blank lines, a lone CR, a bad record, a late text column, the limits', () => {
