@@ -242,11 +242,15 @@ export function workspaceCases(ctx: ContractContext): void {
         if (Buffer.isBuffer(c.data)) assert.ok(c.data.equals(got as Buffer), c._id);
         else assert.deepEqual(got, c.data);
       }
-      // A taken id, among large bytes or in a row: refused; the stored chunk stays as it was.
-      for (const taken of ['w/d@1#2', 'w/d@1#3']) {
+      // A taken id, among large bytes or among data kept in rows: refused; the stored chunk
+      // stays as it was (the batch's new chunks may have been added: the caller removes them).
+      for (const [taken, data] of [
+        ['w/d@1#2', large(5)],
+        ['w/d@1#3', Buffer.from([9])],
+      ] as const) {
         const again = [
           { _id: `w/e@${taken}`, workspaceId: 'w', data: large(4), createdAt: at },
-          { _id: taken, workspaceId: 'w', data: large(5), createdAt: at },
+          { _id: taken, workspaceId: 'w', data, createdAt: at },
         ];
         assert.ok(isDuplicateKeyError(await rejection(() => repo().insertChunks(again))));
         const kept = (await repo().chunkData('w', [taken])).get(taken);

@@ -142,6 +142,53 @@ describe('embedded store: large bytes as files', function () {
     assert.equal(left.size, 0);
   });
 
+  it('writes at most two files at once, over every save of the store', async () => {
+    const { open, close } = fs;
+    const ours = new Set<number>();
+    let now = 0;
+    let most = 0;
+    // Files opened to be written ('wx'), until closed.
+    fs.open = ((
+      path: string,
+      flags: string,
+      mode: number,
+      done: (e: Error | null, fd: number) => void,
+    ) =>
+      open(path, flags, mode, (e, fd) => {
+        if (e === null && flags === 'wx') {
+          ours.add(fd);
+          most = Math.max(most, ++now);
+        }
+        done(e, fd);
+      })) as typeof fs.open;
+    fs.close = ((fd: number, done: (e: Error | null) => void) => {
+      if (ours.delete(fd)) now--;
+      close(fd, done);
+    }) as typeof fs.close;
+    syncBuiltinESMExports();
+    const batch = (p: string) =>
+      [1, 2, 3, 4].map((k) => ({
+        _id: `${p}${k}`,
+        workspaceId: 'w',
+        data: big(k),
+        createdAt: new Date(),
+      }));
+    try {
+      await Promise.all([
+        store.workspaces.insertChunks(batch('p')),
+        store.workspaces.insertChunks(batch('q')),
+      ]);
+    } finally {
+      fs.open = open;
+      fs.close = close;
+      syncBuiltinESMExports();
+    }
+    assert.equal(most, 2);
+    assert.equal(files().length, 8);
+    for (const c of [...batch('p'), ...batch('q')])
+      assert.ok(c.data.equals((await read(c._id)) as Buffer));
+  });
+
   it('names the missing file when the file of a row is gone', async () => {
     await chunk('x', big(1));
     const [name] = files();

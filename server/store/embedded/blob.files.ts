@@ -27,8 +27,9 @@ import { join } from 'node:path';
 export const FILE_MIN_BYTES = 64 * 1024;
 
 /**
- * How many files {@link BlobFiles.writeAllAsync} writes at once: half of libuv's pool (4
- * threads by default) stays free for everyone else's file, DNS and crypto work.
+ * How many files one store's {@link BlobFiles.writeAllAsync} writes at once, over all its
+ * calls: half of libuv's pool (4 threads by default) stays free for everyone else's file,
+ * DNS and argon2 work.
  */
 const PARALLEL_WRITES = 2;
 
@@ -78,6 +79,9 @@ function syncDir(dir: string): void {
 /** The files of one store, in one directory. */
 export class BlobFiles {
   readonly #dir: string;
+  /** File writes of {@link writeAllAsync} under way, and those waiting for their turn. */
+  #writing = 0;
+  readonly #waiting: (() => void)[] = [];
 
   /** Uses (creating, mode 0700) the directory `dir`. */
   constructor(dir: string) {
@@ -104,33 +108,47 @@ export class BlobFiles {
   }
 
   /**
+   * Runs `fn` once fewer than {@link PARALLEL_WRITES} file writes of this store are under
+   * way (every save's together: two saves at once do not take more of libuv's pool).
+   */
+  async #inTurn(fn: () => Promise<void>): Promise<void> {
+    if (this.#writing < PARALLEL_WRITES) this.#writing++;
+    // A write that ends hands its turn on, or gives it back when no one waits.
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      await fn();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next === undefined) this.#writing--;
+      else next();
+    }
+  }
+
+  /**
    * {@link write} of each of `list` off the main thread (libuv's pool writes and fsyncs: a
    * 4 MB chunk held every other user's requests for its write and fsync, issue 11), at most
-   * {@link PARALLEL_WRITES} at once, the directory fsynced once for them all (an 80 MB
-   * dataset is 20 files: one by one, with a directory fsync each, they took several times
-   * the disk's own time); their names, in order. All are on disk, directory entries
-   * included, when it resolves; when one fails, none of them is left.
+   * {@link PARALLEL_WRITES} at once in this store, the directory fsynced once for them all
+   * (an 80 MB dataset is 20 files: one by one, with a directory fsync each, they took
+   * several times the disk's own time); their names, in order. All are on disk, directory
+   * entries included, when it resolves; when one fails, none of them is left.
    */
   async writeAllAsync(list: readonly Uint8Array[]): Promise<string[]> {
     const names = list.map(() => randomUUID());
-    let next = 0;
     let failed = false;
-    const writer = async (): Promise<void> => {
-      while (!failed && next < list.length) {
-        const k = next++;
+    const writes = list.map((bytes, k) =>
+      this.#inTurn(async () => {
+        // A file of this batch failed: the others not begun are not written.
+        if (failed) return;
         const path = join(this.#dir, names[k] as string);
         const fd = await call<number>((done) => open(path, 'wx', 0o600, done));
-        await writeAndCloseAsync(fd, list[k] as Uint8Array);
-      }
-    };
-    const writers = Array.from({ length: Math.min(PARALLEL_WRITES, list.length) }, () =>
-      writer().catch((error: unknown) => {
+        await writeAndCloseAsync(fd, bytes);
+      }).catch((error: unknown) => {
         failed = true;
         throw error;
       }),
     );
-    // Every writer has stopped before any file is removed (none is made after).
-    const failure = (await Promise.allSettled(writers)).find((o) => o.status === 'rejected');
+    // Every write has ended before any file is removed (none is made after).
+    const failure = (await Promise.allSettled(writes)).find((o) => o.status === 'rejected');
     try {
       if (failure !== undefined) throw failure.reason;
       if (list.length > 0) {

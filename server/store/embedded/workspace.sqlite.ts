@@ -271,9 +271,10 @@ export class SqliteWorkspaces implements WorkspaceRepository {
     // commit, in one transaction.
     const files = await this.#files.writeAllAsync(large.map((c) => c.data as Uint8Array));
     try {
-      await this.#write('workspaceBlobs', () =>
-        large.forEach((chunk, k) => this.#insertChunkRow(chunk, null, null, files[k] as string)),
-      );
+      if (large.length > 0)
+        await this.#write('workspaceBlobs', () =>
+          large.forEach((chunk, k) => this.#insertChunkRow(chunk, null, null, files[k] as string)),
+        );
     } catch (error) {
       this.#files.remove(files);
       throw error;
