@@ -34,6 +34,30 @@ describe('embedded store: large bytes as files', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** ENOSPC, as a full disk gives it. */
+  const full = (): Error =>
+    Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+
+  /**
+   * Replaces `fs.write` as the store sees it: a write `fails(buffer, offset)` finds the disk
+   * full, any other writes at most `most` bytes. The caller puts the real one back.
+   */
+  function failWrites(fails: (buffer: Uint8Array, offset: number) => boolean, most = Infinity) {
+    const { write } = fs;
+    fs.write = ((
+      fd: number,
+      buffer: Uint8Array,
+      offset: number,
+      length: number,
+      position: null,
+      done: (err: Error | null, n: number) => void,
+    ) => {
+      if (fails(buffer, offset)) return process.nextTick(() => done(full(), 0));
+      write(fd, buffer, offset, Math.min(length, most), position, done);
+    }) as typeof fs.write;
+    syncBuiltinESMExports();
+  }
+
   const chunk = (_id: string, data: unknown) =>
     store.workspaces.insertChunk({ _id, workspaceId: 'w', data, createdAt: new Date() });
   const read = async (id: string): Promise<unknown> =>
@@ -68,26 +92,13 @@ describe('embedded store: large bytes as files', function () {
     await chunk('x', big(1));
     const before = files();
     const { writeSync, write } = fs;
-    const full = (): Error =>
-      Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
     // The first bytes land, then the disk is full (the store's `import { writeSync }` sees it,
     // and `write`, with which it writes a workspace chunk off the main thread).
     fs.writeSync = ((fd: number, buffer: Uint8Array, offset: number, length: number) => {
       if (offset > 0) throw full();
       return writeSync(fd, buffer, offset, Math.min(length, 4096));
     }) as typeof fs.writeSync;
-    fs.write = ((
-      fd: number,
-      buffer: Uint8Array,
-      offset: number,
-      length: number,
-      position: null,
-      done: (err: Error | null, n: number) => void,
-    ) => {
-      if (offset > 0) return process.nextTick(() => done(full(), 0));
-      write(fd, buffer, offset, Math.min(length, 4096), position, done);
-    }) as typeof fs.write;
-    syncBuiltinESMExports();
+    failWrites((_, offset) => offset > 0, 4096);
     try {
       await assert.rejects(chunk('y', big(2)), { code: 'ENOSPC' });
     } finally {
@@ -114,23 +125,7 @@ describe('embedded store: large bytes as files', function () {
     const { write } = fs;
     const doomed = batch[4]?.data;
     // The fifth file's write finds the disk full, with others written or under way.
-    fs.write = ((
-      fd: number,
-      buffer: Uint8Array,
-      offset: number,
-      length: number,
-      position: null,
-      done: (err: Error | null, n: number) => void,
-    ) => {
-      if (buffer === doomed) {
-        const full = Object.assign(new Error('ENOSPC: no space left on device'), {
-          code: 'ENOSPC',
-        });
-        return process.nextTick(() => done(full, 0));
-      }
-      write(fd, buffer, offset, length, position, done);
-    }) as typeof fs.write;
-    syncBuiltinESMExports();
+    failWrites((buffer) => buffer === doomed);
     try {
       await assert.rejects(store.workspaces.insertChunks(batch.slice(3)), { code: 'ENOSPC' });
     } finally {
