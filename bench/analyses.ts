@@ -11,9 +11,10 @@
  *   numbers the server's result shows (its r_code: lm's estimates on z-scores, AIC, BIC and
  *   Durbin-Watson, aov's Levene test, t.test's Cohen's d). No gc() before
  *   each timing: it would give R alone a freshly collected heap that the server's session,
- *   timed from the client, never has. R alone runs with glibc's allocator as an analyst's R
- *   does (the goal's baseline); the same R with the allocator tuned as the server runs it
- *   (r/supervisor: large vectors' pages kept for the next one) is printed beside it.
+ *   timed from the client, never has. R alone runs with glibc's allocator and R's heap as
+ *   an analyst's R does (the goal's baseline); the same R tuned as the server runs it
+ *   (r/supervisor: large vectors' pages kept for the next one, garbage collected from 256
+ *   MB of vectors on) is printed beside it.
  * Run: `npx tsx bench/analyses.ts [ROWS] [RUNS]` (RUNS default 3; a few minutes at 1e6 rows;
  * temp dirs only).
  */
@@ -105,15 +106,16 @@ interface Timer {
 }
 
 /**
- * R alone: a bare session holding d; a case is timed inside R. `defaultMalloc`: glibc's
- * allocator as in an analyst's R (the goal's baseline), or tuned as the server runs R.
+ * R alone: a bare session holding d; a case is timed inside R. `rDefaults`: glibc's
+ * allocator and R's heap as in an analyst's R (the goal's baseline), or tuned as the server
+ * runs R.
  */
 async function rAlone(
   cols: ReturnType<typeof columns>,
   dir: string,
-  defaultMalloc: boolean,
+  rDefaults: boolean,
 ): Promise<Timer> {
-  const r = await startPanthrR([], { defaultMalloc });
+  const r = await startPanthrR([], { rDefaults });
   const conn = await stopOnFailure(
     async () => {
       const conn = await r.connect();
@@ -232,7 +234,7 @@ try {
     const [sm, rm, tm] = [percentile(s, 50), percentile(r, 50), percentile(t, 50)];
     console.log(
       `  ${c.label.padEnd(34)} server ${ms(sm).padStart(9)}  R ${ms(rm).padStart(9)}  ${verdict(sm / rm, GOAL, false)}` +
-        `  (R with the server's allocator ${ms(tm)}: ${(sm / tm).toFixed(2)}x)`,
+        `  (R with the server's R settings ${ms(tm)}: ${(sm / tm).toFixed(2)}x)`,
     );
   }
 } finally {

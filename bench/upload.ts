@@ -12,8 +12,8 @@
  *     would write). Goal: >= 5x. JSON values go in parts of 8 MB (docs/api.md, "Uploading
  *     in parts": one message may not pass 128 MB); binary values (80 MB) in one message.
  *     The binary whole path is also given against (a)'s readBin floor (R as by default, and
- *     with the allocator tuned as the server runs R, r/supervisor). Goal (issue 16):
- *     within 4x.
+ *     with the allocator and heap tuned as the server runs R, r/supervisor). Goal (issue
+ *     16): within 4x.
  * (c) a 700,000 x 6 CSV sent as bytes to `read`, binary values back, against
  *     data.table::fread of the same file (bench/lib/upload-csv.ts). Goal: within 5x.
  * Run: `npx tsx bench/upload.ts [ROWS]` (about 3 minutes at 1e6 rows; temp dirs only);
@@ -44,12 +44,12 @@ const RUNS = 5;
 const median = (xs: readonly number[]): number => percentile(xs, 50);
 
 /**
- * R's `readBin` of the same numbers from files, timed in R: the floor. `defaultMalloc`: in
- * an R as an analyst runs it (glibc's allocator as by default: the goals' baseline), or with
- * the allocator tuned as the server runs its sessions (printed beside it).
+ * R's `readBin` of the same numbers from files, timed in R: the floor. `rDefaults`: in
+ * an R as an analyst runs it (glibc's allocator and R's heap as by default: the goals'
+ * baseline), or with both tuned as the server runs its sessions (printed beside it).
  */
-async function readBinFloor(cols: Columns, dir: string, defaultMalloc: boolean): Promise<number> {
-  const r = await startPanthrR([], { defaultMalloc });
+async function readBinFloor(cols: Columns, dir: string, rDefaults: boolean): Promise<number> {
+  const r = await startPanthrR([], { rDefaults });
   try {
     const conn = await r.connect();
     const files = cols.binary.map((c, j) => {
@@ -72,7 +72,7 @@ async function readBinFloor(cols: Columns, dir: string, defaultMalloc: boolean):
   }
 }
 
-/** The readBin floor (ms) in R as by default, and with the server's allocator. */
+/** The readBin floor (ms) in R as by default, and with the server's R settings. */
 interface Floor {
   readonly f: number;
   readonly tuned: number;
@@ -82,7 +82,7 @@ interface Floor {
 function againstFloor(x: number, floor: Floor): string {
   return (
     `against (a)'s readBin ${ms(floor.f)}: ${verdict(x / floor.f, 4, false)}` +
-    ` (readBin with the server's allocator ${ms(floor.tuned)}: ${(x / floor.tuned).toFixed(2)}x)`
+    ` (readBin with the server's R settings ${ms(floor.tuned)}: ${(x / floor.tuned).toFixed(2)}x)`
   );
 }
 
@@ -119,7 +119,7 @@ async function serverPart(cols: Columns, dir: string): Promise<Floor> {
     const f = floor.f;
     console.log(`(a) server part, ${ROWS} x ${VARS} into an R data frame (median of ${RUNS})`);
     console.log(
-      `    floor: R readBin from files, timed in R   ${ms(f)} (with the server's allocator ${ms(floor.tuned)})`,
+      `    floor: R readBin from files, timed in R   ${ms(f)} (with the server's R settings ${ms(floor.tuned)})`,
     );
     console.log(
       `    binary values: validate + converters + assign only  ${ms(ours.assignOnly)}  ${verdict(ours.assignOnly / f, 3, false)}`,

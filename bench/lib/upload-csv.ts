@@ -37,12 +37,12 @@ export function writeCsv(dir: string, rows: number): string {
 }
 
 /**
- * fread's median milliseconds on `file`, timed inside R. `defaultMalloc`: in an R as an
- * analyst runs it (glibc's allocator as by default: the goal's baseline), or with the
- * allocator tuned as the server runs its sessions (printed beside it).
+ * fread's median milliseconds on `file`, timed inside R. `rDefaults`: in an R as an
+ * analyst runs it (glibc's allocator and R's heap as by default: the goal's baseline), or
+ * with both tuned as the server runs its sessions (printed beside it).
  */
-async function fread(file: string, defaultMalloc: boolean): Promise<number> {
-  const r = await startPanthrR([], { defaultMalloc });
+async function fread(file: string, rDefaults: boolean): Promise<number> {
+  const r = await startPanthrR([], { rDefaults });
   try {
     const conn = await r.connect();
     await conn.assign('.bench_file', rString([file]));
@@ -94,7 +94,7 @@ export async function csvCase(dir: string, rows = 700_000): Promise<void> {
   const s = await viaServer(file);
   console.log(`(c) CSV import, ${rows} x 6 (${mb.toFixed(0)} MB) as bytes (median of ${RUNS})`);
   console.log(
-    `    data.table::fread (one thread), timed in R  ${ms(f)} (with the server's allocator ${ms(tuned)})`,
+    `    data.table::fread (one thread), timed in R  ${ms(f)} (with the server's R settings ${ms(tuned)})`,
   );
   console.log(
     `    PanthR read, bytes in, binary values back  ${ms(s)}  ${verdict(s / f, GOAL, false)}` +

@@ -44,6 +44,21 @@ const R_MALLOC: Readonly<Record<string, string>> = {
   MALLOC_TRIM_THRESHOLD_: String(128 * 1024 * 1024),
 };
 
+/**
+ * R's vector heap: collect garbage once 256 MB of vectors are in use, not at R's default
+ * 64 MB. A session's full collection marks every object of the preloaded library too (its
+ * ~66 MB heap: about 65-80 ms a collection, where an analyst's bare R takes a few ms), and
+ * work on 1e6 rows crossed the default trigger again and again: an assign of a 33 MB
+ * dataset collected fully in half of its runs (70-140 ms, against 22-40 ms without), and
+ * `bench/analyses.ts 1000000 5` took t.test 253 -> 186 ms, lm 846 -> 685 ms, aov 326 -> 206
+ * ms with it (2026-12-07, run alternately). A session of small data never comes near
+ * either trigger (its collections follow SESSION_GC_STEP), so its memory is the same
+ * (`bench/r-sessions.ts`: 7.7 MB private either way); a session of large data holds up to
+ * 256 MB of vectors before it collects, within `r.session_memory_mb` (4 GB by default; at
+ * the limit R collects and tries the allocation again). The `env` option overrides it.
+ */
+const R_HEAP: Readonly<Record<string, string>> = { R_VSIZE: '256M' };
+
 const DEFAULT_R = '/usr/bin/R';
 /** Debian's Rserve server binary (r-cran-rserve). */
 export const DEFAULT_RSERVE = '/usr/lib/R/site-library/Rserve/libs/Rserve';
@@ -197,7 +212,7 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
       rserveBinary: o.rserveBinary ?? DEFAULT_RSERVE,
       env: {
         PATH: '/usr/local/bin:/usr/bin:/bin',
-        ...(o.defaultMalloc === true ? {} : R_MALLOC),
+        ...(o.rDefaults === true ? {} : { ...R_MALLOC, ...R_HEAP }),
         ...o.env,
         HOME: layout.home,
         LANG: 'C.UTF-8',

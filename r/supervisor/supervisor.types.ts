@@ -35,11 +35,12 @@ export interface RSupervisorOptions {
   /** Extra environment for R (for example `R_LIBS`); the rest of R's environment is fixed. */
   readonly env?: Readonly<Record<string, string>>;
   /**
-   * glibc's allocator as R's default (true) or tuned to keep large vectors' pages for the
-   * next one (false, the default; see the supervisor's R_MALLOC). Benchmarks set it to
-   * compare with R as an analyst runs it.
+   * glibc's allocator and R's vector heap as by default (true), or tuned (false, the
+   * default): the allocator keeps large vectors' pages for the next one, R collects later
+   * (see the supervisor's R_MALLOC and R_HEAP). Benchmarks set it to compare with R as an
+   * analyst runs it.
    */
-  readonly defaultMalloc?: boolean;
+  readonly rDefaults?: boolean;
   /** First restart delay in ms, doubled per consecutive failure (default 500). */
   readonly restartBaseMs?: number;
   /** Largest restart delay in ms (default 30000). */

@@ -132,6 +132,24 @@ describe('RSupervisor (real Rserve)', function () {
     }
   });
 
+  it("collects a session's vectors from 256 MB on, R's own 64 MB with its defaults", async () => {
+    // gc()'s Vcells trigger, in MB: where R collects next for vectors (8 bytes a cell).
+    const trigger = async (s: RSupervisor): Promise<number> => {
+      const conn = await connectR({ path: (await s.start()).path });
+      try {
+        const v = await conn.eval('gc()[2, 3] * 8 / 2^20');
+        assert.equal(v.kind, 'double');
+        return v.values[0] ?? NaN;
+      } finally {
+        await conn.close();
+      }
+    };
+    assert.ok((await trigger(supervisor())) >= 256);
+    assert.ok((await trigger(supervisor({ rDefaults: true }))) < 256);
+    // An admin's environment wins over the tuning.
+    assert.ok((await trigger(supervisor({ env: { R_VSIZE: '128M' } }))) < 256);
+  });
+
   it('quotes preload paths for R: quotes, backslashes, dollars, spaces and UTF-8 are only names', async () => {
     const odd = path.join(tmpRoot, 'an "odd" \\ $(touch pwned) é\'s dir');
     await mkdir(odd);
