@@ -5,7 +5,13 @@
  */
 import { connectR, rAttrStrings, type RValue } from './qap1/index.ts';
 import { RSessionPool, type PoolMetrics } from './pool/index.ts';
-import { RStartError, RSupervisor, type RLogger, type RState } from './supervisor/index.ts';
+import {
+  DEFAULT_VECTOR_HEAP_MB,
+  RStartError,
+  RSupervisor,
+  type RLogger,
+  type RState,
+} from './supervisor/index.ts';
 
 export * from './qap1/index.ts';
 export * from './supervisor/index.ts';
@@ -73,6 +79,18 @@ export interface RService {
 }
 
 /**
+ * The sessions' vector heap trigger (RSupervisor's `vectorHeapMb`) under an address-space
+ * limit of `sessionMemoryMb` (null: none): 256 MB from a 1 GB limit up, R's own 64 MB
+ * below. A session with the PanthR library takes about 345 MB of address space before any
+ * data, and what R's garbage holds is not there for C code's own allocations (a sort's
+ * buffers, a package's), which get no collection and retry: under a 512 MB limit with a
+ * 256 MB trigger, repeated sorts of 3e6 values failed and crashed the session.
+ */
+export function vectorHeapMb(sessionMemoryMb: number | null): number | null {
+  return sessionMemoryMb === null || sessionMemoryMb >= 1024 ? DEFAULT_VECTOR_HEAP_MB : null;
+}
+
+/**
  * Starts Rserve, checks the preload, reads the registered kinds and fills the pool.
  * Rejects with RStartError (nothing left running) when R cannot start.
  */
@@ -80,6 +98,7 @@ export async function startR(options: StartROptions): Promise<RService> {
   const supervisor = new RSupervisor({
     preload: options.preload,
     log: options.log,
+    vectorHeapMb: vectorHeapMb(options.sessionMemoryMb),
     startTimeoutMs: options.startTimeoutMs,
     ...(options.binary === undefined ? {} : { rBinary: options.binary }),
     ...(options.rserveBinary === undefined ? {} : { rserveBinary: options.rserveBinary }),

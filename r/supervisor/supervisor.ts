@@ -45,19 +45,19 @@ const R_MALLOC: Readonly<Record<string, string>> = {
 };
 
 /**
- * R's vector heap: collect garbage once 256 MB of vectors are in use, not at R's default
- * 64 MB. A session's full collection marks every object of the preloaded library too (its
+ * R's vector heap trigger by default (`R_VSIZE`, the `vectorHeapMb` option): R collects
+ * garbage once 256 MB of vectors are in use, not at its own 64 MB, and never triggers
+ * lower. A session's full collection marks every object of the preloaded library too (its
  * ~66 MB heap: about 65-80 ms a collection, where an analyst's bare R takes a few ms), and
  * work on 1e6 rows crossed the default trigger again and again: an assign of a 33 MB
  * dataset collected fully in half of its runs (70-140 ms, against 22-40 ms without), and
  * `bench/analyses.ts 1000000 5` took t.test 253 -> 186 ms, lm 846 -> 685 ms, aov 326 -> 206
  * ms with it (2026-12-07, run alternately). A session of small data never comes near
  * either trigger (its collections follow SESSION_GC_STEP), so its memory is the same
- * (`bench/r-sessions.ts`: 7.7 MB private either way); a session of large data holds up to
- * 256 MB of vectors before it collects, within `r.session_memory_mb` (4 GB by default; at
- * the limit R collects and tries the allocation again). The `env` option overrides it.
+ * (`bench/r-sessions.ts`: 7.7 MB private either way); a session of large data may hold up
+ * to 256 MB of garbage vectors (see r/index.ts `vectorHeapMb` for the address-space limit).
  */
-const R_HEAP: Readonly<Record<string, string>> = { R_VSIZE: '256M' };
+export const DEFAULT_VECTOR_HEAP_MB = 256;
 
 const DEFAULT_R = '/usr/bin/R';
 /** Debian's Rserve server binary (r-cran-rserve). */
@@ -204,6 +204,7 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
   private params(): LaunchParams {
     const o = this.options;
     const layout = this.layout ?? privateLayout('/nonexistent');
+    const heapMb = o.vectorHeapMb === undefined ? DEFAULT_VECTOR_HEAP_MB : o.vectorHeapMb;
     return {
       layout,
       generation: this.generationCount,
@@ -212,7 +213,8 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
       rserveBinary: o.rserveBinary ?? DEFAULT_RSERVE,
       env: {
         PATH: '/usr/local/bin:/usr/bin:/bin',
-        ...(o.rDefaults === true ? {} : { ...R_MALLOC, ...R_HEAP }),
+        ...(o.rDefaults === true ? {} : R_MALLOC),
+        ...(o.rDefaults === true || heapMb === null ? {} : { R_VSIZE: `${heapMb}M` }),
         ...o.env,
         HOME: layout.home,
         LANG: 'C.UTF-8',

@@ -37,10 +37,16 @@ export interface RSupervisorOptions {
   /**
    * glibc's allocator and R's vector heap as by default (true), or tuned (false, the
    * default): the allocator keeps large vectors' pages for the next one, R collects later
-   * (see the supervisor's R_MALLOC and R_HEAP). Benchmarks set it to compare with R as an
-   * analyst runs it.
+   * (see the supervisor's R_MALLOC and DEFAULT_VECTOR_HEAP_MB). Benchmarks set it to
+   * compare with R as an analyst runs it.
    */
   readonly rDefaults?: boolean;
+  /**
+   * R's vector heap trigger in MB (`R_VSIZE`: R collects garbage once this much of vectors
+   * is in use, and never triggers lower); default DEFAULT_VECTOR_HEAP_MB (256); null: R's
+   * own (64 MB). Not applied with `rDefaults`.
+   */
+  readonly vectorHeapMb?: number | null;
   /** First restart delay in ms, doubled per consecutive failure (default 500). */
   readonly restartBaseMs?: number;
   /** Largest restart delay in ms (default 30000). */

@@ -7,7 +7,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { connectR, RStartError, RSupervisor, type RServerInfo } from '../../r/index.ts';
+import {
+  connectR,
+  RStartError,
+  RSupervisor,
+  vectorHeapMb,
+  type RServerInfo,
+} from '../../r/index.ts';
 import {
   groupProcesses,
   memoryLogger,
@@ -132,7 +138,7 @@ describe('RSupervisor (real Rserve)', function () {
     }
   });
 
-  it("collects a session's vectors from 256 MB on, R's own 64 MB with its defaults", async () => {
+  it("collects a session's vectors from 256 MB on; lower with R's defaults, a small limit or an own R_VSIZE", async () => {
     // gc()'s Vcells trigger, in MB: where R collects next for vectors (8 bytes a cell).
     const trigger = async (s: RSupervisor): Promise<number> => {
       const conn = await connectR({ path: (await s.start()).path });
@@ -142,12 +148,15 @@ describe('RSupervisor (real Rserve)', function () {
         return v.values[0] ?? NaN;
       } finally {
         await conn.close();
+        await s.stop();
       }
     };
     assert.ok((await trigger(supervisor())) >= 256);
     assert.ok((await trigger(supervisor({ rDefaults: true }))) < 256);
-    // An admin's environment wins over the tuning.
+    assert.ok((await trigger(supervisor({ vectorHeapMb: null }))) < 256);
     assert.ok((await trigger(supervisor({ env: { R_VSIZE: '128M' } }))) < 256);
+    // Under an address-space limit below 1 GB the sessions keep R's own trigger.
+    assert.deepEqual([null, 4096, 1024, 1023, 512].map(vectorHeapMb), [256, 256, 256, null, null]);
   });
 
   it('quotes preload paths for R: quotes, backslashes, dollars, spaces and UTF-8 are only names', async () => {
