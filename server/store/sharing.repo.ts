@@ -130,12 +130,9 @@ export async function copyWorkspace(
     for (const [old, id] of renamed) {
       const data = (await store.workspaces.chunkData(source._id, [old])).get(old);
       if (data !== undefined)
-        await store.workspaces.insertChunk({
-          _id: id,
-          workspaceId: copy._id,
-          data: bytesOrJson(data),
-          createdAt: new Date(),
-        });
+        await store.workspaces.insertChunks([
+          { _id: id, workspaceId: copy._id, data: bytesOrJson(data), createdAt: new Date() },
+        ]);
     }
     await store.workspaces.insertObject({ ...doc, _id, workspaceId: copy._id, object });
     maxHash = Math.max(maxHash, doc.hash);

@@ -83,13 +83,10 @@ export interface WorkspaceRepository {
   /** Sets the `order` of object `id`. */
   setOrder(id: string, order: number): Promise<void>;
 
-  /** Adds a chunk, on disk when this resolves; a duplicate `_id` fails with 11000. */
-  insertChunk(chunk: WorkspaceBlobDoc): Promise<void>;
   /**
-   * Adds chunks, all on disk when this resolves (faster than one by one: the embedded store
-   * writes large bytes side by side and commits their rows together). When it rejects (a
-   * duplicate `_id` fails with 11000) any of them may have been added: the caller removes
-   * them by id.
+   * Adds chunks, all on disk when this resolves (the embedded store writes large bytes side
+   * by side and commits their rows together). When it rejects (a duplicate `_id` fails with
+   * 11000) any of them may have been added: the caller removes them by id.
    */
   insertChunks(chunks: readonly WorkspaceBlobDoc[]): Promise<void>;
   /** The data of the chunks `ids` of `workspaceId` found, by id (bytes, or a JSON array). */

@@ -247,12 +247,14 @@ export function repoCases(ctx: ContractContext): void {
       const values = Buffer.from(Float64Array.from({ length: 10_000 }, (_, i) => i).buffer);
       const vector = { name: 'v', type: 'vector', variableType: 'scalar', values };
       await saveObject(ctx.store, ws._id, vector);
-      await ctx.store.workspaces.insertChunk({
-        _id: `${ws._id}/gone@99#0`,
-        workspaceId: ws._id,
-        data: Buffer.alloc(100_000),
-        createdAt: new Date(Date.now() - CHUNK_SWEEP_MIN_AGE_MS - 1000),
-      });
+      await ctx.store.workspaces.insertChunks([
+        {
+          _id: `${ws._id}/gone@99#0`,
+          workspaceId: ws._id,
+          data: Buffer.alloc(100_000),
+          createdAt: new Date(Date.now() - CHUNK_SWEEP_MIN_AGE_MS - 1000),
+        },
+      ]);
       assert.equal(await sweepOrphanChunks(ctx.store), 1);
       assert.equal(await sweepOrphanChunks(ctx.store), 0);
       const [loaded] = await loadObjects(ctx.store, ws._id);
@@ -262,7 +264,9 @@ export function repoCases(ctx: ContractContext): void {
     it('leaves a fresh unnamed chunk (a save in flight elsewhere) to a later sweep', async () => {
       const ws = await createWorkspace(ctx.store, 'u1', 'w');
       const chunk = (id: string, createdAt: Date) =>
-        ctx.store.workspaces.insertChunk({ _id: id, workspaceId: ws._id, data: [1, 2], createdAt });
+        ctx.store.workspaces.insertChunks([
+          { _id: id, workspaceId: ws._id, data: [1, 2], createdAt },
+        ]);
       const now = Date.now();
       // Another node's save: its chunk is written now, its object not yet.
       await chunk('fresh', new Date(now));

@@ -187,12 +187,12 @@ export function workspaceCases(ctx: ContractContext): void {
       const small = Buffer.from([0, 1, 2]);
       const json = [1, null, 'x', NaN];
       const at = new Date(1234);
-      await repo().insertChunk({ _id: 'w/a@1#0', workspaceId: 'w', data: large, createdAt: at });
-      await repo().insertChunk({ _id: 'w/a@1#1', workspaceId: 'w', data: small, createdAt: at });
-      await repo().insertChunk({ _id: 'w/b@2#0', workspaceId: 'w', data: json, createdAt: at });
-      await repo().insertChunk({ _id: 'v/c@1#0', workspaceId: 'v', data: [2], createdAt: at });
+      await repo().insertChunks([{ _id: 'w/a@1#0', workspaceId: 'w', data: large, createdAt: at }]);
+      await repo().insertChunks([{ _id: 'w/a@1#1', workspaceId: 'w', data: small, createdAt: at }]);
+      await repo().insertChunks([{ _id: 'w/b@2#0', workspaceId: 'w', data: json, createdAt: at }]);
+      await repo().insertChunks([{ _id: 'v/c@1#0', workspaceId: 'v', data: [2], createdAt: at }]);
       const dup = await rejection(() =>
-        repo().insertChunk({ _id: 'w/a@1#0', workspaceId: 'w', data: small, createdAt: at }),
+        repo().insertChunks([{ _id: 'w/a@1#0', workspaceId: 'w', data: small, createdAt: at }]),
       );
       assert.ok(isDuplicateKeyError(dup));
       const data = await repo().chunkData('w', ['w/a@1#0', 'w/a@1#1', 'w/b@2#0', 'v/c@1#0']);

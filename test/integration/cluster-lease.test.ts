@@ -422,7 +422,7 @@ describe('cluster: leases and the start-up sweep on the store', function () {
       // Written long enough ago to be swept, were they unreferenced (CHUNK_SWEEP_MIN_AGE_MS).
       const old = new Date(Date.now() - CHUNK_SWEEP_MIN_AGE_MS - 60_000);
       const chunk = (_id: string, data: unknown, createdAt = old) =>
-        store.workspaces.insertChunk({ _id, workspaceId: ws, data, createdAt });
+        store.workspaces.insertChunks([{ _id, workspaceId: ws, data, createdAt }]);
       await chunk(inFlight, [1, 2]);
       await chunk(orphan, [3]);
       // Another node saving a large dataset for longer than the sweep's two looks: its chunk

@@ -59,7 +59,7 @@ describe('embedded store: large bytes as files', function () {
   }
 
   const chunk = (_id: string, data: unknown) =>
-    store.workspaces.insertChunk({ _id, workspaceId: 'w', data, createdAt: new Date() });
+    store.workspaces.insertChunks([{ _id, workspaceId: 'w', data, createdAt: new Date() }]);
   const read = async (id: string): Promise<unknown> =>
     (await store.workspaces.chunkData('w', [id])).get(id);
 

@@ -72,12 +72,14 @@ describe('data_dir: files 0600, folders 0700, whatever the umask', function () {
     });
     assert.equal(res.status, 201, await res.text());
     const big = Buffer.from(Float64Array.from({ length: 20_000 }, (_, i) => i + 0.5).buffer);
-    await s.store.workspaces.insertChunk({
-      _id: 'b',
-      workspaceId: 'w',
-      data: big,
-      createdAt: new Date(),
-    });
+    await s.store.workspaces.insertChunks([
+      {
+        _id: 'b',
+        workspaceId: 'w',
+        data: big,
+        createdAt: new Date(),
+      },
+    ]);
     const all = assertPrivate(dir);
     for (const p of ['panthr.sqlite', 'panthr.sqlite-wal', 'panthr.sqlite-shm', 'session.secret']) {
       assert.ok(all.has(p), `${p} was written`);

@@ -258,10 +258,6 @@ export class SqliteWorkspaces implements WorkspaceRepository {
     );
   }
 
-  insertChunk(chunk: WorkspaceBlobDoc): Promise<void> {
-    return this.insertChunks([chunk]);
-  }
-
   async insertChunks(chunks: readonly WorkspaceBlobDoc[]): Promise<void> {
     const large: WorkspaceBlobDoc[] = [];
     const inRow: WorkspaceBlobDoc[] = [];

@@ -224,13 +224,9 @@ export class MongoWorkspaces implements WorkspaceRepository {
     await this.#objects.updateOne({ _id: id }, { $set: { order } });
   }
 
-  async insertChunk(chunk: WorkspaceBlobDoc): Promise<void> {
-    await this.#chunks.insertOne({ ...chunk });
-  }
-
   async insertChunks(chunks: readonly WorkspaceBlobDoc[]): Promise<void> {
     // One by one: each is up to 4 MB, so a batch would save little but round trips.
-    for (const chunk of chunks) await this.insertChunk(chunk);
+    for (const chunk of chunks) await this.#chunks.insertOne({ ...chunk });
   }
 
   async chunkData(workspaceId: string, ids: readonly string[]): Promise<Map<string, unknown>> {
