@@ -6,9 +6,9 @@
 import { connectR, rAttrStrings, type RValue } from './qap1/index.ts';
 import { RSessionPool, type PoolMetrics } from './pool/index.ts';
 import {
-  DEFAULT_VECTOR_HEAP_MB,
   RStartError,
   RSupervisor,
+  vectorHeapMb,
   type RLogger,
   type RState,
 } from './supervisor/index.ts';
@@ -76,18 +76,6 @@ export interface RService {
    * then are cancelled and closed), then stops Rserve. Idempotent; leaves no R process.
    */
   stop(options?: { drainTimeoutMs?: number }): Promise<void>;
-}
-
-/**
- * The sessions' vector heap trigger (RSupervisor's `vectorHeapMb`) under an address-space
- * limit of `sessionMemoryMb` (null: none): 256 MB from a 1 GB limit up, R's own 64 MB
- * below. A session with the PanthR library takes about 345 MB of address space before any
- * data, and what R's garbage holds is not there for C code's own allocations (a sort's
- * buffers, a package's), which get no collection and retry: under a 512 MB limit with a
- * 256 MB trigger, repeated sorts of 3e6 values failed and crashed the session.
- */
-export function vectorHeapMb(sessionMemoryMb: number | null): number | null {
-  return sessionMemoryMb === null || sessionMemoryMb >= 1024 ? DEFAULT_VECTOR_HEAP_MB : null;
 }
 
 /**

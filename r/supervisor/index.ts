@@ -1,5 +1,5 @@
 /** The Rserve supervisor: the only way into `r/supervisor/`. */
-export { DEFAULT_VECTOR_HEAP_MB, RSupervisor } from './supervisor.ts';
+export { RSupervisor, vectorHeapMb } from './supervisor.ts';
 export { RStartError, INSTALL_HINT } from './supervisor.types.ts';
 export type {
   LogFn,

@@ -45,9 +45,10 @@ const R_MALLOC: Readonly<Record<string, string>> = {
 };
 
 /**
- * R's vector heap trigger by default (`R_VSIZE`, the `vectorHeapMb` option): R collects
- * garbage once 256 MB of vectors are in use, not at its own 64 MB, and never triggers
- * lower. A session's full collection marks every object of the preloaded library too (its
+ * R's vector heap trigger (`R_VSIZE`, the `vectorHeapMb` option) for sessions under an
+ * address-space limit of `sessionMemoryMb` (null: none): 256 MB from a 1 GB limit up, R's
+ * own 64 MB below (null). R collects garbage once that much of vectors is in use, and
+ * never triggers lower. A session's full collection marks every object of the preloaded library too (its
  * ~66 MB heap: about 65-80 ms a collection, where an analyst's bare R takes a few ms), and
  * work on 1e6 rows crossed the default trigger again and again: an assign of a 33 MB
  * dataset collected fully in half of its runs (70-140 ms, against 22-40 ms without), and
@@ -55,9 +56,15 @@ const R_MALLOC: Readonly<Record<string, string>> = {
  * ms with it (2026-12-07, run alternately). A session of small data never comes near
  * either trigger (its collections follow SESSION_GC_STEP), so its memory is the same
  * (`bench/r-sessions.ts`: 7.7 MB private either way); a session of large data may hold up
- * to 256 MB of garbage vectors (see r/index.ts `vectorHeapMb` for the address-space limit).
+ * to 256 MB of garbage vectors. Below a 1 GB limit that would crowd out C code's own
+ * allocations (a sort's buffers, a package's), which get no collection and retry at the
+ * limit: a session with the PanthR library takes about 345 MB of address space before any
+ * data, and under a 512 MB limit with a 256 MB trigger repeated sorts of 3e6 values failed
+ * and crashed the session.
  */
-export const DEFAULT_VECTOR_HEAP_MB = 256;
+export function vectorHeapMb(sessionMemoryMb: number | null): number | null {
+  return sessionMemoryMb === null || sessionMemoryMb >= 1024 ? 256 : null;
+}
 
 const DEFAULT_R = '/usr/bin/R';
 /** Debian's Rserve server binary (r-cran-rserve). */
@@ -204,7 +211,7 @@ export class RSupervisor extends EventEmitter<RSupervisorEvents> {
   private params(): LaunchParams {
     const o = this.options;
     const layout = this.layout ?? privateLayout('/nonexistent');
-    const heapMb = o.vectorHeapMb === undefined ? DEFAULT_VECTOR_HEAP_MB : o.vectorHeapMb;
+    const heapMb = o.vectorHeapMb === undefined ? vectorHeapMb(null) : o.vectorHeapMb;
     return {
       layout,
       generation: this.generationCount,

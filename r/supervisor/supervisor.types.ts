@@ -37,13 +37,13 @@ export interface RSupervisorOptions {
   /**
    * glibc's allocator and R's vector heap as by default (true), or tuned (false, the
    * default): the allocator keeps large vectors' pages for the next one, R collects later
-   * (see the supervisor's R_MALLOC and DEFAULT_VECTOR_HEAP_MB). Benchmarks set it to
+   * (see the supervisor's R_MALLOC and vectorHeapMb). Benchmarks set it to
    * compare with R as an analyst runs it.
    */
   readonly rDefaults?: boolean;
   /**
    * R's vector heap trigger in MB (`R_VSIZE`: R collects garbage once this much of vectors
-   * is in use, and never triggers lower); default DEFAULT_VECTOR_HEAP_MB (256); null: R's
+   * is in use, and never triggers lower); default `vectorHeapMb(null)` (256); null: R's
    * own (64 MB). Not applied with `rDefaults`.
    */
   readonly vectorHeapMb?: number | null;
