@@ -92,7 +92,6 @@ class TextCodes {
   private readonly byText = new Map<string, number>();
   /** By key (length, first and last byte): each cell's offset in the bytes, then its code. */
   private readonly byKey = new Map<number, number[]>();
-  private readonly bytes: Buffer;
   /** The last cell's offset, length and code: a text column often repeats itself. */
   private lastStart = 0;
   private lastLength = -1;
@@ -104,12 +103,11 @@ class TextCodes {
     private readonly text: AsciiText,
   ) {
     this.codes = new Int32Array(rows);
-    this.bytes = text.bytes;
   }
 
   /** Adds row `row`, the cell text[start, end). */
   add(row: number, start: number, end: number): void {
-    const b = this.bytes;
+    const b = this.text.bytes;
     const length = end - start;
     if (length === this.lastLength && sameBytes(b, start, this.lastStart, length)) {
       this.codes[row] = this.lastCode;
@@ -117,8 +115,8 @@ class TextCodes {
     }
     // A column of many distinct cells (an id) would find few of them by their bytes.
     const key = this.byText.size < BY_BYTES_MAX ? cellKey(b, start, end) : -1;
-    let code = key < 0 ? -2 : this.findBytes(key, start, length);
-    if (code === -2) {
+    let code = key < 0 ? undefined : this.findBytes(key, start, length);
+    if (code === undefined) {
       code = this.codeOf(this.text.slice(start, end));
       if (key >= 0) this.rememberBytes(key, start, code);
     }
@@ -128,13 +126,12 @@ class TextCodes {
     this.lastCode = code;
   }
 
-  /** The code of the distinct cell at b[start, start + length) with `key`; -2 if none. */
-  private findBytes(key: number, start: number, length: number): number {
-    const bucket = this.byKey.get(key);
-    if (bucket === undefined) return -2;
+  /** The code of the distinct cell at b[start, start + length) with `key`, if kept. */
+  private findBytes(key: number, start: number, length: number): number | undefined {
+    const bucket = this.byKey.get(key) ?? [];
     for (let j = 0; j < bucket.length; j += 2)
-      if (sameBytes(this.bytes, start, bucket[j] as number, length)) return bucket[j + 1] as number;
-    return -2;
+      if (sameBytes(this.text.bytes, start, bucket[j] as number, length)) return bucket[j + 1];
+    return undefined;
   }
 
   /** Keeps the cell at b[start] (its `key`, its `code`) to be found by its bytes. */
