@@ -6,6 +6,7 @@
  * cannot drop the schemas' top-level calls). The server imports converters/index.ts.
  */
 export { binaryToJson, isBinaryValues, mapValuesKeys, type BinaryValues } from './binary-values.ts';
+export { isWireCodes, wireTextValues } from './text-codes.ts';
 export * from './formula/index.ts';
 export { isColor, normalizeColor } from './schema/colors.ts';
 export { FONT_FAMILIES, LINE_STYLES } from './schema/graph-styles.ts';

@@ -40,6 +40,16 @@ export {
   type BinaryValues,
 } from './binary-values.ts';
 export {
+  isWireCodes,
+  MIN_CODED_VALUES,
+  rememberCodes,
+  textCodes,
+  textValues,
+  wireCodes,
+  wireTextValues,
+  type CodedText,
+} from './text-codes.ts';
+export {
   SINGLE_MESSAGE_BYTES,
   MAX_BINARY_PER_PART,
   UPLOAD_PART_BYTES,

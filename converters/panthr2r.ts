@@ -22,6 +22,7 @@ import {
   type RValue,
 } from '../r/values.ts';
 import { ConversionError } from './errors.ts';
+import { textCodes, type CodedText } from './text-codes.ts';
 import type { Labels, PanthrDataset, PanthrVector, VectorValue } from './schema/vector.schema.ts';
 import { datasetRows, valuesLength } from './schema/vector.schema.ts';
 
@@ -198,6 +199,11 @@ function jsonOnly(v: PanthrVector): readonly VectorValue[] {
 function factor(v: PanthrVector, ordered: boolean): RValue {
   const values = jsonOnly(v);
   const missing = missingSet(v);
+  const coded = textCodes(values);
+  if (coded !== null) {
+    const made = codedFactor(coded, v.labels, missing);
+    if (made !== null) return rFactor(made.codes, made.levels, ordered);
+  }
   const { levels, codes } = levelsOf(values, v.labels, missing);
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -212,6 +218,33 @@ function factor(v: PanthrVector, ordered: boolean): RValue {
     out[i] = c;
   }
   return rFactor(out, levels, ordered);
+}
+
+/**
+ * The factor codes of text values in their coded form (text-codes.ts): each distinct string
+ * looked up once, not each value. The strings are in order of first appearance, so the
+ * levels are those of the values themselves. Null when a string has no label: the plain
+ * path then names the first value without one.
+ */
+function codedFactor(
+  coded: CodedText,
+  labels: Labels | undefined,
+  missing: ReadonlySet<unknown> | null,
+): { codes: Int32Array; levels: readonly string[] } | null {
+  const { levels, codes } = levelsOf(coded.strings, labels, missing);
+  const byCode = new Int32Array(coded.strings.length);
+  for (let k = 0; k < coded.strings.length; k++) {
+    const s = coded.strings[k] as string;
+    const c = missing?.has(s) === true ? NA_INTEGER : codes.get(s);
+    if (c === undefined) return null;
+    byCode[k] = c;
+  }
+  const out = new Int32Array(coded.codes.length);
+  for (let i = 0; i < out.length; i++) {
+    const k = coded.codes[i] as number;
+    out[i] = k < 0 ? NA_INTEGER : (byCode[k] as number);
+  }
+  return { codes: out, levels };
 }
 
 /**

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { TestServer } from '../../test/fixtures/server.ts';
 import { connect } from '../../test/fixtures/users.ts';
-import { uploadParts } from '../../converters/index.ts';
+import { isWireCodes, mapValuesKeys, uploadParts, wireTextValues } from '../../converters/index.ts';
 import { makeColumns, uploadMessage } from './upload-data.ts';
 
 /** What the parent passes. */
@@ -80,8 +80,10 @@ async function run(config: UploadConfig): Promise<UploadResult> {
   try {
     const upload = async (): Promise<void> => {
       for (const part of parts()) {
-        const [reply] = await client.request([part], 600_000);
-        // A `read` is answered with the dataset it made.
+        const [sent] = await client.request([part], 600_000);
+        // A `read` is answered with the dataset it made; its long text columns come coded,
+        // and are made plain here as a client would (the browser's client/src/binary.ts).
+        const reply = mapValuesKeys(sent, (v) => (isWireCodes(v) ? wireTextValues(v) : v));
         if (reply?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
         partEnds.push(Date.now());
       }

@@ -3,7 +3,7 @@
  * to the main thread. Shared by both sides; nothing here touches the event loop's state.
  */
 import { isAscii } from 'node:buffer';
-import type { PanthrDataset, PanthrVector } from '../../converters/index.ts';
+import { textValues, type PanthrDataset, type PanthrVector } from '../../converters/index.ts';
 
 /** An encoding TextDecoder does not know. */
 export class UnknownEncodingError extends Error {
@@ -92,17 +92,14 @@ export function packDataset(d: PanthrDataset, transfer: ArrayBuffer[]): PackedDa
   return { dataset: { ...d, variables }, text };
 }
 
-/** The dataset {@link packDataset} packed. */
+/**
+ * The dataset {@link packDataset} packed; its text columns remember their codes (converters'
+ * text-codes.ts), so that R, the store and binary clients take them as codes.
+ */
 export function unpackDataset(p: PackedDataset): PanthrDataset {
   const variables = p.dataset.variables.map((v, k): PanthrVector => {
     const t = p.text[k];
-    if (!t) return v;
-    const values = new Array<string | null>(t.codes.length);
-    for (let i = 0; i < values.length; i++) {
-      const code = t.codes[i] as number;
-      values[i] = code < 0 ? null : (t.strings[code] as string);
-    }
-    return { ...v, values };
+    return t ? { ...v, values: textValues(t) } : v;
   });
   return { ...p.dataset, variables };
 }

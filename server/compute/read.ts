@@ -13,6 +13,7 @@ import {
   type PanthrDataset,
   type PanthrVector,
   type ReadCommand,
+  textCodes,
 } from '../../converters/index.ts';
 import { rAttrStrings, rDouble, rList, rString, type RValue } from '../../r/index.ts';
 import { UnknownEncodingError } from './csv.decode.ts';
@@ -40,18 +41,26 @@ function fileBytes(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data.replace(/\s+/g, ''), 'base64') : data;
 }
 
+/** The distinct strings of `values` (a text column's codes know them already). */
+function distinctStrings(values: readonly unknown[]): readonly string[] {
+  const coded = textCodes(values);
+  if (coded !== null) return coded.strings;
+  const unique = new Set<string>();
+  for (const x of values) if (typeof x === 'string') unique.add(x);
+  return [...unique];
+}
+
 /**
  * Gives the nominal variables without labels their levels as R sorts them (`factor()` in
  * the session's locale): one R call for every such column.
  */
 async function sortedLevels(ctx: RunContext, d: PanthrDataset): Promise<PanthrDataset> {
-  const todo: { index: number; unique: string[] }[] = [];
+  const todo: { index: number; unique: readonly string[] }[] = [];
   d.variables.forEach((v, index) => {
     if (v.variableType !== 'nominal' || v.labels !== undefined || !Array.isArray(v.values)) return;
-    const unique = new Set<string>();
-    for (const x of v.values as readonly unknown[]) if (typeof x === 'string') unique.add(x);
+    const unique = distinctStrings(v.values);
     // Beyond the labels limit (an id column) the levels stay in order of appearance.
-    if (unique.size <= LIMITS.labels) todo.push({ index, unique: [...unique] });
+    if (unique.length <= LIMITS.labels) todo.push({ index, unique });
   });
   if (todo.length === 0) return d;
   const arg = rList(todo.map((t) => rString(t.unique)));

@@ -4,7 +4,13 @@
  * a running computation is not idle, and pings are not activity (API.md §2).
  */
 import type { Logger } from 'pino';
-import { binaryToJson, mapBinaryValues } from '../../converters/index.ts';
+import {
+  binaryToJson,
+  mapBinaryValues,
+  mapValuesKeys,
+  textCodes,
+  wireCodes,
+} from '../../converters/index.ts';
 import { OutboundQueue, type ServerData } from './outbound.queue.ts';
 
 /**
@@ -38,10 +44,16 @@ export interface ClientSocket {
 /**
  * A `data` message in the form this client reads: scalar values the workspace holds as
  * binary stay binary for a client that asked for them at the handshake (Socket.IO sends
- * them as attachments, no copy); any other client gets JSON values (docs/api.md).
+ * them as attachments, no copy), and long text values go to it coded (converters'
+ * text-codes.ts: a few strings and int32 codes, not JSON of every string); any other
+ * client gets JSON values (docs/api.md).
  */
 function messageForClient(message: ServerData, binaryValues: boolean): ServerData {
-  return binaryValues ? message : mapBinaryValues(message, binaryToJson);
+  if (!binaryValues) return mapBinaryValues(message, binaryToJson);
+  return mapValuesKeys(message, (values) => {
+    const coded = textCodes(values);
+    return coded === null ? values : wireCodes(coded);
+  });
 }
 
 /** Limits of one connection, in milliseconds. */

@@ -1,7 +1,8 @@
 /**
  * Large `values` of workspace objects, kept apart from the object documents: each is cut
  * into chunks of at most {@link CHUNK_BYTES} (the `workspaceBlobs` collection) and the object
- * document holds `{"blob": {"chunks": [ids], "binary": bool}}` in its place. So no document
+ * document holds `{"blob": {"chunks": [ids], "binary": bool}}` in its place (text values of
+ * few distinct strings: their int32 codes in the chunks, and `"strings"`). So no document
  * nears MongoDB's 16 MB limit (a 1e6 x 10 dataset is 80 MB), binary values stay binary
  * (no JSON of millions of numbers to write or parse), and replacing or deleting an object
  * reads only its small document.
@@ -11,7 +12,13 @@
  * A plain object a user put under some `values` key (free-form options may have one) is
  * stored as `{"literal": ...}`, so that nothing a client sends can pass for a reference.
  */
-import { isBinaryValues, mapValuesKeys } from '../../converters/index.ts';
+import {
+  isBinaryValues,
+  mapValuesKeys,
+  textCodes,
+  wireTextValues,
+  type CodedText,
+} from '../../converters/index.ts';
 import { isPlainObject } from './store.errors.ts';
 import type { Store, WorkspaceBlobDoc } from './store.types.ts';
 
@@ -29,10 +36,24 @@ export const MIN_BLOB_VALUES = 4096;
  */
 export const CHUNK_SWEEP_MIN_AGE_MS = 10 * 60_000;
 
-/** What an object document holds in place of moved-out values. */
+/**
+ * What an object document holds in place of moved-out values: their chunks, bytes or JSON
+ * slices; for text values kept coded, the chunks hold int32 codes (little-endian, -1 for a
+ * missing value) into `strings`, the distinct strings.
+ */
 interface BlobRef {
-  readonly blob: { readonly chunks: readonly string[]; readonly binary: boolean };
+  readonly blob: {
+    readonly chunks: readonly string[];
+    readonly binary: boolean;
+    readonly strings?: readonly string[];
+  };
 }
+
+/** Text values kept coded hold at most this many distinct strings (in their document). */
+const MAX_CODED_STRINGS = 1024;
+
+/** ... and at most this many characters of them. */
+const MAX_CODED_CHARS = 64 * 1024;
 
 /** What an object document holds in place of a plain object found under `values`. */
 interface Literal {
@@ -68,16 +89,32 @@ function jsonSlices(values: readonly unknown[]): unknown[][] {
   return slices;
 }
 
-/** How one `values` is kept: in chunks of bytes or of JSON, or null (in the document). */
-function blobKind(values: unknown): 'binary' | 'json' | null {
+/**
+ * The coded form of long text values of few distinct strings (a group column), kept as
+ * bytes of codes with the strings in the document: no JSON of every value to make, write
+ * and parse (converters' text-codes.ts). Null for other values.
+ */
+function storedCodes(values: unknown): CodedText | null {
+  const coded = textCodes(values);
+  if (coded === null || coded.strings.length > MAX_CODED_STRINGS) return null;
+  let chars = 0;
+  for (const s of coded.strings) chars += s.length;
+  return chars <= MAX_CODED_CHARS ? coded : null;
+}
+
+/** How one `values` is kept: in chunks of bytes, codes or JSON, or null (in the document). */
+function blobKind(values: unknown): 'binary' | 'codes' | 'json' | null {
   if (isBinaryValues(values)) return values.byteLength < MIN_BLOB_VALUES * 8 ? null : 'binary';
-  return Array.isArray(values) && values.length >= MIN_BLOB_VALUES ? 'json' : null;
+  if (!Array.isArray(values) || values.length < MIN_BLOB_VALUES) return null;
+  return storedCodes(values) === null ? 'json' : 'codes';
 }
 
 /** The chunks of one large `values` of kind `kind` ({@link blobKind}). */
-function chunksOf(values: unknown, kind: 'binary' | 'json'): unknown[] {
+function chunksOf(values: unknown, kind: 'binary' | 'codes' | 'json'): unknown[] {
   if (kind === 'json') return jsonSlices(values as unknown[]);
-  const v = values as ArrayBufferView;
+  const v =
+    kind === 'codes' ? (storedCodes(values) as CodedText).codes : (values as ArrayBufferView);
+  // CHUNK_BYTES is a multiple of 4 and 8: no code or double is cut in two.
   const bytes = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   const data: Buffer[] = [];
   for (let at = 0; at < bytes.length; at += CHUNK_BYTES)
@@ -114,6 +151,10 @@ export function splitBlobs<T>(
         return _id;
       });
     placed.push([values as object, ids]);
+    if (kind === 'codes') {
+      const { strings } = storedCodes(values) as CodedText;
+      return { blob: { chunks: ids, binary: false, strings } } satisfies BlobRef;
+    }
     return { blob: { chunks: ids, binary: kind === 'binary' } } satisfies BlobRef;
   });
   return { doc, blobs, placed };
@@ -295,7 +336,11 @@ export async function joinBlobs<T>(
       // Small binary values stay in the document; the store reads them back as Binary.
       if (isBsonBinary(values)) return bytesOf(values);
       if (!isBlobRef(values)) return values;
-      const { chunks: refs, binary } = values.blob;
+      const { chunks: refs, binary, strings } = values.blob;
+      if (Array.isArray(strings)) {
+        const codes = Buffer.concat(refs.map((id) => bytesOf(data(id))));
+        return wireTextValues({ strings, codes });
+      }
       return binary
         ? Buffer.concat(refs.map((id) => bytesOf(data(id))))
         : refs.flatMap((id) => data(id) as unknown[]);

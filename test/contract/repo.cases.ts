@@ -154,6 +154,49 @@ export function repoCases(ctx: ContractContext): void {
       assert.deepEqual(await loadObjects(ctx.store, other._id), []);
     });
 
+    it('keeps long text of few strings as codes: int32 bytes in chunks, the strings in the document', async () => {
+      const ws = await createWorkspace(ctx.store, 'u1', 'w');
+      const names = ['north', '', 'Zürich ✓', 'a "quoted" \\ name', 'NA'];
+      const groups = Array.from({ length: 300_000 }, (_, i) =>
+        i % 11 === 0 ? null : (names[(i * 7) % names.length] as string),
+      );
+      const ids = Array.from({ length: 20_000 }, (_, i) => `id${i}`);
+      const dataset = {
+        name: 'd',
+        type: 'dataset',
+        variables: [
+          { name: 'g', variableType: 'nominal', values: groups },
+          { name: 'id', variableType: 'string', values: ids },
+        ],
+      };
+      await saveObject(ctx.store, ws._id, dataset);
+      const [doc] = await ctx.store.workspaces.objectsOf(ws._id);
+      const refs = (doc?.object as { variables: { values: { blob: Record<string, unknown> } }[] })
+        .variables;
+      const firstSeen = [...new Set(groups.filter((g) => g !== null))];
+      assert.equal(firstSeen.length, names.length);
+      assert.deepEqual(refs[0]?.values.blob.strings, firstSeen, 'in order of first appearance');
+      assert.equal(refs[1]?.values.blob.strings, undefined, 'distinct ids stay JSON');
+      const codeChunks = refs[0]?.values.blob.chunks as string[];
+      const data = await ctx.store.workspaces.chunkData(ws._id, codeChunks);
+      const bytes = codeChunks.reduce((n, id) => {
+        // Bytes as either backend reads them back: a Buffer, or a BSON Binary.
+        const d = data.get(id) as Uint8Array | { value(): Uint8Array };
+        return n + (d instanceof Uint8Array ? d : d.value()).length;
+      }, 0);
+      assert.equal(bytes, 4 * groups.length, 'one int32 a value');
+      for (const loaded of [
+        (await loadObjects(ctx.store, ws._id))[0],
+        await findObject(ctx.store, ws._id, 'd'),
+      ]) {
+        const vars = loaded?.variables as { values: unknown }[];
+        assert.deepEqual(vars[0]?.values, groups, 'the very values, missing ones included');
+        assert.deepEqual(vars[1]?.values, ids);
+      }
+      assert.equal(await deleteObject(ctx.store, ws._id, 'd'), true);
+      assert.equal(await chunkCount(ctx.store, ws._id), 0, 'its chunks go with it');
+    });
+
     it('saving an object again writes only values it did not hold (an upload in parts)', async () => {
       const ws = await createWorkspace(ctx.store, 'u1', 'w');
       const column = (k: number): Buffer =>

@@ -5,8 +5,14 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { io } from 'socket.io-client';
-import { startTestServer, type TestOverrides, type TestServer } from '../fixtures/server.ts';
+import {
+  startTestServer,
+  useTestServer,
+  type TestOverrides,
+  type TestServer,
+} from '../fixtures/server.ts';
 import { connect, createUser, refusal, type TestClient, type TestUser } from '../fixtures/users.ts';
+import { isWireCodes, wireTextValues } from '../../converters/index.ts';
 import { call } from './auth-http.helpers.ts';
 
 const TEST_EXTENSION = path.resolve(import.meta.dirname, '../fixtures/r/test-extension.R');
@@ -363,6 +369,61 @@ describe('realtime: data, ok, ping (one shared server)', function () {
     );
     assert.ok(Buffer.isBuffer(bytes) && bytes.equals(Buffer.from(doubles.buffer)));
     assert.deepEqual(plain, json);
+  });
+});
+
+describe('realtime: long text to a binary client', function () {
+  this.timeout(60_000);
+  const ts = useTestServer();
+
+  it('goes coded (strings and int32 codes) to a client that asked for binary values, as JSON to others', async () => {
+    const user = await createUser(ts, 'coded');
+    const groups = Array.from({ length: 5000 }, (_, i) =>
+      i % 9 === 0 ? null : ['ctl', 'trt1', 'trt2'][i % 3],
+    );
+    const asBytes = await connect(ts, user.cookie, { binaryValues: true });
+    const asJson = await connect(ts, user.cookie);
+    try {
+      const [echo, counts] = await asBytes.request([
+        {
+          type: 'dataset',
+          name: 'g',
+          variables: [{ type: 'vector', name: 'group', variableType: 'nominal', values: groups }],
+        },
+        {
+          type: 'report',
+          name: 'gFreq',
+          reportType: 'frequency',
+          dataset: 'g',
+          variables: ['group'],
+        },
+      ]);
+      const coded = (echo as { variables: { values: unknown }[] }).variables[0]?.values;
+      assert.ok(isWireCodes(coded), 'coded');
+      assert.deepEqual(coded.strings, ['trt1', 'trt2', 'ctl']);
+      assert.deepEqual(wireTextValues(coded), groups);
+      // R got the factor the values make (coded on the way in too): levels in order of
+      // appearance, missing last.
+      const rows = (counts as { result: { rows: unknown[][] } }).result.rows;
+      assert.deepEqual(
+        rows.map((r) => r.slice(0, 3)),
+        ['trt1', 'trt2', 'ctl', null].map((g) => [
+          'group',
+          g,
+          groups.filter((v) => v === g).length,
+        ]),
+      );
+      const pushed = await asJson.until(() =>
+        asJson.received.find((m) => m.objects.some((o) => o.name === 'g')),
+      );
+      const plain = pushed.objects.find((o) => o.name === 'g') as {
+        variables: { values: unknown }[];
+      };
+      assert.deepEqual(plain.variables[0]?.values, groups, 'JSON clients get the strings');
+    } finally {
+      asBytes.close();
+      asJson.close();
+    }
   });
 });
 
