@@ -42,7 +42,6 @@ export {
 export {
   isWireCodes,
   MIN_CODED_VALUES,
-  rememberCodes,
   textCodes,
   textValues,
   wireCodes,

@@ -22,11 +22,8 @@ export interface CodedText {
 export const MIN_CODED_VALUES = 4096;
 
 const remembered = new WeakMap<readonly unknown[], CodedText>();
-
-/** Records that `values` are `coded` (the caller made one from the other). */
-export function rememberCodes(values: readonly unknown[], coded: CodedText): void {
-  remembered.set(values, coded);
-}
+/** Long values found not to code (numbers, an id column): not looked through again. */
+const uncoded = new WeakSet<readonly unknown[]>();
 
 /**
  * The coded form of long text values ({@link MIN_CODED_VALUES} or more, only strings and
@@ -37,8 +34,10 @@ export function textCodes(values: unknown): CodedText | null {
   if (!Array.isArray(values) || values.length < MIN_CODED_VALUES) return null;
   const known = remembered.get(values);
   if (known !== undefined) return known.strings.length * 2 <= values.length ? known : null;
+  if (uncoded.has(values)) return null;
   const coded = codeText(values, values.length >> 1);
-  if (coded !== null) remembered.set(values, coded);
+  if (coded === null) uncoded.add(values);
+  else remembered.set(values, coded);
   return coded;
 }
 
@@ -74,7 +73,11 @@ function codeText(values: readonly unknown[], maxStrings: number): CodedText | n
   return { strings, codes };
 }
 
-/** The plain values of `coded` (strings and nulls), remembered as coded. */
+/**
+ * The plain values of `coded` (strings and nulls), remembered as coded. `coded.strings`
+ * must be distinct and in order of first appearance in the codes, as the CSV reader and
+ * {@link textCodes} make them (a factor's levels follow that order).
+ */
 export function textValues(coded: CodedText): (string | null)[] {
   const { strings, codes } = coded;
   const values = new Array<string | null>(codes.length);
@@ -89,7 +92,7 @@ export function textValues(coded: CodedText): (string | null)[] {
 /**
  * The coded form as a client that asked for binary values receives it under `values`:
  * `{"strings": [...], "codes": bytes}`, the codes as little-endian int32 (a binary
- * attachment). `codes` must be a view of its own buffer's bytes (never a pool's).
+ * attachment).
  */
 export interface WireCodedText {
   readonly strings: readonly string[];

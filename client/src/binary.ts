@@ -26,7 +26,16 @@ export function jsonValues<T>(payload: T): T {
       : isBinaryValues(v)
         ? binaryToJson(v)
         : isWireCodes(v)
-          ? wireTextValues(v)
+          ? plainText(v)
           : v,
   );
+}
+
+/** Coded text made plain; a look-alike that is not (a user's own object) stays as it is. */
+function plainText(v: Parameters<typeof wireTextValues>[0]): unknown {
+  try {
+    return wireTextValues(v);
+  } catch {
+    return v;
+  }
 }

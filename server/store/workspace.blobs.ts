@@ -1,8 +1,8 @@
 /**
  * Large `values` of workspace objects, kept apart from the object documents: each is cut
  * into chunks of at most {@link CHUNK_BYTES} (the `workspaceBlobs` collection) and the object
- * document holds `{"blob": {"chunks": [ids], "binary": bool}}` in its place (text values of
- * few distinct strings: their int32 codes in the chunks, and `"strings"`). So no document
+ * document holds `{"blob": {"chunks": [ids], "binary": bool}}` in its place (long text of
+ * few distinct strings: coded, {@link BlobRef}). So no document
  * nears MongoDB's 16 MB limit (a 1e6 x 10 dataset is 80 MB), binary values stay binary
  * (no JSON of millions of numbers to write or parse), and replacing or deleting an object
  * reads only its small document.
@@ -17,7 +17,6 @@ import {
   mapValuesKeys,
   textCodes,
   wireTextValues,
-  type CodedText,
 } from '../../converters/index.ts';
 import { isPlainObject } from './store.errors.ts';
 import type { Store, WorkspaceBlobDoc } from './store.types.ts';
@@ -38,22 +37,20 @@ export const CHUNK_SWEEP_MIN_AGE_MS = 10 * 60_000;
 
 /**
  * What an object document holds in place of moved-out values: their chunks, bytes or JSON
- * slices; for text values kept coded, the chunks hold int32 codes (little-endian, -1 for a
- * missing value) into `strings`, the distinct strings.
+ * slices. Text values kept coded (converters' text-codes.ts) are `binary`: int32 codes
+ * (little-endian, -1 for a missing value) in bytes chunks, then `strings` chunks of JSON
+ * slices of the distinct strings. Every chunk is in `chunks`, so an older version's sweep
+ * never takes one for an orphan, and its reader fails on the strings (JSON in a binary
+ * reference) rather than misreading the codes.
  */
 interface BlobRef {
   readonly blob: {
     readonly chunks: readonly string[];
     readonly binary: boolean;
-    readonly strings?: readonly string[];
+    /** Coded text: how many of the last `chunks` hold the strings. */
+    readonly strings?: number;
   };
 }
-
-/** Text values kept coded hold at most this many distinct strings (in their document). */
-const MAX_CODED_STRINGS = 1024;
-
-/** ... and at most this many characters of them. */
-const MAX_CODED_CHARS = 64 * 1024;
 
 /** What an object document holds in place of a plain object found under `values`. */
 interface Literal {
@@ -89,37 +86,46 @@ function jsonSlices(values: readonly unknown[]): unknown[][] {
   return slices;
 }
 
-/**
- * The coded form of long text values of few distinct strings (a group column), kept as
- * bytes of codes with the strings in the document: no JSON of every value to make, write
- * and parse (converters' text-codes.ts). Null for other values.
- */
-function storedCodes(values: unknown): CodedText | null {
-  const coded = textCodes(values);
-  if (coded === null || coded.strings.length > MAX_CODED_STRINGS) return null;
-  let chars = 0;
-  for (const s of coded.strings) chars += s.length;
-  return chars <= MAX_CODED_CHARS ? coded : null;
-}
-
-/** How one `values` is kept: in chunks of bytes, codes or JSON, or null (in the document). */
-function blobKind(values: unknown): 'binary' | 'codes' | 'json' | null {
-  if (isBinaryValues(values)) return values.byteLength < MIN_BLOB_VALUES * 8 ? null : 'binary';
-  if (!Array.isArray(values) || values.length < MIN_BLOB_VALUES) return null;
-  return storedCodes(values) === null ? 'json' : 'codes';
-}
-
-/** The chunks of one large `values` of kind `kind` ({@link blobKind}). */
-function chunksOf(values: unknown, kind: 'binary' | 'codes' | 'json'): unknown[] {
-  if (kind === 'json') return jsonSlices(values as unknown[]);
-  const v =
-    kind === 'codes' ? (storedCodes(values) as CodedText).codes : (values as ArrayBufferView);
-  // CHUNK_BYTES is a multiple of 4 and 8: no code or double is cut in two.
+/** Bytes cut into chunks; CHUNK_BYTES is a multiple of 8: no double or code is cut in two. */
+function byteChunks(v: ArrayBufferView): Buffer[] {
   const bytes = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   const data: Buffer[] = [];
   for (let at = 0; at < bytes.length; at += CHUNK_BYTES)
     data.push(bytes.subarray(at, at + CHUNK_BYTES));
   return data;
+}
+
+/** How one large `values` is kept: its chunks' data, and the reference that names them. */
+interface Placement {
+  data(): unknown[];
+  ref(chunks: readonly string[]): BlobRef;
+}
+
+/**
+ * How `values` is kept ({@link BlobRef}): binary values in bytes chunks; long text of few
+ * distinct strings (a group column) coded, with no JSON of every value to make, write and
+ * parse; other long arrays in JSON slices; null for values that stay in the document.
+ */
+function placement(values: unknown): Placement | null {
+  if (isBinaryValues(values)) {
+    if (values.byteLength < MIN_BLOB_VALUES * 8) return null;
+    return {
+      data: () => byteChunks(values),
+      ref: (chunks) => ({ blob: { chunks, binary: true } }),
+    };
+  }
+  if (!Array.isArray(values) || values.length < MIN_BLOB_VALUES) return null;
+  const coded = textCodes(values);
+  if (coded === null)
+    return {
+      data: () => jsonSlices(values),
+      ref: (chunks) => ({ blob: { chunks, binary: false } }),
+    };
+  const strings = jsonSlices(coded.strings);
+  return {
+    data: () => [...byteChunks(coded.codes), ...strings],
+    ref: (chunks) => ({ blob: { chunks, binary: true, strings: strings.length } }),
+  };
 }
 
 /** Chunk ids of values already in the store in this workspace, if they can be named again. */
@@ -140,22 +146,20 @@ export function splitBlobs<T>(
   const placed: [object, readonly string[]][] = [];
   const doc = mapValuesKeys(object, (values) => {
     if (isPlainObject(values)) return { literal: values } satisfies Literal;
-    const kind = blobKind(values);
-    if (kind === null) return values;
-    // Values already in chunks are not cut again (a 700,000-string column took ~15 ms).
+    const place = placement(values);
+    if (place === null) return values;
+    // Values already in chunks are not cut again (a 700,000-string column took ~15 ms); the
+    // same values are always placed alike (text-codes.ts remembers its answer), so their
+    // chunks are of the kind the reference says.
     const ids =
       reuse(values as object) ??
-      chunksOf(values, kind).map((data) => {
+      place.data().map((data) => {
         const _id = `${prefix}#${blobs.length}`;
         blobs.push({ _id, workspaceId, data, createdAt: new Date() });
         return _id;
       });
     placed.push([values as object, ids]);
-    if (kind === 'codes') {
-      const { strings } = storedCodes(values) as CodedText;
-      return { blob: { chunks: ids, binary: false, strings } } satisfies BlobRef;
-    }
-    return { blob: { chunks: ids, binary: kind === 'binary' } } satisfies BlobRef;
+    return place.ref(ids);
   });
   return { doc, blobs, placed };
 }
@@ -337,15 +341,31 @@ export async function joinBlobs<T>(
       if (isBsonBinary(values)) return bytesOf(values);
       if (!isBlobRef(values)) return values;
       const { chunks: refs, binary, strings } = values.blob;
-      if (Array.isArray(strings)) {
-        const codes = Buffer.concat(refs.map((id) => bytesOf(data(id))));
-        return wireTextValues({ strings, codes });
-      }
+      if (strings !== undefined) return codedText(refs, strings, data);
       return binary
         ? Buffer.concat(refs.map((id) => bytesOf(data(id))))
         : refs.flatMap((id) => data(id) as unknown[]);
     }),
   );
+}
+
+/** Coded text read back: the codes' bytes chunks, then `strings` chunks of its strings. */
+function codedText(
+  refs: readonly string[],
+  strings: unknown,
+  data: (id: string) => unknown,
+): (string | null)[] {
+  if (
+    typeof strings !== 'number' ||
+    !Number.isInteger(strings) ||
+    strings < 1 ||
+    strings > refs.length
+  )
+    throw new Error('a coded text reference names its strings wrongly');
+  const at = refs.length - strings;
+  const codes = Buffer.concat(refs.slice(0, at).map((id) => bytesOf(data(id))));
+  const texts = refs.slice(at).flatMap((id) => data(id) as unknown[]);
+  return wireTextValues({ strings: texts, codes });
 }
 
 /** Deletes the chunks `ids` (after no document names them any more). */

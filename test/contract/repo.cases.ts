@@ -154,7 +154,7 @@ export function repoCases(ctx: ContractContext): void {
       assert.deepEqual(await loadObjects(ctx.store, other._id), []);
     });
 
-    it('keeps long text of few strings as codes: int32 bytes in chunks, the strings in the document', async () => {
+    it('keeps long text of few strings coded: int32 bytes, then the strings, in chunks', async () => {
       const ws = await createWorkspace(ctx.store, 'u1', 'w');
       const names = ['north', '', 'Zürich ✓', 'a "quoted" \\ name', 'NA'];
       const groups = Array.from({ length: 300_000 }, (_, i) =>
@@ -173,18 +173,29 @@ export function repoCases(ctx: ContractContext): void {
       const [doc] = await ctx.store.workspaces.objectsOf(ws._id);
       const refs = (doc?.object as { variables: { values: { blob: Record<string, unknown> } }[] })
         .variables;
-      const firstSeen = [...new Set(groups.filter((g) => g !== null))];
-      assert.equal(firstSeen.length, names.length);
-      assert.deepEqual(refs[0]?.values.blob.strings, firstSeen, 'in order of first appearance');
+      assert.ok(JSON.stringify(doc).length < 2_000, 'the document holds neither codes nor strings');
+      assert.equal(
+        refs[0]?.values.blob.binary,
+        true,
+        'an older reader fails on it, never misreads',
+      );
+      assert.equal(refs[0]?.values.blob.strings, 1, 'the last chunk holds the strings');
       assert.equal(refs[1]?.values.blob.strings, undefined, 'distinct ids stay JSON');
-      const codeChunks = refs[0]?.values.blob.chunks as string[];
-      const data = await ctx.store.workspaces.chunkData(ws._id, codeChunks);
-      const bytes = codeChunks.reduce((n, id) => {
+      const chunks = refs[0]?.values.blob.chunks as string[];
+      const data = await ctx.store.workspaces.chunkData(ws._id, chunks);
+      const bytes = chunks.slice(0, -1).reduce((n, id) => {
         // Bytes as either backend reads them back: a Buffer, or a BSON Binary.
         const d = data.get(id) as Uint8Array | { value(): Uint8Array };
         return n + (d instanceof Uint8Array ? d : d.value()).length;
       }, 0);
       assert.equal(bytes, 4 * groups.length, 'one int32 a value');
+      const firstSeen = [...new Set(groups.filter((g) => g !== null))];
+      assert.equal(firstSeen.length, names.length);
+      assert.deepEqual(
+        data.get(chunks.at(-1) as string),
+        firstSeen,
+        'in order of first appearance',
+      );
       for (const loaded of [
         (await loadObjects(ctx.store, ws._id))[0],
         await findObject(ctx.store, ws._id, 'd'),
@@ -260,7 +271,7 @@ export function repoCases(ctx: ContractContext): void {
         (await ctx.store.workspaces.chunkList(ws._id)).map((c) => c._id).sort();
       const ahead = await prepareValues(ctx.store, ws._id, d);
       const written = await ids();
-      assert.equal(written.length, 3, 'two chunks of 4.8 MB and one of JSON');
+      assert.equal(written.length, 4, "two chunks of 4.8 MB, the text's codes and its strings");
       await saveObject(ctx.store, ws._id, d);
       assert.deepEqual(await ids(), written, 'the save named them, writing nothing');
       // Discarding what a save named deletes nothing.
@@ -273,12 +284,12 @@ export function repoCases(ctx: ContractContext): void {
       // Values written ahead of a save that never comes are deleted by discard.
       const e = { ...d, name: 'e', variables: [{ ...d.variables[0], values: column(2) }] };
       const unsaved = await prepareValues(ctx.store, ws._id, e);
-      assert.equal((await ids()).length, 5);
+      assert.equal((await ids()).length, 6);
       await unsaved.discard();
       assert.deepEqual(await ids(), written);
       // And a save of those values afterwards writes them again (none dangles).
       await saveObject(ctx.store, ws._id, e);
-      assert.equal((await ids()).length, 5);
+      assert.equal((await ids()).length, 6);
       const [, eLoaded] = await loadObjects(ctx.store, ws._id);
       assert.ok(
         ((eLoaded?.variables as { values: Buffer }[])[0]?.values as Buffer).equals(column(2)),

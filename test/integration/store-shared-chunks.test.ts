@@ -143,12 +143,13 @@ describe('store: chunks shared by the documents of a workspace', function () {
         },
       ]);
       assert.equal(read?.type, 'dataset', JSON.stringify(read).slice(0, 300));
-      // Two binary columns and the text one: one chunk each, shared with the undo record.
-      assert.equal(await chunkCount(), before + 3);
+      // Two binary columns, one chunk each, and the text one coded (its codes, its strings):
+      // all shared with the undo record.
+      assert.equal(await chunkCount(), before + 4);
       const ahead = (await ts.server.store.workspaces.chunkList()).filter((ch) =>
         ch._id.includes('/imp@ahead-'),
       );
-      assert.equal(ahead.length, 3, 'written ahead of the save (workspace.repo.ts prepareValues)');
+      assert.equal(ahead.length, 4, 'written ahead of the save (workspace.repo.ts prepareValues)');
       const b = (read?.variables as { name: string; values: Uint8Array }[])[1];
       const got = new Float64Array(new Uint8Array(b?.values ?? []).buffer);
       assert.equal(got[ROWS - 1], (ROWS - 1) / 4);

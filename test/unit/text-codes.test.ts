@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import {
   isWireCodes,
   MIN_CODED_VALUES,
-  rememberCodes,
   textCodes,
   textValues,
   vectorToR,
@@ -11,6 +10,7 @@ import {
   wireTextValues,
 } from '../../converters/index.ts';
 import { NA_INTEGER, rAttrStrings, type RValue } from '../../r/qap1/sexp.ts';
+import { jsonValues } from '../../client/src/binary.ts';
 
 /** `n` values cycling through `strings`, every `gap`-th one missing. */
 function column(n: number, strings: readonly string[], gap = 7): (string | null)[] {
@@ -58,8 +58,8 @@ describe('text codes (converters/text-codes.ts)', () => {
     const values = textValues({ strings, codes });
     assert.equal(textCodes(values)?.codes, codes);
     const many = Array.from({ length: MIN_CODED_VALUES }, (_, i) => `s${i}`);
-    rememberCodes(many, { strings: many, codes: Int32Array.from(many, (_, i) => i) });
-    assert.equal(textCodes(many), null);
+    const made = textValues({ strings: many, codes: Int32Array.from(many, (_, i) => i) });
+    assert.equal(textCodes(made), null);
   });
 
   it('goes over the wire as int32 bytes and comes back the same values, at any alignment', () => {
@@ -81,6 +81,19 @@ describe('text codes (converters/text-codes.ts)', () => {
     assert.equal(isWireCodes({ strings: ['a'], codes: [0] }), false);
     assert.equal(isWireCodes({ strings: ['a'], codes: new Uint8Array(4), more: 1 }), false);
     assert.equal(isWireCodes(null), false);
+  });
+
+  it('is made plain by the browser client; a look-alike it cannot read stays as it is', () => {
+    const values = column(MIN_CODED_VALUES, ['a', 'b']);
+    const wire = wireCodes(textCodes(values) ?? assert.fail('coded'));
+    const codes = Buffer.from(wire.codes);
+    const ab = codes.buffer.slice(codes.byteOffset, codes.byteOffset + codes.byteLength);
+    const message = {
+      objects: [{ type: 'dataset', variables: [{ values: { strings: wire.strings, codes: ab } }] }],
+    };
+    assert.deepEqual(jsonValues(message).objects[0]?.variables[0]?.values, values);
+    const odd = { options: { values: { strings: ['a'], codes: new Uint8Array(3) } } };
+    assert.equal(jsonValues(odd).options.values, odd.options.values);
   });
 
   it('refuses codes that are not whole int32s into the strings', () => {
