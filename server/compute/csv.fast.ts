@@ -261,35 +261,39 @@ function scanNumber(b: Uint8Array, start: number, limit: number, decimal: number
   let i = start;
   const negative = i < limit && b[i] === MINUS;
   if (negative) i++;
-  // Where the digits and the mark are first; their value after, in integers that V8 keeps in
-  // 32 bits (a chain of double multiply-adds per digit cost more).
   const first = i;
-  for (let c = b[i] as number; i < limit && c >= ZERO && c <= NINE; c = b[++i] as number);
-  if (i === first) return -1;
-  let mark = -1;
-  if (i < limit && b[i] === decimal) {
-    mark = i++;
-    for (let c = b[i] as number; i < limit && c >= ZERO && c <= NINE; c = b[++i] as number);
-    if (i === mark + 1) return -1; // a mark without digits after it
-  }
-  const scale = mark < 0 ? 0 : mark + 1 - i;
-  if (scale < -22) return -1;
-  // The significant digits (leading zeros skipped, on either side of the mark): the first 9,
-  // the next 6 (the first 15 make the mantissa) and at most 4 more (the tail).
-  let j = first;
-  while (j < i && (b[j] === ZERO || j === mark)) j++;
+  // One pass: the significant digits (leading zeros skipped, on either side of the mark) are
+  // read as they are found, in integers that V8 keeps in 32 bits: the first 9, the next 6
+  // (the first 15 make the mantissa) and at most 4 more (the tail).
   let high = 0;
   let middle = 0;
   let tail = 0;
   let digits = 0;
-  for (; j < i; j++) {
-    if (j === mark) continue;
-    const d = (b[j] as number) - ZERO;
-    if (digits < 9) high = high * 10 + d;
-    else if (digits < 15) middle = middle * 10 + d;
-    else if (digits < 19) tail = tail * 10 + d;
+  let c = b[i] as number;
+  while (i < limit && c === ZERO) c = b[++i] as number;
+  for (; i < limit && c >= ZERO && c <= NINE; c = b[++i] as number) {
+    if (digits < 9) high = high * 10 + (c - ZERO);
+    else if (digits < 15) middle = middle * 10 + (c - ZERO);
+    else if (digits < 19) tail = tail * 10 + (c - ZERO);
     else return -1;
     digits++;
+  }
+  if (i === first) return -1;
+  let scale = 0;
+  if (i < limit && c === decimal) {
+    const mark = i;
+    c = b[++i] as number;
+    if (digits === 0) while (i < limit && c === ZERO) c = b[++i] as number;
+    for (; i < limit && c >= ZERO && c <= NINE; c = b[++i] as number) {
+      if (digits < 9) high = high * 10 + (c - ZERO);
+      else if (digits < 15) middle = middle * 10 + (c - ZERO);
+      else if (digits < 19) tail = tail * 10 + (c - ZERO);
+      else return -1;
+      digits++;
+    }
+    if (i === mark + 1) return -1; // a mark without digits after it
+    scale = mark + 1 - i;
+    if (scale < -22) return -1;
   }
   const mantissa =
     digits <= 9 ? high : high * (POW10[(digits < 15 ? digits : 15) - 9] as number) + middle;
