@@ -27,6 +27,10 @@ import { startPanthrR } from '../test/fixtures/compute/panthr-r.ts';
 import { startTestServer, type TestServer } from '../test/fixtures/server.ts';
 import { connect, createUser, type TestClient } from '../test/fixtures/users.ts';
 import { ms, percentile, verdict } from './lib/stats.ts';
+import { asProductionRuns } from './lib/server-env.ts';
+
+// The server below runs with libuv's pool as production has it (scripts/start).
+await asProductionRuns();
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 3);

@@ -59,6 +59,10 @@ import {
   type Uploader,
   type UploadMode,
 } from './lib/load-upload.ts';
+import { asProductionRuns } from './lib/server-env.ts';
+
+// The server below runs with libuv's pool as production has it (scripts/start).
+await asProductionRuns();
 
 const CLIENTS = path.resolve(import.meta.dirname, 'lib/load-clients.ts');
 

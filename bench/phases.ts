@@ -18,6 +18,10 @@ import { startTestServer } from '../test/fixtures/server.ts';
 import { connect, createUser } from '../test/fixtures/users.ts';
 import { benchDataset, descriptivesRequest, timedRequest } from './lib/panthr-bench.ts';
 import { firstSteps, printMedianSteps, steps, wallNow, watch } from './lib/watch.ts';
+import { asProductionRuns } from './lib/server-env.ts';
+
+// The server below runs with libuv's pool as production has it (scripts/start).
+await asProductionRuns();
 
 const args = process.argv.slice(2);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 400);

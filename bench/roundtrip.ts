@@ -32,6 +32,10 @@ import { connect, createUser, type TestClient } from '../test/fixtures/users.ts'
 import { benchDataset, descriptivesRequest, errorCode, timedRequest } from './lib/panthr-bench.ts';
 import { startPlumber, type Plumber } from './lib/plumber.ts';
 import { ms, now, percentile, since, verdict } from './lib/stats.ts';
+import { asProductionRuns } from './lib/server-env.ts';
+
+// The server below runs with libuv's pool as production has it (scripts/start).
+await asProductionRuns();
 
 const N = Number(process.argv[2] ?? 400);
 const WARMUP = 50;

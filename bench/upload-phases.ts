@@ -24,6 +24,10 @@ import { createUser } from '../test/fixtures/users.ts';
 import { runUploadClient } from './lib/upload-child.ts';
 import { writeCsv } from './lib/upload-csv.ts';
 import { firstSteps, printMedianSteps, watch } from './lib/watch.ts';
+import { asProductionRuns } from './lib/server-env.ts';
+
+// The server below runs with libuv's pool as production has it (scripts/start).
+await asProductionRuns();
 
 const MODE = process.argv[2] === 'binary' ? 'binary' : 'csv';
 const ROWS = Number(process.argv[3] ?? (MODE === 'csv' ? 700_000 : 1_000_000));

@@ -19,6 +19,10 @@ import { createUser } from '../test/fixtures/users.ts';
 import { prepareUploader, type UploadMode } from './lib/load-upload.ts';
 import { UPLOAD_PART_BYTES } from '../converters/index.ts';
 import { ms, percentile } from './lib/stats.ts';
+import { asProductionRuns } from './lib/server-env.ts';
+
+// The server below runs with libuv's pool as production has it (scripts/start).
+await asProductionRuns();
 
 const TICK_MS = 2;
 const GAP_MS = 5;

@@ -35,6 +35,10 @@ import { runUploadClient } from './lib/upload-child.ts';
 import type { UploadConfig } from './lib/upload-client.ts';
 import { makeColumns, uploadMessage, type Columns } from './lib/upload-data.ts';
 import { ms, percentile, timeRuns, verdict } from './lib/stats.ts';
+import { asProductionRuns } from './lib/server-env.ts';
+
+// The server below runs with libuv's pool as production has it (scripts/start).
+await asProductionRuns();
 
 const CSV_ONLY = process.argv[2] === 'csv';
 const BINARY_ONLY = process.argv[2] === 'binary';

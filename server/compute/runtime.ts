@@ -48,6 +48,17 @@ interface CachedMask {
 }
 
 /** See the module comment. Create one with {@link WorkspaceRuntime.load}. */
+/**
+ * Datasets of this many rows or more have values the store writes in chunks of their own
+ * (store/workspace.blobs.ts, MIN_BLOB_VALUES): their write ahead gets a head start.
+ */
+const AHEAD_HEAD_START_ROWS = 4096;
+
+/** Resolves in the event loop's next turn, after the microtasks and I/O queued before it. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export class WorkspaceRuntime {
   private readonly objects = new Map<string, StoredPanthrObject>();
   private readonly datasets = new Map<string, DatasetEntry>();
@@ -267,11 +278,21 @@ export class WorkspaceRuntime {
   ): Promise<DatasetEntry> {
     const rows = datasetRows(d);
     if (checked) checkSize(d.name, rows, d.variables.length, this.options.maxData);
-    // datasetToR throws before R is touched, so a bad dataset leaves no trace there.
-    const value = datasetToR(d);
     const dataset = storedDataset(d);
     // A failed write ahead costs only time: the save writes the values itself.
     const prepared = prepare?.(dataset).catch(() => undefined);
+    let value: RValue;
+    try {
+      // A large dataset's first files are on their way (libuv's pool) before this thread
+      // converts the values and writes them to R: the store's writes are the longer part.
+      if (prepared !== undefined && rows >= AHEAD_HEAD_START_ROWS) await nextTurn();
+      // datasetToR throws before R is touched, so a bad dataset leaves no trace there.
+      value = datasetToR(d);
+    } catch (e) {
+      // What was written ahead is discarded by the run's end (its save never names it).
+      await prepared;
+      throw e;
+    }
     const rVar = this.r.newName('d');
     // If the assign fails, its generated name is never used again.
     const assigned = this.r.assign(rVar, value, call);

@@ -1,0 +1,22 @@
+/**
+ * The benchmarks run the server in their own process, and run it as production does
+ * (scripts/start, deploy/panthr.service): with libuv's pool of 8 threads. libuv reads
+ * UV_THREADPOOL_SIZE once, as the process starts, so a benchmark started without it runs
+ * itself again with it (same node flags and arguments, same output) and exits as that run
+ * does. Call first, before anything uses the pool for the server.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+/** The pool size production runs with. */
+export const SERVER_THREADPOOL_SIZE = '8';
+
+export async function asProductionRuns(): Promise<void> {
+  if (process.env.UV_THREADPOOL_SIZE !== undefined) return;
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    env: { ...process.env, UV_THREADPOOL_SIZE: SERVER_THREADPOOL_SIZE },
+    stdio: 'inherit',
+  });
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  process.exit(code ?? (signal === null ? 1 : 128));
+}
