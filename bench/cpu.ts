@@ -25,6 +25,10 @@ import { createWorkspace, saveObject } from '../server/store/index.ts';
 import { descriptivesRequest } from './lib/panthr-bench.ts';
 import { startProfile, summarise } from './lib/cpu-profile.ts';
 import { now, since } from './lib/stats.ts';
+import { asProductionRuns } from './lib/server-env.ts';
+
+// The server below runs with libuv's pool as production has it (scripts/start).
+await asProductionRuns();
 
 const args = process.argv.slice(2);
 const PROFILE = args.includes('--profile');

@@ -3,6 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { startTestServer } from '../test/fixtures/server.ts';
 import { connect, createUser } from '../test/fixtures/users.ts';
+import { asProductionRuns } from './lib/server-env.ts';
+
+// The server below runs with libuv's pool as production has it (scripts/start).
+await asProductionRuns();
 
 const du = (dir: string): number =>
   Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
