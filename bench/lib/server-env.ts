@@ -11,12 +11,22 @@ import { once } from 'node:events';
 /** The pool size production runs with. */
 export const SERVER_THREADPOOL_SIZE = '8';
 
+/** Signals a benchmark's run passes on to the run of itself it started (and dies of). */
+const PASSED_ON: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 export async function asProductionRuns(): Promise<void> {
   if (process.env.UV_THREADPOOL_SIZE !== undefined) return;
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     env: { ...process.env, UV_THREADPOOL_SIZE: SERVER_THREADPOOL_SIZE },
     stdio: 'inherit',
   });
+  // A kill of this process (not only Ctrl-C, which reaches the whole group) ends the run
+  // that holds the server and its R processes.
+  const pass = (signal: NodeJS.Signals) => child.kill(signal);
+  for (const s of PASSED_ON) process.on(s, pass);
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-  process.exit(code ?? (signal === null ? 1 : 128));
+  for (const s of PASSED_ON) process.off(s, pass);
+  // Dying of the child's signal, as the child did, tells the caller which one it was.
+  if (signal !== null) process.kill(process.pid, signal);
+  process.exit(code ?? 1);
 }

@@ -47,7 +47,6 @@ interface CachedMask {
   readonly mask: RLogical;
 }
 
-/** See the module comment. Create one with {@link WorkspaceRuntime.load}. */
 /**
  * Datasets of this many rows or more have values the store writes in chunks of their own
  * (store/workspace.blobs.ts, MIN_BLOB_VALUES): their write ahead gets a head start.
@@ -59,6 +58,7 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** See the module comment. Create one with {@link WorkspaceRuntime.load}. */
 export class WorkspaceRuntime {
   private readonly objects = new Map<string, StoredPanthrObject>();
   private readonly datasets = new Map<string, DatasetEntry>();
@@ -289,7 +289,9 @@ export class WorkspaceRuntime {
       // datasetToR throws before R is touched, so a bad dataset leaves no trace there.
       value = datasetToR(d);
     } catch (e) {
-      // What was written ahead is discarded by the run's end (its save never names it).
+      // What was written ahead is discarded by the run's end (its save never names it). A
+      // dataset refused here (a value without a label) has cost the writes a valid one of its
+      // size costs, no more: validation refused malformed ones before.
       await prepared;
       throw e;
     }

@@ -183,10 +183,12 @@ describe('embedded store: large bytes as files', function () {
     assert.equal(most, PARALLEL_WRITES);
     assert.equal(PARALLEL_WRITES, Math.max(1, Math.floor(threadPoolSize() / 2)));
     assert.equal(files().length, 8);
+    // libuv's rule (measured on Node 20's libuv by blocking its threads): atoi, 0 -> 1,
+    // negative (read as unsigned) and above 1024 -> 1024, unset -> 4.
+    const sizes = ['8', '1', '0', 'x', '', '1e1', '0x10', '8.5', ' 8abc', '-1', '2000', undefined];
     assert.deepEqual(
-      ['8', '1', '0', 'x', undefined].map((n) => threadPoolSize({ UV_THREADPOOL_SIZE: n })),
-      [8, 1, 4, 4, 4],
-      "libuv's rule: a whole number from 1, else its default of 4",
+      sizes.map((n) => threadPoolSize({ UV_THREADPOOL_SIZE: n })),
+      [8, 1, 1, 1, 1, 1, 1, 8, 8, 1024, 1024, 4],
     );
     for (const c of [...batch('p'), ...batch('q')])
       assert.ok(c.data.equals((await read(c._id)) as Buffer));

@@ -27,18 +27,23 @@ import { join } from 'node:path';
 export const FILE_MIN_BYTES = 64 * 1024;
 
 /**
- * The size of libuv's thread pool in this process: UV_THREADPOOL_SIZE as libuv read it when
- * the pool started (before any module of ours loads), else its default of 4.
+ * The size of libuv's thread pool in this process, by libuv's own rule for
+ * UV_THREADPOOL_SIZE (read once, when the pool first starts: in an ES module server, before
+ * any of its modules runs): unset, 4; else the number its digits start with (C's `atoi`),
+ * 0 or none giving 1, a negative one 1024 (it is read as unsigned), at most 1024.
  */
 export function threadPoolSize(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.UV_THREADPOOL_SIZE);
-  return Number.isInteger(n) && n >= 1 ? Math.min(n, 1024) : 4;
+  const text = env.UV_THREADPOOL_SIZE;
+  if (text === undefined) return 4;
+  const n = Number.parseInt(text, 10);
+  if (Number.isNaN(n) || n === 0) return 1;
+  return n < 0 ? 1024 : Math.min(n, 1024);
 }
 
 /**
  * How many files one store's {@link BlobFiles.writeAllAsync} writes at once, over all its
- * calls: half of libuv's pool, the other half staying free for everyone else's file, DNS
- * and argon2 work. The server runs with a pool of 8 (scripts/start, the systemd unit):
+ * calls: half of libuv's pool (and a batch's one directory fsync after its files), the
+ * other half staying free for everyone else's file, DNS and argon2 work. The server runs with a pool of 8 (scripts/start, the systemd unit):
  * 4 files at once, which writes a large upload's values about 30 ms sooner than 2 on
  * these machines (80 MB in 20 files: their fsyncs overlap).
  */
