@@ -1,9 +1,9 @@
 /**
  * The benchmarks run the server in their own process, and run it as production does
  * (scripts/start, deploy/panthr.service): with libuv's pool of 8 threads. libuv reads
- * UV_THREADPOOL_SIZE once, as the process starts, so a benchmark started without it runs
- * itself again with it (same node flags and arguments, same output) and exits as that run
- * does. Call first, before anything uses the pool for the server.
+ * UV_THREADPOOL_SIZE once, when its pool first starts (before a module runs), so a
+ * benchmark started without it runs itself again with it (same node flags and arguments,
+ * same output) and exits as that run does. Call first, before the server starts.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';

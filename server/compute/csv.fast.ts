@@ -264,7 +264,8 @@ function scanNumber(b: Uint8Array, start: number, limit: number, decimal: number
   const first = i;
   // One pass: the significant digits (leading zeros skipped, on either side of the mark) are
   // read as they are found, in integers that V8 keeps in 32 bits: the first 9, the next 6
-  // (the first 15 make the mantissa) and at most 4 more (the tail).
+  // (the first 15 make the mantissa) and at most 4 more (the tail). The loops before and
+  // after the mark are written out: one loop that also looks for the mark measured slower.
   let high = 0;
   let middle = 0;
   let tail = 0;
