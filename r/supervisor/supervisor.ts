@@ -48,8 +48,9 @@ const R_MALLOC: Readonly<Record<string, string>> = {
  * R's vector heap trigger (`R_VSIZE`, the `vectorHeapMb` option) for sessions under an
  * address-space limit of `sessionMemoryMb` (null: none): 256 MB from a 1 GB limit up, R's
  * own 64 MB below (null). R collects garbage once that much of vectors is in use, and
- * never triggers lower. A session's full collection marks every object of the preloaded library too (its
- * ~66 MB heap: about 65-80 ms a collection, where an analyst's bare R takes a few ms), and
+ * never triggers lower. A session's full collection marks every object of the preloaded
+ * library too (its ~66 MB heap: about 65-80 ms a collection, where an analyst's bare R
+ * takes a few ms), and
  * work on 1e6 rows crossed the default trigger again and again: an assign of a 33 MB
  * dataset collected fully in half of its runs (70-140 ms, against 22-40 ms without), and
  * `bench/analyses.ts 1000000 5` took t.test 253 -> 186 ms, lm 846 -> 685 ms, aov 326 -> 206

@@ -365,7 +365,15 @@ function codedText(
   const at = refs.length - strings;
   const codes = Buffer.concat(refs.slice(0, at).map((id) => bytesOf(data(id))));
   const texts = refs.slice(at).flatMap((id) => data(id) as unknown[]);
-  return wireTextValues({ strings: texts, codes });
+  try {
+    return wireTextValues({ strings: texts, codes });
+  } catch (e) {
+    // Damaged chunks: the load fails saying which column's, rather than with a bare range.
+    const what = e instanceof Error ? e.message : String(e);
+    throw new Error(`the coded text in workspace chunks ${refs[0]}... is damaged: ${what}`, {
+      cause: e,
+    });
+  }
 }
 
 /** Deletes the chunks `ids` (after no document names them any more). */

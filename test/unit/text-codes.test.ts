@@ -11,6 +11,8 @@ import {
 } from '../../converters/index.ts';
 import { NA_INTEGER, rAttrStrings, type RValue } from '../../r/qap1/sexp.ts';
 import { jsonValues } from '../../client/src/binary.ts';
+import { joinBlobs } from '../../server/store/workspace.blobs.ts';
+import type { Store } from '../../server/store/index.ts';
 
 /** `n` values cycling through `strings`, every `gap`-th one missing. */
 function column(n: number, strings: readonly string[], gap = 7): (string | null)[] {
@@ -94,6 +96,20 @@ describe('text codes (converters/text-codes.ts)', () => {
     assert.deepEqual(jsonValues(message).objects[0]?.variables[0]?.values, values);
     const odd = { options: { values: { strings: ['a'], codes: new Uint8Array(3) } } };
     assert.equal(jsonValues(odd).options.values, odd.options.values);
+  });
+
+  it('says a stored coded column is damaged when its codes name no string', async () => {
+    const chunks = new Map<string, unknown>([
+      ['c#0', Buffer.from(Int32Array.from([0, 1, 7]).buffer)],
+      ['c#1', ['a', 'b']],
+    ]);
+    // Only the one read joinBlobs makes: the chunks of the document's references.
+    const store = { workspaces: { chunkData: () => Promise.resolve(chunks) } } as unknown as Store;
+    const doc = { values: { blob: { chunks: ['c#0', 'c#1'], binary: true, strings: 1 } } };
+    await assert.rejects(
+      joinBlobs(store, 'w', [doc]),
+      /coded text in workspace chunks c#0\.\.\. is damaged: text code 7 out of range/,
+    );
   });
 
   it('refuses codes that are not whole int32s into the strings', () => {

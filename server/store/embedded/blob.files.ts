@@ -43,9 +43,10 @@ export function threadPoolSize(env: NodeJS.ProcessEnv = process.env): number {
 /**
  * How many files one store's {@link BlobFiles.writeAllAsync} writes at once, over all its
  * calls: half of libuv's pool (and a batch's one directory fsync after its files), the
- * other half staying free for everyone else's file, DNS and argon2 work. The server runs with a pool of 8 (scripts/start, the systemd unit):
- * 4 files at once, which writes a large upload's values about 30 ms sooner than 2 on
- * these machines (80 MB in 20 files: their fsyncs overlap).
+ * other half staying free for everyone else's file, DNS and argon2 work. The server runs
+ * with a pool of 8 (scripts/start, the systemd unit): 4 files at once, which writes a large
+ * upload's values about 30 ms sooner than 2 on these machines (80 MB in 20 files: their
+ * fsyncs overlap).
  */
 export const PARALLEL_WRITES = Math.max(1, Math.floor(threadPoolSize() / 2));
 
