@@ -46,20 +46,15 @@ export class TokenBucket {
   }
 }
 
-/**
- * Answers `echo` on one socket (see the module comment); `received` is called first on
- * each one (the handlers' byte count of the message under way).
- */
+/** Answers `echo` on one socket (see the module comment). */
 export function bindEcho(
   socket: PanthRSocket,
   deps: { readonly metrics: SessionMetrics; readonly log: Logger },
-  received: () => void = () => undefined,
 ): void {
   const { metrics, log } = deps;
   const bucket = new TokenBucket(ECHO_BURST, ECHO_PER_SECOND);
   let refusedLogged = false;
   socket.on('echo', (payload: unknown, ack?: unknown) => {
-    received();
     // Without an acknowledgement there is nobody to answer: a client's mistake, counted.
     if (typeof ack !== 'function') return metrics.countMessage('echo', 'invalid');
     const answer = ack as (reply: Record<string, unknown>) => void;

@@ -84,25 +84,37 @@ export function bindHandlers(
       }
     };
 
-  // Bytes of the Engine.IO packets since the last event: a message's size on the wire,
-  // for the log, without serialising it again.
-  let packetBytes = 0;
+  // A message's size on the wire, for the log, without serialising it again: the bytes of
+  // the Engine.IO packets that carried it. Socket.IO hands an event over a tick after its
+  // packets arrived, so when one read brings several messages (an `ok` and the next `data`)
+  // all their packets come first. Each event's bytes are therefore queued as its packets
+  // arrive (a Socket.IO text packet `2...` is an event, `5...` one whose binary attachments
+  // follow as binary packets; acks and the rest are no events) and taken in the same order
+  // as Socket.IO hands the events over (`onAny` sees every event, handled or not).
+  const arriving: number[] = [];
+  let inEvent = false;
   socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
     if (packet.type !== 'message') return;
     const d = packet.data;
-    packetBytes +=
-      typeof d === 'string' ? Buffer.byteLength(d) : d instanceof Uint8Array ? d.byteLength : 0;
+    if (typeof d === 'string') {
+      inEvent = d.startsWith('2') || d.startsWith('5');
+      if (inEvent) arriving.push(Buffer.byteLength(d));
+    } else if (inEvent && d instanceof Uint8Array) {
+      arriving.push((arriving.pop() ?? 0) + d.byteLength);
+    }
   });
-  const takeBytes = (): number => {
-    const n = packetBytes;
-    packetBytes = 0;
-    return n;
-  };
+  const sizes = new WeakMap<object, number>();
+  socket.onAny((_event: string, payload?: unknown) => {
+    const bytes = arriving.shift() ?? 0;
+    if (typeof payload === 'object' && payload !== null) sizes.set(payload, bytes);
+  });
+  const bytesOf = (payload: unknown): number =>
+    typeof payload === 'object' && payload !== null ? (sizes.get(payload) ?? 0) : 0;
 
   socket.on(
     'data',
     guard('data', (payload: unknown) => {
-      const bytes = takeBytes();
+      const bytes = bytesOf(payload);
       const parsed = dataMessageSchema.safeParse(payload);
       if (!parsed.success) {
         deps.metrics.countMessage('data', 'invalid');
@@ -137,7 +149,6 @@ export function bindHandlers(
   socket.on(
     'ok',
     guard('ok', (payload: unknown) => {
-      takeBytes();
       const parsed = okMessageSchema.safeParse(payload);
       const accepted = parsed.success && client.outbound.ack(parsed.data.seq);
       deps.metrics.countMessage('ok', accepted ? 'accepted' : 'invalid');
@@ -147,7 +158,6 @@ export function bindHandlers(
   socket.on(
     'ping',
     guard('ping', (payload: unknown) => {
-      takeBytes();
       const parsed = pingMessageSchema.safeParse(payload);
       deps.metrics.countMessage('ping', parsed.success ? 'accepted' : 'invalid');
       const t: unknown = parsed.success ? parsed.data.t : null;
@@ -156,7 +166,7 @@ export function bindHandlers(
     }),
   );
 
-  bindEcho(socket, deps, takeBytes);
+  bindEcho(socket, deps);
 
   socket.on('disconnect', (reason, description) => {
     deps.sizeRefusals?.closed(client.userId, description);

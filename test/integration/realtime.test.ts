@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { pino } from 'pino';
 import { io } from 'socket.io-client';
 import {
   startTestServer,
@@ -423,6 +424,63 @@ describe('realtime: long text to a binary client', function () {
     } finally {
       asBytes.close();
       asJson.close();
+    }
+  });
+});
+
+describe('realtime: the log', function () {
+  this.timeout(60_000);
+
+  it("logs each data message's size on the wire, also when it arrives right behind an ok", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino(
+      { level: 'info' },
+      { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) },
+    );
+    const ts = await startTestServer({}, { log });
+    try {
+      const user = await createUser(ts, 'sizes');
+      const c = await connect(ts, user.cookie, { autoAck: false });
+      try {
+        // Each `data` goes out in the same tick as the `ok` the server waits for: both reach
+        // the server in one read, and Socket.IO runs their handlers only after both arrived.
+        const first = { seq: 1, objects: [dataset] };
+        c.socket.emit('ok', { seq: c.received[0]?.seq });
+        c.socket.emit('data', first);
+        const reply = await c.reply(1);
+        const doubles = new Float64Array(1000).map((_, i) => i / 8);
+        const bin = {
+          type: 'dataset',
+          name: 'bin',
+          variables: [{ type: 'vector', name: 'x', variableType: 'scalar', values: doubles }],
+        };
+        c.socket.emit('ok', { seq: reply.seq });
+        c.socket.emit('data', { seq: 2, objects: [bin] });
+        await c.reply(2);
+        const sizes = new Map(
+          lines.filter((l) => l.msg === 'data received').map((l) => [l.seq, l.bytes]),
+        );
+        // Socket.IO's text packet: its type, then the event as JSON.
+        assert.equal(sizes.get(1), Buffer.byteLength(`2${JSON.stringify(['data', first])}`));
+        // A binary packet: its header (the bytes replaced by a placeholder), then the bytes.
+        const header = `51-${JSON.stringify([
+          'data',
+          {
+            seq: 2,
+            objects: [
+              {
+                ...bin,
+                variables: [{ ...bin.variables[0], values: { _placeholder: true, num: 0 } }],
+              },
+            ],
+          },
+        ])}`;
+        assert.equal(sizes.get(2), Buffer.byteLength(header) + doubles.byteLength);
+      } finally {
+        c.close();
+      }
+    } finally {
+      await ts.stop();
     }
   });
 });
