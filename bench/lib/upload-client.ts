@@ -81,10 +81,15 @@ async function run(config: UploadConfig): Promise<UploadResult> {
     const upload = async (): Promise<void> => {
       for (const part of parts()) {
         const [sent] = await client.request([part], 600_000);
-        // A `read` is answered with the dataset it made; its long text columns come coded,
-        // and are made plain here as a client would (the browser's client/src/binary.ts).
+        // A `read` is answered as the command with the dataset it made in its result; long
+        // text columns come coded, and are made plain here as a client would (the
+        // browser's client/src/binary.ts).
         const reply = mapValuesKeys(sent, (v) => (isWireCodes(v) ? wireTextValues(v) : v));
-        if (reply?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
+        const made =
+          reply?.type === 'command'
+            ? (reply.result as { dataset?: { type?: unknown } } | undefined)?.dataset
+            : reply;
+        if (made?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
         partEnds.push(Date.now());
       }
     };

@@ -174,7 +174,7 @@ async function readFile(ctx: RunContext, o: ReadCommand): Promise<Read> {
  * `read`: the file becomes the dataset called `name` (size-checked before it is held in
  * R). The dataset is stored under that name; the reply is the command with
  * `result.dataset` and `result.warnings` (the reader's, e.g. readxl's about cell types),
- * without the file's bytes (`data`), which the client already has.
+ * without the file itself (`text` or `data`), which the client already has.
  */
 export async function runRead(ctx: RunContext, o: ReadCommand): Promise<RunOutcome> {
   const read: Read =
@@ -182,7 +182,7 @@ export async function runRead(ctx: RunContext, o: ReadCommand): Promise<RunOutco
       ? { dataset: await readCsv(o, ctx.options.maxData), warnings: [] }
       : await readFile(ctx, o);
   const entry = await ctx.putDataset(await sortedLevels(ctx, read.dataset));
-  const { data: _bytes, ...request } = o;
+  const { data: _bytes, text: _text, ...request } = o;
   const result = { dataset: entry.dataset, warnings: read.warnings };
   const out = { ...request, result };
   return { store: [entry.dataset], remove: [], reply: [out] };

@@ -415,9 +415,12 @@ export class UserSession {
         if (isSliceReply(r)) return this.sliceReplies.answer(r, s);
         // A part of an upload is answered as sent (not the whole dataset), with its hash.
         if (r.type === 'dataset' && r.append === true) return { ...r, hash: s.hash };
+        // A `read` is answered as the command with its result (API.md §3), the dataset in it
+        // as stored (with its hash); the command itself is not stored.
+        if (r.type === 'command' && r.command === 'read' && s.type === 'dataset')
+          return { ...r, result: { ...(r.result as object), dataset: s } };
         // The reply with its stored hash: a stored record may leave out what only the reply
-        // carries (a newvar's values); a different object of that name (the dataset a `read`
-        // made) is sent as stored.
+        // carries (a newvar's values); a different object of that name is sent as stored.
         return s.type === r.type ? { ...r, hash: s.hash } : s;
       });
     } catch (err) {

@@ -30,9 +30,17 @@ describe('data: read and edit over Socket.IO (API 1.1)', function () {
     const read = await a.request([
       { type: 'command', name: 'sp', command: 'read', format: 'sav', data: bytes },
     ]);
-    // As for a CSV read: the reply is the dataset as stored (under the command's name).
-    assert.equal(read[0]?.type, 'dataset', JSON.stringify(read[0]).slice(0, 300));
-    const dataset = read[0] as Obj & { variables: Obj[] };
+    // As for a CSV read: the reply is the command with its result (API.md §3), the dataset
+    // in it as stored (under the command's name, with its hash), the bytes left out.
+    const reply = read[0] as Obj & {
+      result: { dataset: Obj & { variables: Obj[] }; warnings: unknown };
+    };
+    assert.equal(reply.type, 'command', JSON.stringify(reply).slice(0, 300));
+    assert.equal(reply['data'], undefined, 'the bytes are not sent back');
+    assert.deepEqual(reply.result.warnings, []);
+    const dataset = reply.result.dataset;
+    assert.equal(dataset['name'], 'sp');
+    assert.equal(typeof dataset['hash'], 'number');
     assert.deepEqual(dataset.variables[0]?.['labels'], { '1': 'a', '2': 'b' });
     assert.deepEqual(dataset.variables[0]?.['missing'], [9]);
     const edit = await a.request([

@@ -89,7 +89,9 @@ describe('data: undo, redo and live results (API 1.1)', function () {
   it('undoes and redoes an edit in R and the store; outputs re-run in every tab', async () => {
     const a = await connect(ts, user.cookie);
     const b = await connect(ts, user.cookie);
-    assert.equal((await a.request([readCsv]))[0]?.type, 'dataset');
+    const read = (await a.request([readCsv]))[0] as { type: string; result: { dataset: Obj } };
+    assert.equal(read.type, 'command');
+    assert.equal(read.result.dataset['type'], 'dataset');
     assert.equal(mean((await a.request([report]))[0]), 3);
 
     let seen = a.received.length;

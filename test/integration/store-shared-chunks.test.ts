@@ -142,7 +142,12 @@ describe('store: chunks shared by the documents of a workspace', function () {
           data: Buffer.from(`${lines.join('\n')}\n`),
         },
       ]);
-      assert.equal(read?.type, 'dataset', JSON.stringify(read).slice(0, 300));
+      const dataset = (
+        read?.result as
+          | { dataset?: { type?: string; variables: { name: string; values: Uint8Array }[] } }
+          | undefined
+      )?.dataset;
+      assert.equal(dataset?.type, 'dataset', JSON.stringify(read).slice(0, 300));
       // Two binary columns, one chunk each, and the text one coded (its codes, its strings):
       // all shared with the undo record.
       assert.equal(await chunkCount(), before + 4);
@@ -150,7 +155,7 @@ describe('store: chunks shared by the documents of a workspace', function () {
         ch._id.includes('/imp@ahead-'),
       );
       assert.equal(ahead.length, 4, 'written ahead of the save (workspace.repo.ts prepareValues)');
-      const b = (read?.variables as { name: string; values: Uint8Array }[])[1];
+      const b = dataset?.variables[1];
       const got = new Float64Array(new Uint8Array(b?.values ?? []).buffer);
       assert.equal(got[ROWS - 1], (ROWS - 1) / 4);
     } finally {
