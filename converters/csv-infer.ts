@@ -230,13 +230,14 @@ export class ColumnReader {
     return false;
   }
 
-  /** A cell of a nominal column: null when empty or an `na` string, else as written. */
+  /**
+   * A cell of a nominal column: null when empty, `NA` (missing, as `read.csv` reads it) or
+   * an `na` string, else as written.
+   */
   text(cell: string): string | null {
-    if (cell === '') return null;
-    if (this.na !== null) {
-      const t = trimmed(cell);
-      if (this.isNa(t, 0, t.length)) return null;
-    }
+    if (cell === '' || cell === 'NA') return null;
+    const t = trimmed(cell);
+    if (t === 'NA' || (this.na !== null && this.isNa(t, 0, t.length))) return null;
     return cell;
   }
 
@@ -294,8 +295,8 @@ function trimmed(c: string): string {
 /**
  * One column as a vector: numbers -> `scalar`, true/false/TRUE/FALSE -> `logical`, ISO dates
  * and date-times -> `datetime`, else `nominal` (strings as written). Cells are trimmed to
- * decide; in a scalar, logical or datetime column the cell `NA` is missing too, and so are
- * the `na` strings in every column; an empty cell is missing everywhere. A column with no
+ * decide; the cell `NA` is missing in every column (as `read.csv` reads it), and so are the
+ * `na` strings; an empty cell is missing everywhere. A column with no
  * values at all is `scalar`. Long scalar columns come as binary values
  * ({@link BINARY_VALUES_MIN}), unless they hold `NaN`.
  */

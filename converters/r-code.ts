@@ -9,7 +9,8 @@
  * 2. `NAME$v[NAME$v %in% c(...)] <- NA` for a used variable with `missing` values;
  * 3. `NAME$v <- factor(NAME$v, levels = c(...))` for each used nominal/ordinal variable,
  *    levels as the server has them (`ordered = TRUE` for ordinal; levels that `read.csv`
- *    reads as numbers are matched as numbers and labelled with the level text);
+ *    reads as numbers or as logical values, such as `T`/`F`, are matched as such and
+ *    labelled with the level text);
  * 4. `NAME <- subset(NAME, FORMULA)` for a filter (rows where it is NA are dropped, as the
  *    server drops them), the formula deparsed from its syntax tree (`formula/to-source.ts`).
  *
@@ -72,6 +73,13 @@ function rVector(items: readonly string[], empty: string): string {
 
 /** A level text that `read.csv` (type.convert) reads as a number. */
 const NUMERIC_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Level texts that `read.csv` (type.convert, R 4.2) reads as logical values. */
+const LOGICAL_TEXT: Readonly<Record<string, boolean>> = {
+  T: true,
+  TRUE: true,
+  F: false,
+  FALSE: false,
+};
 
 /** The variables a formula names, in order of first appearance. */
 function formulaVariables(node: FormulaNode, out: string[]): string[] {
@@ -140,6 +148,22 @@ function factorLine(col: string, v: PanthrVector): string {
     levels.length > 0 &&
     numbers.every((n) => Number.isFinite(n)) &&
     new Set(numbers).size === numbers.length;
+  const logicals = levels.map((l) =>
+    Object.hasOwn(LOGICAL_TEXT, l) ? LOGICAL_TEXT[l] : undefined,
+  );
+  const asLogicals =
+    levels.length > 0 &&
+    logicals.every((b) => b !== undefined) &&
+    new Set(logicals).size === logicals.length;
+  if (asLogicals) {
+    // read.csv gives these as TRUE/FALSE: match them so, keep the server's level text.
+    const lv = rVector(
+      logicals.map((b) => rLiteral(b === true)),
+      'logical()',
+    );
+    const lb = rVector(levels.map(rText), 'character()');
+    return `${col} <- factor(${col}, levels = ${lv}, labels = ${lb}${ordered})`;
+  }
   if (!asNumbers) {
     const lv = rVector(levels.map(rText), 'character()');
     return `${col} <- factor(${col}, levels = ${lv}${ordered})`;

@@ -281,6 +281,29 @@ describe('r_code of reports and graphs reproduces the server’s results', funct
     }
   });
 
+  it('frequency of a text column of T and F, which read.csv reads as logical: r_code reproduces it', async () => {
+    const text = '"ss","g"\n"T","a"\n"F","b"\n"T","a"\n"T","b"\n"F","a"\n"NA","b"\n';
+    const out = await runRaw(rt, {
+      type: 'command',
+      name: 'tf',
+      command: 'read',
+      format: 'csv',
+      text,
+    });
+    assert.notEqual(out.reply[0]?.type, 'error', JSON.stringify(out.reply[0]));
+    const res = await report({ reportType: 'frequency', dataset: 'tf', variables: ['ss'] });
+    // The server reads the column as text (levels in R's order), `NA` as missing, as read.csv.
+    assert.deepEqual(
+      (res.rows ?? []).map((row) => [row[1], row[2]]),
+      [
+        ['F', 2],
+        ['T', 3],
+        [null, 1],
+      ],
+    );
+    await assertRCode({ tf: text }, res['r_code'] as string, tableNumbers(res), 'frequency of tf');
+  });
+
   /** Runs a graph's r_code on an svglite device and returns the SVG it drew. */
   async function drawn(dataset: string, code: string): Promise<string> {
     const file = join(dir, `${dataset}-graph.svg`);
