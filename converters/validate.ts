@@ -89,8 +89,16 @@ function pathText(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** The bounds of LIMITS on lengths (characters, elements): passing one is a size refusal. */
-const SIZE_LIMITS: ReadonlySet<number> = new Set(Object.values(LIMITS));
+/**
+ * The bounds of LIMITS on lengths (characters, elements): passing one is a size refusal.
+ * Not the depths: a name's 64 characters (API.md's pattern, a bad name: `invalid_object`)
+ * must not pass for the formula's depth of 64.
+ */
+const SIZE_LIMITS: ReadonlySet<number> = new Set(
+  Object.entries(LIMITS)
+    .filter(([key]) => key !== 'formulaDepth' && key !== 'jsonDepth')
+    .map(([, bound]) => bound),
+);
 
 /**
  * Whether an issue is a size refusal (`too_large`): a string or array longer than one of

@@ -377,6 +377,19 @@ describe('converters: validateObject', () => {
     );
     // Refused for size: too_large, the limit in the message (issue 10, defect 6).
     fails(validateObject(vec({ label: 'x'.repeat(2000) })), 'too_large', /label.*<=1000/);
+    // A name of 65 characters breaks API.md's pattern: a bad name, not a size.
+    fails(validateObject(vec({ name: `a${'b'.repeat(64)}` })), 'invalid_object', /name/);
+    fails(
+      validateObject({
+        type: 'report',
+        name: 'r',
+        reportType: 'descriptives',
+        dataset: `d${'x'.repeat(64)}`,
+        variables: ['x'],
+      }),
+      'invalid_object',
+      /dataset/,
+    );
     fails(
       validateObject({ type: 'filter', name: 'f', dataset: 'd', formula: 'x'.repeat(5000) }),
       'too_large',
