@@ -175,7 +175,9 @@ panthr_graph <- function(kind, data, variables, options = NULL, rows = NULL, cod
   })
   got <- panthr_collect_warnings({
     dev <- .panthr_open_device(o, file)
-    grDevices::palette(o$style$colors)
+    # palette() takes one string for a palette's name and wants two colours: repeat one.
+    cols <- o$style$colors
+    grDevices::palette(if (length(cols) == 1L) rep(cols, 2L) else cols)
     drawn <- fun(d, variables, o)
     grDevices::dev.off(dev)
   })

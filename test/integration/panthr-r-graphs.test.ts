@@ -70,6 +70,13 @@ describe('PanthR.r graphs', function () {
     }
   });
 
+  it('draws with a palette of one colour', () => {
+    for (const kind of ['hist', 'box', 'scatter', 'bar']) {
+      const svg = get(`one colour ${kind}`).data;
+      assert.match(svg, /#FF0000/i, `${kind} uses the colour`);
+    }
+  });
+
   it('sizes SVG in pixels and PNG in device pixels times scale', () => {
     assert.match(get('hist svg').data, /<svg [^>]*width='640\.00px' height='480\.00px'/);
     assert.match(get('size 800x300').data, /<svg [^>]*width='800\.00px' height='300\.00px'/);
