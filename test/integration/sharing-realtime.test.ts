@@ -106,6 +106,54 @@ describe('realtime: shared workspaces are read-only for readers', function () {
     assert.deepEqual(client.byes, [{ reason: 'revoked' }]);
   });
 
+  it('logging in again and asking who is logged in keep the reader in the shared workspace', async () => {
+    const { shareId, client } = await openAsReader(reader.email);
+    client.close();
+    const res = await fetch(`${ts.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: reader.email, password: reader.password }),
+    });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { workspace: Record<string, unknown> };
+    assert.deepEqual(body.workspace, { id: ws, name: 'Workspace 1', read_only: true });
+    const cookie = (res.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]).join('; ');
+    const me = await call(ts, 'GET', '/api/v1/me', undefined, { cookie });
+    assert.deepEqual(me.body.workspace, { id: ws, name: 'Workspace 1', read_only: true });
+    const again = await connect(ts, cookie);
+    assert.deepEqual(
+      again.received[0]!.objects.map((o) => o.name),
+      ['d', 't1'],
+    );
+    await call(ts, 'DELETE', `/api/v1/workspaces/${ws}/shares/${shareId}`, undefined, as(owner));
+    await again.until(() => again.byes.length > 0, 10_000, 'bye');
+    // The share gone, the reader's own workspace is theirs again, without read_only.
+    const after = await call(ts, 'GET', '/api/v1/me', undefined, { cookie });
+    assert.notEqual((after.body.workspace as { id: string }).id, ws);
+    assert.equal((after.body.workspace as { read_only?: boolean }).read_only, undefined);
+  });
+
+  it('the owner deleting a shared workspace ends the access of a reader who has it open', async () => {
+    const made = await call(ts, 'POST', '/api/v1/workspaces', { name: 'to delete' }, as(owner));
+    assert.equal(made.status, 201, made.text);
+    const id = made.body.id as string;
+    const share = await call(
+      ts,
+      'POST',
+      `/api/v1/workspaces/${id}/shares`,
+      { with: reader.email },
+      as(owner),
+    );
+    assert.equal(share.status, 201, share.text);
+    const open = await call(ts, 'POST', `/api/v1/workspaces/${id}/current`, undefined, as(reader));
+    assert.equal(open.status, 200, open.text);
+    const client = await connect(ts, reader.cookie);
+    const gone = await call(ts, 'DELETE', `/api/v1/workspaces/${id}`, undefined, as(owner));
+    assert.equal(gone.status, 204, gone.text);
+    await client.until(() => client.byes.length > 0, 10_000, 'bye');
+    assert.deepEqual(client.byes, [{ reason: 'revoked' }]);
+  });
+
   it('a password change ends the other connections with bye password_changed', async () => {
     const other = await connect(ts, reader.cookie);
     const { login } = await import('../fixtures/users.ts');

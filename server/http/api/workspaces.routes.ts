@@ -109,6 +109,8 @@ export function workspacesRoutes(store: Store, events: AuthEventBus): Router {
     const after = await currentOf(userId);
     if (after !== undefined && after !== before)
       events.currentWorkspaceChanged({ userId, workspaceId: after });
+    // Its shares went with it: readers who have it open lose it at once (API.md 1.1).
+    events.accessChanged({ workspaceIds: [id] });
     res.status(204).end();
   });
 
