@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import { boundedJson } from './common.schema.ts';
 
-const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Any safe integer (API.md: "an integer `seq`"; the client's own counter). */
+const seq = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 
 /**
  * A client's `data`: `{seq, objects, workspace?}`. The objects stay `unknown` here: each one

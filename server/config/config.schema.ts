@@ -5,6 +5,8 @@
 import { z } from 'zod';
 
 const seconds = z.number().int().positive();
+/** API.md's limits in seconds: any positive number (a test may want half a second). */
+const limitSeconds = z.number().positive().finite();
 const nameRe = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** The mail transport: SMTP when set, else `.eml` files in `data_dir/outbox`. */
@@ -97,9 +99,10 @@ export const configSchema = z.strictObject({
   name: z.string().min(1).max(200).default('PanthR server'),
   owner: z.string().min(1).max(200).optional(),
   location: z.string().min(1).max(200).optional(),
-  timeout: seconds.default(3600),
-  max_time: seconds.nullable().default(86400),
-  max_users: z.number().int().positive().nullable().default(null),
+  timeout: limitSeconds.default(3600),
+  max_time: limitSeconds.nullable().default(86400),
+  // 0 is a server that is always full: every login 503 `server_full` (API.md §1).
+  max_users: z.number().int().min(0).nullable().default(null),
   max_data: z.number().int().positive().nullable().default(null),
   port: z.number().int().min(0).max(65535).default(80),
   /** Address to bind; the project's own key. */
@@ -120,7 +123,7 @@ export const configSchema = z.strictObject({
     .nullable()
     .default(null),
   mail: mailSchema.nullable().default(null),
-  compute_timeout: seconds.default(60),
+  compute_timeout: limitSeconds.default(60),
   /** The project's own keys. */
   /** Public URL of the server, used in mailed links; null: derived from the request. */
   base_url: z.string().url().nullable().default(null),

@@ -42,7 +42,7 @@ export interface HandlerDeps {
 
 function seqOf(payload: unknown): number | null {
   const seq = (payload as { seq?: unknown } | null)?.seq;
-  return Number.isSafeInteger(seq) && (seq as number) >= 0 ? (seq as number) : null;
+  return Number.isSafeInteger(seq) ? (seq as number) : null;
 }
 
 /** The error answering a malformed `data` message: `too_large` when refused for size. */

@@ -435,8 +435,11 @@ describe('converters: message payloads', () => {
     assert.ok(!dataMessageSchema.safeParse({ seq: 1.5, objects: [] }).success);
     assert.ok(!dataMessageSchema.safeParse({ seq: 1 }).success);
     assert.ok(!dataMessageSchema.safeParse({ seq: 1, objects: Array(1001).fill(0) }).success);
+    // Any integer is a seq (API.md §2); not a fraction, not past the safe range.
+    assert.ok(dataMessageSchema.safeParse({ seq: -5, objects: [] }).success);
+    assert.ok(!dataMessageSchema.safeParse({ seq: 2 ** 60, objects: [] }).success);
     assert.ok(okMessageSchema.safeParse({ seq: 0 }).success);
-    assert.ok(!okMessageSchema.safeParse({ seq: -1 }).success);
+    assert.ok(!okMessageSchema.safeParse({ seq: 0.5 }).success);
     for (const t of [1, 'x', null, { a: [1, 2] }, true])
       assert.ok(pingMessageSchema.safeParse({ t }).success);
     let deep: unknown = 0;
