@@ -40,10 +40,7 @@ describe('configuration', () => {
 
   it("takes API.md's limits as any positive seconds, and max_users 0 (always full)", () => {
     const c = parseConfig({ timeout: 0.5, max_time: 1.5, compute_timeout: 0.25, max_users: 0 });
-    assert.deepEqual(
-      [c.timeout, c.max_time, c.compute_timeout, c.max_users],
-      [0.5, 1.5, 0.25, 0],
-    );
+    assert.deepEqual([c.timeout, c.max_time, c.compute_timeout, c.max_users], [0.5, 1.5, 0.25, 0]);
     assert.equal(problems({ timeout: 0 }).length, 1);
     assert.equal(problems({ compute_timeout: -1 }).length, 1);
   });
