@@ -6,9 +6,9 @@ import { defaultSettings, normalizeSettings, type GraphSettings } from './settin
 
 const CURRENT_KEY = 'panthr.preferenceSet';
 
-/** The settings of a stored set as `GET /api/v1/preferences/:name` answers it. */
+/** The settings of a stored set: `GET /api/v1/preferences/:name` answers the set itself. */
 function settingsOf(raw: unknown): unknown {
-  return (raw as { settings?: unknown } | null)?.settings;
+  return raw;
 }
 
 /** Refuses a name already taken: creating or renaming onto it would overwrite that set. */

@@ -1,6 +1,7 @@
 /**
- * /api/v1/preferences over real HTTP (API.md §1): named graph-settings objects, validated,
- * size-capped, stored before the PUT is answered; bad input gets a 4xx and stores nothing.
+ * /api/v1/preferences over real HTTP (API.md §1): named JSON objects, their graph settings
+ * validated, size-capped, stored before the PUT is answered and read back as they were put;
+ * bad input gets a 4xx and stores nothing.
  */
 import assert from 'node:assert/strict';
 import { MAX_PREFERENCE_SETS } from '../../server/http/api/index.ts';
@@ -33,7 +34,7 @@ describe('api: preference sets', function () {
   it('PUT stores (201 new, 200 replaced) before answering; GET reads; list; DELETE 204 then 404', async () => {
     const put = await call(ts, 'PUT', '/api/v1/preferences/Print', SETTINGS, as(user));
     assert.equal(put.status, 201, put.text);
-    assert.deepEqual(put.body.settings, SETTINGS);
+    assert.deepEqual(put.body, SETTINGS);
     const stored = await ts.server.store.preferences.get(await idOf(user), 'Print');
     assert.deepEqual(stored?.settings, SETTINGS);
 
@@ -41,7 +42,14 @@ describe('api: preference sets', function () {
     assert.equal(again.status, 200);
     const got = await call(ts, 'GET', '/api/v1/preferences/Print', undefined, as(user));
     assert.equal(got.status, 200);
-    assert.deepEqual(got.body.settings, { colors: ['red'] });
+    assert.deepEqual(got.body, { colors: ['red'] });
+    assert.ok(Number.isFinite(Date.parse(got.headers.get('last-modified') ?? '')));
+    // Any JSON object (table and menu defaults beside graph settings) comes back as put.
+    const mixed = { colors: ['red'], table: { decimals: 3, compact: true }, menu: ['t.test'] };
+    assert.equal((await call(ts, 'PUT', '/api/v1/preferences/mixed', mixed, as(user))).status, 201);
+    const back = await call(ts, 'GET', '/api/v1/preferences/mixed', undefined, as(user));
+    assert.deepEqual(back.body, mixed);
+    await call(ts, 'DELETE', '/api/v1/preferences/mixed', undefined, as(user));
     assert.equal(
       (await call(ts, 'PUT', '/api/v1/preferences/class work', {}, as(user))).status,
       201,
@@ -83,7 +91,7 @@ describe('api: preference sets', function () {
     );
   });
 
-  it('400 for invalid settings, unknown fields, bad names, non-objects, malformed JSON; 413 over 64 KB', async () => {
+  it('400 for invalid graph settings, unknown graph fields, bad names, non-objects, malformed JSON; 413 over 64 KB', async () => {
     const before = await ts.server.store.preferences.count(await idOf(user));
     const bad: unknown[] = [
       { colors: ['not-a-color'] },
@@ -92,8 +100,8 @@ describe('api: preference sets', function () {
       { line: { style: 'wavy' } },
       { text: { family: '<script>' } },
       { 'background-color': 'url(javascript:alert(1))' },
-      { theme: 'dark' },
       { point: { size: 1, glow: true } },
+      { table: { prototype: { polluted: true } } },
       '{"__proto__": {"polluted": true}, "colors": ["red"]}',
       JSON.stringify({ constructor: { prototype: { polluted: true } } }),
       '[1, 2, 3]',

@@ -1,8 +1,10 @@
 /**
  * Named preference sets (API.md §1): GET /preferences, GET/PUT/DELETE /preferences/:name.
- * A set is a graph-settings object (converters' `graphSettingsSchema`: colors, point,
- * line, text, bar, background-color), at most {@link MAX_PREFERENCE_BYTES}; a PUT is
- * written to the store before it is answered.
+ * A set is any JSON object of at most {@link MAX_PREFERENCE_BYTES} (graph settings, table and
+ * menu defaults: the customer's design); the keys of graph settings it holds (converters'
+ * `graphSettingsSchema`: colors, point, line, text, bar, background-color) must be valid
+ * ones, since graphs take them as they are. A PUT is written to the store before it is
+ * answered; GET answers the object as it was put.
  */
 import { Router, type Request } from 'express';
 import { graphSettingsSchema } from '../../../converters/index.ts';
@@ -39,7 +41,11 @@ function settingsOf(req: Request): Record<string, unknown> {
       },
     );
   }
-  const parsed = graphSettingsSchema.safeParse(body);
+  const unsafe = unsafeKey(body);
+  if (unsafe !== null)
+    throw new AppError(ErrorCode.badRequest, `invalid preference set: the key "${unsafe}"`);
+  // Graph settings among other keys: those are checked, the others kept as they are.
+  const parsed = graphSettingsSchema.loose().safeParse(body);
   if (!parsed.success) {
     const problems = parsed.error.issues.slice(0, 5).map((i) => {
       const where = i.path.map(String).join('.') || '(top level)';
@@ -51,7 +57,21 @@ function settingsOf(req: Request): Record<string, unknown> {
     });
     throw new AppError(ErrorCode.badRequest, `invalid preference set: ${problems.join('; ')}`);
   }
-  return parsed.data;
+  return body;
+}
+
+/** Keys that would reach a prototype in code that merges the set into an object. */
+const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first such key anywhere in `value`, or null. */
+function unsafeKey(value: unknown): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (UNSAFE_KEYS.has(key)) return key;
+    const found = unsafeKey(inner);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** The routes, relative to /api/v1. */
@@ -69,7 +89,8 @@ export function preferencesRoutes(store: Store): Router {
     const doc = await store.preferences.get(userOf(req).id, name);
     if (doc === null)
       throw new AppError(ErrorCode.notFound, 'no preference set of that name', { status: 404 });
-    res.json({ name: doc.name, settings: doc.settings, updatedAt: doc.updatedAt.toISOString() });
+    res.set('Last-Modified', doc.updatedAt.toUTCString());
+    res.json(doc.settings);
   });
 
   router.put('/preferences/:name', async (req, res) => {
@@ -91,9 +112,8 @@ export function preferencesRoutes(store: Store): Router {
         },
       );
     }
-    res
-      .status(outcome === 'created' ? 201 : 200)
-      .json({ name, settings, updatedAt: updatedAt.toISOString() });
+    res.set('Last-Modified', updatedAt.toUTCString());
+    res.status(outcome === 'created' ? 201 : 200).json(settings);
   });
 
   router.delete('/preferences/:name', async (req, res) => {
