@@ -12,6 +12,15 @@ import { parseBasicAuth } from './credentials.ts';
 
 const MINUTE = 60_000;
 
+/**
+ * Requests one client address may make (login and sign-on per 15 minutes, registrations
+ * and mail requests per hour, verifications per 15 minutes). Generous: a whole class, a
+ * test suite or (without `trust_proxy`) every client of a reverse proxy may share one
+ * address. Guessing is held back per account (10 failed logins per 15 minutes) and by the
+ * tokens' length; these only stop one address from flooding the server.
+ */
+export const PER_ADDRESS = { login: 1000, register: 500, verify: 500, resend: 100 } as const;
+
 /** The limiters of each account route, plus a way to stop their timers. */
 export interface RateLimits {
   login: RequestHandler[];
@@ -82,19 +91,19 @@ export function createRateLimits(shared?: (prefix: string) => Store): RateLimits
   };
   return {
     login: [
-      limiter(15 * MINUTE, 300, 'login attempts from this address'),
+      limiter(15 * MINUTE, PER_ADDRESS.login, 'login attempts from this address'),
       limiter(15 * MINUTE, 10, 'failed login attempts for this account', {
         byAccount: true,
         onlyFailures: true,
       }),
     ],
     register: [
-      limiter(60 * MINUTE, 60, 'registrations from this address'),
+      limiter(60 * MINUTE, PER_ADDRESS.register, 'registrations from this address'),
       limiter(60 * MINUTE, 5, 'registrations of this email address', { byAccount: true }),
     ],
-    verify: [limiter(15 * MINUTE, 60, 'verification attempts from this address')],
+    verify: [limiter(15 * MINUTE, PER_ADDRESS.verify, 'verification attempts from this address')],
     resend: [
-      limiter(60 * MINUTE, 30, 'mail requests from this address'),
+      limiter(60 * MINUTE, PER_ADDRESS.resend, 'mail requests from this address'),
       limiter(60 * MINUTE, 3, 'mails to this address', { byAccount: true }),
     ],
     close: () => stores.forEach((s) => s.shutdown()),
