@@ -5,21 +5,31 @@
 import type { ResultTable } from './types.ts';
 
 const FREQUENCY_COLUMNS = ['variable', 'value', 'count', 'percent'];
+/** With `by` (API 1.1): a table per variable and group. */
+const GROUPED_COLUMNS = ['variable', 'group', 'value', 'count', 'percent'];
 
 /** `t` with a `valid_percent` column when it is a frequency table (null on missing rows). */
 export function withValidPercent(t: ResultTable): ResultTable {
-  if (t.columns.join('\u0000') !== FREQUENCY_COLUMNS.join('\u0000')) return t;
-  const valid = new Map<unknown, number>();
-  for (const [variable, value, count] of t.rows) {
+  const shape = t.columns.join('\u0000');
+  const grouped = shape === GROUPED_COLUMNS.join('\u0000');
+  if (!grouped && shape !== FREQUENCY_COLUMNS.join('\u0000')) return t;
+  // A row's table: its variable, and its group when grouped.
+  const keyOf = (r: readonly unknown[]): string => JSON.stringify(grouped ? [r[0], r[1]] : [r[0]]);
+  const at = grouped ? 2 : 1;
+  const valid = new Map<string, number>();
+  for (const r of t.rows) {
+    const value = r[at];
+    const count = r[at + 1];
     if (value !== null && typeof count === 'number')
-      valid.set(variable, (valid.get(variable) ?? 0) + count);
+      valid.set(keyOf(r), (valid.get(keyOf(r)) ?? 0) + count);
   }
   return {
     ...t,
     columns: [...t.columns, 'valid_percent'],
     rows: t.rows.map((r) => {
-      const [variable, value, count] = r;
-      const total = valid.get(variable) ?? 0;
+      const value = r[at];
+      const count = r[at + 1];
+      const total = valid.get(keyOf(r)) ?? 0;
       const pct =
         value === null || typeof count !== 'number' || total === 0 ? null : (100 * count) / total;
       return [...r, pct];

@@ -34,11 +34,17 @@
   panthr_r_code(fun, calls)
 }
 
-# frequency: counts with the missing values (useNA), then percents of all rows.
-.panthr_frequency_code <- function(data, variables) {
+# frequency: counts with the missing values (useNA), then percents of all rows (by group
+# with `by`: split() leaves out rows whose group is missing, as the report does).
+.panthr_frequency_code <- function(data, variables, by = NULL) {
   lines <- unlist(lapply(variables, function(v) {
-    tab <- paste0("table(", .panthr_code_nominal(data, v), ", useNA = \"ifany\")")
-    c(tab, paste0("100 * prop.table(", tab, ")"))
+    if (is.null(by)) {
+      tab <- paste0("table(", .panthr_code_nominal(data, v), ", useNA = \"ifany\")")
+      return(c(tab, paste0("100 * prop.table(", tab, ")")))
+    }
+    parts <- paste0("split(", .panthr_code_nominal(data, v), ", ", .panthr_code_nominal(data, by), ")")
+    c(paste0("lapply(", parts, ", table, useNA = \"ifany\")"),
+      paste0("lapply(", parts, ", function(x) 100 * prop.table(table(x, useNA = \"ifany\")))"))
   }), use.names = FALSE)
   panthr_r_code(lines)
 }

@@ -119,26 +119,36 @@ panthr_descriptives <- function(data, variables, by = NULL, rows = NULL,
 #' Frequency tables of nominal, ordinal or logical variables.
 #' @param data data.frame; @param variables character vector of nominal/ordinal/logical
 #'   (or character) column names. @param rows NULL or logical(nrow(data)): the filter.
-#' @return list(columns = I(c("variable", "value", "count", "percent")), rows = list of
-#'   lists): one row per level in level order (zero counts included; logical values are
-#'   booleans FALSE then TRUE), then one row with value NA (null) for the missing values
-#'   when there are any. percent = 100 * count / all rows (missing included), NaN for no rows.
-panthr_frequency <- function(data, variables, rows = NULL) {
+#' @param by NULL or character(1): a nominal column; a table per variable and level (levels
+#'   in order; rows whose group is missing are left out, as descriptives leaves them).
+#' @return list(columns = I(c("variable", ["group",] "value", "count", "percent")), rows =
+#'   list of lists): one row per level in level order (zero counts included; logical values
+#'   are booleans FALSE then TRUE), then one row with value NA (null) for the missing values
+#'   when there are any. percent = 100 * count / all rows (of the group; missing values
+#'   included), NaN for no rows.
+panthr_frequency <- function(data, variables, rows = NULL, by = NULL) {
   data <- panthr_filter_rows(data, rows)
   .panthr_vars(data, variables, 1L, Inf)
-  total <- nrow(data)
+  g <- if (!is.null(by)) panthr_column(data, by, "nominal")
+  groups <- if (is.null(g)) list(NULL) else as.list(levels(g))
   out <- list()
   for (v in variables) {
     raw <- panthr_column(data, v)
     x <- panthr_column(data, v, "nominal")
-    counts <- tabulate(as.integer(x), nbins = nlevels(x))
     vals <- if (is.logical(raw)) list(FALSE, TRUE) else as.list(levels(x))
-    for (i in seq_along(counts))
-      out[[length(out) + 1L]] <- list(v, vals[[i]], counts[[i]], 100 * counts[[i]] / total)
-    n_na <- sum(is.na(x))
-    if (n_na > 0L) out[[length(out) + 1L]] <- list(v, NA, n_na, 100 * n_na / total)
+    for (lev in groups) {
+      xs <- if (is.null(lev)) x else x[!is.na(g) & g == lev]
+      head <- if (is.null(lev)) list(v) else list(v, lev)
+      total <- length(xs)
+      counts <- tabulate(as.integer(xs), nbins = nlevels(x))
+      for (i in seq_along(counts))
+        out[[length(out) + 1L]] <- c(head, list(vals[[i]], counts[[i]], 100 * counts[[i]] / total))
+      n_na <- sum(is.na(xs))
+      if (n_na > 0L) out[[length(out) + 1L]] <- c(head, list(NA, n_na, 100 * n_na / total))
+    }
   }
-  list(columns = I(c("variable", "value", "count", "percent")), rows = out)
+  list(columns = I(c("variable", if (!is.null(by)) "group", "value", "count", "percent")),
+       rows = out)
 }
 
 panthr_register("report", "descriptives", function(data, variables, by, options) {
@@ -149,6 +159,6 @@ panthr_register("report", "descriptives", function(data, variables, by, options)
 })
 panthr_register("report", "frequency", function(data, variables, by, options) {
   .panthr_known_options(options, character())
-  if (!is.null(by)) panthr_stop("invalid_object", "frequency does not take by")
-  c(panthr_frequency(data, variables), list(r_code = .panthr_frequency_code(data, variables)))
+  c(panthr_frequency(data, variables, by = by),
+    list(r_code = .panthr_frequency_code(data, variables, by)))
 })

@@ -281,6 +281,43 @@ describe('r_code of reports and graphs reproduces the server’s results', funct
     }
   });
 
+  it('frequency by a group: a table per group, percents of the group; r_code reproduces it', async () => {
+    const res = await report({
+      reportType: 'frequency',
+      dataset: 'tg',
+      variables: ['grp', 'ok'],
+      by: 'supp',
+    });
+    assert.deepEqual(res.columns, ['variable', 'group', 'value', 'count', 'percent']);
+    const rows = (res.rows ?? []) as [string, string, unknown, number, number][];
+    // ToothGrowth: 30 rows of each supp; each group's counts add up to its rows.
+    for (const v of ['grp', 'ok'])
+      for (const g of ['OJ', 'VC']) {
+        const mine = rows.filter((r) => r[0] === v && r[1] === g);
+        assert.equal(
+          mine.reduce((a, r) => a + r[3], 0),
+          30,
+          `${v} in ${g}`,
+        );
+        assert.ok(Math.abs(mine.reduce((a, r) => a + r[4], 0) - 100) < 1e-9);
+      }
+    // `ok` is missing in row 5, a VC row: that group alone has a row for missing values.
+    for (const [g, values] of [
+      ['VC', [false, true, null]],
+      ['OJ', [false, true]],
+    ] as const)
+      assert.deepEqual(
+        rows.filter((r) => r[0] === 'ok' && r[1] === g).map((r) => r[2]),
+        values,
+      );
+    await assertRCode(
+      { tg: csv['tg']! },
+      res['r_code'] as string,
+      tableNumbers(res),
+      'frequency by supp',
+    );
+  });
+
   it('frequency of a text column of T and F, which read.csv reads as logical: r_code reproduces it', async () => {
     const text = '"ss","g"\n"T","a"\n"F","b"\n"T","a"\n"T","b"\n"F","a"\n"NA","b"\n';
     const out = await runRaw(rt, {

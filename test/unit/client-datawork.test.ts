@@ -225,6 +225,20 @@ describe('client: the valid % of a frequency table', () => {
       t.rows.map((r) => r[4]),
       [100 / 3, 200 / 3, null, 100],
     );
+    // By a group: per variable and group.
+    const g = withValidPercent({
+      columns: ['variable', 'group', 'value', 'count', 'percent'],
+      rows: [
+        ['g', 'm', 'a', 1, 50],
+        ['g', 'm', null, 1, 50],
+        ['g', 'f', 'a', 3, 75],
+        ['g', 'f', 'b', 1, 25],
+      ],
+    });
+    assert.deepEqual(
+      g.rows.map((r) => r[5]),
+      [100, null, 75, 25],
+    );
     // Any other table is left as it is.
     const d = { columns: ['variable', 'n'], rows: [['x', 3]] };
     assert.equal(withValidPercent(d), d);
