@@ -73,7 +73,7 @@ describe('accounts on the MongoDB backend (wire-protocol test double)', function
       200,
     );
     const prefs = await call(ts, 'GET', '/api/v1/preferences/p', undefined, cookie);
-    assert.deepEqual(prefs.body.settings, { colors: ['blue'] });
+    assert.deepEqual(prefs.body, { colors: ['blue'] });
     const relogin = await call(ts, 'POST', '/login', {
       email: user.email,
       password: user.password,
