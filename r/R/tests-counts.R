@@ -116,7 +116,9 @@ panthr_fisher_test <- function(data, variables, options = list()) {
 }
 
 #' McNemar's test of two paired nominal variables (the same categories before and after):
-#' the square table over the levels either variable has, matched by label.
+#' the square table over the levels either variable has, matched by label. Two variables
+#' whose categories differ (ctl/trt against FALSE/TRUE) are paired by position, as R's
+#' `mcnemar.test(a, b)` pairs them (each with the levels it uses): they need as many.
 #' @param variables [a, b]. @param options correct (flag, TRUE).
 #' @return the htest keys, n (pairs), r_code.
 panthr_mcnemar_test <- function(data, variables, options = list()) {
@@ -125,19 +127,30 @@ panthr_mcnemar_test <- function(data, variables, options = list()) {
   .panthr_vars(data, variables, 2L)
   if (anyDuplicated(variables)) panthr_stop("invalid_object", "a variable is named twice")
   d <- .panthr_complete(data, variables)
-  a <- as.character(panthr_column(d, variables[[1L]], "nominal"))
-  b <- as.character(panthr_column(d, variables[[2L]], "nominal"))
-  lev <- unique(c(.panthr_present(panthr_column(d, variables[[1L]], "nominal")),
-                  .panthr_present(panthr_column(d, variables[[2L]], "nominal"))))
-  if (length(lev) < 2L)
-    panthr_stop("invalid_object", "mcnemar.test needs at least 2 categories with data")
-  tab <- table(factor(a, levels = lev), factor(b, levels = lev))
-  h <- stats::mcnemar.test(tab, correct = .panthr_or(correct, TRUE))
+  fa <- panthr_column(d, variables[[1L]], "nominal")
+  fb <- panthr_column(d, variables[[2L]], "nominal")
+  la <- .panthr_present(fa)
+  lb <- .panthr_present(fb)
   va <- panthr_code_name(variables[[1L]])
   vb <- panthr_code_name(variables[[2L]])
+  args <- .panthr_code_args(list(correct = correct))
+  if (!setequal(la, lb)) {
+    if (length(la) != length(lb) || length(la) < 2L)
+      panthr_stop("invalid_object", "mcnemar.test needs the same categories twice, or as many: ",
+                  .panthr_q(variables[[1L]]), " has ", length(la), " and ",
+                  .panthr_q(variables[[2L]]), " has ", length(lb))
+    h <- stats::mcnemar.test(droplevels(fa), droplevels(fb), correct = .panthr_or(correct, TRUE))
+    return(c(.panthr_htest(h), list(n = nrow(d), r_code = panthr_r_code(.panthr_code_with(
+      variables, paste0("mcnemar.test(droplevels(factor(", va, ")), droplevels(factor(", vb,
+                        "))", args, ")"))))))
+  }
+  lev <- unique(c(la, lb))
+  if (length(lev) < 2L)
+    panthr_stop("invalid_object", "mcnemar.test needs at least 2 categories with data")
+  tab <- table(factor(as.character(fa), levels = lev), factor(as.character(fb), levels = lev))
+  h <- stats::mcnemar.test(tab, correct = .panthr_or(correct, TRUE))
   code <- .panthr_code_with(variables, paste0(
-    "mcnemar.test(table(factor(", va, ", .l), factor(", vb, ", .l))",
-    .panthr_code_args(list(correct = correct)), ")"))
+    "mcnemar.test(table(factor(", va, ", .l), factor(", vb, ", .l))", args, ")"))
   c(.panthr_htest(h), list(n = nrow(d), r_code = panthr_r_code(
     paste0(".l <- ", .panthr_code_with(variables, paste0(
       "unique(c(as.character(", va, "), as.character(", vb, ")))"))),

@@ -131,6 +131,15 @@ describe('analyses: tests of counts', function () {
         n: '1600',
       });
     }
+    // Different categories (text against logical) are paired by position, as R pairs them.
+    await check({
+      ds: 'mt',
+      test: 'mcnemar.test',
+      variables: ['vs', 'manual'],
+      got: htest,
+      ref: HT('mcnemar.test(mt$vs, mt$manual)'),
+      n: '32',
+    });
   });
 
   it('binom.test: the share of one level (first by default, or success)', async () => {
