@@ -8,8 +8,9 @@
 #' @param kinds character, one per variable: "scalar" (numbers), "nominal" (a factor) or
 #'   "term" (numbers stay numbers; factor, character or logical become a factor).
 #' @return list(data = data.frame of the rows with no missing value in any of the columns
-#'   (R's na.omit), unused levels dropped, ordered factors made unordered so that they get
-#'   treatment contrasts; inner, outer = internal and user names; nominal = logical per
+#'   (R's na.omit), unused levels dropped (an ordinal variable stays an ordered factor, so
+#'   it gets R's default polynomial contrasts, .L, .Q, ...; a nominal one treatment
+#'   contrasts); inner, outer = internal and user names; nominal = logical per
 #'   variable; ordered, logical = logical per variable: the user's column is an ordered
 #'   factor, a logical column; n = rows used).
 .panthr_model_frame <- function(data, variables, kinds) {
@@ -36,7 +37,7 @@
     f <- d[[j]]
     plain <- identical(attributes(f), list(levels = levels(f), class = "factor"))
     if (!plain || !all(tabulate(f, nlevels(f)) > 0L))
-      d[[j]] <- factor(f, ordered = FALSE)  # drops unused levels
+      d[[j]] <- factor(f)  # drops unused levels, keeps an ordered factor ordered
   }
   rownames(d) <- NULL
   if (nrow(d) == 0L) panthr_stop("invalid_object", "no row has a value in every variable")
@@ -50,16 +51,12 @@
 }
 
 #' The rows a model uses, as R code: the set-up's data frame, the named columns, na.omit,
-#' unused levels dropped; ordered factors made plain factors as the server does.
+#' unused levels dropped (the set-up made ordinal variables ordered factors, as the server
+#' has them).
 #' @param md a model frame (.panthr_model_frame). @return character lines defining `used`.
 .panthr_used_code <- function(md) {
-  lines <- paste0("used <- droplevels(na.omit(", panthr_code_data(), "[",
-                  panthr_code_value(md$outer), "]))")
-  for (v in md$outer[md$ordered]) {
-    col <- paste0("used$", panthr_code_name(v))
-    lines <- c(lines, paste0(col, " <- factor(", col, ", ordered = FALSE)"))
-  }
-  lines
+  paste0("used <- droplevels(na.omit(", panthr_code_data(), "[",
+         panthr_code_value(md$outer), "]))")
 }
 
 # A right-hand side as a call: `crossed` joined by `*` (or `+` without interactions), then
@@ -131,7 +128,9 @@
       rest <- substring(rest, nchar(md$inner[[ix[[i]]]]) + 1L)
       suffix <- rest
       if (i < length(ix)) {
-        cand <- if (md$nominal[[ix[[i]]]]) levels(md$data[[ix[[i]]]]) else ""
+        # A coefficient's suffix: a level (treatment contrasts) or a polynomial's .L, .Q ...
+        f <- md$data[[ix[[i]]]]
+        cand <- if (md$nominal[[ix[[i]]]]) c(levels(f), colnames(stats::contrasts(f))) else ""
         cand <- cand[order(-nchar(cand))]
         hit <- cand[startsWith(rest, paste0(cand, ":", md$inner[[ix[[i + 1L]]]]))]
         suffix <- if (length(hit)) hit[[1L]] else ""

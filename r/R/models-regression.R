@@ -1,5 +1,5 @@
 # Regression models (API.md "Analyses added in API 1.1"): lm with treatment contrasts for
-# nominal predictors, interactions, intervals, standardised estimates, AIC/BIC, (G)VIF and
+# nominal predictors (polynomial ones, R's default, for ordinal), interactions, intervals, standardised estimates, AIC/BIC, (G)VIF and
 # Durbin-Watson; glm for a two-level outcome (binomial) with odds ratios and a
 # classification table.
 
@@ -74,7 +74,8 @@
 
 #' Linear regression.
 #' @param data data.frame; @param variables character: [y, x1, ...]: y scalar; each x
-#'   scalar, or nominal/ordinal/logical (treatment contrasts: term "name" + level).
+#'   scalar, or nominal/logical (treatment contrasts: term "name" + level) or ordinal (R's
+#'   polynomial contrasts: "name.L", "name.Q", ...).
 #' @param options named list: interactions (flag, FALSE: all interactions of the predictors).
 #' @return list(coefficients = {term, estimate, std_error, t_value, p_value, conf_low,
 #'   conf_high, std_estimate}, r_squared, adj_r_squared, sigma, df, f_statistic, p_value,

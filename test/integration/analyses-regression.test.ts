@@ -9,7 +9,8 @@ import type { WorkspaceRuntime } from '../../server/compute/index.ts';
 import { assertClose, rNumbers } from '../fixtures/compute/compare.ts';
 import { checkRCode, loadModelDatasets, numbersIn, type Csv } from '../fixtures/compute/models.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
-import { errorOf, resultOf, type Result } from '../fixtures/compute/run.ts';
+import { errorOf, resultOf, runRaw, type Result } from '../fixtures/compute/run.ts';
+import type { PanthrDataset } from '../../converters/index.ts';
 
 const rows = (t: unknown): unknown[][] => (t as Result).rows ?? [];
 const cols = (t: unknown, from: number, to?: number): unknown[] =>
@@ -135,6 +136,56 @@ describe('models (API 1.1): lm and glm', function () {
       [false, false, true, true],
     );
     await checkRCode(csv, 'mt', fac['r_code'], numbersIn(fac['coefficients']), 'lm interactions');
+  });
+
+  it("lm and glm with an ordinal predictor: R's default polynomial contrasts (.L, .Q)", async () => {
+    // `cyl` made ordinal c4 < c6 < c8 in a copy of the dataset, as the workspace would.
+    const mt = rt.list().find((o) => o.name === 'mt') as unknown as PanthrDataset;
+    const variables = mt.variables.map((v) =>
+      v.name === 'cyl' ? { ...v, variableType: 'ordinal' as const, labels: ['c4', 'c6', 'c8'] } : v,
+    );
+    const stored = await runRaw(rt, { type: 'dataset', name: 'mto', variables });
+    assert.notEqual(stored.reply[0]?.type, 'error', JSON.stringify(stored.reply[0]));
+    await ref.eval(
+      '{ mto <- mt; mto$cyl <- factor(mto$cyl, levels = c("c4", "c6", "c8"), ordered = TRUE); TRUE }',
+    );
+    const res = await resultOf(rt, {
+      type: 'test',
+      name: 'm',
+      test: 'lm',
+      dataset: 'mto',
+      variables: ['mpg', 'wt', 'cyl'],
+      options: { interactions: true },
+    });
+    const co = rows(res['coefficients']);
+    assert.deepEqual(
+      co.map((x) => x[0]),
+      ['(Intercept)', 'wt', 'cyl.L', 'cyl.Q', 'wt:cyl.L', 'wt:cyl.Q'],
+    );
+    const want = await rNumbers(
+      ref,
+      `{ fit <- lm(mpg ~ wt * cyl, data = mto); rbind(t(coef(summary(fit))), t(confint(fit))) }`,
+    );
+    assertClose(cols(res['coefficients'], 1, 7), want, 'lm wt * cyl (ordinal)');
+    await checkRCode(
+      { mto: csv['mt']! },
+      'mto',
+      res['r_code'],
+      numbersIn(res['coefficients']),
+      'lm ordinal',
+    );
+    const g = await resultOf(rt, {
+      type: 'test',
+      name: 'g',
+      test: 'glm',
+      dataset: 'mto',
+      variables: ['engine', 'cyl'],
+      options: { family: 'binomial' },
+    });
+    assert.deepEqual(
+      rows(g['coefficients']).map((x) => x[0]),
+      ['(Intercept)', 'cyl.L', 'cyl.Q'],
+    );
   });
 
   it('coefficient names of interactions hold levels with ":" as R writes them', async () => {
