@@ -1,7 +1,7 @@
 # Regression models (API.md "Analyses added in API 1.1"): lm with treatment contrasts for
-# nominal predictors (polynomial ones, R's default, for ordinal), interactions, intervals, standardised estimates, AIC/BIC, (G)VIF and
-# Durbin-Watson; glm for a two-level outcome (binomial) with odds ratios and a
-# classification table.
+# nominal predictors (polynomial ones, R's default, for ordinal), interactions, intervals,
+# standardised estimates, AIC/BIC, (G)VIF and Durbin-Watson; glm for a two-level outcome
+# (binomial) with odds ratios and a classification table.
 
 # The fitted model of lm and glm: the predictors crossed (interactions) or added.
 .panthr_regression_frame <- function(data, variables, options, y_kind) {
