@@ -93,7 +93,7 @@ export function bindHandlers(
   // as Socket.IO hands the events over (`onAny` sees every event, handled or not).
   const arriving: number[] = [];
   let inEvent = false;
-  socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
+  const onPacket = (packet: { type: string; data?: unknown }): void => {
     if (packet.type !== 'message') return;
     const d = packet.data;
     if (typeof d === 'string') {
@@ -102,7 +102,11 @@ export function bindHandlers(
     } else if (inEvent && d instanceof Uint8Array) {
       arriving.push((arriving.pop() ?? 0) + d.byteLength);
     }
-  });
+  };
+  // The Engine.IO connection may outlive this socket (a client may leave the namespace and
+  // join again on it): the listener goes with the socket.
+  socket.conn.on('packet', onPacket);
+  socket.once('disconnect', () => socket.conn.off('packet', onPacket));
   const sizes = new WeakMap<object, number>();
   socket.onAny((_event: string, payload?: unknown) => {
     const bytes = arriving.shift() ?? 0;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { pino } from 'pino';
 import { io } from 'socket.io-client';
+import WebSocket from 'ws';
 import {
   startTestServer,
   useTestServer,
@@ -480,6 +481,47 @@ describe('realtime: the log', function () {
         c.close();
       }
     } finally {
+      await ts.stop();
+    }
+  });
+  it('leaves no listener behind when a client leaves the namespace and joins again', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    const ts = await startTestServer();
+    try {
+      const user = await createUser(ts, 'rejoin');
+      const url = `${ts.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+      const ws = new WebSocket(url, { headers: { cookie: user.cookie } });
+      const got: string[] = [];
+      ws.on('message', (m: Buffer, binary: boolean) => {
+        const text = binary ? '' : m.toString();
+        got.push(text);
+        if (text === '2') ws.send('3'); // Engine.IO's ping
+      });
+      await new Promise((resolve) => ws.once('open', resolve));
+      const until = async (test: (m: string) => boolean): Promise<void> => {
+        for (let i = 0; i < 2000 && !got.some(test); i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        assert.ok(got.some(test), got.slice(-3).join(' | '));
+      };
+      // Socket.IO's CONNECT (40) and DISCONNECT (41) of the default namespace, 12 times on
+      // one Engine.IO connection: each join binds the handlers anew.
+      for (let i = 0; i < 12; i++) {
+        got.length = 0;
+        ws.send('40');
+        await until((m) => m.startsWith('42["data"'));
+        ws.send('41');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      ws.close();
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(
+        warnings.filter((w) => w.includes('MaxListeners')),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
       await ts.stop();
     }
   });
