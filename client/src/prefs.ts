@@ -6,9 +6,15 @@ import { defaultSettings, normalizeSettings, type GraphSettings } from './settin
 
 const CURRENT_KEY = 'panthr.preferenceSet';
 
-/** The settings of a stored set: `GET /api/v1/preferences/:name` answers the set itself. */
-function settingsOf(raw: unknown): unknown {
-  return raw;
+/**
+ * A stored set as `GET /api/v1/preferences/:name` answers it (the JSON object itself): its
+ * keys besides the graph settings (another client's table or menu defaults) are kept and
+ * saved back with it.
+ */
+function setOf(raw: unknown): Record<string, unknown> {
+  return raw !== null && typeof raw === 'object' && !Array.isArray(raw)
+    ? (raw as Record<string, unknown>)
+    : {};
 }
 
 /** Refuses a name already taken: creating or renaming onto it would overwrite that set. */
@@ -21,6 +27,8 @@ export class PrefsStore {
   names: string[] = [];
   current = 'default';
   settings: GraphSettings = defaultSettings();
+  /** The current set as stored, keys this client does not know included. */
+  private stored: Record<string, unknown> = {};
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last save; never rejects (its caller reports the failure). */
   private saving: Promise<void> = Promise.resolve();
@@ -52,9 +60,8 @@ export class PrefsStore {
     await this.flush();
     this.current = name;
     localStorage.setItem(CURRENT_KEY, name);
-    this.settings = this.names.includes(name)
-      ? normalizeSettings(settingsOf(await api.getPrefs(name)))
-      : defaultSettings();
+    this.stored = this.names.includes(name) ? setOf(await api.getPrefs(name)) : {};
+    this.settings = this.names.includes(name) ? normalizeSettings(this.stored) : defaultSettings();
     this.emit();
   }
 
@@ -80,7 +87,7 @@ export class PrefsStore {
     clearTimeout(this.saveTimer);
     this.saveTimer = null;
     const name = this.current;
-    const value = this.settings;
+    const value = { ...this.stored, ...this.settings };
     const put = this.saving.then(() => api.putPrefs(name, value));
     this.saving = put.then(
       () => undefined,
@@ -109,8 +116,8 @@ export class PrefsStore {
     refuseTaken(this.names, to);
     const value =
       from === this.current
-        ? this.settings
-        : normalizeSettings(settingsOf(await api.getPrefs(from)));
+        ? { ...this.stored, ...this.settings }
+        : setOf(await api.getPrefs(from));
     await api.putPrefs(to, value);
     if (this.names.includes(from)) await api.deletePrefs(from);
     this.names = [...this.names.filter((n) => n !== from), to];
