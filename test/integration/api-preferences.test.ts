@@ -102,6 +102,13 @@ describe('api: preference sets', function () {
       { 'background-color': 'url(javascript:alert(1))' },
       { point: { size: 1, glow: true } },
       { table: { prototype: { polluted: true } } },
+      // Keys a MongoDB document cannot hold as they are, and nesting past 32 levels (a
+      // body of 5,000 levels overflowed the stack: a 500).
+      { 'a\u0000b': 1 },
+      { $where: 1 },
+      { table: { 'a.b': 2 } },
+      `${'{"a":'.repeat(33)}1${'}'.repeat(33)}`,
+      `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`,
       '{"__proto__": {"polluted": true}, "colors": ["red"]}',
       JSON.stringify({ constructor: { prototype: { polluted: true } } }),
       '[1, 2, 3]',

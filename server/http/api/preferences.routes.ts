@@ -32,6 +32,9 @@ function nameOf(req: Request): string {
 
 function settingsOf(req: Request): Record<string, unknown> {
   const body = objectBody(req);
+  const problem = shapeProblem(body);
+  if (problem !== null)
+    throw new AppError(ErrorCode.badRequest, `invalid preference set: ${problem}`);
   if (Buffer.byteLength(JSON.stringify(body), 'utf8') > MAX_PREFERENCE_BYTES) {
     throw new AppError(
       ErrorCode.payloadTooLarge,
@@ -41,9 +44,6 @@ function settingsOf(req: Request): Record<string, unknown> {
       },
     );
   }
-  const unsafe = unsafeKey(body);
-  if (unsafe !== null)
-    throw new AppError(ErrorCode.badRequest, `invalid preference set: the key "${unsafe}"`);
   // Graph settings among other keys: those are checked, the others kept as they are.
   const parsed = graphSettingsSchema.loose().safeParse(body);
   if (!parsed.success) {
@@ -62,14 +62,29 @@ function settingsOf(req: Request): Record<string, unknown> {
 
 /** Keys that would reach a prototype in code that merges the set into an object. */
 const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/** Deepest nesting of a set (its own object is level 1). */
+const MAX_DEPTH = 32;
 
-/** The first such key anywhere in `value`, or null. */
-function unsafeKey(value: unknown): string | null {
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, inner] of Object.entries(value)) {
-    if (UNSAFE_KEYS.has(key)) return key;
-    const found = unsafeKey(inner);
-    if (found !== null) return found;
+/**
+ * What is wrong with a set's shape, or null: nesting past {@link MAX_DEPTH}, or a key that
+ * is a prototype's name, holds NUL, starts with `$` or holds `.` (MongoDB stores the set as
+ * a document: such keys are operators or paths there). Walked without recursion, so a
+ * deeply nested body cannot overflow the stack.
+ */
+function shapeProblem(body: unknown): string | null {
+  const stack: [unknown, number][] = [[body, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [value, depth] = item;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_DEPTH) return `nested more than ${MAX_DEPTH} levels deep`;
+    for (const [key, inner] of Object.entries(value)) {
+      if (!Array.isArray(value)) {
+        if (UNSAFE_KEYS.has(key)) return `the key "${key}"`;
+        if (/[\0.]|^\$/.test(key))
+          return `the key ${JSON.stringify(key.slice(0, 40))}: keys hold no NUL or ".", nor start with "$"`;
+      }
+      stack.push([inner, depth + 1]);
+    }
   }
   return null;
 }
