@@ -176,7 +176,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   // A logged-in user's new password ends their other sessions and every remember-me token.
-  router.post('/api/v1/password', json, ...deps.limits.login, origin, async (req, res) => {
+  router.post('/api/v1/password', json, ...deps.limits.password, origin, async (req, res) => {
     const user = userOf(req);
     await changePassword(deps.accounts, user.id, req.body);
     await endEverySession(deps, user.id, 'password_changed', req.sessionID);

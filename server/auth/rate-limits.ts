@@ -13,21 +13,42 @@ import { parseBasicAuth } from './credentials.ts';
 const MINUTE = 60_000;
 
 /**
- * Requests one client address may make (login and sign-on per 15 minutes, registrations
- * and mail requests per hour, verifications per 15 minutes). Generous: a whole class, a
- * test suite or (without `trust_proxy`) every client of a reverse proxy may share one
- * address. Guessing is held back per account (10 failed logins per 15 minutes) and by the
- * tokens' length; these only stop one address from flooding the server.
+ * Requests one client address may make: logins and sign-ons per 15 minutes, registrations
+ * and mail requests per hour, verifications per 15 minutes. Generous, because a whole class
+ * may sit behind one NAT address. Guessing is held back per account (10 failed logins per
+ * 15 minutes) and by the tokens' length.
  */
-export const PER_ADDRESS = { login: 1000, register: 500, verify: 500, resend: 100 } as const;
+export const PER_ADDRESS = { login: 300, register: 60, verify: 60, resend: 30 } as const;
+
+/**
+ * A request from this machine itself that names no other client (no `X-Forwarded-For` or
+ * `Forwarded` header): an admin's script or a test suite, not a visitor. The per-address
+ * limits leave it alone; a reverse proxy on this machine names its clients, so theirs count
+ * (per client with `trust_proxy`, else together as the proxy's address).
+ */
+export function isLocalClient(req: Request): boolean {
+  const a = req.socket.remoteAddress ?? '';
+  const loopback = a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
+  return (
+    loopback && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined
+  );
+}
 
 /** The limiters of each account route, plus a way to stop their timers. */
 export interface RateLimits {
   login: RequestHandler[];
+  /** A logged-in user's password change: the login's address limit, failures per user. */
+  password: RequestHandler[];
   register: RequestHandler[];
   verify: RequestHandler[];
   resend: RequestHandler[];
   close(): void;
+}
+
+/** The logged-in user's id, or null. */
+function userIdOf(req: Request): string | null {
+  const id = (req.user as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id : null;
 }
 
 /** The account a request is about: the email of its body or Basic header, normalised. */
@@ -53,7 +74,7 @@ export function createRateLimits(shared?: (prefix: string) => Store): RateLimits
     windowMs: number,
     limit: number,
     what: string,
-    opts: { byAccount?: boolean; onlyFailures?: boolean } = {},
+    opts: { byAccount?: boolean; byUser?: boolean; onlyFailures?: boolean } = {},
   ): RequestHandler => {
     // The limiters are made in the same order on every node, so a number names each alike.
     const prefix = String(made++);
@@ -73,13 +94,19 @@ export function createRateLimits(shared?: (prefix: string) => Store): RateLimits
       // A refusal is a failure; a 5xx (the store down, the server full) is the server's,
       // and counting it would lock out whoever retried until it was back.
       requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode >= 500,
-      // A request without an account in it is not counted against any account.
+      // A request without an account in it is not counted against any account; one from
+      // this machine that names no other client is not counted against an address.
       ...(opts.byAccount === true
         ? {
             keyGenerator: (req: Request) => `acct:${accountOf(req) ?? ''}`,
             skip: (req: Request) => accountOf(req) === null,
           }
-        : {}),
+        : opts.byUser === true
+          ? {
+              keyGenerator: (req: Request) => `user:${userIdOf(req) ?? ''}`,
+              skip: (req: Request) => userIdOf(req) === null,
+            }
+          : { skip: isLocalClient }),
       handler: (_req, _res, next) => {
         next(
           new AppError(ErrorCode.tooManyRequests, `too many ${what}; try again later`, {
@@ -89,9 +116,14 @@ export function createRateLimits(shared?: (prefix: string) => Store): RateLimits
       },
     });
   };
-  return {
+  const loginByAddress = limiter(
+    15 * MINUTE,
+    PER_ADDRESS.login,
+    'login attempts from this address',
+  );
+  const limits = {
     login: [
-      limiter(15 * MINUTE, PER_ADDRESS.login, 'login attempts from this address'),
+      loginByAddress,
       limiter(15 * MINUTE, 10, 'failed login attempts for this account', {
         byAccount: true,
         onlyFailures: true,
@@ -106,6 +138,14 @@ export function createRateLimits(shared?: (prefix: string) => Store): RateLimits
       limiter(60 * MINUTE, PER_ADDRESS.resend, 'mail requests from this address'),
       limiter(60 * MINUTE, 3, 'mails to this address', { byAccount: true }),
     ],
-    close: () => stores.forEach((s) => s.shutdown()),
   };
+  // Made last: the limiters before it keep their numbers (their prefixes in Redis).
+  const password = [
+    loginByAddress,
+    limiter(15 * MINUTE, 10, 'failed password changes for this account', {
+      byUser: true,
+      onlyFailures: true,
+    }),
+  ];
+  return { ...limits, password, close: () => stores.forEach((s) => s.shutdown()) };
 }

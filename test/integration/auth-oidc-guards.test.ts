@@ -83,11 +83,16 @@ describe('single sign-on: email from userinfo, rate limit, max_users', function 
     await withSso({}, {}, {}, async (ts) => {
       let status = 303;
       let n = 0;
+      // Through a proxy that names its client: this machine's own requests are not counted.
+      const proxied = { 'x-forwarded-for': '203.0.113.41' };
       for (; n <= PER_ADDRESS.login + 1 && status === 303; n++)
-        status = (await fetch(`${ts.url}/login/oidc`, { redirect: 'manual' })).status;
+        status = (await fetch(`${ts.url}/login/oidc`, { redirect: 'manual', headers: proxied }))
+          .status;
       assert.equal(status, 429);
       assert.equal(n, PER_ADDRESS.login + 1, 'the login route allows so many requests per address');
-      const page = await fetch(`${ts.url}/login/oidc/callback?code=x&state=y`, { headers: HTML });
+      const page = await fetch(`${ts.url}/login/oidc/callback?code=x&state=y`, {
+        headers: { ...HTML, ...proxied },
+      });
       assert.equal(page.status, 429);
       assert.match(page.headers.get('content-type') ?? '', /text\/html/);
       assert.ok(Number(page.headers.get('retry-after')) > 0);
@@ -95,7 +100,7 @@ describe('single sign-on: email from userinfo, rate limit, max_users', function 
       // The same counter as the password login's.
       const pw = await fetch(`${ts.url}/login`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...proxied },
         body: JSON.stringify({ email: 'a@example.org', password: 'whatever-long' }),
       });
       assert.equal(pw.status, 429);

@@ -150,6 +150,23 @@ describe('accounts: password reset', function () {
     );
   });
 
+  it('holds back guessing the current password: 429 after 10 failures per user, others unaffected', async () => {
+    const user = await createUser(ts, 'guess');
+    const other = await createUser(ts, 'guess-other');
+    const change = (u: TestUser, current: string) =>
+      call(
+        ts,
+        'POST',
+        '/api/v1/password',
+        { current, password: NEW_PASSWORD },
+        { cookie: u.cookie },
+      );
+    for (let i = 0; i < 10; i++)
+      assertError(await change(user, `wrong password ${i}!`), 403, 'bad_credentials');
+    assertError(await change(user, user.password), 429, 'too_many_requests');
+    assertError(await change(other, 'wrong password!'), 403, 'bad_credentials');
+  });
+
   it('changes a logged-in password, keeping this session and ending the others', async () => {
     const user = await createUser(ts, 'change');
     const other = await call(ts, 'POST', '/login', { email: user.email, password: user.password });
