@@ -15,6 +15,7 @@ import {
   type ClientConnection,
   type RInspector,
   type SessionMetrics,
+  type WorkspacePersistence,
 } from '../sessions/index.ts';
 import type { RService } from '../../r/index.ts';
 import {
@@ -105,12 +106,22 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     rRestarts: () => ports.rRestarts(),
     rState: () => ports.rState(),
   });
+  // Public mode deletes a user's workspaces when they leave, shares included: readers who
+  // have one open lose it then, as when its owner deletes it.
+  const persistence: WorkspacePersistence = {
+    ...ports.persistence,
+    async purge(userId) {
+      await ports.persistence.purge(userId);
+      onAccessChanged({ workspaceIds: null });
+    },
+  };
   const manager = new SessionManager({
     ...ports,
+    persistence,
     ...(keeper === null
       ? {}
       : {
-          persistence: leasedPersistence(ports.persistence, keeper),
+          persistence: leasedPersistence(persistence, keeper),
           onUserEnding: (userId: string) => {
             // Admissions from now on are new tabs: their lease must outlive this ending.
             const mark = keeper.mark();

@@ -644,6 +644,36 @@ describe('realtime: limits', function () {
       again.close();
     }));
 
+  it('public mode: a reader of a workspace whose owner leaves loses it (bye revoked)', () =>
+    withServer({ public: true }, async (ts) => {
+      const owner = await createUser(ts, 'pubowner');
+      const reader = await createUser(ts, 'pubreader');
+      const c = await connect(ts, owner.cookie);
+      await c.request([dataset]);
+      const list = await call(ts, 'GET', '/api/v1/workspaces', undefined, { cookie: owner.cookie });
+      const ws = (list.body.workspaces as { id: string }[])[0]!.id;
+      const shared = await call(
+        ts,
+        'POST',
+        `/api/v1/workspaces/${ws}/shares`,
+        { with: reader.email },
+        { cookie: owner.cookie },
+      );
+      assert.equal(shared.status, 201, shared.text);
+      const open = await call(ts, 'POST', `/api/v1/workspaces/${ws}/current`, undefined, {
+        cookie: reader.cookie,
+      });
+      assert.equal(open.status, 200, open.text);
+      const r = await connect(ts, reader.cookie);
+      assert.deepEqual(
+        r.received[0]?.objects.map((o) => o.name),
+        ['d'],
+      );
+      c.close();
+      await r.until(() => r.byes.length > 0, 10_000, 'bye');
+      assert.deepEqual(r.byes, [{ reason: 'revoked' }]);
+    }));
+
   it('public mode: a user who reconnects at once gets the purged workspace and works in it', () =>
     withServer({ public: true }, async (ts) => {
       const user = await createUser(ts, 'pubagain');
