@@ -44,11 +44,13 @@ import { asProductionRuns } from './lib/server-env.ts';
 await asProductionRuns();
 
 const args = process.argv.slice(2);
+const unknown = args.filter((a) => !/^\d+$/.test(a) && !/^--repeat=[1-9]\d*$/.test(a));
+if (unknown.length > 0)
+  throw new Error(`usage: bench/roundtrip.ts [N] [--repeat=K] (K >= 1); not ${unknown.join(' ')}`);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 400);
 const REPEAT = Number(
   /^--repeat=(\d+)$/.exec(args.find((a) => a.startsWith('--repeat=')) ?? '')?.[1] ?? 1,
 );
-if (!Number.isSafeInteger(REPEAT) || REPEAT < 1) throw new Error('--repeat=K needs K >= 1');
 const WARMUP = 50;
 const ROWS = 1000;
 const VARIABLES = ['x', 'y', 'z'] as const;
