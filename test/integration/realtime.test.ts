@@ -632,6 +632,22 @@ describe('realtime: limits', function () {
       c.close();
     }));
 
+  it('max_users 0: a server always full (every login 503 server_full)', () =>
+    withServer({ max_users: 0 }, async (ts) => {
+      const body = JSON.stringify({
+        email: 'zero@example.org',
+        password: 'a long enough password',
+      });
+      const headers = { 'content-type': 'application/json' };
+      const reg = await fetch(`${ts.url}/register`, { method: 'POST', headers, body });
+      assert.equal(reg.status, 201);
+      const res = await fetch(`${ts.url}/login`, { method: 'POST', headers, body });
+      assert.equal(res.status, 503);
+      assert.equal(((await res.json()) as { error: string }).error, 'server_full');
+      const status = (await (await fetch(`${ts.url}/status`)).json()) as { max_users: number };
+      assert.equal(status.max_users, 0);
+    }));
+
   it('public mode: what a user created is gone after they disconnect', () =>
     withServer({ public: true }, async (ts) => {
       const user = await createUser(ts, 'pub');
