@@ -10,6 +10,8 @@ import { levelsOf } from './values.ts';
 export type { Analysis, OptionSpec, Slot } from './analysis-spec.ts';
 
 const GROUP: Slot = { key: 'group', label: 'By group', accepts: CAT, count: 'optional' };
+/** A report's optional `by` (API.md: one table or row per level). */
+const BY: Slot = { key: 'by', label: 'By group', accepts: CAT, count: 'optional' };
 /** The one numeric variable most graphs draw. */
 const X_NUM: Slot = { key: 'x', label: 'Variable', accepts: NUM, count: 'one' };
 
@@ -26,10 +28,7 @@ export const ANALYSES: readonly Analysis[] = [
     kind: 'report',
     wire: 'descriptives',
     options: [],
-    slots: [
-      { key: 'variables', label: 'Variables', accepts: NUM, count: 'many' },
-      { key: 'by', label: 'By group', accepts: CAT, count: 'optional' },
-    ],
+    slots: [{ key: 'variables', label: 'Variables', accepts: NUM, count: 'many' }, BY],
   },
   {
     id: 'frequency',
@@ -37,7 +36,7 @@ export const ANALYSES: readonly Analysis[] = [
     kind: 'report',
     wire: 'frequency',
     options: [],
-    slots: [{ key: 'variables', label: 'Variables', accepts: CAT, count: 'many' }],
+    slots: [{ key: 'variables', label: 'Variables', accepts: CAT, count: 'many' }, BY],
   },
   ...MEAN_TESTS,
   ...MODEL_TESTS,

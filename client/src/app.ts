@@ -26,6 +26,8 @@ export class App {
   readonly pending = new Map<string, PanthrObject>();
   route: Route = hashToRoute(location.hash);
   workspace: WorkspaceInfo | null = null;
+  /** The workspace shown is another user's, shared with this one: it cannot be changed. */
+  readOnly = false;
   /** True until the server's first `data` (the whole workspace) arrived: nothing to show yet. */
   loading = true;
   /** The workspace the server last sent whole: the one this tab shows and its requests name. */
@@ -82,12 +84,16 @@ export class App {
    * The server sent a whole workspace (on connect, or a switch made in any tab): show it.
    * A different workspace than before also gets its own remembered place.
    */
-  private showWorkspace(objects: Reply[], ws: { id: string; name: string } | undefined): void {
+  private showWorkspace(
+    objects: Reply[],
+    ws: { id: string; name: string; readOnly?: boolean } | undefined,
+  ): void {
     const before = this.shown?.id;
     this.loading = false;
     if (ws !== undefined) {
       this.shown = ws;
       this.workspace = { id: ws.id, name: ws.name, current: true };
+      this.readOnly = ws.readOnly === true;
     }
     // Requests whose reply the drop lost stay failed unless the server saved their result.
     const same = ws === undefined || before === ws.id;

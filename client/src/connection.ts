@@ -35,7 +35,8 @@ const BYE_TEXT: Record<string, string> = {
   unavailable: 'The server could not open your workspace just now; trying again shortly…',
   password_changed: 'Your password was changed in another session.',
   moved: 'Another server took over your session; reconnecting…',
-  revoked: 'Your access was revoked.',
+  revoked:
+    'Your access ended: the shared workspace, its share or your access token was removed. Reconnect to go back to your own workspace.',
 };
 
 /**

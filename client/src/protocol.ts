@@ -24,8 +24,8 @@ export interface ServerData {
   objects: Reply[];
   /** True on a message that replaces the whole workspace (on connect, after a switch). */
   reset?: true;
-  /** The workspace a `reset` message holds. */
-  workspace?: { id: string; name: string };
+  /** The workspace a `reset` message holds; `readOnly` when it is shared with this user. */
+  workspace?: { id: string; name: string; readOnly?: boolean };
 }
 
 /** Raised to a waiting caller when the connection drops before its reply came. */
@@ -64,10 +64,11 @@ export function parseServerData(payload: unknown): ServerData | null {
   if (!Number.isInteger(p['seq']) || !Array.isArray(p['objects'])) return null;
   const objects = (p['objects'] as unknown[]).filter(isPObject);
   const replyTo = Number.isInteger(p['replyTo']) ? (p['replyTo'] as number) : undefined;
-  const ws = p['workspace'] as { id?: unknown; name?: unknown } | null | undefined;
+  const ws = p['workspace'] as
+    { id?: unknown; name?: unknown; readOnly?: unknown } | null | undefined;
   const workspace =
     typeof ws?.id === 'string' && typeof ws.name === 'string'
-      ? { id: ws.id, name: ws.name }
+      ? { id: ws.id, name: ws.name, ...(ws.readOnly === true ? { readOnly: true } : {}) }
       : undefined;
   return {
     seq: p['seq'] as number,

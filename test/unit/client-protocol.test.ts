@@ -132,5 +132,15 @@ describe('client protocol queue', () => {
     assert.equal(parseServerData({ seq: 1 }), null);
     const m = parseServerData({ seq: 2, replyTo: 7, objects: [obj('a'), { name: 'x' }, 3, null] });
     assert.deepEqual(m, { seq: 2, replyTo: 7, objects: [obj('a')] });
+    // A reset keeps its workspace, and says when it is another user's, read-only.
+    const shared = { id: 'w1', name: 'Lab', readOnly: true };
+    assert.deepEqual(parseServerData({ seq: 3, objects: [], reset: true, workspace: shared }), {
+      seq: 3,
+      objects: [],
+      reset: true,
+      workspace: shared,
+    });
+    const own = parseServerData({ seq: 4, objects: [], workspace: { id: 'w2', name: 'Mine' } });
+    assert.deepEqual(own?.workspace, { id: 'w2', name: 'Mine' });
   });
 });

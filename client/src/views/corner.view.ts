@@ -48,8 +48,16 @@ export function createCorner(
     },
     'Log out',
   );
+  let lastState: ConnState | null = null;
   const update = (): void => {
     const { state, detail, latency } = app.connInfo;
+    // The server ended the connection for good (a share removed, a password changed...):
+    // open the menu, which says why and offers to reconnect, and say it where it is seen.
+    if (state === 'disconnected' && lastState !== 'disconnected' && detail) {
+      el.open = true;
+      toast(detail, 'error');
+    }
+    lastState = state;
     replace(
       summary,
       h('span', { class: `dot ${state}`, 'aria-hidden': 'true' }),

@@ -90,7 +90,20 @@ function currentDataset(app: App): string | undefined {
 }
 
 function breadcrumbs(app: App, r: Route): HTMLElement {
-  const crumbs: HTMLElement[] = [h('a', { href: '#/' }, app.workspace?.name ?? 'Workspace')];
+  const crumbs: HTMLElement[] = [
+    h(
+      'a',
+      { href: '#/' },
+      app.workspace?.name ?? 'Workspace',
+      app.readOnly
+        ? h(
+            'span',
+            { class: 'badge', title: 'Shared with you: you can look, not change' },
+            'shared, read-only',
+          )
+        : null,
+    ),
+  ];
   if (r.view !== 'workspace')
     crumbs.push(h('a', { href: `#/d/${encodeURIComponent(r.dataset)}` }, r.dataset));
   if (r.view === 'variable') crumbs.push(h('span', {}, r.variable));
