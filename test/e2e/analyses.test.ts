@@ -157,6 +157,24 @@ describe('analyses in the browser', function () {
     await shot('04-paired-t');
   });
 
+  it('runs Frequencies by a group: a table per group, percents of the group', async () => {
+    await menu(page, 'Analyze', 'Frequencies…');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Variables').selectOption(['passed']);
+    await dialog.getByLabel('By group').selectOption('group');
+    await dialog.getByRole('button', { name: 'Run' }).click();
+    const table = card('frequency1').locator('table.result').first();
+    await table.waitFor();
+    const heads = await table.locator('thead th').allTextContents();
+    const groups = await column(table, heads[1] ?? '');
+    assert.deepEqual([...new Set(groups)], ['A', 'B', 'C']);
+    // 15 rows in each group: its percents add up to 100.
+    const percents = (await column(table, heads[4] ?? '')).map(Number);
+    const inA = percents.filter((_, i) => groups[i] === 'A');
+    assert.ok(Math.abs(inA.reduce((a, b) => a + b, 0) - 100) < 0.5, inA.join(' '));
+    await shot('04b-frequencies-by');
+  });
+
   it('runs a logistic regression with odds ratios and the classification table', async () => {
     await menu(page, 'Analyze', 'Logistic regression…');
     const dialog = page.getByRole('dialog');

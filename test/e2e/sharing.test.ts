@@ -86,7 +86,13 @@ describe('browser: share with a group, open, copy, work on the copy', function (
     await sPage.screenshot({ path: path.join(SHOTS, 'sharing-3-shared-with-me.png') });
     await shared.getByRole('button', { name: 'Open' }).click();
     await sPage.getByText('scores').first().waitFor();
+    const badge = sPage.locator('.breadcrumbs .badge', { hasText: 'shared, read-only' });
+    await badge.waitFor();
     await sPage.screenshot({ path: path.join(SHOTS, 'sharing-4-opened.png') });
+    // A reload (a new login session's /api/v1/me included) keeps the shared workspace.
+    await sPage.reload();
+    await sPage.locator('.corner .dot.connected').waitFor();
+    await badge.waitFor();
 
     await corner(sPage, 'Workspaces…');
     await sPage.locator('.shared li').getByRole('button', { name: 'Make a copy' }).click();
@@ -119,5 +125,25 @@ describe('browser: share with a group, open, copy, work on the copy', function (
     const objects = await loadObjects(server.server.store, mine._id);
     assert.ok(objects.some((o) => o.name === 'scores'));
     await sPage.screenshot({ path: path.join(SHOTS, 'sharing-5-copy.png') });
+
+    // Open the shared workspace again; the teacher removes the share: the student is told.
+    await corner(sPage, 'Workspaces…');
+    await sPage.locator('.shared li').getByRole('button', { name: 'Open' }).click();
+    await badge.waitFor();
+    const headers = { cookie: teacher.cookie };
+    const own = (await (await fetch(`${server.url}/api/v1/workspaces`, { headers })).json()) as {
+      workspaces: { id: string }[];
+    };
+    const wsId = own.workspaces[0]?.id ?? '';
+    const list = (await (
+      await fetch(`${server.url}/api/v1/workspaces/${wsId}/shares`, { headers })
+    ).json()) as { shares: { id: string }[] };
+    for (const share of list.shares)
+      await fetch(`${server.url}/api/v1/workspaces/${wsId}/shares/${share.id}`, {
+        method: 'DELETE',
+        headers: { ...headers, origin: server.url },
+      });
+    await sPage.locator('#toasts', { hasText: 'Your access ended' }).waitFor();
+    await sPage.screenshot({ path: path.join(SHOTS, 'sharing-6-revoked.png') });
   });
 });
