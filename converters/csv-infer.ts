@@ -235,10 +235,9 @@ export class ColumnReader {
    * an `na` string, else as written.
    */
   text(cell: string): string | null {
-    if (cell === '' || cell === 'NA') return null;
+    if (cell === '') return null;
     const t = trimmed(cell);
-    if (t === 'NA' || (this.na !== null && this.isNa(t, 0, t.length))) return null;
-    return cell;
+    return t === 'NA' || (this.na !== null && this.isNa(t, 0, t.length)) ? null : cell;
   }
 
   /**

@@ -29,6 +29,11 @@ export class PrefsStore {
   settings: GraphSettings = defaultSettings();
   /** The current set as stored, keys this client does not know included. */
   private stored: Record<string, unknown> = {};
+
+  /** The current set to store: as it was, with the settings as they are now. */
+  private get whole(): Record<string, unknown> {
+    return { ...this.stored, ...this.settings };
+  }
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last save; never rejects (its caller reports the failure). */
   private saving: Promise<void> = Promise.resolve();
@@ -87,7 +92,7 @@ export class PrefsStore {
     clearTimeout(this.saveTimer);
     this.saveTimer = null;
     const name = this.current;
-    const value = { ...this.stored, ...this.settings };
+    const value = this.whole;
     const put = this.saving.then(() => api.putPrefs(name, value));
     this.saving = put.then(
       () => undefined,
@@ -114,10 +119,7 @@ export class PrefsStore {
     if (to === from) return;
     await this.flush();
     refuseTaken(this.names, to);
-    const value =
-      from === this.current
-        ? { ...this.stored, ...this.settings }
-        : setOf(await api.getPrefs(from));
+    const value = from === this.current ? this.whole : setOf(await api.getPrefs(from));
     await api.putPrefs(to, value);
     if (this.names.includes(from)) await api.deletePrefs(from);
     this.names = [...this.names.filter((n) => n !== from), to];

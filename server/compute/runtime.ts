@@ -4,6 +4,7 @@
  * validated PanthR object; runs are serialised (one R session answers one call at a time).
  */
 import {
+  BINARY_VALUES_MIN,
   ConversionError,
   datasetRows,
   datasetToR,
@@ -46,12 +47,6 @@ interface CachedMask {
   readonly version: number;
   readonly mask: RLogical;
 }
-
-/**
- * Datasets of this many rows or more have values the store writes in chunks of their own
- * (store/workspace.blobs.ts, MIN_BLOB_VALUES): their write ahead gets a head start.
- */
-const AHEAD_HEAD_START_ROWS = 4096;
 
 /** Resolves in the event loop's next turn, after the microtasks and I/O queued before it. */
 function nextTurn(): Promise<void> {
@@ -285,7 +280,9 @@ export class WorkspaceRuntime {
     try {
       // A large dataset's first files are on their way (libuv's pool) before this thread
       // converts the values and writes them to R: the store's writes are the longer part.
-      if (prepared !== undefined && rows >= AHEAD_HEAD_START_ROWS) await nextTurn();
+      // (Long values, BINARY_VALUES_MIN or more, are the ones the store writes in chunks of
+      // their own: store/workspace.blobs.ts, MIN_BLOB_VALUES.)
+      if (prepared !== undefined && rows >= BINARY_VALUES_MIN) await nextTurn();
       // datasetToR throws before R is touched, so a bad dataset leaves no trace there.
       value = datasetToR(d);
     } catch (e) {

@@ -13,6 +13,7 @@
  * stored as `{"literal": ...}`, so that nothing a client sends can pass for a reference.
  */
 import {
+  BINARY_VALUES_MIN,
   isBinaryValues,
   mapValuesKeys,
   textCodes,
@@ -24,8 +25,11 @@ import type { Store, WorkspaceBlobDoc } from './store.types.ts';
 /** The most bytes of one chunk (BSON documents are limited to 16 MB). */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
 
-/** Values of fewer elements stay in the object document. */
-export const MIN_BLOB_VALUES = 4096;
+/**
+ * Values of fewer elements stay in the object document; longer ones are the long values
+ * that travel binary (or coded) anyway, and go to chunks of their own.
+ */
+export const MIN_BLOB_VALUES = BINARY_VALUES_MIN;
 
 /**
  * How old an unreferenced chunk must be before a start-up sweep deletes it. A save writes
