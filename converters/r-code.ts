@@ -140,38 +140,39 @@ function levelsOf(v: PanthrVector): readonly string[] {
   return levels;
 }
 
+/**
+ * What `read.csv` (type.convert) makes of a column whose texts are `levels`, as R literals,
+ * one per level: logical values (`T`, `FALSE`...) or numbers; null when it keeps the text,
+ * or when two levels would read as one value (`1` and `01`), so cannot be told apart.
+ */
+function readBackValues(levels: readonly string[]): string[] | null {
+  const each = (read: (level: string) => string | undefined): string[] | null => {
+    const out = levels.map(read);
+    return levels.length > 0 &&
+      out.every((x) => x !== undefined) &&
+      new Set(out).size === out.length
+      ? out
+      : null;
+  };
+  return (
+    each((l) =>
+      Object.hasOwn(LOGICAL_TEXT, l) ? rLiteral(LOGICAL_TEXT[l] === true) : undefined,
+    ) ??
+    each((l) => {
+      const x = NUMERIC_TEXT.test(l) ? Number(l) : NaN;
+      return Number.isFinite(x) ? rNumberLiteral(x) : undefined;
+    })
+  );
+}
+
 function factorLine(col: string, v: PanthrVector): string {
   const levels = levelsOf(v);
   const ordered = v.variableType === 'ordinal' ? ', ordered = TRUE' : '';
-  const numbers = levels.map((l) => (NUMERIC_TEXT.test(l) ? Number(l) : NaN));
-  const asNumbers =
-    levels.length > 0 &&
-    numbers.every((n) => Number.isFinite(n)) &&
-    new Set(numbers).size === numbers.length;
-  const logicals = levels.map((l) =>
-    Object.hasOwn(LOGICAL_TEXT, l) ? LOGICAL_TEXT[l] : undefined,
-  );
-  const asLogicals =
-    levels.length > 0 &&
-    logicals.every((b) => b !== undefined) &&
-    new Set(logicals).size === logicals.length;
-  if (asLogicals) {
-    // read.csv gives these as TRUE/FALSE: match them so, keep the server's level text.
-    const lv = rVector(
-      logicals.map((b) => rLiteral(b === true)),
-      'logical()',
-    );
-    const lb = rVector(levels.map(rText), 'character()');
-    return `${col} <- factor(${col}, levels = ${lv}, labels = ${lb}${ordered})`;
-  }
-  if (!asNumbers) {
-    const lv = rVector(levels.map(rText), 'character()');
-    return `${col} <- factor(${col}, levels = ${lv}${ordered})`;
-  }
-  // read.csv gives these as numbers: match them as numbers, keep the server's level text.
-  const lv = rVector(numbers.map(rNumberLiteral), 'numeric()');
-  const lb = rVector(levels.map(rText), 'character()');
-  return `${col} <- factor(${col}, levels = ${lv}, labels = ${lb}${ordered})`;
+  const text = rVector(levels.map(rText), 'character()');
+  const values = readBackValues(levels);
+  if (values === null) return `${col} <- factor(${col}, levels = ${text}${ordered})`;
+  // read.csv gives these as numbers or logical values: match them so, keep the level text.
+  return `${col} <- factor(${col}, levels = ${rVector(values, 'c()')}, labels = ${text}${ordered})`;
 }
 
 function variableLines(data: string, v: PanthrVector): string[] {
