@@ -33,13 +33,15 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: s
 
 /**
  * Whether `v` is a JSON value of at most `maxDepth` levels and `maxNodes` nodes with strings
- * of at most `LIMITS.stringValue` characters; stops as soon as a bound is passed, so a hostile
- * value costs at most `maxNodes` steps.
+ * of at most `LIMITS.stringValue` characters, and object keys of at most `LIMITS.short` that
+ * `keyOk` accepts; stops as soon as a bound is passed, so a hostile value costs at most
+ * `maxNodes` steps (and recursion at most `maxDepth` deep).
  */
 export function isBoundedJson(
   v: unknown,
   maxDepth: number = LIMITS.jsonDepth,
   maxNodes: number = LIMITS.jsonNodes,
+  keyOk: (key: string) => boolean = () => true,
 ): boolean {
   let budget = maxNodes;
   const walk = (x: unknown, depth: number): boolean => {
@@ -52,7 +54,7 @@ export function isBoundedJson(
       const keys = Object.keys(x);
       if (keys.length > budget) return false;
       const o = x as Record<string, unknown>;
-      return keys.every((k) => k.length <= LIMITS.short && walk(o[k], depth + 1));
+      return keys.every((k) => k.length <= LIMITS.short && keyOk(k) && walk(o[k], depth + 1));
     }
     return false;
   };

@@ -7,7 +7,7 @@
  * answered; GET answers the object as it was put.
  */
 import { Router, type Request } from 'express';
-import { graphSettingsSchema } from '../../../converters/index.ts';
+import { graphSettingsSchema, isBoundedJson, LIMITS } from '../../../converters/index.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import type { Store } from '../../store/index.ts';
 import { objectBody, userOf } from '../request.ts';
@@ -32,18 +32,24 @@ function nameOf(req: Request): string {
 
 function settingsOf(req: Request): Record<string, unknown> {
   const body = objectBody(req);
-  const problem = shapeProblem(body);
-  if (problem !== null)
-    throw new AppError(ErrorCode.badRequest, `invalid preference set: ${problem}`);
-  if (Buffer.byteLength(JSON.stringify(body), 'utf8') > MAX_PREFERENCE_BYTES) {
+  const shape = `at most ${MAX_DEPTH} levels deep, keys of at most ${LIMITS.short} characters without NUL or ".", not starting with "$", and none of __proto__, constructor, prototype`;
+  let bytes: number;
+  try {
+    bytes = Buffer.byteLength(JSON.stringify(body), 'utf8');
+  } catch {
+    // Nested so deep that serialising it overflows the stack.
+    throw new AppError(ErrorCode.badRequest, `invalid preference set: ${shape}`);
+  }
+  if (bytes > MAX_PREFERENCE_BYTES) {
     throw new AppError(
       ErrorCode.payloadTooLarge,
       `a preference set is at most ${MAX_PREFERENCE_BYTES} bytes`,
-      {
-        status: 413,
-      },
+      { status: 413 },
     );
   }
+  // Each value takes a byte at least: the node bound is never stricter than the size's.
+  if (!isBoundedJson(body, MAX_DEPTH, MAX_PREFERENCE_BYTES, storableKey))
+    throw new AppError(ErrorCode.badRequest, `invalid preference set: ${shape}`);
   // Graph settings among other keys: those are checked, the others kept as they are.
   const parsed = graphSettingsSchema.loose().safeParse(body);
   if (!parsed.success) {
@@ -66,27 +72,11 @@ const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'p
 const MAX_DEPTH = 32;
 
 /**
- * What is wrong with a set's shape, or null: nesting past {@link MAX_DEPTH}, or a key that
- * is a prototype's name, holds NUL, starts with `$` or holds `.` (MongoDB stores the set as
- * a document: such keys are operators or paths there). Walked without recursion, so a
- * deeply nested body cannot overflow the stack.
+ * A key a set may hold: not a prototype's name, and none MongoDB reads as an operator or a
+ * path (it stores the set as a document): no NUL, no ".", no leading "$".
  */
-function shapeProblem(body: unknown): string | null {
-  const stack: [unknown, number][] = [[body, 1]];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [value, depth] = item;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth > MAX_DEPTH) return `nested more than ${MAX_DEPTH} levels deep`;
-    for (const [key, inner] of Object.entries(value)) {
-      if (!Array.isArray(value)) {
-        if (UNSAFE_KEYS.has(key)) return `the key "${key}"`;
-        if (/[\0.]|^\$/.test(key))
-          return `the key ${JSON.stringify(key.slice(0, 40))}: keys hold no NUL or ".", nor start with "$"`;
-      }
-      stack.push([inner, depth + 1]);
-    }
-  }
-  return null;
+function storableKey(key: string): boolean {
+  return !UNSAFE_KEYS.has(key) && !/[\0.]|^\$/.test(key);
 }
 
 /** The routes, relative to /api/v1. */
