@@ -9,7 +9,15 @@
 import { readFileSync } from 'node:fs';
 import type { TestServer } from '../../test/fixtures/server.ts';
 import { connect } from '../../test/fixtures/users.ts';
-import { isWireCodes, mapValuesKeys, uploadParts, wireTextValues } from '../../converters/index.ts';
+import {
+  checksumHex,
+  isWireCodes,
+  mapValuesKeys,
+  uploadParts,
+  valuesChecksum,
+  wireTextValues,
+  type PanthrVector,
+} from '../../converters/index.ts';
 import { makeColumns, uploadMessage } from './upload-data.ts';
 
 /** What the parent passes. */
@@ -30,6 +38,12 @@ export interface UploadConfig {
    * (bench/lib/upload-csv.ts); `rows`, `vars` and `binary` are then not used.
    */
   readonly csvFile?: string;
+  /**
+   * Send the whole dataset with `"echoValues": false` (docs/api.md, "Uploading in parts"):
+   * the reply holds checksums in place of the values, and they are compared with the
+   * client's own (computed before the timed uploads, as a client knows its data).
+   */
+  readonly checksumsOnly?: boolean;
   /** Once connected with the data made, print `ready` and wait for a line on stdin. */
   readonly waitForGo?: boolean;
 }
@@ -46,7 +60,10 @@ export interface UploadResult {
 /** The columns' upload: one message, or parts of about `partBytes`. */
 function columnParts(config: UploadConfig): object[] {
   const cols = makeColumns(config.rows, config.vars);
-  const whole = uploadMessage(config.binary ? cols.binary : cols.json);
+  const whole = {
+    ...uploadMessage(config.binary ? cols.binary : cols.json),
+    ...(config.checksumsOnly === true ? { echoValues: false } : {}),
+  };
   return config.partBytes === undefined
     ? [whole]
     : uploadParts(whole as Parameters<typeof uploadParts>[0], config.partBytes);
@@ -69,8 +86,18 @@ function uploadsOf(config: UploadConfig): () => object[] {
   return () => parts;
 }
 
+/** The checksums a `"echoValues": false` reply must hold: those of the values sent. */
+function sentChecksums(parts: readonly object[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of parts)
+    for (const v of (p as { variables?: PanthrVector[] }).variables ?? [])
+      out[v.name] = checksumHex(valuesChecksum(v.values));
+  return out;
+}
+
 async function run(config: UploadConfig): Promise<UploadResult> {
   const parts = uploadsOf(config);
+  const expected = config.checksumsOnly === true ? sentChecksums(parts()) : null;
   // connect() only reads the server's url.
   const ts = { url: config.url } as TestServer;
   const client = await connect(ts, config.cookie, {
@@ -87,9 +114,13 @@ async function run(config: UploadConfig): Promise<UploadResult> {
         const reply = mapValuesKeys(sent, (v) => (isWireCodes(v) ? wireTextValues(v) : v));
         const made =
           reply?.type === 'command'
-            ? (reply.result as { dataset?: { type?: unknown } } | undefined)?.dataset
+            ? (reply.result as { dataset?: { type?: unknown; result?: unknown } } | undefined)
+                ?.dataset
             : reply;
         if (made?.type !== 'dataset') throw new Error(JSON.stringify(reply).slice(0, 200));
+        const sums = (made.result as { checksums?: Record<string, string> } | undefined)?.checksums;
+        if (expected !== null && JSON.stringify(sums) !== JSON.stringify(expected))
+          throw new Error(`checksums ${JSON.stringify(sums)} differ from the values sent`);
         partEnds.push(Date.now());
       }
     };

@@ -203,6 +203,11 @@ export const datasetSchema = z
     /** A part of an upload: add (or replace) these variables of the stored dataset `name`. */
     append: z.literal(true).optional(),
     /**
+     * `false`: the reply holds each variable's checksum in place of the values sent (an
+     * extension, docs/api.md "Uploading in parts"); never stored.
+     */
+    echoValues: z.boolean().optional(),
+    /**
      * A row slice of an upload (docs/api.md, "Uploading in parts"): the variables hold rows
      * `from` .. `from + k - 1` (0-based) of `rows`; the server puts the slices together.
      */

@@ -35,9 +35,10 @@ export interface RunContext {
   dataset(name: string): DatasetEntry;
   /**
    * Size-checks (`too_large`, before R), assigns and records a dataset (replacing one of
-   * the same name); returns its entry, holding the stored form.
+   * the same name); returns its entry, holding the stored form. `meanwhile` runs once R
+   * holds the values, while the store may still be writing them (time the run waits anyway).
    */
-  putDataset(d: PanthrDataset): Promise<DatasetEntry>;
+  putDataset(d: PanthrDataset, meanwhile?: () => void): Promise<DatasetEntry>;
   /** Replaces (or adds) one variable of a held dataset, in R and in its stored form. */
   putVariable(dataset: string, variable: PanthrDataset['variables'][number]): Promise<DatasetEntry>;
   /**

@@ -245,7 +245,7 @@ export class WorkspaceRuntime {
       slices: this.slices,
       object: (name) => this.objects.get(name),
       dataset: (name) => this.dataset(name),
-      putDataset: (d) => this.putDataset(d, call, true, prepare),
+      putDataset: (d, meanwhile) => this.putDataset(d, call, true, prepare, meanwhile),
       putVariable: (d, v) => this.putVariable(d, v, call),
       putColumns: (d, append) => this.putColumns(d, append, call),
       filterRows: (name, d) => this.filterRows(name, d, call),
@@ -263,13 +263,15 @@ export class WorkspaceRuntime {
 
   /**
    * `d` into R under a fresh name, then held as the dataset of its name. `prepare`: the
-   * store writes its values meanwhile (RunOptions.prepare).
+   * store writes its values meanwhile (RunOptions.prepare); `meanwhile` runs once R holds
+   * them (RunContext.putDataset).
    */
   private async putDataset(
     d: PanthrDataset,
     call: CallOptions,
     checked: boolean,
     prepare?: RunOptions['prepare'],
+    meanwhile?: () => void,
   ): Promise<DatasetEntry> {
     const rows = datasetRows(d);
     if (checked) checkSize(d.name, rows, d.variables.length, this.options.maxData);
@@ -295,10 +297,13 @@ export class WorkspaceRuntime {
     const rVar = this.r.newName('d');
     // If the assign fails, its generated name is never used again.
     const assigned = this.r.assign(rVar, value, call);
+    // Not before: this thread's work would hold back the writing of the values to R.
+    const ran = meanwhile === undefined ? undefined : assigned.then(meanwhile, () => undefined);
     // Both settle before either outcome counts: the save that follows must find the values
     // written, and the caller discards them if R refused the dataset.
-    await Promise.allSettled([assigned, prepared]);
+    await Promise.allSettled([assigned, prepared, ran]);
     await assigned;
+    await ran;
     const old = this.datasets.get(d.name);
     const entry: DatasetEntry = { rVar, dataset, rows, version: ++this.version };
     this.datasets.set(d.name, entry);

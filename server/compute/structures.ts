@@ -14,7 +14,7 @@ import { NA_LOGICAL, rLogical, type RLogical, type RValue } from '../../r/index.
 import { computeError, type RunOutcome } from './compute.types.ts';
 import type { RunContext } from './context.ts';
 import { checkSize, storedVector } from './values.ts';
-import type { SlicePart } from './upload-slices.ts';
+import { receivedChecksums, type SlicePart } from './upload-slices.ts';
 
 /** A vector: stored as it is (binary values as a Buffer); nothing goes to R. */
 export function runVector(ctx: RunContext, o: PanthrVector): RunOutcome {
@@ -25,18 +25,43 @@ export function runVector(ctx: RunContext, o: PanthrVector): RunOutcome {
   return { store: [out], remove: [], reply: [out] };
 }
 
-/** A dataset: size-checked, assigned to R as a data frame, stored (binary values kept). */
-export async function runDataset(ctx: RunContext, o: PanthrDataset): Promise<RunOutcome> {
+/**
+ * A dataset: size-checked, assigned to R as a data frame, stored (binary values kept).
+ * With `"echoValues": false` (whole datasets and `append` parts) the reply holds no values
+ * but each variable's checksum of them as received, as a last slice's reply does (docs/api.md,
+ * "Uploading in parts"); the key only shapes the reply and is never stored.
+ */
+export async function runDataset(ctx: RunContext, sent: PanthrDataset): Promise<RunOutcome> {
+  const { echoValues, ...o } = sent;
   if (o.slice !== undefined) return runSlice(ctx, o as SlicePart);
   // A whole dataset of this name ends an upload of it in slices.
   ctx.slices.drop(o.name);
-  if (o.append === true) return appendVariables(ctx, o);
-  const entry = await ctx.putDataset(o);
+  if (o.append === true) {
+    const done = await appendVariables(ctx, o);
+    return echoValues === false ? withoutValues(done, receivedChecksums(o.variables)) : done;
+  }
+  // Computed while the store finishes writing the values, which the run waits for anyway.
+  let checksums: Readonly<Record<string, string>> = {};
+  const entry = await ctx.putDataset(
+    o,
+    echoValues === false ? () => (checksums = receivedChecksums(o.variables)) : undefined,
+  );
   const out = {
     ...entry.dataset,
     result: { rows: entry.rows, variables: o.variables.length },
   };
-  return { store: [out], remove: [], reply: [out] };
+  const done = { store: [out], remove: [], reply: [out] };
+  return echoValues === false ? withoutValues(done, checksums) : done;
+}
+
+/** `done` with its dataset reply answered without values: their checksums in `result`. */
+function withoutValues(done: RunOutcome, checksums: Readonly<Record<string, string>>): RunOutcome {
+  const reply = done.reply.map((r) =>
+    r.type === 'dataset'
+      ? { ...r, variables: [], result: { ...(r.result as object), checksums } }
+      : r,
+  );
+  return { ...done, reply };
 }
 
 /**

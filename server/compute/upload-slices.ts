@@ -76,6 +76,18 @@ export type SliceProgress =
 
 const zlibCrc = (data: Uint8Array, crc: number): number => zlib.crc32(data, crc);
 
+/**
+ * Each variable's checksum of its values as received (converters/upload-checksum.ts), as
+ * the last slice's reply gives them: for a whole dataset sent with `"echoValues": false`.
+ */
+export function receivedChecksums(
+  variables: readonly PanthrVector[],
+): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const v of variables) out[v.name] = checksumHex(valuesChecksum(v.values, 0, zlibCrc));
+  return out;
+}
+
 /** Puts the slices of one upload at a time together (see the module comment). */
 export class SliceAssembler {
   private pending: Pending | null = null;

@@ -27,7 +27,7 @@ import { changeOf, isRecorded, outputsToRerun, touchedData, undoKind } from './d
 import { UndoHistory, undoRedo } from './undo.history.ts';
 import { AheadWrites } from './ahead.writes.ts';
 import { wrongWorkspaceReply } from './workspace.guard.ts';
-import { isSliceReply, SliceReplies } from './slice.replies.ts';
+import { isLeanReply, LeanReplies } from './lean.replies.ts';
 
 /** What a user session is built from. */
 export interface UserSessionDeps {
@@ -75,7 +75,7 @@ export class UserSession {
   private readonly abort = new AbortController();
   private closed = false;
   private readonly pinging = new WeakSet<ClientConnection>();
-  private readonly sliceReplies = new SliceReplies();
+  private readonly leanReplies = new LeanReplies();
   private readonly history: UndoHistory;
 
   constructor(
@@ -305,7 +305,7 @@ export class UserSession {
       else replies.push(...(await this.runOne(item, changed, touched, client.socket.id)));
     }
     client.outbound.push({ replyTo: seq, objects: replies });
-    const shared = this.sliceReplies.forOtherTabs(
+    const shared = this.leanReplies.forOtherTabs(
       replies.filter((r): r is StoredPanthrObject => !isErrorObject(r)),
     );
     for (const other of this.clients) {
@@ -411,8 +411,9 @@ export class UserSession {
         if (isErrorObject(r) || r.name === null) return r;
         const s = saved.get(r.name);
         if (s === undefined) return r;
-        // A row slice is answered without values; other tabs get the dataset as stored.
-        if (isSliceReply(r)) return this.sliceReplies.answer(r, s);
+        // A row slice (or a dataset sent with echoValues false) is answered without values;
+        // other tabs get the dataset as stored.
+        if (isLeanReply(r)) return this.leanReplies.answer(r, s);
         // A part of an upload is answered as sent (not the whole dataset), with its hash.
         if (r.type === 'dataset' && r.append === true) return { ...r, hash: s.hash };
         // A `read` is answered as the command with its result (API.md §3), the dataset in it

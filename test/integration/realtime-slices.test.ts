@@ -152,6 +152,81 @@ describe('realtime: a dataset uploaded in row slices', function () {
     }
   });
 
+  it('answers a whole dataset or part sent with echoValues false by checksums; stores it whole, without the key', async () => {
+    const d = dataset();
+    const first = { ...d, name: 'lean', variables: d.variables.slice(0, 10), echoValues: false };
+    const rest = {
+      type: 'dataset',
+      name: 'lean',
+      append: true,
+      echoValues: false,
+      variables: d.variables.slice(10),
+    };
+    const other = await connect(ts, user.cookie);
+    const c = await connect(ts, user.cookie);
+    try {
+      const before = other.received.length;
+      const replies = await send(c, [first, rest]);
+      const sums = (vs: readonly PanthrVector[]): Record<string, string> =>
+        Object.fromEntries(vs.map((v) => [v.name, checksumHex(valuesChecksum(v.values))]));
+      for (const [r, vs, total] of [
+        [replies[0], first.variables, 10],
+        [replies[1], rest.variables, 14],
+      ] as const) {
+        assert.equal(r?.type, 'dataset', JSON.stringify(r).slice(0, 300));
+        assert.deepEqual(r.variables, [], 'no values echoed');
+        assert.equal(typeof r.hash, 'number');
+        assert.equal(r.echoValues, undefined);
+        assert.deepEqual(r.result, { rows: ROWS, variables: total, checksums: sums(vs) });
+      }
+      assert.equal(replies[0]?.label, 'sliced');
+      // A client that leaves the key out (or sends true) gets its values back, as API.md says.
+      const [echoed] = await c.request([
+        { ...first, name: 'full', variables: d.variables.slice(12), echoValues: true },
+      ]);
+      assert.equal((echoed?.variables as unknown[]).length, 2);
+      assert.equal(echoed?.echoValues, undefined);
+      const pushed = other.received
+        .slice(before)
+        .flatMap((m) => m.objects)
+        .filter((o) => o.name === 'lean');
+      assert.equal(pushed.length, 2);
+      // Another tab gets what it always gets, values included (the part as sent for an
+      // `append`), and never the key.
+      assert.equal(pushed.length, 2);
+      assert.ok(pushed.every((o) => !('echoValues' in o)));
+      assert.equal((pushed[0]?.variables as unknown[]).length, 10);
+      const part = pushed[1]?.variables as { name: string; values: unknown[] }[];
+      assert.deepEqual(part.at(-1)?.values.slice(0, 3), ['a', 'b', 'é']);
+      // R holds the values sent: the appended JSON column's mean.
+      const [report] = await c.request([
+        {
+          type: 'report',
+          name: 'r',
+          reportType: 'descriptives',
+          dataset: 'lean',
+          variables: ['j'],
+        },
+      ]);
+      const j = (d.variables[12]?.values as (number | null)[]).filter((x) => x !== null);
+      const mean = j.reduce((a, b) => a + b, 0) / j.length;
+      const row = (report?.result as { rows: number[][] }).rows[0] as number[];
+      assert.equal(row[1], j.length);
+      assert.ok(Math.abs((row[3] as number) - mean) <= 1e-9 * mean);
+    } finally {
+      c.close();
+      other.close();
+    }
+    const again = await connect(ts, user.cookie);
+    try {
+      const stored = (again.received[0]?.objects ?? []).find((o) => o.name === 'lean');
+      assert.equal(stored?.echoValues, undefined);
+      assert.equal((stored?.variables as unknown[]).length, 14);
+    } finally {
+      again.close();
+    }
+  });
+
   it('refuses slices out of order, of other rows, or past max_data, and keeps nothing of them', async () => {
     const c = await connect(ts, user.cookie);
     const x = (from: number, n: number, rows: number): Record<string, unknown> => ({
