@@ -11,6 +11,9 @@
  * `mean` of nothing is NaN where the server says NA, which every comparison and `is.na`
  * treat alike); `min` and `max` of nothing are NA on the server but +-Inf in R, so they call
  * the helpers of {@link SOURCE_HELPERS}, which the caller defines once before the code.
+ * The data-work functions of API 1.1 are the language's own (r/R/formula.R): `cut`,
+ * `rowsum` and `rank` become base R calls with the language's arguments; `ifelse` (text of
+ * a factor as text), `recode`, `z`, `rowmean` and `reverse` call helpers of the same rules.
  */
 import type { BinaryOp, FormulaNode } from './ast.ts';
 import { rQuote } from '../../r/values.ts';
@@ -61,8 +64,14 @@ export function needsBackticks(name: string): boolean {
   return rSymbol(name) !== name;
 }
 
-/** The helpers `min`/`max` of the formula language call, by name, as R definitions. */
-export const SOURCE_HELPERS: Readonly<Record<'min' | 'max', { name: string; code: string }>> = {
+/** The functions of the formula language that r_code writes as calls of a helper. */
+type Helped = 'min' | 'max' | 'ifelse' | 'recode' | 'z' | 'rowmean' | 'reverse';
+
+/**
+ * The helpers the formula language's functions call in r_code, by name, as plain R
+ * definitions (base R only) of the rules PanthR.r's formula environment has.
+ */
+export const SOURCE_HELPERS: Readonly<Record<Helped, { name: string; code: string }>> = {
   min: {
     name: '.min_or_na',
     code: '.min_or_na <- function(...) { v <- c(...); if (all(is.na(v))) NA else min(v, na.rm = TRUE) }',
@@ -71,7 +80,51 @@ export const SOURCE_HELPERS: Readonly<Record<'min' | 'max', { name: string; code
     name: '.max_or_na',
     code: '.max_or_na <- function(...) { v <- c(...); if (all(is.na(v))) NA else max(v, na.rm = TRUE) }',
   },
+  ifelse: {
+    name: '.ifelse_text',
+    code: [
+      '.ifelse_text <- function(test, yes, no) {',
+      '  if (is.factor(yes)) yes <- as.character(yes)',
+      '  if (is.factor(no)) no <- as.character(no)',
+      '  ifelse(test, yes, no)',
+      '}',
+    ].join('\n'),
+  },
+  recode: {
+    name: '.recode',
+    code: [
+      '.recode <- function(x, ...) {',
+      '  pairs <- list(...)',
+      '  old <- pairs[c(TRUE, FALSE)]',
+      '  new <- pairs[c(FALSE, TRUE)]',
+      '  swap <- function(v) {',
+      '    out <- v',
+      '    if (any(vapply(new, is.character, NA)) && !is.character(out)) out <- as.character(out)',
+      '    for (i in seq_along(old)) out[!is.na(v) & v == old[[i]]] <- new[[i]]',
+      '    out',
+      '  }',
+      '  if (!is.factor(x)) return(swap(x))',
+      '  factor(swap(as.character(x)), levels = unique(swap(levels(x))), ordered = is.ordered(x))',
+      '}',
+    ].join('\n'),
+  },
+  z: {
+    name: '.z',
+    code: '.z <- function(x) (x - mean(x, na.rm = TRUE)) / sd(x, na.rm = TRUE)',
+  },
+  rowmean: {
+    name: '.rowmean',
+    code: '.rowmean <- function(...) { r <- rowMeans(cbind(...), na.rm = TRUE); r[is.nan(r)] <- NA; r }',
+  },
+  reverse: {
+    name: '.reverse',
+    code: '.reverse <- function(x, min, max) min + max - x',
+  },
 };
+
+function isHelped(fn: string): fn is Helped {
+  return Object.hasOwn(SOURCE_HELPERS, fn);
+}
 
 /** Binding strength of each operator, as R's parser has it (higher binds tighter). */
 const BINARY_PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
@@ -103,7 +156,7 @@ function wrap(code: string, parens: boolean): string {
   return parens ? `(${code})` : code;
 }
 
-function binary(node: FormulaNode & { kind: 'binary' }, used: Set<'min' | 'max'>): string {
+function binary(node: FormulaNode & { kind: 'binary' }, used: Set<Helped>): string {
   const p = BINARY_PRECEDENCE[node.op];
   const [l, r] = [precedence(node.left), precedence(node.right)];
   const comparison = p === 4;
@@ -113,23 +166,28 @@ function binary(node: FormulaNode & { kind: 'binary' }, used: Set<'min' | 'max'>
   return `${wrap(emit(node.left, used), leftParens)} ${node.op} ${wrap(emit(node.right, used), rightParens)}`;
 }
 
-function call(node: FormulaNode & { kind: 'call' }, used: Set<'min' | 'max'>): string {
-  const args = node.args.map((a) => emit(a, used)).join(', ');
+function call(node: FormulaNode & { kind: 'call' }, used: Set<Helped>): string {
+  const each = node.args.map((a) => emit(a, used));
+  const args = each.join(', ');
   switch (node.fn) {
     case 'sum':
     case 'sd':
     case 'mean':
       return `${node.fn}(${args}, na.rm = TRUE)`;
-    case 'min':
-    case 'max':
+    case 'cut':
+      return `cut(${each[0] ?? ''}, breaks = c(${each.slice(1).join(', ')}))`;
+    case 'rowsum':
+      return `rowSums(cbind(${args}), na.rm = TRUE)`;
+    case 'rank':
+      return `rank(${args}, na.last = "keep")`;
+    default:
+      if (!isHelped(node.fn)) return `${node.fn}(${args})`;
       used.add(node.fn);
       return `${SOURCE_HELPERS[node.fn].name}(${args})`;
-    default:
-      return `${node.fn}(${args})`;
   }
 }
 
-function emit(node: FormulaNode, used: Set<'min' | 'max'>): string {
+function emit(node: FormulaNode, used: Set<Helped>): string {
   switch (node.kind) {
     case 'number':
       return rNumber(node.value);
@@ -159,7 +217,7 @@ export interface FormulaSource {
 
 /** R source for a parsed formula (see the module comment); columns are bare names. */
 export function formulaToSource(ast: FormulaNode): FormulaSource {
-  const used = new Set<'min' | 'max'>();
+  const used = new Set<Helped>();
   const code = emit(ast, used);
   return { code, helpers: [...used].sort().map((fn) => SOURCE_HELPERS[fn].code) };
 }

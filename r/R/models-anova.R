@@ -90,7 +90,12 @@ panthr_aov <- function(data, variables, options = list()) {
                               stats::deviance(fit))
   table <- .panthr_effect_sizes(table)
   cells <- .panthr_cells(md, sets)
-  code <- c(.panthr_used_code(md), paste0("fit <- aov(", mf$code, ", data = used)"),
+  # A logical factor is a factor of levels FALSE, TRUE here (TukeyHSD and contr.sum need one).
+  fix <- vapply(md$outer[md$logical], function(v) {
+    col <- paste0("used$", panthr_code_name(v))
+    paste0(col, " <- factor(", col, ")")
+  }, "")
+  code <- c(.panthr_used_code(md), fix, paste0("fit <- aov(", mf$code, ", data = used)"),
             .panthr_anova_code(ss_type, md, sets, mf$code))
   ph <- NULL
   if (!is.null(posthoc)) {
@@ -110,14 +115,10 @@ panthr_aov <- function(data, variables, options = list()) {
     "df <- tab$Df", "ss <- tab[[\"Sum Sq\"]]"
   ), .panthr_type2_code(md, sets), {
     factors <- md$outer[md$nominal]
-    fix <- vapply(md$outer[md$logical], function(v) {
-      col <- paste0("used$", panthr_code_name(v))
-      paste0(col, " <- factor(", col, ")")
-    }, "")
     contrasts <- if (length(factors))
       paste0(", contrasts = list(", paste0(panthr_code_name(factors), " = \"contr.sum\"",
                                           collapse = ", "), ")") else ""
-    c(fix, paste0("fit3 <- lm(", formula_code, ", data = used", contrasts, ")"),
+    c(paste0("fit3 <- lm(", formula_code, ", data = used", contrasts, ")"),
       "tab <- drop1(fit3, . ~ ., test = \"F\")", "tab",
       "df <- c(tab$Df[-1], df.residual(fit3))",
       "ss <- c(tab[[\"Sum of Sq\"]][-1], deviance(fit3))")

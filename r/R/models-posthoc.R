@@ -89,7 +89,7 @@
       })
     names(hsd) <- terms
     rows <- lapply(terms, function(t) .panthr_tukey_rows(hsd, t, fit, sets, md))
-    code <- paste0("TukeyHSD(fit, which = ", panthr_code_value(terms), ")")
+    code <- .panthr_tukey_code(terms, sets, md)
   } else if (method == "games_howell") {
     rows <- lapply(cells, function(cl) cbind(term = cl$term, .panthr_games_howell(y, cl$g)))
     code <- c(.panthr_gh_source,
@@ -104,6 +104,21 @@
   table[c("difference", "conf_low", "conf_high", "p_value")] <-
     lapply(table[c("difference", "conf_low", "conf_high", "p_value")], .panthr_finite)
   list(table = table, code = code)
+}
+
+# TukeyHSD as code. R's TukeyHSD cannot find a column whose name needs backticks (a
+# reserved word such as `function`: "undefined columns selected"), so with such names the
+# code fits again on `used` under make.names' names, as the server fits on names of its own.
+.panthr_tukey_code <- function(terms, sets, md) {
+  safe <- make.names(md$outer, unique = TRUE)
+  if (identical(safe, md$outer))
+    return(paste0("TukeyHSD(fit, which = ", panthr_code_value(terms), ")"))
+  sm <- md
+  sm$outer <- safe
+  which <- .panthr_term_labels(sets[match(terms, .panthr_term_labels(sets, md))], sm)
+  c(paste0("safe <- setNames(used, ", panthr_code_value(safe), ")"),
+    paste0("TukeyHSD(aov(", .panthr_terms_formula(sm, sets, user = TRUE),
+           ", data = safe), which = ", panthr_code_value(which), ")"))
 }
 
 # The fit's own (internal) labels of user-named terms, for TukeyHSD's `which`.
@@ -122,13 +137,17 @@
   n <- tabulate(g, k)
   means <- as.vector(rowsum(z, g, reorder = TRUE)) / n
   within <- sum((z - means[g])^2)
-  if (within == 0) {
+  between <- sum(n * (means - sum(z) / length(z))^2)
+  # An essentially perfect fit (anova.lm's test: residual SS below 1e-10 of the fitted
+  # values' squares): the sums of squares are rounding noise, and their F differs with the
+  # order of additions. R's own anova(lm()) then, with its warning ("ANOVA F-tests on an
+  # essentially perfect fit are unreliable"), as the r_code prints it.
+  if (within < 1e-10 * sum(n * means^2) || within == 0) {
     a <- stats::anova(stats::lm(z ~ cell))
     return(list(statistic = a[["F value"]][[1L]], df = I(a[["Df"]]),
                 p_value = a[["Pr(>F)"]][[1L]]))
   }
   df <- c(k - 1L, length(z) - k)
-  between <- sum(n * (means - sum(z) / length(z))^2)
   f <- (between / df[[1L]]) / (within / df[[2L]])
   list(statistic = f, df = I(df), p_value = stats::pf(f, df[[1L]], df[[2L]], lower.tail = FALSE))
 }

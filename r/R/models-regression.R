@@ -52,14 +52,20 @@
 
 #' Generalised variance inflation factors per term, as car::vif (Fox & Monette 1992):
 #' det(R_term) det(R_others) / det(R) of the coefficients' correlation matrix without the
-#' intercept; NULL with fewer than two terms.
+#' intercept; NULL with fewer than two terms, and NULL with a warning when a coefficient is
+#' aliased (car::vif stops there: a predictor that is a linear combination of the others
+#' has no finite inflation, and the others' would be computed as if it were absent).
 #' @return data.frame(term, vif, df, vif_adj = vif^(1 / (2 df))) or NULL.
 .panthr_vif <- function(fit, md) {
   sets <- .panthr_term_sets(fit, md)
   if (length(sets) < 2L) return(NULL)
-  ok <- !is.na(stats::coef(fit))
-  v <- stats::vcov(fit)[ok, ok, drop = FALSE]
-  assign <- .panthr_assign(fit)[ok]
+  if (anyNA(stats::coef(fit))) {
+    warning("vif is not computed: there are aliased coefficients in the model (a predictor ",
+            "is a linear combination of the others)", call. = FALSE)
+    return(NULL)
+  }
+  v <- stats::vcov(fit)
+  assign <- .panthr_assign(fit)
   keep <- assign != 0L
   r <- stats::cov2cor(v[keep, keep, drop = FALSE])
   assign <- assign[keep]
@@ -129,8 +135,10 @@ panthr_lm <- function(data, variables, options = list()) {
     if (vif) c(
       "R <- cov2cor(vcov(fit)[-1, -1])",
       "a <- attr(model.matrix(fit), \"assign\")[-1]",
-      paste0("sapply(seq_along(labels(terms(fit))), function(t) { s <- which(a == t); ",
-             "det(R[s, s, drop = FALSE]) * det(R[-s, -s, drop = FALSE]) / det(R) })")))
+      paste0("vif <- sapply(seq_along(labels(terms(fit))), function(t) { s <- which(a == t); ",
+             "det(R[s, s, drop = FALSE]) * det(R[-s, -s, drop = FALSE]) / det(R) })"),
+      "df <- tabulate(a, length(labels(terms(fit))))",
+      "data.frame(term = labels(terms(fit)), vif, df, vif_adj = vif^(1 / (2 * df)))"))
 }
 
 #' Logistic regression (binomial glm) of a two-level outcome.

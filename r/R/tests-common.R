@@ -2,11 +2,13 @@
 # htest keys, the complete rows of the named variables, effect sizes from effectsize, the
 # two samples of a location test, and pieces of their r_code.
 
-# The keys of an "htest" result that apply. What R did not compute (Spearman's and
-# Kendall's df and interval, Fisher's statistic, Kruskal-Wallis' estimate) is left out
-# rather than sent as null, so that no client shows "NA" for it.
+# The keys of an "htest" result. Every key of API.md's set (method, statistic, df, p_value,
+# estimate, conf_int) is there, null where R computes none (Spearman's and Kendall's df and
+# interval, Fisher's statistic, Kruskal-Wallis' estimate): the contract lists them for every
+# test; clients show a null as nothing.
 .panthr_htest <- function(h) {
-  out <- list(method = trimws(h$method))
+  out <- list(method = trimws(h$method), statistic = NULL, df = NULL, p_value = NULL,
+              estimate = NULL, conf_int = NULL)
   if (!is.null(h$statistic)) out$statistic <- .panthr_num(h$statistic)
   if (!is.null(h$parameter))
     out$df <- if (length(h$parameter) > 1L) .panthr_arr(h$parameter) else .panthr_num(h$parameter)

@@ -28,10 +28,9 @@ panthr_shapiro_test <- function(data, variables, options = list()) {
   y <- panthr_column(d, variables[[1L]], "scalar")
   if (is.null(by)) {
     h <- .panthr_shapiro(y)
-    return(list(method = h$method, statistic = .panthr_num(h$statistic),
-                p_value = h$p.value, n = length(y),
-                r_code = panthr_r_code(paste0("shapiro.test(",
-                                              panthr_code_column(variables[[1L]]), ")"))))
+    return(c(.panthr_htest(h),
+             list(n = length(y), r_code = panthr_r_code(paste0(
+               "shapiro.test(", panthr_code_column(variables[[1L]]), ")")))))
   }
   g <- droplevels(panthr_column(d, by, "nominal"))
   if (nlevels(g) < 1L) panthr_stop("invalid_object", "no group of ", .panthr_q(by), " has data")
@@ -65,7 +64,8 @@ panthr_levene_test <- function(data, variables, options = list()) {
                  gv, ", data = ", .panthr_code_cc(variables), "))")
   list(method = paste0("Levene's Test for Homogeneity of Variance (center = ", center, ")"),
        statistic = a[["F value"]][[1L]], df = I(as.double(a[["Df"]])),
-       p_value = a[["Pr(>F)"]][[1L]], n = s$n, r_code = panthr_r_code(code))
+       p_value = a[["Pr(>F)"]][[1L]], estimate = NULL, conf_int = NULL, n = s$n,
+       r_code = panthr_r_code(code))
 }
 
 #' Bartlett's test of equal variances.

@@ -201,6 +201,33 @@ describe('models (API 1.1): aov', function () {
     }
   });
 
+  it('a logical factor and one named by a reserved word: Tukey as R, r_code that reruns', async () => {
+    const res = await aov('tgl', ['len', 'function', 'oj'], {
+      interactions: true,
+      posthoc: 'tukey',
+      ss_type: 2,
+    });
+    const hsd = await rNumbers(
+      ref,
+      `{ d <- data.frame(len = tgl$len, f = factor(tgl[[3]]), oj = factor(tgl$oj))
+         unlist(lapply(TukeyHSD(aov(len ~ f * oj, data = d)), t)) }`,
+    );
+    assertClose(cols(res['posthoc'], 3), hsd, 'Tukey');
+    assert.deepEqual(
+      rows(res['posthoc'])
+        .filter((r) => r[0] === 'oj')
+        .map((r) => r.slice(1, 3)),
+      [['TRUE', 'FALSE']],
+    );
+    await checkRCode(
+      csv,
+      'tgl',
+      res['r_code'],
+      numbersIn([res['table'], res['posthoc']]),
+      'aov, logical and reserved',
+    );
+  });
+
   it('a covariate (ANCOVA): sequential table as aov, Levene null', async () => {
     const res = await aov('mt', ['mpg', 'cyl', 'wt'], { posthoc: 'tukey' });
     const want = await rNumbers(

@@ -126,4 +126,45 @@ describe('r_code deparser and set-up as R reads them', function () {
     assert.ok(Object.values(out.server).some((rows) => rows.length > 0));
     assert.deepEqual(out.server['max(z) > 0 | x == 1'], [1]);
   });
+
+  it('keeps the rows PanthR.r keeps for the data-work functions of API 1.1', async () => {
+    const formulas = [
+      'rowsum(x, y) > 6',
+      'z(x) > 0',
+      'rowmean(x, y) > 3',
+      'recode(g, "a", "w") == "w"',
+      'reverse(y, 1, 9) > 3',
+      'cut(x, 0, 2.5, 20) == "(0,2.5]"',
+      'rank(y) <= 3',
+      'ifelse(x > 2, g, "none") == "a"',
+      'ifelse(is.na(y), 0, y) + rowsum(x) >= 5',
+    ];
+    const names = new Set(['x', 'y', 'g']);
+    const lines = [
+      'source(file.path(ROOT, "r/R/panthr.R"))',
+      'd <- data.frame(x = c(1, 2, 3, NA, 5, 6, 0.5), y = c(2, NA, 8, 1, 4, 9, 3))',
+      'd$g <- factor(c("a", "b", NA, "a", "b", "a", "b"))',
+      'server <- list(); mine <- list()',
+    ];
+    for (const f of formulas) {
+      const compiled = compileFormula(f, names, { dataVar: '.d', mode: 'filter' });
+      assert.ok(compiled.ok, f);
+      const p = parseFormula(f);
+      assert.ok(p.ok);
+      const src = formulaToSource(p.ast);
+      lines.push(...src.helpers);
+      lines.push(
+        `server[[${rQuote(f)}]] <- which(suppressWarnings(panthr_eval_formula(d, ${rQuote(compiled.code)})))`,
+      );
+      lines.push(`mine[[${rQuote(f)}]] <- as.integer(rownames(subset(d, ${src.code})))`);
+    }
+    lines.push('cat(jsonlite::toJSON(list(server = server, mine = mine)))');
+    const root = new URL('../../', import.meta.url).pathname;
+    const out = (await rJson(dir, [`ROOT <- ${rQuote(root)}`, ...lines].join('\n'))) as {
+      server: Record<string, number[]>;
+      mine: Record<string, number[]>;
+    };
+    assert.deepEqual(out.mine, out.server);
+    for (const f of formulas) assert.ok((out.server[f] ?? []).length > 0, f);
+  });
 });

@@ -39,9 +39,10 @@ function facts(r: R): HTMLElement | null {
       rows.push([label, f(v as Cell)]);
   };
   if (typeof r['method'] === 'string') rows.push(['Method', r['method']]);
-  add('statistic', 'Statistic');
+  // A null htest key is one R does not compute for this test (Kendall's df): not shown.
+  if (r['statistic'] !== null) add('statistic', 'Statistic');
   if (Array.isArray(r['df'])) rows.push(['df', r['df'].map((d) => formatDf(d as Cell)).join(', ')]);
-  else add('df', 'df', formatDf);
+  else if (r['df'] !== null) add('df', 'df', formatDf);
   add('p_value', 'p-value', formatP);
   const est = r['estimate'];
   if (Array.isArray(est)) {
@@ -49,7 +50,7 @@ function facts(r: R): HTMLElement | null {
     const text = est.map((e, i) => `${str(names[i], 'estimate')}: ${formatNum(e as Cell)}`);
     rows.push(['Estimate', text.join('; ')]);
   }
-  if (r['conf_int'] !== undefined)
+  if (Array.isArray(r['conf_int']))
     rows.push(['Confidence interval', ci(r['conf_int'], r['conf_level'])]);
   add('alternative', 'Alternative');
   for (const [k, label] of [

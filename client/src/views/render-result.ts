@@ -128,12 +128,17 @@ export function warningsOf(...sources: unknown[]): string[] {
   return [];
 }
 
+/** The htest keys every test result has, null when R computes none for the test. */
+const UNCOMPUTED = new Set(['statistic', 'df', 'estimate', 'conf_int']);
+
 /** A test's result: the named statistics, then any tables (coefficients, ANOVA, counts). */
 function renderTestResult(result: Record<string, unknown>, exportName: string): HTMLElement {
   const dl = h('dl', { class: 'stats' });
   const tables: HTMLElement[] = [];
   for (const [k, v] of Object.entries(result)) {
     if (k === 'warnings' || k === 'warning' || k === 'estimate_names') continue;
+    // A null htest key is one R does not compute for this test (Kendall's df): not shown.
+    if (v === null && UNCOMPUTED.has(k)) continue;
     const names = result['estimate_names'];
     if (k === 'estimate' && Array.isArray(v) && Array.isArray(names) && names.length === v.length) {
       const parts = v.map((x, i) => `${String(names[i])}: ${formatCell(x as Cell)}`);
