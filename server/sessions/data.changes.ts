@@ -13,14 +13,21 @@ const OUTPUTS: ReadonlySet<string> = new Set(['report', 'test', 'graph']);
 /** Keys of a stored output that are its result, not its request. */
 const RESULT_KEYS = ['result', 'hash', 'stale'] as const;
 
+/** Whether `o` is data (a dataset, vector or filter), which changes are recorded for. */
+function isData(o: StoredPanthrObject | null | undefined): boolean {
+  return o?.type === 'dataset' || o?.type === 'vector' || o?.type === 'filter';
+}
+
 /**
  * Whether running `o` is a recorded change: an import, a command (edit, new or replaced
- * variable, deletion, levels, settype), an uploaded dataset, vector or filter. Outputs and
- * notes are not (adding or re-running them leaves the redo history alone).
+ * variable, deletion, levels, settype), an uploaded dataset, vector or filter, or an output
+ * or note that replaces data of its name (`held`: the object of that name now; API.md §3:
+ * a new object with an existing name replaces it, which is then a deletion to undo).
+ * Other outputs and notes are not (adding or re-running them leaves the redo history alone).
  */
-export function isRecorded(o: StoredPanthrObject): boolean {
+export function isRecorded(o: StoredPanthrObject, held?: StoredPanthrObject): boolean {
   if (o.type === 'command') return o['command'] !== 'undo' && o['command'] !== 'redo';
-  return o.type === 'dataset' || o.type === 'vector' || o.type === 'filter';
+  return isData(o) || isData(held);
 }
 
 /** Whether `o` is an `undo` or `redo` command. */
@@ -41,11 +48,17 @@ export function changeOf(
   for (const o of outcome.store) if (o.name !== null) after.set(o.name, o);
   // Outputs a run stored again (marked stale) are not part of the change: live results
   // compute them again, and an undo must not bring back an output's older request.
-  for (const [name, o] of after) if (o !== null && OUTPUTS.has(o.type)) after.delete(name);
+  // An output that replaced data (a report named as its dataset) is, the deletion it is.
+  for (const [name, o] of after)
+    if (o !== null && OUTPUTS.has(o.type) && !isData(before.get(name))) after.delete(name);
   if (after.size === 0) return null;
   const names = [...after.keys()];
+  const replaced = request.name === null ? undefined : before.get(request.name);
   return {
-    description: describe(request),
+    description:
+      request.type !== 'command' && isData(replaced) && replaced?.type !== request.type
+        ? `replacement of ${replaced?.type ?? ''} ${JSON.stringify(request.name)} by a ${request.type}`
+        : describe(request),
     before: names.map((name) => ({ name, object: before.get(name) ?? null })),
     after: names.map((name) => ({ name, object: after.get(name) ?? null })),
   };

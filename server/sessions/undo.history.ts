@@ -34,6 +34,16 @@ export interface Change {
   readonly after: readonly ObjectState[];
 }
 
+/** A change {@link UndoHistory.take} could not rebuild from the data as they are now. */
+export class HistoryMismatch extends Error {
+  constructor(description: string, which: 'undo' | 'redo', why: string) {
+    super(
+      `${description} cannot be ${which === 'undo' ? 'undone' : 'redone'} (${why}); ` +
+        `the ${which} history before it is cleared`,
+    );
+  }
+}
+
 interface HistoryIndex {
   undo: number[];
   redo: number[];
@@ -95,17 +105,26 @@ export class UndoHistory {
       await this.saveIndex(workspaceId, index);
       return null;
     }
-    // Rebuilt before the index moves: a change that cannot be rebuilt stays where it was.
     // The side not applied is the data as it is now.
     const asNow = (states: StoredState[]): ObjectState[] =>
       states.map((st) =>
         st.packed === undefined ? st : { name: st.name, object: current(st.name) ?? null },
       );
-    const change: Change = {
-      description: raw.description,
-      before: which === 'undo' ? unpackStates(raw.before, current) : asNow(raw.before),
-      after: which === 'redo' ? unpackStates(raw.after, current) : asNow(raw.after),
-    };
+    let change: Change;
+    try {
+      change = {
+        description: raw.description,
+        before: which === 'undo' ? unpackStates(raw.before, current) : asNow(raw.before),
+        after: which === 'redo' ? unpackStates(raw.after, current) : asNow(raw.after),
+      };
+    } catch (err) {
+      // The data no longer fit the history (a packed change is rebuilt around the data as
+      // they are, and so is every one before it): that stack is of no use any more.
+      const dropped = [id, ...from.splice(0)];
+      await this.saveIndex(workspaceId, index);
+      for (const old of dropped) await this.persistence.remove(workspaceId, changeName(old));
+      throw new HistoryMismatch(raw.description, which, (err as Error).message);
+    }
     other.push(id);
     await this.saveIndex(workspaceId, index);
     return change;
@@ -156,12 +175,18 @@ export async function undoRedo(
 ): Promise<RunOutcome> {
   const { workspaceId, object, which } = req;
   const now = new Map(runtime.list().map((o) => [o.name ?? '', o]));
-  const change = await history.take(workspaceId, which, (name) => now.get(name));
-  if (change === null) {
-    const message = `there is nothing to ${which}`;
+  const refusal = (message: string): RunOutcome => {
     const err = { type: 'error' as const, name: object.name, code: ErrorCode.notFound, message };
     return { store: [], remove: [], reply: [err] };
+  };
+  let change: Change | null;
+  try {
+    change = await history.take(workspaceId, which, (name) => now.get(name));
+  } catch (err) {
+    if (err instanceof HistoryMismatch) return refusal(err.message);
+    throw err;
   }
+  if (change === null) return refusal(`there is nothing to ${which}`);
   let out: RunOutcome;
   try {
     out = await runtime.restore(which === 'undo' ? change.before : change.after, req.run);

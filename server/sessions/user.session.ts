@@ -58,6 +58,8 @@ export function readOnlyError(name: string | null): ErrorObject {
 }
 
 const PING_TIMEOUT_MS = 30_000;
+/** Pings of one client that may wait for R's answer at once (see UserSession.pingR). */
+const MAX_WAITING_PINGS = 100;
 
 /** A workspace and its objects as just read from the store. */
 interface LoadedWorkspace {
@@ -74,7 +76,8 @@ export class UserSession {
   private workspace: { id: string; name: string; readOnly?: boolean } | null = null;
   private readonly abort = new AbortController();
   private closed = false;
-  private readonly pinging = new WeakSet<ClientConnection>();
+  /** Per client whose ping R is answering: the pings that came since (see pingR). */
+  private readonly pinging = new WeakMap<ClientConnection, { t: unknown; at: number }[]>();
   private readonly leanReplies = new LeanReplies();
   private readonly history: UndoHistory;
 
@@ -153,21 +156,46 @@ export class UserSession {
       });
   }
 
-  /** Answers a ping from R: a trivial evaluation in this user's session (one at a time). */
+  /**
+   * Answers a ping from R: a trivial evaluation in this user's session. One evaluation at a
+   * time per client: pings that come while one runs wait for the next, which answers them
+   * all (each `r_ms` from its own arrival); past {@link MAX_WAITING_PINGS} waiting, a ping is
+   * answered at once with an error rather than queued.
+   */
   async pingR(client: ClientConnection, t: unknown): Promise<void> {
-    if (this.pinging.has(client)) return;
-    this.pinging.add(client);
-    const started = performance.now();
+    const arrived = { t, at: performance.now() };
+    const waiting = this.pinging.get(client);
+    if (waiting !== undefined) {
+      if (waiting.length < MAX_WAITING_PINGS) waiting.push(arrived);
+      else client.socket.emit('ping', { t, from: 'r', r_ms: null, error: 'too many pings' });
+      return;
+    }
+    this.pinging.set(client, []);
     try {
-      // Right after connecting the session may still be starting: wait for it.
-      if (this.lease === null) await this.queue.run(() => this.startRuntime());
-      const lease = this.lease;
-      if (lease === null) throw new RError('closed', 'no R session');
-      await lease.conn.eval('NULL', { timeoutMs: PING_TIMEOUT_MS });
-      const r_ms = Math.round((performance.now() - started) * 100) / 100;
-      client.socket.emit('ping', { t, from: 'r', r_ms });
-    } catch (err) {
-      client.socket.emit('ping', { t, from: 'r', r_ms: null, error: (err as Error).message });
+      for (
+        let batch = [arrived];
+        batch.length > 0;
+        batch = this.pinging.get(client)?.splice(0) ?? []
+      ) {
+        let error: string | null = null;
+        try {
+          // Right after connecting the session may still be starting: wait for it.
+          if (this.lease === null) await this.queue.run(() => this.startRuntime());
+          const lease = this.lease;
+          if (lease === null) throw new RError('closed', 'no R session');
+          await lease.conn.eval('NULL', { timeoutMs: PING_TIMEOUT_MS });
+        } catch (err) {
+          error = (err as Error).message;
+        }
+        const end = performance.now();
+        for (const p of batch) {
+          const r_ms = Math.round((end - p.at) * 100) / 100;
+          client.socket.emit(
+            'ping',
+            error === null ? { t: p.t, from: 'r', r_ms } : { t: p.t, from: 'r', r_ms: null, error },
+          );
+        }
+      }
     } finally {
       this.pinging.delete(client);
     }
@@ -375,8 +403,12 @@ export class UserSession {
       const runtime = this.runtime;
       if (runtime === null) throw new RError('cancelled', 'the server is shutting down');
       const which = undoKind(object);
-      const before = isRecorded(object)
-        ? new Map(runtime.list().map((o) => [o.name ?? '', o]))
+      const held = runtime.list();
+      const before = isRecorded(
+        object,
+        held.find((o) => o.name === object.name),
+      )
+        ? new Map(held.map((o) => [o.name ?? '', o]))
         : null;
       const result =
         which !== null
@@ -420,6 +452,9 @@ export class UserSession {
         // as stored (with its hash); the command itself is not stored.
         if (r.type === 'command' && r.command === 'read' && s.type === 'dataset')
           return { ...r, result: { ...(r.result as object), dataset: s } };
+        // A command is not stored: what is stored under its name (its dataset, when named
+        // alike) is not its answer.
+        if (r.type === 'command') return r;
         // The reply with its stored hash: a stored record may leave out what only the reply
         // carries (a newvar's values); a different object of that name is sent as stored.
         return s.type === r.type ? { ...r, hash: s.hash } : s;

@@ -160,6 +160,66 @@ describe('data: undo, redo and live results (API 1.1)', function () {
     a.close();
   });
 
+  it('an output, note or command named as a dataset: replacing it is a change undo takes back', async () => {
+    const a = await connect(ts, user.cookie);
+    const values = (o: Obj | undefined): unknown =>
+      (o?.['variables'] as { name: string; values: unknown }[] | undefined)?.find(
+        (v) => v.name === 'x',
+      )?.values;
+    await a.request([{ ...readCsv, name: 'c1' }]);
+    await a.request([{ ...edit('c1e', 1, 7), dataset: 'c1' }]);
+    // A command keeps its own reply, whatever the workspace holds under its name.
+    const nv = await a.request([
+      { type: 'command', name: 'c1', command: 'newvar', dataset: 'c1', variable: 'z' },
+    ]);
+    assert.equal(nv[0]?.type, 'error', 'newvar without a formula');
+    const [made] = await a.request([
+      {
+        type: 'command',
+        name: 'c1',
+        command: 'newvar',
+        dataset: 'c1',
+        variable: 'z',
+        formula: 'x * 3',
+      },
+    ]);
+    assert.equal(made?.type, 'command', JSON.stringify(made).slice(0, 200));
+    assert.deepEqual(
+      (made?.['result'] as { variable: Obj }).variable['values'],
+      [21, 7.5, 10.5, 13.5],
+    );
+    // A report named as its dataset replaces it (API.md §3); undo brings the dataset back.
+    const [rep] = await a.request([{ ...report, name: 'c1', dataset: 'c1' }]);
+    assert.equal(rep?.type, 'report');
+    assert.equal(mean(rep), (7 + 2.5 + 3.5 + 4.5) / 4);
+    const u1 = await a.request([undo('cu1')]);
+    assert.equal(
+      (u1[0]?.['result'] as Obj)['undone'],
+      'replacement of dataset "c1" by a report',
+      JSON.stringify(u1[0]),
+    );
+    const back = u1.find((o) => o.name === 'c1' && o.type === 'dataset');
+    assert.deepEqual(values(back), [7, 2.5, 3.5, 4.5]);
+    // The changes before it still undo in order: the new variable, then the edit.
+    const u2 = await a.request([undo('cu2')]);
+    assert.equal((u2[0]?.['result'] as Obj)['undone'], 'variable "z" of dataset "c1" computed');
+    const u3 = await a.request([undo('cu3')]);
+    assert.equal((u3[0]?.['result'] as Obj)['undone'], 'edit of variable "x" of dataset "c1"');
+    assert.deepEqual(values(u3.find((o) => o.name === 'c1')), [1.5, 2.5, 3.5, 4.5]);
+    // A note replacing the dataset is a change too: undo takes the note off, not the edit.
+    await a.request([{ ...edit('c1f', 2, 9), dataset: 'c1' }]);
+    await a.request([{ type: 'note', name: 'c1', text: 'oops' }]);
+    const u4 = await a.request([undo('cu4')]);
+    assert.equal((u4[0]?.['result'] as Obj)['undone'], 'replacement of dataset "c1" by a note');
+    assert.deepEqual(values(u4.find((o) => o.name === 'c1')), [1.5, 9, 3.5, 4.5]);
+    const r1 = await a.request([redo('cr1')]);
+    assert.ok(
+      r1.some((o) => o.name === 'c1' && o.type === 'note'),
+      JSON.stringify(r1),
+    );
+    a.close();
+  });
+
   it('undoes an import (the dataset goes) and keeps at least 50 changes', async () => {
     const a = await connect(ts, user.cookie);
     await a.request([{ ...readCsv, name: 'd2' }]);

@@ -148,6 +148,19 @@ describe('realtime: data, ok, ping (one shared server)', function () {
     assert.ok(c.pings.indexOf(fromServer) < c.pings.indexOf(fromR));
   });
 
+  it('answers each of several pings sent at once from R, each after its server answer', async () => {
+    const c = await client();
+    for (let t = 0; t < 5; t++) c.socket.emit('ping', { t });
+    await c.until(() => c.pings.filter((p) => p.from === 'r').length === 5, 20_000, '5 R answers');
+    const fromR = c.pings.filter((p) => p.from === 'r');
+    assert.deepEqual(fromR.map((p) => p.t).sort(), [0, 1, 2, 3, 4]);
+    for (const p of fromR) {
+      assert.equal(typeof p.r_ms, 'number');
+      const server = c.pings.findIndex((q) => q.from === 'server' && q.t === p.t);
+      assert.ok(server >= 0 && server < c.pings.indexOf(p));
+    }
+  });
+
   it('answers every error code with an error object and serves the other objects', async () => {
     const c = await client();
     await c.request([dataset]);

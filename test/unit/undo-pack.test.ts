@@ -4,7 +4,12 @@
  * from the dataset as it is when the change is undone (the after side) or redone (before).
  */
 import assert from 'node:assert/strict';
-import type { StoredPanthrObject } from '../../server/sessions/index.ts';
+import type {
+  StoredPanthrObject,
+  WorkspacePersistence,
+  WorkspaceRecord,
+} from '../../server/sessions/ports.ts';
+import { HistoryMismatch, UndoHistory } from '../../server/sessions/undo.history.ts';
 import { changeOf, packChange, unpackStates } from '../../server/sessions/undo.pack.ts';
 
 const vec = (name: string, n: number, k: number) => ({
@@ -80,5 +85,57 @@ describe('undo records keep only the variables a change replaced', () => {
     assert.equal(changeOf({ type: 'change', name: '~change.2', description: 'x' }), null);
     const badState = { ...stored, after: [{ name: 'd', object: null, packed: { names: 'd' } }] };
     assert.equal(changeOf(badState), null, 'a packed side without its variable lists');
+  });
+});
+
+describe('an undo history the data no longer fit', () => {
+  /** The hidden records of one workspace, kept in a Map (only records are used here). */
+  function records(): WorkspacePersistence & { names(): string[] } {
+    const m = new Map<string, WorkspaceRecord>();
+    const none = (): never => {
+      throw new Error('not used by the history');
+    };
+    return {
+      current: none,
+      load: none,
+      save: none,
+      find: none,
+      purge: none,
+      saveRecord: async (_w, r) => void m.set(r.name, r),
+      findRecord: async (_w, name) => m.get(name) ?? null,
+      remove: async (_w, name) => void m.delete(name),
+      names: () => [...m.keys()].sort(),
+    };
+  }
+  // The same y in every state: a change that replaced only x is packed (x alone kept).
+  const y = { type: 'vector' as const, name: 'y', variableType: 'scalar' as const, values: [0, 0] };
+  const d = (x: number[]): StoredPanthrObject => ({
+    type: 'dataset',
+    name: 'd',
+    variables: [{ type: 'vector', name: 'x', variableType: 'scalar', values: x }, y],
+  });
+  const edit = (from: number[], to: number[]) => ({
+    description: 'edit of x',
+    before: [{ name: 'd', object: d(from) }],
+    after: [{ name: 'd', object: d(to) }],
+  });
+
+  it('says which change cannot be undone and why, and clears that history', async () => {
+    const store = records();
+    const history = new UndoHistory(store);
+    await history.record('w', edit([1, 2], [5, 2]));
+    await history.record('w', edit([5, 2], [5, 6]));
+    // The dataset the packed change is rebuilt around is gone.
+    await assert.rejects(
+      history.take('w', 'undo', () => undefined),
+      (err: Error) =>
+        err instanceof HistoryMismatch &&
+        /^edit of x cannot be undone \(the dataset "d" of this change is no longer in the workspace\); the undo history before it is cleared$/.test(
+          err.message,
+        ),
+    );
+    assert.equal(await history.take('w', 'undo', () => d([5, 6])), null);
+    assert.equal(await history.take('w', 'redo', () => d([5, 6])), null);
+    assert.deepEqual(store.names(), ['~history']);
   });
 });
