@@ -101,9 +101,9 @@ describe('an undo history the data no longer fit', () => {
       save: none,
       find: none,
       purge: none,
-      saveRecord: async (_w, r) => void m.set(r.name, r),
-      findRecord: async (_w, name) => m.get(name) ?? null,
-      remove: async (_w, name) => void m.delete(name),
+      saveRecord: (_w, r) => Promise.resolve(void m.set(r.name, r)),
+      findRecord: (_w, name) => Promise.resolve(m.get(name) ?? null),
+      remove: (_w, name) => Promise.resolve(void m.delete(name)),
       names: () => [...m.keys()].sort(),
     };
   }
