@@ -8,8 +8,9 @@
  * skipped when there is more than one column (in a one-column file a blank line is a
  * missing value); empty cells, quoted or not, are missing (null); column types are
  * inferred by `inferColumn`. Lines are 1-based and count the newlines inside quoted fields.
- * Options (API 1.1) change the field separator (`,` by default; `;` and tab are common), the
- * decimal mark of numbers (`.` or `,`), and add strings read as missing in every column.
+ * Options (API 1.1) change the field separator (`,` by default, `;` with a decimal comma as
+ * R's read.csv2 has it; `;` and tab are common), the decimal mark of numbers (`.` or `,`),
+ * and add strings read as missing in every column.
  */
 import { ColumnReader, csvColumnNames } from './csv-infer.ts';
 import {
@@ -29,7 +30,7 @@ export interface CsvOptions {
   readonly maxCells?: number | null;
   /** The dataset's name (default `"data"`). */
   readonly name?: string;
-  /** The field separator, one character (default `,`). */
+  /** The field separator, one character (default `,`; `;` when `decimal` is `,`). */
   readonly separator?: string;
   /** The decimal mark of numbers (default `.`). */
   readonly decimal?: '.' | ',';
@@ -117,7 +118,7 @@ function tokenize(text: string, opts: CsvOptions): { names: string[]; cells: Cel
   const from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   eachCsvRecord(
     text,
-    opts.separator ?? ',',
+    opts.separator ?? (opts.decimal === ',' ? ';' : ','),
     (r) => {
       if (hasNul) refuseNul(recordFields(text, r), r.line, names);
       if (names === null) {

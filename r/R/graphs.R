@@ -127,7 +127,21 @@ panthr_graph_style <- function(settings = NULL) {
     pdf = grDevices::cairo_pdf(file, width = w / 72, height = h / 72, bg = st$bg,
                                pointsize = st$ps))
   graphics::par(family = st$family, pch = st$pch, lwd = st$lwd, lty = st$lty, bg = st$bg)
+  .panthr_fit_margins()
   grDevices::dev.cur()
+}
+
+# R's margins (5.1 + 4.1 lines down, 4.1 + 2.1 across, at 0.2 inch a line for 12 points)
+# leave no plot region on a small device ("figure margins too large" below about 200 x 150
+# pixels, or larger text): when they would take more than three quarters of a side, they
+# shrink, with the text, to that.
+.panthr_fit_margins <- function() {
+  din <- graphics::par("din")
+  mar <- graphics::par("mar")
+  line <- graphics::par("csi")
+  k <- min(1, 0.75 * din[[2L]] / (line * (mar[[1L]] + mar[[3L]])),
+           0.75 * din[[1L]] / (line * (mar[[2L]] + mar[[4L]])))
+  if (k < 1) graphics::par(mar = mar * k, cex = max(k, 0.3))
 }
 
 # A scatter of more than this many points is drawn as PNG unless the request names a format:

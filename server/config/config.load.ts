@@ -2,7 +2,7 @@
  * Reading and validating `panthr_config.json`: a bad file is reported with one line per
  * bad key and never half-applied.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { clusterRules, configSchema, type Config } from './config.schema.ts';
@@ -90,8 +90,30 @@ export function loadConfig(file: string): Config {
   } catch (err) {
     throw new ConfigError(file, [`not valid JSON: ${(err as Error).message}`]);
   }
-  const config = parseConfig(input, file);
-  return resolvePaths(config, path.dirname(path.resolve(file)));
+  const config = resolvePaths(parseConfig(input, file), path.dirname(path.resolve(file)));
+  const script = config.user_validation;
+  const why = script === null ? null : notRunnable(script);
+  if (why !== null) throw new ConfigError(file, [`user_validation: ${script} ${why}`]);
+  return config;
+}
+
+/**
+ * Why the user_validation script cannot be run, or null when it can: a missing script
+ * would refuse every registration, with only the server's log saying why.
+ */
+function notRunnable(script: string): string | null {
+  try {
+    if (!statSync(script).isFile()) return 'is not a file';
+    accessSync(script, constants.X_OK);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT'
+      ? 'does not exist'
+      : code === 'EACCES'
+        ? 'is not executable (chmod +x)'
+        : `cannot be run (${String(code ?? err)})`;
+  }
 }
 
 function resolvePaths(config: Config, base: string): Config {

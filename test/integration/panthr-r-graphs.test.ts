@@ -83,6 +83,15 @@ describe('PanthR.r graphs', function () {
     assert.deepEqual(pngSize(get('png scale 2').data), [640, 400]);
   });
 
+  it('draws every kind at the smallest size, 50 x 50, margins and text shrunk to fit', () => {
+    for (const kind of ['hist', 'box', 'scatter', 'bar', 'dot', 'quantile', 'qqnorm']) {
+      assert.match(get(`small ${kind} svg`).data, /<svg [^>]*width='50\.00px' height='50\.00px'/);
+      assert.deepEqual(pngSize(get(`small ${kind} png`).data), [50, 50]);
+      assert.equal(get(`small ${kind} pdf`).mime, 'application/pdf');
+    }
+    assert.deepEqual(pngSize(get('small wide').data), [150, 100]);
+  });
+
   it('applies the graph settings: colors, background, bar, line, text size and family', () => {
     const svg = get('settings').data;
     assert.match(svg, /<rect width='100%' height='100%' style='stroke: none; fill: #00FF00;'\/>/);

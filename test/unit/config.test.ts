@@ -93,6 +93,19 @@ describe('configuration', () => {
     const broken = path.join(dir, 'broken.json');
     writeFileSync(broken, '{"port": 8080,');
     assert.match(message(broken), /not valid JSON/);
+    // A user_validation script that cannot run would refuse every registration.
+    const withScript = (script: string): string => {
+      const f = path.join(dir, 'uv.json');
+      writeFileSync(f, JSON.stringify({ user_validation: script }));
+      return message(f);
+    };
+    assert.match(withScript('none.sh'), /user_validation: .*none\.sh does not exist/);
+    writeFileSync(path.join(dir, 'plain.sh'), '#!/bin/sh\necho 1\n');
+    assert.match(withScript('plain.sh'), /plain\.sh is not executable \(chmod \+x\)/);
+    assert.match(withScript('.'), /is not a file/);
+    chmodSync(path.join(dir, 'plain.sh'), 0o755);
+    writeFileSync(path.join(dir, 'uv.json'), JSON.stringify({ user_validation: 'plain.sh' }));
+    assert.equal(loadConfig(path.join(dir, 'uv.json')).user_validation, path.join(dir, 'plain.sh'));
     if (process.getuid?.() !== 0) {
       const locked = path.join(dir, 'locked.json');
       writeFileSync(locked, '{}');

@@ -27,6 +27,11 @@ describe('CSV options (API 1.1)', () => {
       ['x', 'scalar', [1.5, -2, 1000]],
       ['y', 'nominal', ['1.5', '3', 'x']],
     ]);
+    // A decimal comma without a separator: ";" as R's read.csv2 (a "," would split numbers).
+    assert.deepEqual(columns(parsed('x;y\n1,5;2\n', { decimal: ',' })), [
+      ['x', 'scalar', [1.5]],
+      ['y', 'scalar', [2]],
+    ]);
   });
 
   it('reads the na strings as missing in every column, trimmed', () => {
