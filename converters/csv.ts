@@ -38,6 +38,11 @@ export interface CsvOptions {
   readonly na?: readonly string[];
 }
 
+/** The field separator of `opts`: as given, else `,`, or `;` with a decimal comma. */
+export function csvSeparator(opts: Pick<CsvOptions, 'separator' | 'decimal'>): string {
+  return opts.separator ?? (opts.decimal === ',' ? ';' : ',');
+}
+
 /** The outcome of {@link parseCsv}; `line` is 1-based. */
 export type CsvResult =
   | { readonly ok: true; readonly dataset: PanthrDataset }
@@ -118,7 +123,7 @@ function tokenize(text: string, opts: CsvOptions): { names: string[]; cells: Cel
   const from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   eachCsvRecord(
     text,
-    opts.separator ?? (opts.decimal === ',' ? ';' : ','),
+    csvSeparator(opts),
     (r) => {
       if (hasNul) refuseNul(recordFields(text, r), r.line, names);
       if (names === null) {

@@ -11,7 +11,7 @@ export { rCodeContext, type RCodeContext, type RCodeRequest } from './r-code.ts'
 export { jsonToR } from './json-to-r.ts';
 export { doubleToJson, rToDataset, rToVector } from './r2panthr.ts';
 export { rToJson } from './r-to-json.ts';
-export { parseCsv, type CsvOptions, type CsvResult } from './csv.ts';
+export { csvSeparator, parseCsv, type CsvOptions, type CsvResult } from './csv.ts';
 export {
   BINARY_VALUES_MIN,
   ColumnReader,

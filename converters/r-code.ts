@@ -72,7 +72,10 @@ function rVector(items: readonly string[], empty: string): string {
 }
 
 /** A level text that `read.csv` (type.convert) reads as a number. */
-const NUMERIC_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** C's isspace: what R's number reader skips around a number. */
+const C_SPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
+const HEX_NUMBER = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
+const DECIMAL_NUMBER = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d*)?$/;
 /** Level texts that `read.csv` (type.convert, R 4.2) reads as logical values. */
 const LOGICAL_TEXT: Readonly<Record<string, boolean>> = {
   T: true,
@@ -141,47 +144,111 @@ function levelsOf(v: PanthrVector): readonly string[] {
 }
 
 /**
- * What `read.csv` (type.convert) makes of a column whose texts are `levels`, as R literals,
- * one per level: logical values (`T`, `FALSE`...) or numbers; null when it keeps the text,
- * or when two levels would read as one value (`1` and `01`), so cannot be told apart.
+ * The number R's reader (R_strtod, as type.convert uses it) makes of `text`, or undefined
+ * when the text is no number to it: white space around it, a sign, decimal digits with an
+ * exponent that may lack its digits (`1e`), hexadecimal (`0x10`, `0x1.8p3`), `Inf`,
+ * `infinity` and `NaN` in any case; too large is infinite.
  */
-function readBackValues(levels: readonly string[]): string[] | null {
-  const each = (read: (level: string) => string | undefined): string[] | null => {
-    const out = levels.map(read);
-    return levels.length > 0 &&
-      out.every((x) => x !== undefined) &&
-      new Set(out).size === out.length
-      ? out
-      : null;
+function rReadNumber(text: string): number | undefined {
+  const s = text.replace(C_SPACE, '');
+  const sign = s.startsWith('-') ? -1 : 1;
+  const body = s.startsWith('-') || s.startsWith('+') ? s.slice(1) : s;
+  if (/^nan$/i.test(body)) return NaN;
+  if (/^inf(?:inity)?$/i.test(body)) return sign * Infinity;
+  const hex = HEX_NUMBER.exec(body);
+  if (hex !== null) {
+    const [, whole = '', frac = '', exp = '0'] = hex;
+    if (whole === '' && frac === '') return undefined;
+    let x = 0;
+    for (const d of whole + frac) x = x * 16 + parseInt(d, 16);
+    return sign * x * 2 ** (Number(exp) - 4 * frac.length);
+  }
+  return DECIMAL_NUMBER.test(body) ? sign * Number(body.replace(/[eE][+-]?$/, '')) : undefined;
+}
+
+/** What `read.csv` makes of a text column, as the set-up must match it (see readBack). */
+type ReadBack =
+  | { readonly kind: 'text'; readonly naLevel: boolean }
+  | { readonly kind: 'values'; readonly values: readonly string[] }
+  | { readonly kind: 'lost'; readonly why: string };
+
+/**
+ * What `read.csv` (na.strings "NA", then type.convert) makes of a column whose texts are
+ * `levels`: a level `NA` is NA (in a text column, where an empty cell stays "", the set-up
+ * turns NA back into it); all others logical (`T`, `FALSE`...) or numbers: R literals to
+ * match them, one per level, compared as `factor()` does (as.character: 15 significant
+ * digits). Lost when two levels read as one value (`1` and `1.0`), or when `NA` is a level
+ * of a column read as numbers or logical (its NA is then a missing value's NA too).
+ */
+function readBack(levels: readonly string[]): ReadBack {
+  const naLevel = levels.includes('NA');
+  const rest = levels.filter((l) => l !== 'NA');
+  const read = (value: (level: string) => number | boolean | undefined): ReadBack | null => {
+    const out = rest.map(value);
+    if (rest.length === 0 || out.some((x) => x === undefined)) return null;
+    const key = (x: number | boolean | undefined): string =>
+      typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(15))) : String(x);
+    const seen = new Map<string, string>();
+    for (const [i, x] of out.entries()) {
+      const other = seen.get(key(x));
+      if (other !== undefined)
+        return {
+          kind: 'lost',
+          why: `read.csv reads its levels ${JSON.stringify(other)} and ${JSON.stringify(rest[i])} as one value`,
+        };
+      seen.set(key(x), rest[i] as string);
+    }
+    if (naLevel) return { kind: 'lost', why: 'read.csv reads its level "NA" as a missing value' };
+    const literal = (x: number | boolean | undefined): string =>
+      typeof x === 'boolean' ? rLiteral(x) : Number.isNaN(x) ? 'NaN' : rNumberLiteral(x as number);
+    return { kind: 'values', values: levels.map((l) => literal(value(l))) };
   };
   return (
-    each((l) =>
-      Object.hasOwn(LOGICAL_TEXT, l) ? rLiteral(LOGICAL_TEXT[l] === true) : undefined,
-    ) ??
-    each((l) => {
-      const x = NUMERIC_TEXT.test(l) ? Number(l) : NaN;
-      return Number.isFinite(x) ? rNumberLiteral(x) : undefined;
-    })
+    read((l) => (Object.hasOwn(LOGICAL_TEXT, l) ? LOGICAL_TEXT[l] === true : undefined)) ??
+    read((l) => (l.replace(C_SPACE, '') === 'NA' ? undefined : rReadNumber(l))) ?? {
+      kind: 'text',
+      naLevel,
+    }
   );
 }
 
-function factorLine(col: string, v: PanthrVector): string {
+function factorLines(col: string, v: PanthrVector, alone: boolean): string[] {
   const levels = levelsOf(v);
   const ordered = v.variableType === 'ordinal' ? ', ordered = TRUE' : '';
   const text = rVector(levels.map(rText), 'character()');
-  const values = readBackValues(levels);
-  if (values === null) return `${col} <- factor(${col}, levels = ${text}${ordered})`;
-  // read.csv gives these as numbers or logical values: match them so, keep the level text.
-  return `${col} <- factor(${col}, levels = ${rVector(values, 'c()')}, labels = ${text}${ordered})`;
+  const read = readBack(levels);
+  // Alone in its dataset, a missing value is written `NA` (server/reports/csv-export.ts).
+  const back: ReadBack =
+    read.kind === 'text' && read.naLevel && alone
+      ? { kind: 'lost', why: 'its level "NA" and its missing values are both NA there' }
+      : read;
+  switch (back.kind) {
+    case 'text':
+      return [
+        ...(back.naLevel ? [`${col}[is.na(${col})] <- "NA"`] : []),
+        `${col} <- factor(${col}, levels = ${text}${ordered})`,
+      ];
+    case 'values':
+      // read.csv gives these as numbers or logical values: match them so, keep the text.
+      return [
+        `${col} <- factor(${col}, levels = ${rVector(back.values, 'c()')}, labels = ${text}${ordered})`,
+      ];
+    case 'lost':
+      // Numbers from such data would be silently wrong: the code says why it stops.
+      return [
+        `stop(${rText(`variable ${JSON.stringify(v.name)} cannot be rebuilt from the CSV: ${back.why}`)})`,
+      ];
+  }
 }
 
-function variableLines(data: string, v: PanthrVector): string[] {
+function variableLines(data: string, v: PanthrVector, alone: boolean): string[] {
   if (v.variableType === 'datetime') return [];
   const col = `${data}$${rSymbol(v.name)}`;
   const lines: string[] = [];
   const cells = missingCells(v);
   if (cells.length > 0) lines.push(`${col}[${col} %in% ${rVector(cells, 'c()')}] <- NA`);
-  if (v.variableType === 'nominal' || v.variableType === 'ordinal') lines.push(factorLine(col, v));
+  if (v.variableType === 'nominal' || v.variableType === 'ordinal')
+    lines.push(...factorLines(col, v, alone));
   return lines;
 }
 
@@ -207,7 +274,7 @@ export function rCodeContext(req: RCodeRequest): RCodeContext {
   const byName = new Map(dataset.variables.map((v) => [v.name, v]));
   for (const name of used) {
     const v = byName.get(name);
-    if (v !== undefined) setup.push(...variableLines(data, v));
+    if (v !== undefined) setup.push(...variableLines(data, v, dataset.variables.length === 1));
   }
   if (filter) {
     const src = formulaToSource(filter);

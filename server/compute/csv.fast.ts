@@ -14,6 +14,7 @@ import { isAscii } from 'node:buffer';
 import {
   ColumnReader,
   csvColumnNames,
+  csvSeparator,
   decimalCode,
   eachCsvRecord,
   LIMITS,
@@ -393,7 +394,7 @@ export interface CsvLayout {
  * way. Reads nothing but the header and the line ends.
  */
 export function csvLayout(bytes: Uint8Array, opts: CsvOptions): CsvLayout | null {
-  const separator = opts.separator ?? ',';
+  const separator = csvSeparator(opts);
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sep = separator.charCodeAt(0);
   if (sep > 127 || sep === LF || sep === CR || sep === QUOTE) return null;

@@ -5,7 +5,8 @@
  *   `read.csv` changes);
  * - scalar: numbers in JavaScript's shortest exact form (R reads them back to the same
  *   double), `NaN`, `Inf`, `-Inf` as R writes them; a value listed in `missing` stays as it
- *   is (the set-up turns it into NA); a missing value is an empty cell;
+ *   is (the set-up turns it into NA); a missing value is an empty cell (`NA` when it is
+ *   the whole line: read.csv skips blank lines);
  * - nominal / ordinal: the value's text; a numeric code with a label is written as its label
  *   (the set-up's levels are the labels); every text cell is quoted, `"` doubled;
  * - logical: `TRUE` / `FALSE`; datetime: `YYYY-MM-DD HH:MM:SS[.fff]` in UTC, as R's
@@ -76,7 +77,9 @@ export function datasetCsv(dataset: PanthrDataset): string {
       const col = columns[j] as (typeof columns)[number];
       line += (j === 0 ? '' : ',') + col.cell(col.values[i] ?? null);
     }
-    lines.push(line);
+    // A missing value of a one-column dataset: read.csv skips an empty line, and a line
+    // of `""` too (blank.lines.skip); `NA` is read as missing in a column of any type.
+    lines.push(line === '' ? 'NA' : line);
   }
   return `${lines.join('\n')}\n`;
 }

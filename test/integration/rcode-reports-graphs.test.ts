@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { datasetToR, rQuote, type PanthrDataset } from '../../converters/index.ts';
 import type { RConnection } from '../../r/qap1/index.ts';
 import type { WorkspaceRuntime } from '../../server/compute/index.ts';
+import { datasetCsv } from '../../server/reports/index.ts';
 import { assertClose, rNumbers } from '../fixtures/compute/compare.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { resultOf, runRaw, type Result } from '../fixtures/compute/run.ts';
@@ -339,6 +340,78 @@ describe('r_code of reports and graphs reproduces the server’s results', funct
       ],
     );
     await assertRCode({ tf: text }, res['r_code'] as string, tableNumbers(res), 'frequency of tf');
+  });
+
+  it('levels read.csv reads as numbers (hex, spaces, Inf), or as NA: r_code rebuilds them or says why not', async () => {
+    const cases: [string, (string | null)[]][] = [
+      ['lv1', [' 2', '3', ' 2', null, '3', '3']],
+      ['lv2', ['0x10', '0x1p3', '0x10', '-inf', 'NaN']],
+      ['lv3', ['1e400', '2', '1e', '2']],
+      ['lv4', ['NA', 'x', 'NA', null, 'y', 'x']],
+    ];
+    for (const [name, values] of cases) {
+      const dataset = {
+        type: 'dataset' as const,
+        name,
+        // lv4 has a second column: alone, its missing values would be written NA too.
+        variables: [
+          { type: 'vector' as const, name: 'g', variableType: 'nominal' as const, values },
+          ...(name === 'lv4'
+            ? [
+                {
+                  type: 'vector' as const,
+                  name: 'k',
+                  variableType: 'scalar' as const,
+                  values: values.map((_, i) => i),
+                },
+              ]
+            : []),
+        ],
+      };
+      const out = await runRaw(rt, dataset);
+      assert.notEqual(out.reply[0]?.type, 'error', JSON.stringify(out.reply[0]));
+      const res = await report({ reportType: 'frequency', dataset: name, variables: ['g'] });
+      const counts = (res.rows ?? []).map((r) => r[2]);
+      assert.equal(
+        counts.reduce((a, b) => (a as number) + (b as number), 0),
+        values.length,
+      );
+      await assertRCode(
+        { [name]: datasetCsv(dataset) },
+        res['r_code'] as string,
+        tableNumbers(res),
+        name,
+      );
+    }
+    // Two levels read.csv reads as one number, or "NA" beside numbers: no numbers, a reason.
+    for (const [name, values, why] of [
+      ['lost1', ['1', '1.0', '2'], /levels "1" and "1.0" as one value/],
+      ['lost2', ['NA', '1', '2'], /level "NA" as a missing value/],
+      ['lost3', ['NA', 'x', null], /level "NA" and its missing values are both NA/],
+    ] as const) {
+      const dataset = {
+        type: 'dataset' as const,
+        name,
+        variables: [
+          {
+            type: 'vector' as const,
+            name: 'g',
+            variableType: 'nominal' as const,
+            values: [...values],
+          },
+        ],
+      };
+      await runRaw(rt, dataset);
+      const res = await report({ reportType: 'frequency', dataset: name, variables: ['g'] });
+      await assert.rejects(
+        runRCode({ [name]: datasetCsv(dataset) }, res['r_code'] as string),
+        (e: Error) => {
+          assert.match(e.message, /variable "g" cannot be rebuilt from the CSV/);
+          assert.match(e.message, why);
+          return true;
+        },
+      );
+    }
   });
 
   /** Runs a graph's r_code on an svglite device and returns the SVG it drew. */

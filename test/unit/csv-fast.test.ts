@@ -255,7 +255,7 @@ describe('csv: the fast path from bytes', () => {
     // A separator that can be part of a number (the decimal mark, a minus sign): only the
     // record's fields tell them apart, so an empty field before a negative number is a field.
     for (const [text, opts] of [
-      ['a,b\n1,5\n2,25\n', { decimal: ',' }],
+      ['a,b\n1,5\n2,25\n', { separator: ',', decimal: ',' }],
       ['a-b-c\n1--5-6\n2-3-4\n', { separator: '-' }],
       ['a-b-c\n-5-6\n1-2-3\n', { separator: '-' }],
       ['a-b\n1-2\n-3-4\n3--4\n', { separator: '-' }],
