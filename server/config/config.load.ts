@@ -40,7 +40,18 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => `${prefix}${k}: unknown key`);
   }
-  const got = describe(valueAt(input, issue.path));
+  // A bad key of a record (an extension's name): the key is what is wrong, not its value.
+  if (issue.code === 'invalid_key') {
+    const key = String(issue.path.at(-1));
+    const parent = issue.path.slice(0, -1).map(String).join('.');
+    const why = issue.issues[0]?.message ?? issue.message;
+    return [`${parent || '(top level)'}: bad name ${describe(key)}: ${why}`];
+  }
+  const value = valueAt(input, issue.path);
+  // JSON.parse reads 1e400 as Infinity (which JSON.stringify would write as null).
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return [`${where || '(top level)'}: the number is too large`];
+  const got = describe(value);
   let what: string;
   if (issue.code === 'invalid_type') {
     const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
@@ -49,6 +60,19 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
     what = issue.message.replace(/^Invalid input: /, '');
   }
   return [`${where || '(top level)'}: ${what}, got ${got}`];
+}
+
+/**
+ * A wrong type makes zod report the checks of the right type too (`location: []` is not a
+ * string, and also too short): one line per key, the type's when there is one.
+ */
+function firstPerKey(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const typed = new Set(
+    issues.filter((i) => i.code === 'invalid_type').map((i) => i.path.map(String).join('.')),
+  );
+  return issues.filter(
+    (i) => i.code === 'invalid_type' || !typed.has(i.path.map(String).join('.')),
+  );
 }
 
 /** Validates a parsed configuration object; throws ConfigError naming every bad key. */
@@ -60,7 +84,7 @@ export function parseConfig(input: unknown, file = '(inline)'): Config {
   if (!result.success) {
     throw new ConfigError(
       file,
-      result.error.issues.flatMap((i) => formatIssue(i, input)),
+      firstPerKey(result.error.issues).flatMap((i) => formatIssue(i, input)),
     );
   }
   return deepFreeze(result.data);

@@ -62,6 +62,14 @@ describe('configuration', () => {
     assert.ok(many.some((p) => p.startsWith('mail.smtp_url:')));
     assert.ok(many.some((p) => p.startsWith('mail.from:')));
     assert.deepEqual(problems({ r: { pool: 3 } }), ['r.pool: unknown key']);
+    // One line a key, saying what is wrong with it in words.
+    assert.deepEqual(problems({ location: [] }), ['location: expected a string, got []']);
+    assert.deepEqual(problems(JSON.parse('{"timeout": 1e400}')), [
+      'timeout: the number is too large',
+    ]);
+    assert.deepEqual(problems({ extensions: { 'bad name': 'x.R' } }), [
+      'extensions: bad name "bad name": extension names are letters, digits, _ . -',
+    ]);
   });
 
   it('refuses a file that is not one JSON object', () => {
