@@ -107,8 +107,9 @@ panthr_read_file <- function(format, bytes, options = NULL) {
   read <- function() suppressMessages(reader(file, .panthr_or(options, list())))
   got <- tryCatch(panthr_collect_warnings(read()),
     panthr_error = function(e) stop(e),
+    # The reader's message names the server's temporary file: "the file" says as much.
     error = function(e) panthr_stop("invalid_object", "the ", format, " file cannot be read: ",
-                                    conditionMessage(e)))
+                                    gsub(file, "the file", conditionMessage(e), fixed = TRUE)))
   d <- got$value
   max <- options$max_cells
   if (is.numeric(max) && length(max) == 1L && as.double(nrow(d)) * ncol(d) > max)

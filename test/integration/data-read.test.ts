@@ -186,6 +186,15 @@ describe('data: read files (API 1.1)', function () {
     });
     assert.equal(e.code, 'invalid_object');
     assert.match(e.message, /sav file cannot be read/);
+    const x = await errorOf(rt, {
+      type: 'command',
+      name: 'bad',
+      command: 'read',
+      format: 'xlsx',
+      data: Buffer.from('not a workbook'),
+    });
+    // The reader's message names the file as "the file", never the server's paths.
+    assert.equal(x.message, "the xlsx file cannot be read: zip file 'the file' cannot be opened");
     const conn = await r.connect();
     const left = await conn.eval(
       'length(list.files(tempdir(), pattern = "^read-", recursive = TRUE))',
