@@ -110,10 +110,17 @@ const STAT_SYMBOL: Record<string, string> = {
 };
 
 /** R's name of an htest's statistic, from the test and R's method text. */
-function symbolOf(test: string, method: string): string {
+function symbolOf(test: string, method: string, name: unknown): string {
   if (method.startsWith('Wilcoxon signed')) return 'V';
   if (test === 'cor.test')
-    return method.startsWith('Pearson') ? 't' : method.startsWith('Spearman') ? 'S' : 'T';
+    // Kendall's statistic is T when exact, z (the normal approximation) otherwise.
+    return method.startsWith('Pearson')
+      ? 't'
+      : method.startsWith('Spearman')
+        ? 'S'
+        : name === 'z'
+          ? 'z'
+          : 'T';
   return STAT_SYMBOL[test] ?? 'statistic';
 }
 
@@ -132,7 +139,7 @@ export function apaSummary(test: string, r: Record<string, unknown>): string | n
     : typeof df === 'number' && test !== 'binom.test'
       ? `(${formatDf(df)})`
       : '';
-  const sym = symbolOf(test, str(r['method']));
+  const sym = symbolOf(test, str(r['method']), r['statistic_name']);
   return `${sym}${dfText} = ${formatNum(stat, 2)}, ${p}`;
 }
 

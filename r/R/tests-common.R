@@ -9,7 +9,11 @@
 .panthr_htest <- function(h) {
   out <- list(method = trimws(h$method), statistic = NULL, df = NULL, p_value = NULL,
               estimate = NULL, conf_int = NULL)
-  if (!is.null(h$statistic)) out$statistic <- .panthr_num(h$statistic)
+  if (!is.null(h$statistic)) {
+    out$statistic <- .panthr_num(h$statistic)
+    # R's name of it: Kendall's is "T" when exact and "z" otherwise.
+    if (!is.null(names(h$statistic))) out$statistic_name <- names(h$statistic)[[1L]]
+  }
   if (!is.null(h$parameter))
     out$df <- if (length(h$parameter) > 1L) .panthr_arr(h$parameter) else .panthr_num(h$parameter)
   out$p_value <- .panthr_num(h$p.value)

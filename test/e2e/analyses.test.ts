@@ -157,6 +157,22 @@ describe('analyses in the browser', function () {
     await shot('04-paired-t');
   });
 
+  it('runs a Kendall correlation: tau and p, no df or interval (R has none) and no NA', async () => {
+    await menu(page, 'Analyze', 'Correlation test…');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('X', { exact: true }).selectOption('pre');
+    await dialog.getByLabel('Y', { exact: true }).selectOption('post');
+    await dialog.getByLabel('Method').selectOption('kendall');
+    await dialog.getByRole('button', { name: 'Run' }).click();
+    const out = card('cortest1');
+    assert.match(await out.locator('.apa').innerText(), /^z = −?\d+\.\d\d, p (=|<) \.\d{3}$/);
+    const terms = await out.locator('dl.stats dt').allTextContents();
+    assert.ok(terms.includes('Statistic') && terms.includes('p-value'), terms.join(', '));
+    assert.ok(!terms.includes('df') && !terms.includes('Confidence interval'), terms.join(', '));
+    assert.doesNotMatch(await out.innerText(), /\bNA\b|null/);
+    await shot('04c-kendall');
+  });
+
   it('runs Frequencies by a group: a table per group, percents of the group', async () => {
     await menu(page, 'Analyze', 'Frequencies…');
     const dialog = page.getByRole('dialog');

@@ -136,7 +136,8 @@ function renderTestResult(result: Record<string, unknown>, exportName: string): 
   const dl = h('dl', { class: 'stats' });
   const tables: HTMLElement[] = [];
   for (const [k, v] of Object.entries(result)) {
-    if (k === 'warnings' || k === 'warning' || k === 'estimate_names') continue;
+    if (k === 'warnings' || k === 'warning' || k === 'estimate_names' || k === 'statistic_name')
+      continue;
     // A null htest key is one R does not compute for this test (Kendall's df): not shown.
     if (v === null && UNCOMPUTED.has(k)) continue;
     const names = result['estimate_names'];
