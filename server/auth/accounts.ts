@@ -77,13 +77,13 @@ export async function checkAllowed(deps: AccountDeps, email: string): Promise<vo
   const verdict = await runUserValidation(script, email, deps.log, deps.validationTimeoutMs);
   if (verdict !== 'allowed') {
     deps.log.info({ verdict }, 'registration refused by user_validation');
-    throw new AppError(
-      ErrorCode.notAllowed,
-      'this server does not accept accounts for this address',
-      {
-        status: 403,
-      },
-    );
+    // A script that failed or hung refuses too (closed, never open), but says so: the
+    // address may be fine, and the operator has the reason in the log.
+    const message =
+      verdict === 'failed'
+        ? 'this server could not check the address just now; try again later or ask its administrator'
+        : 'this server does not accept accounts for this address';
+    throw new AppError(ErrorCode.notAllowed, message, { status: 403 });
   }
 }
 
