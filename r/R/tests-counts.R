@@ -67,8 +67,9 @@ panthr_chisq_test <- function(data, variables, options = list()) {
 
 # Goodness of fit of one nominal variable: every level counts, also those without data.
 .panthr_chisq_gof <- function(data, variables, options) {
-  if (!is.null(options$correct))
-    panthr_stop("invalid_object", "option correct is for [a, b] only")
+  # R's chisq.test takes `correct` for one variable too, and uses it only for a 2 x 2
+  # table: checked as a flag, then without effect, as in R.
+  panthr_option(options, "correct", TRUE, "flag")
   d <- .panthr_complete(data, variables)
   a <- panthr_column(d, variables[[1L]], "nominal")
   tab <- table(a, dnn = NULL)

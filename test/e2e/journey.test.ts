@@ -167,6 +167,10 @@ describe('browser journey', function () {
 
   it('runs descriptives, a t-test and a histogram', async () => {
     await menu(page, 'Analyze', 'Descriptives…');
+    // Nothing is chosen for the analyst: Run first says what is missing.
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.getByText('Choose a variable for "Variables".').waitFor();
+    await page.getByLabel('Variables').selectOption(['score', 'age']);
     await page.getByRole('button', { name: 'Run' }).click();
     const desc = page.locator('article.output.report').first();
     await desc.locator('th', { hasText: 'median' }).waitFor();
@@ -179,6 +183,7 @@ describe('browser journey', function () {
     await test.getByText('p-value').waitFor();
 
     await menu(page, 'Graph', 'Histogram…');
+    await page.getByLabel('Variable', { exact: true }).selectOption('score');
     await page.getByRole('button', { name: 'Run' }).click();
     const img = page.locator('article.output.graph img.graph').first();
     await img.waitFor();
@@ -199,6 +204,7 @@ describe('browser journey', function () {
     await shot('08-preferences');
     await page.getByRole('button', { name: 'Close' }).click();
     await menu(page, 'Graph', 'Histogram…');
+    await page.getByLabel('Variable', { exact: true }).selectOption('score');
     await page.getByRole('button', { name: 'Run' }).click();
     await page.locator('article.output.graph[data-name="hist2"] img.graph').waitFor();
     const download = page.waitForEvent('download');

@@ -163,6 +163,7 @@ describe('browser: tabs, loading and restarts', function () {
     await tab1.locator('.corner .dot.reconnecting').waitFor();
     // A request made while the server is away waits, shown as computing.
     await menu(tab1, 'Analyze', 'Descriptives…');
+    await tab1.getByLabel('Variables').selectOption(['y']);
     await tab1.getByRole('button', { name: 'Run' }).click();
     await tab1.locator('article.output.pending').waitFor();
     await shot('recovery-03-pending-while-down', tab1);

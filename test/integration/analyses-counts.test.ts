@@ -82,11 +82,12 @@ describe('analyses: tests of counts', function () {
   it('chisq.test [a]: goodness of fit, equal or given proportions, Fei', async () => {
     for (const p of [undefined, [0.5, 0.3, 0.2]]) {
       const args = p === undefined ? '' : ', p = c(0.5, 0.3, 0.2)';
+      // `correct` as R takes it for one variable: accepted, used only for a 2 x 2 table.
       const res = await check({
         ds: 'mt',
         test: 'chisq.test',
         variables: ['gear'],
-        ...(p === undefined ? {} : { options: { p } }),
+        options: p === undefined ? { correct: false } : { p, correct: true },
         got: (x) => [...htest(x), ...tables(x), ...effect(x)],
         ref: `{ t <- table(mt$gear); h <- chisq.test(t${args})
           c(${HT('h')}, h$observed, h$expected, h$stdres, prop.table(t) * 100,

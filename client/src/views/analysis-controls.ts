@@ -30,7 +30,11 @@ function select(
   return sel;
 }
 
-/** The select of one slot, with `chosen` selected (the first variable for a new `many`). */
+/**
+ * The select of one slot, with `chosen` selected. Nothing is chosen for the analyst: a new
+ * one-variable slot starts at "(choose)" (a browser would show its first variable as if
+ * chosen), and Run says which slot still needs a variable.
+ */
 export function slotControl(ds: Dataset, s: Slot, chosen?: readonly string[]): HTMLSelectElement {
   const vars = fittingVariables(ds, s);
   const many = s.count === 'many' || s.count === 'any';
@@ -38,14 +42,13 @@ export function slotControl(ds: Dataset, s: Slot, chosen?: readonly string[]): H
     s.key,
     vars.map((v) => v.name),
     many,
-    s.count === 'optional' ? '(none)' : null,
+    s.count === 'optional' ? '(none)' : s.count === 'one' ? '(choose)' : null,
     chosen,
   );
   for (const o of sel.options) {
     const v = vars.find((x) => x.name === o.value);
     if (v) o.textContent = `${v.name} (${v.variableType})`;
   }
-  if (chosen === undefined && s.count === 'many' && sel.options[0]) sel.options[0].selected = true;
   return sel;
 }
 
