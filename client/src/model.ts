@@ -18,6 +18,8 @@ const OUTPUT_TYPES: ReadonlySet<string> = new Set(['report', 'test', 'graph', 'r
 
 /** Prefix of helper objects the client makes for its own views (hidden from outputs). */
 const VIEW_PREFIX = 'view.';
+/** The prefix of the names of commands a dialog sends (formula.dialog.ts: `cmd.newvar`). */
+const DIALOG_PREFIX = 'cmd.';
 
 /** The workspace as the client knows it. */
 export class WorkspaceModel {
@@ -231,10 +233,17 @@ export class WorkspaceModel {
     for (const fn of this.listeners) fn();
   }
 
-  /** Errors for outputs whose request failed (no stored object), newest last. */
+  /**
+   * Errors for outputs whose request failed (no stored object), newest last. Not those of
+   * the views' own requests, nor of a dialog's command (a new variable): the dialog that
+   * sent it shows its error.
+   */
   failedOutputs(): NamedError[] {
     return [...this.errors.values()].filter(
-      (e) => !this.objects.has(e.name) && !e.name.startsWith(VIEW_PREFIX),
+      (e) =>
+        !this.objects.has(e.name) &&
+        !e.name.startsWith(VIEW_PREFIX) &&
+        !e.name.startsWith(DIALOG_PREFIX),
     );
   }
 

@@ -83,6 +83,29 @@ describe('browser: New variable replaces only when asked', function () {
     await page.goto(`${server.url}/#/d/tg`);
     await page.locator('.grid .rows .row').first().waitFor();
     assert.deepEqual(await column(page, 0), ['8.4', '23', '33', '67.8'], 'after a reload');
+
+    // R's warnings of a new variable are shown; a refused formula stays in its dialog.
+    await page.locator('details.menu > summary', { hasText: 'Data' }).click();
+    await page.getByRole('menuitem', { name: 'New variable…' }).click();
+    await page.getByLabel('Variable name').fill('lg');
+    await page.getByLabel('Formula').fill('log(len - 30)');
+    await page.getByRole('button', { name: 'Create variable' }).click();
+    await page.getByText('Variable lg created.').waitFor();
+    await page.locator('.toast.error', { hasText: 'lg: NaNs produced' }).waitFor();
+    await page.locator('details.menu > summary', { hasText: 'Data' }).click();
+    await page.getByRole('menuitem', { name: 'New variable…' }).click();
+    await page.getByLabel('Variable name').fill('bad');
+    await page.getByLabel('Formula').fill('supp * 2');
+    await page.getByRole('button', { name: 'Create variable' }).click();
+    await page
+      .getByRole('dialog')
+      .getByText(/nominal/)
+      .first()
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await page.goto(`${server.url}/#/`);
+    await page.locator('.output[data-name="lenReport"]').waitFor();
+    assert.equal(await page.locator('article.output[data-name^="cmd."]').count(), 0);
     await context.close();
   });
 });

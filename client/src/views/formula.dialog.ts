@@ -35,6 +35,13 @@ export function replaceQuestion(dataset: string, variable: string): string {
 }
 
 /** Opens the dialog for a new variable (`kind: 'newvar'`) or filter on dataset `dsName`. */
+/** The warnings in the result of the reply's first object, if any. */
+function resultWarnings(reply: readonly unknown[]): string[] {
+  const result = (reply[0] as { result?: { warnings?: unknown } } | undefined)?.result;
+  const w = result?.warnings;
+  return Array.isArray(w) ? w.filter((x): x is string => typeof x === 'string') : [];
+}
+
 export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: string): void {
   const ds = app.model.dataset(dsName);
   if (ds === undefined) return;
@@ -148,6 +155,9 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
               ? `Filter ${name.value} created.`
               : `Variable ${name.value} ${replacing ? 'replaced' : 'created'}.`,
           );
+          // R's warnings (NaNs produced, missing values a summary left out) say what the
+          // values hold: the analyst sees them, not only the grid's empty cells.
+          for (const w of resultWarnings(reply)) toast(`${name.value}: ${w}`, 'error');
           return;
         }
         const at = errorOffset(msg);
