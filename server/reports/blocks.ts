@@ -22,24 +22,120 @@ export type Block =
     }
   | { readonly kind: 'image'; readonly mime: string; readonly data: string; readonly alt: string };
 
-/** A number as reports print it: up to 7 significant digits, no trailing zeros. */
+/**
+ * A number as reports print it: 4 significant digits (at least the units of a large one),
+ * no trailing zeros; integers as they are; tiny ones in exponent form. The workspace's
+ * CSV and `r_code` carry every digit.
+ */
 export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Inf' : '-Inf';
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
   const a = Math.abs(x);
-  const s = a !== 0 && (a < 1e-4 || a >= 1e15) ? x.toExponential(6) : x.toPrecision(7);
-  return s.includes('e') ? s.replace(/\.?0+e/, 'e') : s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+  if (a < 1e-4 || a >= 1e15) return x.toExponential(3).replace(/\.?0+e/, 'e');
+  const s = a >= 1 ? x.toFixed(Math.max(0, 3 - Math.floor(Math.log10(a)))) : x.toPrecision(4);
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
-/** A cell's text. */
-export function cellText(v: unknown): string {
+/** A p-value as APA writes it: `.026`, `< .001`, `> .999`. */
+export function formatP(p: number): string {
+  if (p < 0.001) return '< .001';
+  if (p > 0.999) return '> .999';
+  return p.toFixed(3).replace(/^0/, '');
+}
+
+/** A cell's text; a p-value (`p`) as APA writes it. */
+export function cellText(v: unknown, p = false): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return formatNumber(v);
-  if (typeof v === 'string' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.map(cellText).join(', ');
+  if (typeof v === 'number') return p && Number.isFinite(v) ? formatP(v) : formatNumber(v);
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map((x) => cellText(x, p)).join(', ');
   return JSON.stringify(v);
 }
 
-const SKIPPED = new Set(['r_code', 'warnings', 'format', 'mime', 'data']);
+/** Keys of a result that are its machinery, not what a reader looks at. */
+const SKIPPED = new Set([
+  'r_code',
+  'warnings',
+  'format',
+  'mime',
+  'data',
+  'statistic_name',
+  'estimate_names',
+  'conf_level',
+  'null_value',
+]);
+
+/** The htest keys every test result has, null when R computes none for the test. */
+const UNCOMPUTED = new Set(['statistic', 'df', 'estimate', 'conf_int']);
+
+/** Readers' names of result keys and table columns; others are shown with spaces. */
+const LABELS: Readonly<Record<string, string>> = {
+  method: 'Method',
+  statistic: 'Statistic',
+  p_value: 'p',
+  estimate: 'Estimate',
+  conf_int: 'Confidence interval',
+  alternative: 'Alternative',
+  n: 'N',
+  effect_size: 'Effect size',
+  term: 'Term',
+  std_error: 'SE',
+  t_value: 't',
+  z_value: 'z',
+  f_value: 'F',
+  sum_sq: 'Sum of squares',
+  mean_sq: 'Mean square',
+  conf_low: 'CI low',
+  conf_high: 'CI high',
+  eta_sq: 'η²',
+  partial_eta_sq: 'η²p',
+  omega_sq: 'ω²',
+  std_estimate: 'β (standardised)',
+  odds_ratio: 'Odds ratio',
+  r_squared: 'R²',
+  adj_r_squared: 'Adjusted R²',
+  sigma: 'Residual SE',
+  f_statistic: 'F',
+  aic: 'AIC',
+  bic: 'BIC',
+  durbin_watson: 'Durbin-Watson',
+  variable: 'Variable',
+  group: 'Group',
+  value: 'Value',
+  count: 'Count',
+  percent: 'Percent',
+  missing: 'Missing',
+  mean: 'Mean',
+  sd: 'SD',
+  se: 'SE',
+  median: 'Median',
+  min: 'Min',
+  max: 'Max',
+  q1: 'Q1',
+  q3: 'Q3',
+};
+
+function label(key: string): string {
+  return LABELS[key] ?? key.replace(/_/g, ' ');
+}
+
+/** The row of one scalar key of a result: its reader's name and its text. */
+function fieldRow(key: string, v: unknown, value: Record<string, unknown>): string[] {
+  if (key === 'statistic' && typeof value['statistic_name'] === 'string')
+    return [`Statistic (${value['statistic_name']})`, cellText(v)];
+  if (key === 'estimate' && Array.isArray(v) && Array.isArray(value['estimate_names'])) {
+    const names = value['estimate_names'] as unknown[];
+    return ['Estimate', v.map((x, i) => `${cellText(names[i])}: ${cellText(x)}`).join('; ')];
+  }
+  if (key === 'conf_int' && Array.isArray(v)) {
+    const level = typeof value['conf_level'] === 'number' ? value['conf_level'] : 0.95;
+    return [`${formatNumber(level * 100)}% CI`, `[${v.map((x) => cellText(x)).join(', ')}]`];
+  }
+  if (key === 'alternative' && typeof v === 'string') return ['Alternative', v.replace('.', '-')];
+  return [label(key), cellText(v, key === 'p_value')];
+}
 
 function isTable(v: unknown): v is { columns: unknown[]; rows: unknown[][] } {
   return (
@@ -48,6 +144,10 @@ function isTable(v: unknown): v is { columns: unknown[]; rows: unknown[][] } {
     Array.isArray((v as { columns?: unknown }).columns) &&
     Array.isArray((v as { rows?: unknown }).rows)
   );
+}
+
+function isEffect(v: unknown): v is { name: string; value: unknown; conf_int?: unknown } {
+  return typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string';
 }
 
 function isPlain(v: unknown): boolean {
@@ -65,11 +165,14 @@ function matrixBlocks(key: string, m: Record<string, unknown>): Block[] | null {
   const out: Block[] = [];
   for (const [k, v] of Object.entries(m)) {
     if (k === 'variables' || !Array.isArray(v)) continue;
-    const rows = v.map((row, i) => [cellText(vars[i]), ...(row as unknown[]).map(cellText)]);
+    const rows = v.map((row, i) => [
+      cellText(vars[i]),
+      ...(row as unknown[]).map((x) => cellText(x, k === 'p_value')),
+    ]);
     out.push({
       kind: 'table',
-      caption: `${key}: ${k}`,
-      columns: ['', ...vars.map(cellText)],
+      caption: `${key}: ${label(k)}`,
+      columns: ['', ...vars.map((x) => cellText(x))],
       rows,
     });
   }
@@ -78,8 +181,14 @@ function matrixBlocks(key: string, m: Record<string, unknown>): Block[] | null {
 
 /** A `{"columns","rows"}` value as a table block. */
 function tableBlock(caption: string | null, v: { columns: unknown[]; rows: unknown[] }): Block {
-  const rows = v.rows.map((r) => (Array.isArray(r) ? r.map(cellText) : [cellText(r)]));
-  return { kind: 'table', caption, columns: v.columns.map(cellText), rows };
+  const names = v.columns.map((c) => String(c));
+  // A missing value's row (frequencies: the last) is named so, not left blank.
+  const text = (x: unknown, j: number): string =>
+    x === null && (names[j] === 'value' || names[j] === 'group')
+      ? '(missing)'
+      : cellText(x, names[j] === 'p_value');
+  const rows = v.rows.map((r) => (Array.isArray(r) ? r.map(text) : [cellText(r)]));
+  return { kind: 'table', caption, columns: names.map(label), rows };
 }
 
 /** The blocks of a result object (or a nested part of one, captioned `caption`). */
@@ -92,9 +201,16 @@ function valueBlocks(caption: string | null, value: Record<string, unknown>): Bl
   for (const [key, v] of Object.entries(value)) {
     if (caption === null && SKIPPED.has(key)) continue;
     if (whole.length > 0 && (key === 'columns' || key === 'rows')) continue;
-    const name = caption === null ? key : `${caption}: ${key}`;
+    const name = caption === null ? label(key) : `${caption}: ${label(key)}`;
     if (isTable(v)) nested.push(tableBlock(name, v));
-    else if (isPlain(v)) fields.push([key, cellText(v)]);
+    // An htest key R computes none of for this test (Kendall's df) is null: not a row.
+    else if (v === null && UNCOMPUTED.has(key)) continue;
+    else if (isPlain(v)) fields.push(fieldRow(key, v, value));
+    else if (key === 'effect_size' && isEffect(v))
+      fields.push([
+        `Effect size (${v.name.replace(/_/g, ' ')})`,
+        `${cellText(v.value)}${Array.isArray(v.conf_int) ? ` [${v.conf_int.map((x) => cellText(x)).join(', ')}]` : ''}`,
+      ]);
     else if (Array.isArray(v)) {
       const objs = v.filter(
         (x): x is Record<string, unknown> => typeof x === 'object' && x !== null,
@@ -112,7 +228,7 @@ function valueBlocks(caption: string | null, value: Record<string, unknown>): Bl
     }
   }
   const head: Block[] =
-    fields.length > 0 ? [{ kind: 'table', caption, columns: ['', 'value'], rows: fields }] : [];
+    fields.length > 0 ? [{ kind: 'table', caption, columns: ['', 'Value'], rows: fields }] : [];
   return [...whole, ...head, ...nested];
 }
 

@@ -12,7 +12,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { formatNumber } from '../../server/reports/blocks.ts';
+import { formatNumber, formatP } from '../../server/reports/blocks.ts';
 import { fillWorkspace } from '../fixtures/export-workspace.ts';
 import { assertWellNested } from '../fixtures/markup.ts';
 import { close, runRJson } from '../fixtures/r/run-r.ts';
@@ -45,6 +45,35 @@ function checkedNumbers(result: Rec): number[] {
     ),
     ...(m ? numbersIn([m['r'], m['p_value']]) : []),
   ];
+}
+
+/**
+ * The numbers of a result as a report shows them (blocks.ts): those of {@link checkedNumbers}
+ * but p-values, which the report writes as APA does (`.026`, `< .001`), apart.
+ */
+function reportNumbers(result: Rec): { numbers: number[]; pValues: number[] } {
+  const pValues: number[] = numbersIn(result['p_value']);
+  const tables = TABLE_KEYS.flatMap((k) => {
+    // A result that is a table itself (descriptives) has its rows and columns at the top.
+    const t = (k === 'rows' ? result : result[k]) as Rec | undefined;
+    const rows = (t?.['rows'] ?? []) as unknown[];
+    const p = Array.isArray(t?.['columns']) ? (t['columns'] as unknown[]).indexOf('p_value') : -1;
+    return rows.flatMap((row) =>
+      Array.isArray(row)
+        ? row.flatMap((x, j) => {
+            if (j === p) {
+              pValues.push(...numbersIn(x));
+              return [];
+            }
+            return numbersIn(x);
+          })
+        : numbersIn(row),
+    );
+  });
+  const m = result['matrix'] as Rec | undefined;
+  if (m) pValues.push(...numbersIn(m['p_value']));
+  const htest = HTEST_KEYS.filter((k) => k !== 'p_value').flatMap((k) => numbersIn(result[k]));
+  return { numbers: [...htest, ...tables, ...(m ? numbersIn(m['r']) : [])], pValues };
 }
 
 async function get(url: string, cookie: string): Promise<Response> {
@@ -208,24 +237,33 @@ describe('reports', function () {
         headings.map((h) => h[1]),
         titles,
       );
-      // Every number of every result's tables is in a table cell (7 significant digits).
+      // Every number of every result's tables is in a table cell (4 significant digits; a
+      // p-value as APA writes it).
       const cells = [...xml.matchAll(/<w:tc>(.*?)<\/w:tc>/g)].map((m) =>
         [...(m[1] as string).matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''),
       );
-      const inCells = cells
-        .flatMap((c) => c.split(', '))
-        .map(Number)
-        .filter((x) => Number.isFinite(x));
+      const parts = cells.flatMap((c) =>
+        c
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&')
+          .split(/, |; |\[|\]|: /)
+          .map((s) => s.trim()),
+      );
+      const inCells = parts.map(Number).filter((x) => Number.isFinite(x));
+      const shown = new Set(parts);
       let checked = 0;
       for (const [name, o] of outputs) {
         if (o['type'] !== 'report' && o['type'] !== 'test') continue;
-        for (const x of checkedNumbers(o['result'] as Rec)) {
+        const { numbers, pValues } = reportNumbers(o['result'] as Rec);
+        for (const x of numbers) {
           assert.ok(
-            inCells.some((c) => close(c, x, 1e-6) || Math.abs(c - x) < 1e-12),
+            inCells.some((c) => close(c, x, 5e-4) || Math.abs(c - x) < 1e-4),
             `${name}: ${x}`,
           );
           checked++;
         }
+        for (const p of pValues) assert.ok(shown.has(formatP(p)), `${name}: p ${p}`);
       }
       assert.ok(checked > 200);
       assert.ok(xml.includes('A &lt;script&gt;alert(1)&lt;/script&gt; note.'));
