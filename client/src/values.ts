@@ -54,8 +54,12 @@ export function formatValue(v: Vector, c: Cell | undefined): string {
   if (label !== undefined) return label;
   if (v.variableType === 'datetime') {
     const n = toNumber(c);
+    // A date (midnight UTC, as a date-only column reads) as the date alone; the cell
+    // editor takes either form back.
     if (n !== null && Number.isFinite(n))
-      return new Date(n * 1000).toISOString().replace('.000Z', 'Z');
+      return n % 86400 === 0
+        ? new Date(n * 1000).toISOString().slice(0, 10)
+        : new Date(n * 1000).toISOString().replace('.000Z', 'Z');
   }
   if (typeof c === 'number' && v.decimals !== undefined && Number.isFinite(c)) {
     return c.toFixed(v.decimals);

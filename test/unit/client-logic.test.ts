@@ -209,7 +209,8 @@ describe('client sorting and values', () => {
     assert.equal(formatCell(0.000012345678), '1.23457e-5');
     assert.equal(formatCell(3.14159265), '3.14159');
     assert.equal(formatValue(vec('l', 'nominal', [], { labels: ['low', 'high'] }), 2), 'high');
-    assert.equal(formatValue(vec('t', 'datetime', []), 86400), '1970-01-02T00:00:00Z');
+    assert.equal(formatValue(vec('t', 'datetime', []), 86400), '1970-01-02');
+    assert.equal(formatValue(vec('t', 'datetime', []), 86401.5), '1970-01-02T00:00:01.500Z');
     assert.equal(formatValue(vec('m', 'scalar', [], { missing: [-9] }), -9), '');
   });
 });
