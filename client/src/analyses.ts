@@ -92,6 +92,19 @@ export function parseNumbers(text: string): number[] | null {
   return nums.every(Number.isFinite) ? nums : null;
 }
 
+/** What `x` must be when it is outside `range` ("between 0 and 1"), or null. */
+function outOfRange(x: number, range: NonNullable<OptionSpec['range']>): string | null {
+  const { min, max, open = false, integer = false } = range;
+  const low = min !== undefined && (open ? x <= min : x < min);
+  const high = max !== undefined && (open ? x >= max : x > max);
+  if (!low && !high && (!integer || Number.isInteger(x))) return null;
+  const whole = integer ? 'a whole number ' : '';
+  if (min !== undefined && max !== undefined)
+    return `${whole}${open ? 'strictly ' : ''}between ${min} and ${max}`;
+  if (min !== undefined) return `${whole}${open ? 'above' : 'at least'} ${min}`;
+  return `${whole}${open ? 'below' : 'at most'} ${String(max)}`;
+}
+
 /** The first problem with `choices` for `a`, in plain words, or null. */
 export function validateChoices(a: Analysis, choices: Choices): string | null {
   for (const s of a.slots) {
@@ -109,6 +122,8 @@ export function validateChoices(a: Analysis, choices: Choices): string | null {
     if (o.omit !== undefined && v === o.omit) continue;
     if (o.kind === 'number' && (String(v).trim() === '' || !Number.isFinite(Number(v))))
       return `"${o.label}" must be a number.`;
+    const outside = o.kind === 'number' && o.range ? outOfRange(Number(v), o.range) : null;
+    if (outside !== null) return `"${o.label}" must be ${outside}.`;
     if (o.kind === 'numbers' && parseNumbers(String(v)) === null)
       return `"${o.label}" must be numbers separated by commas.`;
   }

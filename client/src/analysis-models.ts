@@ -82,7 +82,13 @@ const COUNTS: Analysis[] = [
     slots: [{ key: 'x', label: 'Variable', accepts: CAT, count: 'one' }],
     options: [
       SUCCESS,
-      { key: 'p', label: 'Test proportion', kind: 'number', default: 0.5 },
+      {
+        key: 'p',
+        label: 'Test proportion',
+        kind: 'number',
+        default: 0.5,
+        range: { min: 0, max: 1, open: true },
+      },
       ALT,
       CONF,
     ],
@@ -239,7 +245,13 @@ const SCALES: Analysis[] = [
     wire: 'factanal',
     slots: [{ key: 'variables', label: 'Variables', accepts: NUM, count: 'many', min: 3 }],
     options: [
-      { key: 'factors', label: 'Number of factors', kind: 'number', default: 1 },
+      {
+        key: 'factors',
+        label: 'Number of factors',
+        kind: 'number',
+        default: 1,
+        range: { min: 1, integer: true },
+      },
       {
         key: 'rotation',
         label: 'Rotation',

@@ -32,6 +32,11 @@ export interface OptionSpec {
   numeric?: boolean;
   accepts?: readonly VariableType[];
   hint?: string;
+  /**
+   * A number option's range, as the server checks it (said in the dialog before sending):
+   * `open` ends are excluded, `integer` asks for a whole number.
+   */
+  range?: { min?: number; max?: number; open?: boolean; integer?: boolean };
 }
 
 /** What a dialog's help says: what the analysis answers, its assumptions, how to read it. */
@@ -77,4 +82,6 @@ export const CONF: OptionSpec = {
   label: 'Confidence level',
   kind: 'number',
   default: 0.95,
+  hint: 'Between 0 and 1: 0.95 for a 95% interval.',
+  range: { min: 0, max: 1, open: true },
 };

@@ -188,6 +188,22 @@ describe('client analysis dialogs', () => {
       }) ?? '',
       /must be a number/,
     );
+    // Ranges the server checks, said before sending.
+    const fa = (factors: string): string =>
+      validateChoices(get('factanal'), {
+        slots: { variables: ['y', 'pre', 'cov'] },
+        options: { factors },
+      }) ?? '';
+    assert.equal(fa('0'), '"Number of factors" must be a whole number at least 1.');
+    assert.equal(fa('1.5'), '"Number of factors" must be a whole number at least 1.');
+    assert.equal(fa('2'), '');
+    assert.equal(
+      validateChoices(get('t.test'), {
+        slots: { y: ['y'], group: [] },
+        options: { 'conf.level': '95' },
+      }),
+      '"Confidence level" must be strictly between 0 and 1.',
+    );
     assert.deepEqual(parseNumbers(' 1,2 ;3 '), [1, 2, 3]);
     assert.equal(parseNumbers('1, two'), null);
   });
