@@ -158,7 +158,20 @@ export function modelSummary(test: string, r: Record<string, unknown>): string[]
       .filter((row) => row !== resid && at(row, 'f_value') !== null)
       .map((row) => {
         const eta = at(row, 'partial_eta_sq');
-        const effect = eta === undefined ? '' : `, η²p = ${formatNum(eta, 2).replace(/^0/, '')}`;
+        // APA: two decimals, three below .01 (η²p = .004), never an exponent.
+        const e = typeof eta === 'number' ? eta : null;
+        const etaText =
+          e === null
+            ? formatNum(eta ?? null)
+            : e >= 0.01 || e === 0
+              ? e.toFixed(2)
+              : e < 0.001
+                ? '< .001'
+                : e.toFixed(3);
+        const effect =
+          eta === undefined
+            ? ''
+            : `, η²p ${etaText.startsWith('<') ? '' : '= '}${etaText.replace(/^0/, '')}`;
         return `${str(at(row, 'term'))}: F(${formatDf(at(row, 'df'))}, ${formatDf(resid ? at(resid, 'df') : null)}) = ${formatNum(at(row, 'f_value'), 2)}, ${pClause(at(row, 'p_value'))}${effect}`;
       });
   }

@@ -320,6 +320,11 @@ describe('client analysis dialogs', () => {
     assert.deepEqual(modelSummary('aov', { table }), [
       'dose: F(2, 54) = 91.99, p < .001, η²p = .77',
     ]);
+    // A small effect: three decimals, never an exponent.
+    const small = { ...table, rows: [['dose', 2, 1, 1, 1, 0.4, 0.001, 0.00129, 0], table.rows[1]] };
+    assert.deepEqual(modelSummary('aov', { table: small }), [
+      'dose: F(2, 54) = 1, p = .400, η²p = .001',
+    ]);
     assert.deepEqual(
       modelSummary('lm', {
         r_squared: 0.837433,
