@@ -31,7 +31,7 @@ const ci = (v: unknown, level: unknown): string =>
     : '';
 
 /** The htest facts (and a model's fit statistics) as a definition list. */
-function facts(r: R): HTMLElement | null {
+function facts(r: R, test: string): HTMLElement | null {
   const rows: [string, string][] = [];
   const add = (k: string, label: string, f: (v: Cell) => string = (v) => formatNum(v)): void => {
     const v = r[k];
@@ -42,7 +42,8 @@ function facts(r: R): HTMLElement | null {
   // A null htest key is one R does not compute for this test (Kendall's df): not shown.
   if (r['statistic'] !== null) add('statistic', 'Statistic');
   if (Array.isArray(r['df'])) rows.push(['df', r['df'].map((d) => formatDf(d as Cell)).join(', ')]);
-  else if (r['df'] !== null) add('df', 'df', formatDf);
+  // R's "parameter" of a binomial test is its number of trials, not degrees of freedom.
+  else if (r['df'] !== null) add('df', test === 'binom.test' ? 'Trials' : 'df', formatDf);
   add('p_value', 'p-value', formatP);
   const est = r['estimate'];
   if (Array.isArray(est)) {
@@ -52,7 +53,8 @@ function facts(r: R): HTMLElement | null {
   }
   if (Array.isArray(r['conf_int']))
     rows.push(['Confidence interval', ci(r['conf_int'], r['conf_level'])]);
-  add('alternative', 'Alternative');
+  if (typeof r['alternative'] === 'string')
+    rows.push(['Alternative', r['alternative'].replace('two.sided', 'two-sided')]);
   for (const [k, label] of [
     ['r_squared', 'R²'],
     ['adj_r_squared', 'Adjusted R²'],
@@ -228,7 +230,7 @@ export function renderAnalysis(
     { class: 'analysis-result' },
     apa ? h('p', { class: 'apa' }, apa) : null,
     modelSummary(test, r).map((line) => h('p', { class: 'apa' }, line)),
-    facts(r),
+    facts(r, test),
     mainTables(r, exportName),
     section('Effect size', effectSize(r)),
     section('Assumption checks', assumptions(r, exportName)),
