@@ -181,7 +181,11 @@ class Parser {
   }
   private call(fn: string, pos: number): FormulaNode {
     const arity = Object.hasOwn(FUNCTIONS, fn) ? FUNCTIONS[fn] : undefined;
-    if (arity === undefined) throw new FormulaError(`unknown function ${JSON.stringify(fn)}`, pos);
+    if (arity === undefined) {
+      // R's c() is what an analyst writes for cut's breaks: the language takes them as they are.
+      const hint = fn === 'c' ? ' (write a list as separate arguments: cut(x, 0, 30, 50))' : '';
+      throw new FormulaError(`unknown function ${JSON.stringify(fn)}${hint}`, pos);
+    }
     const open = this.next().pos;
     const args = this.nested(pos, () => {
       const list: FormulaNode[] = [];
