@@ -23,6 +23,12 @@ export const LIMITS = {
   formula: 4096,
   /** Nesting depth of a formula (parentheses, operators, calls). */
   formulaDepth: 64,
+  /**
+   * Operations of a formula inside one another, a chain `a + b + c` counting one a term: the
+   * compiled R code nests each in parentheses, and R's parser stops at 50 levels
+   * ("contextstack overflow").
+   */
+  formulaTreeDepth: 40,
   /** Characters of the CSV text of a `read` command (256 Mi). */
   csvText: 268_435_456,
   /** Characters of the code of an `r` object. */

@@ -84,6 +84,11 @@ class Parser {
   parse(): FormulaNode {
     const node = this.or();
     if (this.peek().type !== 'end') throw this.unexpected();
+    if (treeDepth(node) > LIMITS.formulaTreeDepth)
+      throw new FormulaError(
+        `formula too long: more than ${LIMITS.formulaTreeDepth} operations inside one another (a chain such as a + b + c counts one a term); compute a part as a new variable first`,
+        1,
+      );
     return node;
   }
 
@@ -198,7 +203,14 @@ class Parser {
     });
     const [min, max] = arity;
     if (args.length < min || args.length > max) {
-      const want = min === max ? `${min}` : max > 2 ? `at least ${min}` : `${min} or ${max}`;
+      const want =
+        min === max
+          ? `${min}`
+          : max === min + 1
+            ? `${min} or ${max}`
+            : args.length > max
+              ? `at most ${max}`
+              : `at least ${min}`;
       throw new FormulaError(
         `${fn}() takes ${want} argument${want.endsWith(' 1') || want === '1' ? '' : 's'}, not ${args.length}`,
         pos,
@@ -218,6 +230,22 @@ export type ParseResult =
  * "at N" (N = `position`, the 1-based column). Formulas over `LIMITS.formula` characters or
  * `LIMITS.formulaDepth` levels of nesting are refused.
  */
+/** The levels of operations in `node` (a variable, number or string is 0). */
+function treeDepth(node: FormulaNode): number {
+  switch (node.kind) {
+    case 'binary':
+      return 1 + Math.max(treeDepth(node.left), treeDepth(node.right));
+    case 'unary':
+      return 1 + treeDepth(node.operand);
+    case 'call':
+      return 1 + Math.max(0, ...node.args.map(treeDepth));
+    case 'number':
+    case 'string':
+    case 'variable':
+      return 0;
+  }
+}
+
 export function parseFormula(text: string): ParseResult {
   try {
     if (text.length > LIMITS.formula)

@@ -172,8 +172,14 @@ describe('formula: hostile input', () => {
     assert.ok(!parseFormula('abs('.repeat(1000) + 'x' + ')'.repeat(1000)).ok);
     const long = parseFormula('x+'.repeat(3000) + 'x');
     assert.ok(!long.ok && /longer than 4096/.test(long.message));
-    assert.ok(parseFormula('x+'.repeat(2000) + 'x').ok, 'a long flat sum is fine');
+    // A chain nests in R as deeply as it is long (R's parser stops at 50 levels): 40 at most,
+    // refused in words; rowsum() takes up to 64 terms.
+    assert.ok(parseFormula('x+'.repeat(40) + 'x').ok);
+    const chain = parseFormula('x+'.repeat(2000) + 'x');
+    assert.ok(!chain.ok && /formula too long: more than 40 operations/.test(chain.message));
     assert.ok(parseFormula(`sum(${'x,'.repeat(63)}x)`).ok);
+    const many = parseFormula(`rowsum(${'x,'.repeat(99)}x)`);
+    assert.ok(!many.ok && /rowsum\(\) takes at most 64 arguments, not 100/.test(many.message));
   });
 
   it('emits only its own R syntax for any input (property)', () => {
