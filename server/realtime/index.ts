@@ -29,6 +29,7 @@ import {
 import { createPorts } from './adapters.ts';
 import { HandshakeError, type PanthRServer, type PanthRSocket } from './events.ts';
 import { bindHandlers } from './handlers.ts';
+import { boundPacketDepth } from './packet-depth.ts';
 import { maxMessageBytes, MessageLimits, PRE_LOGIN_FRAME_BYTES } from './message-limits.ts';
 import { SizeRefusals } from './size-refusals.ts';
 import {
@@ -166,7 +167,12 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   for (const mw of deps.auth.middleware) io.engine.use(onHandshake(mw));
   if (cluster !== null) io.engine.use(onHandshake(affinityCookie(cluster, log)));
   const limits = new MessageLimits(() => maxMessageBytes(config.max_data));
-  io.engine.on('connection', (conn: EngineSocket) => limits.attach(conn));
+  io.engine.on('connection', (conn: EngineSocket) => {
+    limits.attach(conn);
+    // After the limits (they count the message as sent): a packet nested too deeply is
+    // never parsed (packet-depth.ts).
+    boundPacketDepth(conn);
+  });
 
   // A personal access token in `auth: {"token"}` (API 1.1) comes first: it stands for its
   // user whatever cookie the request also carries.

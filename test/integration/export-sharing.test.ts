@@ -60,12 +60,13 @@ describe('export and reports of a shared workspace', function () {
     const html = await get(reader, 'report?format=html');
     assert.equal(html.status, 200);
     const page = await html.text();
-    assert.ok(page.includes('Shared note.') && page.includes('<td>3.854167</td>'), page);
+    // Numbers as reports print them: 4 significant digits (blocks.ts).
+    assert.ok(page.includes('Shared note.') && page.includes('<td>3.854</td>'), page);
     // A result that is itself a table (descriptives) is shown as that table, its header the
-    // result's columns.
+    // result's columns in readers' words.
     const d1 = /<section class="output" id="d1">[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
-    assert.match(d1, /<thead><tr><th>variable<\/th><th>n<\/th><th>missing<\/th><th>mean<\/th>/);
-    assert.match(d1, /<tr><td>y<\/td><td>6<\/td><td>0<\/td><td>3.854167<\/td>/);
+    assert.match(d1, /<thead><tr><th>Variable<\/th><th>N<\/th><th>Missing<\/th><th>Mean<\/th>/);
+    assert.match(d1, /<tr><td>y<\/td><td>6<\/td><td>0<\/td><td>3.854<\/td>/);
     const zip = await get(reader, 'export?format=zip');
     assert.equal(zip.status, 200);
     assert.equal(zip.headers.get('content-type'), 'application/zip');
@@ -80,7 +81,7 @@ describe('export and reports of a shared workspace', function () {
       const csv = await readFile(join(dir, 'zip', 'sc.csv'), 'utf8');
       assert.equal(csv.split('\n')[0], '"g","y"');
       const xml = await readFile(join(dir, 'docx', 'word', 'document.xml'), 'utf8');
-      assert.ok(xml.includes('>3.854167<') && xml.includes('Shared note.'));
+      assert.ok(xml.includes('>3.854<') && xml.includes('Shared note.'));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -148,6 +148,18 @@ describe('realtime: data, ok, ping (one shared server)', function () {
     assert.ok(c.pings.indexOf(fromServer) < c.pings.indexOf(fromR));
   });
 
+  it('refuses a message nested too deeply as invalid_message without parsing it, and goes on', async () => {
+    const c = await client();
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    c.socket.io.engine.write(`2["data",{"seq":77,"objects":[${deep}]}]`);
+    const refused = await c.until(() =>
+      c.received.find((m) => m.replyTo === null && m.objects[0]?.['code'] === 'invalid_message'),
+    );
+    assert.equal(refused.objects.length, 1);
+    const [ok] = await c.request([{ type: 'note', name: 'after', text: 'still here' }]);
+    assert.equal(ok?.type, 'note');
+  });
+
   it('answers each of several pings sent at once from R, each after its server answer', async () => {
     const c = await client();
     for (let t = 0; t < 5; t++) c.socket.emit('ping', { t });
