@@ -82,6 +82,11 @@ export function storePersistence(store: Store): WorkspacePersistence {
       await resetWorkspaces(store, userId);
       await store.accounts.clearCurrentPreferences(userId);
       await store.preferences.deleteOfUser(userId);
+      // All that a client created (API.md §4): its groups and access tokens too.
+      for (const g of await store.groups.listOwned(userId))
+        await store.groups.delete(g._id, userId);
+      for (const t of await store.tokens.listAccessTokens(userId, new Date()))
+        await store.tokens.deleteAccessToken(t._id, userId);
     },
   };
 }

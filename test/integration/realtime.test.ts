@@ -678,11 +678,29 @@ describe('realtime: limits', function () {
       const user = await createUser(ts, 'pub');
       const c = await connect(ts, user.cookie);
       await c.request([dataset]);
+      // Groups and access tokens are what a client created too.
+      const json = { cookie: user.cookie, 'content-type': 'application/json' };
+      const made = await Promise.all([
+        fetch(`${ts.url}/api/v1/groups`, { method: 'POST', headers: json, body: '{"name":"g1"}' }),
+        fetch(`${ts.url}/api/v1/tokens`, {
+          method: 'POST',
+          headers: json,
+          body: '{"name":"t","scopes":["read"],"expires_in_days":1}',
+        }),
+      ]);
+      assert.deepEqual(
+        made.map((r) => r.status),
+        [201, 201],
+      );
       c.close();
       await new Promise((r) => setTimeout(r, 1000));
       const again = await connect(ts, user.cookie);
       assert.deepEqual(again.received[0]?.objects, []);
       again.close();
+      const list = async (what: string): Promise<unknown> =>
+        (await fetch(`${ts.url}/api/v1/${what}`, { headers: { cookie: user.cookie } })).json();
+      assert.deepEqual(await list('groups'), { groups: [] });
+      assert.deepEqual(await list('tokens'), { tokens: [] });
     }));
 
   it('public mode: a reader of a workspace whose owner leaves loses it (bye revoked)', () =>
