@@ -152,8 +152,14 @@ export function oidcRoutes(deps: OidcRouteDeps): Router {
 
   router.get('/login/oidc/callback', ...guards, async (req, res) => {
     const pending = req.session.oidc;
-    // Single use: a replayed or second callback finds nothing pending.
+    // Single use: a replayed or second callback finds nothing pending. Stored before anything
+    // is answered: express-session saves as the response ends, after its head and body are
+    // out, so a callback sent right after this one's answer could still find it pending.
     delete req.session.oidc;
+    if (pending !== undefined)
+      await new Promise<void>((resolve, reject) =>
+        req.session.save((err?: Error) => (err ? reject(err) : resolve())),
+      );
     if (pending === undefined) {
       await page(
         res,
