@@ -129,6 +129,11 @@ export class WorkspaceRuntime {
     return [...this.objects.values()];
   }
 
+  /** The object called `name`, if the workspace holds one. */
+  object(name: string): StoredPanthrObject | undefined {
+    return this.objects.get(name);
+  }
+
   /**
    * Runs one validated object and says what to store, remove and send back. A request that
    * cannot be served resolves with nothing to store or remove and its error object (codes
@@ -243,7 +248,7 @@ export class WorkspaceRuntime {
       call,
       kinds: this.kinds,
       slices: this.slices,
-      object: (name) => this.objects.get(name),
+      object: (name) => this.object(name),
       dataset: (name) => this.dataset(name),
       putDataset: (d, meanwhile) => this.putDataset(d, call, true, prepare, meanwhile),
       putVariable: (d, v) => this.putVariable(d, v, call),

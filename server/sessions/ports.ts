@@ -43,6 +43,8 @@ export interface WorkspaceRuntime {
   readonly kinds: RegisteredKinds;
   /** The workspace's objects as the runtime holds them (no `hash`), in stored order. */
   list(): readonly StoredPanthrObject[];
+  /** The object of that name the runtime holds, if any. */
+  object(name: string): StoredPanthrObject | undefined;
   /**
    * Puts objects back as they were (null: absent), in R and in the held state, as one
    * queued run; the outcome stores and removes them (undo and redo).

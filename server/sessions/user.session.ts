@@ -403,12 +403,9 @@ export class UserSession {
       const runtime = this.runtime;
       if (runtime === null) throw new RError('cancelled', 'the server is shutting down');
       const which = undoKind(object);
-      const held = runtime.list();
-      const before = isRecorded(
-        object,
-        held.find((o) => o.name === object.name),
-      )
-        ? new Map(held.map((o) => [o.name ?? '', o]))
+      // Every object is copied only for a run that is a recorded change (most are not).
+      const before = isRecorded(object, runtime.object(object.name ?? ''))
+        ? new Map(runtime.list().map((o) => [o.name ?? '', o]))
         : null;
       const result =
         which !== null
