@@ -11,7 +11,7 @@ import {
   modelSummary,
 } from '../format.ts';
 import { isTable, str, type Cell, type ResultTable } from '../types.ts';
-import { renderTable } from './render-result.ts';
+import { renderTable, uncomputed } from './render-result.ts';
 
 type R = Record<string, unknown>;
 
@@ -39,11 +39,10 @@ function facts(r: R, test: string): HTMLElement | null {
       rows.push([label, f(v as Cell)]);
   };
   if (typeof r['method'] === 'string') rows.push(['Method', r['method']]);
-  // A null htest key is one R does not compute for this test (Kendall's df): not shown.
-  if (r['statistic'] !== null) add('statistic', 'Statistic');
+  if (!uncomputed(r, 'statistic')) add('statistic', 'Statistic');
   if (Array.isArray(r['df'])) rows.push(['df', r['df'].map((d) => formatDf(d as Cell)).join(', ')]);
   // R's "parameter" of a binomial test is its number of trials, not degrees of freedom.
-  else if (r['df'] !== null) add('df', test === 'binom.test' ? 'Trials' : 'df', formatDf);
+  else if (!uncomputed(r, 'df')) add('df', test === 'binom.test' ? 'Trials' : 'df', formatDf);
   add('p_value', 'p-value', formatP);
   const est = r['estimate'];
   if (Array.isArray(est)) {

@@ -131,6 +131,11 @@ export function warningsOf(...sources: unknown[]): string[] {
 /** The htest keys every test result has, null when R computes none for the test. */
 const UNCOMPUTED = new Set(['statistic', 'df', 'estimate', 'conf_int']);
 
+/** Whether key `k` of result `r` is an htest key R computes none of for this test (not shown). */
+export function uncomputed(r: Readonly<Record<string, unknown>>, k: string): boolean {
+  return r[k] === null && UNCOMPUTED.has(k);
+}
+
 /** A test's result: the named statistics, then any tables (coefficients, ANOVA, counts). */
 function renderTestResult(result: Record<string, unknown>, exportName: string): HTMLElement {
   const dl = h('dl', { class: 'stats' });
@@ -138,8 +143,7 @@ function renderTestResult(result: Record<string, unknown>, exportName: string): 
   for (const [k, v] of Object.entries(result)) {
     if (k === 'warnings' || k === 'warning' || k === 'estimate_names' || k === 'statistic_name')
       continue;
-    // A null htest key is one R does not compute for this test (Kendall's df): not shown.
-    if (v === null && UNCOMPUTED.has(k)) continue;
+    if (uncomputed(result, k)) continue;
     const names = result['estimate_names'];
     if (k === 'estimate' && Array.isArray(v) && Array.isArray(names) && names.length === v.length) {
       const parts = v.map((x, i) => `${String(names[i])}: ${formatCell(x as Cell)}`);
