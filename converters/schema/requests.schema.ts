@@ -181,6 +181,7 @@ export const ERROR_CODES = [
   'timeout',
   'wrong_workspace',
   'moved',
+  'too_many_requests',
   'internal',
 ] as const;
 /** An error object, as the server answers a request it cannot serve. */

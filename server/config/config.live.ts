@@ -18,6 +18,7 @@ export const LIVE_KEYS = [
   'max_users',
   'max_data',
   'compute_timeout',
+  'max_queued',
   'user_validation',
   // Applied by main.ts's reload: a new Rserve for new sessions (r/reload.ts).
   'extensions',

@@ -124,6 +124,11 @@ export const configSchema = z.strictObject({
     .default(null),
   mail: mailSchema.nullable().default(null),
   compute_timeout: limitSeconds.default(60),
+  /**
+   * Messages one user may have waiting for R (sent, acknowledged, not yet started); past it a
+   * message is answered `too_many_requests`. The project's own key.
+   */
+  max_queued: z.number().int().min(1).max(1_000_000).default(1000),
   /** The project's own keys. */
   /** Public URL of the server, used in mailed links; null: derived from the request. */
   base_url: z.string().url().nullable().default(null),

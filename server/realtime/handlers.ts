@@ -138,6 +138,9 @@ export function bindHandlers(
         { socket: socket.id, user: client.userId, seq, objects: objects.length, bytes },
         'data received',
       );
+      // Acknowledged first: a message refused at once (too many waiting) gets its `ok`
+      // before its reply.
+      client.acknowledge(seq);
       deps.sessions.submit(
         client,
         seq,
@@ -145,8 +148,8 @@ export function bindHandlers(
           ? objects.map((o) => readOnlyError(nameOf(o)))
           : objects.map((o) => deps.validate(o, sessionKinds)),
         workspace ?? null,
+        bytes,
       );
-      client.acknowledge(seq);
     }),
   );
 

@@ -139,6 +139,9 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     get computeTimeoutMs() {
       return config.compute_timeout * 1000;
     },
+    get maxQueued() {
+      return config.max_queued;
+    },
     publicMode: config.public,
     limits: {
       get timeoutMs() {

@@ -113,18 +113,20 @@ export class SessionManager {
   }
 
   /**
-   * Queues a checked client message; `workspace` is the id the client's tab shows, or null
-   * when it did not say (then the message runs in whichever workspace is current).
+   * Queues a checked client message of `bytes` on the wire; `workspace` is the id the
+   * client's tab shows, or null when it did not say (then the message runs in whichever
+   * workspace is current).
    */
   submit(
     client: ClientConnection,
     seq: number,
     items: readonly (StoredPanthrObject | ErrorObject)[],
     workspace: string | null = null,
+    bytes = 0,
   ): void {
     client.touch();
     client.messages += 1;
-    this.users.get(client.userId)?.submit(client, seq, items, workspace);
+    this.users.get(client.userId)?.submit(client, seq, items, workspace, bytes);
   }
 
   /**
@@ -223,7 +225,8 @@ export class SessionManager {
     if (user === undefined || !user.detach(client)) return Promise.resolve();
     const onEnded = this.deps.onUserEnding?.(client.userId);
     this.users.delete(client.userId);
-    // Work already queued still runs and is saved (each computation is bounded by compute_timeout).
+    // Work already queued still runs and is saved (each computation is bounded by
+    // compute_timeout, the queue by max_queued); in public mode it stops (see purge).
     const graceMs = this.closing ? SHUTDOWN_GRACE_MS : null;
     const ended = this.deps.publicMode ? this.purge(user, graceMs) : user.close(graceMs);
     this.endings.set(user.userId, ended);
@@ -233,9 +236,12 @@ export class SessionManager {
     });
   }
 
-  /** Public mode: lets the user's work finish, then deletes all they created. */
+  /**
+   * Public mode: stops the user's work at once (its results would be deleted), then deletes
+   * all they created.
+   */
   private async purge(user: UserSession, graceMs: number | null): Promise<void> {
-    await user.close(graceMs);
+    await user.close(graceMs ?? 0);
     await this.deps.persistence
       .purge(user.userId)
       .catch((err: unknown) => this.deps.log.error({ err }, 'public mode: purge failed'));

@@ -37,6 +37,8 @@ export interface UserSessionDeps {
   readonly log: Logger;
   readonly metrics: SessionMetrics;
   readonly computeTimeoutMs: number;
+  /** Messages of this user that may wait for R at once (`max_queued`). */
+  readonly maxQueued: number;
 }
 
 /** An error object for `name`. */
@@ -60,6 +62,12 @@ export function readOnlyError(name: string | null): ErrorObject {
 const PING_TIMEOUT_MS = 30_000;
 /** Pings of one client that may wait for R's answer at once (see UserSession.pingR). */
 const MAX_WAITING_PINGS = 100;
+/**
+ * Bytes (as received) of one user's messages that may wait for R at once: with the message
+ * limit of 128 MiB, two of the largest wait behind the one running. Past it, or past
+ * `max_queued` messages, a message is answered `too_many_requests`.
+ */
+const MAX_WAITING_BYTES = 256 * 2 ** 20;
 
 /** A workspace and its objects as just read from the store. */
 interface LoadedWorkspace {
@@ -80,6 +88,8 @@ export class UserSession {
   private readonly pinging = new WeakMap<ClientConnection, { t: unknown; at: number }[]>();
   private readonly leanReplies = new LeanReplies();
   private readonly history: UndoHistory;
+  /** Client messages queued whose turn has not come, and their bytes on the wire. */
+  private readonly waiting = { messages: 0, bytes: 0 };
 
   constructor(
     readonly userId: string,
@@ -128,20 +138,38 @@ export class UserSession {
   }
 
   /**
-   * Queues the checked objects of client message `seq`; results go back as one `data`.
-   * `workspace` (the tab's, or null) is compared with the current one when the message's
-   * turn comes, after any switch queued before it.
+   * Queues the checked objects of client message `seq` (`bytes` on the wire); results go
+   * back as one `data`. `workspace` (the tab's, or null) is compared with the current one
+   * when the message's turn comes, after any switch queued before it. Past the user's
+   * bounds on waiting messages, every object is answered `too_many_requests` at once.
    */
   submit(
     client: ClientConnection,
     seq: number,
     items: readonly (StoredPanthrObject | ErrorObject)[],
     workspace: string | null = null,
+    bytes = 0,
   ): void {
+    const refusal = this.overQueued(bytes);
+    if (refusal !== null) {
+      this.deps.log.warn(
+        { user: this.userId, seq, waiting: this.waiting.messages, bytes: this.waiting.bytes },
+        'data refused: too many messages waiting',
+      );
+      const objects = items.map((o) => errorObject(o.name, ErrorCode.tooManyRequests, refusal));
+      client.outbound.push({ replyTo: seq, objects });
+      return;
+    }
+    this.waiting.messages += 1;
+    this.waiting.bytes += bytes;
     const endWork = client.beginWork();
     const received = performance.now();
     void this.queue
-      .run(() => this.process(client, seq, items, workspace))
+      .run(() => {
+        this.waiting.messages -= 1;
+        this.waiting.bytes -= bytes;
+        return this.process(client, seq, items, workspace);
+      })
       .finally(() => {
         endWork();
         this.deps.log.info(
@@ -154,6 +182,18 @@ export class UserSession {
           'data answered',
         );
       });
+  }
+
+  /** Why a message of `bytes` may not wait now, in words for the user; null: it may. */
+  private overQueued(bytes: number): string | null {
+    const { messages, bytes: waitingBytes } = this.waiting;
+    const max = this.deps.maxQueued;
+    if (messages >= max)
+      return `${messages} earlier messages of yours are still waiting for R (at most ${max} may wait): send this again once their results have come`;
+    // One message may always wait, whatever its size (the transport bounds that).
+    if (messages > 0 && waitingBytes + bytes > MAX_WAITING_BYTES)
+      return `${Math.ceil(waitingBytes / 2 ** 20)} MB of earlier messages of yours are still waiting for R (at most ${MAX_WAITING_BYTES / 2 ** 20} MB may wait): send this again once their results have come`;
+    return null;
   }
 
   /**

@@ -775,6 +775,25 @@ describe('realtime: limits', function () {
       assert.equal((await workspaces.everyObject()).length, 0);
     }));
 
+  it("public mode: a leaving user's running computation is stopped, not waited for", () =>
+    withServer(
+      { public: true, compute_timeout: 120, extensions: { testing: TEST_EXTENSION } },
+      async (ts) => {
+        const user = await createUser(ts, 'pubspin');
+        const c = await connect(ts, user.cookie);
+        await c.request([dataset]);
+        const spin = { type: 'test', name: 'spin', test: 'spin', dataset: 'd', variables: ['x'] };
+        const seq = c.send([spin]);
+        await c.until(() => c.oks.includes(seq), 10_000, 'the ok');
+        c.close();
+        // The next tab waits for the purge, which waited for the spin before (120 s, far past
+        // connect's 20 s wait for the workspace).
+        const again = await connect(ts, user.cookie);
+        assert.deepEqual(again.received[0]?.objects, []);
+        again.close();
+      },
+    ));
+
   it('says bye shutdown to every client when the server stops', async () => {
     const ts = await startTestServer();
     let stopped = false;

@@ -35,6 +35,7 @@ describe('configuration', () => {
     assert.equal(c.mongodb_url, null);
     assert.equal(c.mail, null);
     assert.equal(c.compute_timeout, 60);
+    assert.equal(c.max_queued, 1000);
     assert.ok(Object.isFrozen(c) && Object.isFrozen(c.r));
   });
 
@@ -43,6 +44,9 @@ describe('configuration', () => {
     assert.deepEqual([c.timeout, c.max_time, c.compute_timeout, c.max_users], [0.5, 1.5, 0.25, 0]);
     assert.equal(problems({ timeout: 0 }).length, 1);
     assert.equal(problems({ compute_timeout: -1 }).length, 1);
+    assert.equal(parseConfig({ max_queued: 1 }).max_queued, 1);
+    assert.equal(problems({ max_queued: 0 }).length, 1);
+    assert.equal(problems({ max_queued: 2.5 }).length, 1);
   });
 
   it('names each bad key with what was expected and what it got', () => {

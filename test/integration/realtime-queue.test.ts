@@ -1,0 +1,80 @@
+/**
+ * One user's queue for R is bounded: past `max_queued` waiting messages a message is
+ * answered `too_many_requests` at once, and the waiting ones still run.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { connect, createUser, type TestClient } from '../fixtures/users.ts';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/r');
+
+const dataset = {
+  type: 'dataset',
+  name: 'd',
+  variables: [{ type: 'vector', name: 'x', variableType: 'scalar', values: [1, 2, 3, 4] }],
+};
+const testObject = (name: string, test: string, options: object = {}) => ({
+  type: 'test',
+  name,
+  test,
+  dataset: 'd',
+  variables: ['x'],
+  options,
+});
+const names = (objects: readonly Record<string, unknown>[]) => objects.map((o) => o['name']);
+
+describe('realtime: the queue of one user', function () {
+  this.timeout(90_000);
+  let ts: TestServer;
+  const clients: TestClient[] = [];
+
+  before(async () => {
+    ts = await startTestServer({
+      extensions: { testing: path.join(FIXTURES, 'test-extension.R') },
+      max_queued: 5,
+      compute_timeout: 60,
+    });
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await ts?.stop();
+  });
+
+  it('answers too_many_requests past max_queued waiting messages, and runs those waiting', async () => {
+    const user = await createUser(ts, 'queue-bound');
+    const client = await connect(ts, user.cookie);
+    clients.push(client);
+    await client.request([dataset]);
+    const busy = client.send([testObject('busy', 'sleep', { seconds: 3 })]);
+    // The sleep has begun (it is no longer waiting) well before this.
+    await new Promise((r) => setTimeout(r, 700));
+    const waiting = [1, 2, 3, 4, 5].map((i) => client.send([testObject(`w${i}`, 'pid')]));
+    const over = client.send([testObject('over', 'pid'), { type: 'note', name: 'n1', text: 'x' }]);
+
+    const refused = await client.reply(over, 2500);
+    assert.equal(
+      client.received.some((m) => m.replyTo === busy),
+      false,
+      'the refusal came while R was still busy',
+    );
+    assert.deepEqual(names(refused.objects), ['over', 'n1']);
+    for (const o of refused.objects) {
+      assert.equal(o['type'], 'error');
+      assert.equal(o['code'], 'too_many_requests', JSON.stringify(o));
+      assert.match(String(o['message']), /5 earlier messages .*at most 5 may wait/);
+    }
+    assert.ok(client.oks.includes(over), 'the refused message was acknowledged');
+
+    const [slept] = (await client.reply(busy, 20_000)).objects;
+    assert.equal((slept?.['result'] as { slept?: unknown } | undefined)?.slept, 3);
+    for (const [i, seq] of waiting.entries()) {
+      const [o] = (await client.reply(seq, 20_000)).objects;
+      assert.equal(o?.['name'], `w${i + 1}`);
+      assert.equal(typeof (o?.['result'] as { pid?: unknown } | undefined)?.pid, 'number');
+    }
+    // Room again: the message refused before now runs.
+    const [again] = await client.request([testObject('over', 'pid')]);
+    assert.equal(typeof (again?.['result'] as { pid?: unknown } | undefined)?.pid, 'number');
+  });
+});
