@@ -4,6 +4,7 @@
  * vector is built and checked in TypeScript (converters' vector-edit), then replaces the
  * variable in R and in the stored dataset at once (`putVariable`), so both stay equal.
  */
+import { isDeepStrictEqual } from 'node:util';
 import {
   editCells,
   renameLevels,
@@ -35,14 +36,18 @@ function changed(v: PanthrVector, o: DataCommand): PanthrVector {
  * Runs `edit`, `levels` or `settype`: `not_found` for an unknown dataset or variable,
  * `invalid_object` for a change the variable cannot take (nothing changes then). Stores
  * the updated dataset; replies with the command and `result.variable` (the variable as
- * it now is, as for `newvar`).
+ * it now is, as for `newvar`). A command that leaves the variable as it was (a cell
+ * edited to its own value) stores nothing: it is no change for undo.
  */
 export async function runDataCommand(ctx: RunContext, o: DataCommand): Promise<RunOutcome> {
   const entry = ctx.dataset(o.dataset);
   const v = entry.dataset.variables.find((x) => x.name === o.variable);
   if (v === undefined)
     throw computeError('not_found', `variable "${o.variable}" not found in dataset "${o.dataset}"`);
-  const updated = await ctx.putVariable(o.dataset, changed(v, o));
+  const next = changed(v, o);
+  if (isDeepStrictEqual(next, v))
+    return { store: [], remove: [], reply: [{ ...o, result: { variable: v } }] };
+  const updated = await ctx.putVariable(o.dataset, next);
   const stored = updated.dataset.variables.find((x) => x.name === o.variable);
   const out = { ...o, result: { variable: stored } };
   return { store: [updated.dataset], remove: [], reply: [out] };

@@ -144,6 +144,27 @@ describe('data: undo, redo and live results (API 1.1)', function () {
     b.close();
   });
 
+  it('an edit that changes nothing is no step of the history, and leaves redo alone', async () => {
+    const other = await createUser(ts, 'undo-noop');
+    const a = await connect(ts, other.cookie);
+    await a.request([readCsv]);
+    await a.request([edit('n1', 1, 9.5)]);
+    const same = await a.request([edit('n2', 1, 9.5)]);
+    assert.equal(same[0]?.type, 'command', JSON.stringify(same[0]));
+    const x = (same[0]?.['result'] as { variable: { values: unknown } }).variable.values;
+    assert.deepEqual(x, [9.5, 2.5, 3.5, 4.5]);
+    const u = await a.request([undo('n3')]);
+    assert.equal((u[0]?.['result'] as Obj)['undone'], 'edit of variable "x" of dataset "d"');
+    // Undone: x is as read. Editing a cell to the value it has now keeps the redo.
+    await a.request([edit('n4', 2, 2.5)]);
+    const r = await a.request([redo('n5')]);
+    assert.equal((r[0]?.['result'] as Obj)['redone'], 'edit of variable "x" of dataset "d"');
+    a.close();
+    const b = await connect(ts, other.cookie);
+    assert.deepEqual(xOnConnect(b), [9.5, 2.5, 3.5, 4.5]);
+    b.close();
+  });
+
   it('an output whose dataset is deleted says so; undoing the deletion brings it back', async () => {
     const a = await connect(ts, user.cookie);
     const seen = a.received.length;
