@@ -83,6 +83,26 @@ export interface Choices {
   settings?: Record<string, unknown>;
   /** A graph's title (`label`). */
   label?: string;
+  /** A graph's size in CSS pixels (`width`, `height`): drawn at the size it is shown. */
+  size?: { width: number; height: number };
+}
+
+/** Narrowest and widest graph drawn for the outputs panel, in CSS pixels. */
+const GRAPH_WIDTH = { min: 360, max: 960 } as const;
+
+/**
+ * The size to draw a graph at for a panel whose cards have `available` CSS pixels inside:
+ * that width (within {@link GRAPH_WIDTH}), 4:3. Drawn at the size it is shown, R's 12-point
+ * text reads as 12 points; a 640-pixel graph shrunk into a 340-pixel card read as 6.
+ */
+export function graphSize(available: number): { width: number; height: number } {
+  const width = Math.round(
+    Math.min(
+      GRAPH_WIDTH.max,
+      Math.max(GRAPH_WIDTH.min, Number.isFinite(available) ? available : 0),
+    ),
+  );
+  return { width, height: Math.round((width * 3) / 4) };
 }
 
 /** The numbers of a comma- or space-separated list ("0.5, 0.3"), or null if one is not. */
@@ -191,6 +211,7 @@ export function buildRequest(
       dataset,
       variables: vars,
       format: 'svg',
+      ...(choices.size ?? {}),
       ...label,
       ...settings,
       ...filter,

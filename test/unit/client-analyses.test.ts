@@ -6,6 +6,7 @@ import {
   ANALYSES,
   analysisById,
   buildRequest,
+  graphSize,
   parseNumbers,
   validateChoices,
   type Analysis,
@@ -163,6 +164,22 @@ describe('client analysis dialogs', () => {
       options: { by: '' },
     });
     assert.deepEqual(optionsOf(sh), {});
+  });
+
+  it('draws a graph at the width of the card it is shown in, 4:3, within 360-960 pixels', () => {
+    assert.deepEqual(graphSize(340), { width: 360, height: 270 });
+    assert.deepEqual(graphSize(523.4), { width: 523, height: 392 });
+    assert.deepEqual(graphSize(2000), { width: 960, height: 720 });
+    assert.deepEqual(graphSize(Number.NaN), { width: 360, height: 270 });
+    const hist = buildRequest(get('hist'), 'd', 'h1', {
+      slots: { x: ['x'] },
+      options: {},
+      size: graphSize(500),
+    });
+    assert.deepEqual(
+      [hist.type, 'width' in hist && hist.width, 'height' in hist && hist.height],
+      ['graph', 500, 375],
+    );
   });
 
   it('says what is wrong with a dialog in plain words', () => {

@@ -5,6 +5,7 @@ import type { App } from '../app.ts';
 import {
   analysisById,
   buildRequest,
+  graphSize,
   validateChoices,
   type Analysis,
   type Choices,
@@ -164,6 +165,7 @@ export function openAnalysisDialog(
     if (filterSel?.value) choices.filter = filterSel.value;
     if (a.kind === 'graph') choices.settings = { ...app.prefs.settings };
     if (a.kind === 'graph' && title.value.trim()) choices.label = title.value.trim();
+    if (a.kind === 'graph') choices.size = graphSize(cardInnerWidth());
     const problem = validateChoices(a, choices);
     if (problem !== null) {
       error.textContent = problem;
@@ -174,6 +176,24 @@ export function openAnalysisDialog(
     close();
     send(app, a, req);
   });
+}
+
+/**
+ * The width inside an output card now, in CSS pixels: the outputs panel's content width
+ * less a card's border and padding (the window's width when no panel is shown).
+ */
+function cardInnerWidth(): number {
+  const host = document.querySelector<HTMLElement>('.outputs-host');
+  const hostWidth = host?.clientWidth ?? window.innerWidth;
+  const pad = (el: Element | null | undefined): number => {
+    if (!el) return 0;
+    const cs = getComputedStyle(el);
+    return parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight);
+  };
+  const card = host?.querySelector('.output');
+  // A card's padding and border when one is shown; else what styles.css gives it.
+  const cardSides = card ? pad(card) + 2 : 26;
+  return hostWidth - pad(host) - cardSides;
 }
 
 /** Reopens the dialog that made the output `o`, when a menu entry made it; false if none. */

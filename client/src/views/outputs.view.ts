@@ -85,13 +85,11 @@ function graphFigure(o: PObject, title: string): HTMLElement {
   const alt = graphAlt(o);
   const img = graphImage(`${o.name}:${o.hash ?? ''}`, g, alt);
   const open = (): void => {
-    openDialog(
-      title,
-      h('div', { class: 'graph-large' }, graphImage(`${o.name}:${o.hash ?? ''}`, g, alt)),
-      {
-        wide: true,
-      },
-    );
+    const large = graphImage(`${o.name}:${o.hash ?? ''}`, g, alt);
+    // At most twice the size it was drawn at: a closer look, not giant letters.
+    const drawn = o.type === 'graph' && typeof o.width === 'number' ? o.width : 640;
+    large.style.maxWidth = `${2 * drawn}px`;
+    openDialog(title, h('div', { class: 'graph-large' }, large), { wide: true });
   };
   return h(
     'button',
