@@ -201,7 +201,14 @@ describe('browser journey', function () {
     );
     await page.getByLabel('Background color').fill('#ffeecc');
     await saved;
+    // A value out of range is said, and the last good one is kept.
+    const size = page.getByLabel('Text size');
+    await size.fill('50');
+    await page.getByText('Enter a number from 0.1 to 10; until then 1 is kept.').waitFor();
     await shot('08-preferences');
+    await size.press('Tab');
+    await page.getByText('50 is not from 0.1 to 10: 1 was kept.').waitFor();
+    assert.equal(await size.inputValue(), '1');
     await page.getByRole('button', { name: 'Close' }).click();
     await menu(page, 'Graph', 'Histogram…');
     await page.getByLabel('Variable', { exact: true }).selectOption('score');

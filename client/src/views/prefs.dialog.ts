@@ -20,13 +20,15 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
     el.addEventListener('input', () => change((n) => set(n, el.value)));
     return el;
   };
+  /** A number field that says when a value is out of range, and keeps the last good one. */
   const num = (
+    label: string,
     value: number,
-    min: number,
-    max: number,
-    step: number,
+    range: { min: number; max: number; step: number },
     set: (n: GraphSettings, v: number) => void,
-  ): HTMLInputElement => {
+    hint?: string,
+  ): HTMLElement => {
+    const { min, max, step } = range;
     const el = h('input', {
       type: 'number',
       value: String(value),
@@ -34,11 +36,30 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
       max: String(max),
       step: String(step),
     });
-    el.addEventListener('input', () => {
+    const f = field(label, el, hint);
+    let last = value;
+    const valid = (): boolean => {
       const v = Number(el.value);
-      if (el.value !== '' && Number.isFinite(v) && v >= min && v <= max) change((n) => set(n, v));
+      return el.value.trim() !== '' && Number.isFinite(v) && v >= min && v <= max;
+    };
+    el.addEventListener('input', () => {
+      const ok = valid();
+      el.setAttribute('aria-invalid', String(!ok));
+      f.error.textContent = ok
+        ? ''
+        : `Enter a number from ${min} to ${max}; until then ${last} is kept.`;
+      if (!ok) return;
+      last = Number(el.value);
+      change((n) => set(n, last));
     });
-    return el;
+    el.addEventListener('change', () => {
+      if (valid()) return;
+      const typed = el.value.trim();
+      el.value = String(last);
+      el.setAttribute('aria-invalid', 'false');
+      f.error.textContent = `${typed === '' ? 'An empty value' : typed} is not from ${min} to ${max}: ${last} was kept.`;
+    });
+    return f.row;
   };
   const select = <T extends string>(
     value: T,
@@ -62,6 +83,7 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
   );
   symbol.addEventListener('change', () => change((n) => (n.point.symbol = Number(symbol.value))));
   const relative = '1 is R’s default.';
+  const R10 = { min: 0.1, max: 10, step: 0.1 };
   return h(
     'div',
     { class: 'pref-fields' },
@@ -81,17 +103,9 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
       'fieldset',
       {},
       h('legend', {}, 'Points and lines'),
-      field(
-        'Point size',
-        num(s.point.size, 0.1, 10, 0.1, (n, v) => (n.point.size = v)),
-        relative,
-      ).row,
+      num('Point size', s.point.size, R10, (n, v) => (n.point.size = v), relative),
       field('Point symbol', symbol).row,
-      field(
-        'Line width',
-        num(s.line.width, 0.1, 10, 0.1, (n, v) => (n.line.width = v)),
-        relative,
-      ).row,
+      num('Line width', s.line.width, R10, (n, v) => (n.line.width = v), relative),
       field(
         'Line style',
         select(s.line.style, LINE_STYLES, (n, v) => (n.line.style = v)),
@@ -109,21 +123,19 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
         'Bar border',
         color(s.bar.border, (n, v) => (n.bar.border = v)),
       ).row,
-      field(
+      num(
         'Bar width',
-        num(s.bar.width, 0.05, 1, 0.05, (n, v) => (n.bar.width = v)),
+        s.bar.width,
+        { min: 0.05, max: 1, step: 0.05 },
+        (n, v) => (n.bar.width = v),
         'Share of the space per bar.',
-      ).row,
+      ),
     ),
     h(
       'fieldset',
       {},
       h('legend', {}, 'Text and background'),
-      field(
-        'Text size',
-        num(s.text.size, 0.1, 10, 0.1, (n, v) => (n.text.size = v)),
-        relative,
-      ).row,
+      num('Text size', s.text.size, R10, (n, v) => (n.text.size = v), relative),
       field(
         'Text family',
         select(s.text.family, FONT_FAMILIES, (n, v) => (n.text.family = v)),
