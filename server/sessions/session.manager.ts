@@ -50,9 +50,10 @@ export class SessionManager {
   private readonly leaving = new Set<Promise<void>>();
   /**
    * Users whose last tab left and whose session is still ending, by user: queued work
-   * finishing and being saved, R given back, in public mode the purge.
+   * finishing and being saved, R given back, in public mode the purge. A shutdown bounds
+   * that work as it bounds the work of users still connected.
    */
-  private readonly endings = new Map<string, Promise<void>>();
+  private readonly endings = new Map<string, { session: UserSession; ended: Promise<void> }>();
   private closing = false;
 
   constructor(private readonly deps: SessionManagerDeps) {}
@@ -108,7 +109,7 @@ export class SessionManager {
     // A user back at once (a reload) waits for their previous session to end: the
     // workspace they get holds the last result queued before they left, and in public
     // mode nothing of what is being deleted.
-    client.ready = user.attach(client, this.endings.get(userId));
+    client.ready = user.attach(client, this.endings.get(userId)?.ended);
     return client;
   }
 
@@ -229,9 +230,9 @@ export class SessionManager {
     // compute_timeout, the queue by max_queued); in public mode it stops (see purge).
     const graceMs = this.closing ? SHUTDOWN_GRACE_MS : null;
     const ended = this.deps.publicMode ? this.purge(user, graceMs) : user.close(graceMs);
-    this.endings.set(user.userId, ended);
+    this.endings.set(user.userId, { session: user, ended });
     return ended.finally(() => {
-      if (this.endings.get(user.userId) === ended) this.endings.delete(user.userId);
+      if (this.endings.get(user.userId)?.ended === ended) this.endings.delete(user.userId);
       if (!this.users.has(user.userId)) onEnded?.();
     });
   }
@@ -256,6 +257,9 @@ export class SessionManager {
     const users = [...this.users.values()];
     // bye disconnects the socket, whose handler calls disconnect() at once (into `leaving`).
     for (const c of this.clients.keys()) c.bye('shutdown');
+    // Users who left before: their queued work is bounded alike (a queue of max_queued
+    // computations would otherwise hold the shutdown for as long as it takes).
+    for (const { session } of this.endings.values()) session.cancelAfter(SHUTDOWN_GRACE_MS);
     await Promise.allSettled([...users.map((u) => u.close(SHUTDOWN_GRACE_MS)), ...this.leaving]);
   }
 }

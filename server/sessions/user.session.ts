@@ -83,6 +83,9 @@ export class UserSession {
   private runtime: WorkspaceRuntime | null = null;
   private workspace: { id: string; name: string; readOnly?: boolean } | null = null;
   private readonly abort = new AbortController();
+  /** When the work is cancelled (see cancelAfter), and its timer. */
+  private cancelBy: number | undefined;
+  private cancelTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Per client whose ping R is answering: the pings that came since (see pingR). */
   private readonly pinging = new WeakMap<ClientConnection, { t: unknown; at: number }[]>();
@@ -273,15 +276,31 @@ export class UserSession {
 
   /** Finishes queued work (bounded by `graceMs` if given, then cancelled) and gives R back. */
   async close(graceMs: number | null): Promise<void> {
-    const timer = graceMs === null ? undefined : setTimeout(() => this.abort.abort(), graceMs);
+    if (graceMs !== null) this.cancelAfter(graceMs);
     try {
       await this.queue.idle();
     } finally {
-      clearTimeout(timer);
+      clearTimeout(this.cancelTimer);
     }
     // A start queued from now on (a tab that left while attaching) must not lease R again.
     this.closed = true;
     await this.stopRuntime();
+  }
+
+  /**
+   * Cancels the queued and running work in `ms` (or sooner if asked so before): what runs
+   * then is stopped in R, what waits fails at once. For a session already closing, at
+   * shutdown.
+   */
+  cancelAfter(ms: number): void {
+    if (
+      this.abort.signal.aborted ||
+      (this.cancelBy !== undefined && this.cancelBy <= Date.now() + ms)
+    )
+      return;
+    clearTimeout(this.cancelTimer);
+    this.cancelBy = Date.now() + ms;
+    this.cancelTimer = setTimeout(() => this.abort.abort(), ms);
   }
 
   /** The workspace open now, if loaded, and whether it is another user's (read-only). */

@@ -77,4 +77,31 @@ describe('realtime: the queue of one user', function () {
     const [again] = await client.request([testObject('over', 'pid')]);
     assert.equal(typeof (again?.['result'] as { pid?: unknown } | undefined)?.pid, 'number');
   });
+
+  it('a shutdown stops the queued work of a user who left, within its grace', async () => {
+    const own = await startTestServer({
+      extensions: { testing: path.join(FIXTURES, 'test-extension.R') },
+    });
+    let stopped = false;
+    try {
+      const user = await createUser(own, 'queue-shutdown');
+      const client = await connect(own, user.cookie);
+      await client.request([dataset]);
+      // 40 s of work, queued; the tab leaves, then the server is stopped.
+      const sleeps = Array.from({ length: 400 }, (_, i) =>
+        client.send([testObject(`s${i}`, 'sleep', { seconds: 0.1 })]),
+      );
+      await client.until(() => client.oks.length > sleeps.length, 10_000, 'the oks');
+      client.close();
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      await own.stop();
+      stopped = true;
+      const took = Date.now() - started;
+      // The shutdown grace is 5 s; the queue alone would hold it for about 40.
+      assert.ok(took < 20_000, `the shutdown took ${took} ms`);
+    } finally {
+      if (!stopped) await own.stop();
+    }
+  });
 });
