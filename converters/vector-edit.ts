@@ -171,15 +171,26 @@ function fromFactor(v: PanthrVector): readonly VectorValue[] {
 }
 
 /**
+ * A text as `settype` reads it as a number with `decimal` as its decimal mark: with ",",
+ * "1,5" reads 1.5 and "1.5" is no number (as R's `type.convert(x, dec = ",")`).
+ */
+function withDecimal(x: VectorValue, decimal: '.' | ','): VectorValue {
+  if (decimal === '.' || typeof x !== 'string') return x;
+  return x.includes('.') ? '' : x.replace(',', '.');
+}
+
+/**
  * `settype`: the variable as `type`; `missing` (when given) replaces its missing-value codes.
  * Numbers become levels in ascending order, levels become numbers when their text is one
- * (the codes of an object stay codes), true/false become levels "FALSE", "TRUE" (as R's
- * `factor()`); a value the new type cannot hold is an error naming its row.
+ * (the codes of an object stay codes; `decimal` is the texts' decimal mark), true/false
+ * become levels "FALSE", "TRUE" (as R's `factor()`); a value the new type cannot hold is an
+ * error naming its row.
  */
 export function setType(
   v: PanthrVector,
   type: VariableType,
   missing?: readonly (number | string)[],
+  decimal: '.' | ',' = '.',
 ): PanthrVector {
   const miss = new Set<unknown>(missing ?? v.missing ?? []);
   const withMissing = (o: PanthrVector): PanthrVector => {
@@ -197,7 +208,7 @@ export function setType(
       if (NON_FINITE.has(x)) fail(`row ${i + 1}: ${String(x)} cannot be a level`);
       return x;
     }
-    const cell = typedCell(x, type);
+    const cell = typedCell(type === 'scalar' ? withDecimal(x, decimal) : x, type);
     if (cell === undefined) fail(`row ${i + 1}: ${JSON.stringify(x)} is not ${WHAT[type]}`);
     return cell;
   });

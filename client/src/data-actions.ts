@@ -29,13 +29,17 @@ export function sendEdit(
   return run(app, [o], 'The cell could not be changed.');
 }
 
-/** `settype`: a new type and, when given, the missing-value codes (`[]` removes them). */
+/**
+ * `settype`: a new type and, when given, the missing-value codes (`[]` removes them) and
+ * the decimal mark of texts turned into numbers.
+ */
 export function sendSettype(
   app: App,
   dataset: string,
   variable: string,
   variableType: VariableType,
   missing?: MissingCode[],
+  decimal: '.' | ',' = '.',
 ): Promise<string | null> {
   const o: CommandOf<'settype'> = {
     type: 'command',
@@ -45,6 +49,7 @@ export function sendSettype(
     variable,
     variableType,
     ...(missing === undefined ? {} : { missing }),
+    ...(decimal === ',' ? { decimal } : {}),
   };
   return run(app, [o], 'The type could not be changed.');
 }

@@ -17,6 +17,23 @@ export function hasLevels(t: VariableType): boolean {
   return t === 'nominal' || t === 'ordinal';
 }
 
+/** A number written with a decimal comma ("1,5", "-0,25", ",5", "3,0e2"). */
+const COMMA_NUMBER = /^\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*$/;
+/** A number without a decimal mark ("12", "-3"), which reads alike with either mark. */
+const WHOLE_NUMBER = /^\s*[+-]?\d+([eE][+-]?\d+)?\s*$/;
+
+/**
+ * The decimal mark to turn `v`'s texts into numbers with: "," when each level (missing codes
+ * aside) is a number written with a decimal comma or a whole number and one has a comma
+ * (texts from a CSV read with the wrong mark); else ".", R's.
+ */
+export function decimalMarkOf(v: Vector): '.' | ',' {
+  if (!hasLevels(v.variableType) || v.labels !== undefined) return '.';
+  const levels = levelList(v);
+  const comma = levels.some((l) => COMMA_NUMBER.test(l));
+  return comma && levels.every((l) => COMMA_NUMBER.test(l) || WHOLE_NUMBER.test(l)) ? ',' : '.';
+}
+
 /**
  * The levels of a nominal or ordinal variable in their order, as the server counts them
  * (converters/vector-edit.ts `currentLevels`, which the bundle cannot import: it needs

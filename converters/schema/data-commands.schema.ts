@@ -125,6 +125,8 @@ export const settypeSchema = z.object({
     .array(z.union([z.number(), z.string().max(LIMITS.stringValue)]))
     .max(LIMITS.missing)
     .optional(),
+  /** Extension: the decimal mark of texts turned into numbers ("1,5" with ","). */
+  decimal: z.enum(['.', ',']).optional(),
 });
 
 /** A `read` command. */

@@ -28,7 +28,7 @@ function changed(v: PanthrVector, o: DataCommand): PanthrVector {
     case 'levels':
       return o.labels !== undefined ? reorderLevels(v, o.labels) : renameLevels(v, o.rename ?? {});
     case 'settype':
-      return setType(v, o.variableType, o.missing);
+      return setType(v, o.variableType, o.missing, o.decimal);
   }
 }
 

@@ -243,4 +243,33 @@ describe('data: edit, levels, settype (API 1.1)', function () {
     assert.ok(before > 0 && after < 0, `the sign follows: ${before} then ${after}`);
     assert.ok(Math.abs(after - (want[0] as number)) < 1e-9);
   });
+
+  it('settype with decimal "," reads levels such as "1,5" as numbers, in R too', async () => {
+    const e = {
+      type: 'dataset',
+      name: 'e',
+      variables: [
+        { type: 'vector', name: 'w', variableType: 'nominal', values: ['1,5', '2', null, '-0,25'] },
+      ],
+    };
+    await runRaw(rt, e);
+    const settype = { type: 'command', name: 'c', dataset: 'e', command: 'settype' };
+    const out = await runRaw(rt, {
+      ...settype,
+      variable: 'w',
+      variableType: 'scalar',
+      decimal: ',',
+    });
+    const v = (out.reply[0] as { result?: { variable: PanthrVector } }).result?.variable;
+    assert.deepEqual(jsonValues(v?.values ?? []), [1.5, 2, null, -0.25]);
+    const desc = await resultOf(rt, {
+      type: 'report',
+      name: 'r3',
+      reportType: 'descriptives',
+      dataset: 'e',
+      variables: ['w'],
+      statistics: ['n', 'mean'],
+    });
+    assert.deepEqual(desc.rows?.[0]?.slice(1), [3, (1.5 + 2 - 0.25) / 3]);
+  });
 });

@@ -14,6 +14,7 @@ import { withValidPercent } from '../../client/src/frequency.ts';
 import { WorkspaceModel } from '../../client/src/model.ts';
 import type { Dataset, Vector } from '../../client/src/types.ts';
 import {
+  decimalMarkOf,
   levelList,
   missingText,
   moveLevel,
@@ -100,6 +101,20 @@ describe('client: a typed cell is checked before it is sent', () => {
 });
 
 describe('client: the variable setup panel', () => {
+  it('turns levels written with a decimal comma into numbers with that mark', () => {
+    const texts = (values: Vector['values']): Vector => ({
+      ...num(values),
+      variableType: 'nominal',
+    });
+    assert.equal(decimalMarkOf(texts(['1,5', '2', null, '-0,25'])), ',');
+    assert.equal(decimalMarkOf(texts(['1.5', '2'])), '.');
+    assert.equal(decimalMarkOf(texts(['1,5', '2.5'])), '.');
+    assert.equal(decimalMarkOf(texts(['1,5', 'high'])), '.');
+    assert.equal(decimalMarkOf(texts(['1', '2'])), '.');
+    assert.equal(decimalMarkOf(coded), '.');
+    assert.equal(decimalMarkOf(num([1.5])), '.');
+  });
+
   it('lists levels as the server counts them', () => {
     assert.deepEqual(levelList(nom), ['OJ', 'VC']);
     assert.deepEqual(levelList(coded), ['male', 'female', 'refused']);

@@ -105,6 +105,15 @@ describe('vector edits (edit, levels, settype)', () => {
     assert.deepEqual(m.missing, [99]);
     assert.equal(setType(m, 'scalar', []).missing, undefined);
   });
+
+  it('reads texts with a decimal comma as numbers when told, as type.convert(dec = ",")', () => {
+    const text = vec({ variableType: 'nominal', values: ['1,5', '-2', null, ',25', '3,0e2'] });
+    const n = setType(text, 'scalar', undefined, ',');
+    assert.deepEqual(jsonValues(n.values), [1.5, -2, null, 0.25, 300]);
+    refuses(() => setType(text, 'scalar'), /row 1: "1,5" is not a number/);
+    const dotted = vec({ variableType: 'nominal', values: ['1,5', '2.5'] });
+    refuses(() => setType(dotted, 'scalar', undefined, ','), /row 2: "2.5" is not a number/);
+  });
 });
 
 describe('API 1.1 data command schemas', () => {

@@ -9,6 +9,7 @@ import { deleteVariable, sendLevels, sendSettype } from '../data-actions.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import type { Vector } from '../types.ts';
 import {
+  decimalMarkOf,
   hasLevels,
   levelList,
   missingText,
@@ -41,7 +42,14 @@ function typeSection(c: Ctx, v: Vector): HTMLElement {
   apply.addEventListener('click', () => {
     const t = TYPE_CHOICES.find((x) => x.type === sel.value)?.type;
     if (t === undefined || t === v.variableType) return;
-    c.change(() => sendSettype(c.app, c.ds, c.name, t), `${c.name} is now ${t}.`, 'type');
+    // Levels such as "1,5" (a CSV read with the wrong decimal mark) become 1.5.
+    const decimal = t === 'scalar' ? decimalMarkOf(v) : '.';
+    const how = decimal === ',' ? ' (read with a decimal comma)' : '';
+    c.change(
+      () => sendSettype(c.app, c.ds, c.name, t, undefined, decimal),
+      `${c.name} is now ${t}${how}.`,
+      'type',
+    );
   });
   return h('div', { class: 'setup-row' }, f.row, apply);
 }
