@@ -7,6 +7,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   editCells,
+  isBinaryValues,
+  jsonValues,
   renameLevels,
   reorderLevels,
   setType,
@@ -17,6 +19,7 @@ import {
 } from '../../converters/index.ts';
 import { computeError, type RunOutcome } from './compute.types.ts';
 import type { RunContext } from './context.ts';
+import { asBuffer } from './values.ts';
 
 /** One of the commands this module runs. */
 export type DataCommand = EditCommand | LevelsCommand | SettypeCommand;
@@ -33,6 +36,21 @@ function changed(v: PanthrVector, o: DataCommand): PanthrVector {
 }
 
 /**
+ * Whether two vectors are alike, whichever form their values take: binary (as a stored
+ * column of numbers is) or JSON (as the commands build them). Values compare as
+ * `Object.is` (-0 is not 0); binary missing values (NaN) read as null.
+ */
+export function sameVector(a: PanthrVector, b: PanthrVector): boolean {
+  const { values: va, ...restA } = a;
+  const { values: vb, ...restB } = b;
+  if (!isDeepStrictEqual(restA, restB)) return false;
+  if (isBinaryValues(va) && isBinaryValues(vb)) return asBuffer(va).equals(asBuffer(vb));
+  const ja = jsonValues(va);
+  const jb = jsonValues(vb);
+  return ja.length === jb.length && ja.every((x, i) => Object.is(x, jb[i]));
+}
+
+/**
  * Runs `edit`, `levels` or `settype`: `not_found` for an unknown dataset or variable,
  * `invalid_object` for a change the variable cannot take (nothing changes then). Stores
  * the updated dataset; replies with the command and `result.variable` (the variable as
@@ -45,7 +63,7 @@ export async function runDataCommand(ctx: RunContext, o: DataCommand): Promise<R
   if (v === undefined)
     throw computeError('not_found', `variable "${o.variable}" not found in dataset "${o.dataset}"`);
   const next = changed(v, o);
-  if (isDeepStrictEqual(next, v))
+  if (sameVector(next, v))
     return { store: [], remove: [], reply: [{ ...o, result: { variable: v } }] };
   const updated = await ctx.putVariable(o.dataset, next);
   const stored = updated.dataset.variables.find((x) => x.name === o.variable);

@@ -162,6 +162,22 @@ describe('data: undo, redo and live results (API 1.1)', function () {
     a.close();
     const b = await connect(ts, other.cookie);
     assert.deepEqual(xOnConnect(b), [9.5, 2.5, 3.5, 4.5]);
+    // A long column of numbers is stored binary: a no-op edit of it is no change either.
+    const values = Array.from({ length: 5000 }, (_, i) => i);
+    await b.request([
+      {
+        type: 'dataset',
+        name: 'd',
+        variables: [{ type: 'vector', name: 'x', variableType: 'scalar', values }],
+      },
+    ]);
+    await b.request([edit('n6', 1, 7)]);
+    await b.request([edit('n7', 1, 7)]);
+    const undone = await b.request([undo('n8'), undo('n9')]);
+    assert.deepEqual(
+      undone.filter((o) => o.type === 'command').map((o) => (o['result'] as Obj)['undone']),
+      ['edit of variable "x" of dataset "d"', 'dataset "d"'],
+    );
     b.close();
   });
 
