@@ -124,12 +124,12 @@ export const configSchema = z.strictObject({
     .default(null),
   mail: mailSchema.nullable().default(null),
   compute_timeout: limitSeconds.default(60),
+  /** The project's own keys. */
   /**
-   * Messages one user may have waiting for R (sent, acknowledged, not yet started); past it a
-   * message is answered `too_many_requests`. The project's own key.
+   * Messages one user may have waiting for R (sent, acknowledged, not yet started); once
+   * that many wait, a message is answered `too_many_requests`.
    */
   max_queued: z.number().int().min(1).max(1_000_000).default(1000),
-  /** The project's own keys. */
   /** Public URL of the server, used in mailed links; null: derived from the request. */
   base_url: z.string().url().nullable().default(null),
   /** Origins allowed besides the server's own (CSRF and Socket.IO handshake checks). */

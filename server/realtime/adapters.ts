@@ -38,11 +38,11 @@ export interface Ports {
 /** R sessions leased from the pool; a lost session is reported to its lessee. */
 function poolLeaser(r: RService): RLeaser {
   return {
-    async lease(ownerId, onLost) {
+    async lease(ownerId, onLost, signal) {
       // The pool of now: after an extensions reload the session goes back to the pool it
       // came from (the old Rserve's), not to the current one.
       const pool = r.pool;
-      const session = await pool.acquire(ownerId);
+      const session = await pool.acquire(ownerId, signal === undefined ? {} : { signal });
       // The compute layer talks to the connection directly: count the session as used
       // now, so the pool never hands it to anyone else.
       session.markUsed();

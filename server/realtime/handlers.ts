@@ -2,6 +2,7 @@
  * Thin handlers for one connected socket: check each payload, hand it to the sessions
  * layer, answer `ok` and `ping`. A malformed message is answered, never fatal.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   dataMessageSchema,
@@ -131,7 +132,6 @@ export function bindHandlers(
         if (seq !== null) client.acknowledge(seq);
         return;
       }
-      deps.metrics.countMessage('data', 'accepted');
       const { seq, objects, workspace } = parsed.data;
       const sessionKinds = deps.sessions.kindsOf(client.userId);
       deps.log.info(
@@ -141,15 +141,28 @@ export function bindHandlers(
       // Acknowledged first: a message refused at once (too many waiting) gets its `ok`
       // before its reply.
       client.acknowledge(seq);
-      deps.sessions.submit(
-        client,
-        seq,
-        deps.readOnly === true
-          ? objects.map((o) => readOnlyError(nameOf(o)))
-          : objects.map((o) => deps.validate(o, sessionKinds)),
-        workspace ?? null,
-        bytes,
-      );
+      let queued: boolean;
+      try {
+        queued = deps.sessions.submit(
+          client,
+          seq,
+          deps.readOnly === true
+            ? objects.map((o) => readOnlyError(nameOf(o)))
+            : objects.map((o) => deps.validate(o, sessionKinds)),
+          workspace ?? null,
+          bytes,
+        );
+      } catch (err) {
+        // Its `ok` is out: the client waits for a reply, which says what happened.
+        const id = randomUUID();
+        deps.log.error({ err, id, socket: socket.id, seq }, 'data message failed');
+        client.outbound.push({
+          replyTo: seq,
+          objects: [errorObject(null, ErrorCode.internal, `internal error (id ${id})`)],
+        });
+        return;
+      }
+      deps.metrics.countMessage('data', queued ? 'accepted' : 'limited');
     }),
   );
 

@@ -31,7 +31,8 @@ export interface RLease {
 
 /** Hands out R sessions; `onLost` fires if the session dies while leased. */
 export interface RLeaser {
-  lease(ownerId: string, onLost: (reason: string) => void): Promise<RLease>;
+  /** Rejects when `signal` aborts first (the user's session is being cancelled). */
+  lease(ownerId: string, onLost: (reason: string) => void, signal?: AbortSignal): Promise<RLease>;
 }
 
 /** The R-side state of one workspace in one R session. */

@@ -102,7 +102,8 @@ export class SessionManager {
     this.clients.set(client, logId);
     let user = this.users.get(userId);
     if (user === undefined) {
-      user = new UserSession(userId, this.deps);
+      // Back while the previous session ends: its waiting messages still count.
+      user = new UserSession(userId, this.deps, this.endings.get(userId)?.session.waiting);
       this.users.set(userId, user);
     }
     this.deps.log.info({ socket: socket.id, user: userId, address }, 'client connected');
@@ -116,7 +117,7 @@ export class SessionManager {
   /**
    * Queues a checked client message of `bytes` on the wire; `workspace` is the id the
    * client's tab shows, or null when it did not say (then the message runs in whichever
-   * workspace is current).
+   * workspace is current). False when it was refused for too many waiting (and answered).
    */
   submit(
     client: ClientConnection,
@@ -124,10 +125,10 @@ export class SessionManager {
     items: readonly (StoredPanthrObject | ErrorObject)[],
     workspace: string | null = null,
     bytes = 0,
-  ): void {
+  ): boolean {
     client.touch();
     client.messages += 1;
-    this.users.get(client.userId)?.submit(client, seq, items, workspace, bytes);
+    return this.users.get(client.userId)?.submit(client, seq, items, workspace, bytes) ?? true;
   }
 
   /**
@@ -229,7 +230,7 @@ export class SessionManager {
     // Work already queued still runs and is saved (each computation is bounded by
     // compute_timeout, the queue by max_queued); in public mode it stops (see purge).
     const graceMs = this.closing ? SHUTDOWN_GRACE_MS : null;
-    const ended = this.deps.publicMode ? this.purge(user, graceMs) : user.close(graceMs);
+    const ended = this.deps.publicMode ? this.purge(user) : user.close(graceMs);
     this.endings.set(user.userId, { session: user, ended });
     return ended.finally(() => {
       if (this.endings.get(user.userId)?.ended === ended) this.endings.delete(user.userId);
@@ -241,8 +242,8 @@ export class SessionManager {
    * Public mode: stops the user's work at once (its results would be deleted), then deletes
    * all they created.
    */
-  private async purge(user: UserSession, graceMs: number | null): Promise<void> {
-    await user.close(graceMs ?? 0);
+  private async purge(user: UserSession): Promise<void> {
+    await user.close(0);
     await this.deps.persistence
       .purge(user.userId)
       .catch((err: unknown) => this.deps.log.error({ err }, 'public mode: purge failed'));

@@ -23,6 +23,7 @@ import {
   type WorkspaceRuntime,
 } from './ports.ts';
 import { SerialQueue } from './serial.queue.ts';
+import { WaitingBound } from './waiting.bound.ts';
 import { changeOf, isRecorded, outputsToRerun, touchedData, undoKind } from './data.changes.ts';
 import { UndoHistory, undoRedo } from './undo.history.ts';
 import { AheadWrites } from './ahead.writes.ts';
@@ -62,12 +63,6 @@ export function readOnlyError(name: string | null): ErrorObject {
 const PING_TIMEOUT_MS = 30_000;
 /** Pings of one client that may wait for R's answer at once (see UserSession.pingR). */
 const MAX_WAITING_PINGS = 100;
-/**
- * Bytes (as received) of one user's messages that may wait for R at once: with the message
- * limit of 128 MiB, two of the largest wait behind the one running. Past it, or past
- * `max_queued` messages, a message is answered `too_many_requests`.
- */
-const MAX_WAITING_BYTES = 256 * 2 ** 20;
 
 /** A workspace and its objects as just read from the store. */
 interface LoadedWorkspace {
@@ -91,12 +86,17 @@ export class UserSession {
   private readonly pinging = new WeakMap<ClientConnection, { t: unknown; at: number }[]>();
   private readonly leanReplies = new LeanReplies();
   private readonly history: UndoHistory;
-  /** Client messages queued whose turn has not come, and their bytes on the wire. */
-  private readonly waiting = { messages: 0, bytes: 0 };
+  /** Refusing messages for too many waiting, since the last one admitted (logged once). */
+  private refusing = false;
 
+  /**
+   * `waiting`: the user's bound on waiting messages; a session of a user who is back while
+   * their previous one still ends takes over that one's (its queue runs first).
+   */
   constructor(
     readonly userId: string,
     private readonly deps: UserSessionDeps,
+    readonly waiting = new WaitingBound(() => deps.maxQueued),
   ) {
     this.history = new UndoHistory(deps.persistence);
   }
@@ -144,7 +144,8 @@ export class UserSession {
    * Queues the checked objects of client message `seq` (`bytes` on the wire); results go
    * back as one `data`. `workspace` (the tab's, or null) is compared with the current one
    * when the message's turn comes, after any switch queued before it. Past the user's
-   * bounds on waiting messages, every object is answered `too_many_requests` at once.
+   * bound on waiting messages ({@link WaitingBound}), every object is answered
+   * `too_many_requests` at once (after the tab's workspace) and false is returned.
    */
   submit(
     client: ClientConnection,
@@ -152,25 +153,25 @@ export class UserSession {
     items: readonly (StoredPanthrObject | ErrorObject)[],
     workspace: string | null = null,
     bytes = 0,
-  ): void {
-    const refusal = this.overQueued(bytes);
+  ): boolean {
+    const refusal = this.waiting.admit(bytes);
     if (refusal !== null) {
-      this.deps.log.warn(
-        { user: this.userId, seq, waiting: this.waiting.messages, bytes: this.waiting.bytes },
-        'data refused: too many messages waiting',
-      );
+      if (!this.refusing) {
+        this.refusing = true;
+        this.deps.log.warn({ user: this.userId, seq }, `data refused: ${refusal}`);
+      }
       const objects = items.map((o) => errorObject(o.name, ErrorCode.tooManyRequests, refusal));
-      client.outbound.push({ replyTo: seq, objects });
-      return;
+      void client.ready
+        .catch(() => undefined)
+        .then(() => client.outbound.push({ replyTo: seq, objects }));
+      return false;
     }
-    this.waiting.messages += 1;
-    this.waiting.bytes += bytes;
+    this.refusing = false;
     const endWork = client.beginWork();
     const received = performance.now();
     void this.queue
       .run(() => {
-        this.waiting.messages -= 1;
-        this.waiting.bytes -= bytes;
+        this.waiting.started(bytes);
         return this.process(client, seq, items, workspace);
       })
       .finally(() => {
@@ -185,18 +186,7 @@ export class UserSession {
           'data answered',
         );
       });
-  }
-
-  /** Why a message of `bytes` may not wait now, in words for the user; null: it may. */
-  private overQueued(bytes: number): string | null {
-    const { messages, bytes: waitingBytes } = this.waiting;
-    const max = this.deps.maxQueued;
-    if (messages >= max)
-      return `${messages} earlier messages of yours are still waiting for R (at most ${max} may wait): send this again once their results have come`;
-    // One message may always wait, whatever its size (the transport bounds that).
-    if (messages > 0 && waitingBytes + bytes > MAX_WAITING_BYTES)
-      return `${Math.ceil(waitingBytes / 2 ** 20)} MB of earlier messages of yours are still waiting for R (at most ${MAX_WAITING_BYTES / 2 ** 20} MB may wait): send this again once their results have come`;
-    return null;
+    return true;
   }
 
   /**
@@ -293,6 +283,10 @@ export class UserSession {
    * shutdown.
    */
   cancelAfter(ms: number): void {
+    if (ms <= 0) {
+      this.abort.abort();
+      return;
+    }
     if (
       this.abort.signal.aborted ||
       (this.cancelBy !== undefined && this.cancelBy <= Date.now() + ms)
@@ -332,7 +326,12 @@ export class UserSession {
   private async startRuntime(objects?: readonly StoredPanthrObject[]): Promise<void> {
     if (this.runtime !== null || this.closed || this.abort.signal.aborted) return;
     const workspace = await this.currentWorkspace();
-    const lease = await this.deps.leaser.lease(this.userId, (reason) => this.lost(lease, reason));
+    const cancelled = this.abort.signal;
+    const lease = await this.deps.leaser
+      .lease(this.userId, (reason) => this.lost(lease, reason), cancelled)
+      .catch((err: unknown) => {
+        throw cancelled.aborted ? new RError('cancelled', 'the session was closed') : err;
+      });
     this.lease = lease;
     try {
       objects ??= await this.deps.persistence.load(workspace.id);

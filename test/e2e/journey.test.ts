@@ -207,7 +207,7 @@ describe('browser journey', function () {
     await page.getByText('Enter a number from 0.1 to 10; until then 1 is kept.').waitFor();
     await shot('08-preferences');
     await size.press('Tab');
-    await page.getByText('50 is not from 0.1 to 10: 1 was kept.').waitFor();
+    await page.getByText('50 is not a number from 0.1 to 10: 1 was kept.').waitFor();
     assert.equal(await size.inputValue(), '1');
     await page.getByRole('button', { name: 'Close' }).click();
     await menu(page, 'Graph', 'Histogram…');

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
-import { connect, createUser, type TestClient } from '../fixtures/users.ts';
+import { io } from 'socket.io-client';
+import { connect, createUser, TestClient } from '../fixtures/users.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/r');
 
@@ -76,6 +77,34 @@ describe('realtime: the queue of one user', function () {
     // Room again: the message refused before now runs.
     const [again] = await client.request([testObject('over', 'pid')]);
     assert.equal(typeof (again?.['result'] as { pid?: unknown } | undefined)?.pid, 'number');
+  });
+
+  it('counts what a tab left waiting when the user is back at once', async () => {
+    const user = await createUser(ts, 'queue-back');
+    const first = await connect(ts, user.cookie);
+    clients.push(first);
+    await first.request([dataset]);
+    first.send([testObject('busy', 'sleep', { seconds: 4 })]);
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 1; i <= 5; i++) first.send([testObject(`w${i}`, 'pid')]);
+    await first.until(() => first.oks.length >= 7, 5000, 'the oks');
+    first.close();
+    // Back at once: the workspace comes once the old queue ran; a message sent before
+    // then still finds five waiting.
+    const again = new TestClient(
+      io(ts.url, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { cookie: user.cookie },
+      }),
+    );
+    clients.push(again);
+    await new Promise<void>((resolve) => again.socket.once('connect', () => resolve()));
+    const [refused] = await again.request([testObject('more', 'pid')], 20_000);
+    assert.equal(refused?.['code'], 'too_many_requests', JSON.stringify(refused));
+    const held = again.received[0]?.objects.map((o) => o['name']) ?? [];
+    assert.ok(held.includes('w5'), `the workspace came first, with w5: ${JSON.stringify(held)}`);
   });
 
   it('a shutdown stops the queued work of a user who left, within its grace', async () => {

@@ -179,21 +179,22 @@ export function openAnalysisDialog(
 }
 
 /**
- * The width inside an output card now, in CSS pixels: the outputs panel's content width
- * less a card's border and padding (the window's width when no panel is shown).
+ * The width inside an output card now, in CSS pixels: a card's content width when one is
+ * shown, else the outputs panel's (or the window's, with no panel laid out) less a card's
+ * padding and border as styles.css gives them.
  */
 function cardInnerWidth(): number {
   const host = document.querySelector<HTMLElement>('.outputs-host');
-  const hostWidth = host?.clientWidth ?? window.innerWidth;
-  const pad = (el: Element | null | undefined): number => {
-    if (!el) return 0;
+  const sides = (el: Element): number => {
     const cs = getComputedStyle(el);
     return parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight);
   };
-  const card = host?.querySelector('.output');
-  // A card's padding and border when one is shown; else what styles.css gives it.
-  const cardSides = card ? pad(card) + 2 : 26;
-  return hostWidth - pad(host) - cardSides;
+  const card = host?.querySelector<HTMLElement>('.output');
+  if (card && card.clientWidth > 0) return card.clientWidth - sides(card);
+  const width = host && host.clientWidth > 0 ? host.clientWidth - sides(host) : window.innerWidth;
+  // A card's 0.75rem padding and 1px border on each side (styles.css, `.output`).
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  return width - 1.5 * rem - 2;
 }
 
 /** Reopens the dialog that made the output `o`, when a menu entry made it; false if none. */

@@ -49,7 +49,14 @@ async function exportGraph(
     return;
   }
   const name = derivedName('view.export', o.name, format);
-  const req: ObjectOf<'graph'> = { ...o, name, format, ...(format === 'png' ? { scale: 2 } : {}) };
+  // Exported at R's default size (640 x 480), whatever size the card drew it at.
+  const { width: _w, height: _h, ...request } = o;
+  const req: ObjectOf<'graph'> = {
+    ...request,
+    name,
+    format,
+    ...(format === 'png' ? { scale: 2 } : {}),
+  };
   delete req.result;
   delete req.hash;
   const reply = await app.request([req]);

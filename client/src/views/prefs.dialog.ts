@@ -40,24 +40,32 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
     let last = value;
     const valid = (): boolean => {
       const v = Number(el.value);
-      return el.value.trim() !== '' && Number.isFinite(v) && v >= min && v <= max;
+      return (
+        !el.validity.badInput &&
+        el.value.trim() !== '' &&
+        Number.isFinite(v) &&
+        v >= min &&
+        v <= max
+      );
+    };
+    const say = (text: string): void => {
+      // Set only when it changes: the error is an alert, read out at each change.
+      if (f.error.textContent !== text) f.error.textContent = text;
     };
     el.addEventListener('input', () => {
       const ok = valid();
       el.setAttribute('aria-invalid', String(!ok));
-      f.error.textContent = ok
-        ? ''
-        : `Enter a number from ${min} to ${max}; until then ${last} is kept.`;
+      say(ok ? '' : `Enter a number from ${min} to ${max}; until then ${last} is kept.`);
       if (!ok) return;
       last = Number(el.value);
       change((n) => set(n, last));
     });
     el.addEventListener('change', () => {
       if (valid()) return;
-      const typed = el.value.trim();
+      const typed = el.validity.badInput ? 'That' : el.value.trim() || 'An empty value';
       el.value = String(last);
       el.setAttribute('aria-invalid', 'false');
-      f.error.textContent = `${typed === '' ? 'An empty value' : typed} is not from ${min} to ${max}: ${last} was kept.`;
+      say(`${typed} is not a number from ${min} to ${max}: ${last} was kept.`);
     });
     return f.row;
   };
