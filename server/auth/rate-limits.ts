@@ -3,7 +3,8 @@
  * in Redis on a cluster (so that a second node is not a second chance).
  * Two keys each: the client address, generous because a whole class may sit behind one
  * NAT address, and the account or address concerned, strict, against guessing one
- * account's password from many addresses. Over a limit: 429 `too_many_requests`.
+ * account's password from many addresses. Over a limit: 429 `too_many_requests`. Requests
+ * from this machine that name no other client ({@link isLocalClient}) are not limited.
  */
 import type { Request, RequestHandler } from 'express';
 import { MemoryStore, rateLimit, type Store } from 'express-rate-limit';
@@ -74,7 +75,12 @@ export function createRateLimits(shared?: (prefix: string) => Store): RateLimits
     windowMs: number,
     limit: number,
     what: string,
-    opts: { byAccount?: boolean; byUser?: boolean; onlyFailures?: boolean } = {},
+    opts: {
+      byAccount?: boolean;
+      byUser?: boolean;
+      onlyFailures?: boolean;
+      onlySuccesses?: boolean;
+    } = {},
   ): RequestHandler => {
     // The limiters are made in the same order on every node, so a number names each alike.
     const prefix = String(made++);
@@ -91,6 +97,7 @@ export function createRateLimits(shared?: (prefix: string) => Store): RateLimits
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       skipSuccessfulRequests: opts.onlyFailures ?? false,
+      skipFailedRequests: opts.onlySuccesses ?? false,
       // A refusal is a failure; a 5xx (the store down, the server full) is the server's,
       // and counting it would lock out whoever retried until it was back.
       requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode >= 500,
@@ -99,7 +106,7 @@ export function createRateLimits(shared?: (prefix: string) => Store): RateLimits
       ...(opts.byAccount === true
         ? {
             keyGenerator: (req: Request) => `acct:${accountOf(req) ?? ''}`,
-            skip: (req: Request) => accountOf(req) === null,
+            skip: (req: Request) => accountOf(req) === null || isLocalClient(req),
           }
         : opts.byUser === true
           ? {
@@ -131,7 +138,11 @@ export function createRateLimits(shared?: (prefix: string) => Store): RateLimits
     ],
     register: [
       limiter(60 * MINUTE, PER_ADDRESS.register, 'registrations from this address'),
-      limiter(60 * MINUTE, 5, 'registrations of this email address', { byAccount: true }),
+      // Those that mail the address (a 201): a refused attempt sends nothing.
+      limiter(60 * MINUTE, 5, 'registrations of this email address', {
+        byAccount: true,
+        onlySuccesses: true,
+      }),
     ],
     verify: [limiter(15 * MINUTE, PER_ADDRESS.verify, 'verification attempts from this address')],
     resend: [

@@ -139,12 +139,14 @@ describe('accounts: password reset', function () {
 
   it('mails one address at most 3 times an hour (429 after)', async () => {
     const user = await createUser(ts, 'reset');
+    // Asked from elsewhere (a proxy naming its client): this machine is not limited.
+    const away = { 'x-forwarded-for': '203.0.113.42' };
     for (let i = 0; i < 3; i++) {
-      const ok = await call(ts, 'POST', '/password/forgot', { email: user.email });
+      const ok = await call(ts, 'POST', '/password/forgot', { email: user.email }, away);
       assert.equal(ok.status, 202);
     }
     assertError(
-      await call(ts, 'POST', '/password/forgot', { email: user.email }),
+      await call(ts, 'POST', '/password/forgot', { email: user.email }, away),
       429,
       'too_many_requests',
     );
