@@ -30,7 +30,10 @@ function fromHttpError(err: HttpishError): AppError | null {
     case 'charset.unsupported':
       return new AppError(ErrorCode.badRequest, 'unsupported body encoding', { status: 415 });
     default:
-      return new AppError(ErrorCode.badRequest, 'bad request', { status });
+      // serve-static's missing file is a 404 like any other path nothing answers.
+      return status === 404
+        ? new AppError(ErrorCode.notFound, 'no such resource', { status })
+        : new AppError(ErrorCode.badRequest, 'bad request', { status });
   }
 }
 
