@@ -115,10 +115,35 @@ export function loadConfig(file: string): Config {
     throw new ConfigError(file, [`not valid JSON: ${(err as Error).message}`]);
   }
   const config = resolvePaths(parseConfig(input, file), path.dirname(path.resolve(file)));
+  const problems: string[] = [];
   const script = config.user_validation;
   const why = script === null ? null : notRunnable(script);
-  if (why !== null) throw new ConfigError(file, [`user_validation: ${script} ${why}`]);
+  if (why !== null) problems.push(`user_validation: ${script} ${why}`);
+  for (const [name, rFile] of Object.entries(config.extensions)) {
+    const unreadable = notReadable(rFile);
+    if (unreadable !== null) problems.push(`extensions.${name}: ${rFile} ${unreadable}`);
+  }
+  if (problems.length > 0) throw new ConfigError(file, problems);
   return config;
+}
+
+/**
+ * Why an extension's R file cannot be read, or null when it can (paths are relative to the
+ * configuration file's folder): checked with the other keys, so that the message names it.
+ */
+function notReadable(rFile: string): string | null {
+  try {
+    if (!statSync(rFile).isFile()) return 'is not a file';
+    accessSync(rFile, constants.R_OK);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT'
+      ? 'does not exist (a relative path is taken from the configuration file\'s folder)'
+      : code === 'EACCES'
+        ? 'cannot be read (permission denied)'
+        : `cannot be read (${String(code ?? err)})`;
+  }
 }
 
 /**

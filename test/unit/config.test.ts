@@ -1,7 +1,7 @@
 /** The configuration: defaults, one line per bad key, unknown keys, paths, files. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../server/config/index.ts';
@@ -85,6 +85,8 @@ describe('configuration', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'panthr-config-'));
     const file = path.join(dir, 'c.json');
     writeFileSync(file, JSON.stringify({ data_dir: 'd', extensions: { x: 'ext/x.R' } }));
+    mkdirSync(path.join(dir, 'ext'));
+    writeFileSync(path.join(dir, 'ext/x.R'), '# an extension\n');
     const c = loadConfig(file);
     assert.equal(c.data_dir, path.join(dir, 'd'));
     assert.equal(c.extensions.x, path.join(dir, 'ext/x.R'));
@@ -118,6 +120,22 @@ describe('configuration', () => {
     chmodSync(path.join(dir, 'plain.sh'), 0o755);
     writeFileSync(path.join(dir, 'uv.json'), JSON.stringify({ user_validation: 'plain.sh' }));
     assert.equal(loadConfig(path.join(dir, 'uv.json')).user_validation, path.join(dir, 'plain.sh'));
+    // An extension's R file that cannot be read is named by its key, with the other problems.
+    const ext = path.join(dir, 'ext.json');
+    writeFileSync(
+      ext,
+      JSON.stringify({
+        user_validation: 'none.sh',
+        extensions: { norm: 'r/none.R', ok: 'plain.sh' },
+      }),
+    );
+    const both = message(ext);
+    assert.match(both, /user_validation: .*none\.sh does not exist/);
+    assert.match(
+      both,
+      /extensions\.norm: .*r\/none\.R does not exist \(a relative path is taken from the configuration file's folder\)/,
+    );
+    assert.doesNotMatch(both, /extensions\.ok/);
     if (process.getuid?.() !== 0) {
       const locked = path.join(dir, 'locked.json');
       writeFileSync(locked, '{}');
