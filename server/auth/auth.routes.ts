@@ -65,9 +65,10 @@ async function workspaceView(
   return readOnly ? { id, name, read_only: true } : { id, name };
 }
 
+/** "Keep me logged in": true, 1, "1" or "true"; false, 0, "0", "false", null or left out. */
 function rememberFlag(value: unknown): boolean {
-  if (value === undefined || value === false || value === '0' || value === 'false') return false;
-  if (value === true || value === '1' || value === 'true') return true;
+  if ([undefined, null, false, 0, '0', 'false', ''].includes(value as never)) return false;
+  if ([true, 1, '1', 'true'].includes(value as never)) return true;
   throw new AppError(ErrorCode.badRequest, '"remember" must be true or false (1 or 0)');
 }
 

@@ -84,6 +84,20 @@ describe('accounts: login and logout (HTTP)', function () {
       400,
       'bad_request',
     );
+    // "remember" as JSON numbers and null, as the GET form's remember=1 reads.
+    for (const [remember, kept] of [
+      [1, true],
+      [0, false],
+      [null, false],
+    ] as const) {
+      const r = await call(ts, 'POST', '/login', {
+        ...{ email: user.email },
+        password: user.password,
+        remember,
+      });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(setCookieOf(r, 'panthr_remember') !== undefined, kept, String(remember));
+    }
     assertError(await call(ts, 'POST', '/login', '{"email":'), 400, 'bad_request');
     assertError(await call(ts, 'POST', '/login', 'x'.repeat(300_000)), 413, 'payload_too_large');
   });
