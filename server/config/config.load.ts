@@ -139,7 +139,7 @@ function notReadable(rFile: string): string | null {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT'
-      ? 'does not exist (a relative path is taken from the configuration file\'s folder)'
+      ? "does not exist (a relative path is taken from the configuration file's folder)"
       : code === 'EACCES'
         ? 'cannot be read (permission denied)'
         : `cannot be read (${String(code ?? err)})`;
