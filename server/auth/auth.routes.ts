@@ -7,7 +7,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { AppError, ErrorCode } from '../errors.ts';
-import { currentWorkspaceAccess, type Store, type StoreSessionStore } from '../store/index.ts';
+import { currentWorkspaceView, type Store, type StoreSessionStore } from '../store/index.ts';
 import {
   checkCredentials,
   register,
@@ -51,18 +51,6 @@ export interface AuthRouteDeps {
 function baseUrlOf(config: Config, req: Request): string {
   if (config.base_url !== null) return config.base_url.replace(/\/+$/, '');
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-}
-
-/**
- * The workspace a login or `/api/v1/me` names: the user's current one, which may be a
- * workspace shared with them (then `read_only: true`, as POST .../current answers).
- */
-async function workspaceView(
-  store: Store,
-  userId: string,
-): Promise<{ id: string; name: string; read_only?: true }> {
-  const { id, name, readOnly } = await currentWorkspaceAccess(store, userId);
-  return readOnly ? { id, name, read_only: true } : { id, name };
 }
 
 /** "Keep me logged in": true, 1, "1" or "true"; false, 0, "0", "false", null or left out. */
@@ -136,7 +124,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     } else if (previous !== null) {
       setCookie(req, res, REMEMBER_COOKIE, '', 0);
     }
-    res.json({ email: user.email, workspace: await workspaceView(store, user._id) });
+    res.json({ email: user.email, workspace: await currentWorkspaceView(store, user._id) });
   };
 
   router.post('/register', json, ...deps.limits.register, origin, async (req, res) => {
@@ -145,11 +133,16 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   // Who is logged in; 200 either way, so a client can ask before login without an error.
-  router.get('/api/v1/me', async (req, res) => {
+  router.get('/api/v1/me', async (req, res, next) => {
     const user = req.user;
+    // A personal access token is checked with the other /api/v1 routes, which answer then.
+    if (user === undefined && /^bearer\s/i.test(req.headers.authorization ?? '')) {
+      next();
+      return;
+    }
     res.set('Cache-Control', 'no-store');
     if (user === undefined) res.json({ email: null, workspace: null });
-    else res.json({ email: user.email, workspace: await workspaceView(store, user.id) });
+    else res.json({ email: user.email, workspace: await currentWorkspaceView(store, user.id) });
   });
 
   router.post('/verify/resend', json, ...deps.limits.resend, origin, async (req, res) => {

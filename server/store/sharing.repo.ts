@@ -161,3 +161,15 @@ export async function currentWorkspaceAccess(
   }
   return { ...(await currentWorkspace(store, userId)), readOnly: false };
 }
+
+/**
+ * {@link currentWorkspaceAccess} as the HTTP answers show it (a login, `/api/v1/me`):
+ * `read_only: true` only on a workspace shared with the user.
+ */
+export async function currentWorkspaceView(
+  store: Store,
+  userId: string,
+): Promise<{ id: string; name: string; read_only?: true }> {
+  const { id, name, readOnly } = await currentWorkspaceAccess(store, userId);
+  return readOnly ? { id, name, read_only: true } : { id, name };
+}

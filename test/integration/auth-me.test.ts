@@ -25,4 +25,27 @@ describe('accounts: GET /api/v1/me', function () {
     ).json()) as { workspaces: { id: string; current: boolean }[] };
     assert.equal(list.workspaces.find((w) => w.current)?.id, body.workspace.id);
   });
+
+  it('answers for a personal access token too, and 401 for a wrong one', async () => {
+    const user = await createUser(ts, 'me-token');
+    const made = await fetch(`${ts.url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { cookie: user.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'me', scopes: ['read'], expires_in_days: 1 }),
+    });
+    assert.equal(made.status, 201);
+    const { token } = (await made.json()) as { token: string };
+    const res = await fetch(`${ts.url}/api/v1/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { email: string; workspace: { name: string } };
+    assert.equal(body.email, user.email);
+    assert.equal(body.workspace.name, 'Workspace 1');
+    const wrong = await fetch(`${ts.url}/api/v1/me`, {
+      headers: { authorization: `Bearer ${'x'.repeat(43)}` },
+    });
+    assert.equal(wrong.status, 401);
+    assert.equal(((await wrong.json()) as { error: string }).error, 'unauthorized');
+  });
 });

@@ -6,8 +6,8 @@
 import express, { Router } from 'express';
 import { originCheck, type AuthEventBus, type TokenFailures } from '../../auth/index.ts';
 import type { Logger } from 'pino';
-import type { Store } from '../../store/index.ts';
-import { requireUser } from '../request.ts';
+import { currentWorkspaceView, type Store } from '../../store/index.ts';
+import { requireUser, userOf } from '../request.ts';
 import { exportRoutes } from './export.routes.ts';
 import { bearerAuth, tokenScopes } from './bearer.auth.ts';
 import { groupsRoutes } from './groups.routes.ts';
@@ -39,6 +39,12 @@ export function apiRoutes(deps: ApiDeps): Router {
   router.use(bearerAuth({ ...deps, failures: deps.tokenFailures }));
   router.use(requireUser);
   router.use(tokenScopes);
+  // Asked with a personal access token (a session's is answered by the account routes).
+  router.get('/me', async (req, res) => {
+    const user = userOf(req);
+    res.set('Cache-Control', 'no-store');
+    res.json({ email: user.email, workspace: await currentWorkspaceView(deps.store, user.id) });
+  });
   router.use(preferencesRoutes(deps.store));
   router.use(workspacesRoutes(deps.store, deps.events));
   router.use(exportRoutes(deps.store));
