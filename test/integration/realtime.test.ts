@@ -794,6 +794,22 @@ describe('realtime: limits', function () {
       },
     ));
 
+  it('public mode: a user who leaves while waiting for an R session ends at once', () =>
+    withServer({ public: true, r: { max_sessions: 1, warm_sessions: 0 } }, async (ts) => {
+      const holder = await createUser(ts, 'pubholder');
+      const waiter = await createUser(ts, 'pubwaiter');
+      const a = await connect(ts, holder.cookie);
+      await a.request([dataset]); // holds the one R session
+      const b = await connect(ts, waiter.cookie); // its session waits for R
+      b.close();
+      // Back at once, while the first user still holds R: the old session did not wait
+      // for R to end (the workspace comes once it ended).
+      const again = await connect(ts, waiter.cookie);
+      assert.deepEqual(again.received[0]?.objects, []);
+      again.close();
+      a.close();
+    }));
+
   it('says bye shutdown to every client when the server stops', async () => {
     const ts = await startTestServer();
     let stopped = false;
