@@ -11,11 +11,25 @@ const NUMBER_RE = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 /** R's non-finite numbers as the wire writes them. */
 export const NON_FINITE: ReadonlySet<unknown> = new Set(['NaN', 'Inf', '-Inf']);
 
+/**
+ * Texts that are true or false: R's `as.logical` ones (`T`, `TRUE`, `true`, `True` and the
+ * four false ones), and yes/no, as a yes/no column becomes logical (R has no such rule).
+ */
 const LOGICAL: Readonly<Record<string, boolean>> = {
-  true: true,
+  T: true,
   TRUE: true,
-  false: false,
+  true: true,
+  True: true,
+  yes: true,
+  Yes: true,
+  YES: true,
+  F: false,
   FALSE: false,
+  false: false,
+  False: false,
+  no: false,
+  No: false,
+  NO: false,
 };
 
 /** What a type holds, in words, for error messages ("is not a number"). */

@@ -208,6 +208,8 @@ export function setType(
       if (NON_FINITE.has(x)) fail(`row ${i + 1}: ${String(x)} cannot be a level`);
       return x;
     }
+    // An empty text is missing in a number, logical or date (as R's as.numeric("") is NA).
+    if (typeof x === 'string' && x.trim() === '') return null;
     const cell = typedCell(type === 'scalar' ? withDecimal(x, decimal) : x, type);
     if (cell === undefined) fail(`row ${i + 1}: ${JSON.stringify(x)} is not ${WHAT[type]}`);
     return cell;

@@ -29,7 +29,8 @@ const WHOLE_NUMBER = /^\s*[+-]?\d+([eE][+-]?\d+)?\s*$/;
  */
 export function decimalMarkOf(v: Vector): '.' | ',' {
   if (!hasLevels(v.variableType) || v.labels !== undefined) return '.';
-  const levels = levelList(v);
+  // An empty level becomes a missing value, whichever the mark.
+  const levels = levelList(v).filter((l) => l.trim() !== '');
   const comma = levels.some((l) => COMMA_NUMBER.test(l));
   return comma && levels.every((l) => COMMA_NUMBER.test(l) || WHOLE_NUMBER.test(l)) ? ',' : '.';
 }

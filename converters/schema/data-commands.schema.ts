@@ -63,8 +63,8 @@ export const readSchema = z
     if (o.format === 'csv') {
       if ((o.text === undefined) === (o.data === undefined))
         issue('text', 'a CSV read needs exactly one of "text" and "data"');
-      if (o.separator !== undefined && o.separator === (o.decimal ?? '.'))
-        issue('decimal', 'the decimal mark must differ from the separator');
+      // A decimal mark that is the separator too reads numbers written in quotes ("77,1"),
+      // which R's read.csv refuses to do; an unquoted one splits its line, named then.
     } else {
       if (o.data === undefined) issue('data', `a ${o.format} file must be sent as bytes in "data"`);
       for (const k of CSV_ONLY) if (o[k] !== undefined) issue(k, `"${k}" is only for format "csv"`);

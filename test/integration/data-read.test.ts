@@ -60,6 +60,34 @@ describe('data: read files (API 1.1)', function () {
     assert.deepEqual(base64.variables, d.variables);
   });
 
+  it('reads quoted decimal commas in a comma-separated file, as text and as bytes', async () => {
+    const text = 'id,weight,note\n1,"77,1",a\n2,"",b\n3,"68,0","c,d"\n';
+    for (const body of [{ text }, { data: Buffer.from(text) }]) {
+      const d = await read(rt, {
+        name: 'qc',
+        format: 'csv',
+        separator: ',',
+        decimal: ',',
+        ...body,
+      });
+      assert.equal(variable(d, 'weight').variableType, 'scalar');
+      assert.deepEqual(jsonValues(variable(d, 'weight').values), [77.1, null, 68]);
+      assert.deepEqual(jsonValues(variable(d, 'note').values), ['a', 'b', 'c,d']);
+    }
+    // Unquoted, the mark splits the line: refused with the line named.
+    const res = await errorOf(rt, {
+      type: 'command',
+      name: 'qc2',
+      command: 'read',
+      format: 'csv',
+      separator: ',',
+      decimal: ',',
+      text: 'id,weight\n1,77,1\n',
+    });
+    assert.equal(res.code, 'invalid_object');
+    assert.match(res.message, /line 2/);
+  });
+
   it('gives text columns the levels factor() gives in the session, agreeing with R', async () => {
     const csv = 'g\nb\nB\na\nA\né\nZ\n_x\n10\n9\n';
     const d = await read(rt, { name: 'lv', format: 'csv', text: csv });

@@ -107,6 +107,7 @@ describe('client: the variable setup panel', () => {
       variableType: 'nominal',
     });
     assert.equal(decimalMarkOf(texts(['1,5', '2', null, '-0,25'])), ',');
+    assert.equal(decimalMarkOf(texts(['77,1', '', '68,0'])), ',', 'an empty level is missing');
     assert.equal(decimalMarkOf(texts(['1.5', '2'])), '.');
     assert.equal(decimalMarkOf(texts(['1,5', '2.5'])), '.');
     assert.equal(decimalMarkOf(texts(['1,5', 'high'])), '.');

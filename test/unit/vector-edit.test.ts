@@ -72,7 +72,11 @@ describe('vector edits (edit, levels, settype)', () => {
     const t = vec({ variableType: 'datetime', values: [0] });
     assert.deepEqual(jsonValues(editCells(t, [1], ['2020-01-01']).values), [1577836800]);
     const b = vec({ variableType: 'logical', values: [true] });
-    refuses(() => editCells(b, [1], ['yes']), /not true or false/);
+    assert.deepEqual(jsonValues(editCells(b, [1], ['no']).values), [false]);
+    refuses(() => editCells(b, [1], ['maybe']), /not true or false/);
+    // A yes/no column (and R's T/F words) becomes logical; an empty text is missing.
+    const yn = vec({ variableType: 'nominal', values: ['yes', 'No', 'T', 'False', ''] });
+    assert.deepEqual(jsonValues(setType(yn, 'logical').values), [true, false, true, false, null]);
   });
 
   it('renames coded levels keeping the codes; reorders into text form keeping missing codes', () => {
