@@ -37,7 +37,10 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
       step: String(step),
     });
     const f = field(label, el, hint);
-    let last = value;
+    // The value before this edit began: kept when the edit ends out of range. Values in
+    // range apply as they are typed (the preview follows), "5" on the way to "50" too.
+    let kept = value;
+    let applied = value;
     const valid = (): boolean => {
       const v = Number(el.value);
       return (
@@ -52,20 +55,27 @@ function editor(app: App, preview: HTMLElement): HTMLElement {
       // Set only when it changes: the error is an alert, read out at each change.
       if (f.error.textContent !== text) f.error.textContent = text;
     };
+    const apply = (v: number): void => {
+      if (v === applied) return;
+      applied = v;
+      change((n) => set(n, v));
+    };
     el.addEventListener('input', () => {
       const ok = valid();
       el.setAttribute('aria-invalid', String(!ok));
-      say(ok ? '' : `Enter a number from ${min} to ${max}; until then ${last} is kept.`);
-      if (!ok) return;
-      last = Number(el.value);
-      change((n) => set(n, last));
+      say(ok ? '' : `Enter a number from ${min} to ${max}; if you leave it so, ${kept} is kept.`);
+      if (ok) apply(Number(el.value));
     });
     el.addEventListener('change', () => {
-      if (valid()) return;
+      if (valid()) {
+        kept = Number(el.value);
+        return;
+      }
       const typed = el.validity.badInput ? 'That' : el.value.trim() || 'An empty value';
-      el.value = String(last);
+      el.value = String(kept);
       el.setAttribute('aria-invalid', 'false');
-      say(`${typed} is not a number from ${min} to ${max}: ${last} was kept.`);
+      apply(kept);
+      say(`${typed} is not a number from ${min} to ${max}: ${kept} was kept.`);
     });
     return f.row;
   };
