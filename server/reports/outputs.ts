@@ -8,6 +8,13 @@ import type { StoredObject } from '../store/index.ts';
 /** The kinds of objects a report shows. */
 export const OUTPUT_TYPES: ReadonlySet<string> = new Set(['report', 'test', 'graph', 'note']);
 
+/**
+ * The name prefix of a client's own helper views (the browser's variable view: `view.sum.*`,
+ * `view.graph.*`): kept in the workspace, never shown in a report or its R script
+ * (docs/api.md, "Exports and reports").
+ */
+export const VIEW_PREFIX = 'view.';
+
 /** A workspace as the exports see it. */
 export interface WorkspaceContent {
   readonly name: string;
@@ -36,6 +43,7 @@ export function workspaceContent(name: string, objects: readonly StoredObject[])
   for (const o of objects) {
     // Sound: the store holds only objects validateObject accepted (realtime/store.adapter.ts).
     if (o['type'] === 'dataset') datasets.push(o);
+    else if (o.name.startsWith(VIEW_PREFIX)) continue;
     else if (o['type'] === 'note' && typeof o['text'] === 'string') outputs.push(o);
     else if (OUTPUT_TYPES.has(String(o['type'])) && Object.keys(resultOf(o)).length > 0)
       outputs.push(o);

@@ -93,6 +93,17 @@ describe('export and reports', function () {
     user = await createUser(ts, 'export');
     client = await connect(ts, user.cookie);
     outputs = await fillWorkspace(client);
+    // A helper view of the browser's (its variable view): kept, never in a report or script.
+    const [view] = await client.request([
+      {
+        type: 'report',
+        name: 'view.sum.tg.len',
+        reportType: 'descriptives',
+        dataset: 'tg',
+        variables: ['len'],
+      },
+    ]);
+    assert.equal(view?.['type'], 'report', JSON.stringify(view));
     const list = (await (await get(`${ts.url}/api/v1/workspaces`, user.cookie)).json()) as {
       workspaces: { id: string; current: boolean }[];
     };
@@ -123,6 +134,7 @@ describe('export and reports', function () {
       number[]
     >;
     const script = await readFile(join(dir, 'out', 'analysis.R'), 'utf8');
+    assert.doesNotMatch(script, /view\.sum/);
     let checked = 0;
     for (const [name, o] of outputs) {
       if (o['type'] === 'note') continue;
@@ -199,6 +211,7 @@ describe('reports', function () {
     // Outputs in workspace order.
     const ids = [...html.matchAll(/<section class="output" id="([^"]+)">/g)].map((m) => m[1]);
     assert.deepEqual(ids, [...outputs.keys()]);
+    assert.doesNotMatch(html, /view\.sum/);
   });
 
   it('the Word report unzips; document.xml has real tables holding the numbers, graphs as PNG', async () => {
