@@ -9,7 +9,7 @@ import { copyWorkspace, openShareDialog, sharedWithMe } from './sharing.dialog.t
 export function openWorkspacesDialog(app: App): void {
   const body = h('div', { class: 'workspaces' });
   const fail = (e: unknown): void => toast(messageOf(e), 'error');
-  const { close } = openDialog('Workspaces', body);
+  const { close } = openDialog('Workspaces', body, { wide: true });
 
   const row = (w: WorkspaceInfo, count: number): HTMLElement => {
     const nameIn = h('input', {
@@ -75,15 +75,20 @@ export function openWorkspacesDialog(app: App): void {
   const render = (): void => {
     api.workspaces().then((list) => {
       const newName = h('input', { type: 'text', autocomplete: 'off' });
+      const newField = field('New workspace', newName);
       const create = h(
         'form',
         { class: 'inline' },
-        field('New workspace', newName).row,
+        newField.row,
         h('button', { type: 'submit' }, 'Create'),
       );
       create.addEventListener('submit', (e) => {
         e.preventDefault();
-        if (!newName.value.trim()) return;
+        if (!newName.value.trim()) {
+          newField.error.textContent = 'Type a name for the new workspace here first.';
+          newName.focus();
+          return;
+        }
         api.createWorkspace(newName.value.trim()).then(render, fail);
       });
       replace(
