@@ -26,11 +26,18 @@ function highlight(src: string, err: FormulaError | null): HTMLElement {
   return out;
 }
 
+/**
+ * A new variable is computed from the data as it is now (as `x <- f(y)` in R): a later
+ * edit of what it was computed from leaves it as it is (filters, in contrast, follow).
+ */
+const COMPUTED_ONCE =
+  'The new variable is computed from the data as it is now: after you change the variables it uses, make it again (same name, Replace) to follow them.';
+
 /** The question asked before a new variable replaces one of the same name. */
 export function replaceQuestion(dataset: string, variable: string): string {
   return (
     `Dataset "${dataset}" already has a variable "${variable}". Replace it? ` +
-    'Results computed from its old values will be marked out of date.'
+    'Results that use it are computed again with its new values.'
   );
 }
 
@@ -95,7 +102,11 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
     const err =
       serverErr ?? (formula.value.trim() === '' ? null : checkFormula(formula.value, varNames));
     replace(preview, highlight(formula.value, err));
-    message.textContent = err === null ? '' : `${err.message} (at character ${err.start + 1})`;
+    // Most messages name the position themselves ("... at 9"); the others get it here.
+    const at = /\bat \d+\b/.test(err?.message ?? '')
+      ? ''
+      : ` (at character ${(err?.start ?? 0) + 1})`;
+    message.textContent = err === null ? '' : `${err.message}${at}`;
     formula.setAttribute('aria-invalid', String(err !== null));
     return err;
   };
@@ -115,6 +126,7 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
     message,
     chips,
     h('p', { class: 'hint' }, MISSING_RULE),
+    kind === 'newvar' ? h('p', { class: 'hint' }, COMPUTED_ONCE) : null,
     h('div', { class: 'actions' }, submit),
   );
   const { close } = openDialog(kind === 'newvar' ? 'New variable' : 'New filter', form, {
@@ -157,7 +169,8 @@ export function openFormulaDialog(app: App, kind: 'newvar' | 'filter', dsName: s
           );
           // R's warnings (NaNs produced, missing values a summary left out) say what the
           // values hold: the analyst sees them, not only the grid's empty cells.
-          for (const w of resultWarnings(reply)) toast(`${name.value}: ${w}`, 'error');
+          // R's warnings and notes (values left out): worth reading, no failure.
+          for (const w of resultWarnings(reply)) toast(`${name.value}: ${w}`, 'info');
           return;
         }
         const at = errorOffset(msg);
