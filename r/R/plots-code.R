@@ -26,8 +26,8 @@
 }
 
 # A legend of the groups, as the graphs draw it: `cols` holds the groups' colors.
-.panthr_code_legend <- function(where, levels_code, o, fill = FALSE) {
-  args <- if (fill) list(bty = "n") else list(pch = o$style$pch, bty = "n")
+.panthr_code_legend <- function(where, levels_code, o, title, fill = FALSE) {
+  args <- c(list(title = title), if (fill) list(bty = "n") else list(pch = o$style$pch, bty = "n"))
   .panthr_code_call("legend", c(panthr_code_value(where), paste0("legend = ", levels_code),
                                 if (fill) "fill = cols" else "col = cols"), args)
 }
@@ -52,7 +52,7 @@
     .panthr_code_call("plot", c("NULL", xlim, ylim), lab),
     paste0("for (i in seq_along(parts)) plot(parts[[i]], add = TRUE, border = ",
            panthr_code_value(st$border), ", col = adjustcolor(cols[[i]], 0.5))"),
-    paste0("if (length(parts) > 1) ", .panthr_code_legend("topright", "names(parts)", o, fill = TRUE)))
+    paste0("if (length(parts) > 1) ", .panthr_code_legend("topright", "names(parts)", o, variables[[2L]], fill = TRUE)))
 }
 
 .panthr_box_code <- function(data, variables, o, grouped) {
@@ -78,7 +78,7 @@
   panthr_r_code(paste0("cols <- rep_len(", panthr_code_value(st$colors), ", nlevels(", g, "))"),
                 .panthr_code_call("plot", c(xy, paste0("col = cols[", g, "]")), args),
                 paste0("if (nlevels(", g, ") > 1) ",
-                       .panthr_code_legend("topright", paste0("levels(", g, ")"), o)))
+                       .panthr_code_legend("topright", paste0("levels(", g, ")"), o, variables[[3L]])))
 }
 
 .panthr_bar_code <- function(data, variables, o, grouped) {
@@ -96,7 +96,7 @@
     paste0("cols <- rep_len(", panthr_code_value(st$colors), ", nrow(counts))"),
     .panthr_code_call("barplot", c("counts", "beside = TRUE", "col = cols"),
                       c(list(space = c(0, 1 + st$space)), args)),
-    paste0("if (nrow(counts) > 1) ", .panthr_code_legend("topright", "rownames(counts)", o, fill = TRUE)))
+    paste0("if (nrow(counts) > 1) ", .panthr_code_legend("topright", "rownames(counts)", o, variables[[2L]], fill = TRUE)))
 }
 
 .panthr_dot_code <- function(data, variables, o, grouped) {
@@ -144,5 +144,5 @@
                                    list(pch = st$pch, cex = st$cex))),
     paste0("  ", .panthr_code_call("qqline", c("groups[[i]]", "col = cols[[i]]"), line)),
     "}",
-    paste0("if (length(groups) > 1) ", .panthr_code_legend("topleft", "names(groups)", o)))
+    paste0("if (length(groups) > 1) ", .panthr_code_legend("topleft", "names(groups)", o, variables[[2L]])))
 }

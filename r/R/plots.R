@@ -15,12 +15,14 @@
 # Axis limits only when given: hist() and dotchart() refuse an explicit NULL.
 .panthr_lims <- function(o, which = c("xlim", "ylim")) Filter(Negate(is.null), o[which])
 
-.panthr_legend <- function(o, levels, pch = NULL, fill = NULL) {
+# The groups' legend, titled with the group variable: boxes of color (`fill`) or points.
+# `fill` is passed only when wanted: legend() draws boxes whenever it is given, NULL too.
+.panthr_legend <- function(o, levels, title, fill = FALSE) {
   if (length(levels) < 2L) return(invisible())
   cols <- rep_len(o$style$colors, length(levels))
-  graphics::legend("topright", legend = levels, bty = "n", col = cols,
-                   pch = if (is.null(fill)) .panthr_or(pch, o$style$pch) else NULL,
-                   fill = if (is.null(fill)) NULL else cols, cex = 0.9)
+  keys <- if (fill) list(fill = cols) else list(col = cols, pch = o$style$pch)
+  do.call(graphics::legend, c(list("topright", legend = levels, title = title, bty = "n",
+                                   cex = 0.9), keys))
 }
 
 .panthr_hist <- function(data, variables, o) {
@@ -49,7 +51,7 @@
                  main = o$main, xlab = xlab, ylab = .panthr_or(o$ylab, "Frequency"))
   for (i in seq_along(parts)) graphics::plot(parts[[i]], add = TRUE, border = st$border,
                                              col = grDevices::adjustcolor(cols[[i]], 0.5))
-  .panthr_legend(o, levels(g), fill = TRUE)
+  .panthr_legend(o, levels(g), variables[[2L]], fill = TRUE)
   invisible(list(r_code = .panthr_hist_code(data, variables, o, TRUE)))
 }
 
@@ -72,7 +74,7 @@
   graphics::plot(v$x, v$y, col = col, pch = st$pch, cex = st$cex, main = o$main,
                  xlab = .panthr_or(o$xlab, variables[[1L]]), ylab = .panthr_or(o$ylab, variables[[2L]]),
                  xlim = o$xlim, ylim = o$ylim)
-  if (!is.null(v$g)) .panthr_legend(o, levels(v$g))
+  if (!is.null(v$g)) .panthr_legend(o, levels(v$g), variables[[3L]])
   invisible(list(r_code = .panthr_scatter_code(data, variables, o, !is.null(v$g))))
 }
 
@@ -90,7 +92,7 @@
                     space = if (is.null(v$g)) st$space else c(0, 1 + st$space),
                     main = o$main, xlab = .panthr_or(o$xlab, variables[[1L]]),
                     ylab = .panthr_or(o$ylab, "Count"), ylim = o$ylim)
-  if (!is.null(v$g)) .panthr_legend(o, levels(v$g), fill = TRUE)
+  if (!is.null(v$g)) .panthr_legend(o, levels(v$g), variables[[2L]], fill = TRUE)
   invisible(list(r_code = .panthr_bar_code(data, variables, o, !is.null(v$g))))
 }
 
@@ -138,7 +140,8 @@
     stats::qqline(groups[[i]], col = cols[[i]], lwd = st$lwd, lty = st$lty)
   }
   if (length(groups) > 1L)
-    graphics::legend("topleft", legend = names(groups), col = cols, pch = st$pch, bty = "n")
+    graphics::legend("topleft", legend = names(groups), title = variables[[2L]], col = cols,
+                     pch = st$pch, bty = "n")
   invisible(list(r_code = .panthr_quantile_code(data, variables, o, !is.null(v$g))))
 }
 
