@@ -139,8 +139,25 @@ export function apaSummary(test: string, r: Record<string, unknown>): string | n
     : typeof df === 'number' && test !== 'binom.test'
       ? `(${formatDf(df)})`
       : '';
+  const correlation = test === 'cor.test' ? correlationClause(r, df) : null;
+  if (correlation !== null) return `${correlation}, ${p}`;
   const sym = symbolOf(test, str(r['method']), r['statistic_name']);
   return `${sym}${dfText} = ${formatNum(stat, 2)}, ${p}`;
+}
+
+/**
+ * A correlation as APA writes it: its coefficient, two decimals without the leading zero
+ * (it is at most 1): Pearson's "r(54) = .11", Spearman's "rₛ = .11", Kendall's "τ = .11";
+ * null when the result holds no coefficient.
+ */
+function correlationClause(r: Record<string, unknown>, df: unknown): string | null {
+  const raw = r['estimate'];
+  const est = Array.isArray(raw) ? (raw[0] as unknown) : raw;
+  if (typeof est !== 'number' || !Number.isFinite(est)) return null;
+  const method = str(r['method']);
+  const sym = /spearman/i.test(method) ? 'rₛ' : /kendall/i.test(method) ? 'τ' : 'r';
+  const dfText = sym === 'r' && typeof df === 'number' ? `(${formatDf(df)})` : '';
+  return `${sym}${dfText} = ${formatNum(est, 2).replace(/^([−-]?)0\./, '$1.')}`;
 }
 
 /**

@@ -165,7 +165,7 @@ describe('analyses in the browser', function () {
     await dialog.getByLabel('Method').selectOption('kendall');
     await dialog.getByRole('button', { name: 'Run' }).click();
     const out = card('cortest1');
-    assert.match(await out.locator('.apa').innerText(), /^z = −?\d+\.\d\d, p (=|<) \.\d{3}$/);
+    assert.match(await out.locator('.apa').innerText(), /^τ = −?\.\d\d, p (=|<) \.\d{3}$/);
     const terms = await out.locator('dl.stats dt').allTextContents();
     assert.ok(terms.includes('Statistic') && terms.includes('p-value'), terms.join(', '));
     assert.ok(!terms.includes('df') && !terms.includes('Confidence interval'), terms.join(', '));

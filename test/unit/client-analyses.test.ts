@@ -316,6 +316,24 @@ describe('client analysis dialogs', () => {
       }),
       'V = 0, p = .500',
     );
+    const pearson = { method: "Pearson's product-moment correlation", statistic: 0.82, df: 54 };
+    assert.equal(
+      apaSummary('cor.test', { ...pearson, estimate: 0.1109, p_value: 0.42 }),
+      'r(54) = .11, p = .420',
+    );
+    assert.equal(
+      apaSummary('cor.test', { ...pearson, estimate: -0.456, p_value: 0.0004 }),
+      'r(54) = −.46, p < .001',
+    );
+    assert.equal(
+      apaSummary('cor.test', {
+        method: "Kendall's rank correlation tau",
+        statistic: 2.1,
+        estimate: 0.31,
+        p_value: 0.036,
+      }),
+      'τ = .31, p = .036',
+    );
     assert.equal(apaSummary('lm', { r_squared: 0.8 }), null);
     const table = {
       columns: [
