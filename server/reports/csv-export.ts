@@ -9,8 +9,9 @@
  *   the whole line: read.csv skips blank lines);
  * - nominal / ordinal: the value's text; a numeric code with a label is written as its label
  *   (the set-up's levels are the labels); every text cell is quoted, `"` doubled;
- * - logical: `TRUE` / `FALSE`; datetime: `YYYY-MM-DD HH:MM:SS[.fff]` in UTC, as R's
- *   `write.csv` writes a POSIXct, which the server's own CSV reading takes back as datetime.
+ * - logical: `TRUE` / `FALSE`; datetime: `YYYY-MM-DD HH:MM:SS[.fff]` in UTC (only the date
+ *   when every value is a midnight), as R's `write.csv` writes a POSIXct, which the
+ *   server's own CSV reading takes back as datetime.
  */
 import { jsonValues, type PanthrDataset, type PanthrVector } from '../../converters/index.ts';
 
@@ -25,11 +26,23 @@ function scalarCell(x: unknown): string {
   return x === 'NaN' || x === 'Inf' || x === '-Inf' ? x : '';
 }
 
-function datetimeCell(x: unknown): string {
-  if (typeof x !== 'number' || !Number.isFinite(x)) return '';
-  const iso = new Date(x * 1000).toISOString(); // 2020-01-02T03:04:05.678Z
-  const ms = iso.slice(19, 23);
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === '.000' ? '' : ms}`;
+const DAY_SECONDS = 86_400;
+
+/**
+ * The writer of a datetime column: `YYYY-MM-DD HH:MM:SS[.fff]` in UTC, or only the date when
+ * every value is a midnight (as R's `format` of a POSIXct leaves the time out then).
+ */
+function datetimeCell(values: readonly unknown[]): Cell {
+  const dateOnly = values.every(
+    (x) => typeof x !== 'number' || !Number.isFinite(x) || x % DAY_SECONDS === 0,
+  );
+  return (x) => {
+    if (typeof x !== 'number' || !Number.isFinite(x)) return '';
+    const iso = new Date(x * 1000).toISOString(); // 2020-01-02T03:04:05.678Z
+    if (dateOnly) return iso.slice(0, 10);
+    const ms = iso.slice(19, 23);
+    return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === '.000' ? '' : ms}`;
+  };
 }
 
 /** The label of a numeric code, when the vector has one. */
@@ -54,7 +67,7 @@ function cellWriter(v: PanthrVector): Cell {
     case 'scalar':
       return scalarCell;
     case 'datetime':
-      return datetimeCell;
+      return datetimeCell(jsonValues(v.values));
     case 'logical':
       return (x) => (x === true ? 'TRUE' : x === false ? 'FALSE' : '');
     case 'nominal':
