@@ -7,13 +7,13 @@
 import { h } from '../dom.ts';
 import { sortOrder, type SortDir } from '../sort.ts';
 import type { Cell, Dataset } from '../types.ts';
-import { formatValue } from '../values.ts';
+import { formatCell, formatValue, isMissing } from '../values.ts';
 import { openCellEditor } from './grid-edit.ts';
 
 const ROW_H = 28;
 const OVERSCAN = 10;
 const ROWNUM_W = 64;
-const COL_W = 128;
+const COL_W = 152; // styles.css: `.grid .cell` width
 
 /** Where a grid is: kept by the view across grids of the same dataset. */
 export interface GridState {
@@ -131,7 +131,11 @@ export function createGrid(
       ds.variables.forEach((v, j) => {
         const c = cells[j + 1];
         if (c === undefined) return;
-        c.textContent = formatValue(v, v.values[i]);
+        // A missing value is blank; a missing-value code (-99) shows as itself, greyed.
+        const x = v.values[i];
+        const code = x !== null && x !== undefined && isMissing(v, x);
+        c.textContent = code ? formatCell(x) : formatValue(v, x);
+        c.classList.toggle('missing-code', code);
         const chosen = state.cur?.pos === start + k && state.cur.col === j;
         c.classList.toggle('current', chosen);
         c.setAttribute('aria-selected', chosen ? 'true' : 'false');
