@@ -212,6 +212,8 @@ describe('reports', function () {
     const ids = [...html.matchAll(/<section class="output" id="([^"]+)">/g)].map((m) => m[1]);
     assert.deepEqual(ids, [...outputs.keys()]);
     assert.doesNotMatch(html, /view\.sum/);
+    // Each output says what it was computed from, as the app's card does.
+    assert.ok(html.includes('<p>descriptives of len by supp in tg, all rows</p>'), 'context');
   });
 
   it('the Word report unzips; document.xml has real tables holding the numbers, graphs as PNG', async () => {
