@@ -237,6 +237,20 @@ describe('browser: data work (import options, setup panel, cell edits, undo, del
     await desc.locator('td', { hasText: '33.9' }).first().waitFor();
     assert.ok(!near(await meanOf(desc), r.meanEdited), 'the mean is back');
     await shot('08-undone');
+    // The same from the Data menu: redo, then undo again.
+    await page.locator('details.menu > summary', { hasText: 'Data' }).click();
+    await page.getByRole('menuitem', { name: /^Redo/ }).click();
+    await page.getByText(/Redone: edit/).waitFor();
+    await page.locator('details.menu > summary', { hasText: 'Data' }).click();
+    await page.getByRole('menuitem', { name: /^Undo last change/ }).click();
+    await page
+      .getByText(/Undone: edit/)
+      .first()
+      .waitFor();
+    await page.waitForFunction(() => {
+      const c = document.querySelector('.grid .rows .row [role=gridcell]');
+      return c?.textContent === '4.2';
+    });
   });
 
   it('deletes a variable after a confirmation', async () => {

@@ -9,6 +9,7 @@ import { createCorner } from './corner.view.ts';
 import { renderDataset } from './dataset.view.ts';
 import { openFormulaDialog } from './formula.dialog.ts';
 import { openImportDialog } from './import.dialog.ts';
+import { sendUndo } from '../undo.keys.ts';
 import { applyWidth } from './outputs-layout.ts';
 import { renderOutputs } from './outputs.view.ts';
 import { addNote, exportItems } from './output-tools.ts';
@@ -147,6 +148,8 @@ export function mountShell(root: HTMLElement, app: App): void {
       'nav',
       { class: 'menubar', 'aria-label': 'Main menu' },
       menu('Data', [
+        ['Undo last change (Ctrl+Z)', () => void sendUndo(app, 'undo')],
+        ['Redo (Ctrl+Shift+Z)', () => void sendUndo(app, 'redo')],
         ['Import data…', () => openImportDialog(app)],
         ['New variable…', needDataset((ds) => openFormulaDialog(app, 'newvar', ds))],
         ['New filter…', needDataset((ds) => openFormulaDialog(app, 'filter', ds))],
