@@ -113,7 +113,7 @@ describe('analyses in the browser', function () {
     await shot('01-anova-dialog');
     await dialog.getByRole('button', { name: 'Run' }).click();
     const out = card('aov1');
-    await out.getByRole('heading', { name: 'Post hoc comparisons' }).waitFor();
+    await out.getByRole('heading', { name: "Post hoc comparisons (Tukey's HSD)" }).waitFor();
     await out.getByRole('heading', { name: 'Assumption checks' }).waitFor();
     const anova = out.locator('table.result').first();
     assert.deepEqual(await column(anova, 'Term'), ['group', 'Residuals']);
@@ -141,6 +141,7 @@ describe('analyses in the browser', function () {
       'the R code the user opened stays open',
     );
     assert.equal(await page.locator('article.output').count(), 1, 'one card, replaced');
+    await out.getByRole('heading', { name: 'Post hoc comparisons (Games-Howell)' }).waitFor();
     await shot('03-anova-games-howell');
   });
 

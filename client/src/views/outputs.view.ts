@@ -208,7 +208,13 @@ function card(app: App, o: PObject): HTMLElement {
     o.result === undefined
       ? h('p', { class: 'hint' }, 'No result yet.')
       : o.type === 'test' && typeof o.result === 'object' && o.result !== null
-        ? renderAnalysis(o.test, o.result as Record<string, unknown>, warnings, o.name)
+        ? renderAnalysis(
+            o.test,
+            o.result as Record<string, unknown>,
+            warnings,
+            o.name,
+            'options' in o ? o.options : undefined,
+          )
         : isGraphResult(o.result)
           ? graphFigure(o, title)
           : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name);

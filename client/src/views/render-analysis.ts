@@ -213,16 +213,36 @@ function rCode(code: string, key: string): HTMLElement {
   return d;
 }
 
+/** How the post hoc comparisons of a request were made, in words (none: not said). */
+export function posthocMethod(test: string, options: unknown): string | null {
+  const o = (typeof options === 'object' && options !== null ? options : {}) as R;
+  if (test === 'aov') {
+    const names: R = {
+      tukey: "Tukey's HSD",
+      holm: 'pairwise t tests, Holm-adjusted',
+      bonferroni: 'pairwise t tests, Bonferroni-adjusted',
+      games_howell: 'Games-Howell',
+    };
+    const m = names[String(o['posthoc'])];
+    return typeof m === 'string' ? m : null;
+  }
+  if (test === 'kruskal.test')
+    return `pairwise Wilcoxon tests, ${typeof o['p.adjust'] === 'string' ? o['p.adjust'] : 'holm'}-adjusted`;
+  return null;
+}
+
 /** The result of a `test` object, in reading order, with "Show R code". */
 export function renderAnalysis(
   test: string,
   r: R,
   warnings: string[],
   exportName: string,
+  options?: unknown,
 ): HTMLElement {
   const apa = apaSummary(test, r);
   const code = typeof r['r_code'] === 'string' ? r['r_code'] : null;
   const posthoc = isTable(r['posthoc']) ? table(r['posthoc'], `${exportName}_posthoc`) : null;
+  const method = posthoc === null ? null : posthocMethod(test, options);
   const extra = extraTables(r, exportName);
   return h(
     'div',
@@ -233,7 +253,7 @@ export function renderAnalysis(
     mainTables(r, exportName),
     section('Effect size', effectSize(r)),
     section('Assumption checks', assumptions(r, exportName)),
-    section('Post hoc comparisons', posthoc),
+    section(method === null ? 'Post hoc comparisons' : `Post hoc comparisons (${method})`, posthoc),
     extra.length ? h('section', { class: 'result-part' }, h('h4', {}, 'More tables'), extra) : null,
     warnings.length
       ? section(
