@@ -254,7 +254,11 @@ export function openImportDialog(app: App, initial?: File): void {
     sent
       .then((reply) => {
         const err = replyError(reply, 'The server could not read this file.');
-        if (err !== null) return failed(err);
+        if (err !== null) {
+          // Said here, in the dialog: not again as a failed output card.
+          app.model.dismissError(dataset);
+          return failed(err);
+        }
         close();
         toast(`Imported ${dataset}.`);
         app.navigate({ view: 'dataset', dataset });
