@@ -1,7 +1,8 @@
 /**
  * The account routes of API.md §1: POST /register, GET /verify, GET and POST /login,
- * POST /logout; and our own POST /verify/resend, GET /api/v1/me, POST /password/forgot and
- * POST /password/reset. Rate-limited; state-changing ones Origin-checked.
+ * POST /logout; and our own POST /verify/resend, POST /password/forgot and
+ * POST /password/reset. Rate-limited; state-changing ones Origin-checked. (GET /api/v1/me
+ * is with the other /api/v1 routes, after their bearer tokens.)
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -130,19 +131,6 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   router.post('/register', json, ...deps.limits.register, origin, async (req, res) => {
     const created = await register(deps.accounts, req.body, baseUrlOf(config, req));
     res.status(201).json(created);
-  });
-
-  // Who is logged in; 200 either way, so a client can ask before login without an error.
-  router.get('/api/v1/me', async (req, res, next) => {
-    const user = req.user;
-    // A personal access token is checked with the other /api/v1 routes, which answer then.
-    if (user === undefined && /^bearer\s/i.test(req.headers.authorization ?? '')) {
-      next();
-      return;
-    }
-    res.set('Cache-Control', 'no-store');
-    if (user === undefined) res.json({ email: null, workspace: null });
-    else res.json({ email: user.email, workspace: await currentWorkspaceView(store, user.id) });
   });
 
   router.post('/verify/resend', json, ...deps.limits.resend, origin, async (req, res) => {

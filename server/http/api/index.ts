@@ -7,7 +7,7 @@ import express, { Router } from 'express';
 import { originCheck, type AuthEventBus, type TokenFailures } from '../../auth/index.ts';
 import type { Logger } from 'pino';
 import { currentWorkspaceView, type Store } from '../../store/index.ts';
-import { requireUser, userOf } from '../request.ts';
+import { requireUser } from '../request.ts';
 import { exportRoutes } from './export.routes.ts';
 import { bearerAuth, tokenScopes } from './bearer.auth.ts';
 import { groupsRoutes } from './groups.routes.ts';
@@ -37,14 +37,17 @@ export function apiRoutes(deps: ApiDeps): Router {
   router.use(express.json({ limit: MAX_PREFERENCE_BYTES * 2, strict: true }));
   router.use(originCheck(deps.allowedOrigins));
   router.use(bearerAuth({ ...deps, failures: deps.tokenFailures }));
+  // Who is logged in (a session or a personal access token of any scope); 200 when nobody
+  // is, so that a client can ask before login without an error.
+  router.get('/me', async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const user = req.user;
+    if (user === undefined) res.json({ email: null, workspace: null });
+    else
+      res.json({ email: user.email, workspace: await currentWorkspaceView(deps.store, user.id) });
+  });
   router.use(requireUser);
   router.use(tokenScopes);
-  // Asked with a personal access token (a session's is answered by the account routes).
-  router.get('/me', async (req, res) => {
-    const user = userOf(req);
-    res.set('Cache-Control', 'no-store');
-    res.json({ email: user.email, workspace: await currentWorkspaceView(deps.store, user.id) });
-  });
   router.use(preferencesRoutes(deps.store));
   router.use(workspacesRoutes(deps.store, deps.events));
   router.use(exportRoutes(deps.store));
