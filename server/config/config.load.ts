@@ -115,53 +115,41 @@ export function loadConfig(file: string): Config {
     throw new ConfigError(file, [`not valid JSON: ${(err as Error).message}`]);
   }
   const config = resolvePaths(parseConfig(input, file), path.dirname(path.resolve(file)));
+  const files: [key: string, file: string | null, use: 'read' | 'run'][] = [
+    ['user_validation', config.user_validation, 'run'],
+    ...Object.entries(config.extensions).map(([name, rFile]): [string, string, 'read'] => [
+      `extensions.${name}`,
+      rFile,
+      'read',
+    ]),
+  ];
   const problems: string[] = [];
-  const script = config.user_validation;
-  const why = script === null ? null : notRunnable(script);
-  if (why !== null) problems.push(`user_validation: ${script} ${why}`);
-  for (const [name, rFile] of Object.entries(config.extensions)) {
-    const unreadable = notReadable(rFile);
-    if (unreadable !== null) problems.push(`extensions.${name}: ${rFile} ${unreadable}`);
+  for (const [key, f, use] of files) {
+    const why = f === null ? null : fileProblem(f, use);
+    if (why !== null) problems.push(`${key}: ${f} ${why}`);
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
   return config;
 }
 
 /**
- * Why an extension's R file cannot be read, or null when it can (paths are relative to the
- * configuration file's folder): checked with the other keys, so that the message names it.
+ * Why a file the configuration names cannot be used, or null when it can: read (an
+ * extension's R file) or run (the user_validation script, which would otherwise refuse
+ * every registration with only the server's log saying why). Checked with the other keys,
+ * so that the message names the key.
  */
-function notReadable(rFile: string): string | null {
+function fileProblem(file: string, use: 'read' | 'run'): string | null {
   try {
-    if (!statSync(rFile).isFile()) return 'is not a file';
-    accessSync(rFile, constants.R_OK);
+    if (!statSync(file).isFile()) return 'is not a file';
+    accessSync(file, use === 'run' ? constants.X_OK : constants.R_OK);
     return null;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT'
-      ? "does not exist (a relative path is taken from the configuration file's folder)"
-      : code === 'EACCES'
-        ? 'cannot be read (permission denied)'
-        : `cannot be read (${String(code ?? err)})`;
-  }
-}
-
-/**
- * Why the user_validation script cannot be run, or null when it can: a missing script
- * would refuse every registration, with only the server's log saying why.
- */
-function notRunnable(script: string): string | null {
-  try {
-    if (!statSync(script).isFile()) return 'is not a file';
-    accessSync(script, constants.X_OK);
-    return null;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT'
-      ? 'does not exist'
-      : code === 'EACCES'
-        ? 'is not executable (chmod +x)'
-        : `cannot be run (${String(code ?? err)})`;
+    if (code === 'ENOENT')
+      return "does not exist (a relative path is taken from the configuration file's folder)";
+    if (code === 'EACCES')
+      return use === 'run' ? 'is not executable (chmod +x)' : 'cannot be read (permission denied)';
+    return `cannot be ${use === 'run' ? 'run' : 'read'} (${String(code ?? err)})`;
   }
 }
 
