@@ -62,12 +62,13 @@ function factorCell(v: PanthrVector): Cell {
   };
 }
 
-function cellWriter(v: PanthrVector): Cell {
+/** The writer of the cells of `v`, whose values (as JSON) are `values`. */
+function cellWriter(v: PanthrVector, values: readonly unknown[]): Cell {
   switch (v.variableType) {
     case 'scalar':
       return scalarCell;
     case 'datetime':
-      return datetimeCell(jsonValues(v.values));
+      return datetimeCell(values);
     case 'logical':
       return (x) => (x === true ? 'TRUE' : x === false ? 'FALSE' : '');
     case 'nominal':
@@ -78,10 +79,11 @@ function cellWriter(v: PanthrVector): Cell {
 
 /** The CSV text of `dataset` (see the module comment); lines end in `\n`. */
 export function datasetCsv(dataset: PanthrDataset): string {
-  const columns = dataset.variables.map((v) => ({
-    values: jsonValues(v.values),
-    cell: cellWriter(v),
-  }));
+  const columns = dataset.variables.map((v) => {
+    // Binary values become JSON once, for the writer and the cells alike.
+    const values = jsonValues(v.values);
+    return { values, cell: cellWriter(v, values) };
+  });
   const rows = columns[0]?.values.length ?? 0;
   const lines: string[] = [dataset.variables.map((v) => quoted(v.name)).join(',')];
   for (let i = 0; i < rows; i++) {
