@@ -19,6 +19,7 @@ export { parseCsv } from './csv.ts';
 export { TYPE_WHAT, typedCell } from './cell-value.ts';
 export { SINGLE_MESSAGE_BYTES, uploadParts } from './upload-parts.ts';
 export { checksumHex, valuesChecksum } from './upload-checksum.ts';
+export { describeOutput } from './describe-output.ts';
 // The PanthR object types, inferred from the zod schemas: type-only exports, erased from
 // the bundle, so the client's objects are the server's without zod in the page.
 export type {

@@ -57,3 +57,4 @@ export {
   variableBytes,
 } from './upload-parts.ts';
 export { checksumHex, crc32, valuesChecksum, type Crc32 } from './upload-checksum.ts';
+export { describeOutput } from './describe-output.ts';

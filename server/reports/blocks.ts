@@ -4,6 +4,7 @@
  * the two reports hold the same tables. Results are walked generically: `{"columns","rows"}`
  * objects are tables, scalar keys a two-column table, nested objects their own tables.
  */
+import { describeOutput } from '../../converters/index.ts';
 import { noteBlocks } from './markdown.ts';
 import { resultOf, titleOf } from './outputs.ts';
 import type { StoredObject } from '../store/index.ts';
@@ -245,21 +246,6 @@ function graphBlocks(o: StoredObject, r: Readonly<Record<string, unknown>>): Blo
 }
 
 /**
- * What an output was computed from, as the app's card says it: "t.test of score, group in
- * scores, rows of filter adults"; null for an object that names no analysis and dataset.
- */
-export function contextOf(o: StoredObject): string | null {
-  const f: Readonly<Record<string, unknown>> = o;
-  const kind = [f['test'], f['reportType'], f['graphType']].find((x) => typeof x === 'string');
-  const dataset = f['dataset'];
-  if (typeof kind !== 'string' || typeof dataset !== 'string') return null;
-  const variables = Array.isArray(f['variables']) ? f['variables'].map(String).join(', ') : '';
-  const by = typeof f['by'] === 'string' ? ` by ${f['by']}` : '';
-  const rows = typeof f['filter'] === 'string' ? `rows of filter ${f['filter']}` : 'all rows';
-  return `${kind}${variables === '' ? '' : ` of ${variables}`}${by} in ${dataset}, ${rows}`;
-}
-
-/**
  * The blocks of one output: its heading and what it was computed from, then its tables or
  * picture, warnings, R code.
  */
@@ -275,7 +261,7 @@ export function outputBlocks(o: StoredObject): Block[] {
   const warnings = Array.isArray(r['warnings']) ? r['warnings'].map(String) : [];
   const tail: Block[] =
     warnings.length > 0 ? [{ kind: 'list', items: warnings.map((w) => `Warning: ${w}`) }] : [];
-  const context = contextOf(o);
+  const context = describeOutput(o);
   const from: Block[] = context === null ? [] : [{ kind: 'paragraph', text: context }];
   return [heading, ...from, ...body, ...tail];
 }

@@ -1,14 +1,13 @@
 // The outputs list: every report, test, graph and note of the workspace in workspace order
 // (the order of the reports; the user moves them, output-order.ts), then the requests still
 // computing and the failed ones with the server's words, where the new result will appear.
+import { describeOutput } from '../../../converters/client.ts';
 import type { App } from '../app.ts';
 import { download, h, openDialog, toast } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import {
-  isAnalysisRequest,
   isErrorObject,
   isGraphResult,
-  kindOf,
   replyError,
   type ObjectOf,
   type PanthrObject,
@@ -30,11 +29,7 @@ const KIND: Record<string, string> = {
 };
 
 function describe(o: PanthrObject): string {
-  if (!isAnalysisRequest(o)) return o.type;
-  const vars = o.variables.join(', ');
-  // The filter is part of what was computed: a result without it says so too.
-  const rows = o.filter === undefined ? ', all rows' : `, filter ${o.filter}`;
-  return `${kindOf(o)}${vars ? ` of ${vars}` : ''} in ${o.dataset}${rows}`;
+  return describeOutput(o) ?? o.type;
 }
 
 /** Asks the server for the same graph in another format and downloads it. */
