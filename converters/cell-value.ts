@@ -12,24 +12,17 @@ const NUMBER_RE = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 export const NON_FINITE: ReadonlySet<unknown> = new Set(['NaN', 'Inf', '-Inf']);
 
 /**
- * Texts that are true or false: R's `as.logical` ones (`T`, `TRUE`, `true`, `True` and the
- * four false ones), and yes/no, as a yes/no column becomes logical (R has no such rule).
+ * Words that are true or false, in any case: R's `as.logical` ones (`T`, `TRUE`, `true`,
+ * `True` and the false ones, and more casings than R takes) and yes/no, so that a yes/no
+ * column becomes logical (R has no such rule).
  */
 const LOGICAL: Readonly<Record<string, boolean>> = {
-  T: true,
-  TRUE: true,
+  t: true,
   true: true,
-  True: true,
   yes: true,
-  Yes: true,
-  YES: true,
-  F: false,
-  FALSE: false,
+  f: false,
   false: false,
-  False: false,
   no: false,
-  No: false,
-  NO: false,
 };
 
 /** What a type holds, in words, for error messages ("is not a number"). */
@@ -55,7 +48,8 @@ export function typedCell(x: VectorValue, t: VariableType): VectorValue | undefi
     case 'logical':
       if (typeof x === 'boolean') return x;
       if (x === 0 || x === 1) return x === 1;
-      return typeof x === 'string' && Object.hasOwn(LOGICAL, x) ? LOGICAL[x] : undefined;
+      if (typeof x !== 'string') return undefined;
+      return Object.hasOwn(LOGICAL, x.toLowerCase()) ? LOGICAL[x.toLowerCase()] : undefined;
     case 'nominal':
     case 'ordinal':
       return x;

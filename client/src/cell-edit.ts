@@ -79,12 +79,12 @@ export function checkCell(v: Vector, typed: string): CellCheck {
   return { ok: true, value, newLevel: false };
 }
 
-/** `T`, `F`, `1`, `0`, `yes`... as the words the server's rule takes. */
-function logicalText(s: string): string {
-  const l = s.toLowerCase();
-  if (l === 't' || l === 'true' || l === '1' || l === 'yes') return 'TRUE';
-  if (l === 'f' || l === 'false' || l === '0' || l === 'no') return 'FALSE';
-  return s;
+/**
+ * A logical cell as typed: `1` and `0` as the numbers the server's rule takes; words (`T`,
+ * `false`, `yes`...) as they are, which that rule (converters' typedCell) reads itself.
+ */
+function logicalText(s: string): string | number {
+  return s === '1' ? 1 : s === '0' ? 0 : s;
 }
 
 /** The `edit` command that sets row `row` (1-based) of `variable` in `dataset` to `value`. */
