@@ -2,7 +2,6 @@
  * Thin handlers for one connected socket: check each payload, hand it to the sessions
  * layer, answer `ok` and `ping`. A malformed message is answered, never fatal.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   dataMessageSchema,
@@ -14,6 +13,7 @@ import type { RegisteredKinds } from '../../r/index.ts';
 import { ErrorCode } from '../errors.ts';
 import {
   errorObject,
+  internalError,
   readOnlyError,
   type ClientConnection,
   type ErrorObject,
@@ -154,12 +154,8 @@ export function bindHandlers(
         );
       } catch (err) {
         // Its `ok` is out: the client waits for a reply, which says what happened.
-        const id = randomUUID();
-        deps.log.error({ err, id, socket: socket.id, seq }, 'data message failed');
-        client.outbound.push({
-          replyTo: seq,
-          objects: [errorObject(null, ErrorCode.internal, `internal error (id ${id})`)],
-        });
+        const fault = internalError(deps.log, err, { socket: socket.id, seq });
+        client.outbound.push({ replyTo: seq, objects: [fault] });
         return;
       }
       deps.metrics.countMessage('data', queued ? 'accepted' : 'limited');

@@ -13,4 +13,4 @@ export { createMetrics, type MetricsSources, type SessionMetrics } from './metri
 export type { ServerData } from './outbound.queue.ts';
 export * from './ports.ts';
 export { SessionManager, type ConnectionLog, type SessionManagerDeps } from './session.manager.ts';
-export { errorObject, readOnlyError, type UserSessionDeps } from './user.session.ts';
+export { errorObject, internalError, readOnlyError, type UserSessionDeps } from './user.session.ts';

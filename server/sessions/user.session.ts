@@ -51,6 +51,21 @@ export function errorObject(
   return { type: 'error', name, code, message };
 }
 
+/**
+ * The error object of a server fault: `internal`, with an id that the log line written here
+ * (with `context` and the error) carries too; the fault itself is never shown.
+ */
+export function internalError(
+  log: Logger,
+  err: unknown,
+  context: Record<string, unknown>,
+  name: string | null = null,
+): ErrorObject {
+  const id = randomUUID();
+  log.error({ ...context, err, id }, 'request failed');
+  return errorObject(name, ErrorCode.internal, `internal error (id ${id})`);
+}
+
 /** The answer to any object sent to a read-only workspace or over a `read` token. */
 export function readOnlyError(name: string | null): ErrorObject {
   return errorObject(
@@ -589,8 +604,6 @@ export class UserSession {
     // An error object carries only the codes of API.md §2; an HTTP code here is a bug.
     if (err instanceof AppError && err.expose && isErrorObjectCode(err.code))
       return errorObject(object.name, err.code, err.message);
-    const id = randomUUID();
-    this.deps.log.error({ err, id, user: this.userId, type: object.type }, 'request failed');
-    return errorObject(object.name, ErrorCode.internal, `internal error (id ${id})`);
+    return internalError(this.deps.log, err, { user: this.userId, type: object.type }, object.name);
   }
 }
