@@ -7,24 +7,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
+import { extensionTest, oneColumn, TEST_EXTENSION } from '../fixtures/test-extension.ts';
 import { connect, createUser, type TestClient } from '../fixtures/users.ts';
 import { alive, waitUntil } from '../fixtures/r-process-check.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/r');
-
-const dataset = {
-  type: 'dataset',
-  name: 'd',
-  variables: [{ type: 'vector', name: 'x', variableType: 'scalar', values: [1, 2, 3, 4] }],
-};
-const testObject = (name: string, test: string, options: object = {}) => ({
-  type: 'test',
-  name,
-  test,
-  dataset: 'd',
-  variables: ['x'],
-  options,
-});
 
 describe('compute: the interrupt grace is r.interrupt_grace', function () {
   this.timeout(60_000);
@@ -34,7 +21,7 @@ describe('compute: the interrupt grace is r.interrupt_grace', function () {
   before(async () => {
     ts = await startTestServer({
       extensions: {
-        testing: path.join(FIXTURES, 'test-extension.R'),
+        testing: TEST_EXTENSION,
         deaf: path.join(FIXTURES, 'deaf-extension.R'),
       },
       compute_timeout: 1,
@@ -49,12 +36,12 @@ describe('compute: the interrupt grace is r.interrupt_grace', function () {
   it('kills a session deaf to SIGINT after compute_timeout + grace, then serves a fresh one', async () => {
     const user = await createUser(ts, 'grace');
     client = await connect(ts, user.cookie);
-    await client.request([dataset]);
-    const [pidObj] = await client.request([testObject('pid1', 'pid')]);
+    await client.request([oneColumn]);
+    const [pidObj] = await client.request([extensionTest('pid1', 'pid')]);
     const pid = (pidObj as { result: { pid: number } }).result.pid;
 
     const started = Date.now();
-    const [deaf] = await client.request([testObject('deaf1', 'deaf', { seconds: 20 })], 20_000);
+    const [deaf] = await client.request([extensionTest('deaf1', 'deaf', { seconds: 20 })], 20_000);
     const elapsed = Date.now() - started;
     assert.equal(deaf?.code, 'timeout', JSON.stringify(deaf));
     assert.equal(deaf?.name, 'deaf1');
@@ -63,7 +50,7 @@ describe('compute: the interrupt grace is r.interrupt_grace', function () {
     assert.ok(elapsed < 5000, `answered after ${elapsed} ms`);
     assert.ok(await waitUntil(() => !alive(pid), 5000), 'the deaf R session was killed');
 
-    const [pidAgain] = await client.request([testObject('pid2', 'pid')]);
+    const [pidAgain] = await client.request([extensionTest('pid2', 'pid')]);
     const fresh = (pidAgain as { result?: { pid: number } }).result?.pid;
     assert.equal(typeof fresh, 'number', JSON.stringify(pidAgain));
     assert.notEqual(fresh, pid, 'a fresh R session, with the dataset reloaded');

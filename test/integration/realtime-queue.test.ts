@@ -3,26 +3,11 @@
  * answered `too_many_requests` at once, and the waiting ones still run.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { io } from 'socket.io-client';
+import { extensionTest, oneColumn, TEST_EXTENSION } from '../fixtures/test-extension.ts';
 import { connect, createUser, TestClient } from '../fixtures/users.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/r');
-
-const dataset = {
-  type: 'dataset',
-  name: 'd',
-  variables: [{ type: 'vector', name: 'x', variableType: 'scalar', values: [1, 2, 3, 4] }],
-};
-const testObject = (name: string, test: string, options: object = {}) => ({
-  type: 'test',
-  name,
-  test,
-  dataset: 'd',
-  variables: ['x'],
-  options,
-});
 const names = (objects: readonly Record<string, unknown>[]) => objects.map((o) => o['name']);
 
 describe('realtime: the queue of one user', function () {
@@ -32,7 +17,7 @@ describe('realtime: the queue of one user', function () {
 
   before(async () => {
     ts = await startTestServer({
-      extensions: { testing: path.join(FIXTURES, 'test-extension.R') },
+      extensions: { testing: TEST_EXTENSION },
       max_queued: 5,
       compute_timeout: 60,
     });
@@ -46,12 +31,15 @@ describe('realtime: the queue of one user', function () {
     const user = await createUser(ts, 'queue-bound');
     const client = await connect(ts, user.cookie);
     clients.push(client);
-    await client.request([dataset]);
-    const busy = client.send([testObject('busy', 'sleep', { seconds: 3 })]);
+    await client.request([oneColumn]);
+    const busy = client.send([extensionTest('busy', 'sleep', { seconds: 3 })]);
     // The sleep has begun (it is no longer waiting) well before this.
     await new Promise((r) => setTimeout(r, 700));
-    const waiting = [1, 2, 3, 4, 5].map((i) => client.send([testObject(`w${i}`, 'pid')]));
-    const over = client.send([testObject('over', 'pid'), { type: 'note', name: 'n1', text: 'x' }]);
+    const waiting = [1, 2, 3, 4, 5].map((i) => client.send([extensionTest(`w${i}`, 'pid')]));
+    const over = client.send([
+      extensionTest('over', 'pid'),
+      { type: 'note', name: 'n1', text: 'x' },
+    ]);
 
     const refused = await client.reply(over, 2500);
     assert.equal(
@@ -75,7 +63,7 @@ describe('realtime: the queue of one user', function () {
       assert.equal(typeof (o?.['result'] as { pid?: unknown } | undefined)?.pid, 'number');
     }
     // Room again: the message refused before now runs.
-    const [again] = await client.request([testObject('over', 'pid')]);
+    const [again] = await client.request([extensionTest('over', 'pid')]);
     assert.equal(typeof (again?.['result'] as { pid?: unknown } | undefined)?.pid, 'number');
   });
 
@@ -83,10 +71,10 @@ describe('realtime: the queue of one user', function () {
     const user = await createUser(ts, 'queue-back');
     const first = await connect(ts, user.cookie);
     clients.push(first);
-    await first.request([dataset]);
-    first.send([testObject('busy', 'sleep', { seconds: 4 })]);
+    await first.request([oneColumn]);
+    first.send([extensionTest('busy', 'sleep', { seconds: 4 })]);
     await new Promise((r) => setTimeout(r, 500));
-    for (let i = 1; i <= 5; i++) first.send([testObject(`w${i}`, 'pid')]);
+    for (let i = 1; i <= 5; i++) first.send([extensionTest(`w${i}`, 'pid')]);
     await first.until(() => first.oks.length >= 7, 5000, 'the oks');
     first.close();
     // Back at once: the workspace comes once the old queue ran; a message sent before
@@ -101,7 +89,7 @@ describe('realtime: the queue of one user', function () {
     );
     clients.push(again);
     await new Promise<void>((resolve) => again.socket.once('connect', () => resolve()));
-    const [refused] = await again.request([testObject('more', 'pid')], 20_000);
+    const [refused] = await again.request([extensionTest('more', 'pid')], 20_000);
     assert.equal(refused?.['code'], 'too_many_requests', JSON.stringify(refused));
     const held = again.received[0]?.objects.map((o) => o['name']) ?? [];
     assert.ok(held.includes('w5'), `the workspace came first, with w5: ${JSON.stringify(held)}`);
@@ -109,16 +97,16 @@ describe('realtime: the queue of one user', function () {
 
   it('a shutdown stops the queued work of a user who left, within its grace', async () => {
     const own = await startTestServer({
-      extensions: { testing: path.join(FIXTURES, 'test-extension.R') },
+      extensions: { testing: TEST_EXTENSION },
     });
     let stopped = false;
     try {
       const user = await createUser(own, 'queue-shutdown');
       const client = await connect(own, user.cookie);
-      await client.request([dataset]);
+      await client.request([oneColumn]);
       // 40 s of work, queued; the tab leaves, then the server is stopped.
       const sleeps = Array.from({ length: 400 }, (_, i) =>
-        client.send([testObject(`s${i}`, 'sleep', { seconds: 0.1 })]),
+        client.send([extensionTest(`s${i}`, 'sleep', { seconds: 0.1 })]),
       );
       await client.until(() => client.oks.length > sleeps.length, 10_000, 'the oks');
       client.close();
