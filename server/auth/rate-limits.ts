@@ -102,7 +102,8 @@ export function createRateLimits(shared?: (prefix: string) => Store): RateLimits
       // and counting it would lock out whoever retried until it was back.
       requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode >= 500,
       // A request without an account in it is not counted against any account; one from
-      // this machine that names no other client is not counted against an address.
+      // this machine that names no other client is not counted against an address or an
+      // account (its logged-in user's failed password changes still count).
       ...(opts.byAccount === true
         ? {
             keyGenerator: (req: Request) => `acct:${accountOf(req) ?? ''}`,
