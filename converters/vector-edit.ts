@@ -211,7 +211,10 @@ export function setType(
     // An empty text is missing in a number, logical or date (as R's as.numeric("") is NA).
     if (typeof x === 'string' && x.trim() === '') return null;
     const cell = typedCell(type === 'scalar' ? withDecimal(x, decimal) : x, type);
-    if (cell === undefined) fail(`row ${i + 1}: ${JSON.stringify(x)} is not ${WHAT[type]}`);
+    if (cell === undefined) {
+      const mark = type === 'scalar' && decimal === ',' ? ' written with a decimal comma' : '';
+      fail(`row ${i + 1}: ${JSON.stringify(x)} is not ${WHAT[type]}${mark}`);
+    }
     return cell;
   });
   const { labels: _labels, ...rest } = v;
