@@ -116,7 +116,10 @@ describe('vector edits (edit, levels, settype)', () => {
     assert.deepEqual(jsonValues(n.values), [1.5, -2, null, 0.25, 300]);
     refuses(() => setType(text, 'scalar'), /row 1: "1,5" is not a number/);
     const dotted = vec({ variableType: 'nominal', values: ['1,5', '2.5'] });
-    refuses(() => setType(dotted, 'scalar', undefined, ','), /row 2: "2.5" is not a number written with a decimal comma/);
+    refuses(
+      () => setType(dotted, 'scalar', undefined, ','),
+      /row 2: "2.5" is not a number written with a decimal comma/,
+    );
   });
 });
 
