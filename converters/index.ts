@@ -58,3 +58,4 @@ export {
 } from './upload-parts.ts';
 export { checksumHex, crc32, valuesChecksum, type Crc32 } from './upload-checksum.ts';
 export { describeOutput } from './describe-output.ts';
+export * from './number-text.ts';

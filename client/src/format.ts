@@ -1,17 +1,11 @@
 // Numbers of results for reading, APA-like: p as "< .001" or ".043", statistics with two
 // decimals, table cells with sensible digits, column names in words. DOM-free; the exact
 // values stay in the exported CSV and the R code.
+import { columnReader, readableDf, readableNumber, readableP } from '../../converters/client.ts';
 import { str, type Cell } from './types.ts';
-import { toNumber } from './values.ts';
 
 /** A p-value as APA writes it: "< .001", ".043", "> .999"; "–" when missing. */
-export function formatP(c: Cell | undefined): string {
-  const p = toNumber(c ?? null);
-  if (p === null || Number.isNaN(p)) return '–';
-  if (p < 0.001) return '< .001';
-  if (p > 0.999) return '> .999';
-  return p.toFixed(3).replace(/^0/, '');
-}
+export const formatP = (c: Cell | undefined): string => readableP(c);
 
 /** A p-value in a sentence: "p < .001" or "p = .043". */
 export function pClause(c: Cell | undefined): string {
@@ -22,35 +16,16 @@ export function pClause(c: Cell | undefined): string {
 /**
  * A number for reading: whole numbers as they are, tiny and huge ones in scientific
  * notation with 3 significant digits, others with `decimals` decimals (fewer when large).
+ * The reports print numbers by the same rule (converters/number-text.ts).
  */
-export function formatNum(c: Cell | undefined, decimals = 3): string {
-  if (c === null || c === undefined) return '–';
-  if (typeof c === 'boolean') return c ? 'TRUE' : 'FALSE';
-  const n = toNumber(c);
-  if (n === null) return String(c);
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? '∞' : '−∞';
-  if (Number.isInteger(n) && Math.abs(n) < 1e7) return n < 0 ? `−${-n}` : String(n);
-  const a = Math.abs(n);
-  const text =
-    a >= 1e7 || a < 10 ** -decimals / 2
-      ? n.toExponential(2).replace('e+', 'e')
-      : n.toFixed(a >= 1000 ? 1 : a >= 100 ? Math.min(2, decimals) : decimals);
-  return text.replace(/^-/, '−');
-}
+export const formatNum = (c: Cell | undefined, decimals = 3): string => readableNumber(c, decimals);
 
 /** Degrees of freedom: whole numbers as they are, Welch's with two decimals. */
-export function formatDf(c: Cell | undefined): string {
-  return formatNum(c, 2);
-}
+export const formatDf = (c: Cell | undefined): string => readableDf(c);
 
-/** How a result column reads: p-values APA-style, counts whole, the rest with 3 decimals. */
+/** How one result cell reads: p-values APA-style, counts whole, the rest with 3 decimals. */
 export function formatColumn(column: string, c: Cell | undefined): string {
-  if (c === null || c === undefined) return '–';
-  if (typeof c === 'string' && toNumber(c) === null) return c;
-  if (/^p(_value|\.value)?$/.test(column)) return formatP(c);
-  if (column === 'df' || column === 'n') return formatDf(c);
-  return formatNum(c);
+  return columnReader(column, [c])(c);
 }
 
 const COLUMN_NAMES: Record<string, string> = {

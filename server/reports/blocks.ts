@@ -4,7 +4,15 @@
  * the two reports hold the same tables. Results are walked generically: `{"columns","rows"}`
  * objects are tables, scalar keys a two-column table, nested objects their own tables.
  */
-import { describeOutput } from '../../converters/index.ts';
+import {
+  columnReader,
+  confidenceText,
+  describeOutput,
+  effectSizeText,
+  readableNumber,
+  readableP,
+  type NumberCell,
+} from '../../converters/index.ts';
 import { noteBlocks } from './markdown.ts';
 import { resultOf, titleOf } from './outputs.ts';
 import type { StoredObject } from '../store/index.ts';
@@ -24,31 +32,13 @@ export type Block =
   | { readonly kind: 'image'; readonly mime: string; readonly data: string; readonly alt: string };
 
 /**
- * A number as reports print it: 4 significant digits (at least the units of a large one),
- * no trailing zeros; integers as they are; tiny ones in exponent form. The workspace's
- * CSV and `r_code` carry every digit.
+ * A field's text: numbers as the browser's cards print them (converters/number-text.ts), a
+ * p-value (`p`) as APA writes it; nothing for a missing one. The workspace's CSV and
+ * `r_code` carry every digit.
  */
-export function formatNumber(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Inf' : '-Inf';
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  const a = Math.abs(x);
-  if (a < 1e-4 || a >= 1e15) return x.toExponential(3).replace(/\.?0+e/, 'e');
-  const s = a >= 1 ? x.toFixed(Math.max(0, 3 - Math.floor(Math.log10(a)))) : x.toPrecision(4);
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
-}
-
-/** A p-value as APA writes it: `.026`, `< .001`, `> .999`. */
-export function formatP(p: number): string {
-  if (p < 0.001) return '< .001';
-  if (p > 0.999) return '> .999';
-  return p.toFixed(3).replace(/^0/, '');
-}
-
-/** A cell's text; a p-value (`p`) as APA writes it. */
 export function cellText(v: unknown, p = false): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return p && Number.isFinite(v) ? formatP(v) : formatNumber(v);
+  if (typeof v === 'number') return p ? readableP(v) : readableNumber(v);
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.map((x) => cellText(x, p)).join(', ');
@@ -132,7 +122,7 @@ function fieldRow(key: string, v: unknown, value: Record<string, unknown>): stri
   }
   if (key === 'conf_int' && Array.isArray(v)) {
     const level = typeof value['conf_level'] === 'number' ? value['conf_level'] : 0.95;
-    return [`${formatNumber(level * 100)}% CI`, `[${v.map((x) => cellText(x)).join(', ')}]`];
+    return [`${confidenceText(level)} CI`, `[${v.map((x) => cellText(x)).join(', ')}]`];
   }
   if (key === 'alternative' && typeof v === 'string') return ['Alternative', v.replace('.', '-')];
   return [label(key), cellText(v, key === 'p_value')];
@@ -183,13 +173,21 @@ function matrixBlocks(key: string, m: Record<string, unknown>): Block[] | null {
 /** A `{"columns","rows"}` value as a table block. */
 function tableBlock(caption: string | null, v: { columns: unknown[]; rows: unknown[] }): Block {
   const names = v.columns.map((c) => String(c));
-  // A missing value's row (frequencies: the last) is named so, not left blank.
-  const text = (x: unknown, j: number): string =>
-    x === null && (names[j] === 'value' || names[j] === 'group')
-      ? '(missing)'
-      : cellText(x, names[j] === 'p_value');
-  const rows = v.rows.map((r) => (Array.isArray(r) ? r.map(text) : [cellText(r)]));
-  return { kind: 'table', caption, columns: names.map(label), rows };
+  const rows = v.rows.map((r) => (Array.isArray(r) ? r : [r]) as NumberCell[]);
+  // Each column as the browser's card reads it (its whole numbers beside fractional ones
+  // with decimals too); a missing value's row of frequencies is "(missing)"; a missing
+  // cell elsewhere is left blank.
+  const readers = names.map((name, j) =>
+    columnReader(
+      name,
+      rows.map((r) => r[j]),
+    ),
+  );
+  const text = (x: NumberCell, j: number): string =>
+    x === null && names[j] !== 'value' && names[j] !== 'group'
+      ? ''
+      : (readers[j] ?? readableNumber)(x);
+  return { kind: 'table', caption, columns: names.map(label), rows: rows.map((r) => r.map(text)) };
 }
 
 /** The blocks of a result object (or a nested part of one, captioned `caption`). */
@@ -208,10 +206,7 @@ function valueBlocks(caption: string | null, value: Record<string, unknown>): Bl
     else if (v === null && UNCOMPUTED.has(key)) continue;
     else if (isPlain(v)) fields.push(fieldRow(key, v, value));
     else if (key === 'effect_size' && isEffect(v))
-      fields.push([
-        `Effect size (${v.name.replace(/_/g, ' ')})`,
-        `${cellText(v.value)}${Array.isArray(v.conf_int) ? ` [${v.conf_int.map((x) => cellText(x)).join(', ')}]` : ''}`,
-      ]);
+      fields.push(['Effect size', effectSizeText(v) ?? '']);
     else if (Array.isArray(v)) {
       const objs = v.filter(
         (x): x is Record<string, unknown> => typeof x === 'object' && x !== null,

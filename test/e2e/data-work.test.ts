@@ -50,8 +50,8 @@ async function meanOf(card: Locator): Promise<number> {
   return Number(cells[heads.indexOf('mean')]);
 }
 
-/** True when `shown` (six significant digits) is `x`. */
-const near = (shown: number, x: number): boolean => Math.abs(shown - x) <= 1e-5 * Math.abs(x);
+/** True when `shown` (three decimals, as the cards write numbers) is `x`. */
+const near = (shown: number, x: number): boolean => Math.abs(shown - x) <= 0.0005 + 1e-9;
 
 /** Waits until `ok()` holds (20 s at most). */
 async function until(ok: () => Promise<boolean>, what: string): Promise<void> {

@@ -1,22 +1,15 @@
 // A test or model result for reading: the APA line and main table first, then effect
 // sizes, assumption checks, post hoc comparisons, further tables, warnings and the R code.
+import { columnReader, confidenceText, effectSizeText } from '../../../converters/client.ts';
 import { h } from '../dom.ts';
-import {
-  apaSummary,
-  columnTitle,
-  formatColumn,
-  formatDf,
-  formatNum,
-  formatP,
-  modelSummary,
-} from '../format.ts';
+import { apaSummary, columnTitle, formatDf, formatNum, formatP, modelSummary } from '../format.ts';
 import { isTable, str, type Cell, type ResultTable } from '../types.ts';
 import { renderTable, uncomputed } from './render-result.ts';
 
 type R = Record<string, unknown>;
 
 const table = (t: ResultTable, exportName: string): HTMLElement =>
-  renderTable(t, exportName, formatColumn, columnTitle);
+  renderTable(t, exportName, columnReader, columnTitle);
 
 function section(title: string, ...body: (HTMLElement | null)[]): HTMLElement | null {
   const parts = body.filter((b): b is HTMLElement => b !== null);
@@ -27,7 +20,7 @@ function section(title: string, ...body: (HTMLElement | null)[]): HTMLElement | 
 
 const ci = (v: unknown, level: unknown): string =>
   Array.isArray(v) && v.length === 2
-    ? `${Math.round(Number(level ?? 0.95) * 100)}% CI [${formatNum(v[0] as Cell)}, ${formatNum(v[1] as Cell)}]`
+    ? `${confidenceText(typeof level === 'number' ? level : 0.95)} CI [${formatNum(v[0] as Cell)}, ${formatNum(v[1] as Cell)}]`
     : '';
 
 /** The htest facts (and a model's fit statistics) as a definition list. */
@@ -89,7 +82,7 @@ function matrixTables(m: R, exportName: string): HTMLElement[] {
     h('h5', {}, 'Correlation (r)'),
     table(grid('r'), `${exportName}_r`),
     h('h5', {}, 'p-values'),
-    renderTable(p, `${exportName}_p`, (c, v) => (c === 'variable' ? str(v) : formatP(v))),
+    renderTable(p, `${exportName}_p`, (c) => (v) => (c === 'variable' ? str(v) : formatP(v))),
   ];
 }
 
@@ -120,24 +113,10 @@ function mainTables(r: R, exportName: string): HTMLElement[] {
   return out;
 }
 
-/** "Cohen's d = 0.49, 95% CI [−0.02, 1.01]". */
+/** "Cohen’s d = 0.490, 95% CI [−0.020, 1.010]" (converters' effectSizeText, as reports say it). */
 function effectSize(r: R): HTMLElement | null {
-  const e = r['effect_size'] as R | null | undefined;
-  if (typeof e !== 'object' || e === null) return null;
-  const names: Record<string, string> = {
-    cohens_d: 'Cohen’s d',
-    rank_biserial: 'Rank-biserial r',
-    rank_epsilon_squared: 'Rank ε²',
-    cramers_v: 'Cramér’s V',
-    fei: 'Fei',
-  };
-  const name = names[str(e['name'])] ?? str(e['name']);
-  const interval = ci(e['conf_int'], 0.95);
-  return h(
-    'p',
-    { class: 'effect' },
-    `${name} = ${formatNum(e['value'] as Cell)}${interval ? `, ${interval}` : ''}`,
-  );
+  const text = effectSizeText(r['effect_size']);
+  return text === null ? null : h('p', { class: 'effect' }, text);
 }
 
 /** Levene's and Shapiro-Wilk's checks of an ANOVA, with what each p means. */

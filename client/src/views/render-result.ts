@@ -2,6 +2,7 @@
 // URL (an SVG shown through <img> cannot run script), and their exports.
 import { base64ToBytes, download, h } from '../dom.ts';
 import { isGraphResult, isTable, type Cell, type GraphResult, type ResultTable } from '../types.ts';
+import { columnReader, readableNumber } from '../../../converters/client.ts';
 import { formatCell } from '../values.ts';
 
 /** A Blob of a graph result (SVG text, or base64 PNG/PDF). */
@@ -32,8 +33,11 @@ function tableToCsv(t: ResultTable): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** How a cell of a column is shown (default: R's digits, as `formatCell`). */
-export type CellFormat = (column: string, c: Cell) => string;
+/**
+ * How the cells of a column are shown, given the column's name and cells (default: the
+ * rule of the cards and reports, converters' `columnReader`).
+ */
+export type ColumnFormat = (column: string, cells: readonly Cell[]) => (c: Cell) => string;
 
 /**
  * An HTML table of a result table, with an "Export CSV" button (full precision) when
@@ -42,9 +46,16 @@ export type CellFormat = (column: string, c: Cell) => string;
 export function renderTable(
   t: ResultTable,
   exportName?: string,
-  fmt: CellFormat = (_, c) => formatCell(c),
+  fmt: ColumnFormat = columnReader,
   title: (column: string) => string = (c) => c,
 ): HTMLElement {
+  const rows = t.rows.map((r) => (Array.isArray(r) ? r : []));
+  const readers = t.columns.map((column, j) =>
+    fmt(
+      column,
+      rows.map((r) => r[j] ?? null),
+    ),
+  );
   const table = h(
     'table',
     { class: 'result' },
@@ -60,18 +71,18 @@ export function renderTable(
     h(
       'tbody',
       {},
-      t.rows.map((r) =>
+      rows.map((r) =>
         h(
           'tr',
           {},
-          (Array.isArray(r) ? r : []).map((c: Cell, j) =>
+          r.map((c: Cell, j) =>
             h(
               'td',
               {
                 class:
                   typeof c === 'number' || c === 'NaN' || c === 'Inf' || c === '-Inf' ? 'num' : '',
               },
-              fmt(t.columns[j] ?? '', c),
+              (readers[j] ?? readableNumber)(c),
             ),
           ),
         ),
@@ -111,10 +122,10 @@ const TEST_KEYS: Record<string, string> = {
 
 const text = (v: unknown): string =>
   Array.isArray(v)
-    ? v.map((x) => formatCell(x as Cell)).join(', ')
+    ? v.map((x) => readableNumber(x as Cell)).join(', ')
     : typeof v === 'object' && v !== null
       ? JSON.stringify(v)
-      : formatCell(v as Cell);
+      : readableNumber(v as Cell);
 
 /** Warnings attached to a result or its object: a string or an array of strings. */
 export function warningsOf(...sources: unknown[]): string[] {
@@ -146,7 +157,7 @@ function renderTestResult(result: Record<string, unknown>, exportName: string): 
     if (uncomputed(result, k)) continue;
     const names = result['estimate_names'];
     if (k === 'estimate' && Array.isArray(v) && Array.isArray(names) && names.length === v.length) {
-      const parts = v.map((x, i) => `${String(names[i])}: ${formatCell(x as Cell)}`);
+      const parts = v.map((x, i) => `${String(names[i])}: ${readableNumber(x as Cell)}`);
       dl.append(h('dt', {}, 'Estimate'), h('dd', {}, parts.join('; ')));
       continue;
     }

@@ -1,11 +1,12 @@
 // A variable: its type and counts, its summary (a descriptives or frequency report) and a
 // small graph (histogram or bar chart), both computed by the server in R on first view.
+import { columnReader } from '../../../converters/client.ts';
 import type { App } from '../app.ts';
 import { h } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
 import { withValidPercent } from '../frequency.ts';
-import { formatCell, isMissing } from '../values.ts';
+import { isMissing } from '../values.ts';
 import { levelList } from '../var-setup.ts';
 import { graphImage, renderTable } from './render-result.ts';
 import { openVariableSetup } from './variable-setup.dialog.ts';
@@ -121,7 +122,7 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
           ? renderTable(
               withValidPercent(sum.result),
               `${dsName}_${v.name}_summary`,
-              (col, c) => (col === 'valid_percent' && c === null ? '–' : formatCell(c)),
+              columnReader,
               summaryTitle,
             )
           : h('p', { class: 'hint' }, reqs.length ? 'Computing…' : 'No summary for this type.'),
