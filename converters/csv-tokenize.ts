@@ -41,6 +41,8 @@ export class CsvSyntaxError extends Error {
   constructor(
     message: string,
     readonly line: number,
+    /** A size limit (a cell too long), answered `too_large`, not a malformed file. */
+    readonly tooLarge = false,
   ) {
     super(message);
     this.name = 'CsvSyntaxError';
@@ -123,7 +125,7 @@ export function eachCsvRecord(
           );
         // Only a long field is unescaped to measure it.
         if (q - open > MAX_CELL && cellText(text, start, end).length > MAX_CELL)
-          throw new CsvSyntaxError(`a cell is longer than ${MAX_CELL} characters`, line);
+          throw new CsvSyntaxError(`a cell is longer than ${MAX_CELL} characters`, line, true);
       } else {
         // The next separator, line end and quote at or after i, each found by indexOf and
         // kept until passed: a field costs one native search instead of a loop over it.
@@ -138,7 +140,7 @@ export function eachCsvRecord(
         end = j;
         i = j;
         if (end - start > MAX_CELL)
-          throw new CsvSyntaxError(`a cell is longer than ${MAX_CELL} characters`, line);
+          throw new CsvSyntaxError(`a cell is longer than ${MAX_CELL} characters`, line, true);
       }
       push(r, start, end);
       const c = text.charCodeAt(i);

@@ -186,7 +186,8 @@ function parse(text: string, opts: CsvOptions): PanthrDataset {
   try {
     ({ names, cells } = tokenize(text, opts));
   } catch (e) {
-    if (e instanceof CsvSyntaxError) throw new CsvError(e.message, e.line);
+    if (e instanceof CsvSyntaxError)
+      throw new CsvError(e.message, e.line, e.tooLarge ? 'too_large' : 'invalid_object');
     throw e;
   }
   return {

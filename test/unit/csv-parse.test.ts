@@ -137,9 +137,13 @@ describe('csv: errors name the line', () => {
     assert.ok(!r.ok && r.code === 'too_large' && r.line === 101);
   });
 
-  it('refuses an oversized cell', () => {
-    const r = parseCsv(`a\n${'x'.repeat(70_000)}\n`);
-    assert.ok(!r.ok && /longer than/.test(r.message));
+  it('refuses an oversized cell, quoted or not, with too_large (a size limit, docs/api.md)', () => {
+    for (const cell of ['x'.repeat(70_000), `"${'x'.repeat(70_000)}"`]) {
+      const r = parseCsv(`a\n1\n${cell}\n`);
+      assert.ok(!r.ok && /longer than/.test(r.message) && r.code === 'too_large' && r.line === 3);
+    }
+    const broken = parseCsv('a\n"x"y\n');
+    assert.ok(!broken.ok && broken.code === 'invalid_object');
   });
 });
 
