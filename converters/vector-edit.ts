@@ -181,7 +181,7 @@ function withDecimal(x: VectorValue, decimal: '.' | ','): VectorValue {
 
 /**
  * `settype`: the variable as `type`; `missing` (when given) replaces its missing-value codes.
- * Numbers become levels in ascending order, levels become numbers when their text is one
+ * Numbers become levels in ascending order (codes labelled with their own text), levels become numbers when their text is one
  * (the codes of an object stay codes; `decimal` is the texts' decimal mark), true/false
  * become levels "FALSE", "TRUE" (as R's `factor()`); a value the new type cannot hold is an
  * error naming its row.
@@ -219,6 +219,23 @@ export function setType(
   });
   const { labels: _labels, ...rest } = v;
   const base: PanthrVector = { ...rest, variableType: type, values };
-  const logicalLevels = isFactor(type) && v.variableType === 'logical';
-  return checked(withMissing(logicalLevels ? { ...base, labels: ['FALSE', 'TRUE'] } : base));
+  if (!isFactor(type)) return checked(withMissing(base));
+  if (v.variableType === 'logical')
+    return checked(withMissing({ ...base, labels: ['FALSE', 'TRUE'] }));
+  // Numbers as levels, in ascending order as R's factor() of them, take the form API.md
+  // gives a nominal vector: whole numbers stay codes, labelled with their own text; with a
+  // fraction among them every value becomes its text, and the labels list the levels.
+  const levels = [
+    ...new Set(values.filter((x): x is number => typeof x === 'number' && !miss.has(x))),
+  ].sort((a, b) => a - b);
+  if (levels.length === 0) return checked(withMissing(base));
+  if (levels.every((x) => Number.isInteger(x) && Math.abs(x) < 1e15))
+    return checked(
+      withMissing({
+        ...base,
+        labels: Object.fromEntries(levels.map((x) => [String(x), String(x)])),
+      }),
+    );
+  const texts = values.map((x) => (typeof x === 'number' && !miss.has(x) ? String(x) : x));
+  return checked(withMissing({ ...base, values: texts, labels: levels.map(String) }));
 }

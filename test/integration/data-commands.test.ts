@@ -171,13 +171,39 @@ describe('data: edit, levels, settype (API 1.1)', function () {
       freq.rows?.map((row) => row[1]),
       ['0.5', '1', '2'],
     );
+    // API.md's nominal vector: strings, or numbers with labels. With a fraction among the
+    // numbers, each is its text, the labels the levels in ascending order.
+    assert.deepEqual(
+      [jsonValues(v.values), v.labels],
+      [
+        ['0.5', '1', '2', '1', '0.5'],
+        ['0.5', '1', '2'],
+      ],
+    );
     v = await command({ command: 'settype', variable: 'dose', variableType: 'ordinal' });
-    assert.deepEqual([v.variableType, jsonValues(v.values)], ['ordinal', [0.5, 1, 2, 1, 0.5]]);
+    assert.deepEqual(
+      [v.variableType, jsonValues(v.values)],
+      ['ordinal', ['0.5', '1', '2', '1', '0.5']],
+    );
     v = await command({ command: 'settype', variable: 'dose', variableType: 'scalar' });
     assert.deepEqual(jsonValues(v.values), [0.5, 1, 2, 1, 0.5]);
     v = await command({ command: 'settype', variable: 'x', variableType: 'scalar', missing: [10] });
     assert.deepEqual(v.missing, [10]);
     await assertSame();
+    // Whole numbers stay codes, each labelled with its own text (a missing code is none).
+    v = await command({
+      command: 'settype',
+      variable: 'x',
+      variableType: 'nominal',
+      missing: [10],
+    });
+    assert.deepEqual(
+      [jsonValues(v.values), v.labels],
+      [[10, 2, 3, 4, null], { 2: '2', 3: '3', 4: '4' }],
+    );
+    await assertSame();
+    v = await command({ command: 'settype', variable: 'x', variableType: 'scalar', missing: [] });
+    assert.deepEqual(jsonValues(v.values), [10, 2, 3, 4, null]);
     v = await command({ command: 'settype', variable: 'ok', variableType: 'nominal' });
     assert.deepEqual(
       [jsonValues(v.values), v.labels],
