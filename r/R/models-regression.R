@@ -34,7 +34,15 @@
 .panthr_std_estimates <- function(fit, md, formula, rows) {
   scalar <- !md$nominal
   z <- md$data
-  z[scalar] <- lapply(z[scalar], function(v) as.numeric(scale(v)))
+  # A constant response has no z-scores: no standardised estimate at all.
+  if (scalar[[1L]] && !isTRUE(stats::sd(z[[1L]], na.rm = TRUE) > 0))
+    return(rep(NA_real_, length(rows)))
+  # A constant predictor is centred only (all zeros): its coefficient is aliased, NA, as in
+  # the fit itself (scale() would make it NaN, and the refit would fail).
+  z[scalar] <- lapply(z[scalar], function(v) {
+    if (isTRUE(stats::sd(v, na.rm = TRUE) > 0)) as.numeric(scale(v))
+    else v - mean(v, na.rm = TRUE)
+  })
   sets <- .panthr_term_sets(fit, md)
   assign <- .panthr_assign(fit)
   if (all(lengths(sets) == 1L) && is.null(fit$weights) && is.null(fit$offset) &&

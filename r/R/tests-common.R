@@ -26,7 +26,10 @@
     out$conf_level <- .panthr_num(attr(h$conf.int, "conf.level"))
   }
   if (!is.null(h$alternative)) out$alternative <- h$alternative
-  if (!is.null(h$null.value)) out$null_value <- .panthr_num(h$null.value)
+  # One null value is a number; several (prop.test's p per group) an array of them all.
+  if (!is.null(h$null.value))
+    out$null_value <- if (length(h$null.value) > 1L) .panthr_arr(h$null.value) else
+      .panthr_num(h$null.value)
   out
 }
 

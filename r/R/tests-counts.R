@@ -58,8 +58,8 @@ panthr_chisq_test <- function(data, variables, options = list()) {
   out$n <- t2$n
   args <- .panthr_code_args(list(correct = correct))
   out$r_code <- panthr_r_code(
-    paste0(".t <- ", t2$code), paste0("chisq.test(.t", args, ")"),
-    paste0("chisq.test(.t", args, ")$stdres"),
+    paste0(".t <- ", t2$code), ".t", paste0("chisq.test(.t", args, ")"),
+    paste0("chisq.test(.t", args, ")$expected"), paste0("chisq.test(.t", args, ")$stdres"),
     "prop.table(.t, 1) * 100", "prop.table(.t, 2) * 100", "prop.table(.t) * 100",
     "effectsize::cramers_v(.t, adjust = FALSE)")
   out
@@ -96,8 +96,9 @@ panthr_chisq_test <- function(data, variables, options = list()) {
   })
   out$n <- nrow(d)
   pa <- .panthr_code_args(list(p = p))
-  out$r_code <- panthr_r_code(paste0(".t <- table(", panthr_code_column(v), ")"),
+  out$r_code <- panthr_r_code(paste0(".t <- table(", panthr_code_column(v), ")"), ".t",
                               paste0("chisq.test(.t", pa, ")"),
+                              paste0("chisq.test(.t", pa, ")$expected"),
                               paste0("chisq.test(.t", pa, ")$stdres"),
                               "prop.table(.t) * 100",
                               paste0("effectsize::fei(.t", pa, ")"))

@@ -208,6 +208,19 @@ describe('analyses: tests of counts', function () {
       n: '32',
       warnings: '"Chi-squared approximation may be incorrect"',
     });
+    // One p per group: R's null value is all of them, and so is the result's.
+    const perGroup = await check({
+      ds: 'mt',
+      test: 'prop.test',
+      variables: ['am', 'cyl'],
+      options: { p: [0.4, 0.5, 0.6] },
+      got: htest,
+      ref: `{ k <- tapply(mt$am == "A_manual", mt$cyl, sum); n <- table(mt$cyl)
+        ${HT('suppressWarnings(prop.test(k, n, p = c(0.4, 0.5, 0.6)))')} }`,
+      n: '32',
+      warnings: '"Chi-squared approximation may be incorrect"',
+    });
+    assert.deepEqual(perGroup['null_value'], [0.4, 0.5, 0.6]);
   });
 
   it('refuses bad requests with the API’s codes', async () => {

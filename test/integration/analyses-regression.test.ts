@@ -122,6 +122,21 @@ describe('models (API 1.1): lm and glm', function () {
       rows(aliased['coefficients']).map((x) => x[0]),
       ['(Intercept)', 'wt', 'cylc6', 'cylc8'],
     );
+    // A constant predictor is aliased with the intercept: R fits the model without it, and
+    // so does the server (its standardised refit once failed on the constant's NaN z-scores).
+    const constant = await model('lm', ['mpg', 'wt', 'k']);
+    assert.deepEqual(
+      rows(constant['coefficients']).map((x) => x[0]),
+      ['(Intercept)', 'wt'],
+    );
+    const fit = 'fit <- lm(mpg ~ wt + k, data = mt)';
+    const wantConstant = await rNumbers(
+      ref,
+      `{ ${fit}; z <- mt[c("mpg", "wt")]; z[] <- lapply(z, function(v) as.numeric(scale(v)))
+         rbind(t(coef(summary(fit))), t(confint(fit)[!is.na(coef(fit)), ]),
+               coef(lm(mpg ~ wt, data = z))) }`,
+    );
+    assertClose(cols(constant['coefficients'], 1), wantConstant, 'lm with a constant');
   });
 
   it('lm with interactions, numeric and with a factor: terms and std estimates', async () => {
