@@ -58,6 +58,16 @@
   unname(ifelse(factor_term, NA_real_, est))
 }
 
+# Warns of coefficients R could not estimate (NA: a predictor that is constant or a linear
+# combination of the others), which the coefficient tables leave out as summary() does.
+.panthr_warn_aliased <- function(fit, md) {
+  co <- stats::coef(fit)
+  if (!anyNA(co)) return(invisible())
+  terms <- .panthr_coef_terms(fit, md, names(co)[is.na(co)])
+  warning("left out of the model (not estimable: constant, or a linear combination of the ",
+          "other predictors): ", paste(terms, collapse = ", "), call. = FALSE)
+}
+
 #' Generalised variance inflation factors per term, as car::vif (Fox & Monette 1992):
 #' det(R_term) det(R_others) / det(R) of the coefficients' correlation matrix without the
 #' intercept; NULL with fewer than two terms, and NULL with a warning when a coefficient is
@@ -100,6 +110,7 @@ panthr_lm <- function(data, variables, options = list()) {
   rf <- .panthr_regression_frame(data, variables, options, "scalar")
   md <- rf$md
   fit <- stats::lm(rf$mf$formula, data = md$data)
+  .panthr_warn_aliased(fit, md)
   s <- summary(fit)
   co <- s$coefficients
   ci <- stats::confint(fit)[rownames(co), , drop = FALSE]
@@ -174,6 +185,7 @@ panthr_glm <- function(data, variables, options = list()) {
     panthr_stop("invalid_object", "the outcome ", .panthr_q(variables[[1L]]),
                 " must have exactly 2 levels in the rows used")
   fit <- stats::glm(rf$mf$formula, family = stats::binomial(), data = md$data)
+  .panthr_warn_aliased(fit, md)
   co <- summary(fit)$coefficients
   ci <- exp(stats::confint.default(fit))[rownames(co), , drop = FALSE]
   table <- data.frame(term = .panthr_coef_terms(fit, md, rownames(co)), estimate = co[, 1L],

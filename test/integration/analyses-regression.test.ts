@@ -114,10 +114,10 @@ describe('models (API 1.1): lm and glm', function () {
     // A predictor that is a linear combination of others: car::vif stops, so no numbers.
     const aliased = await model('lm', ['mpg', 'wt', 'wt2', 'cyl']);
     assert.equal(aliased['vif'], null);
-    assert.ok(
-      (aliased['warnings'] as string[]).some((w) => w.includes('aliased coefficients')),
-      JSON.stringify(aliased['warnings']),
-    );
+    assert.deepEqual(aliased['warnings'], [
+      'left out of the model (not estimable: constant, or a linear combination of the other predictors): wt2',
+      'vif is not computed: there are aliased coefficients in the model (a predictor is a linear combination of the others)',
+    ]);
     assert.deepEqual(
       rows(aliased['coefficients']).map((x) => x[0]),
       ['(Intercept)', 'wt', 'cylc6', 'cylc8'],
@@ -137,6 +137,13 @@ describe('models (API 1.1): lm and glm', function () {
                coef(lm(mpg ~ wt, data = z))) }`,
     );
     assertClose(cols(constant['coefficients'], 1), wantConstant, 'lm with a constant');
+    assert.match(String((constant['warnings'] as string[])[0]), /left out of the model .*: k$/);
+    const logistic = await model('glm', ['am', 'wt', 'k']);
+    assert.deepEqual(
+      rows(logistic['coefficients']).map((x) => x[0]),
+      ['(Intercept)', 'wt'],
+    );
+    assert.match(String((logistic['warnings'] as string[])[0]), /left out of the model .*: k$/);
   });
 
   it('lm with interactions, numeric and with a factor: terms and std estimates', async () => {
