@@ -1,6 +1,7 @@
-// Numbers of results for reading, APA-like: p as "< .001" or ".043", statistics with two
-// decimals, table cells with sensible digits, column names in words. DOM-free; the exact
-// values stay in the exported CSV and the R code.
+// Numbers of results for reading, APA-like (the rules in converters/number-text.ts, which the
+// reports share): p as "< .001" or ".043", three decimals, df whole or with two; column
+// names in words; a test's APA line. DOM-free; the exact values stay in the exported CSV
+// and the R code.
 import { columnReader, readableDf, readableNumber, readableP } from '../../converters/client.ts';
 import { str, type Cell } from './types.ts';
 

@@ -1,15 +1,10 @@
 // Turning wire values into text and numbers. R's non-finite numbers arrive as the
 // strings "NaN", "Inf", "-Inf"; missing values as null (or as a member of `missing`).
+import { cellNumber } from '../../converters/client.ts';
 import type { Cell, Vector } from './types.ts';
 
-const NON_FINITE: Record<string, number> = { NaN: NaN, Inf: Infinity, '-Inf': -Infinity };
-
 /** The number a cell stands for, or null when it is missing or not a number. */
-export function toNumber(c: Cell | undefined): number | null {
-  if (typeof c === 'number') return c;
-  if (typeof c === 'string' && c in NON_FINITE) return NON_FINITE[c] ?? null;
-  return null;
-}
+export const toNumber = (c: Cell | undefined): number | null => cellNumber(c);
 
 /** Formats a number for tables: up to `digits` significant digits, no trailing noise. */
 function formatNumber(n: number, digits = 6): string {
