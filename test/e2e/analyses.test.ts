@@ -240,6 +240,22 @@ describe('analyses in the browser', function () {
     assert.ok(box && box.width > 600, `the large graph is ${box?.width ?? 0} px wide`);
     await shot('07-graph-large');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    // A click elsewhere closes an open menu, not the R code a reader opened (aov1's).
+    assert.ok(
+      await card('aov1').locator('.r-code pre').isVisible(),
+      'the R code the user opened stays open',
+    );
+    // Exporting re-renders the outputs twice (the export copy comes and goes): the panel
+    // keeps its place, the graphs keeping their room while they decode.
+    const host = page.locator('.outputs-host');
+    await card('box1').scrollIntoViewIfNeeded();
+    const before = await host.evaluate((el) => el.scrollTop);
+    assert.ok(before > 0, 'the outputs panel is scrolled');
+    const download = page.waitForEvent('download');
+    await card('box1').getByRole('button', { name: 'Export PNG' }).click();
+    assert.equal((await download).suggestedFilename(), 'box1.png');
+    await page.waitForTimeout(500);
+    assert.equal(await host.evaluate((el) => el.scrollTop), before, 'the panel stays where it was');
   });
 
   it('widens the results panel', async () => {

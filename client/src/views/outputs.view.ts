@@ -18,7 +18,7 @@ import { dragHandle, dropTarget, moveButtons, restoreFocus } from './output-orde
 import { copyTables, noteBody, rCodeBlock } from './output-tools.ts';
 import { graphAlt, isWide, widenButton } from './outputs-layout.ts';
 import { renderAnalysis } from './render-analysis.ts';
-import { graphBlob, graphImage, renderResult, warningsOf } from './render-result.ts';
+import { drawnSize, graphBlob, graphImage, renderResult, warningsOf } from './render-result.ts';
 
 const KIND: Record<string, string> = {
   report: 'Report',
@@ -85,7 +85,7 @@ function graphFigure(o: PObject, title: string): HTMLElement {
   if (!isGraphResult(o.result)) return h('p', {}, 'No graph.');
   const g = o.result;
   const alt = graphAlt(o);
-  const img = graphImage(`${o.name}:${o.hash ?? ''}`, g, alt);
+  const img = graphImage(`${o.name}:${o.hash ?? ''}`, g, alt, drawnSize(o));
   const open = (): void => {
     const large = graphImage(`${o.name}:${o.hash ?? ''}`, g, alt);
     // At most twice the size it was drawn at: a closer look, not giant letters.

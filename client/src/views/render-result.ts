@@ -14,15 +14,31 @@ export function graphBlob(g: GraphResult): Blob {
 
 const urlCache = new Map<string, string>();
 
-/** An <img> of a graph; Blob URLs are cached per object and hash so re-renders reuse them. */
-export function graphImage(key: string, g: GraphResult, alt: string): HTMLImageElement {
+/** The size a graph was drawn at, from its request (`width`, `height` in pixels). */
+export function drawnSize(o: unknown): { width: number; height: number } | undefined {
+  const { width, height } = (o ?? {}) as { width?: unknown; height?: unknown };
+  return typeof width === 'number' && typeof height === 'number' ? { width, height } : undefined;
+}
+
+/**
+ * An <img> of a graph; Blob URLs are cached per object and hash so re-renders reuse them.
+ * With `size` (the size it was drawn at) the page keeps its room while the picture decodes,
+ * so a re-render of the outputs keeps the reader's place.
+ */
+export function graphImage(
+  key: string,
+  g: GraphResult,
+  alt: string,
+  size?: { width: number; height: number },
+): HTMLImageElement {
   const k = `${key}:${g.data.length}`;
   let url = urlCache.get(k);
   if (url === undefined) {
     url = URL.createObjectURL(graphBlob(g));
     urlCache.set(k, url);
   }
-  return h('img', { src: url, alt, class: 'graph', decoding: 'async' });
+  const box = size === undefined ? {} : { width: String(size.width), height: String(size.height) };
+  return h('img', { src: url, alt, class: 'graph', decoding: 'async', ...box });
 }
 
 /** CSV text of a table (RFC 4180 quoting; NA for missing). */

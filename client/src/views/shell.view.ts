@@ -218,9 +218,12 @@ export function mountShell(root: HTMLElement, app: App): void {
   };
   app.subscribe(render);
   render();
-  // Menus are <details>: close any open one when the user clicks elsewhere.
+  // Menus (and the account corner) are <details>: close any open one when the user clicks
+  // elsewhere. Only those: a result's "Show R code" stays as its reader left it.
   document.addEventListener('click', (e) => {
-    for (const d of root.querySelectorAll<HTMLDetailsElement>('details[open]'))
+    for (const d of root.querySelectorAll<HTMLDetailsElement>(
+      'details.menu[open], details.corner[open]',
+    ))
       if (!d.contains(e.target as Node)) d.open = false;
   });
 }

@@ -8,7 +8,7 @@ import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
 import { withValidPercent } from '../frequency.ts';
 import { isMissing } from '../values.ts';
 import { levelList } from '../var-setup.ts';
-import { graphImage, renderTable } from './render-result.ts';
+import { drawnSize, graphImage, renderTable } from './render-result.ts';
 import { openVariableSetup } from './variable-setup.dialog.ts';
 
 /** Column names of the summary tables in words ("valid_percent" -> "Valid %"). */
@@ -132,7 +132,12 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
         { class: 'panel' },
         h('h3', {}, 'Graph'),
         graph && isGraphResult(graph.result)
-          ? graphImage(`${graph.name}:${graph.hash ?? ''}`, graph.result, `Graph of ${v.name}`)
+          ? graphImage(
+              `${graph.name}:${graph.hash ?? ''}`,
+              graph.result,
+              `Graph of ${v.name}`,
+              drawnSize(graph),
+            )
           : h('p', { class: 'hint' }, reqs.length ? 'Computing…' : 'No graph for this type.'),
       ),
     ),
