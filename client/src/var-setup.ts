@@ -12,6 +12,14 @@ export const TYPE_CHOICES: readonly { type: VariableType; label: string }[] = [
   { type: 'datetime', label: 'Date-time' },
 ];
 
+/**
+ * A type as the browser names it: `scalar` is "continuous", as the setup panel offers it
+ * (the wire keeps API.md's names); the others by their own names.
+ */
+export function typeWord(t: VariableType): string {
+  return t === 'scalar' ? 'continuous' : t;
+}
+
 /** True for the types that have levels. */
 export function hasLevels(t: VariableType): boolean {
   return t === 'nominal' || t === 'ordinal';

@@ -149,7 +149,7 @@ describe('browser journey', function () {
 
   it('shows a variable with its summary and graph, and makes a new one from a formula', async () => {
     await page.locator('.grid .var-name', { hasText: 'score' }).click();
-    await page.locator('.variable-view .var-type', { hasText: 'scalar' }).waitFor();
+    await page.locator('.variable-view .var-type', { hasText: 'continuous' }).waitFor();
     await page.locator('.variable-view table.result th', { hasText: 'mean' }).waitFor();
     await page.locator('.variable-view img.graph').waitFor();
     await shot('05-variable');

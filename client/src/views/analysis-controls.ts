@@ -9,6 +9,7 @@ import {
 } from '../analyses.ts';
 import { h } from '../dom.ts';
 import type { Dataset } from '../types.ts';
+import { typeWord } from '../var-setup.ts';
 
 /** A control of the form and the value it holds now. */
 export type Control = HTMLInputElement | HTMLSelectElement;
@@ -47,7 +48,7 @@ export function slotControl(ds: Dataset, s: Slot, chosen?: readonly string[]): H
   );
   for (const o of sel.options) {
     const v = vars.find((x) => x.name === o.value);
-    if (v) o.textContent = `${v.name} (${v.variableType})`;
+    if (v) o.textContent = `${v.name} (${typeWord(v.variableType)})`;
   }
   return sel;
 }

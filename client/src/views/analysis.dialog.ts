@@ -13,6 +13,7 @@ import {
 import { analysisOf, choicesOf } from '../analysis-reopen.ts';
 import { field, h, openDialog, replace, toast } from '../dom.ts';
 import { freshName } from '../names.ts';
+import { typeWord } from '../var-setup.ts';
 import {
   isAnalysisRequest,
   replyError,
@@ -42,7 +43,7 @@ function helpText(a: Analysis): HTMLElement | null {
 function slotHint(s: Analysis['slots'][number]): string {
   if (s.count === 'many' || s.count === 'any')
     return `Ctrl-click or Shift-click to choose several${s.min ? ` (at least ${s.min})` : ''}.`;
-  return `Only ${s.accepts.join(' or ')} variables fit${s.levels ? ` (with ${s.levels} levels)` : ''}.`;
+  return `Only ${s.accepts.map(typeWord).join(' or ')} variables fit${s.levels ? ` (with ${s.levels} levels)` : ''}.`;
 }
 
 /** A name for a new output: free among stored objects, pending requests and failed ones. */

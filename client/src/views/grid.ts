@@ -9,6 +9,7 @@ import { sortOrder, type SortDir } from '../sort.ts';
 import type { Cell, Dataset } from '../types.ts';
 import { formatCell, formatValue, isMissing } from '../values.ts';
 import { openCellEditor } from './grid-edit.ts';
+import { typeWord } from '../var-setup.ts';
 
 const ROW_H = 28;
 const OVERSCAN = 10;
@@ -72,7 +73,7 @@ export function createGrid(
         },
         v.name,
       ),
-      h('span', { class: 'badge' }, v.variableType.slice(0, 3)),
+      h('span', { class: 'badge' }, typeWord(v.variableType).slice(0, 3)),
       sortBtn,
     );
   });

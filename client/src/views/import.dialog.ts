@@ -12,6 +12,7 @@ import { checkName } from '../names.ts';
 import { replyError } from '../types.ts';
 import { sendCsv } from '../upload.ts';
 import { formatOf, xlsxSheets } from '../xlsx-sheets.ts';
+import { typeWord } from '../var-setup.ts';
 
 /** What each binary format becomes, said under the file field once one is chosen. */
 const BINARY_NOTE: Readonly<Record<'xlsx' | 'sav' | 'dta', string>> = {
@@ -38,7 +39,11 @@ function previewTable(p: CsvPreview): HTMLElement {
               'th',
               { scope: 'col' },
               c,
-              h('span', { class: 'badge' }, (p.types[j] ?? '').slice(0, 3)),
+              h(
+                'span',
+                { class: 'badge' },
+                (p.types[j] === undefined ? '' : typeWord(p.types[j])).slice(0, 3),
+              ),
             ),
           ),
         ),

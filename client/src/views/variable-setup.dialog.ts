@@ -17,6 +17,7 @@ import {
   parseMissing,
   renames,
   TYPE_CHOICES,
+  typeWord,
 } from '../var-setup.ts';
 import { confirmDialog } from './confirm.dialog.ts';
 
@@ -37,7 +38,7 @@ function typeSection(c: Ctx, v: Vector): HTMLElement {
       h('option', { value: t.type, selected: t.type === v.variableType }, t.label),
     ),
   );
-  const f = field('Type', sel, `Now ${v.variableType}.`);
+  const f = field('Type', sel, `Now ${typeWord(v.variableType)}.`);
   const apply = h('button', { type: 'button', 'data-focus': 'type-apply' }, 'Change type');
   apply.addEventListener('click', () => {
     const t = TYPE_CHOICES.find((x) => x.type === sel.value)?.type;

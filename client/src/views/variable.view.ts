@@ -7,7 +7,7 @@ import { derivedName } from '../names.ts';
 import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
 import { withValidPercent } from '../frequency.ts';
 import { isMissing } from '../values.ts';
-import { levelList } from '../var-setup.ts';
+import { levelList, typeWord } from '../var-setup.ts';
 import { drawnSize, graphImage, renderTable } from './render-result.ts';
 import { openVariableSetup } from './variable-setup.dialog.ts';
 
@@ -92,7 +92,7 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
       'dl',
       { class: 'stats' },
       h('dt', {}, 'Type'),
-      h('dd', { class: 'var-type' }, v.variableType),
+      h('dd', { class: 'var-type' }, typeWord(v.variableType)),
       h('dt', {}, 'Values'),
       h('dd', {}, v.values.length.toLocaleString()),
       h('dt', {}, 'Missing'),
