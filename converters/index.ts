@@ -59,3 +59,4 @@ export {
 export { checksumHex, crc32, valuesChecksum, type Crc32 } from './upload-checksum.ts';
 export { describeOutput } from './describe-output.ts';
 export * from './number-text.ts';
+export { withValidPercent, type FrequencyTable } from './frequency-table.ts';

@@ -11,6 +11,7 @@ import {
   effectSizeText,
   readableNumber,
   readableP,
+  withValidPercent,
   type NumberCell,
 } from '../../converters/index.ts';
 import { noteBlocks } from './markdown.ts';
@@ -97,6 +98,7 @@ const LABELS: Readonly<Record<string, string>> = {
   value: 'Value',
   count: 'Count',
   percent: 'Percent',
+  valid_percent: 'Valid %',
   missing: 'Missing',
   mean: 'Mean',
   sd: 'SD',
@@ -172,8 +174,13 @@ function matrixBlocks(key: string, m: Record<string, unknown>): Block[] | null {
 
 /** A `{"columns","rows"}` value as a table block. */
 function tableBlock(caption: string | null, v: { columns: unknown[]; rows: unknown[] }): Block {
-  const names = v.columns.map((c) => String(c));
-  const rows = v.rows.map((r) => (Array.isArray(r) ? r : [r]) as NumberCell[]);
+  // A frequency table gains its "Valid %" column, as the browser's card shows it.
+  const t = withValidPercent({
+    columns: v.columns.map((c) => String(c)),
+    rows: v.rows.map((r): unknown[] => (Array.isArray(r) ? (r as unknown[]) : [r])),
+  });
+  const names = t.columns;
+  const rows = t.rows as NumberCell[][];
   // Each column as the browser's card reads it (its whole numbers beside fractional ones
   // with decimals too); a missing value's row of frequencies is "(missing)"; a missing
   // cell elsewhere is left blank.

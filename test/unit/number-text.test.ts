@@ -88,4 +88,30 @@ describe('converters: result numbers for reading', () => {
     assert.ok(rows.includes('u | 55.000 | 45.000'), rows.join('\n'));
     assert.ok(rows.includes('(missing) | 1'), rows.join('\n'));
   });
+
+  it('gives a frequency report the card’s Valid % column (count over the non-missing count)', () => {
+    const o = {
+      name: 'f1',
+      hash: 1,
+      type: 'report',
+      reportType: 'frequency',
+      dataset: 'd',
+      variables: ['g'],
+      result: {
+        columns: ['variable', 'value', 'count', 'percent'],
+        rows: [
+          ['g', 'a', 3, 50],
+          ['g', 'b', 1, 100 / 6],
+          ['g', null, 2, 100 / 3],
+        ],
+      },
+    } as unknown as StoredObject;
+    const [table] = outputBlocks(o).flatMap((b) => (b.kind === 'table' ? [b] : []));
+    assert.deepEqual(table?.columns, ['Variable', 'Value', 'Count', 'Percent', 'Valid %']);
+    assert.deepEqual(table?.rows, [
+      ['g', 'a', '3', '50.000', '75'],
+      ['g', 'b', '1', '16.667', '25'],
+      ['g', '(missing)', '2', '33.333', ''],
+    ]);
+  });
 });

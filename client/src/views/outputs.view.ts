@@ -1,13 +1,14 @@
 // The outputs list: every report, test, graph and note of the workspace in workspace order
 // (the order of the reports; the user moves them, output-order.ts), then the requests still
 // computing and the failed ones with the server's words, where the new result will appear.
-import { describeOutput } from '../../../converters/client.ts';
+import { columnReader, describeOutput } from '../../../converters/client.ts';
 import type { App } from '../app.ts';
 import { download, h, openDialog, toast } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import {
   isErrorObject,
   isGraphResult,
+  isTable,
   replyError,
   type ObjectOf,
   type PanthrObject,
@@ -18,7 +19,15 @@ import { dragHandle, dropTarget, moveButtons, restoreFocus } from './output-orde
 import { copyTables, noteBody, rCodeBlock } from './output-tools.ts';
 import { graphAlt, isWide, widenButton } from './outputs-layout.ts';
 import { renderAnalysis } from './render-analysis.ts';
-import { drawnSize, graphBlob, graphImage, renderResult, warningsOf } from './render-result.ts';
+import {
+  drawnSize,
+  graphBlob,
+  graphImage,
+  renderResult,
+  renderTable,
+  warningsOf,
+} from './render-result.ts';
+import { frequencyTitle, withValidPercent } from '../frequency.ts';
 
 const KIND: Record<string, string> = {
   report: 'Report',
@@ -212,7 +221,9 @@ function card(app: App, o: PObject): HTMLElement {
           )
         : isGraphResult(o.result)
           ? graphFigure(o, title)
-          : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name);
+          : o.type === 'report' && o.reportType === 'frequency' && isTable(o.result)
+            ? renderTable(withValidPercent(o.result), o.name, columnReader, frequencyTitle)
+            : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name);
   if (o.type !== 'graph')
     actions.prepend(
       h(

@@ -5,21 +5,11 @@ import type { App } from '../app.ts';
 import { h } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
-import { withValidPercent } from '../frequency.ts';
+import { frequencyTitle, withValidPercent } from '../frequency.ts';
 import { isMissing } from '../values.ts';
 import { levelList, typeWord } from '../var-setup.ts';
 import { drawnSize, graphImage, renderTable } from './render-result.ts';
 import { openVariableSetup } from './variable-setup.dialog.ts';
-
-/** Column names of the summary tables in words ("valid_percent" -> "Valid %"). */
-const SUMMARY_TITLES: Readonly<Record<string, string>> = {
-  variable: 'Variable',
-  value: 'Value',
-  count: 'Count',
-  percent: 'Percent',
-  valid_percent: 'Valid %',
-};
-const summaryTitle = (c: string): string => SUMMARY_TITLES[c] ?? c;
 
 /** Requests already sent, as `workspace id/name`: each is asked for once per workspace. */
 const requested = new Set<string>();
@@ -123,7 +113,7 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
               withValidPercent(sum.result),
               `${dsName}_${v.name}_summary`,
               columnReader,
-              summaryTitle,
+              frequencyTitle,
             )
           : h('p', { class: 'hint' }, reqs.length ? 'Computing…' : 'No summary for this type.'),
       ),
