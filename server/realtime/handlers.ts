@@ -23,6 +23,7 @@ import {
 } from '../sessions/index.ts';
 import { bindEcho } from './echo.ts';
 import type { PanthRSocket } from './events.ts';
+import { MAX_PACKET_DEPTH, TOO_DEEP } from './packet-depth.ts';
 import type { SizeRefusals } from './size-refusals.ts';
 
 /** What the handlers need. */
@@ -48,6 +49,12 @@ function seqOf(payload: unknown): number | null {
 
 /** The error answering a malformed `data` message: `too_large` when refused for size. */
 function refusal(payload: unknown): ErrorObject {
+  if ((payload as Record<string, unknown> | null)?.[TOO_DEEP] === true)
+    return errorObject(
+      null,
+      ErrorCode.invalidMessage,
+      `the message nests deeper than ${MAX_PACKET_DEPTH} levels, so it was not read: send flat objects (a dataset's variables hold arrays of values)`,
+    );
   const objects = (payload as { objects?: unknown } | null)?.objects;
   if (Array.isArray(objects) && objects.length > LIMITS.objectsPerMessage) {
     return errorObject(
@@ -128,8 +135,11 @@ export function bindHandlers(
           { socket: socket.id, user: client.userId, seq, bytes },
           'invalid data message',
         );
-        client.outbound.push({ replyTo: seq, objects: [refusal(payload)] });
+        // A `data` all the same: the client is active (API.md §2), and its `ok` (when its
+        // seq is usable) precedes the refusal, as for any message.
+        client.touch();
         if (seq !== null) client.acknowledge(seq);
+        client.outbound.push({ replyTo: seq, objects: [refusal(payload)] });
         return;
       }
       const { seq, objects, workspace } = parsed.data;

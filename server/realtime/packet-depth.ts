@@ -43,17 +43,28 @@ export function nestsDeeper(text: string, max: number, from = 0): boolean {
 /** A JSON string at the start of `text` (an event's name), within its first 256 characters. */
 const LEADING_STRING = /^\s*("(?:[^"\\]|\\.){0,200}")/;
 
+/** The key that marks a message kept to its `seq` (the refusal says why). */
+export const TOO_DEEP = 'tooDeep';
+
+/** A leading `{"seq": N` of the first argument (a `data` message's, as clients write it). */
+const LEADING_SEQ = /^\s*,\s*\{\s*"seq"\s*:\s*(-?\d{1,16})\s*[,}]/;
+
 /**
  * The packet to pass on in place of `text` when it nests too deeply: its header (type,
- * attachments, namespace, ack id) and event name as they were, its arguments `null`; the
- * text itself when it does not.
+ * attachments, namespace, ack id) and event name as they were, its arguments `null`, or
+ * `{"seq": N, "tooDeep": true}` when the first argument starts with its `seq` (so that the refusal names the
+ * message it refuses, and the message gets its `ok`); the text itself when it does not.
  */
 export function boundedPacket(text: string, max = MAX_PACKET_DEPTH): string {
   let start = 0;
   while (start < text.length && text[start] !== '[' && text[start] !== '{') start++;
   if (!nestsDeeper(text, max, start)) return text;
-  const event = LEADING_STRING.exec(text.slice(start + 1, start + 257))?.[1];
-  return `${text.slice(0, start)}[${event === undefined ? '' : `${event},`}null]`;
+  const head = text.slice(start + 1, start + 257);
+  const event = LEADING_STRING.exec(head)?.[1];
+  if (event === undefined) return `${text.slice(0, start)}[null]`;
+  const seq = LEADING_SEQ.exec(head.slice(head.indexOf(event) + event.length))?.[1];
+  const args = seq === undefined ? 'null' : `{"seq":${seq},"${TOO_DEEP}":true}`;
+  return `${text.slice(0, start)}[${event},${args}]`;
 }
 
 /** Applies {@link boundedPacket} to every text message of `conn`, before Socket.IO's parse. */

@@ -152,10 +152,17 @@ describe('realtime: data, ok, ping (one shared server)', function () {
     const c = await client();
     const deep = '['.repeat(5000) + ']'.repeat(5000);
     c.socket.io.engine.write(`2["data",{"seq":77,"objects":[${deep}]}]`);
-    const refused = await c.until(() =>
+    // Its seq (written first) is kept: it is acknowledged, and the refusal names it.
+    const refused = await c.reply(77);
+    assert.equal(refused.objects.length, 1);
+    assert.equal(codeOf(refused.objects[0]), 'invalid_message');
+    assert.match(String(refused.objects[0]?.['message']), /nests deeper than 64 levels/);
+    assert.ok(c.oks.includes(77));
+    // A seq written after the deep part cannot be read: the refusal names no message.
+    c.socket.io.engine.write(`2["data",{"objects":[${deep}],"seq":78}]`);
+    await c.until(() =>
       c.received.find((m) => m.replyTo === null && m.objects[0]?.['code'] === 'invalid_message'),
     );
-    assert.equal(refused.objects.length, 1);
     const [ok] = await c.request([{ type: 'note', name: 'after', text: 'still here' }]);
     assert.equal(ok?.type, 'note');
   });
@@ -176,11 +183,17 @@ describe('realtime: data, ok, ping (one shared server)', function () {
   it('answers every error code with an error object and serves the other objects', async () => {
     const c = await client();
     await c.request([dataset]);
-    // invalid_message: not {seq, objects}
+    // invalid_message: not {seq, objects}. Acknowledged first, as any message (API.md §2).
+    const order: string[] = [];
+    c.socket.on('ok', (m: { seq: number }) => order.push(`ok ${m.seq}`));
+    c.socket.on('data', (m: { replyTo: number | null }) => order.push(`data ${m.replyTo}`));
     c.socket.emit('data', { seq: 900, objects: 'nope' });
     const bad = await c.reply(900);
     assert.equal(codeOf(bad.objects[0]), 'invalid_message');
-    assert.ok(c.oks.includes(900));
+    assert.deepEqual(
+      order.filter((e) => e.endsWith(' 900')),
+      ['ok 900', 'data 900'],
+    );
     c.socket.emit('data', 'garbage');
     c.socket.emit('data', null);
     const big = {
@@ -586,6 +599,14 @@ describe('realtime: limits', function () {
         assert.equal(codeOf(spun), 'timeout');
         assert.ok(Date.now() - started > 3000);
         assert.deepEqual(busy.byes, [], 'a running computation is not idle');
+        // A malformed `data` is a `data` the client sent: it keeps the client active too.
+        const malformed = setInterval(() => busy.socket.emit('data', { bogus: 1 }), 300);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+        } finally {
+          clearInterval(malformed);
+        }
+        assert.deepEqual(busy.byes, [], 'malformed data messages are activity');
         const pinger = setInterval(() => busy.socket.emit('ping', { t: 1 }), 300);
         try {
           const bye = await busy.until(() => busy.byes[0], 10_000, 'bye');

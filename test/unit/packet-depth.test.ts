@@ -26,6 +26,16 @@ describe('packet depth', () => {
     assert.equal(boundedPacket(`21["ping",{"t":${deep(1e6)}}]`), '21["ping",null]');
     assert.equal(boundedPacket(`51-["data",${deep(100)}]`), '51-["data",null]');
     assert.equal(boundedPacket(`2${deep(100)}`), '2[null]');
+    // A data message that starts with its seq keeps it: the refusal names it, it gets its ok.
+    assert.equal(
+      boundedPacket(`2["data",{"seq":77,"objects":[${deep(100)}]}]`),
+      '2["data",{"seq":77,"tooDeep":true}]',
+    );
+    assert.equal(
+      boundedPacket(`2["data", { "seq" : -3 , "x":${deep(100)}}]`),
+      '2["data",{"seq":-3,"tooDeep":true}]',
+    );
+    assert.equal(boundedPacket(`2["data",{"objects":${deep(100)},"seq":5}]`), '2["data",null]');
   });
 
   it('stops at the first level too many (a 2 million deep packet is refused at once)', () => {
