@@ -23,6 +23,7 @@ import {
 } from '../sessions/index.ts';
 import { bindEcho } from './echo.ts';
 import type { PanthRSocket } from './events.ts';
+import { UNREADABLE } from './forgiving-parser.ts';
 import { MAX_PACKET_DEPTH, TOO_DEEP } from './packet-depth.ts';
 import type { SizeRefusals } from './size-refusals.ts';
 
@@ -49,6 +50,13 @@ function seqOf(payload: unknown): number | null {
 
 /** The error answering a malformed `data` message: `too_large` when refused for size. */
 function refusal(payload: unknown): ErrorObject {
+  const unreadable = (payload as Record<string, unknown> | null)?.[UNREADABLE];
+  if (typeof unreadable === 'string')
+    return errorObject(
+      null,
+      ErrorCode.invalidMessage,
+      `a Socket.IO packet could not be read (${unreadable.slice(0, 200)}); it was dropped and the connection goes on`,
+    );
   if ((payload as Record<string, unknown> | null)?.[TOO_DEEP] === true)
     return errorObject(
       null,

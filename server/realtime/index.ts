@@ -29,6 +29,7 @@ import {
 import { createPorts } from './adapters.ts';
 import { HandshakeError, type PanthRServer, type PanthRSocket } from './events.ts';
 import { bindHandlers } from './handlers.ts';
+import { forgivingParser } from './forgiving-parser.ts';
 import { boundPacketDepth } from './packet-depth.ts';
 import { maxMessageBytes, MessageLimits, PRE_LOGIN_FRAME_BYTES } from './message-limits.ts';
 import { SizeRefusals } from './size-refusals.ts';
@@ -157,6 +158,9 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   const originPolicy = createOriginPolicy(config.allowed_origins);
   const io: PanthRServer = new Server(http, {
     serveClient: false,
+    // A packet that cannot be read is refused as a malformed message; Socket.IO's own
+    // parser ended the whole connection (forgiving-parser.ts).
+    parser: forgivingParser,
     // Every new transport starts at the pre-login limit; `limits` raises it after CONNECT.
     maxHttpBufferSize: PRE_LOGIN_FRAME_BYTES,
     ...(cluster === null ? {} : { adapter: cluster.adapter }),

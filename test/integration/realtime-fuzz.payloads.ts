@@ -341,11 +341,13 @@ export function hostileCases(limit: number): HostileCase[] {
     answers('an event without payload', (c) => raw(c, '2["data"]')),
     answers('an ack nobody asked for', (c) => raw(c, '3[]')),
     dropped('a second CONNECT for the namespace', (c) => raw(c, '0{}')),
-    dropped('unparsable packet', (c) => raw(c, '2["data",{"seq":')),
-    dropped('an event packet that is not an array', (c) => raw(c, '2{"seq":1}')),
-    dropped('a reserved event name', (c) => raw(c, '2["disconnect"]')),
-    dropped('an unknown packet type', (c) => raw(c, '9["data"]')),
-    dropped('a binary packet whose attachment never comes', (c) =>
+    // Packets Socket.IO's parser cannot read are refused as malformed messages and the
+    // connection goes on (server/realtime/forgiving-parser.ts); the next packet is read.
+    answers('unparsable packet', (c) => raw(c, '2["data",{"seq":')),
+    answers('an event packet that is not an array', (c) => raw(c, '2{"seq":1}')),
+    answers('a reserved event name', (c) => raw(c, '2["disconnect"]')),
+    answers('an unknown packet type', (c) => raw(c, '9["data"]')),
+    answers('a binary packet whose attachment never comes', (c) =>
       raw(c, '51-["data",{"_placeholder":true,"num":0}]'),
     ),
     dropped('huge string above the message limit', emit('data', { seq: 25, objects: [above] })),

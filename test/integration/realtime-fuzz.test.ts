@@ -4,7 +4,7 @@
  * Socket.IO's message limit, binary, hostile keys, thousands of objects, raw malformed
  * Socket.IO packets). The server must stay up with bounded memory, another user must get
  * the same results as before, and the fuzzed connection must still answer a valid request,
- * unless Socket.IO itself dropped it (over-limit message, unparsable packet).
+ * unless Socket.IO itself dropped it (a message over the limit, a second CONNECT).
  * The seed is printed; rerun a failure with FUZZ_SEED=<seed>.
  */
 import assert from 'node:assert/strict';

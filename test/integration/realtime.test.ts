@@ -167,6 +167,32 @@ describe('realtime: data, ok, ping (one shared server)', function () {
     assert.equal(ok?.type, 'note');
   });
 
+  it('refuses a Socket.IO packet it cannot read and keeps the connection (API.md §2)', async () => {
+    const c = await client();
+    const unreadable = (): number =>
+      c.received.filter(
+        (m) => m.replyTo === null && /could not be read/.test(String(m.objects[0]?.['message'])),
+      ).length;
+    // Binary nobody announced, truncated JSON, an unknown packet type, 11 attachments (the
+    // parser takes 10: one refusal, the attachments dropped), and an announced attachment
+    // that never comes before the next text packet.
+    c.socket.io.engine.write(Buffer.from([1, 2, 3]));
+    c.socket.io.engine.write('2["data",{"seq":1,');
+    c.socket.io.engine.write('9["data"]');
+    c.socket.emit('data', {
+      seq: 2,
+      objects: Array.from({ length: 11 }, (_, i) => ({ b: Buffer.alloc(8, i) })),
+    });
+    c.socket.io.engine.write('51-["data",{"seq":3,"objects":[{"_placeholder":true,"num":0}]}]');
+    // The next text packet (this request) drops the packet still waiting for its attachment,
+    // and is read as usual.
+    const [ok] = await c.request([{ type: 'note', name: 'after', text: 'still here' }]);
+    assert.equal(ok?.type, 'note');
+    await c.until(() => unreadable() >= 5 || undefined, 10_000, 'five refusals');
+    assert.equal(c.socket.connected, true);
+    assert.equal(unreadable(), 5);
+  });
+
   it('answers each of several pings sent at once from R, each after its server answer', async () => {
     const c = await client();
     for (let t = 0; t < 5; t++) c.socket.emit('ping', { t });
