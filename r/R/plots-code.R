@@ -25,11 +25,23 @@
          ylab = .panthr_or(o$ylab, ylab)), o[lims])
 }
 
-# A legend of the groups, as the graphs draw it: `cols` holds the groups' colors.
-.panthr_code_legend <- function(where, levels_code, o, title, fill = FALSE) {
-  args <- c(list(title = title), if (fill) list(bty = "n") else list(pch = o$style$pch, bty = "n"))
-  .panthr_code_call("legend", c(panthr_code_value(where), paste0("legend = ", levels_code),
-                                if (fill) "fill = cols" else "col = cols"), args)
+# The room for the groups' legend right of the plot, as the graphs make it (before the plot,
+# when `cond` holds): the right margin widened by the legend's width, the old one in `op`.
+.panthr_code_room <- function(cond, levels_code, title) {
+  paste0("if (", cond, ") op <- par(mar = par(\"mar\") + c(0, 0, 0, (max(strwidth(c(",
+         levels_code, ", ", panthr_code_value(title),
+         "), \"inches\", cex = 0.9)) + 0.35) / par(\"csi\")))")
+}
+
+# A legend of the groups, as the graphs draw it right of the plot (when `cond` holds), then
+# the margin as it was: `cols` holds the groups' colors.
+.panthr_code_legend <- function(cond, levels_code, o, title, fill = FALSE) {
+  args <- c(list(title = title), if (fill) list(bty = "n") else list(pch = o$style$pch, bty = "n"),
+            list(cex = 0.9))
+  call <- .panthr_code_call("legend", c("\"topleft\"", "inset = c(1.01, 0)", "xpd = NA",
+                                        paste0("legend = ", levels_code),
+                                        if (fill) "fill = cols" else "col = cols"), args)
+  paste0("if (", cond, ") {\n  ", call, "\n  par(op)\n}")
 }
 
 .panthr_hist_code <- function(data, variables, o, grouped) {
@@ -49,10 +61,11 @@
     paste0("parts <- lapply(split(", x, ", ", .panthr_code_group(data, variables[[2L]]),
            "), hist, breaks = breaks, plot = FALSE)"),
     paste0("cols <- rep_len(", panthr_code_value(st$colors), ", length(parts))"),
+    .panthr_code_room("length(parts) > 1", "names(parts)", variables[[2L]]),
     .panthr_code_call("plot", c("NULL", xlim, ylim), lab),
     paste0("for (i in seq_along(parts)) plot(parts[[i]], add = TRUE, border = ",
            panthr_code_value(st$border), ", col = adjustcolor(cols[[i]], 0.5))"),
-    paste0("if (length(parts) > 1) ", .panthr_code_legend("topright", "names(parts)", o, variables[[2L]], fill = TRUE)))
+    .panthr_code_legend("length(parts) > 1", "names(parts)", o, variables[[2L]], fill = TRUE))
 }
 
 .panthr_box_code <- function(data, variables, o, grouped) {
@@ -75,10 +88,11 @@
   args <- c(.panthr_code_labels(o, variables[[1L]], variables[[2L]]), list(pch = st$pch, cex = st$cex))
   if (!grouped) return(panthr_r_code(.panthr_code_call("plot", xy, c(list(col = st$colors[[1L]]), args))))
   g <- .panthr_code_group(data, variables[[3L]])
+  cond <- paste0("nlevels(", g, ") > 1")
   panthr_r_code(paste0("cols <- rep_len(", panthr_code_value(st$colors), ", nlevels(", g, "))"),
+                .panthr_code_room(cond, paste0("levels(", g, ")"), variables[[3L]]),
                 .panthr_code_call("plot", c(xy, paste0("col = cols[", g, "]")), args),
-                paste0("if (nlevels(", g, ") > 1) ",
-                       .panthr_code_legend("topright", paste0("levels(", g, ")"), o, variables[[3L]])))
+                .panthr_code_legend(cond, paste0("levels(", g, ")"), o, variables[[3L]]))
 }
 
 .panthr_bar_code <- function(data, variables, o, grouped) {
@@ -94,9 +108,10 @@
   panthr_r_code(
     paste0("counts <- table(", g, ", ", x, ")"),
     paste0("cols <- rep_len(", panthr_code_value(st$colors), ", nrow(counts))"),
+    .panthr_code_room("nrow(counts) > 1", "rownames(counts)", variables[[2L]]),
     .panthr_code_call("barplot", c("counts", "beside = TRUE", "col = cols"),
                       c(list(space = c(0, 1 + st$space)), args)),
-    paste0("if (nrow(counts) > 1) ", .panthr_code_legend("topright", "rownames(counts)", o, variables[[2L]], fill = TRUE)))
+    .panthr_code_legend("nrow(counts) > 1", "rownames(counts)", o, variables[[2L]], fill = TRUE))
 }
 
 .panthr_dot_code <- function(data, variables, o, grouped) {
@@ -137,6 +152,7 @@
     "groups <- groups[lengths(groups) > 0]",
     "qq <- lapply(groups, qqnorm, plot.it = FALSE)",
     paste0("cols <- rep_len(", panthr_code_value(st$colors), ", length(groups))"),
+    .panthr_code_room("length(groups) > 1", "names(groups)", variables[[2L]]),
     .panthr_code_call("plot", c("unlist(lapply(qq, `[[`, \"x\"))", "unlist(lapply(qq, `[[`, \"y\"))",
                                 "type = \"n\""), c(lab, o[c("xlim", "ylim")])),
     "for (i in seq_along(groups)) {",
@@ -144,5 +160,5 @@
                                    list(pch = st$pch, cex = st$cex))),
     paste0("  ", .panthr_code_call("qqline", c("groups[[i]]", "col = cols[[i]]"), line)),
     "}",
-    paste0("if (length(groups) > 1) ", .panthr_code_legend("topleft", "names(groups)", o, variables[[2L]])))
+    .panthr_code_legend("length(groups) > 1", "names(groups)", o, variables[[2L]]))
 }

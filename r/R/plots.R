@@ -15,14 +15,23 @@
 # Axis limits only when given: hist() and dotchart() refuse an explicit NULL.
 .panthr_lims <- function(o, which = c("xlim", "ylim")) Filter(Negate(is.null), o[which])
 
-# The groups' legend, titled with the group variable: boxes of color (`fill`) or points.
-# `fill` is passed only when wanted: legend() draws boxes whenever it is given, NULL too.
+# The groups' legend, titled with the group variable, drawn right of the plot (never over
+# the data), in the room .panthr_legend_room made before the plot: boxes of color (`fill`) or
+# points. `fill` is passed only when wanted: legend() draws boxes whenever it is given, NULL too.
 .panthr_legend <- function(o, levels, title, fill = FALSE) {
   if (length(levels) < 2L) return(invisible())
   cols <- rep_len(o$style$colors, length(levels))
   keys <- if (fill) list(fill = cols) else list(col = cols, pch = o$style$pch)
-  do.call(graphics::legend, c(list("topright", legend = levels, title = title, bty = "n",
-                                   cex = 0.9), keys))
+  do.call(graphics::legend, c(list("topleft", inset = c(1.01, 0), xpd = NA, legend = levels,
+                                   title = title, bty = "n", cex = 0.9), keys))
+}
+
+# Widens the right margin, before the plot is drawn, by the width of the legend of `levels`
+# titled `title` (its longest text, and the key beside it).
+.panthr_legend_room <- function(levels, title) {
+  if (length(levels) < 2L) return(invisible())
+  w <- max(graphics::strwidth(c(levels, title), units = "inches", cex = 0.9))
+  graphics::par(mar = graphics::par("mar") + c(0, 0, 0, (w + 0.35) / graphics::par("csi")))
 }
 
 .panthr_hist <- function(data, variables, o) {
@@ -47,6 +56,7 @@
                                                         plot = FALSE))
   top <- max(vapply(parts, function(h) max(h$counts), 0))
   cols <- rep_len(st$colors, length(parts))
+  .panthr_legend_room(levels(g), variables[[2L]])
   graphics::plot(NULL, xlim = .panthr_or(o$xlim, range(breaks)), ylim = .panthr_or(o$ylim, c(0, top)),
                  main = o$main, xlab = xlab, ylab = .panthr_or(o$ylab, "Frequency"))
   for (i in seq_along(parts)) graphics::plot(parts[[i]], add = TRUE, border = st$border,
@@ -71,6 +81,7 @@
   v <- .panthr_xg(data, variables, "scalar", with_y = TRUE)
   st <- o$style
   col <- if (is.null(v$g)) st$colors[[1L]] else rep_len(st$colors, nlevels(v$g))[as.integer(v$g)]
+  if (!is.null(v$g)) .panthr_legend_room(levels(v$g), variables[[3L]])
   graphics::plot(v$x, v$y, col = col, pch = st$pch, cex = st$cex, main = o$main,
                  xlab = .panthr_or(o$xlab, variables[[1L]]), ylab = .panthr_or(o$ylab, variables[[2L]]),
                  xlim = o$xlim, ylim = o$ylim)
@@ -88,6 +99,7 @@
     counts <- table(v$g, v$x)
     fill <- rep_len(st$colors, nrow(counts))
   }
+  if (!is.null(v$g)) .panthr_legend_room(levels(v$g), variables[[2L]])
   graphics::barplot(counts, beside = !is.null(v$g), col = fill, border = st$border,
                     space = if (is.null(v$g)) st$space else c(0, 1 + st$space),
                     main = o$main, xlab = .panthr_or(o$xlab, variables[[1L]]),
@@ -131,6 +143,7 @@
   st <- o$style
   cols <- rep_len(st$colors, length(groups))
   qq <- lapply(groups, stats::qqnorm, plot.it = FALSE)
+  if (!is.null(v$g)) .panthr_legend_room(names(groups), variables[[2L]])
   graphics::plot(unlist(lapply(qq, `[[`, "x")), unlist(lapply(qq, `[[`, "y")), type = "n",
                  main = .panthr_or(o$main, "Normal Q-Q plot"),
                  xlab = .panthr_or(o$xlab, "Theoretical normal quantiles"),
@@ -139,9 +152,7 @@
     graphics::points(qq[[i]], col = cols[[i]], pch = st$pch, cex = st$cex)
     stats::qqline(groups[[i]], col = cols[[i]], lwd = st$lwd, lty = st$lty)
   }
-  if (length(groups) > 1L)
-    graphics::legend("topleft", legend = names(groups), title = variables[[2L]], col = cols,
-                     pch = st$pch, bty = "n")
+  if (!is.null(v$g)) .panthr_legend(o, names(groups), variables[[2L]])
   invisible(list(r_code = .panthr_quantile_code(data, variables, o, !is.null(v$g))))
 }
 
