@@ -2,7 +2,7 @@
  * Numbers of results for reading, one rule for the browser's cards and the reports (HTML,
  * Word), so that both print the same text for the same value: p as APA writes it (".043",
  * "< .001"), degrees of freedom whole or with two decimals, other numbers with three
- * decimals (fewer when large), tiny and huge ones in exponent form, and within one table
+ * decimals (whatever their size), tiny and huge ones in exponent form, and within one table
  * column either all whole or all with decimals. The exact values stay in the workspace's
  * CSV, the exported tables and `r_code`. Free of zod and Node (the browser bundle takes it).
  */
@@ -34,8 +34,9 @@ export function readableP(c: NumberCell): string {
 /**
  * A number for reading: whole numbers as they are (unless `whole` is false: then as any
  * other, "60.000" beside "55.500" in one column), tiny and huge ones in exponent form with
- * 3 significant digits, others with `decimals` decimals (1 from 1,000 on, at most 2 from 100
- * on). Missing is "–"; text that is no number stays as it is.
+ * 3 significant digits, others with `decimals` decimals whatever their size, so that a
+ * column's numbers line up (a sum of squares of 1045.012 beside 3.214). Missing is "–"; text
+ * that is no number stays as it is.
  */
 export function readableNumber(c: NumberCell, decimals = 3, whole = true): string {
   if (c === null || c === undefined) return '–';
@@ -48,7 +49,7 @@ export function readableNumber(c: NumberCell, decimals = 3, whole = true): strin
   const a = Math.abs(n);
   if (a !== 0 && (a >= 1e7 || a < 10 ** -decimals / 2))
     return minus(n.toExponential(2).replace('e+', 'e'));
-  return minus(n.toFixed(a >= 1000 ? 1 : a >= 100 ? Math.min(2, decimals) : decimals));
+  return minus(n.toFixed(decimals));
 }
 
 /** A confidence level as a percentage: "95%", "99.9%". */

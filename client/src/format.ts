@@ -16,7 +16,7 @@ export function pClause(c: Cell | undefined): string {
 
 /**
  * A number for reading: whole numbers as they are, tiny and huge ones in scientific
- * notation with 3 significant digits, others with `decimals` decimals (fewer when large).
+ * notation with 3 significant digits, others with `decimals` decimals.
  * The reports print numbers by the same rule (converters/number-text.ts).
  */
 export const formatNum = (c: Cell | undefined, decimals = 3): string => readableNumber(c, decimals);

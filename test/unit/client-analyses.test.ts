@@ -280,7 +280,7 @@ describe('client analysis dialogs', () => {
     assert.equal(pClause(0.5), 'p = .500');
     assert.equal(formatNum(3), '3');
     assert.equal(formatNum(-1.2849), '−1.285');
-    assert.equal(formatNum(2426.434333), '2426.4');
+    assert.equal(formatNum(2426.434333), '2426.434');
     assert.equal(formatNum(1168785725.2), '1.17e9');
     assert.equal(formatNum(0.00001234), '1.23e-5');
     assert.equal(formatNum('Inf'), '∞');
