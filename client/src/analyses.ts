@@ -20,6 +20,52 @@ function graph(id: string, label: string, slots: readonly Slot[]): Analysis {
   return { id, label, kind: 'graph', wire: id, options: [], slots: [...slots, GROUP] };
 }
 
+/** Descriptives' columns (API 1.1 `statistics`); none chosen: API 1.0's nine. */
+const STATISTICS: OptionSpec = {
+  key: 'statistics',
+  label: 'Statistics (none chosen: n, missing, mean, sd, min, quartiles, max)',
+  kind: 'choices',
+  choices: [
+    'n',
+    'missing',
+    'mean',
+    'sd',
+    'se',
+    'variance',
+    'min',
+    'q1',
+    'median',
+    'q3',
+    'max',
+    'iqr',
+    'range',
+    'skewness',
+    'kurtosis',
+    'ci_low',
+    'ci_high',
+  ],
+  choiceLabels: {
+    n: 'n (values)',
+    missing: 'missing',
+    mean: 'mean',
+    sd: 'standard deviation (sd)',
+    se: 'standard error of the mean (se)',
+    variance: 'variance',
+    min: 'minimum',
+    q1: 'first quartile (q1)',
+    median: 'median',
+    q3: 'third quartile (q3)',
+    max: 'maximum',
+    iqr: 'interquartile range (iqr)',
+    range: 'range',
+    skewness: 'skewness',
+    kurtosis: 'kurtosis (excess)',
+    ci_low: '95% CI of the mean, low',
+    ci_high: '95% CI of the mean, high',
+  },
+  default: [],
+};
+
 /** Every analysis the client offers, in menu order. */
 export const ANALYSES: readonly Analysis[] = [
   {
@@ -27,7 +73,7 @@ export const ANALYSES: readonly Analysis[] = [
     label: 'Descriptives',
     kind: 'report',
     wire: 'descriptives',
-    options: [],
+    options: [STATISTICS],
     slots: [{ key: 'variables', label: 'Variables', accepts: NUM, count: 'many' }, BY],
   },
   {
@@ -166,6 +212,7 @@ function optionValue(o: OptionSpec, v: OptionValue): unknown {
     case 'text':
     case 'variable':
     case 'variables':
+    case 'choices':
       return v;
   }
 }
@@ -191,6 +238,7 @@ export function buildRequest(
   const filter = choices.filter ? { filter: choices.filter } : {};
   if (a.kind === 'report') {
     const by = choices.slots['by']?.[0];
+    // A report's options are keys of the request itself (descriptives' `statistics`).
     return {
       type: 'report',
       name,
@@ -198,6 +246,7 @@ export function buildRequest(
       dataset,
       variables: vars,
       ...(by ? { by } : {}),
+      ...testOptions(a, choices),
       ...filter,
     };
   }

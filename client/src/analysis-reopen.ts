@@ -9,9 +9,10 @@ import {
   type PObject,
 } from './types.ts';
 
-// Built-in graphs have no options; every other analysis may.
+// Built-in graphs have no options; a report's are keys of the request itself
+// (descriptives' `statistics`), a test's are its `options`.
 const optionsOf = (o: AnalysisRequest): Readonly<Record<string, unknown>> =>
-  ('options' in o ? o.options : undefined) ?? {};
+  o.type === 'report' ? o : (('options' in o ? o.options : undefined) ?? {});
 
 /** The fewest and most variables `a` takes. */
 function arity(a: Analysis): [number, number] {

@@ -21,11 +21,16 @@ export interface OptionSpec {
   label: string;
   /**
    * `numbers`: a comma-separated list sent as an array; `text`: a string; `variable` and
-   * `variables`: names of the dataset's variables that fit `accepts`.
+   * `variables`: names of the dataset's variables that fit `accepts`; `choices`: any of
+   * `choices` (none: the option is left out). A report's options are keys of the request
+   * itself (descriptives' `statistics`), a test's go in its `options`.
    */
-  kind: 'number' | 'select' | 'boolean' | 'numbers' | 'text' | 'variable' | 'variables';
+  kind: 'number' | 'select' | 'boolean' | 'numbers' | 'text' | 'variable' | 'variables' | 'choices';
+  /** `select`'s and `choices`' values (`choices`: any number of them, sent as an array). */
   choices?: readonly string[];
-  default: string | number | boolean;
+  /** The words shown for `choices`' values (the value itself where none). */
+  choiceLabels?: Readonly<Record<string, string>>;
+  default: string | number | boolean | string[];
   /** The value that leaves the option out of the request, so R's own default applies. */
   omit?: string;
   /** A select whose choices are sent as numbers (`ss_type`). */

@@ -174,6 +174,31 @@ describe('analyses in the browser', function () {
     await shot('04c-kendall');
   });
 
+  it('runs Descriptives with the statistics chosen, in their order', async () => {
+    await menu(page, 'Analyze', 'Descriptives…');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Variables').selectOption(['score']);
+    await dialog.getByLabel(/^Statistics/).selectOption(['n', 'mean', 'se', 'skewness']);
+    await dialog.getByRole('button', { name: 'Run' }).click();
+    const table = card('descriptives1').locator('table.result').first();
+    await table.waitFor();
+    assert.deepEqual(await table.locator('thead th').allTextContents(), [
+      'variable',
+      'n',
+      'mean',
+      'se',
+      'skewness',
+    ]);
+    // Edit reopens the dialog with the statistics chosen.
+    await card('descriptives1').getByRole('button', { name: 'Edit descriptives1' }).click();
+    const chosen = await page
+      .getByRole('dialog')
+      .getByLabel(/^Statistics/)
+      .evaluate((s) => [...(s as HTMLSelectElement).selectedOptions].map((o) => o.value));
+    assert.deepEqual(chosen, ['n', 'mean', 'se', 'skewness']);
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+  });
+
   it('runs Frequencies by a group: a table per group, percents of the group', async () => {
     await menu(page, 'Analyze', 'Frequencies…');
     const dialog = page.getByRole('dialog');

@@ -262,6 +262,21 @@ describe('client analysis dialogs', () => {
         { slots: { a: ['g'], b: [] }, options: { correct: true, p: '0.2, 0.3, 0.5' } },
       ],
     ];
+    cases.push([
+      'descriptives',
+      { slots: { variables: ['y', 'pre'], by: ['g'] }, options: { statistics: ['n', 'se'] } },
+    ]);
+    // A report's options are keys of the request itself; none chosen leaves them out.
+    const desc = buildRequest(get('descriptives'), 'd', 'x1', {
+      slots: { variables: ['y'], by: [] },
+      options: { statistics: ['mean', 'skewness', 'ci_low'] },
+    });
+    assert.deepEqual((desc as { statistics?: unknown }).statistics, ['mean', 'skewness', 'ci_low']);
+    const plain = buildRequest(get('descriptives'), 'd', 'x1', {
+      slots: { variables: ['y'] },
+      options: {},
+    });
+    assert.equal('statistics' in plain, false);
     for (const [id, choices] of cases) {
       const req = buildRequest(get(id), 'd', 'x1', choices);
       const a = analysisOf(req);

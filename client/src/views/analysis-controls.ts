@@ -67,6 +67,11 @@ export function optionControl(ds: Dataset, o: OptionSpec, value?: OptionValue): 
       chosen,
     );
   }
+  if (o.kind === 'choices') {
+    const sel = select(o.key, [...(o.choices ?? [])], true, null, Array.isArray(v) ? v : []);
+    for (const opt of sel.options) opt.textContent = o.choiceLabels?.[opt.value] ?? opt.value;
+    return sel;
+  }
   if (o.kind === 'select')
     return h(
       'select',
@@ -88,7 +93,7 @@ export function optionControl(ds: Dataset, o: OptionSpec, value?: OptionValue): 
 /** The value a control holds, as a dialog's choices keep it. */
 export function controlValue(o: OptionSpec, c: Control): OptionValue {
   if (c instanceof HTMLInputElement && c.type === 'checkbox') return c.checked;
-  if (c instanceof HTMLSelectElement && o.kind === 'variables')
+  if (c instanceof HTMLSelectElement && (o.kind === 'variables' || o.kind === 'choices'))
     return [...c.selectedOptions].map((x) => x.value);
   return c.value;
 }
