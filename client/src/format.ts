@@ -168,6 +168,13 @@ export function modelSummary(test: string, r: Record<string, unknown>): string[]
         return `${str(at(row, 'term'))}: F(${formatDf(at(row, 'df'))}, ${formatDf(resid ? at(resid, 'df') : null)}) = ${formatNum(at(row, 'f_value'), 2)}, ${pClause(at(row, 'p_value'))}${effect}`;
       });
   }
+  const lr = r['lr_test'] as Record<string, unknown> | undefined;
+  if (test === 'glm' && typeof lr === 'object' && lr !== null) {
+    const r2 = formatNum(r['pseudo_r2'] as Cell, 2).replace(/^(−?)0/, '$1');
+    return [
+      `χ²(${formatDf(lr['df'] as Cell)}) = ${formatNum(lr['statistic'] as Cell, 2)}, ${pClause(lr['p_value'] as Cell)}, R²McF = ${r2}`,
+    ];
+  }
   if (test === 'lm' && typeof r['r_squared'] === 'number' && Array.isArray(r['df'])) {
     const [d1, d2] = r['df'] as Cell[];
     const r2 = formatNum(r['r_squared'], 2).replace(/^0/, '');

@@ -194,9 +194,18 @@ panthr_glm <- function(data, variables, options = list()) {
   observed <- factor(if (numeric_y) y else as.integer(y) - 1L, levels = 0:1, labels = levels)
   predicted <- factor(stats::fitted(fit) > 0.5, levels = c(FALSE, TRUE), labels = levels)
   tab <- unclass(table(observed, predicted))
+  # The model against the intercept alone: the likelihood-ratio chi-squared (the drop in
+  # deviance), McFadden's pseudo R-squared (1 - deviance / null deviance: a 0/1 outcome's
+  # saturated log-likelihood is 0), and the share of rows classified right at 0.5.
+  lr <- fit$null.deviance - stats::deviance(fit)
+  lr_df <- fit$df.null - stats::df.residual(fit)
   list(coefficients = panthr_table(table), aic = stats::AIC(fit),
        deviance = stats::deviance(fit), null_deviance = fit$null.deviance,
        df_residual = stats::df.residual(fit),
+       lr_test = list(statistic = lr, df = lr_df,
+                      p_value = stats::pchisq(lr, lr_df, lower.tail = FALSE)),
+       pseudo_r2 = 1 - stats::deviance(fit) / fit$null.deviance,
+       percent_correct = 100 * sum(diag(tab)) / sum(tab),
        classification = .panthr_count_table(tab, "observed"),
        r_code = panthr_r_code(.panthr_glm_code(md, rf$mf$code, if (!numeric_y) levels)),
        n = md$n)
@@ -212,8 +221,12 @@ panthr_glm <- function(data, variables, options = list()) {
     "exp(cbind(odds_ratio = coef(fit), confint.default(fit)))",
     paste0("c(aic = AIC(fit), deviance = deviance(fit), null_deviance = fit$null.deviance, ",
            "df_residual = df.residual(fit))"),
-    paste0("table(observed = ", yc, ", predicted = factor(fitted(fit) > 0.5, ",
-           "levels = c(FALSE, TRUE)))"))
+    "anova(update(fit, . ~ 1), fit, test = \"Chisq\")",
+    "c(pseudo_r2 = 1 - deviance(fit) / fit$null.deviance)",
+    paste0(".tab <- table(observed = ", yc, ", predicted = factor(fitted(fit) > 0.5, ",
+           "levels = c(FALSE, TRUE)))"),
+    ".tab",
+    "c(percent_correct = 100 * sum(diag(.tab)) / sum(.tab))")
 }
 
 panthr_register("test", "lm", panthr_lm)

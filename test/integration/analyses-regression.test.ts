@@ -286,7 +286,23 @@ describe('models (API 1.1): lm and glm', function () {
       stats,
       'fit and classification',
     );
-    await checkRCode(csv, 'mt', res['r_code'], numbersIn([co, stats]), 'glm');
+    // The model against the intercept alone, as anova() of the two fits tests it; McFadden's
+    // pseudo R²; the share classified right.
+    const overall = await rNumbers(
+      ref,
+      `{ d <- na.omit(mt[c("am", "wt", "hp")]); fit <- glm(am ~ wt + hp, family = binomial, data = d)
+         a <- anova(update(fit, . ~ 1), fit, test = "Chisq")
+         tab <- table(fit$y, fitted(fit) > 0.5)
+         c(a$Deviance[2], a$Df[2], a[["Pr(>Chi)"]][2], 1 - deviance(fit) / fit$null.deviance,
+           100 * sum(diag(tab)) / sum(tab)) }`,
+    );
+    const lr = res['lr_test'] as Record<string, unknown>;
+    assertClose(
+      [lr['statistic'], lr['df'], lr['p_value'], res['pseudo_r2'], res['percent_correct']],
+      overall,
+      'model test, pseudo R², percent correct',
+    );
+    await checkRCode(csv, 'mt', res['r_code'], numbersIn([co, stats, overall]), 'glm');
   });
 
   it('glm of a nominal outcome: the second level is the event', async () => {

@@ -384,5 +384,13 @@ describe('client analysis dialogs', () => {
       }),
       ['R² = .84, F(3, 28) = 48.08, p < .001'],
     );
+    assert.deepEqual(
+      modelSummary('glm', {
+        lr_test: { statistic: 29.42, df: 2, p_value: 4.1e-7 },
+        pseudo_r2: 0.6925,
+        p_value: undefined,
+      }),
+      ['χ²(2) = 29.42, p < .001, R²McF = .69'],
+    );
   });
 });

@@ -57,6 +57,8 @@ function facts(r: R, test: string): HTMLElement | null {
     ['deviance', 'Deviance'],
     ['null_deviance', 'Null deviance'],
     ['df_residual', 'Residual df'],
+    ['pseudo_r2', 'Pseudo R² (McFadden)'],
+    ['percent_correct', '% classified right (at 0.5)'],
     ['raw_alpha', 'Cronbach’s α'],
     ['std_alpha', 'Standardised α'],
   ] as const)
@@ -218,7 +220,10 @@ export function renderAnalysis(
   exportName: string,
   options?: unknown,
 ): HTMLElement {
-  const apa = apaSummary(test, r);
+  // A model's own line (R² and F, the likelihood-ratio test) says its p; the htest line
+  // would repeat it alone.
+  const model = modelSummary(test, r);
+  const apa = model.length > 0 ? null : apaSummary(test, r);
   const code = typeof r['r_code'] === 'string' ? r['r_code'] : null;
   const posthoc = isTable(r['posthoc']) ? table(r['posthoc'], `${exportName}_posthoc`) : null;
   const method = posthoc === null ? null : posthocMethod(test, options);
@@ -227,7 +232,7 @@ export function renderAnalysis(
     'div',
     { class: 'analysis-result' },
     apa ? h('p', { class: 'apa' }, apa) : null,
-    modelSummary(test, r).map((line) => h('p', { class: 'apa' }, line)),
+    model.map((line) => h('p', { class: 'apa' }, line)),
     facts(r, test),
     mainTables(r, exportName),
     section('Effect size', effectSize(r)),
