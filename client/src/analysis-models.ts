@@ -8,6 +8,7 @@ const METHOD: OptionSpec = {
   label: 'Method',
   kind: 'select',
   choices: ['pearson', 'spearman', 'kendall'],
+  choiceLabels: { pearson: 'Pearson’s r', spearman: 'Spearman’s ρ', kendall: 'Kendall’s τ' },
   default: 'pearson',
 };
 const TABLE = [

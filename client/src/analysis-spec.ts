@@ -78,6 +78,11 @@ export const ALT: OptionSpec = {
   label: 'Alternative hypothesis',
   kind: 'select',
   choices: ['two.sided', 'less', 'greater'],
+  choiceLabels: {
+    'two.sided': 'two-sided (differs)',
+    less: 'less (one-sided)',
+    greater: 'greater (one-sided)',
+  },
   default: 'two.sided',
 };
 

@@ -76,7 +76,9 @@ export function optionControl(ds: Dataset, o: OptionSpec, value?: OptionValue): 
     return h(
       'select',
       { name: o.key },
-      (o.choices ?? []).map((c) => h('option', { value: c, selected: c === String(v) }, c)),
+      (o.choices ?? []).map((c) =>
+        h('option', { value: c, selected: c === String(v) }, o.choiceLabels?.[c] ?? c),
+      ),
     );
   if (o.kind === 'boolean')
     return h('input', { type: 'checkbox', name: o.key, checked: v === true });
