@@ -232,7 +232,7 @@ describe('analyses in the browser', function () {
     await shot('05-logistic');
   });
 
-  it('keeps a failed output and a later successful one under their own names', async () => {
+  it('reopens a refused request with its choices and the reason; mended, it runs in place', async () => {
     await menu(page, 'Analyze', 'Factor analysis…');
     let dialog = page.getByRole('dialog');
     await dialog.getByLabel('Variables').selectOption(['score', 'pre', 'post']);
@@ -240,12 +240,20 @@ describe('analyses in the browser', function () {
     await dialog.getByRole('button', { name: 'Run' }).click();
     const failed = page.locator('article.output.failed', { hasText: 'factanal1' });
     await failed.waitFor();
-    await menu(page, 'Analyze', 'Factor analysis…');
+    // The server refused the request itself: the dialog is back, as it was, saying why.
     dialog = page.getByRole('dialog');
+    const why = dialog.locator('.form-error');
+    await why.waitFor();
+    assert.match((await why.textContent()) ?? '', /factor/i);
+    assert.equal(await dialog.getByLabel('Number of factors').inputValue(), '3');
+    await shot('06-refused-reopened');
     await dialog.getByLabel('Variables').selectOption(['score', 'pre', 'post', 'hours']);
+    await dialog.getByLabel('Number of factors').fill('1');
     await dialog.getByRole('button', { name: 'Run' }).click();
-    await card('factanal2').locator('table.result').first().waitFor();
-    assert.equal(await failed.count(), 1, 'the failure is still shown under its own name');
+    await card('factanal1').locator('table.result').first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('article.output.failed'), undefined, {
+      timeout: 10_000,
+    });
     await shot('06-failed-and-later');
   });
 

@@ -16,7 +16,9 @@ import { freshName } from '../names.ts';
 import { typeWord } from '../var-setup.ts';
 import {
   isAnalysisRequest,
+  isErrorObject,
   replyError,
+  str,
   type AnalysisRequest,
   type AnalysisSpec,
   type PObject,
@@ -54,13 +56,27 @@ function newName(app: App, a: Analysis): string {
   );
 }
 
-/** Sends the request and says in a toast when it failed. */
+/** Errors that say what is wrong with the request itself: the dialog can mend it. */
+const REQUEST_ERRORS = new Set(['invalid_object', 'not_found', 'unknown_type']);
+
+/**
+ * Sends the request. When the server refuses the request itself (an option's value, a
+ * variable gone), the dialog opens again with the same choices and the server's words;
+ * any other failure (R's error, a timeout) is said in a toast.
+ */
 function send(app: App, a: Analysis, req: AnalysisSpec): void {
   void app.request([req]).then((reply) => {
     const err = replyError(reply, 'no reason given');
-    if (err !== null) toast(`${a.label} failed: ${err}`, 'error');
+    if (err === null) return;
+    const refusal = reply.find(isErrorObject);
+    if (refusal !== undefined && REQUEST_ERRORS.has(str(refusal.code)) && !dialogOpen())
+      openAnalysisDialog(app, a.id, req.dataset, req, err);
+    else toast(`${a.label} failed: ${err}`, 'error');
   });
 }
+
+/** Whether a dialog is open (one is not stacked on another the analyst is busy with). */
+const dialogOpen = (): boolean => document.querySelector('dialog[open]') !== null;
 
 /**
  * Opens the dialog for analysis `id` on dataset `dsName` (or the first dataset); with
@@ -71,6 +87,7 @@ export function openAnalysisDialog(
   id: string,
   dsName?: string,
   from?: AnalysisRequest,
+  problem?: string,
 ): void {
   const a = analysisById(id);
   const datasets = app.model.datasets();
@@ -88,7 +105,7 @@ export function openAnalysisDialog(
     ? choicesOf(a, from, app.model.dataset(dsSel.value))
     : undefined;
   const body = h('div', { class: 'slots' });
-  const error = h('p', { class: 'form-error', role: 'alert' });
+  const error = h('p', { class: 'form-error', role: 'alert' }, problem ?? '');
   const run = h('button', { type: 'submit', class: 'primary' }, from ? 'Run again' : 'Run');
   let slotSels: [Analysis['slots'][number], HTMLSelectElement][] = [];
   let optCtls: [Analysis['options'][number], Control][] = [];
