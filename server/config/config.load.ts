@@ -114,22 +114,55 @@ export function loadConfig(file: string): Config {
   } catch (err) {
     throw new ConfigError(file, [`not valid JSON: ${(err as Error).message}`]);
   }
-  const config = resolvePaths(parseConfig(input, file), path.dirname(path.resolve(file)));
-  const files: [key: string, file: string | null, use: 'read' | 'run'][] = [
-    ['user_validation', config.user_validation, 'run'],
-    ...Object.entries(config.extensions).map(([name, rFile]): [string, string, 'read'] => [
-      `extensions.${name}`,
-      rFile,
-      'read',
-    ]),
-  ];
-  const problems: string[] = [];
-  for (const [key, f, use] of files) {
-    const why = f === null ? null : fileProblem(f, use);
-    if (why !== null) problems.push(`${key}: ${f} ${why}`);
+  const base = path.dirname(path.resolve(file));
+  let config: Config;
+  try {
+    config = resolvePaths(parseConfig(input, file), base);
+  } catch (err) {
+    // Every bad key at once: the files the keys name are checked too where their values are
+    // well-formed, so that fixing the other keys does not reveal a missing file next.
+    if (!(err instanceof ConfigError)) throw err;
+    throw new ConfigError(file, [...err.problems, ...filesProblems(namedFiles(input), base)]);
   }
+  const problems = filesProblems(
+    [
+      ['user_validation', config.user_validation, 'run'],
+      ...Object.entries(config.extensions).map(([name, rFile]): NamedFile => [
+        `extensions.${name}`,
+        rFile,
+        'read',
+      ]),
+    ],
+    base,
+  );
   if (problems.length > 0) throw new ConfigError(file, problems);
   return config;
+}
+
+/** A file a configuration key names: the key, the file (null: none), how it is used. */
+type NamedFile = [key: string, file: string | null, use: 'read' | 'run'];
+
+/** The files a configuration that did not validate names with well-formed values. */
+function namedFiles(input: unknown): NamedFile[] {
+  const o = input as Record<string, unknown>;
+  const out: NamedFile[] = [];
+  if (typeof o['user_validation'] === 'string' && o['user_validation'] !== '')
+    out.push(['user_validation', o['user_validation'], 'run']);
+  const ext = o['extensions'];
+  if (typeof ext === 'object' && ext !== null && !Array.isArray(ext))
+    for (const [name, f] of Object.entries(ext))
+      if (typeof f === 'string' && f !== '') out.push([`extensions.${name}`, f, 'read']);
+  return out;
+}
+
+/** One line per file that cannot be used ({@link fileProblem}), paths from `base`. */
+function filesProblems(files: readonly NamedFile[], base: string): string[] {
+  const problems: string[] = [];
+  for (const [key, f, use] of files) {
+    const why = f === null ? null : fileProblem(path.resolve(base, f), use);
+    if (why !== null) problems.push(`${key}: ${f} ${why}`);
+  }
+  return problems;
 }
 
 /**

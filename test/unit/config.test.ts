@@ -136,6 +136,17 @@ describe('configuration', () => {
       /extensions\.norm: .*r\/none\.R does not exist \(a relative path is taken from the configuration file's folder\)/,
     );
     assert.doesNotMatch(both, /extensions\.ok/);
+    // With other bad keys too, every problem is said at once (not the files after a fix).
+    const many = path.join(dir, 'many.json');
+    writeFileSync(
+      many,
+      JSON.stringify({ colour: 'red', port: -1, extensions: { norm: 'r/none.R', ok: 'plain.sh' } }),
+    );
+    const all = message(many);
+    assert.match(all, /colour/);
+    assert.match(all, /port/);
+    assert.match(all, /extensions\.norm: r\/none\.R does not exist/);
+    assert.doesNotMatch(all, /extensions\.ok/);
     if (process.getuid?.() !== 0) {
       const locked = path.join(dir, 'locked.json');
       writeFileSync(locked, '{}');
