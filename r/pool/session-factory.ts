@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { RAddress, RConnection } from '../qap1/index.ts';
+import { descendants, killAll, type RAddress, type RConnection } from '../qap1/index.ts';
 import { SESSION_START_CODE } from '../supervisor/index.ts';
 import { RSession } from './session.ts';
 
@@ -89,6 +89,9 @@ async function limitMemory(o: SessionFactoryOptions, pid: number, mb: number): P
  * process is killed.
  */
 export async function closeConnection(conn: RConnection, timeoutMs: number): Promise<void> {
+  // What the session started (system(), pipe()) ends with it: listed while it is still their
+  // parent, killed once it is gone (descendants.ts).
+  const started = conn.pid > 1 ? descendants(conn.pid) : [];
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -104,6 +107,7 @@ export async function closeConnection(conn: RConnection, timeoutMs: number): Pro
     if (conn.pid > 1) killQuietly(conn.pid);
   } finally {
     clearTimeout(timer);
+    killAll(started);
   }
 }
 

@@ -22,6 +22,7 @@ import {
 } from './requests.ts';
 import type { RLanguage, RValue } from './sexp.ts';
 import { R_NULL, rString } from './sexp.ts';
+import { descendants, killAll } from './descendants.ts';
 
 type Interrupt = 'timeout' | 'cancelled';
 
@@ -255,7 +256,11 @@ export class Qap1Connection implements RConnection {
     this.signal('SIGINT');
     const killer = setTimeout(() => {
       if (job.state !== 'running') return;
+      // What R started (a system() it waits in, ignoring SIGINT as system() does) ends with
+      // it: listed while R is still its parent.
+      const started = this.pid > 0 ? descendants(this.pid) : [];
       this.signal('SIGKILL');
+      killAll(started);
       // A process R started (system()) inherits the socket and may hold it open long after
       // R is dead: do not wait for an end of file that may never come. R is killed, so no
       // clean-up of R's can race this close.

@@ -4,7 +4,7 @@
  * Rserve restart, and drain.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -149,6 +149,29 @@ describe('RSessionPool (real Rserve)', function () {
     assert.equal(p.metrics().replacements, 1);
     assert.equal(p.metrics().leases, 2, 'probe and alice; not the session that failed its check');
     assert.ok(await waitUntil(() => !alive(probe.pid), 5000));
+  });
+
+  it('ends what a session started (system()) with it, when its interrupt is ignored and it is killed', async () => {
+    const p = await pool({
+      warm: 0,
+      connect: (address) => connectR(address, { interruptGraceMs: 200 }),
+    });
+    const s = await p.acquire('runner');
+    // system() waits for its child with SIGINT ignored: R cannot be interrupted, only killed.
+    const marker = `sleep ${(40 + Math.random()).toFixed(6)}`;
+    const running = (): boolean =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .some((d) => {
+          try {
+            return readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() === marker;
+          } catch {
+            return false;
+          }
+        });
+    await assert.rejects(s.eval(`system(${JSON.stringify(marker)}); 1`, { timeoutMs: 300 }));
+    assert.ok(!alive(s.pid), 'the session was killed');
+    assert.ok(await waitUntil(() => !running(), 5000), `"${marker}" outlived its session`);
   });
 
   it("caps a session's memory: a large allocation fails in R and the session survives", async () => {
