@@ -57,6 +57,8 @@ const COLUMN_NAMES: Record<string, string> = {
   alpha_if_dropped: 'α if dropped',
   mean: 'Mean',
   sd: 'SD',
+  se: 'SE',
+  sample: 'Sample',
   variable: 'Variable',
   statistic: 'Statistic',
   group: 'Group',

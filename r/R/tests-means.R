@@ -50,9 +50,25 @@ panthr_t_test <- function(data, variables, options = list()) {
     .panthr_samples_run(effectsize::cohens_d, s, es_args)
   })
   out$n <- s$n
+  out$descriptives <- .panthr_sample_stats(s, variables)
+  xy <- if (is.null(s$y)) s$code$x else paste0(s$code$x, ", ", s$code$y)
   out$r_code <- panthr_r_code(s$code$pre, .panthr_samples_call("t.test", s, args),
-                              .panthr_samples_call("effectsize::cohens_d", s, es_args))
+                              .panthr_samples_call("effectsize::cohens_d", s, es_args),
+                              s$code$wrap(paste0("sapply(list(", xy, "), function(v) c(n = ",
+                                                 "length(v), mean = mean(v), sd = sd(v), ",
+                                                 "se = sd(v) / sqrt(length(v))))")))
   out
+}
+
+# Each sample's n, mean, sd and standard error of the mean, a row each, named by its group
+# (or variable): what the test compares, as jamovi's group descriptives show it.
+.panthr_sample_stats <- function(s, variables) {
+  xs <- if (is.null(s$y)) list(s$x) else list(s$x, s$y)
+  names <- if (!is.null(s$groups)) s$groups else variables[seq_along(xs)]
+  stat <- function(x) c(length(x), mean(x), stats::sd(x), stats::sd(x) / sqrt(length(x)))
+  m <- matrix(vapply(xs, stat, numeric(4L)), ncol = 4L, byrow = TRUE)
+  panthr_table(data.frame(sample = as.character(names), n = as.integer(m[, 1L]),
+                          mean = m[, 2L], sd = m[, 3L], se = m[, 4L]))
 }
 
 #' Wilcoxon rank sum / signed rank test (conf.int = TRUE), with the rank-biserial correlation.

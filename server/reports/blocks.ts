@@ -109,6 +109,8 @@ const LABELS: Readonly<Record<string, string>> = {
   q1: 'Q1',
   q3: 'Q3',
   // The parts of results, as the browser's cards name them.
+  descriptives: 'Descriptives',
+  sample: 'Sample',
   table: 'ANOVA',
   coefficients: 'Coefficients',
   posthoc: 'Post hoc comparisons',

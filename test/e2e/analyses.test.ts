@@ -168,7 +168,7 @@ describe('analyses in the browser', function () {
     const out = card('cortest1');
     assert.match(await out.locator('.apa').innerText(), /^τ = −?\.\d\d, p (=|<) \.\d{3}$/);
     const terms = await out.locator('dl.stats dt').allTextContents();
-    assert.ok(terms.includes('Statistic') && terms.includes('p-value'), terms.join(', '));
+    assert.ok(terms.includes('Statistic (z)') && terms.includes('p-value'), terms.join(', '));
     assert.ok(!terms.includes('df') && !terms.includes('Confidence interval'), terms.join(', '));
     assert.doesNotMatch(await out.innerText(), /\bNA\b|null/);
     await shot('04c-kendall');

@@ -18,6 +18,7 @@ import {
 } from '../fixtures/compute/htests.ts';
 import { startPanthrR, type PanthrR } from '../fixtures/compute/panthr-r.ts';
 import { type Result } from '../fixtures/compute/run.ts';
+import { assertClose, rNumbers } from '../fixtures/compute/compare.ts';
 
 const TIES = '"cannot compute exact p-value with ties"';
 const TIES_CI = '"cannot compute exact confidence intervals with ties"';
@@ -60,6 +61,21 @@ describe('analyses: tests of location', function () {
       n: '60',
     });
     assert.deepEqual(welch['estimate_names'], ['mean in group A_VC', 'mean in group B_OJ']);
+    // Each group's n, mean, sd and standard error (extension), as R computes them.
+    const desc = welch['descriptives'] as Result;
+    assert.deepEqual(desc.columns, ['sample', 'n', 'mean', 'sd', 'se']);
+    assert.deepEqual(
+      desc.rows?.map((row) => row[0]),
+      ['A_VC', 'B_OJ'],
+    );
+    assertClose(
+      desc.rows?.flatMap((row) => row.slice(1)) ?? [],
+      await rNumbers(
+        ref,
+        'c(sapply(split(tg$len, tg$supp), function(v) c(length(v), mean(v), sd(v), sd(v) / sqrt(length(v)))))',
+      ),
+      'the groups’ descriptives',
+    );
     assert.equal((welch['effect_size'] as { name: string }).name, 'cohens_d');
     await check({
       ds: 'aq',

@@ -23,6 +23,22 @@ const ci = (v: unknown, level: unknown): string =>
     ? `${confidenceText(typeof level === 'number' ? level : 0.95)} CI [${formatNum(v[0] as Cell)}, ${formatNum(v[1] as Cell)}]`
     : '';
 
+/**
+ * What a t test's interval is of, in words, after it: " of the difference in means (A − B)",
+ * " of the mean difference", " of the mean"; nothing for other tests (R's estimate says it).
+ */
+function intervalOf(test: string, r: R): string {
+  if (test !== 't.test') return '';
+  const names = Array.isArray(r['estimate_names']) ? r['estimate_names'].map((n) => str(n)) : [];
+  if (names.length === 2) {
+    // Two variables' means are R's "mean of x" and "mean of y": the first minus the second.
+    if (names[0] === 'mean of x') return ' of the difference in means (first − second)';
+    const [a, b] = names.map((n) => n.replace(/^mean in group /, ''));
+    return ` of the difference in means (${a ?? ''} − ${b ?? ''})`;
+  }
+  return names[0] === 'mean difference' ? ' of the mean difference' : ' of the mean';
+}
+
 /** The htest facts (and a model's fit statistics) as a definition list. */
 function facts(r: R, test: string): HTMLElement | null {
   const rows: [string, string][] = [];
@@ -32,7 +48,11 @@ function facts(r: R, test: string): HTMLElement | null {
       rows.push([label, f(v as Cell)]);
   };
   if (typeof r['method'] === 'string') rows.push(['Method', r['method']]);
-  if (!uncomputed(r, 'statistic')) add('statistic', 'Statistic');
+  if (!uncomputed(r, 'statistic'))
+    add(
+      'statistic',
+      typeof r['statistic_name'] === 'string' ? `Statistic (${r['statistic_name']})` : 'Statistic',
+    );
   if (Array.isArray(r['df'])) rows.push(['df', r['df'].map((d) => formatDf(d as Cell)).join(', ')]);
   // R's "parameter" of a binomial test is its number of trials, not degrees of freedom.
   else if (!uncomputed(r, 'df')) add('df', test === 'binom.test' ? 'Trials' : 'df', formatDf);
@@ -44,7 +64,10 @@ function facts(r: R, test: string): HTMLElement | null {
     rows.push(['Estimate', text.join('; ')]);
   }
   if (Array.isArray(r['conf_int']))
-    rows.push(['Confidence interval', ci(r['conf_int'], r['conf_level'])]);
+    rows.push([
+      'Confidence interval',
+      `${ci(r['conf_int'], r['conf_level'])}${intervalOf(test, r)}`,
+    ]);
   if (typeof r['alternative'] === 'string')
     rows.push(['Alternative', r['alternative'].replace('two.sided', 'two-sided')]);
   for (const [k, label] of [
@@ -91,6 +114,8 @@ function matrixTables(m: R, exportName: string): HTMLElement[] {
 /** The main tables of each kind of result. */
 function mainTables(r: R, exportName: string): HTMLElement[] {
   const out: HTMLElement[] = [];
+  if (isTable(r['descriptives']))
+    out.push(h('h5', {}, 'Descriptives'), table(r['descriptives'], `${exportName}_descriptives`));
   for (const k of ['table', 'coefficients', 'items', 'loadings', 'observed'])
     if (isTable(r[k])) {
       if (k === 'observed') out.push(h('h5', {}, 'Observed counts'));
