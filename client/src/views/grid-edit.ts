@@ -49,6 +49,12 @@ export function openCellEditor(
   const fail = (message: string): void => {
     error.textContent = message;
     error.hidden = false;
+    // Under a cell near the grid's right edge the message is moved left to stay whole.
+    error.style.marginLeft = '0';
+    const grid = box.closest('.grid')?.getBoundingClientRect();
+    const r = error.getBoundingClientRect();
+    if (grid !== undefined && r.right > grid.right)
+      error.style.marginLeft = `${Math.max(grid.left - r.left, grid.right - r.right - 4)}px`;
     input.setAttribute('aria-invalid', 'true');
     input.focus();
   };
