@@ -1,7 +1,7 @@
 // Turning wire values into text and numbers. R's non-finite numbers arrive as the
 // strings "NaN", "Inf", "-Inf"; missing values as null (or as a member of `missing`).
 import { cellNumber } from '../../converters/client.ts';
-import type { Cell, Vector } from './types.ts';
+import type { Cell, ResultTable, Vector } from './types.ts';
 
 /** The number a cell stands for, or null when it is missing or not a number. */
 export const toNumber = (c: Cell | undefined): number | null => cellNumber(c);
@@ -68,4 +68,28 @@ export function levelsOf(v: Vector): string[] {
   const seen = new Set<string>();
   for (const c of v.values) if (!isMissing(v, c)) seen.add(formatValue(v, c));
   return [...seen].sort();
+}
+
+/**
+ * A date-time variable's summary, computed here (R's descriptives are for numbers): its
+ * values and missing values, the earliest and latest, and the days between them.
+ */
+export function dateSummary(v: Vector): ResultTable {
+  let n = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const c of v.values as readonly Cell[]) {
+    const x = isMissing(v, c) ? null : toNumber(c);
+    if (x === null || !Number.isFinite(x)) continue;
+    n++;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const when = (x: number): Cell => (n === 0 ? null : formatValue(v, x));
+  return {
+    columns: ['variable', 'n', 'missing', 'earliest', 'latest', 'days'],
+    rows: [
+      [v.name, n, v.values.length - n, when(min), when(max), n === 0 ? null : (max - min) / 86400],
+    ],
+  };
 }

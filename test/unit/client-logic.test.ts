@@ -22,7 +22,7 @@ import { defaultSettings, normalizeSettings } from '../../client/src/settings.ts
 import { sortOrder } from '../../client/src/sort.ts';
 import { isPObject, replyError, type Dataset, type Vector } from '../../client/src/types.ts';
 import { graph, report, tTest } from '../fixtures/client-objects.ts';
-import { formatCell, formatValue, toNumber } from '../../client/src/values.ts';
+import { dateSummary, formatCell, formatValue, toNumber } from '../../client/src/values.ts';
 
 const vec = (
   name: string,
@@ -210,6 +210,12 @@ describe('client sorting and values', () => {
     assert.equal(formatCell(3.14159265), '3.14159');
     assert.equal(formatValue(vec('l', 'nominal', [], { labels: ['low', 'high'] }), 2), 'high');
     assert.equal(formatValue(vec('t', 'datetime', []), 86400), '1970-01-02');
+    // A date-time variable's summary, computed in the browser: a missing code left out.
+    const days = vec('t', 'datetime', [86400 * 3, null, 86400, -1, 86400 * 10], { missing: [-1] });
+    assert.deepEqual(dateSummary(days), {
+      columns: ['variable', 'n', 'missing', 'earliest', 'latest', 'days'],
+      rows: [['t', 3, 2, '1970-01-02', '1970-01-11', 9]],
+    });
     assert.equal(formatValue(vec('t', 'datetime', []), 86401.5), '1970-01-02T00:00:01.500Z');
     assert.equal(formatValue(vec('m', 'scalar', [], { missing: [-9] }), -9), '');
   });

@@ -6,7 +6,7 @@ import { h } from '../dom.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
 import { frequencyTitle, withValidPercent } from '../frequency.ts';
-import { isMissing } from '../values.ts';
+import { dateSummary, isMissing } from '../values.ts';
 import { levelList, typeWord } from '../var-setup.ts';
 import { drawnSize, graphImage, renderTable } from './render-result.ts';
 import { openVariableSetup } from './variable-setup.dialog.ts';
@@ -83,7 +83,7 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
       { class: 'stats' },
       h('dt', {}, 'Type'),
       h('dd', { class: 'var-type' }, typeWord(v.variableType)),
-      h('dt', {}, 'Values'),
+      h('dt', {}, 'Rows'),
       h('dd', {}, v.values.length.toLocaleString()),
       h('dt', {}, 'Missing'),
       h('dd', {}, missing.toLocaleString()),
@@ -108,14 +108,16 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
         'div',
         { class: 'panel' },
         h('h3', {}, 'Summary'),
-        isTable(sum?.result)
-          ? renderTable(
-              withValidPercent(sum.result),
-              `${dsName}_${v.name}_summary`,
-              columnReader,
-              frequencyTitle,
-            )
-          : h('p', { class: 'hint' }, reqs.length ? 'Computing…' : 'No summary for this type.'),
+        v.variableType === 'datetime'
+          ? renderTable(dateSummary(v), `${dsName}_${v.name}_summary`, columnReader, frequencyTitle)
+          : isTable(sum?.result)
+            ? renderTable(
+                withValidPercent(sum.result),
+                `${dsName}_${v.name}_summary`,
+                columnReader,
+                frequencyTitle,
+              )
+            : h('p', { class: 'hint' }, reqs.length ? 'Computing…' : 'No summary for this type.'),
       ),
       h(
         'div',
