@@ -21,6 +21,7 @@ export { SINGLE_MESSAGE_BYTES, uploadParts } from './upload-parts.ts';
 export { checksumHex, valuesChecksum } from './upload-checksum.ts';
 export { describeOutput } from './describe-output.ts';
 export * from './number-text.ts';
+export { DESCRIPTIVE_STATISTICS } from './descriptive-statistics.ts';
 export { withValidPercent, type FrequencyTable } from './frequency-table.ts';
 // The PanthR object types, inferred from the zod schemas: type-only exports, erased from
 // the bundle, so the client's objects are the server's without zod in the page.

@@ -15,7 +15,7 @@ const NON_FINITE: Readonly<Record<string, number>> = { NaN: NaN, Inf: Infinity, 
 /** The number a cell stands for, or null when it is missing or not a number. */
 export function cellNumber(c: NumberCell): number | null {
   if (typeof c === 'number') return c;
-  if (typeof c === 'string' && c in NON_FINITE) return NON_FINITE[c] ?? null;
+  if (typeof c === 'string' && Object.hasOwn(NON_FINITE, c)) return NON_FINITE[c] ?? null;
   return null;
 }
 
@@ -54,7 +54,7 @@ export function readableNumber(c: NumberCell, decimals = 3, whole = true): strin
 
 /** A confidence level as a percentage: "95%", "99.9%". */
 export function confidenceText(level: number): string {
-  return `${Number((level * 100).toFixed(1))}%`;
+  return `${Number((level * 100).toFixed(2))}%`;
 }
 
 /** Degrees of freedom: whole numbers as they are, Welch's with two decimals. */
@@ -63,7 +63,7 @@ export function readableDf(c: NumberCell): string {
 }
 
 /** Whether a column of a result table holds p-values. */
-export const isPColumn = (column: string): boolean => /^p(_value|\.value)?$/.test(column);
+export const isPColumn = (column: string): boolean => /^p(_value|\.value)$/.test(column);
 
 /**
  * How the cells of one table column read: p-values APA-style, counts and df whole (Welch's

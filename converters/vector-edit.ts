@@ -11,6 +11,7 @@
  */
 import { NON_FINITE, TYPE_WHAT as WHAT, typedCell } from './cell-value.ts';
 import { ConversionError } from './errors.ts';
+import { LIMITS } from './limits.ts';
 import {
   jsonValues,
   vectorSchema,
@@ -236,6 +237,10 @@ export function setType(
         labels: Object.fromEntries(levels.map((x) => [String(x), String(x)])),
       }),
     );
-  const texts = values.map((x) => (typeof x === 'number' && !miss.has(x) ? String(x) : x));
-  return checked(withMissing({ ...base, values: texts, labels: levels.map(String) }));
+  // As R's as.character (15 significant digits): 0.1 + 0.2 is the level "0.3".
+  const text = (x: number): string => String(Number(x.toPrecision(15)));
+  // Past the labels' limit the numbers stay as they are (levels still ascending).
+  if (levels.length > LIMITS.labels) return checked(withMissing(base));
+  const texts = values.map((x) => (typeof x === 'number' && !miss.has(x) ? text(x) : x));
+  return checked(withMissing({ ...base, values: texts, labels: [...new Set(levels.map(text))] }));
 }

@@ -1,6 +1,7 @@
 // The menus' catalogue: which reports, tests and graphs exist, which variables fit each
 // of their slots (a t-test's group must be nominal, etc.), and how a dialog's choices
 // become the request object of API.md section 3. DOM-free.
+import { DESCRIPTIVE_STATISTICS } from '../../converters/client.ts';
 import { MODEL_TESTS } from './analysis-models.ts';
 import { CAT, NUM, type Analysis, type OptionSpec, type Slot } from './analysis-spec.ts';
 import { MEAN_TESTS } from './analysis-tests.ts';
@@ -25,25 +26,7 @@ const STATISTICS: OptionSpec = {
   key: 'statistics',
   label: 'Statistics (none chosen: n, missing, mean, sd, min, quartiles, max)',
   kind: 'choices',
-  choices: [
-    'n',
-    'missing',
-    'mean',
-    'sd',
-    'se',
-    'variance',
-    'min',
-    'q1',
-    'median',
-    'q3',
-    'max',
-    'iqr',
-    'range',
-    'skewness',
-    'kurtosis',
-    'ci_low',
-    'ci_high',
-  ],
+  choices: DESCRIPTIVE_STATISTICS,
   choiceLabels: {
     n: 'n (values)',
     missing: 'missing',

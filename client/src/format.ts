@@ -2,7 +2,7 @@
 // reports share): p as "< .001" or ".043", three decimals, df whole or with two; column
 // names in words; a test's APA line. DOM-free; the exact values stay in the exported CSV
 // and the R code.
-import { columnReader, readableDf, readableNumber, readableP } from '../../converters/client.ts';
+import { readableDf, readableNumber, readableP } from '../../converters/client.ts';
 import { str, type Cell } from './types.ts';
 
 /** A p-value as APA writes it: "< .001", ".043", "> .999"; "–" when missing. */
@@ -23,11 +23,6 @@ export const formatNum = (c: Cell | undefined, decimals = 3): string => readable
 
 /** Degrees of freedom: whole numbers as they are, Welch's with two decimals. */
 export const formatDf = (c: Cell | undefined): string => readableDf(c);
-
-/** How one result cell reads: p-values APA-style, counts whole, the rest with 3 decimals. */
-export function formatColumn(column: string, c: Cell | undefined): string {
-  return columnReader(column, [c])(c);
-}
 
 const COLUMN_NAMES: Record<string, string> = {
   term: 'Term',
@@ -59,6 +54,10 @@ const COLUMN_NAMES: Record<string, string> = {
   sd: 'SD',
   se: 'SE',
   sample: 'Sample',
+  missing: 'Missing',
+  earliest: 'Earliest',
+  latest: 'Latest',
+  days: 'Days between',
   variable: 'Variable',
   statistic: 'Statistic',
   group: 'Group',
@@ -172,14 +171,14 @@ export function modelSummary(test: string, r: Record<string, unknown>): string[]
   }
   const lr = r['lr_test'] as Record<string, unknown> | undefined;
   if (test === 'glm' && typeof lr === 'object' && lr !== null) {
-    const r2 = formatNum(r['pseudo_r2'] as Cell, 2).replace(/^(−?)0/, '$1');
+    const r2 = formatNum(r['pseudo_r2'] as Cell, 2).replace(/^(−?)0\./, '$1.');
     return [
       `χ²(${formatDf(lr['df'] as Cell)}) = ${formatNum(lr['statistic'] as Cell, 2)}, ${pClause(lr['p_value'] as Cell)}, R²McF = ${r2}`,
     ];
   }
   if (test === 'lm' && typeof r['r_squared'] === 'number' && Array.isArray(r['df'])) {
     const [d1, d2] = r['df'] as Cell[];
-    const r2 = formatNum(r['r_squared'], 2).replace(/^0/, '');
+    const r2 = formatNum(r['r_squared'], 2).replace(/^0\./, '.');
     return [
       `R² = ${r2}, F(${formatDf(d1)}, ${formatDf(d2)}) = ${formatNum(r['f_statistic'] as Cell, 2)}, ${pClause(r['p_value'] as Cell)}`,
     ];

@@ -23,6 +23,7 @@ import { editSchema, levelsSchema, readSchema, settypeSchema } from './data-comm
 import { graphSettingsSchema } from './graph-settings.schema.ts';
 import { HTEST_SCHEMAS } from './tests.schema.ts';
 import { MODEL_SCHEMAS } from './models.schema.ts';
+import { DESCRIPTIVE_STATISTICS } from '../descriptive-statistics.ts';
 
 const formula = z.string().min(1).max(LIMITS.formula);
 
@@ -74,26 +75,6 @@ function reportSchema<K extends z.ZodType<string>>(kind: K) {
     filter: nameSchema.optional(),
   });
 }
-/** The columns `descriptives` may show (API.md 1.1), in the order of the contract. */
-export const DESCRIPTIVE_STATISTICS = [
-  'n',
-  'missing',
-  'mean',
-  'sd',
-  'se',
-  'variance',
-  'min',
-  'q1',
-  'median',
-  'q3',
-  'max',
-  'iqr',
-  'range',
-  'skewness',
-  'kurtosis',
-  'ci_low',
-  'ci_high',
-] as const;
 const statistics = z
   .array(z.enum(DESCRIPTIVE_STATISTICS))
   .min(1)

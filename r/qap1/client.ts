@@ -258,7 +258,7 @@ export class Qap1Connection implements RConnection {
       if (job.state !== 'running') return;
       // What R started (a system() it waits in, ignoring SIGINT as system() does) ends with
       // it: listed while R is still its parent.
-      const started = this.pid > 0 ? descendants(this.pid) : [];
+      const started = this.pid > 1 ? descendants(this.pid) : [];
       this.signal('SIGKILL');
       killAll(started);
       // A process R started (system()) inherits the socket and may hold it open long after

@@ -1,6 +1,6 @@
 /**
- * The processes an R session started (`system()`, `pipe()`...): a session's children
- * outlive it otherwise, reparented to init when the session ends, and a `system("sleep
+ * The processes an R session started and still parents (a `system()` it waits in, a
+ * `pipe()`): a session's children outlive it otherwise, reparented to init when the session ends, and a `system("sleep
  * 117")` cut by `compute_timeout` kept running (and holding its memory) until Rserve ended.
  * Read from Linux's /proc/PID/task/TID/children (a few small files, not a scan of every
  * process); elsewhere, or for a process already gone, there are none to find.
@@ -45,8 +45,13 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-/** Every descendant of `pid` (children, theirs...), at most `max` of them. */
+/**
+ * Every descendant of `pid` (children, theirs...), at most `max` of them; none for pid 1 or
+ * less (init's descendants are every process). A program that left its parent (`system(cmd,
+ * wait = FALSE)`, `cmd &`, a daemon) is init's child by then, not found here.
+ */
 export function descendants(pid: number, max = 1000): ProcessId[] {
+  if (pid <= 1) return [];
   const out: ProcessId[] = [];
   const queue = childrenOf(pid);
   while (queue.length > 0 && out.length < max) {

@@ -144,6 +144,7 @@ type NamedFile = [key: string, file: string | null, use: 'read' | 'run'];
 
 /** The files a configuration that did not validate names with well-formed values. */
 function namedFiles(input: unknown): NamedFile[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return [];
   const o = input as Record<string, unknown>;
   const out: NamedFile[] = [];
   if (typeof o['user_validation'] === 'string' && o['user_validation'] !== '')

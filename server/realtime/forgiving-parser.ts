@@ -15,6 +15,20 @@ import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
 /** The key of a `data` payload that stands for a packet the server could not read. */
 export const UNREADABLE = 'unreadablePacket';
 
+/**
+ * What such a payload holds: why the packet was refused, and whether Engine.IO's `packet`
+ * listener counted its bytes as an event's (a text packet of type 2 or 5: the handlers'
+ * byte count of each message, handlers.ts, takes one count per event).
+ */
+export interface Unreadable {
+  readonly why: string;
+  readonly counted: boolean;
+}
+
+/** Whether a text packet starts as an event (2) or a binary event (5). */
+const isEventText = (obj: unknown): boolean =>
+  typeof obj === 'string' && (obj.startsWith('2') || obj.startsWith('5'));
+
 /** The parts of socket.io-parser's Decoder this one reaches (private in its types). */
 interface DecoderState {
   reconstructor: { finishedReconstruction(): void } | null;
@@ -35,26 +49,28 @@ export class ForgivingDecoder extends Decoder {
     const text = typeof obj === 'string';
     if (text) {
       this.#dropBinary = false;
+      // The waiting packet was a binary event (5): its bytes were counted.
       if (self.reconstructor !== null && self.reconstructor !== undefined)
-        this.refuse('a binary packet whose attachments did not all come');
+        this.refuse('a binary packet whose attachments did not all come', true);
     } else if (this.#dropBinary) return;
     try {
       super.add(obj);
     } catch (e) {
-      this.refuse(e instanceof Error ? e.message : String(e));
+      this.refuse(e instanceof Error ? e.message : String(e), isEventText(obj));
       this.#dropBinary = true;
     }
   }
 
   /** Drops what was being read and hands on a `data` event saying why. */
-  private refuse(why: string): void {
+  private refuse(why: string, counted: boolean): void {
     const self = this as unknown as DecoderState;
     self.reconstructor?.finishedReconstruction();
     self.reconstructor = null;
+    const unreadable: Unreadable = { why, counted };
     self.emitReserved('decoded', {
       type: PacketType.EVENT,
       nsp: '/',
-      data: ['data', { [UNREADABLE]: why }],
+      data: ['data', { [UNREADABLE]: unreadable }],
     });
   }
 }

@@ -23,7 +23,7 @@ import {
 } from '../sessions/index.ts';
 import { bindEcho } from './echo.ts';
 import type { PanthRSocket } from './events.ts';
-import { UNREADABLE } from './forgiving-parser.ts';
+import { UNREADABLE, type Unreadable } from './forgiving-parser.ts';
 import { MAX_PACKET_DEPTH, TOO_DEEP } from './packet-depth.ts';
 import type { SizeRefusals } from './size-refusals.ts';
 
@@ -48,14 +48,20 @@ function seqOf(payload: unknown): number | null {
   return Number.isSafeInteger(seq) ? (seq as number) : null;
 }
 
+/** What the forgiving parser said of a packet it could not read, if `payload` stands for one. */
+function unreadableOf(payload: unknown): Unreadable | undefined {
+  const u = (payload as Record<string, unknown> | null)?.[UNREADABLE] as Unreadable | undefined;
+  return typeof u === 'object' && u !== null && typeof u.why === 'string' ? u : undefined;
+}
+
 /** The error answering a malformed `data` message: `too_large` when refused for size. */
 function refusal(payload: unknown): ErrorObject {
-  const unreadable = (payload as Record<string, unknown> | null)?.[UNREADABLE];
-  if (typeof unreadable === 'string')
+  const unreadable = unreadableOf(payload);
+  if (unreadable !== undefined)
     return errorObject(
       null,
       ErrorCode.invalidMessage,
-      `a Socket.IO packet could not be read (${unreadable.slice(0, 200)}); it was dropped and the connection goes on`,
+      `a Socket.IO packet could not be read (${unreadable.why.slice(0, 200)}); it was dropped and the connection goes on`,
     );
   if ((payload as Record<string, unknown> | null)?.[TOO_DEEP] === true)
     return errorObject(
@@ -125,6 +131,9 @@ export function bindHandlers(
   socket.once('disconnect', () => socket.conn.off('packet', onPacket));
   const sizes = new WeakMap<object, number>();
   socket.onAny((_event: string, payload?: unknown) => {
+    // A packet the parser could not read whose bytes no count holds (forgiving-parser.ts)
+    // takes none: the next message keeps its own.
+    if (unreadableOf(payload)?.counted === false) return;
     const bytes = arriving.shift() ?? 0;
     if (typeof payload === 'object' && payload !== null) sizes.set(payload, bytes);
   });
@@ -145,7 +154,8 @@ export function bindHandlers(
         );
         // A `data` all the same: the client is active (API.md §2), and its `ok` (when its
         // seq is usable) precedes the refusal, as for any message.
-        client.touch();
+        // A packet that could not be read at all may have been anything (a ping): not activity.
+        if (unreadableOf(payload) === undefined) client.touch();
         if (seq !== null) client.acknowledge(seq);
         client.outbound.push({ replyTo: seq, objects: [refusal(payload)] });
         return;

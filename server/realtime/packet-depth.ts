@@ -62,7 +62,11 @@ export function boundedPacket(text: string, max = MAX_PACKET_DEPTH): string {
   const head = text.slice(start + 1, start + 257);
   const event = LEADING_STRING.exec(head)?.[1];
   if (event === undefined) return `${text.slice(0, start)}[null]`;
-  const seq = LEADING_SEQ.exec(head.slice(head.indexOf(event) + event.length))?.[1];
+  // Only a `data` message keeps its seq (an `ok` kept to its seq would acknowledge it).
+  const seq =
+    event === '"data"'
+      ? LEADING_SEQ.exec(head.slice(head.indexOf(event) + event.length))?.[1]
+      : undefined;
   const args = seq === undefined ? 'null' : `{"seq":${seq},"${TOO_DEEP}":true}`;
   return `${text.slice(0, start)}[${event},${args}]`;
 }

@@ -9,6 +9,8 @@ import {
   confidenceText,
   describeOutput,
   effectSizeText,
+  cellNumber,
+  readableDf,
   readableNumber,
   readableP,
   withValidPercent,
@@ -41,7 +43,8 @@ export function cellText(v: unknown, p = false): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return p ? readableP(v) : readableNumber(v);
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (typeof v === 'string') return v;
+  // R's non-finite numbers arrive as the strings "NaN", "Inf", "-Inf".
+  if (typeof v === 'string') return cellNumber(v) === null ? v : readableNumber(v);
   if (Array.isArray(v)) return v.map((x) => cellText(x, p)).join(', ');
   return JSON.stringify(v);
 }
@@ -163,6 +166,14 @@ function fieldRow(key: string, v: unknown, value: Record<string, unknown>): stri
     return [`${confidenceText(level)} CI`, `[${v.map((x) => cellText(x)).join(', ')}]`];
   }
   if (key === 'alternative' && typeof v === 'string') return ['Alternative', v.replace('.', '-')];
+  // Degrees of freedom as the cards write them: whole, or Welch's with two decimals.
+  if (key === 'df' || key === 'df_residual')
+    return [
+      label(key),
+      Array.isArray(v)
+        ? v.map((x) => readableDf(x as NumberCell)).join(', ')
+        : readableDf(v as NumberCell),
+    ];
   return [label(key), cellText(v, key === 'p_value')];
 }
 
@@ -208,8 +219,22 @@ function matrixBlocks(key: string, m: Record<string, unknown>): Block[] | null {
   return out;
 }
 
-/** A `{"columns","rows"}` value as a table block. */
-function tableBlock(caption: string | null, v: { columns: unknown[]; rows: unknown[] }): Block {
+/**
+ * Result parts whose columns are the data's levels (a contingency table's, a
+ * classification's): their headers are shown as they are, and their cells read alike
+ * whatever a level is called (a level `p` or `n` is no p-value or count column).
+ */
+const LEVEL_TABLES = new Set(['observed', 'expected', 'residuals', 'percent', 'classification']);
+
+/**
+ * A `{"columns","rows"}` value as a table block; `levels`: its columns are the data's
+ * levels ({@link LEVEL_TABLES}).
+ */
+function tableBlock(
+  caption: string | null,
+  v: { columns: unknown[]; rows: unknown[] },
+  levels = false,
+): Block {
   // A frequency table gains its "Valid %" column, as the browser's card shows it.
   const t = withValidPercent({
     columns: v.columns.map((c) => String(c)),
@@ -222,19 +247,28 @@ function tableBlock(caption: string | null, v: { columns: unknown[]; rows: unkno
   // cell elsewhere is left blank.
   const readers = names.map((name, j) =>
     columnReader(
-      name,
+      levels ? '' : name,
       rows.map((r) => r[j]),
     ),
   );
   const text = (x: NumberCell, j: number): string =>
-    x === null && names[j] !== 'value' && names[j] !== 'group'
+    x === null && (levels || (names[j] !== 'value' && names[j] !== 'group'))
       ? ''
       : (readers[j] ?? readableNumber)(x);
-  return { kind: 'table', caption, columns: names.map(label), rows: rows.map((r) => r.map(text)) };
+  return {
+    kind: 'table',
+    caption,
+    columns: levels ? names : names.map(label),
+    rows: rows.map((r) => r.map(text)),
+  };
 }
 
 /** The blocks of a result object (or a nested part of one, captioned `caption`). */
-function valueBlocks(caption: string | null, value: Record<string, unknown>): Block[] {
+function valueBlocks(
+  caption: string | null,
+  value: Record<string, unknown>,
+  levels = false,
+): Block[] {
   const fields: string[][] = [];
   const nested: Block[] = [];
   // A result that is itself a table (descriptives: `{"columns","rows",...}`) is that table,
@@ -244,7 +278,8 @@ function valueBlocks(caption: string | null, value: Record<string, unknown>): Bl
     if (caption === null && SKIPPED.has(key)) continue;
     if (whole.length > 0 && (key === 'columns' || key === 'rows')) continue;
     const name = caption === null ? label(key) : `${caption}: ${label(key)}`;
-    if (isTable(v)) nested.push(tableBlock(name, v));
+    const ofLevels = levels || LEVEL_TABLES.has(key);
+    if (isTable(v)) nested.push(tableBlock(name, v, ofLevels));
     // An htest key R computes none of for this test (Kendall's df) is null: not a row.
     else if (v === null && UNCOMPUTED.has(key)) continue;
     else if (isPlain(v)) fields.push(fieldRow(key, v, value));
@@ -263,7 +298,7 @@ function valueBlocks(caption: string | null, value: Record<string, unknown>): Bl
       });
     } else {
       const obj = v as Record<string, unknown>;
-      nested.push(...(matrixBlocks(name, obj) ?? valueBlocks(name, obj)));
+      nested.push(...(matrixBlocks(name, obj) ?? valueBlocks(name, obj, ofLevels)));
     }
   }
   const head: Block[] =

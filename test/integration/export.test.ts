@@ -12,7 +12,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readableNumber, readableP } from '../../converters/index.ts';
+import { readableDf, readableNumber, readableP } from '../../converters/index.ts';
 import { fillWorkspace } from '../fixtures/export-workspace.ts';
 import { assertWellNested } from '../fixtures/markup.ts';
 import { close, runRJson } from '../fixtures/r/run-r.ts';
@@ -254,7 +254,7 @@ describe('reports', function () {
       );
       // Every number of every result's tables is in a table cell, written as the browser's
       // cards write it (three decimals; whole numbers among fractional ones in a column with
-      // decimals too; a p-value as APA writes it).
+      // decimals too; df with two; a p-value as APA writes it).
       const cells = [...xml.matchAll(/<w:tc>(.*?)<\/w:tc>/g)].map((m) =>
         [...(m[1] as string).matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''),
       );
@@ -273,7 +273,9 @@ describe('reports', function () {
         const { numbers, pValues } = reportNumbers(o['result'] as Rec);
         for (const x of numbers) {
           assert.ok(
-            shown.has(readableNumber(x)) || shown.has(readableNumber(x, 3, false)),
+            shown.has(readableNumber(x)) ||
+              shown.has(readableNumber(x, 3, false)) ||
+              shown.has(readableDf(x)),
             `${name}: ${x} (${readableNumber(x)})`,
           );
           checked++;

@@ -169,8 +169,11 @@ describe('RSessionPool (real Rserve)', function () {
             return false;
           }
         });
-    await assert.rejects(s.eval(`system(${JSON.stringify(marker)}); 1`, { timeoutMs: 300 }));
-    assert.ok(!alive(s.pid), 'the session was killed');
+    const evaluation = s.eval(`system(${JSON.stringify(marker)}); 1`, { timeoutMs: 300 });
+    // The marker is found while R waits in system(): the check below can fail.
+    assert.ok(await waitUntil(running, 5000), `"${marker}" never started`);
+    await assert.rejects(evaluation);
+    assert.ok(await waitUntil(() => !alive(s.pid), 5000), 'the session was killed');
     assert.ok(await waitUntil(() => !running(), 5000), `"${marker}" outlived its session`);
   });
 

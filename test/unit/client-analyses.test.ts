@@ -2,6 +2,7 @@
 // as API.md says (fixed and omitted options), a stored request reopens with the same
 // choices, and numbers are formatted for reading (APA-like).
 import assert from 'node:assert/strict';
+import { columnReader } from '../../converters/client.ts';
 import {
   ANALYSES,
   analysisById,
@@ -13,14 +14,7 @@ import {
   type Choices,
 } from '../../client/src/analyses.ts';
 import { analysisOf, choicesOf } from '../../client/src/analysis-reopen.ts';
-import {
-  apaSummary,
-  formatColumn,
-  formatNum,
-  formatP,
-  modelSummary,
-  pClause,
-} from '../../client/src/format.ts';
+import { apaSummary, formatNum, formatP, modelSummary, pClause } from '../../client/src/format.ts';
 import type { AnalysisSpec, Dataset, Vector } from '../../client/src/types.ts';
 
 /** A request's options (built-in graphs have none). */
@@ -299,9 +293,9 @@ describe('client analysis dialogs', () => {
     assert.equal(formatNum(1168785725.2), '1.17e9');
     assert.equal(formatNum(0.00001234), '1.23e-5');
     assert.equal(formatNum('Inf'), '∞');
-    assert.equal(formatColumn('p_value', 3.55e-10), '< .001');
-    assert.equal(formatColumn('df', 55.3127), '55.31');
-    assert.equal(formatColumn('term', 'group'), 'group');
+    assert.equal(columnReader('p_value', [3.55e-10])(3.55e-10), '< .001');
+    assert.equal(columnReader('df', [55.3127])(55.3127), '55.31');
+    assert.equal(columnReader('term', ['group'])('group'), 'group');
   });
 
   it('writes the APA summary line of tests and models', () => {

@@ -59,8 +59,11 @@ describe('converters: result numbers for reading', () => {
       variables: ['a', 'b'],
       result: {
         statistic: 4.51234,
+        df: 55.3127,
+        f_statistic: 'Inf',
         p_value: 0.0337,
         effect_size: { name: 'cramers_v', value: 0.2159, conf_int: [0.0413, 1] },
+        observed: { columns: ['a', 'p_value', 'total'], rows: [['u', 3, 12]] },
         percent: {
           row: {
             columns: ['a', 'x', 'y'],
@@ -83,9 +86,16 @@ describe('converters: result numbers for reading', () => {
     const tables = blocks.flatMap((b) => (b.kind === 'table' ? [b] : []));
     const rows = tables.flatMap((t) => t.rows.map((r) => r.join(' | ')));
     assert.ok(rows.includes('Statistic | 4.512'), rows.join('\n'));
-    assert.ok(rows.includes('p | .034') || rows.some((r) => r.endsWith('| .034')), rows.join('\n'));
+    assert.ok(rows.includes('p | .034'), rows.join('\n'));
+    // Welch's df with two decimals, R's non-finite strings as symbols, as on the cards.
+    assert.ok(rows.includes('df | 55.31'), rows.join('\n'));
+    assert.ok(rows.includes('F | ∞'), rows.join('\n'));
     assert.ok(rows.includes('Effect size | Cramér’s V = 0.216, one-sided 95% CI [0.041, 1]'));
     assert.ok(rows.includes('u | 55.000 | 45.000'), rows.join('\n'));
+    // A contingency table's columns are levels: named p_value or total, they stay data.
+    const observed = tables.find((t) => t.caption === 'Observed counts');
+    assert.deepEqual(observed?.columns, ['a', 'p_value', 'total']);
+    assert.deepEqual(observed?.rows, [['u', '3', '12']]);
     assert.ok(rows.includes('(missing) | 1'), rows.join('\n'));
   });
 

@@ -36,6 +36,7 @@ describe('packet depth', () => {
       '2["data",{"seq":-3,"tooDeep":true}]',
     );
     assert.equal(boundedPacket(`2["data",{"objects":${deep(100)},"seq":5}]`), '2["data",null]');
+    assert.equal(boundedPacket(`2["ok",{"seq":5,"x":${deep(100)}}]`), '2["ok",null]');
   });
 
   it('stops at the first level too many (a 2 million deep packet is refused at once)', () => {

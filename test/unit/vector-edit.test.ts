@@ -98,6 +98,15 @@ describe('vector edits (edit, levels, settype)', () => {
     assert.deepEqual(jsonValues(setType(coded, 'scalar').values), [1, 2, 9, 1]);
     const dose = setType(vec({ variableType: 'scalar', values: [0.5, 2, 1] }), 'nominal');
     assert.deepEqual(currentLevels(dose), ['0.5', '1', '2']);
+    // Levels as R's as.character writes them (15 significant digits).
+    const sum = setType(vec({ variableType: 'scalar', values: [0.1 + 0.2, 0.5] }), 'nominal');
+    assert.deepEqual(
+      [jsonValues(sum.values), sum.labels],
+      [
+        ['0.3', '0.5'],
+        ['0.3', '0.5'],
+      ],
+    );
     const back = setType(reorderLevels(dose, ['2', '1', '0.5']), 'scalar');
     assert.deepEqual([back.variableType, jsonValues(back.values)], ['scalar', [0.5, 2, 1]]);
     assert.equal(setType(dose, 'ordinal').variableType, 'ordinal');

@@ -11,6 +11,14 @@ type R = Record<string, unknown>;
 const table = (t: ResultTable, exportName: string): HTMLElement =>
   renderTable(t, exportName, columnReader, columnTitle);
 
+/**
+ * A table whose columns are the data's levels (observed and expected counts, residuals,
+ * percentages, a classification): headers as they are, and the cells read alike whatever a
+ * level is called (a level `p_value` or `n` is no p-value or count column).
+ */
+const levelTable = (t: ResultTable, exportName: string): HTMLElement =>
+  renderTable(t, exportName, (_, cells) => columnReader('', cells));
+
 function section(title: string, ...body: (HTMLElement | null)[]): HTMLElement | null {
   const parts = body.filter((b): b is HTMLElement => b !== null);
   return parts.length === 0
@@ -119,7 +127,7 @@ function mainTables(r: R, exportName: string): HTMLElement[] {
   for (const k of ['table', 'coefficients', 'items', 'loadings', 'observed'])
     if (isTable(r[k])) {
       if (k === 'observed') out.push(h('h5', {}, 'Observed counts'));
-      out.push(table(r[k], `${exportName}_${k}`));
+      out.push((k === 'observed' ? levelTable : table)(r[k], `${exportName}_${k}`));
     }
   if (Array.isArray(r['rows'])) {
     const rows = (r['rows'] as R[]).map((x) => [x['group'], x['statistic'], x['p_value'], x['n']]);
@@ -187,14 +195,15 @@ const EXTRA: Record<string, string> = {
 function extraTables(r: R, exportName: string): HTMLElement[] {
   const out: HTMLElement[] = [];
   for (const [k, title] of Object.entries(EXTRA))
-    if (isTable(r[k])) out.push(h('h5', {}, title), table(r[k], `${exportName}_${k}`));
+    if (isTable(r[k]))
+      out.push(h('h5', {}, title), (k === 'vif' ? table : levelTable)(r[k], `${exportName}_${k}`));
   const pct = r['percent'] as R | undefined;
   if (typeof pct === 'object' && pct !== null)
     for (const [k, t] of Object.entries(pct))
       if (isTable(t))
         out.push(
           h('h5', {}, `Percent of ${k === 'total' ? 'the total' : `each ${k}`}`),
-          table(t, `${exportName}_percent_${k}`),
+          levelTable(t, `${exportName}_percent_${k}`),
         );
   if (typeof r['durbin_watson'] === 'number')
     out.push(

@@ -3,6 +3,7 @@
 import { columnReader } from '../../../converters/client.ts';
 import type { App } from '../app.ts';
 import { h } from '../dom.ts';
+import { columnTitle } from '../format.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
 import { frequencyTitle, withValidPercent } from '../frequency.ts';
@@ -109,7 +110,7 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
         { class: 'panel' },
         h('h3', {}, 'Summary'),
         v.variableType === 'datetime'
-          ? renderTable(dateSummary(v), `${dsName}_${v.name}_summary`, columnReader, frequencyTitle)
+          ? renderTable(dateSummary(v), `${dsName}_${v.name}_summary`, columnReader, columnTitle)
           : isTable(sum?.result)
             ? renderTable(
                 withValidPercent(sum.result),
