@@ -147,6 +147,12 @@ describe('configuration', () => {
     assert.match(all, /port/);
     assert.match(all, /extensions\.norm: r\/none\.R does not exist/);
     assert.doesNotMatch(all, /extensions\.ok/);
+    // A file of JSON that is no object (null, an array) is a configuration error, named so.
+    for (const text of ['null', '[]', '42']) {
+      const odd = path.join(dir, 'odd.json');
+      writeFileSync(odd, text);
+      assert.match(message(odd), /expected one JSON object/);
+    }
     if (process.getuid?.() !== 0) {
       const locked = path.join(dir, 'locked.json');
       writeFileSync(locked, '{}');
