@@ -61,6 +61,10 @@ const COLUMN_NAMES: Record<string, string> = {
   variable: 'Variable',
   statistic: 'Statistic',
   group: 'Group',
+  value: 'Value',
+  count: 'Count',
+  percent: 'Percent',
+  valid_percent: 'Valid %',
   check: 'Check',
   reading: 'Reading',
 };

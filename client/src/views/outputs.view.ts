@@ -27,7 +27,8 @@ import {
   renderTable,
   warningsOf,
 } from './render-result.ts';
-import { frequencyTitle, withValidPercent } from '../frequency.ts';
+import { columnTitle } from '../format.ts';
+import { withValidPercent } from '../frequency.ts';
 
 const KIND: Record<string, string> = {
   report: 'Report',
@@ -222,7 +223,7 @@ function card(app: App, o: PObject): HTMLElement {
         : isGraphResult(o.result)
           ? graphFigure(o, title)
           : o.type === 'report' && o.reportType === 'frequency' && isTable(o.result)
-            ? renderTable(withValidPercent(o.result), o.name, columnReader, frequencyTitle)
+            ? renderTable(withValidPercent(o.result), o.name, columnReader, columnTitle)
             : renderResult(`${o.name}:${o.hash ?? ''}`, title, o.result, o.name);
   if (o.type !== 'graph')
     actions.prepend(

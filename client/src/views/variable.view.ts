@@ -6,7 +6,7 @@ import { h } from '../dom.ts';
 import { columnTitle } from '../format.ts';
 import { derivedName } from '../names.ts';
 import { isGraphResult, isTable, type PObject, type Vector } from '../types.ts';
-import { frequencyTitle, withValidPercent } from '../frequency.ts';
+import { withValidPercent } from '../frequency.ts';
 import { dateSummary, isMissing } from '../values.ts';
 import { levelList, typeWord } from '../var-setup.ts';
 import { drawnSize, graphImage, renderTable } from './render-result.ts';
@@ -116,7 +116,7 @@ export function renderVariable(app: App, dsName: string, varName: string): HTMLE
                 withValidPercent(sum.result),
                 `${dsName}_${v.name}_summary`,
                 columnReader,
-                frequencyTitle,
+                columnTitle,
               )
             : h('p', { class: 'hint' }, reqs.length ? 'Computing…' : 'No summary for this type.'),
       ),
